@@ -1,0 +1,522 @@
+"""Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
+
+Every calculator is one pure function in a topic module plus a :class:`Calculator`
+spec registered with :func:`calculator`. The spec says what the inputs are (type,
+unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
+display format). :func:`run` turns any JSON-like mapping into validated Python values
+(``Decimal`` for numbers) or raises :class:`InputError` naming the field, so the
+calculator functions only ever see clean values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Any
+
+__all__ = [
+    "Calculator",
+    "Field",
+    "InputError",
+    "Output",
+    "calculator",
+    "catalog",
+    "get",
+    "run",
+]
+
+
+class InputError(ValueError):
+    """Bad input for a calculator.
+
+    ``field`` names the input at fault (``None`` when no single field is), and the
+    message is written for a reader: ``"leverage must be > 0"``.
+    """
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"field": self.field, "message": self.message}
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+FIELD_TYPES = ("decimal", "integer", "choice", "text", "list")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a calculator.
+
+    ``type`` is ``decimal`` (exact ``Decimal``), ``integer``, ``choice`` (one of
+    ``choices``), ``text`` or ``list`` (rows of ``columns``, given as a list of mappings
+    or as CSV text with a header line). ``default`` is :data:`REQUIRED`, ``None`` (optional,
+    no value) or a value. Bounds are inclusive unless ``min_open``/``max_open``.
+    ``percent`` lets a reader type ``0.01%`` for 0.0001.
+    """
+
+    name: str
+    label: str
+    type: str = "decimal"
+    unit: str = ""
+    default: Any = REQUIRED
+    min: Decimal | int | str | None = None
+    max: Decimal | int | str | None = None
+    min_open: bool = False
+    max_open: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    percent: bool = False
+    columns: tuple[Field, ...] = ()
+    min_items: int = 0
+    max_items: int = 100_000
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"unknown field type {self.type!r}")
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"choice field {self.name!r} needs choices")
+        if self.type == "list" and not self.columns:
+            raise ValueError(f"list field {self.name!r} needs columns")
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def spec(self) -> dict[str, Any]:
+        """JSON description of the field for the catalogue."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "unit": self.unit,
+            "required": self.required,
+            "default": None if self.required else _jsonable(self.default),
+        }
+        if self.min is not None:
+            out["min"] = float(Decimal(str(self.min)))
+            out["min_open"] = self.min_open
+        if self.max is not None:
+            out["max"] = float(Decimal(str(self.max)))
+            out["max_open"] = self.max_open
+        if self.choices:
+            out["choices"] = list(self.choices)
+        if self.help:
+            out["help"] = self.help
+        if self.columns:
+            out["columns"] = [c.spec() for c in self.columns]
+            out["min_items"] = self.min_items
+        return out
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a calculator.
+
+    ``format`` tells the page how to show the value: ``number`` (up to ``places``
+    decimals), ``percent`` (a fraction shown × 100 with a % sign), ``integer``, ``text``,
+    ``table`` (a list of rows described by ``columns``) or ``series`` (a list of points
+    for a chart, described by ``columns``).
+    """
+
+    name: str
+    label: str
+    unit: str = ""
+    format: str = "number"
+    places: int = 8
+    columns: tuple[Output, ...] = ()
+
+    def spec(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "label": self.label,
+            "unit": self.unit,
+            "format": self.format,
+        }
+        if self.format in ("number", "percent"):
+            out["places"] = self.places
+        if self.columns:
+            out["columns"] = [c.spec() for c in self.columns]
+        return out
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A calculator: its inputs, outputs, worked examples and the function behind it.
+
+    ``compute`` receives the validated inputs (a dict with every field, numbers as
+    ``Decimal``) and returns a dict with every output. ``presets`` maps a choice
+    field's value to defaults for other fields (venue data): omitted fields take the
+    preset's value before the field's own default. ``examples`` holds named example
+    inputs; ``"default"`` is the one pre-rendered on the page.
+    """
+
+    name: str
+    title: str
+    summary: str
+    inputs: tuple[Field, ...]
+    outputs: tuple[Output, ...]
+    compute: Callable[[dict[str, Any]], Mapping[str, Any]]
+    examples: Mapping[str, Mapping[str, Any]]
+    terms: tuple[str, ...] = ()
+    presets: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    function: str = ""
+    notes: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.inputs:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "summary": self.summary,
+            "terms": list(self.terms),
+            "function": self.function,
+            "notes": self.notes,
+            "inputs": [f.spec() for f in self.inputs],
+            "outputs": [o.spec() for o in self.outputs],
+            "example": {k: _jsonable(v) for k, v in self.examples["default"].items()},
+            "examples": {
+                key: {k: _jsonable(v) for k, v in ex.items()} for key, ex in self.examples.items()
+            },
+            "presets": {
+                fname: {choice: {k: _jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
+                for fname, table in self.presets.items()
+            },
+        }
+
+    def resolve(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Validate ``inputs`` and fill defaults; every problem becomes ``InputError``."""
+        if inputs is None:
+            inputs = {}
+        if not isinstance(inputs, Mapping):
+            raise InputError(None, "inputs must be a mapping of field names to values")
+        known = {f.name for f in self.inputs}
+        for key in inputs:
+            if not isinstance(key, str) or key not in known:
+                raise InputError(
+                    str(key), f"unknown field {key!r} for {self.name}; expected one of: {', '.join(sorted(known))}"
+                )
+        given = {k: v for k, v in inputs.items() if not _blank(v)}
+        values: dict[str, Any] = {}
+        # choice fields first, so presets can fill the rest
+        ordered = sorted(self.inputs, key=lambda f: f.name not in self.presets)
+        for f in ordered:
+            if f.name in given:
+                values[f.name] = _coerce(f, given[f.name])
+                continue
+            preset = self._preset_value(f.name, values)
+            if preset is not _MISSING:
+                values[f.name] = _coerce(f, preset) if preset is not None else None
+            elif f.required:
+                raise InputError(f.name, f"{f.label} is required")
+            else:
+                values[f.name] = _coerce(f, f.default) if f.default is not None else None
+        return values
+
+    def _preset_value(self, name: str, values: Mapping[str, Any]) -> Any:
+        for chooser, table in self.presets.items():
+            choice = values.get(chooser)
+            if choice is not None and name in table.get(choice, {}):
+                return table[choice][name]
+        return _MISSING
+
+    def __call__(self, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        values = self.resolve(inputs)
+        try:
+            with localcontext() as ctx:
+                ctx.prec = 34
+                raw = self.compute(values)
+        except InputError:
+            raise
+        except (ArithmeticError, InvalidOperation) as exc:
+            raise InputError(None, f"these inputs have no finite result ({type(exc).__name__})") from None
+        out: dict[str, Any] = {}
+        for o in self.outputs:
+            if o.name not in raw:
+                raise RuntimeError(f"{self.name} did not return output {o.name!r}")
+            out[o.name] = _output_json(o, raw[o.name])
+        return out
+
+
+_MISSING = object()
+_REGISTRY: dict[str, Calculator] = {}
+
+
+def calculator(spec: Calculator) -> Calculator:
+    """Register ``spec`` in the catalogue and return it."""
+    if spec.name in _REGISTRY:
+        raise ValueError(f"calculator {spec.name!r} registered twice")
+    if "default" not in spec.examples:
+        raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def get(name: Any) -> Calculator:
+    """The registered calculator called ``name``, or ``InputError``."""
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise InputError(None, f"unknown calculator {name!r}; see perpcalc.catalog()")
+    return _REGISTRY[name]
+
+
+def catalog() -> list[dict[str, Any]]:
+    """Every calculator's spec (JSON-compatible), in registration order."""
+    return [c.spec() for c in _REGISTRY.values()]
+
+
+def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run calculator ``name`` on ``inputs`` and return its outputs.
+
+    Numbers may be given as int, float or decimal string; omitted optional inputs take
+    their defaults (from the venue preset where one is chosen). Any bad input raises
+    :class:`InputError`; the result holds only JSON-compatible values and finite numbers.
+
+    >>> run("funding_payment", {"side": "long", "size": 10, "mark_price": 10000,
+    ...                         "funding_rate": "0.0011875"})["payment"]
+    -118.75
+    """
+    return get(name)(inputs)
+
+
+# ---------------------------------------------------------------- coercion helpers
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool = False) -> Decimal:
+    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``."""
+    label = label or name
+    if isinstance(value, bool):
+        raise InputError(name, f"{label} must be a number, not true/false")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(name, f"{label} must be a finite number")
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(name, f"{label} must be a finite number")
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
+        scale = Decimal(1)
+        if text.endswith("%"):
+            if not percent:
+                raise InputError(name, f"{label} takes a plain number, without %")
+            text = text[:-1]
+            scale = Decimal("0.01")
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        if "," in text:
+            raise InputError(name, f"{label}: use a dot for decimals and no thousands commas ({value.strip()!r})")
+        if not _NUMBER.match(text):
+            raise InputError(name, f"{label} must be a number (got {value.strip()[:40]!r})")
+        try:
+            number = Decimal(text) * scale
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+            raise InputError(name, f"{label} must be a number") from None
+        if not number.is_finite() or abs(number.adjusted()) > 30:
+            raise InputError(name, f"{label} is out of any sensible range")
+        return number
+    raise InputError(name, f"{label} must be a number")
+
+
+def _check_bounds(f: Field, number: Decimal, where: str) -> None:
+    if f.min is not None:
+        lo = Decimal(str(f.min))
+        if number < lo or (f.min_open and number == lo):
+            raise InputError(f.name, f"{where} must be {'>' if f.min_open else '≥'} {_plain(lo)}")
+    if f.max is not None:
+        hi = Decimal(str(f.max))
+        if number > hi or (f.max_open and number == hi):
+            raise InputError(f.name, f"{where} must be {'<' if f.max_open else '≤'} {_plain(hi)}")
+
+
+def _plain(d: Decimal) -> str:
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None = None) -> Any:
+    where = f.label if row is None else f"{parent.label if parent else ''} row {row}: {f.label}"
+    err_field = parent.name if parent is not None else f.name
+    try:
+        if f.type == "decimal":
+            number = parse_decimal(value, f.name, where, f.percent)
+            _check_bounds(f, number, where)
+            return number
+        if f.type == "integer":
+            number = parse_decimal(value, f.name, where)
+            if number != number.to_integral_value():
+                raise InputError(f.name, f"{where} must be a whole number")
+            _check_bounds(f, number, where)
+            return int(number)
+        if f.type == "choice":
+            if not isinstance(value, str) or value.strip().lower() not in f.choices:
+                shown = str(value)[:40] if isinstance(value, (str, int, float)) else type(value).__name__
+                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {shown!r})")
+            return value.strip().lower()
+        if f.type == "text":
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                raise InputError(f.name, f"{where} must be text")
+            text = str(value).strip()
+            if len(text) > 200:
+                raise InputError(f.name, f"{where} is too long (200 characters at most)")
+            return text
+        return _coerce_list(f, value)
+    except InputError as exc:
+        if exc.field != err_field:
+            raise InputError(err_field, exc.message) from None
+        raise
+
+
+def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        value = parse_rows(value, f)
+    if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise InputError(f.name, f"{f.label} must be a list of rows")
+    if len(value) < f.min_items:
+        raise InputError(f.name, f"{f.label} needs at least {f.min_items} row{'s' if f.min_items != 1 else ''}")
+    if len(value) > f.max_items:
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
+    rows = []
+    names = {c.name for c in f.columns}
+    for i, item in enumerate(value, start=1):
+        if isinstance(item, (int, float, str, Decimal)) and len(f.columns) == 1:
+            item = {f.columns[0].name: item}
+        if not isinstance(item, Mapping):
+            raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(names)}")
+        extra = [k for k in item if k not in names]
+        if extra:
+            raise InputError(f.name, f"{f.label} row {i}: unknown column {extra[0]!r}")
+        row = {}
+        for c in f.columns:
+            v = item.get(c.name)
+            if _blank(v):
+                if c.required:
+                    raise InputError(f.name, f"{f.label} row {i}: {c.label} is required")
+                row[c.name] = _coerce(c, c.default, i, f) if c.default is not None else None
+            else:
+                row[c.name] = _coerce(c, v, i, f)
+        rows.append(row)
+    return rows
+
+
+def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
+    """Rows from CSV text: a header line naming columns, then one row per line.
+
+    With a single column the header may be left out. Blank lines are ignored.
+    """
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        return []
+    names = [c.name for c in f.columns]
+    reader = list(csv.reader(io.StringIO("\n".join(lines)), skipinitialspace=True))
+    header = [h.strip().lower() for h in reader[0]]
+    if len(names) == 1 and header and header[0] not in names:
+        return [{names[0]: r[0]} for r in reader if r]
+    unknown = [h for h in header if h not in names]
+    if unknown:
+        raise InputError(
+            f.name, f"{f.label}: unknown column {unknown[0]!r} in the header line; columns are {', '.join(names)}"
+        )
+    rows = []
+    for i, r in enumerate(reader[1:], start=1):
+        if len(r) != len(header):
+            raise InputError(f.name, f"{f.label} row {i} has {len(r)} values; the header has {len(header)}")
+        rows.append({h: v.strip() for h, v in zip(header, r, strict=True)})
+    return rows
+
+
+def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
+    """The CSV text form of list rows (the inverse of :func:`parse_rows`)."""
+    names = [c.name for c in f.columns]
+    lines = [", ".join(names)]
+    for r in rows:
+        lines.append(", ".join(_text(r.get(n)) for n in names))
+    return "\n".join(lines)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _plain(value)
+    if isinstance(value, float):
+        return _plain(Decimal(repr(value)))
+    return str(value)
+
+
+def value_to_text(f: Field, value: Any) -> str:
+    """How a value appears in the form field (and in the URL)."""
+    if f.type == "list":
+        return rows_to_text(f, value or [])
+    return _text(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _number(value: Decimal | int | float) -> int | float:
+    if isinstance(value, bool):
+        raise RuntimeError("boolean where a number was expected")
+    if isinstance(value, int):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(None, "these inputs have no finite result")
+    if number == 0:
+        return 0.0
+    return number
+
+
+def _output_json(o: Output, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not isinstance(value, bool)):
+        return int(value) if o.format == "integer" else _number(value)
+    if isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {k: _output_json(_column(o, k), v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_output_json(o, v) for v in value]
+    raise RuntimeError(f"output {o.name!r} has unsupported type {type(value).__name__}")
+
+
+def _column(o: Output, key: str) -> Output:
+    for c in o.columns:
+        if c.name == key:
+            return c
+    return Output(key, key)

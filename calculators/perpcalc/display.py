@@ -1,0 +1,91 @@
+"""Formatting of calculator outputs for pages: the one place that turns numbers into text.
+
+The site build calls :func:`compute` in CPython to pre-render each worked example, and the
+browser's worker calls the same function in Pyodide on every input change, so a value is
+formatted identically before and after the runtime loads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from ._spec import InputError, Output, get, value_to_text
+
+__all__ = ["compute", "compute_json", "format_value", "form_values"]
+
+
+def format_number(value: float | int | Decimal, places: int = 8, min_places: int = 0) -> str:
+    """``1234.5`` → ``"1,234.5"``: grouped thousands, at most ``places`` decimals, no
+    trailing zeros beyond ``min_places``, a true minus sign."""
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places >= 0 else d
+    if q == 0:
+        q = abs(q)
+    text = f"{q:,f}"
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0")
+        frac = frac + "0" * max(0, min_places - len(frac))
+        text = f"{whole}.{frac}" if frac else whole
+    return text.replace("-", "\u2212")
+
+
+def format_value(o: Output, value: Any) -> str:
+    """Text for one scalar output value."""
+    if value is None:
+        return "—"
+    if o.format == "text" or isinstance(value, (str, bool)):
+        return str(value)
+    if o.format == "percent":
+        return format_number(Decimal(repr(value)) * 100, o.places) + " %"
+    if o.format == "integer":
+        return format_number(value, 0)
+    return format_number(value, o.places)
+
+
+def display(o: Output, value: Any) -> dict[str, Any]:
+    """What the page shows for one output: ``{"text": …}`` or, for tables and series,
+    ``{"columns": [labels], "rows": [[text, …], …], "text": summary}``."""
+    if o.format in ("table", "series") and isinstance(value, list):
+        cols = o.columns
+        rows = [[format_value(c, row.get(c.name)) for c in cols] for row in value]
+        return {
+            "columns": [c.label + (f" ({c.unit})" if c.unit else "") for c in cols],
+            "rows": rows,
+            "text": f"{len(rows)} row{'s' if len(rows) != 1 else ''}",
+        }
+    return {"text": format_value(o, value)}
+
+
+def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Run a calculator and format its outputs; never raises for bad input.
+
+    Returns ``{"ok": True, "outputs": raw, "display": {output: shown}}`` or
+    ``{"ok": False, "error": {"field": …, "message": …}}``.
+    """
+    try:
+        calc = get(name)
+        raw = calc(inputs)
+    except InputError as exc:
+        return {"ok": False, "error": exc.to_dict()}
+    shown = {o.name: display(o, raw[o.name]) for o in calc.outputs}
+    return {"ok": True, "outputs": raw, "display": shown}
+
+
+def compute_json(name: str, inputs_json: str) -> str:
+    """:func:`compute` with JSON in and out (what the browser worker calls)."""
+    try:
+        inputs = json.loads(inputs_json)
+    except ValueError:
+        return json.dumps({"ok": False, "error": {"field": None, "message": "inputs are not valid JSON"}})
+    return json.dumps(compute(name, inputs), allow_nan=False)
+
+
+def form_values(name: str, example: str = "default") -> dict[str, str]:
+    """The text each form field shows for a named example (defaults and presets filled)."""
+    calc = get(name)
+    values = calc.resolve(calc.examples[example])
+    return {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
