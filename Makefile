@@ -1,0 +1,82 @@
+# Perp Glossary — `make serve` builds and serves the site; `make test` runs every test.
+# Both set up what they need on first run (virtual env, npm packages, Chromium for tests).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+export SITE_URL ?= http://$(HOST):$(PORT)/
+
+# A Python >= 3.12 (pyodide-build and pyodide-lock need it): PATH first, then pyenv.
+PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 python3 \
+  $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
+  then command -v $$c; break; fi; done))
+
+.PHONY: help setup serve build runtime test test-core lint bench clean chromium
+
+help:
+	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
+	@echo "make test    set up, then run every test: core, Pyodide parity, site build, browser"
+	@echo "make build   write the static site to site/"
+	@echo "make bench   write benchmark figures to bench/latest.json and print a table"
+
+$(PY):
+	@if [ -z "$(PYTHON_BOOT)" ]; then \
+	  echo "error: Python >= 3.12 is required and none was found on PATH or in pyenv."; \
+	  echo "       Install one (e.g. 'apt-get install python3.12 python3.12-venv', or 'pyenv install 3.13'),"; \
+	  echo "       or point PYTHON=/path/to/python3.12 at it: make PYTHON=... test"; exit 1; fi
+	@echo "==> creating $(VENV) with $(PYTHON_BOOT)"
+	$(PYTHON_BOOT) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+	@echo "==> installing Python packages (pinned in requirements.lock)"
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: Node >= 18 with npm is required (apt-get install nodejs npm)"; exit 1; }
+	@echo "==> installing npm packages (pinned in package-lock.json)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+runtime: setup
+	@echo "==> building the perpcalc wheel and the Pyodide runtime folder"
+	$(PY) scripts/build_runtime.py
+
+build: runtime
+	@echo "==> building the site into site/ for $(SITE_URL)"
+	$(PY) -m mkdocs build --strict --quiet
+
+serve: build
+	@echo "==> serving site/ on $(SITE_URL) (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "error: the browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; fi
+
+lint: setup
+	$(PY) -m ruff check calculators scripts tests
+
+test-core: setup
+	$(PY) -m pytest tests/core -q
+
+test: runtime chromium lint
+	@echo "==> running every test (core, Pyodide parity, site build, browser)"
+	$(PY) -m pytest tests -q -p no:cacheprovider
+
+bench: runtime chromium
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf site build dist .pytest_cache .hypothesis

@@ -1,0 +1,272 @@
+// Perp Glossary calculators: wires every <form class="perpcalc"> on the page to one shared
+// Web Worker that runs perpcalc in Pyodide. Generic: nothing here knows any calculator;
+// forms, presets and example values come from the spec the build embedded in each form.
+//
+// Lifecycle: the page arrives with the worked example pre-rendered (data-state="static").
+// The runtime starts when the browser is idle or on the first interaction with a form,
+// whichever comes first (data-state="loading"), then each input change is recomputed by
+// perpcalc.display.compute in the worker (data-state="ready"). Material's instant
+// navigation keeps this module, and so the worker, alive across pages: init() runs again
+// for each new page through document$ and only wires forms it has not seen.
+
+const workerURL = new URL("./worker.js", import.meta.url);
+let worker = null;
+let runtime = { state: "idle", detail: "", step: 0, error: null, timings: null };
+let nextId = 1;
+const pending = new Map(); // request id -> form
+const listeners = new Set(); // forms waiting for runtime state changes
+const wired = new WeakSet();
+
+function startRuntime(reason) {
+  if (worker) return;
+  runtime = { ...runtime, state: "loading", detail: "Starting the Python runtime…", step: 1 };
+  if (typeof WebAssembly !== "object") {
+    failRuntime("this browser has no WebAssembly");
+    return;
+  }
+  try {
+    worker = new Worker(workerURL, { type: "module" });
+  } catch (err) {
+    failRuntime(`module workers are not available (${err.message})`);
+    return;
+  }
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
+  worker.postMessage({ type: "init", reason, t0: performance.timeOrigin });
+  broadcast();
+}
+
+function failRuntime(message) {
+  runtime = { ...runtime, state: "error", error: message };
+  broadcast();
+}
+
+function onWorkerMessage(event) {
+  const msg = event.data;
+  if (msg.type === "progress") {
+    runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step };
+    broadcast();
+  } else if (msg.type === "ready") {
+    runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings };
+    window.__perpcalcRuntime = runtime;
+    broadcast();
+  } else if (msg.type === "failed") {
+    failRuntime(msg.message);
+  } else if (msg.type === "result") {
+    const form = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (form && form.isConnected && Number(form.dataset.request) === msg.id) applyResult(form, msg.result);
+  }
+}
+
+function broadcast() {
+  for (const form of [...listeners]) {
+    if (!form.isConnected) {
+      listeners.delete(form);
+      continue;
+    }
+    showRuntime(form);
+  }
+}
+
+function showRuntime(form) {
+  const status = form.querySelector("[data-status]");
+  const bar = form.querySelector(".perpcalc__progress");
+  if (runtime.state === "loading") {
+    form.dataset.state = "loading";
+    bar.hidden = false;
+    bar.value = runtime.step;
+    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4). The worked example above stays valid meanwhile.`;
+  } else if (runtime.state === "ready") {
+    if (form.dataset.state !== "ready") {
+      form.dataset.state = "ready";
+      bar.hidden = true;
+      status.textContent = "Live: results recalculate in your browser as you type (perpcalc on Pyodide).";
+      if (form.dataset.dirty === "true") requestCompute(form);
+    }
+  } else if (runtime.state === "error") {
+    form.dataset.state = "error";
+    bar.hidden = true;
+    status.textContent = `The live calculator could not start: ${runtime.error}. The worked example shown was computed when the page was built and remains correct.`;
+  }
+}
+
+function specOf(form) {
+  if (!form._spec) form._spec = JSON.parse(form.querySelector("script.perpcalc__spec").textContent);
+  return form._spec;
+}
+
+function controls(form) {
+  return [...form.querySelectorAll("input[name], select[name], textarea[name]")];
+}
+
+function readInputs(form) {
+  const inputs = {};
+  for (const el of controls(form)) {
+    const value = el.value.trim();
+    if (value !== "") inputs[el.name] = el.value;
+  }
+  return inputs;
+}
+
+function requestCompute(form) {
+  form.dataset.dirty = "true";
+  if (runtime.state !== "ready") {
+    startRuntime("input");
+    return;
+  }
+  const id = nextId++;
+  form.dataset.request = String(id);
+  pending.set(id, form);
+  worker.postMessage({ type: "compute", id, name: form.dataset.calculator, inputs: readInputs(form) });
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  for (const el of controls(form)) el.removeAttribute("aria-invalid");
+}
+
+function applyResult(form, result) {
+  clearErrors(form);
+  if (!result.ok) {
+    const field = result.error.field || "";
+    let slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+    if (!slot) slot = form.querySelector('[data-error-for=""]');
+    slot.textContent = result.error.message;
+    const control = field && form.querySelector(`[name="${CSS.escape(field)}"]`);
+    if (control) control.setAttribute("aria-invalid", "true");
+    form.dataset.stale = "true";
+    form.dispatchEvent(new CustomEvent("perpcalc:error", { detail: result.error }));
+    return;
+  }
+  for (const out of form.querySelectorAll("output[name]")) {
+    const name = out.getAttribute("name");
+    const shown = result.display[name];
+    out.textContent = shown.text;
+    out.dataset.value = JSON.stringify(result.outputs[name]);
+    const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
+    if (box) box.replaceChildren(buildTable(shown));
+  }
+  form.dataset.stale = "false";
+  form.dataset.dirty = "false";
+  writeQuery(form);
+  form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
+}
+
+function buildTable(shown) {
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const label of shown.columns) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = label;
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const row of shown.rows) {
+    const tr = body.insertRow();
+    for (const cell of row) tr.insertCell().textContent = cell;
+  }
+  return table;
+}
+
+// ---------------------------------------------------------------- URL query string
+// One calculator on the page: keys are the field names (?size=5). Several: keys are
+// "calculator.field". Values are only ever assigned to .value, never parsed as HTML.
+
+function formsOnPage() {
+  return [...document.querySelectorAll("form.perpcalc[data-calculator]")];
+}
+
+function keyFor(form, field) {
+  return formsOnPage().length > 1 ? `${form.dataset.calculator}.${field}` : field;
+}
+
+function writeQuery(form) {
+  const params = new URLSearchParams(location.search);
+  const spec = specOf(form);
+  for (const el of controls(form)) {
+    const key = keyFor(form, el.name);
+    if (el.value === spec.values[el.name]) params.delete(key);
+    else params.set(key, el.value);
+  }
+  const query = params.toString();
+  const url = location.pathname + (query ? `?${query}` : "") + location.hash;
+  if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+}
+
+function readQuery(form) {
+  const params = new URLSearchParams(location.search);
+  let changed = false;
+  for (const el of controls(form)) {
+    const value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
+    if (value === null) continue;
+    if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
+      const opt = document.createElement("option");
+      opt.value = value;
+      opt.textContent = value;
+      el.appendChild(opt);
+    }
+    el.value = value;
+    changed = true;
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------- presets and reset
+
+function applyPreset(form, field, value) {
+  const table = specOf(form).presets[field];
+  if (!table || !table[value]) return;
+  for (const [name, preset] of Object.entries(table[value])) {
+    const el = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (el) el.value = preset === null ? "" : String(preset);
+  }
+}
+
+function resetForm(form) {
+  const values = specOf(form).values;
+  for (const el of controls(form)) el.value = values[el.name] ?? "";
+  requestCompute(form);
+}
+
+// ---------------------------------------------------------------- wiring
+
+function wire(form) {
+  if (wired.has(form)) return;
+  wired.add(form);
+  listeners.add(form);
+  let timer = null;
+  const onEdit = (event) => {
+    if (event.type === "change" && event.target.tagName === "SELECT") applyPreset(form, event.target.name, event.target.value);
+    clearTimeout(timer);
+    timer = setTimeout(() => requestCompute(form), event.type === "input" && event.target.tagName === "TEXTAREA" ? 150 : 0);
+  };
+  form.addEventListener("input", onEdit);
+  form.addEventListener("change", onEdit);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("focusin", () => startRuntime("focus"), { once: true });
+  form.addEventListener("pointerdown", () => startRuntime("pointer"), { once: true });
+  form.querySelector('[data-action="reset"]').addEventListener("click", () => resetForm(form));
+  if (readQuery(form)) {
+    form.dataset.stale = "true";
+    requestCompute(form);
+  }
+  if (runtime.state !== "idle") showRuntime(form);
+}
+
+function init() {
+  const forms = formsOnPage();
+  forms.forEach(wire);
+  if (forms.length && runtime.state === "idle") {
+    const start = () => startRuntime("idle");
+    if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 1500 });
+    else setTimeout(start, 200);
+  }
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+else init();
+
+export { startRuntime, runtime };

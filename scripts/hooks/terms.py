@@ -1,0 +1,325 @@
+"""MkDocs hook: everything derived from term pages' front matter, in one place.
+
+Each ``docs/terms/<slug>.md`` carries its metadata in front matter (title, description,
+aliases, redirects, tags, related, calculators, sources). From it the build generates:
+
+* the navigation, grouped by each term's first tag;
+* redirects for synonym slugs (through mkdocs-redirects);
+* the A–Z glossary page and the calculator catalogue page;
+* each term page's "Also called", "Related terms" and "Sources" sections;
+* schema.org ``DefinedTerm`` JSON-LD per page, in a ``DefinedTermSet``;
+* hover tooltips: the first mention of another term on a page links to it, with its
+  one-line definition as the link's title (Material's content.tooltips shows it).
+
+Nothing here is maintained by hand in a second place.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "calculators"))
+
+import perpcalc  # noqa: E402
+
+TAGS = {
+    "funding": "Funding",
+    "pricing": "Pricing and the peg",
+    "series": "Funding series",
+    "carry": "Carry and yield",
+    "liquidation": "Liquidation",
+    "insolvency": "Insolvency and ADL",
+    "cascades": "Cascades",
+    "manipulation": "Manipulation",
+}
+REQUIRED = ("title", "description", "tags", "related", "sources")
+MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
+HUB = "negative-funding-rates"
+
+
+class TermError(PluginError):
+    pass
+
+
+@dataclass
+class Term:
+    slug: str
+    title: str
+    description: str
+    tags: list[str]
+    related: list[str]
+    sources: list[dict[str, Any]]
+    aliases: list[str] = field(default_factory=list)
+    redirects: list[str] = field(default_factory=list)
+    calculators: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"terms/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        return f"terms/{self.slug}/"
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if not match:
+        return {}
+    data = yaml.safe_load(match.group(1)) or {}
+    if not isinstance(data, dict):
+        raise TermError(f"{path}: front matter must be a mapping")
+    return data
+
+
+def load_terms(docs: Path = DOCS) -> dict[str, Term]:
+    """Every term page's metadata, validated."""
+    terms: dict[str, Term] = {}
+    for path in sorted((docs / "terms").glob("*.md")):
+        meta = front_matter(path)
+        missing = [k for k in REQUIRED if not meta.get(k)]
+        if missing:
+            raise TermError(f"{path.name}: front matter lacks {', '.join(missing)}")
+        bad_tags = [t for t in meta["tags"] if t not in TAGS]
+        if bad_tags:
+            raise TermError(f"{path.name}: unknown tags {bad_tags}; use {list(TAGS)}")
+        terms[path.stem] = Term(
+            slug=path.stem,
+            title=str(meta["title"]),
+            description=" ".join(str(meta["description"]).split()),
+            tags=list(meta["tags"]),
+            related=list(meta.get("related") or []),
+            sources=list(meta.get("sources") or []),
+            aliases=[str(a) for a in meta.get("aliases") or []],
+            redirects=list(meta.get("redirects") or []),
+            calculators=list(meta.get("calculators") or []),
+        )
+    for term in terms.values():
+        for slug in term.related:
+            if slug not in terms:
+                raise TermError(f"{term.slug}.md: related term {slug!r} has no page")
+        for s in term.sources:
+            if not isinstance(s, dict) or not s.get("title") or not s.get("url") or not s.get("date"):
+                raise TermError(f"{term.slug}.md: every source needs title, url and date ({s!r})")
+        for slug in term.redirects:
+            if slug in terms:
+                raise TermError(f"{term.slug}.md: redirect {slug!r} is also a page")
+    return terms
+
+
+def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
+    """Calculator name → source paths of the pages embedding it (by marker)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(docs.rglob("*.md")):
+        for name in MARKER.findall(path.read_text(encoding="utf-8")):
+            rel = path.relative_to(docs).as_posix()
+            if rel not in found.setdefault(name, []):
+                found[name].append(rel)
+    return found
+
+
+_terms: dict[str, Term] = {}
+_embedded: dict[str, list[str]] = {}
+
+
+# ------------------------------------------------------------------ config: nav, redirects
+
+
+def on_config(config: Any) -> Any:
+    global _terms, _embedded
+    _terms = load_terms(Path(config["docs_dir"]))
+    _embedded = embedded_calculators(Path(config["docs_dir"]))
+    redirects = config["plugins"]["redirects"].config.setdefault("redirect_maps", {})
+    for term in _terms.values():
+        for slug in term.redirects:
+            redirects[f"terms/{slug}.md"] = term.path
+    groups: dict[str, list[dict[str, str]]] = {tag: [] for tag in TAGS}
+    for term in sorted(_terms.values(), key=lambda t: t.title.lower()):
+        if term.slug != HUB:
+            groups[term.tags[0]].append({term.title: term.path})
+    terms_nav: list[Any] = [{"Negative Funding Rates (start here)": f"terms/{HUB}.md"}] if HUB in _terms else []
+    terms_nav += [{TAGS[tag]: pages} for tag, pages in groups.items() if pages]
+    nav = config.get("nav") or []
+    config["nav"] = [item if item != "TERMS" and item != {"Terms": "TERMS"} else {"Terms": terms_nav} for item in nav]
+    return config
+
+
+# ------------------------------------------------------------------ generated pages
+
+
+def glossary_markdown(terms: dict[str, Term]) -> str:
+    lines = [
+        "---",
+        "title: Glossary A–Z",
+        "description: Every term of the Perp Glossary with its one-line definition, tags and synonyms.",
+        "---",
+        "",
+        "# Glossary A–Z",
+        "",
+        f"{len(terms)} terms. Each links to a page with the definition, the formula and its sign convention, "
+        "a worked example computed by the embedded calculator, how venues differ, history and sources. "
+        "Synonyms are listed under the term they redirect to.",
+        "",
+    ]
+    by_letter: dict[str, list[Term]] = {}
+    for term in sorted(terms.values(), key=lambda t: t.title.lower()):
+        by_letter.setdefault(term.title[0].upper(), []).append(term)
+    lines.append(" · ".join(f"[{letter}](#{letter.lower()})" for letter in by_letter))
+    lines.append("")
+    for letter, group in by_letter.items():
+        lines += [f"## {letter} {{#{letter.lower()}}}", ""]
+        for t in group:
+            tags = " ".join(f"`{tag}`" for tag in t.tags)
+            aka = f" *Also:* {', '.join(t.aliases)}." if t.aliases else ""
+            lines.append(f"[{t.title}]({t.path})")
+            lines.append(f":   {t.description}{aka} {tags}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def calculators_markdown(embedded: dict[str, list[str]], terms: dict[str, Term]) -> str:
+    lines = [
+        "---",
+        "title: Calculators",
+        "description: Every perpcalc calculator, what it computes and the pages where it runs.",
+        "---",
+        "",
+        "# Calculators",
+        "",
+        "Every calculator below is one function of the `perpcalc` Python package, run in your browser by "
+        "Pyodide on the pages listed, and callable the same way in Python: "
+        '`perpcalc.run("name", {...})`. Inputs, defaults and venue presets come from the same spec.',
+        "",
+        "| Calculator | What it computes | On pages |",
+        "|---|---|---|",
+    ]
+    for spec in perpcalc.catalog():
+        pages = embedded.get(spec["name"], [])
+        links = ", ".join(f"[{_page_title(p, terms)}](../{p})" for p in pages) or "—"
+        lines.append(f"| **{spec['title']}** `{spec['name']}` | {spec['summary']} | {links} |")
+    return "\n".join(lines) + "\n"
+
+
+def _page_title(src: str, terms: dict[str, Term]) -> str:
+    slug = Path(src).stem
+    return terms[slug].title if src.startswith("terms/") and slug in terms else Path(src).stem.replace("-", " ")
+
+
+def on_files(files: Files, config: Any) -> Files:
+    files.append(File.generated(config, "glossary.md", content=glossary_markdown(_terms)))
+    files.append(File.generated(config, "calculators/index.md", content=calculators_markdown(_embedded, _terms)))
+    return files
+
+
+# ------------------------------------------------------------------ term pages
+
+
+def _source_line(s: dict[str, Any]) -> str:
+    when = s["date"].isoformat() if isinstance(s["date"], date) else str(s["date"])
+    who = f"{s['publisher']}, " if s.get("publisher") else ""
+    note = f" — {s['note']}" if s.get("note") else ""
+    return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    slug = Path(page.file.src_uri).stem
+    if not page.file.src_uri.startswith("terms/") or slug not in _terms:
+        return markdown
+    term = _terms[slug]
+    aka = ""
+    if term.aliases:
+        aka = "*Also called:* " + ", ".join(term.aliases) + ".\n\n"
+    related = "\n".join(
+        f"- [{_terms[r].title}]({r}.md) — {_terms[r].description}" for r in term.related
+    )
+    sources = "\n".join(_source_line(s) for s in term.sources)
+    page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
+    return f"{aka}{markdown.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+
+
+def jsonld(term: Term, config: Any) -> dict[str, Any]:
+    base = config["site_url"] or "/"
+    return {
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "@id": f"{base}{term.url}",
+        "name": term.title,
+        "alternateName": term.aliases or None,
+        "description": term.description,
+        "termCode": term.slug,
+        "url": f"{base}{term.url}",
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "@id": f"{base}glossary/",
+            "name": "Perp Glossary",
+            "url": f"{base}glossary/",
+        },
+    }
+
+
+# ------------------------------------------------------------------ tooltips on first mention
+
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>", re.S | re.I)
+
+
+def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
+    pats = []
+    for term in _terms.values():
+        if term.slug == current:
+            continue
+        names = {term.title, *term.aliases}
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) < 4:
+                continue
+            pats.append((re.compile(rf"(?<![\w-])({re.escape(name)})(?![\w-])", re.I), term))
+    return pats
+
+
+def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
+    current = Path(page.file.src_uri).stem
+    if not _terms:
+        return content
+    depth = page.url.count("/")
+    prefix = "../" * depth
+    linked: set[str] = set()
+    # only plain paragraph and list text, outside links, code, headings and calculators
+    protected: list[str] = []
+
+    def protect(m: re.Match[str]) -> str:
+        protected.append(m.group(0))
+        return f"\x00{len(protected) - 1}\x00"
+
+    body = _SKIP.sub(protect, content)
+    for pattern, term in _mention_patterns(current):
+        if term.slug in linked:
+            continue
+
+        def link(m: re.Match[str], term: Term = term) -> str:
+            linked.add(term.slug)
+            title = html.escape(term.description, quote=True)
+            protected.append(f'<a href="{prefix}{term.url}" class="term-mention" title="{title}">{m.group(1)}</a>')
+            return f"\x00{len(protected) - 1}\x00"
+
+        # search text segments only (between tags)
+        parts = re.split(r"(<[^>]+>|\x00\d+\x00)", body)
+        for i in range(0, len(parts), 2):
+            new, n = pattern.subn(link, parts[i], count=1)
+            if n:
+                parts[i] = new
+                break
+        body = "".join(parts)
+    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], body)

@@ -1,0 +1,194 @@
+"""End-to-end in headless Chromium: pre-rendered example, live recompute, errors, URL state,
+no foreign requests, no page errors, hostile query strings, instant navigation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.parse import quote, urlparse
+
+import perpcalc
+import pytest
+from perpcalc import display
+
+pytestmark = pytest.mark.browser
+
+SPINE = "/terms/funding-rate-exposure/"
+READY_TIMEOUT = 90_000
+
+
+class Tab:
+    """A page with its requests and errors recorded."""
+
+    def __init__(self, context: object, origin: str) -> None:
+        self.origin = origin
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("worker", lambda w: w.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None))
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.origin + path, wait_until="load")
+
+    def form(self, name: str) -> object:
+        return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
+
+    def wait_ready(self, name: str) -> None:
+        self.form(name).locator("xpath=.").wait_for()
+        self.page.wait_for_function(
+            "n => document.querySelector(`form.perpcalc[data-calculator=\"${n}\"]`)?.dataset.state === 'ready'",
+            arg=name,
+            timeout=READY_TIMEOUT,
+        )
+
+    def outputs(self, name: str) -> dict[str, object]:
+        return self.page.evaluate(
+            """n => Object.fromEntries([...document.querySelector(`form.perpcalc[data-calculator="${n}"]`)
+                 .querySelectorAll('output[name]')].map(o => [o.getAttribute('name'),
+                 {value: JSON.parse(o.dataset.value), text: o.textContent}]))""",
+            name,
+        )
+
+    def wait_for_output(self, name: str, output: str, text: str) -> None:
+        self.page.wait_for_function(
+            """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
+                 ?.textContent === t""",
+            arg=[name, output, text],
+            timeout=15_000,
+        )
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith(("data:", "blob:"))]
+
+
+@pytest.fixture
+def context(browser: object, server: str) -> Iterator[object]:
+    ctx = browser.new_context()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def tab(context: object, server: str) -> Tab:
+    return Tab(context, server)
+
+
+def expected(name: str, inputs: dict[str, object]) -> dict[str, object]:
+    result = display.compute(name, inputs)
+    assert result["ok"], result
+    return {k: {"value": result["outputs"][k], "text": result["display"][k]["text"]} for k in result["outputs"]}
+
+
+def test_prerendered_example_visible_without_javascript(browser: object, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(server + SPINE)
+    out = page.locator('form.perpcalc[data-calculator="funding_payment"] output[name="payment"]')
+    assert out.inner_text() == "−118.75"
+    assert out.is_visible()
+    ctx.close()
+
+
+def test_spine_page_goes_live_and_recomputes(tab: Tab) -> None:
+    name = "funding_payment"
+    calc = perpcalc.get(name)
+    tab.goto(SPINE)
+    assert tab.outputs(name) == expected(name, calc.examples["default"])
+    tab.wait_ready(name)
+    form = tab.form(name)
+    form.locator('[name="side"]').select_option("short")
+    form.locator('[name="size"]').fill("2.5")
+    form.locator('[name="funding_rate"]').fill("-0.0003")
+    inputs = dict(calc.examples["default"], side="short", size="2.5", funding_rate="-0.0003")
+    want = expected(name, inputs)
+    tab.wait_for_output(name, "payment", want["payment"]["text"])
+    assert tab.outputs(name) == want
+    # the URL now reproduces the inputs
+    params = tab.page.evaluate("location.search")
+    assert "size=2.5" in params and "side=short" in params
+    assert tab.errors == []
+    assert tab.foreign_requests() == []
+
+
+def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab) -> None:
+    name = "funding_payment"
+    tab.goto(SPINE)
+    tab.wait_ready(name)
+    form = tab.form(name)
+    before = tab.outputs(name)
+    form.locator('[name="mark_price"]').fill("-5")
+    error = form.locator('[data-error-for="mark_price"]')
+    error.wait_for(state="visible")
+    assert "must be > 0" in error.inner_text()
+    assert form.get_attribute("data-stale") == "true"
+    assert form.locator('[name="mark_price"]').get_attribute("aria-invalid") == "true"
+    assert tab.outputs(name) == before
+    form.locator('[name="mark_price"]').fill("20000")
+    tab.page.wait_for_function(
+        "() => document.querySelector('form.perpcalc').dataset.stale === 'false'", timeout=10_000
+    )
+    assert error.inner_text() == ""
+    want = expected(name, dict(perpcalc.get(name).examples["default"], mark_price="20000"))
+    assert tab.outputs(name) == want
+    assert tab.errors == []
+
+
+def test_link_with_inputs_reproduces_result(tab: Tab) -> None:
+    name = "funding_payment"
+    tab.goto(SPINE + "?size=3&funding_rate=0.0002&side=short")
+    want = expected(name, dict(perpcalc.get(name).examples["default"], size="3", funding_rate="0.0002", side="short"))
+    tab.wait_for_output(name, "payment", want["payment"]["text"])
+    assert tab.outputs(name) == want
+
+
+def test_markup_in_query_never_executes(tab: Tab) -> None:
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    tab.goto(SPINE + "?size=" + quote(hostile) + "&side=" + quote('"><svg onload=window.__pwned=3>'))
+    tab.wait_ready("funding_payment")
+    form = tab.form("funding_payment")
+    form.locator('[data-error-for="size"], [data-error-for="side"]').first.wait_for(state="visible")
+    assert tab.page.evaluate("window.__pwned") is None
+    assert tab.page.locator("form.perpcalc img, form.perpcalc svg[onload], form.perpcalc script:not([type])").count() == 0
+    assert form.locator('[name="size"]').input_value() == hostile
+    assert tab.foreign_requests() == []
+
+
+def test_instant_navigation_keeps_the_runtime(tab: Tab) -> None:
+    tab.goto(SPINE)
+    tab.wait_ready("funding_payment")
+    wasm = [u for u in tab.requests if u.endswith(".wasm")]
+    assert len(wasm) == 1
+    tab.page.evaluate("window.__marker = 'same-document'")
+    link = tab.page.locator('a[href$="funding-rate-calculations/"]').first
+    link.click()
+    tab.page.wait_for_url("**/funding-rate-calculations/")
+    tab.wait_ready("funding_rate")
+    assert tab.page.evaluate("window.__marker") == "same-document", "navigation was a full page load"
+    assert [u for u in tab.requests if u.endswith(".wasm")] == wasm, "Pyodide was loaded again"
+    name = "funding_rate"
+    form = tab.form(name)
+    form.locator('[name="premium_index"]').fill("-0.002")
+    want = expected(name, dict(perpcalc.get(name).examples[form.get_attribute("data-example")], premium_index="-0.002"))
+    tab.wait_for_output(name, "funding_rate", want["funding_rate"]["text"])
+    assert tab.outputs(name) == want
+    assert tab.errors == []
+    assert tab.foreign_requests() == []
+
+
+def test_prerendered_values_match_cpython_on_every_form_of_a_page(tab: Tab) -> None:
+    tab.goto("/terms/negative-funding-rates/")
+    forms = tab.page.evaluate(
+        "[...document.querySelectorAll('form.perpcalc')].map(f => [f.dataset.calculator, f.dataset.example])"
+    )
+    assert forms
+    for name, key in forms:
+        shown = tab.page.evaluate(
+            """([n, k]) => Object.fromEntries([...document.querySelector(
+                 `form.perpcalc[data-calculator="${n}"][data-example="${k}"]`).querySelectorAll('output[name]')]
+                 .map(o => [o.getAttribute('name'), JSON.parse(o.dataset.value)]))""",
+            [name, key],
+        )
+        assert shown == json.loads(json.dumps(perpcalc.run(name, perpcalc.get(name).examples[key])))

@@ -1,0 +1,180 @@
+"""The built site: strict build, page contract, pre-rendered examples, terms, links, hosts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import perpcalc
+import pytest
+from bs4 import BeautifulSoup
+from perpcalc import display
+
+SEED_SLUGS = """
+negative-funding-rates funding-rate-calculations funding-rate-fluctuations convergence-dynamics
+perpetual-futures-peg funding-rate-reversion funding-rate-reversal funding-rate-reversals
+funding-rate-exposure funding-rate-as-proxy-for-cost funding-rate-forecasting funding-rate-discrepancy
+funding-rate-management perpetual-swap-yields negative-funding-risk forced-liquidation-patterns
+liquidation-deficit margin-liquidation-cascades leverage-deleveraging-spirals market-deleveraging-patterns
+capitulation-dynamics socialized-loss bad-debt-mutualization adl-ranking auto-deleveraging
+auto-deleveraging-2 auto-deleveraging-mechanism auto-deleveraging-mechanisms-2 adl-auto-deleveraging
+adl-auto-deleveraging-2 market-manipulation-techniques
+""".split()
+SYNONYMS = {
+    "funding-rate-reversals": "funding-rate-reversal",
+    "auto-deleveraging-2": "auto-deleveraging",
+    "auto-deleveraging-mechanism": "auto-deleveraging",
+    "auto-deleveraging-mechanisms-2": "auto-deleveraging",
+    "adl-auto-deleveraging": "auto-deleveraging",
+    "adl-auto-deleveraging-2": "auto-deleveraging",
+}
+CANONICAL = [s for s in SEED_SLUGS if s not in SYNONYMS]
+PARTS = ["definition", "why-it-matters", "formula", "worked-example", "how-venues-differ", "history",
+         "related-terms", "sources"]
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def site(built_site: dict) -> Path:
+    return built_site["dir"]
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[Path, BeautifulSoup]:
+    return {p: soup(p) for p in sorted(site.rglob("*.html"))}
+
+
+def test_strict_build_passes_and_reports_time(built_site: dict) -> None:
+    assert (built_site["dir"] / "index.html").exists()
+    assert "WARNING" not in built_site["log"]
+
+
+def test_spine_page_has_funding_payment_prerendered(site: Path) -> None:
+    page = soup(site / "terms" / "funding-rate-exposure" / "index.html")
+    form = page.select_one('form.perpcalc[data-calculator="funding_payment"]')
+    assert form is not None and form["data-state"] == "static"
+    assert form.select_one('output[name="payment"]').get_text() == "−118.75"
+
+
+def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSoup]) -> None:
+    """Each embedded form shows its example's inputs and CPython's outputs, as the contract says."""
+    checked = 0
+    for path, page in pages.items():
+        for form in page.select("form.perpcalc"):
+            name, key = form["data-calculator"], form["data-example"]
+            calc = perpcalc.get(name)
+            expected = perpcalc.run(name, calc.examples[key])
+            shown = display.compute(name, calc.examples[key])["display"]
+            values = display.form_values(name, key)
+            for f in calc.inputs:
+                controls = form.select(f'[name="{f.name}"]')
+                assert len(controls) == 1, f"{path}: {name} needs one control named {f.name}"
+                control = controls[0]
+                assert control.name in ("input", "select", "textarea")
+                if control.name == "select":
+                    current = control.select_one("option[selected]")["value"]
+                elif control.name == "textarea":
+                    current = control.get_text()
+                else:
+                    current = control.get("value", "")
+                assert current == values[f.name], f"{path}: {name}.{f.name}"
+                assert form.select_one(f'[data-error-for="{f.name}"]') is not None
+            for o in calc.outputs:
+                out = form.select(f'output[name="{o.name}"]')
+                assert len(out) == 1, f"{path}: {name} needs one <output name={o.name}>"
+                assert json.loads(out[0]["data-value"]) == expected[o.name], f"{path}: {name}.{o.name}"
+                assert out[0].get_text() == shown[o.name]["text"]
+            checked += 1
+    assert checked >= 1
+
+
+def test_every_calculator_is_embedded_and_listed(pages: dict[Path, BeautifulSoup], site: Path) -> None:
+    embedded = {f["data-calculator"] for page in pages.values() for f in page.select("form.perpcalc")}
+    names = [c["name"] for c in perpcalc.catalog()]
+    assert sorted(set(names) - embedded) == []
+    index = soup(site / "calculators" / "index.html")
+    text = index.get_text()
+    for name in names:
+        assert name in text
+    for row in index.select("table tbody tr"):
+        assert row.select("a[href]"), f"calculator row without a page link: {row.get_text()[:80]}"
+
+
+@pytest.mark.parametrize("slug", SEED_SLUGS)
+def test_every_seed_slug_resolves(site: Path, slug: str) -> None:
+    page = site / "terms" / slug / "index.html"
+    assert page.exists(), f"/terms/{slug}/ does not resolve"
+    if slug in SYNONYMS:
+        html = page.read_text(encoding="utf-8")
+        target = SYNONYMS[slug]
+        assert re.search(rf"url=[^\"']*{target}/", html), f"{slug} should redirect to {target}"
+        assert (site / "terms" / target / "index.html").exists()
+
+
+@pytest.mark.parametrize("slug", CANONICAL)
+def test_canonical_term_page_has_every_part(site: Path, slug: str) -> None:
+    page = soup(site / "terms" / slug / "index.html")
+    ids = [h.get("id") for h in page.select("article h2")]
+    missing = [p for p in PARTS if p not in ids]
+    assert not missing, f"{slug} lacks sections {missing}"
+    assert ids.index("definition") < ids.index("formula") < ids.index("worked-example")
+    assert page.select("article form.perpcalc"), f"{slug} embeds no calculator"
+    assert page.select("article .arithmatex"), f"{slug} has no formula markup"
+    sources = page.find("h2", id="sources").find_next("ol")
+    assert sources and sources.select("a[href^='http']"), f"{slug} lists no sources"
+    ld = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert ld["@type"] == "DefinedTerm" and ld["inDefinedTermSet"]["@type"] == "DefinedTermSet"
+    assert page.select_one("meta[name=description]")["content"].strip()
+
+
+def test_hub_states_who_pays_under_negative_funding(site: Path) -> None:
+    text = " ".join(soup(site / "terms" / "negative-funding-rates" / "index.html").get_text().split()).lower()
+    assert "shorts pay longs" in text
+    assert "common misconceptions" in text
+
+
+def test_internal_links_and_anchors_resolve(site: Path, pages: dict[Path, BeautifulSoup]) -> None:
+    broken = []
+    ids_cache: dict[Path, set[str]] = {}
+    for path, page in pages.items():
+        base = "http://site/" + path.relative_to(site).as_posix()
+        for a in page.select("a[href]"):
+            href = a["href"]
+            url = urlparse(urljoin(base, href))
+            if url.scheme not in ("http", "https") or url.netloc != "site":
+                continue
+            target = site / unquote(url.path.lstrip("/"))
+            if target.is_dir() or url.path.endswith("/"):
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(site)} → {href}")
+                continue
+            if url.fragment and target.suffix == ".html":
+                if target not in ids_cache:
+                    ids_cache[target] = {el["id"] for el in pages.get(target, soup(target)).select("[id]")}
+                if url.fragment not in ids_cache[target]:
+                    broken.append(f"{path.relative_to(site)} → {href} (no anchor)")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_no_asset_from_another_host(pages: dict[Path, BeautifulSoup], site: Path) -> None:
+    foreign = []
+    for path, page in pages.items():
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("video", "src"), ("audio", "src")):
+            for el in page.select(f"{tag}[{attr}]"):
+                if tag == "link" and el.get("rel") and set(el["rel"]) & {"canonical", "alternate"}:
+                    continue
+                url = urlparse(el[attr])
+                if url.netloc and url.netloc != "127.0.0.1:8765":
+                    foreign.append(f"{path.relative_to(site)}: {el[attr]}")
+    for css in site.rglob("*.css"):
+        for ref in re.findall(r"url\((['\"]?)(https?:)?//", css.read_text(encoding="utf-8", errors="replace")):
+            foreign.append(f"{css.relative_to(site)}: {ref}")
+    assert not foreign, "\n".join(foreign[:20])
+    assert (site / "assets" / "runtime" / "pyodide" / "pyodide.mjs").exists()
