@@ -1,0 +1,48 @@
+"""Large spec-driven fuzz of perpcalc.run over the whole catalogue (CPython only).
+
+At least 10,000 generated cases per run: valid, boundary and junk values for every field
+of every calculator. Only InputError may escape, and every result must be JSON with
+finite numbers. (tests/core runs a lighter version of the same property in Pyodide too.)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import perpcalc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from perpcalc import InputError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from spec_strategies import example_variants, inputs_for  # noqa: E402
+from test_contract import finite_json  # noqa: E402
+
+NAMES = [c["name"] for c in perpcalc.catalog()]
+TOTAL = 10_000
+PER_CALCULATOR = max(300, -(-TOTAL // max(1, len(NAMES))))
+COUNT = {"cases": 0}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=PER_CALCULATOR, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(data=st.data())
+def test_run_survives_anything(name: str, data: st.DataObject) -> None:
+    calc = perpcalc.get(name)
+    inputs = data.draw(st.one_of(inputs_for(calc), example_variants(calc)))
+    COUNT["cases"] += 1
+    try:
+        out = perpcalc.run(name, inputs)
+    except InputError as exc:
+        assert exc.message and (exc.field is None or isinstance(exc.field, str))
+        return
+    assert finite_json(out), out
+    json.dumps(out, allow_nan=False)
+
+
+def test_fuzz_budget_reached() -> None:
+    """Runs after the parametrised fuzz (file order): the catalogue got ≥ 10,000 cases."""
+    assert COUNT["cases"] >= TOTAL, COUNT
