@@ -19,7 +19,8 @@ const wired = new WeakSet();
 
 function startRuntime(reason) {
   if (worker) return;
-  runtime = { ...runtime, state: "loading", detail: "Starting the Python runtime…", step: 1 };
+  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: 1, startedAt: performance.now() };
+  window.__perpcalcRuntime = runtime;
   if (typeof WebAssembly !== "object") {
     failRuntime("this browser has no WebAssembly");
     return;
@@ -38,6 +39,7 @@ function startRuntime(reason) {
 
 function failRuntime(message) {
   runtime = { ...runtime, state: "error", error: message };
+  window.__perpcalcRuntime = runtime;
   broadcast();
 }
 
@@ -47,7 +49,7 @@ function onWorkerMessage(event) {
     runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step };
     broadcast();
   } else if (msg.type === "ready") {
-    runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings };
+    runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
   } else if (msg.type === "failed") {
