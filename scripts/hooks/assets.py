@@ -6,10 +6,18 @@ own build products and npm packages (pinned in package-lock.json):
 * ``build/runtime/`` → ``assets/runtime/``: Pyodide's runtime files and the lock file
   listing the perpcalc wheel (written by ``scripts/build_runtime.py``);
 * KaTeX's script, stylesheet and fonts → ``assets/katex/``.
+
+It then writes the Content Security Policy into every page (see :data:`CSP`): scripts and
+workers from the site itself only, WebAssembly compilation for the runtime, and the
+inline scripts the theme needs allowed by their sha256 hash — the union over the whole
+site, so a script that instant navigation brings in from another page is allowed too.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -53,3 +61,48 @@ def on_post_build(config: Any) -> None:
             _copy_katex(src, dest)
         else:
             shutil.copytree(src, dest)
+    write_csp(site)
+
+
+CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'wasm-unsafe-eval' {hashes}; "
+    "worker-src 'self'; "
+    "connect-src 'self'; "
+    "img-src 'self' data:; "
+    "font-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; "
+    "object-src 'none'; "
+    "base-uri 'self'; "
+    "form-action 'self'"
+)
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+EXECUTABLE = re.compile(r"""type=["']?(text/javascript|module|application/javascript)""", re.I)
+
+
+def inline_hashes(html: str) -> set[str]:
+    """sha256 sources for the executable inline scripts of one page."""
+    found = set()
+    for attrs, body in INLINE.findall(html):
+        if "type=" in attrs and not EXECUTABLE.search(attrs):
+            continue  # data blocks (JSON, JSON-LD) do not execute
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        found.add(f"'sha256-{digest}'")
+    return found
+
+
+def write_csp(site: Path) -> str:
+    pages = sorted(site.rglob("*.html"))
+    texts = {p: p.read_text(encoding="utf-8") for p in pages}
+    hashes = set().union(*(inline_hashes(t) for t in texts.values())) if texts else set()
+    policy = CSP.format(hashes=" ".join(sorted(hashes)))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    for path, text in texts.items():
+        if "Content-Security-Policy" in text:
+            continue
+        anchor = r"(<meta charset=[^>]*>)" if re.search(r"<meta charset=", text[:2000], re.I) else r"(<head[^>]*>)"
+        text, n = re.subn(anchor, lambda m: m.group(1) + meta, text, count=1, flags=re.I)
+        if n:
+            path.write_text(text, encoding="utf-8")
+    (site / "csp.txt").write_text(policy + "\n", encoding="utf-8")
+    return policy

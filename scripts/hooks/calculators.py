@@ -89,7 +89,8 @@ def _control(calc: Calculator, f: Field, value: str, uid: str) -> str:
 
 def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) -> str:
     ident = f"{uid}-out-{o.name}"
-    unit = f'<span class="perpcalc__unit">{_esc(o.unit)}</span>' if o.unit and o.format not in ("table", "series") else ""
+    has_unit = o.unit and o.format not in ("table", "series")
+    unit = f'<span class="perpcalc__unit">{_esc(o.unit)}</span>' if has_unit else ""
     value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
     out = (
         f'<div class="perpcalc__out perpcalc__out--{o.format}">'
