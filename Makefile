@@ -9,6 +9,9 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export SITE_URL ?= http://$(HOST):$(PORT)/
+# Quiet the theme's and plugins' end-of-life banners (they would read as build warnings).
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
 # A Python >= 3.12 (pyodide-build and pyodide-lock need it): PATH first, then pyenv.
 PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 python3 \

@@ -61,7 +61,7 @@ worker.onmessage = () => { window.__readyAt = performance.now(); };
 
 
 def build_site() -> float:
-    env = dict(os.environ, SITE_URL=f"{ORIGIN}/")
+    env = dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--clean", "--site-dir", str(SITE)],

@@ -44,7 +44,7 @@ def built_site() -> dict[str, float | Path]:
     """Build the whole site once (strict) and return where it is and how long it took."""
     if not (ROOT / "build" / "runtime").exists():
         pytest.fail("build/runtime is missing: run `make test` (it builds the runtime first)")
-    env = dict(os.environ, SITE_URL=f"{ORIGIN}/")
+    env = dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(SITE)],
