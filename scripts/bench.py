@@ -86,6 +86,15 @@ def serve() -> object:
     return httpd
 
 
+def poll(page: object, predicate: str, timeout: float = 120.0) -> None:
+    """Wait for a JS predicate through page.evaluate (works under the site's CSP)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise TimeoutError(predicate)
+        time.sleep(0.01)
+
+
 def browser_figures() -> dict[str, float]:
     from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
@@ -93,21 +102,20 @@ def browser_figures() -> dict[str, float]:
     cold, bare, bytes_before, bytes_total, nav, recompute = [], [], [], [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=[*CHROMIUM_ARGS, "--js-flags=--no-opt" if False else "--mute-audio"])
+                                     args=CHROMIUM_ARGS)
         for _ in range(RUNS):
             # bare loadPyodide page, cold
             ctx = browser.new_context()
             page = ctx.new_page()
             page.goto(ORIGIN + "/__bench/bare.html")
-            page.wait_for_function("window.__readyAt", timeout=120_000)
+            poll(page, "() => window.__readyAt")
             bare.append(page.evaluate("window.__readyAt"))
             ctx.close()
             # our page, cold: start on first interaction at load, like a reader clicking at once
             ctx = browser.new_context()
             page = ctx.new_page()
             page.goto(ORIGIN + PAGE, wait_until="load")
-            page.wait_for_function("window.__perpcalcRuntime && window.__perpcalcRuntime.state === 'ready'",
-                                   timeout=120_000, polling=5)
+            poll(page, "() => window.__perpcalcRuntime && window.__perpcalcRuntime.state === 'ready'")
             rt = page.evaluate("window.__perpcalcRuntime")
             cold.append(rt["readyAt"])
             before = page.evaluate(
@@ -143,7 +151,8 @@ def browser_figures() -> dict[str, float]:
             # instant navigation to a second calculator page
             took = page.evaluate(
                 """async (next) => {
-                  const link = [...document.querySelectorAll('a[href]')].find(a => a.getAttribute('href').endsWith(next));
+                  const link = [...document.querySelectorAll('a[href]')]
+                    .find(a => a.getAttribute('href').endsWith(next));
                   const t = performance.now();
                   link.click();
                   await new Promise(resolve => {
@@ -217,6 +226,10 @@ def heavy_figures() -> dict[str, float]:
     return out
 
 
+def fmt(v: object) -> str:
+    return f"{v:12.3f}" if isinstance(v, float) else f"{v!s:>12}"
+
+
 def main() -> None:
     print(f"==> bench: {RUNS} runs per figure on {platform.machine()}, {os.cpu_count()} cores")
     figures: dict[str, object] = {"build_seconds": build_site()}
@@ -244,7 +257,6 @@ def main() -> None:
         mark = ""
         if target and isinstance(value, (int, float)):
             mark = f"{target[0]} {target[1]}  {'ok' if value <= target[1] else 'MISSED'}"
-        fmt = (lambda v: f"{v:12.3f}" if isinstance(v, float) else f"{v!s:>12}")
         print(f"{key:32} {fmt(value)} {fmt(prev) if prev is not None else ' ' * 12}  {mark}")
     print(f"==> wrote {out_dir / 'latest.json'} (copy it to bench/baseline.json to make it the new reference)")
 

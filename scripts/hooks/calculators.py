@@ -95,8 +95,8 @@ def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) 
     out = (
         f'<div class="perpcalc__out perpcalc__out--{o.format}">'
         f'<span class="perpcalc__label" id="{ident}-label">{_esc(o.label)}</span>'
-        f'<output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label" data-value="{value_json}">'
-        f"{_esc(shown['text'])}</output>{unit}"
+        f'<span class="perpcalc__value"><output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label"'
+        f' data-value="{value_json}">{_esc(shown["text"])}</output>{unit}</span>'
     )
     if "rows" in shown:
         out += f'<div class="perpcalc__table" data-table-for="{o.name}">{table_html(shown)}</div>'
@@ -117,7 +117,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     fields = []
     for f in calc.inputs:
         ident = f"{uid}-{f.name}"
-        unit = f'<span class="perpcalc__unit">{_esc(f.unit)}</span>' if f.unit and f.type != "list" else ""
+        unit = f' <span class="perpcalc__unit">({_esc(f.unit)})</span>' if f.unit and f.type != "list" else ""
         hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(f.help)}</small>' if f.help else ""
         if f.type == "list":
             cols = ", ".join(c.name for c in f.columns)
@@ -127,8 +127,8 @@ def render_form(name: str, key: str, uid: str) -> str:
             )
         fields.append(
             f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}">'
-            f'<label for="{ident}">{_esc(f.label)}</label>'
-            f'<div class="perpcalc__control">{_control(calc, f, values[f.name], uid)}{unit}</div>'
+            f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
+            f'<div class="perpcalc__control">{_control(calc, f, values[f.name], uid)}</div>'
             f"{hint}"
             f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
             "</div>"

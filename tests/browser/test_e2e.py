@@ -4,6 +4,7 @@ no foreign requests, no page errors, hostile query strings, instant navigation."
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from urllib.parse import quote, urlparse
 
@@ -14,7 +15,7 @@ from perpcalc import display
 pytestmark = pytest.mark.browser
 
 SPINE = "/terms/funding-rate-exposure/"
-READY_TIMEOUT = 90_000
+READY_TIMEOUT = 90.0
 
 
 class Tab:
@@ -28,7 +29,25 @@ class Tab:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("worker", lambda w: w.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None))
+        self.page.on("worker", lambda w: w.on("console", self._worker_console))
+
+    def _worker_console(self, message: object) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def wait(self, predicate: str, arg: object = None, timeout: float = 15.0) -> object:
+        """Poll ``predicate`` (a JS function source) until it returns a truthy value.
+
+        Polls through page.evaluate, which works under the site's Content Security Policy
+        (Playwright's wait_for_function would need eval, which the policy refuses)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.page.evaluate(predicate, arg)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for {predicate[:120]}")
+            time.sleep(0.02)
 
     def goto(self, path: str) -> None:
         self.page.goto(self.origin + path, wait_until="load")
@@ -37,10 +56,9 @@ class Tab:
         return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
 
     def wait_ready(self, name: str) -> None:
-        self.form(name).locator("xpath=.").wait_for()
-        self.page.wait_for_function(
+        self.wait(
             "n => document.querySelector(`form.perpcalc[data-calculator=\"${n}\"]`)?.dataset.state === 'ready'",
-            arg=name,
+            name,
             timeout=READY_TIMEOUT,
         )
 
@@ -53,15 +71,15 @@ class Tab:
         )
 
     def wait_for_output(self, name: str, output: str, text: str) -> None:
-        self.page.wait_for_function(
+        self.wait(
             """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
                  ?.textContent === t""",
-            arg=[name, output, text],
-            timeout=15_000,
+            [name, output, text],
         )
 
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith(("data:", "blob:"))]
+        local = ("data:", "blob:")
+        return [u for u in self.requests if urlparse(u).hostname != "127.0.0.1" and not u.startswith(local)]
 
 
 @pytest.fixture
@@ -127,9 +145,7 @@ def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab
     assert form.locator('[name="mark_price"]').get_attribute("aria-invalid") == "true"
     assert tab.outputs(name) == before
     form.locator('[name="mark_price"]').fill("20000")
-    tab.page.wait_for_function(
-        "() => document.querySelector('form.perpcalc').dataset.stale === 'false'", timeout=10_000
-    )
+    tab.wait("() => document.querySelector('form.perpcalc').dataset.stale === 'false'")
     assert error.inner_text() == ""
     want = expected(name, dict(perpcalc.get(name).examples["default"], mark_price="20000"))
     assert tab.outputs(name) == want
@@ -151,7 +167,8 @@ def test_markup_in_query_never_executes(tab: Tab) -> None:
     form = tab.form("funding_payment")
     form.locator('[data-error-for="size"], [data-error-for="side"]').first.wait_for(state="visible")
     assert tab.page.evaluate("window.__pwned") is None
-    assert tab.page.locator("form.perpcalc img, form.perpcalc svg[onload], form.perpcalc script:not([type])").count() == 0
+    injected = "form.perpcalc img, form.perpcalc svg[onload], form.perpcalc script:not([type])"
+    assert tab.page.locator(injected).count() == 0
     assert form.locator('[name="size"]').input_value() == hostile
     assert tab.foreign_requests() == []
 

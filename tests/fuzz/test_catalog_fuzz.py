@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from perpcalc import InputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from spec_strategies import example_variants, inputs_for  # noqa: E402
-from test_contract import finite_json  # noqa: E402
+from spec_strategies import example_variants, inputs_for
+from test_contract import finite_json
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
 TOTAL = 10_000
