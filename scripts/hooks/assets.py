@@ -48,6 +48,17 @@ def _copy_katex(src: Path, dest: Path) -> None:
             shutil.copy2(s, dest / item)
 
 
+NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?</script>", re.S)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); the site's own KaTeX
+    renders notebook math instead (assets/js/math.js)."""
+    if page.file.src_uri.endswith(".ipynb"):
+        output = NOTEBOOK_MATHJAX.sub("", output)
+    return output
+
+
 def on_post_build(config: Any) -> None:
     site = Path(config["site_dir"])
     for src, rel in COPIES.items():

@@ -151,7 +151,7 @@ def on_config(config: Any) -> Any:
     for term in sorted(_terms.values(), key=lambda t: t.title.lower()):
         if term.slug != HUB:
             groups[term.tags[0]].append({term.title: term.path})
-    terms_nav: list[Any] = [{"Negative Funding Rates (start here)": f"terms/{HUB}.md"}] if HUB in _terms else []
+    terms_nav: list[Any] = [{_terms[HUB].title: _terms[HUB].path}] if HUB in _terms else []
     terms_nav += [{TAGS[tag]: pages} for tag, pages in groups.items() if pages]
     nav = config.get("nav") or []
     config["nav"] = [item if item != "TERMS" and item != {"Terms": "TERMS"} else {"Terms": terms_nav} for item in nav]
