@@ -130,6 +130,11 @@ class Output:
     decimals), ``percent`` (a fraction shown × 100 with a % sign), ``integer``, ``text``,
     ``table`` (a list of rows described by ``columns``) or ``series`` (a list of points
     for a chart, described by ``columns``).
+
+    A ``series`` output is drawn as a chart: by default the first column is the x axis
+    and every other numeric column a line. ``chart`` overrides that with a mapping:
+    ``x`` (column), ``y`` (columns), ``kind`` (``line`` or ``bar``), ``marks`` (names of
+    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``.
     """
 
     name: str
@@ -138,6 +143,7 @@ class Output:
     format: str = "number"
     places: int = 8
     columns: tuple[Output, ...] = ()
+    chart: Mapping[str, Any] | None = None
 
     def spec(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -150,7 +156,22 @@ class Output:
             out["places"] = self.places
         if self.columns:
             out["columns"] = [c.spec() for c in self.columns]
+        if self.format == "series":
+            out["chart"] = self.chart_spec()
         return out
+
+    def chart_spec(self) -> dict[str, Any]:
+        """How the page draws this series (defaults filled in)."""
+        chart = dict(self.chart or {})
+        names = [c.name for c in self.columns if c.format not in ("text",)]
+        chart.setdefault("x", names[0] if names else "")
+        chart.setdefault("y", [n for n in names if n != chart["x"]])
+        chart.setdefault("kind", "line")
+        chart.setdefault("marks", [])
+        chart.setdefault("title", self.label)
+        labels = {c.name: c.label + (f" ({c.unit})" if c.unit else "") for c in self.columns}
+        chart["labels"] = {k: labels.get(k, k) for k in [chart["x"], *chart["y"]]}
+        return chart
 
 
 @dataclass(frozen=True)

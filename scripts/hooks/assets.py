@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -28,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COPIES = {
     ROOT / "build" / "runtime": "assets/runtime",
     ROOT / "node_modules" / "katex" / "dist": "assets/katex",
+    ROOT / "node_modules" / "uplot" / "dist": "assets/vendor/uplot",
 }
+UPLOT_KEEP = ("uPlot.esm.js", "uPlot.min.css")
 KATEX_KEEP = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts")
 
 
@@ -70,9 +73,31 @@ def on_post_build(config: Any) -> None:
             shutil.rmtree(dest)
         if rel == "assets/katex":
             _copy_katex(src, dest)
+        elif rel == "assets/vendor/uplot":
+            dest.mkdir(parents=True)
+            for name in UPLOT_KEEP:
+                shutil.copy2(src / name, dest / name)
         else:
             shutil.copytree(src, dest)
+    write_service_worker(site)
     write_csp(site)
+
+
+def write_service_worker(site: Path) -> None:
+    """Fill in the service worker's version (hash of runtime and assets) and runtime list."""
+    sw = site / "sw.js"
+    runtime = sorted(p for p in (site / "assets" / "runtime").rglob("*") if p.is_file())
+    assets = sorted(p for p in (site / "assets").rglob("*") if p.is_file() and p.suffix in (".js", ".css", ".mjs"))
+    digest = hashlib.sha256()
+    for path in [*runtime, *assets]:
+        digest.update(path.relative_to(site).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    version = digest.hexdigest()[:16]
+    names = [p.relative_to(site).as_posix() for p in runtime if p.name != "manifest.json"]
+    names += ["assets/perpcalc/perpcalc.js", "assets/perpcalc/worker.js", "assets/perpcalc/charts.js",
+              "assets/vendor/uplot/uPlot.esm.js"]
+    text = sw.read_text(encoding="utf-8").replace("__VERSION__", version).replace("__RUNTIME__", json.dumps(names))
+    sw.write_text(text, encoding="utf-8")
 
 
 CSP = (

@@ -98,7 +98,13 @@ def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) 
         f'<span class="perpcalc__value"><output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label"'
         f' data-value="{value_json}">{_esc(shown["text"])}</output>{unit}</span>'
     )
-    if "rows" in shown:
+    if o.format == "series":
+        out += (
+            f'<figure class="perpcalc__chart" data-chart-for="{o.name}" aria-label="{_esc(o.label)} chart"></figure>'
+            f'<details class="perpcalc__details"><summary>{_esc(o.label)}: table</summary>'
+            f'<div class="perpcalc__table" data-table-for="{o.name}">{table_html(shown)}</div></details>'
+        )
+    elif "rows" in shown:
         out += f'<div class="perpcalc__table" data-table-for="{o.name}">{table_html(shown)}</div>'
     return out + "</div>"
 
@@ -142,6 +148,7 @@ def render_form(name: str, key: str, uid: str) -> str:
         "values": values,
         "presets": calc.spec()["presets"],
         "function": calc.function,
+        "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
     }
     spec_json = json.dumps(spec, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
     notes = f'<p class="perpcalc__notes">{_esc(calc.notes)}</p>' if calc.notes else ""
@@ -158,8 +165,12 @@ def render_form(name: str, key: str, uid: str) -> str:
         '<p class="perpcalc__status" data-status role="status">Worked example, computed with perpcalc when this'
         " page was built. Change any input to recalculate in your browser.</p>"
         '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
-        '<div class="perpcalc__actions"><button type="button" class="md-button" data-action="reset">'
-        "Reset to example</button></div></div>"
+        '<div class="perpcalc__actions">'
+        '<button type="button" class="md-button" data-action="python">Copy as Python</button>'
+        '<button type="button" class="md-button" data-action="csv">CSV</button>'
+        '<button type="button" class="md-button" data-action="json">JSON</button>'
+        '<button type="button" class="md-button" data-action="reset">Reset to example</button>'
+        "</div></div>"
         f'<script type="application/json" class="perpcalc__spec">{spec_json}</script>'
         "</form>"
     )

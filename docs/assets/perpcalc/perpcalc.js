@@ -52,6 +52,7 @@ function onWorkerMessage(event) {
     runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
+    navigator.serviceWorker?.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime" })).catch(() => {});
   } else if (msg.type === "failed") {
     failRuntime(msg.message);
   } else if (msg.type === "result") {
@@ -151,6 +152,7 @@ function applyResult(form, result) {
   }
   form.dataset.stale = "false";
   form.dataset.dirty = "false";
+  drawCharts(form);
   writeQuery(form);
   form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
 }
@@ -170,6 +172,130 @@ function buildTable(shown) {
     for (const cell of row) tr.insertCell().textContent = cell;
   }
   return table;
+}
+
+// ---------------------------------------------------------------- charts
+// Series outputs are charted from their data-value with the site's uPlot, loaded only on
+// pages that have one; the pre-rendered example is charted without waiting for Python.
+
+let chartsModule = null;
+
+function outputValue(form, name) {
+  const out = form.querySelector(`output[name="${CSS.escape(name)}"]`);
+  return out ? JSON.parse(out.dataset.value) : undefined;
+}
+
+async function drawCharts(form) {
+  const charts = specOf(form).charts || {};
+  const names = Object.keys(charts);
+  if (!names.length) return;
+  chartsModule = chartsModule || import("./charts.js");
+  let mod;
+  try {
+    mod = await chartsModule;
+  } catch (err) {
+    return; // the table below each chart still shows the numbers
+  }
+  for (const name of names) {
+    const box = form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`);
+    if (!box) continue;
+    const marks = {};
+    for (const mark of charts[name].marks || []) {
+      const label = form.querySelector(`output[name="${CSS.escape(mark)}"]`)?.closest(".perpcalc__out")
+        ?.querySelector(".perpcalc__label")?.textContent;
+      marks[mark] = { value: outputValue(form, mark), label: label || mark };
+    }
+    mod.drawChart(box, charts[name], outputValue(form, name), marks);
+  }
+}
+
+function redrawAll() {
+  for (const form of formsOnPage()) if (Object.keys(specOf(form).charts || {}).length) drawCharts(form);
+}
+
+new MutationObserver(redrawAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(redrawAll, 200);
+});
+
+// ---------------------------------------------------------------- copy and download
+
+function currentInputs(form) {
+  return readInputs(form);
+}
+
+function pythonCall(form) {
+  const spec = specOf(form);
+  const inputs = currentInputs(form);
+  const lines = Object.entries(inputs).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  return [
+    "import perpcalc  # pip install perpcalc from this site's repository",
+    "",
+    `result = perpcalc.run(${JSON.stringify(spec.name)}, {`,
+    ...lines,
+    "})",
+    `# the function behind it: ${spec.function}`,
+    "print(result)",
+    "",
+  ].join("\n");
+}
+
+function outputsOf(form) {
+  const outputs = {};
+  for (const out of form.querySelectorAll("output[name]")) outputs[out.getAttribute("name")] = JSON.parse(out.dataset.value);
+  return outputs;
+}
+
+function csvCell(value) {
+  const text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function toCSV(form) {
+  const outputs = outputsOf(form);
+  const scalars = [["output", "value"]];
+  const tables = [];
+  for (const [name, value] of Object.entries(outputs)) {
+    if (Array.isArray(value) && value.length && typeof value[0] === "object") {
+      const cols = Object.keys(value[0]);
+      tables.push([[name], cols, ...value.map((row) => cols.map((c) => row[c]))]);
+    } else scalars.push([name, value]);
+  }
+  const blocks = [scalars, ...tables].map((rows) => rows.map((r) => r.map(csvCell).join(",")).join("\n"));
+  return blocks.join("\n\n") + "\n";
+}
+
+function download(form, kind) {
+  const spec = specOf(form);
+  const body = kind === "json"
+    ? JSON.stringify({ calculator: spec.name, inputs: currentInputs(form), outputs: outputsOf(form) }, null, 2)
+    : toCSV(form);
+  const blob = new Blob([body], { type: kind === "json" ? "application/json" : "text/csv" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = `${spec.name}.${kind}`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function copyPython(form, button) {
+  const code = pythonCall(form);
+  form.dataset.python = code;
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(code);
+    ok = true;
+  } catch (err) {
+    ok = false;
+  }
+  const label = button.textContent;
+  button.textContent = ok ? "Copied" : "Copy failed: see console";
+  if (!ok) console.info(code);
+  setTimeout(() => (button.textContent = label), 1500);
 }
 
 // ---------------------------------------------------------------- URL query string
@@ -250,6 +376,10 @@ function wire(form) {
   form.addEventListener("focusin", () => startRuntime("focus"), { once: true });
   form.addEventListener("pointerdown", () => startRuntime("pointer"), { once: true });
   form.querySelector('[data-action="reset"]').addEventListener("click", () => resetForm(form));
+  form.querySelector('[data-action="python"]').addEventListener("click", (e) => copyPython(form, e.currentTarget));
+  form.querySelector('[data-action="csv"]').addEventListener("click", () => download(form, "csv"));
+  form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
+  drawCharts(form);
   if (readQuery(form)) {
     form.dataset.stale = "true";
     requestCompute(form);
@@ -271,4 +401,12 @@ if (window.document$ && typeof window.document$.subscribe === "function") window
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
 else init();
 
-export { startRuntime, runtime };
+// ---------------------------------------------------------------- offline
+// A versioned service worker (sw.js at the site root) caches the pinned runtime and the
+// pages a reader visits, so calculators keep working without a network after a first visit.
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  const swURL = new URL("../../sw.js", import.meta.url);
+  navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
+}
+
+export { startRuntime, runtime, pythonCall, toCSV };

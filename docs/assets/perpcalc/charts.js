@@ -1,0 +1,97 @@
+// Charts for calculator series outputs, drawn with the site's own copy of uPlot.
+// Generic: each series output carries its chart description (x column, y columns, kind,
+// marks = scalar outputs drawn as vertical lines) in the form's embedded spec, and its
+// data in the <output>'s data-value. No chart logic lives in any page.
+
+import uPlot from "../vendor/uplot/uPlot.esm.js";
+
+const PALETTE = ["#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41"];
+const PALETTE_DARK = ["#8c9eff", "#ffab40", "#81c784", "#f48fb1", "#4dd0e1", "#bcaaa4"];
+
+function dark() {
+  return document.body.getAttribute("data-md-color-scheme") === "slate";
+}
+
+function cssVar(name, fallback) {
+  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+function numeric(rows, key) {
+  return rows.map((row) => (typeof row[key] === "number" ? row[key] : null));
+}
+
+function marksPlugin(marks) {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.lineWidth = 1.5 * devicePixelRatio;
+          ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+          ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+          marks.forEach((mark, i) => {
+            if (typeof mark.value !== "number") return;
+            const x = u.valToPos(mark.value, "x", true);
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+            ctx.strokeStyle = mark.color;
+            ctx.fillStyle = mark.color;
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.fillText(mark.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
+          });
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+export function drawChart(box, chart, rows, markValues) {
+  box.replaceChildren();
+  if (!Array.isArray(rows) || rows.length < 2) {
+    box.hidden = true;
+    return null;
+  }
+  box.hidden = false;
+  const colors = dark() ? PALETTE_DARK : PALETTE;
+  const fg = cssVar("--md-default-fg-color--light", dark() ? "#bbb" : "#555");
+  const grid = cssVar("--md-default-fg-color--lightest", "#ddd");
+  const xs = numeric(rows, chart.x);
+  const data = [xs, ...chart.y.map((key) => numeric(rows, key))];
+  const bars = chart.kind === "bar" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
+  const series = [
+    { label: chart.labels[chart.x] || chart.x },
+    ...chart.y.map((key, i) => ({
+      label: chart.labels[key] || key,
+      stroke: colors[i % colors.length],
+      fill: chart.kind === "bar" ? colors[i % colors.length] + "99" : undefined,
+      width: 2,
+      paths: bars,
+      points: { show: rows.length <= 40 },
+    })),
+  ];
+  const marks = (chart.marks || []).map((name, i) => ({
+    label: markValues[name]?.label || name,
+    value: markValues[name]?.value,
+    color: i % 2 ? "#c62828" : "#ef6c00",
+  }));
+  const width = Math.max(260, Math.floor(box.getBoundingClientRect().width || box.parentElement.clientWidth || 320));
+  const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+  const opts = {
+    width,
+    height: Math.round(Math.min(320, Math.max(200, width * 0.5))),
+    title: chart.title,
+    scales: { x: { time: false } },
+    series,
+    axes: [{ ...axis, label: chart.labels[chart.x] || chart.x }, { ...axis, size: 64 }],
+    legend: { live: false },
+    plugins: [marksPlugin(marks)],
+  };
+  const plot = new uPlot(opts, data, box);
+  box.setAttribute("role", "img");
+  return plot;
+}
