@@ -4,94 +4,16 @@ no foreign requests, no page errors, hostile query strings, instant navigation."
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import perpcalc
 import pytest
+from helpers import Tab
 from perpcalc import display
 
 pytestmark = pytest.mark.browser
 
 SPINE = "/terms/funding-rate-exposure/"
-READY_TIMEOUT = 90.0
-
-
-class Tab:
-    """A page with its requests and errors recorded."""
-
-    def __init__(self, context: object, origin: str) -> None:
-        self.origin = origin
-        self.page = context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("worker", lambda w: w.on("console", self._worker_console))
-
-    def _worker_console(self, message: object) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def wait(self, predicate: str, arg: object = None, timeout: float = 15.0) -> object:
-        """Poll ``predicate`` (a JS function source) until it returns a truthy value.
-
-        Polls through page.evaluate, which works under the site's Content Security Policy
-        (Playwright's wait_for_function would need eval, which the policy refuses)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.page.evaluate(predicate, arg)
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout} s waiting for {predicate[:120]}")
-            time.sleep(0.02)
-
-    def goto(self, path: str) -> None:
-        self.page.goto(self.origin + path, wait_until="load")
-
-    def form(self, name: str) -> object:
-        return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
-
-    def wait_ready(self, name: str) -> None:
-        self.wait(
-            "n => document.querySelector(`form.perpcalc[data-calculator=\"${n}\"]`)?.dataset.state === 'ready'",
-            name,
-            timeout=READY_TIMEOUT,
-        )
-
-    def outputs(self, name: str) -> dict[str, object]:
-        return self.page.evaluate(
-            """n => Object.fromEntries([...document.querySelector(`form.perpcalc[data-calculator="${n}"]`)
-                 .querySelectorAll('output[name]')].map(o => [o.getAttribute('name'),
-                 {value: JSON.parse(o.dataset.value), text: o.textContent}]))""",
-            name,
-        )
-
-    def wait_for_output(self, name: str, output: str, text: str) -> None:
-        self.wait(
-            """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
-                 ?.textContent === t""",
-            [name, output, text],
-        )
-
-    def foreign_requests(self) -> list[str]:
-        local = ("data:", "blob:")
-        return [u for u in self.requests if urlparse(u).hostname != "127.0.0.1" and not u.startswith(local)]
-
-
-@pytest.fixture
-def context(browser: object, server: str) -> Iterator[object]:
-    ctx = browser.new_context()
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def tab(context: object, server: str) -> Tab:
-    return Tab(context, server)
 
 
 def expected(name: str, inputs: dict[str, object]) -> dict[str, object]:

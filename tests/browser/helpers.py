@@ -1,0 +1,100 @@
+"""Browser test helpers shared by the end-to-end test modules."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bs4 import BeautifulSoup
+
+READY_TIMEOUT = 90.0
+
+
+class Tab:
+    """A page with its requests and errors recorded."""
+
+    def __init__(self, context: object, origin: str) -> None:
+        self.origin = origin
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("worker", lambda w: w.on("console", self._worker_console))
+
+    def _worker_console(self, message: object) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def wait(self, predicate: str, arg: object = None, timeout: float = 15.0) -> object:
+        """Poll ``predicate`` (a JS function source) until it returns a truthy value.
+
+        Polls through page.evaluate, which works under the site's Content Security Policy
+        (Playwright's wait_for_function would need eval, which the policy refuses)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.page.evaluate(predicate, arg)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for {predicate[:120]}")
+            time.sleep(0.02)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.origin + path, wait_until="load")
+
+    def form(self, name: str) -> object:
+        return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
+
+    def wait_ready(self, name: str | None = None) -> None:
+        self.wait(
+            """n => { const f = document.querySelector(n ? `form.perpcalc[data-calculator="${n}"]` : 'form.perpcalc');
+                      return f && f.dataset.state === 'ready'; }""",
+            name,
+            timeout=READY_TIMEOUT,
+        )
+
+    def outputs(self, name: str) -> dict[str, object]:
+        return self.page.evaluate(
+            """n => Object.fromEntries([...document.querySelector(`form.perpcalc[data-calculator="${n}"]`)
+                 .querySelectorAll('output[name]')].map(o => [o.getAttribute('name'),
+                 {value: JSON.parse(o.dataset.value), text: o.textContent}]))""",
+            name,
+        )
+
+    def wait_for_output(self, name: str, output: str, text: str) -> None:
+        self.wait(
+            """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
+                 ?.textContent === t""",
+            [name, output, text],
+        )
+
+    def foreign_requests(self) -> list[str]:
+        local = ("data:", "blob:")
+        return [u for u in self.requests if urlparse(u).hostname != "127.0.0.1" and not u.startswith(local)]
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL paths of every real page of the built site (redirect stubs and 404 left out)."""
+    paths = []
+    for html in sorted(site.rglob("index.html")):
+        text = html.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text[:3000]:
+            continue
+        rel = html.parent.relative_to(site).as_posix()
+        paths.append("/" if rel == "." else f"/{rel}/")
+    return paths
+
+
+def calculator_pages(site: Path) -> dict[str, list[str]]:
+    """Page path → calculator names embedded on it."""
+    found: dict[str, list[str]] = {}
+    for path in site_pages(site):
+        html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
+        names = [f["data-calculator"] for f in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+                 .select("form.perpcalc")]
+        if names:
+            found[path] = names
+    return found
