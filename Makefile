@@ -19,7 +19,7 @@ PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 
   if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
   then command -v $$c; break; fi; done))
 
-.PHONY: help setup serve build runtime test test-core lint bench clean chromium
+.PHONY: help setup serve build runtime runtime-test test test-core lint bench clean chromium
 
 help:
 	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
@@ -53,6 +53,10 @@ runtime: setup
 	@echo "==> building the perpcalc wheel and the Pyodide runtime folder"
 	$(PY) scripts/build_runtime.py
 
+runtime-test: setup
+	@echo "==> building the perpcalc wheel, the Pyodide runtime folder and Pyodide's test wheels"
+	$(PY) scripts/build_runtime.py --test-wheels
+
 build: runtime
 	@echo "==> building the site into site/ for $(SITE_URL)"
 	$(PY) -m mkdocs build --strict --quiet
@@ -74,7 +78,7 @@ lint: setup
 test-core: setup
 	$(PY) -m pytest tests/core -q
 
-test: runtime chromium lint
+test: runtime-test chromium lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser)"
 	$(PY) -m pytest tests -q -p no:cacheprovider
 

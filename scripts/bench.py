@@ -215,7 +215,7 @@ def heavy_figures() -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
     cpy = json.loads(subprocess.run([sys.executable, "-c", HEAVY], env=env, capture_output=True, text=True,
                                     check=True).stdout.strip().splitlines()[-1])
-    node = subprocess.run(["node", str(ROOT / "scripts" / "bench_pyodide.mjs")], input=HEAVY, capture_output=True,
+    node = subprocess.run(["node", str(ROOT / "scripts" / "pyodide_run.mjs")], input=HEAVY, capture_output=True,
                           text=True, check=True, cwd=ROOT)
     pyo = json.loads(node.stdout.strip().splitlines()[-1])
     out: dict[str, float] = {}

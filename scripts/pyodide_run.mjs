@@ -1,5 +1,6 @@
 // Runs Python read from stdin inside Pyodide under Node, with perpcalc loaded from the
-// same lock file and wheel the browser uses (build/runtime/pyodide). Used by bench.py.
+// same lock file and wheel the browser uses (build/runtime/pyodide). Used by the parity
+// test and by bench.py: `node scripts/pyodide_run.mjs < script.py`.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";

@@ -1,0 +1,158 @@
+"""Build what the browser (and the Node parity tests) need to run perpcalc on Pyodide.
+
+Steps, each printed:
+
+1. build the pure-Python ``perpcalc`` wheel from pyproject.toml (``python -m build``,
+   no isolation, so it works offline), byte-reproducible through SOURCE_DATE_EPOCH, and
+   check it holds ``perpcalc/`` only;
+2. copy the runtime files of the pinned npm ``pyodide`` package into
+   ``build/runtime/pyodide/`` (the site serves them from ``assets/runtime/pyodide/``);
+3. write ``build/runtime/pyodide/pyodide-lock.json`` with pyodide-build's
+   ``pyodide lockfile add-wheels``: Pyodide's own lock plus the perpcalc wheel and its
+   sha256, which the browser checks when it loads the package (never hand-edited);
+4. write ``build/runtime/manifest.json`` (versions, file sizes, the wheel's sha256).
+
+With ``--test-wheels`` it also fetches, from PyPI, the pure-Python wheels of pytest and
+hypothesis (the versions installed in this environment) into ``build/pyodide-test-wheels/``
+so the core test suite can run inside Pyodide under Node.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
+OUT = ROOT / "build" / "runtime"
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+TEST_WHEELS = ("pytest", "pluggy", "iniconfig", "packaging", "pygments", "hypothesis", "attrs", "sortedcontainers")
+
+
+def step(message: str) -> None:
+    print(f"   - {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    sys.exit(f"build_runtime: {message}")
+
+
+def source_date_epoch() -> str:
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        return out or "315532800"
+    except (OSError, subprocess.CalledProcessError):
+        return "315532800"
+
+
+def build_wheel() -> Path:
+    dist = ROOT / "build" / "wheel"
+    if dist.exists():
+        shutil.rmtree(dist)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch())
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    for leftover in (ROOT / "build" / "lib", *ROOT.glob("build/bdist.*"), *ROOT.glob("calculators/*.egg-info")):
+        shutil.rmtree(leftover, ignore_errors=True)
+    if proc.returncode != 0:
+        fail(f"building the wheel failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    wheels = sorted(dist.glob("perpcalc-*.whl"))
+    if len(wheels) != 1:
+        fail(f"expected one perpcalc wheel in {dist}, found {wheels}")
+    wheel = wheels[0]
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    stray = [n for n in names if not (n.startswith("perpcalc/") or n.startswith("perpcalc-"))]
+    if stray:
+        fail(f"the wheel holds files outside perpcalc/: {stray[:5]}")
+    step(f"wheel {wheel.name}: {len(names)} files, {wheel.stat().st_size:,} bytes")
+    return wheel
+
+
+def copy_runtime(target: Path) -> None:
+    if not NPM_PYODIDE.exists():
+        fail("node_modules/pyodide is missing: run `npm ci` (make does this)")
+    version = json.loads((NPM_PYODIDE / "package.json").read_text())["version"]
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in RUNTIME_FILES:
+        shutil.copy2(NPM_PYODIDE / name, target / name)
+    step(f"pyodide {version}: copied {', '.join(RUNTIME_FILES)}")
+
+
+def write_lock(wheel: Path, target: Path) -> Path:
+    shutil.copy2(wheel, target / wheel.name)
+    pyodide_cli = Path(sys.executable).with_name("pyodide")
+    cmd = [str(pyodide_cli) if pyodide_cli.exists() else "pyodide", "lockfile", "add-wheels",
+           "--input", str(NPM_PYODIDE / "pyodide-lock.json"), "--output", str(target / "pyodide-lock.json"),
+           "--base-path", str(target), str(target / wheel.name)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        fail(f"`pyodide lockfile add-wheels` failed (needs Python >= 3.12 with pyodide-build and "
+             f"pyodide-lock[wheel]):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    lock = json.loads((target / "pyodide-lock.json").read_text())
+    entry = lock["packages"].get("perpcalc")
+    if not entry or entry["file_name"] != wheel.name:
+        fail("the lock file does not list the perpcalc wheel")
+    digest = hashlib.sha256((target / wheel.name).read_bytes()).hexdigest()
+    if entry["sha256"] != digest:
+        fail("the lock's sha256 for perpcalc does not match the wheel")
+    step(f"lock: perpcalc {entry['version']} sha256 {digest[:12]}…, Python {lock['info']['python']}")
+    return target / "pyodide-lock.json"
+
+
+def write_manifest(wheel: Path, target: Path) -> None:
+    files = {p.name: p.stat().st_size for p in sorted(target.iterdir())}
+    manifest = {
+        "pyodide_version": json.loads((NPM_PYODIDE / "package.json").read_text())["version"],
+        "perpcalc_version": wheel.name.split("-")[1],
+        "wheel": wheel.name,
+        "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+        "lock": "pyodide/pyodide-lock.json",
+        "files": files,
+    }
+    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    step(f"manifest: {sum(files.values()):,} bytes in {len(files)} files")
+
+
+def test_wheels() -> None:
+    dest = ROOT / "build" / "pyodide-test-wheels"
+    dest.mkdir(parents=True, exist_ok=True)
+    pins = [f"{name}=={metadata.version(name)}" for name in TEST_WHEELS]
+    have = {p.name.split("-")[0].lower().replace("_", "-") + "==" + p.name.split("-")[1] for p in dest.glob("*.whl")}
+    missing = [pin for pin in pins if pin.lower().replace("_", "-") not in have]
+    if missing:
+        # pure-Python wheels only (py3-none-any): Pyodide cannot load a CPython platform wheel
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        "--platform", "any", "--implementation", "py", "--abi", "none", "--python-version", "3.14",
+                        "--dest", str(dest), *missing], check=True)
+    step(f"test wheels for Pyodide: {', '.join(pins)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--test-wheels", action="store_true", help="also fetch pytest/hypothesis wheels for Pyodide")
+    args = parser.parse_args()
+    wheel = build_wheel()
+    target = OUT / "pyodide"
+    copy_runtime(target)
+    write_lock(wheel, target)
+    write_manifest(wheel, target)
+    if args.test_wheels:
+        test_wheels()
+
+
+if __name__ == "__main__":
+    main()

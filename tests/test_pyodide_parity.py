@@ -1,0 +1,69 @@
+"""The browser runs the same code with the same answers: perpcalc inside Pyodide (Node,
+the same npm package, wheel and lock file the site serves) against CPython.
+
+Nothing is skipped: without Node or the runtime folder these tests fail and say what to run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import perpcalc
+import pytest
+from perpcalc import display
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNTIME = ROOT / "build" / "runtime" / "pyodide"
+
+EVERY_EXAMPLE = r"""
+import json, perpcalc
+from perpcalc import display
+out = {}
+for spec in perpcalc.catalog():
+    for key, example in spec["examples"].items():
+        out[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
+junk = {"funding_payment": {"side": "long", "size": "nan"}, "nope": {}}
+for name, inputs in junk.items():
+    out[f"junk:{name}"] = display.compute(name, inputs)
+print("RESULT " + json.dumps(out, sort_keys=True))
+"""
+
+
+def node() -> str:
+    exe = shutil.which("node")
+    if not exe:
+        pytest.fail("Node is required for the Pyodide tests (Node >= 18)")
+    if not (RUNTIME / "pyodide-lock.json").exists():
+        pytest.fail("build/runtime is missing: run `make test` (it runs scripts/build_runtime.py)")
+    return exe
+
+
+def test_core_suite_passes_inside_pyodide() -> None:
+    if not (ROOT / "build" / "pyodide-test-wheels").exists():
+        pytest.fail("build/pyodide-test-wheels is missing: run `make test`")
+    proc = subprocess.run([node(), "tests/pyodide/run_core_tests.mjs"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900)
+    tail = proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "on Python 3.14" in proc.stdout and "(emscripten)" in proc.stdout, tail
+    summary = re.search(r"(\d+) passed", proc.stdout)
+    assert proc.returncode == 0, tail
+    assert summary and int(summary.group(1)) > 50, tail
+
+
+def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
+    proc = subprocess.run([node(), "scripts/pyodide_run.mjs"], input=EVERY_EXAMPLE, cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
+    in_pyodide = json.loads(line[len("RESULT "):])
+    in_cpython = {}
+    for spec in perpcalc.catalog():
+        for key, example in spec["examples"].items():
+            in_cpython[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
+    in_cpython["junk:funding_payment"] = display.compute("funding_payment", {"side": "long", "size": "nan"})
+    in_cpython["junk:nope"] = display.compute("nope", {})
+    assert json.loads(json.dumps(in_cpython, sort_keys=True)) == in_pyodide
