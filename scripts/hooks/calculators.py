@@ -150,11 +150,13 @@ def render_form(name: str, key: str, uid: str) -> str:
         "function": calc.function,
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
     }
-    spec_json = json.dumps(spec, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
+    # an attribute, not a <script> data block: Material's instant navigation re-creates inline
+    # scripts as executable ones, which the CSP (rightly) refuses
+    spec_json = _esc(json.dumps(spec, separators=(",", ":"), ensure_ascii=True))
     notes = f'<p class="perpcalc__notes">{_esc(calc.notes)}</p>' if calc.notes else ""
     return (
         f'<form class="perpcalc" id="{uid}" data-calculator="{name}" data-example="{key}" data-state="static"'
-        f' novalidate autocomplete="off" aria-labelledby="{uid}-title">'
+        f' novalidate autocomplete="off" aria-labelledby="{uid}-title" data-spec="{spec_json}">'
         f'<div class="perpcalc__head"><p class="perpcalc__title" id="{uid}-title">{_esc(calc.title)}</p>'
         f'<p class="perpcalc__summary">{_esc(calc.summary)}</p></div>'
         f'<div class="perpcalc__body"><fieldset class="perpcalc__inputs"><legend>Inputs</legend>{"".join(fields)}'
@@ -171,7 +173,6 @@ def render_form(name: str, key: str, uid: str) -> str:
         '<button type="button" class="md-button" data-action="json">JSON</button>'
         '<button type="button" class="md-button" data-action="reset">Reset to example</button>'
         "</div></div>"
-        f'<script type="application/json" class="perpcalc__spec">{spec_json}</script>'
         "</form>"
     )
 

@@ -49,7 +49,7 @@ def test_spine_page_goes_live_and_recomputes(tab: Tab) -> None:
     # the URL now reproduces the inputs
     params = tab.page.evaluate("location.search")
     assert "size=2.5" in params and "side=short" in params
-    assert tab.errors == []
+    assert tab.errors == [], "\n".join(tab.errors)
     assert tab.foreign_requests() == []
 
 
@@ -71,7 +71,7 @@ def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab
     assert error.inner_text() == ""
     want = expected(name, dict(perpcalc.get(name).examples["default"], mark_price="20000"))
     assert tab.outputs(name) == want
-    assert tab.errors == []
+    assert tab.errors == [], "\n".join(tab.errors)
 
 
 def test_link_with_inputs_reproduces_result(tab: Tab) -> None:
@@ -113,7 +113,7 @@ def test_instant_navigation_keeps_the_runtime(tab: Tab) -> None:
     want = expected(name, dict(perpcalc.get(name).examples[form.get_attribute("data-example")], premium_index="-0.002"))
     tab.wait_for_output(name, "funding_rate", want["funding_rate"]["text"])
     assert tab.outputs(name) == want
-    assert tab.errors == []
+    assert tab.errors == [], "\n".join(tab.errors)
     assert tab.foreign_requests() == []
 
 

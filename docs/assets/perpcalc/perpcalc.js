@@ -95,7 +95,7 @@ function showRuntime(form) {
 }
 
 function specOf(form) {
-  if (!form._spec) form._spec = JSON.parse(form.querySelector("script.perpcalc__spec").textContent);
+  if (!form._spec) form._spec = JSON.parse(form.dataset.spec);
   return form._spec;
 }
 
