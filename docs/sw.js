@@ -24,12 +24,18 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "cache-runtime") {
     const base = self.registration.scope;
+    const pageUrls = (event.data.urls || []).filter((u) => typeof u === "string" && u.startsWith(self.location.origin));
+    const urls = [...RUNTIME.map((path) => new URL(path, base).href), ...pageUrls];
     event.waitUntil(
       caches.open(CACHE).then((cache) =>
         Promise.all(
-          RUNTIME.map(async (path) => {
-            const url = new URL(path, base).href;
-            if (!(await cache.match(url))) await cache.add(url);
+          urls.map(async (url) => {
+            if (await cache.match(url)) return;
+            try {
+              await cache.add(url);
+            } catch (err) {
+              // a page or asset that cannot be fetched now is simply not kept offline
+            }
           }),
         ),
       ),

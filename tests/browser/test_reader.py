@@ -99,12 +99,12 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
     tab = Tab(context, server)
     tab.goto("/terms/funding-rate-exposure/")
     tab.wait_ready("funding_payment")
-    tab.wait("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)")
     # wait until the service worker has cached the runtime it was asked to keep
     tab.wait(
         """async () => { const keys = await caches.keys(); if (!keys.length) return false;
              const cache = await caches.open(keys[0]); const names = (await cache.keys()).map(r => r.url);
-             return names.some(u => u.endsWith('.wasm')) && names.some(u => u.endsWith('.whl')); }""",
+             return names.some(u => u.endsWith('.wasm')) && names.some(u => u.endsWith('.whl'))
+                    && names.some(u => u.endsWith('/funding-rate-exposure/')); }""",
         timeout=60,
     )
     context.set_offline(True)
@@ -137,20 +137,21 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, calc
 
 
 def test_axe_finds_no_serious_violations(browser: object, server: str, built_site: dict) -> None:
+    """axe-core over every page in both palettes (chosen the way a reader's system does)."""
     assert AXE.exists(), "axe-core is missing from node_modules: run `make test`"
-    ctx = browser.new_context(bypass_csp=True)  # axe is injected as an inline script for the test only
-    page = ctx.new_page()
     problems = []
-    for path in site_pages(built_site["dir"]):
-        page.goto(server + path, wait_until="load")
-        page.add_script_tag(path=str(AXE))
-        for scheme in ("default", "slate"):
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    for scheme in ("light", "dark"):
+        # axe is injected as an inline script for the test only, hence bypass_csp
+        ctx = browser.new_context(bypass_csp=True, color_scheme=scheme)
+        page = ctx.new_page()
+        for path in site_pages(built_site["dir"]):
+            page.goto(server + path, wait_until="load")
+            page.add_script_tag(path=str(AXE))
             result = page.evaluate(
                 "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                 ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
                 ".map(v => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)"
             )
             problems += [f"{path} [{scheme}] {r}" for r in result]
-    ctx.close()
+        ctx.close()
     assert not problems, "\n".join(problems[:30])

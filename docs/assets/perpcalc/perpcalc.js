@@ -52,7 +52,7 @@ function onWorkerMessage(event) {
     runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
-    navigator.serviceWorker?.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime" })).catch(() => {});
+    cacheForOffline();
   } else if (msg.type === "failed") {
     failRuntime(msg.message);
   } else if (msg.type === "result") {
@@ -404,6 +404,17 @@ else init();
 // ---------------------------------------------------------------- offline
 // A versioned service worker (sw.js at the site root) caches the pinned runtime and the
 // pages a reader visits, so calculators keep working without a network after a first visit.
+function cacheForOffline() {
+  // Everything this page loaded before the service worker took control (the page itself,
+  // theme scripts and styles) plus, on the worker's side, the runtime files.
+  if (!navigator.serviceWorker) return;
+  const urls = [location.href.split("#")[0]];
+  for (const entry of performance.getEntriesByType("resource")) {
+    if (entry.name.startsWith(location.origin)) urls.push(entry.name);
+  }
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime", urls })).catch(() => {});
+}
+
 if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
   const swURL = new URL("../../sw.js", import.meta.url);
   navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
