@@ -16,17 +16,17 @@ from __future__ import annotations
 
 # Importing a topic module registers its calculators, in this order in the catalogue.
 from . import (  # noqa: F401
-    funding,
-    venues,
-    pricing,
     carry,
-    series,
-    margin,
-    insolvency,
     cascade,
+    funding,
+    insolvency,
+    margin,
+    pricing,
+    series,
+    venues,
 )
 from ._spec import Calculator, Field, InputError, Output, catalog, get, run
 
 __version__ = "0.1.0"
 
-__all__ = ["Calculator", "Field", "InputError", "Output", "catalog", "get", "run", "__version__"]
+__all__ = ["Calculator", "Field", "InputError", "Output", "__version__", "catalog", "get", "run"]

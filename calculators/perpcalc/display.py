@@ -14,7 +14,7 @@ from typing import Any
 
 from ._spec import InputError, Output, get, value_to_text
 
-__all__ = ["compute", "compute_json", "format_value", "form_values"]
+__all__ = ["compute", "compute_json", "form_values", "format_value"]
 
 
 def format_number(value: float | int | Decimal, places: int = 8, min_places: int = 0) -> str:
