@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -43,6 +44,15 @@ usage: dict[str, list[str]] = {}  # calculator name -> page URLs embedding it
 
 class CalculatorMarkupError(PluginError):
     pass
+
+
+# Writers' preview only (never in tests or CI): PERPCALC_DRAFT=1 shows a marked gap where a
+# page names a calculator, example or output that is not built yet, instead of failing.
+DRAFT = os.environ.get("PERPCALC_DRAFT") == "1"
+
+
+def _draft_gap(what: str) -> str:
+    return f"<mark>draft: {_esc(what)} is not built yet</mark>"
 
 
 def example_result(name: str, key: str) -> dict[str, Any]:
@@ -178,6 +188,15 @@ def render_form(name: str, key: str, uid: str) -> str:
 
 
 def _value(match: re.Match[str]) -> str:
+    try:
+        return _value_text(match)
+    except CalculatorMarkupError:
+        if DRAFT:
+            return _draft_gap(match.group(0))
+        raise
+
+
+def _value_text(match: re.Match[str]) -> str:
     name, key, fieldname = match.group(1), match.group(2) or "default", match.group(3)
     try:
         calc = perpcalc.get(name)
@@ -207,7 +226,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         name, key = match.group(1), match.group(2) or "default"
         try:
             perpcalc.get(name)
-        except perpcalc.InputError as exc:
+            if DRAFT:
+                example_result(name, key)
+        except (perpcalc.InputError, CalculatorMarkupError) as exc:
+            if DRAFT:
+                return "\n" + _draft_gap(f"calculator {name}@{key}") + "\n"
             raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
         uid = f"calc-{name}" + (f"-{key}" if key != "default" else "") + (f"-{len(forms)}" if forms else "")
         forms.append(render_form(name, key, uid))
