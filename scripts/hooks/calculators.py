@@ -52,6 +52,7 @@ DRAFT = os.environ.get("PERPCALC_DRAFT") == "1"
 
 
 def _draft_gap(what: str) -> str:
+    what = what.replace("[[", "").replace("]]", "")
     return f"<mark>draft: {_esc(what)} is not built yet</mark>"
 
 

@@ -67,7 +67,7 @@ def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab
     assert form.locator('[name="mark_price"]').get_attribute("aria-invalid") == "true"
     assert tab.outputs(name) == before
     form.locator('[name="mark_price"]').fill("20000")
-    tab.wait("() => document.querySelector('form.perpcalc').dataset.stale === 'false'")
+    tab.wait("() => document.querySelector('form.perpcalc[data-calculator=funding_payment]').dataset.stale === 'false'")
     assert error.inner_text() == ""
     want = expected(name, dict(perpcalc.get(name).examples["default"], mark_price="20000"))
     assert tab.outputs(name) == want

@@ -57,10 +57,10 @@ def test_copied_python_reproduces_the_page(tab: Tab, calc_pages: dict[str, list[
     form = tab.form("funding_payment")
     form.locator('[name="size"]').fill("4.2")
     form.locator('[name="side"]').select_option("short")
-    tab.wait("() => document.querySelector('form.perpcalc').dataset.stale === 'false'")
-    tab.wait("() => document.querySelector('form.perpcalc output[name=notional]').textContent === '42,000'")
+    tab.wait("() => document.querySelector('form.perpcalc[data-calculator=funding_payment]').dataset.stale === 'false'")
+    tab.wait_for_output("funding_payment", "notional", "42,000")
     form.locator('[data-action="python"]').click()
-    code = tab.wait("() => document.querySelector('form.perpcalc').dataset.python")
+    code = tab.wait("() => document.querySelector('form.perpcalc[data-calculator=funding_payment]').dataset.python")
     namespace: dict[str, object] = {}
     exec(compile(code.replace("print(result)", ""), "<copied>", "exec"), namespace)
     page_values = {k: v["value"] for k, v in tab.outputs("funding_payment").items()}

@@ -72,7 +72,7 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
             shown = display.compute(name, calc.examples[key])["display"]
             values = display.form_values(name, key)
             for f in calc.inputs:
-                controls = form.select(f'[name="{f.name}"]')
+                controls = form.select(f'input[name="{f.name}"], select[name="{f.name}"], textarea[name="{f.name}"]')
                 assert len(controls) == 1, f"{path}: {name} needs one control named {f.name}"
                 control = controls[0]
                 assert control.name in ("input", "select", "textarea")

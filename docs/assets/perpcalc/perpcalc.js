@@ -136,7 +136,7 @@ function applyResult(form, result) {
     let slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
     if (!slot) slot = form.querySelector('[data-error-for=""]');
     slot.textContent = result.error.message;
-    const control = field && form.querySelector(`[name="${CSS.escape(field)}"]`);
+    const control = field && form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(field)}"]`);
     if (control) control.setAttribute("aria-invalid", "true");
     form.dataset.stale = "true";
     form.dispatchEvent(new CustomEvent("perpcalc:error", { detail: result.error }));
@@ -347,7 +347,7 @@ function applyPreset(form, field, value) {
   const table = specOf(form).presets[field];
   if (!table || !table[value]) return;
   for (const [name, preset] of Object.entries(table[value])) {
-    const el = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(name)}"]`);
     if (el) el.value = preset === null ? "" : String(preset);
   }
 }

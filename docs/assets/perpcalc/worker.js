@@ -20,13 +20,36 @@ function bytesLoaded() {
     .reduce((sum, entry) => sum + (entry.transferSize || entry.encodedBodySize || 0), 0);
 }
 
+function mb(bytes) {
+  return (bytes / 1e6).toFixed(1);
+}
+
+// Total bytes of the runtime files, from the manifest the build wrote (absent: bytes only).
+async function runtimeBytes() {
+  try {
+    const manifest = await (await fetch(new URL("../runtime/manifest.json", import.meta.url))).json();
+    return Object.values(manifest.files).reduce((a, b) => a + b, 0);
+  } catch {
+    return 0;
+  }
+}
+
 async function start() {
   const t = { start: performance.now() };
+  let ticker = null;
   try {
-    progress(1, "downloading the Python runtime");
+    const total = await runtimeBytes();
+    const report = () => {
+      const done = bytesLoaded();
+      progress(done > 1e6 ? 2 : 1, total ? `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`
+        : `downloading the Python runtime, ${mb(done)} MB`);
+    };
+    report();
+    ticker = setInterval(report, 250);
     const pyodide = await loadPyodide({ indexURL, fullStdLib: false });
+    clearInterval(ticker);
     t.runtime = performance.now();
-    progress(3, `loading perpcalc (${Math.round(bytesLoaded() / 1024)} KB so far)`);
+    progress(3, `loading perpcalc (${mb(bytesLoaded())} MB so far)`);
     await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
     compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
     t.ready = performance.now();
@@ -42,6 +65,7 @@ async function start() {
     });
     for (const msg of queue.splice(0)) answer(msg);
   } catch (err) {
+    clearInterval(ticker);
     postMessage({ type: "failed", message: String(err && err.message ? err.message : err).slice(0, 300) });
   }
 }

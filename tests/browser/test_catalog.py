@@ -1,0 +1,108 @@
+"""Every calculator in the catalogue, live in Chromium: the page goes ready, a changed input
+recomputes in the browser (Pyodide) to exactly what CPython computes, and an invalid value
+shows its error beside the field it names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import perpcalc
+import pytest
+from helpers import Tab, calculator_pages
+from perpcalc import display
+
+pytestmark = pytest.mark.browser
+
+
+def _pages(site: object) -> dict[str, tuple[str, str]]:
+    """Calculator name → (first page embedding it, example key of that form)."""
+    from bs4 import BeautifulSoup
+
+    found: dict[str, tuple[str, str]] = {}
+    for path in calculator_pages(site):
+        html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for form in soup.select("form.perpcalc"):
+            found.setdefault(form["data-calculator"], (path, form["data-example"]))
+    return found
+
+
+def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str] | None:
+    """The first numeric input the example sets, with a value 10 % larger (kept in range if possible)."""
+    calc = perpcalc.get(name)
+    for f in calc.inputs:
+        if f.type not in ("decimal", "integer") or example.get(f.name) in (None, ""):
+            continue
+        try:
+            value = Decimal(str(example[f.name]).replace("%", "").replace(",", ""))
+        except ArithmeticError:
+            continue
+        if f.type == "integer":
+            new = str(int(value) + 1)
+        else:
+            new = str((value * Decimal("1.1")).normalize()) if value else "0.001"
+        return f.name, new
+    return None
+
+
+def test_every_calculator_recomputes_in_the_browser_like_cpython(tab: Tab, built_site: dict) -> None:
+    pages = _pages(built_site["dir"])
+    names = [spec["name"] for spec in perpcalc.catalog()]
+    assert set(names) <= set(pages), f"not embedded: {sorted(set(names) - set(pages))}"
+    checked = 0
+    by_page: dict[str, list[str]] = {}
+    for name in names:
+        by_page.setdefault(pages[name][0], []).append(name)
+    for path, on_page in by_page.items():
+        tab.goto(path)
+        for name in on_page:
+            key = pages[name][1]
+            tab.wait_ready(name)
+            example = dict(perpcalc.get(name).examples[key])
+            change = _changed_field(name, example)
+            if change is None:
+                continue
+            field, value = change
+            form = tab.form(name)
+            form.locator(f':is(input, select, textarea)[name="{field}"]').fill(value)
+            example[field] = value
+            result = display.compute(name, example)
+            if result["ok"]:
+                want = {k: {"value": result["outputs"][k], "text": result["display"][k]["text"]}
+                        for k in result["outputs"]}
+                first = next(iter(want))
+                tab.wait_for_output(name, first, want[first]["text"])
+                tab.wait("n => document.querySelector(`form.perpcalc[data-calculator='${n}']`).dataset.stale === 'false'",
+                         name)
+                assert tab.outputs(name) == want, f"{name} on {path} after {field}={value}"
+            else:
+                err = result["error"]["field"]
+                box = form.locator(f'[data-error-for="{err}"]')
+                box.wait_for(state="visible")
+                assert box.inner_text() == result["error"]["message"], name
+            checked += 1
+    assert checked >= len(names) - 2
+    assert tab.errors == [], "\n".join(tab.errors[:10])
+    assert tab.foreign_requests() == []
+
+
+@pytest.mark.parametrize("name", ["liquidation_price", "adl_ranking", "funding_exposure", "insolvency_waterfall"])
+def test_invalid_input_names_its_field_in_the_page(tab: Tab, built_site: dict, name: str) -> None:
+    path, _key = _pages(built_site["dir"])[name]
+    tab.goto(path)
+    tab.wait_ready(name)
+    form = tab.form(name)
+    calc = perpcalc.get(name)
+    target = next((f for f in calc.inputs if f.type in ("decimal", "integer") and f.min is not None), None)
+    if target is None:
+        target = next(f for f in calc.inputs if f.type == "list")
+        form.locator(f':is(input, select, textarea)[name="{target.name}"]').fill("id,side\n1,sideways")
+    else:
+        form.locator(f':is(input, select, textarea)[name="{target.name}"]').fill("-1e9")
+    box = form.locator("[data-error-for]:not(:empty)")
+    box.first.wait_for(state="visible")
+    assert box.first.get_attribute("data-error-for") == target.name
+    assert tab.page.evaluate(
+        "n => document.querySelector(`form.perpcalc[data-calculator=\"${n}\"]`).dataset.state", name
+    ) == "ready"
+    assert tab.errors == [], "\n".join(tab.errors[:10])
