@@ -72,8 +72,8 @@ def test_every_calculator_recomputes_in_the_browser_like_cpython(tab: Tab, built
                         for k in result["outputs"]}
                 first = next(iter(want))
                 tab.wait_for_output(name, first, want[first]["text"])
-                tab.wait("n => document.querySelector(`form.perpcalc[data-calculator='${n}']`).dataset.stale === 'false'",
-                         name)
+                fresh = "n => document.querySelector(`form.perpcalc[data-calculator='${n}']`).dataset.stale === 'false'"
+                tab.wait(fresh, name)
                 assert tab.outputs(name) == want, f"{name} on {path} after {field}={value}"
             else:
                 err = result["error"]["field"]
