@@ -9,10 +9,14 @@ Conventions (the whole package uses them):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 from ._spec import Calculator, Field, InputError, Output, calculator
+from .venues import FUNDING_VENUE_KEYS, FUNDING_VENUES, funding_preset, schedule_preset
 
 Side = Literal["long", "short"]
 Contract = Literal["linear", "inverse"]
@@ -66,6 +70,7 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
 # ------------------------------------------------------------------ funding rate
 
 METHODS = ("clamp", "dead_band", "premium")
+SCALINGS = ("n_over_8", "per_interval")
 
 
 def funding_rate(
@@ -76,6 +81,7 @@ def funding_rate(
     dead_band: Decimal = Decimal("0.00025"),
     interval_hours: Decimal = EIGHT,
     cap: Decimal | None = None,
+    scaling: str = "n_over_8",
 ) -> Decimal:
     """Funding rate for one interval from the interval's average premium.
 
@@ -86,6 +92,11 @@ def funding_rate(
     * ``premium`` (OKX, Drift): F₈ = P
 
     then F = F₈ × N / 8 for an N-hour interval, and last F = clamp(F, −cap, cap).
+
+    With ``scaling="per_interval"`` (Bybit and OKX publish no N/8 factor) the formula is
+    applied per settlement instead, with only the interest split across the day:
+    F = P + clamp(I × N/8 − P, −c, c), F = P − clamp(P, −d, d) or F = P. Both scalings agree
+    at N = 8.
 
     With the clamp method the rate equals I exactly while P lies in [I − c, I + c]
     (for the usual I = 0.01 % and c = 0.05 %: P between −0.04 % and +0.06 %), and moves
@@ -100,6 +111,11 @@ def funding_rate(
     Example: Hyperliquid, P = 0.01, I = 0.0001, c = 0.0005, hourly:
     F₈ = 0.01 + clamp(−0.0099, −0.0005, 0.0005) = 0.0095; F = 0.0095 / 8 = 0.0011875.
     """
+    if scaling not in SCALINGS:
+        raise InputError("scaling", f"scaling must be one of: {', '.join(SCALINGS)}")
+    per_interval = scaling == "per_interval"
+    if per_interval:
+        interest_rate = interest_rate * interval_hours / EIGHT
     if method == "clamp":
         rate_8h = premium + clamp(interest_rate - premium, -clamp_limit, clamp_limit)
     elif method == "dead_band":
@@ -108,7 +124,7 @@ def funding_rate(
         rate_8h = premium
     else:
         raise InputError("method", f"method must be one of: {', '.join(METHODS)}")
-    rate = rate_8h * interval_hours / EIGHT
+    rate = rate_8h if per_interval else rate_8h * interval_hours / EIGHT
     if cap is not None:
         rate = clamp(rate, -cap, cap)
     return rate
@@ -201,6 +217,12 @@ def _rate_field(name: str, label: str, default: Any = None, help: str = RATE_HEL
 
 
 SIDE = Field("side", "Side", type="choice", choices=("long", "short"), default="long")
+VENUE_CHOICES = ("custom", *FUNDING_VENUE_KEYS)
+VENUE = Field("venue", "Venue preset", type="choice", choices=VENUE_CHOICES, default="custom",
+              help="fills the venue's published rules; fields you set yourself win")
+SCALING = Field("scaling", "Interval scaling", type="choice", choices=SCALINGS, default="n_over_8",
+                help="n_over_8: an N-hour settlement pays N/8 of the 8-hour rate (Binance, Hyperliquid, dYdX); "
+                "per_interval: the formula applies per settlement, interest split across the day (Bybit, OKX)")
 
 
 def _premium_index_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +257,7 @@ def _funding_rate_calc(v: dict[str, Any]) -> dict[str, Any]:
         v["dead_band"],
         v["interval_hours"],
         v["cap"],
+        v["scaling"],
     )
     n = periods_per_year(v["interval_hours"])
     return {
@@ -266,6 +289,7 @@ funding_rate_calculator = calculator(
                 max=1,
                 help="the interval's average premium, as a fraction (0.01 = 1 %; you may type 1%)",
             ),
+            VENUE,
             Field("method", "Formula", type="choice", choices=METHODS, default="clamp",
                   help="clamp: P + clamp(I − P, ±c); dead_band: P − clamp(P, ±d); premium: F = P"),
             _rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001")),
@@ -274,9 +298,10 @@ funding_rate_calculator = calculator(
             Field("dead_band", "Dead band d (per 8 h)", unit="fraction", percent=True, default=Decimal("0.00025"),
                   min=0, max=1, help="Deribit's damper; 0.00025 = 0.025 %"),
             Field("interval_hours", "Funding interval", unit="hours", default=EIGHT, min=0, min_open=True, max=24 * 7,
-                  help="the 8-hour rate is scaled by N / 8"),
+                  help="the 8-hour rate is scaled by N / 8 (with n_over_8 scaling)"),
             Field("cap", "Cap (per interval)", unit="fraction", percent=True, default=None, min=0, min_open=True,
                   max=1, help="absolute limit on the per-interval rate, applied last; leave empty for none"),
+            SCALING,
         ),
         outputs=(
             Output("funding_rate", "Funding rate per interval (+ = longs pay shorts)", format="percent", places=6),
@@ -290,7 +315,15 @@ funding_rate_calculator = calculator(
                         "clamp": "0.0005", "interval_hours": "1"},
             "dead_zone": {"premium_index": "0.0003"},
             "deribit": {"premium_index": "0.0005", "method": "dead_band"},
+            "hyperliquid": {"premium_index": "0.01", "venue": "hyperliquid"},
+            "binance_capped": {"premium_index": "0.01", "venue": "binance"},
         },
+        presets={"venue": {k: funding_preset(k) for k in FUNDING_VENUE_KEYS}},
+        notes=(
+            "Choosing a venue fills the formula, interest, band, interval, cap and scaling with that "
+            "venue's published values (see perpcalc.venues for sources and dates); any field you set "
+            "yourself wins. Caps are per symbol: the preset is one documented figure for a major contract."
+        ),
     )
 )
 
@@ -371,5 +404,571 @@ funding_annualized_calculator = calculator(
         ),
         compute=_funding_annualized_calc,
         examples={"default": {"funding_rate": "0.0001", "interval_hours": "8"}},
+    )
+)
+
+
+# ------------------------------------------------------------------ averaging and predicted rate
+
+WEIGHTINGS = ("time_weighted", "mean")
+PATH_POINTS = 400
+
+
+def mean_premium(samples: Sequence[Decimal]) -> Decimal:
+    """Simple average of premium samples: P̄ = (P₁ + … + Pₙ) / n.
+
+    BitMEX (minutely premium over 8 h), OKX (rolling N-hour window since 2024-03-05),
+    Hyperliquid and dYdX average this way. No samples: ``InputError``.
+    """
+    if not samples:
+        raise InputError("premiums", "give at least one premium sample")
+    return sum(samples, ZERO) / len(samples)
+
+
+def time_weighted_premium(samples: Sequence[Decimal]) -> Decimal:
+    """Time-weighted average premium with linear weights, later samples counting more.
+
+    P̄ = (1·P₁ + 2·P₂ + … + n·Pₙ) / (1 + 2 + … + n),  and 1 + … + n = n(n + 1)/2
+
+    Equal samples give that value back; one sample gives itself. The last sample weighs n
+    times the first, so a premium that builds up near settlement moves the rate more than
+    one that fades.
+
+    Source: Bybit "What is funding rate and predicted rate" (2024-05-12: 480 one-minute
+    samples for 8 h); Binance USDⓈ-M funding FAQ (5,760 five-second samples).
+
+    Example: samples 0.0002, 0.0004, …, 0.0012 (rising) → (0.0002 × 91) / 21 = 0.000866667,
+    against a simple mean of 0.0007.
+    """
+    if not samples:
+        raise InputError("premiums", "give at least one premium sample")
+    n = len(samples)
+    weighted = sum((i * p for i, p in enumerate(samples, start=1)), ZERO)
+    return weighted * 2 / (n * (n + 1))
+
+
+def average_premium(samples: Sequence[Decimal], weighting: str = "time_weighted") -> Decimal:
+    """The interval's average premium by ``weighting`` (``time_weighted`` or ``mean``)."""
+    if weighting == "time_weighted":
+        return time_weighted_premium(samples)
+    if weighting == "mean":
+        return mean_premium(samples)
+    raise InputError("weighting", f"weighting must be one of: {', '.join(WEIGHTINGS)}")
+
+
+def running_averages(samples: Sequence[Decimal], weighting: str = "time_weighted") -> list[Decimal]:
+    """The average premium after each sample: element k averages samples 1…k.
+
+    This is the "predicted rate" a venue shows during the interval, before the last sample:
+    its last element equals :func:`average_premium` of all samples.
+    """
+    if weighting not in WEIGHTINGS:
+        raise InputError("weighting", f"weighting must be one of: {', '.join(WEIGHTINGS)}")
+    out: list[Decimal] = []
+    total = ZERO
+    for k, p in enumerate(samples, start=1):
+        if weighting == "time_weighted":
+            total += k * p
+            out.append(total * 2 / (k * (k + 1)))
+        else:
+            total += p
+            out.append(total / k)
+    return out
+
+
+def _thin(count: int, points: int = PATH_POINTS) -> list[int]:
+    """Indices 0…count−1 thinned to about ``points``, always keeping the first and last."""
+    if count <= points:
+        return list(range(count))
+    step = (count - 1) / (points - 1)
+    idx = sorted({round(i * step) for i in range(points)} | {count - 1})
+    return idx
+
+
+@dataclass(frozen=True)
+class RateRules:
+    """The formula parameters shared by the funding calculators (see :func:`funding_rate`)."""
+
+    method: str = "clamp"
+    interest_rate: Decimal = Decimal("0.0001")
+    clamp_limit: Decimal = Decimal("0.0005")
+    dead_band: Decimal = Decimal("0.00025")
+    cap: Decimal | None = None
+    scaling: str = "n_over_8"
+
+    def rate(self, premium: Decimal, interval_hours: Decimal, capped: bool = True) -> Decimal:
+        return funding_rate(premium, self.method, self.interest_rate, self.clamp_limit, self.dead_band,
+                            interval_hours, self.cap if capped else None, self.scaling)
+
+
+def predicted_funding(
+    samples: Sequence[Decimal],
+    weighting: str = "time_weighted",
+    rules: RateRules = RateRules(),
+    interval_hours: Decimal = EIGHT,
+) -> tuple[Decimal, Decimal, list[tuple[int, Decimal, Decimal]]]:
+    """Predicted funding rate from the premium samples seen so far in the interval.
+
+    P̄ₖ = average of samples 1…k (time-weighted or simple), Fₖ = funding_rate(P̄ₖ)
+
+    Returns (P̄, F, path) with path = [(k, P̄ₖ, Fₖ)]; the last point is the final predicted
+    rate, which becomes the settled rate if no further sample arrives. With equal samples
+    both weightings agree.
+
+    Source: Bybit "What is funding rate and predicted rate"; Binance funding FAQ.
+
+    Example: six rising samples 0.02 % … 0.12 % with Binance's rules: time-weighted
+    P̄ = 0.086667 %, F = 0.086667 % − 0.05 % = 0.036667 %; the simple mean 0.07 % would give 0.02 %.
+    """
+    path_avgs = running_averages(samples, weighting)
+    if not path_avgs:
+        raise InputError("premiums", "give at least one premium sample")
+    path = [(k + 1, path_avgs[k], rules.rate(path_avgs[k], interval_hours)) for k in _thin(len(path_avgs))]
+    return path_avgs[-1], path[-1][2], path
+
+
+def _rules(v: dict[str, Any]) -> RateRules:
+    return RateRules(v["method"], v["interest_rate"], v["clamp"], v["dead_band"], v["cap"], v["scaling"])
+
+
+def _rule_fields(interval: Field) -> tuple[Field, ...]:
+    return (
+        Field("method", "Formula", type="choice", choices=METHODS, default="clamp",
+              help="clamp: P + clamp(I − P, ±c); dead_band: P − clamp(P, ±d); premium: F = P"),
+        _rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001")),
+        Field("clamp", "Clamp c (per 8 h)", unit="fraction", percent=True, default=Decimal("0.0005"), min=0, max=1),
+        Field("dead_band", "Dead band d (per 8 h)", unit="fraction", percent=True, default=Decimal("0.00025"),
+              min=0, max=1),
+        interval,
+        Field("cap", "Cap (per settlement)", unit="fraction", percent=True, default=None, min=0, min_open=True,
+              max=1, help="absolute limit on the settled rate; empty for none"),
+        SCALING,
+    )
+
+
+PREMIUM_COLUMN = Field("premium", "Premium", unit="fraction", percent=True, min=-1, max=1)
+
+
+def _predicted_funding_calc(v: dict[str, Any]) -> dict[str, Any]:
+    samples = [row["premium"] for row in v["premiums"]]
+    rules = _rules(v)
+    avg, rate, path = predicted_funding(samples, v["weighting"], rules, v["interval_hours"])
+    return {
+        "average_premium": avg,
+        "predicted_rate": rate,
+        "payer": payer_of(rate),
+        "mean_premium": mean_premium(samples),
+        "time_weighted_premium": time_weighted_premium(samples),
+        "mean_rate": rules.rate(mean_premium(samples), v["interval_hours"]),
+        "path": [{"sample": k, "average_premium": a, "predicted_rate": f} for k, a, f in path],
+    }
+
+
+def _predicted_preset(key: str) -> dict[str, Any]:
+    return {**funding_preset(key), "weighting": FUNDING_VENUES[key].averaging}
+
+
+predicted_funding_calculator = calculator(
+    Calculator(
+        name="predicted_funding",
+        title="Predicted funding rate",
+        summary=(
+            "Averages the premium samples seen so far in the interval (time-weighted like Binance and "
+            "Bybit, or a simple mean) and shows how the predicted rate moves as samples arrive."
+        ),
+        terms=("funding-rate-forecasting", "funding-rate-fluctuations", "funding-rate-calculations"),
+        function="perpcalc.funding.predicted_funding",
+        inputs=(
+            Field("premiums", "Premium samples, oldest first", type="list", columns=(PREMIUM_COLUMN,),
+                  min_items=1, max_items=20_000,
+                  help="one premium index sample per line (fractions; 0.0005 = 0.05 %)"),
+            VENUE,
+            Field("weighting", "Averaging", type="choice", choices=WEIGHTINGS, default="time_weighted",
+                  help="time_weighted: sample i of n weighs i (Binance, Bybit); mean: simple average"),
+            *_rule_fields(Field("interval_hours", "Funding interval", unit="hours", default=EIGHT, min=0,
+                                min_open=True, max=24 * 7)),
+        ),
+        outputs=(
+            Output("average_premium", "Average premium used", format="percent", places=6),
+            Output("predicted_rate", "Predicted rate per interval (+ = longs pay shorts)", format="percent",
+                   places=6),
+            Output("payer", "Who would pay", format="text"),
+            Output("mean_premium", "Simple mean of the samples", format="percent", places=6),
+            Output("time_weighted_premium", "Time-weighted average (weights 1…n)", format="percent", places=6),
+            Output("mean_rate", "Rate from the simple mean instead", format="percent", places=6),
+            Output(
+                "path",
+                "Predicted rate as samples arrive",
+                format="series",
+                columns=(
+                    Output("sample", "Sample", format="integer"),
+                    Output("average_premium", "Average premium so far", format="percent", places=6),
+                    Output("predicted_rate", "Predicted rate", format="percent", places=6),
+                ),
+                chart={"x": "sample", "y": ["average_premium", "predicted_rate"],
+                       "title": "Predicted funding during the interval"},
+            ),
+        ),
+        compute=_predicted_funding_calc,
+        examples={
+            "default": {"premiums": [{"premium": p} for p in
+                                     ("0.0002", "0.0004", "0.0006", "0.0008", "0.0010", "0.0012")],
+                        "venue": "binance"},
+            "fading": {"premiums": [{"premium": p} for p in ("0.004", "0.003", "0.002", "0.001", "0")],
+                       "venue": "bybit"},
+            "okx_mean": {"premiums": [{"premium": p} for p in ("0.001", "0.002", "0.003")], "venue": "okx"},
+        },
+        presets={"venue": {k: _predicted_preset(k) for k in FUNDING_VENUE_KEYS}},
+        notes=(
+            "A venue's predicted rate is the formula applied to the average of the samples so far; "
+            "it settles at the value reached after the interval's last sample. Binance samples every "
+            "5 s and Bybit every minute; you may paste fewer, coarser samples, which changes the weights."
+        ),
+    )
+)
+
+
+# ------------------------------------------------------------------ interval shortening
+
+SHORTENINGS = ("jump", "step", "none")
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """One settlement of :func:`funding_schedule`: ``offset_hours`` after the start."""
+
+    number: int
+    offset_hours: int
+    interval_hours: int
+    average_premium: Decimal
+    funding_rate: Decimal
+    capped: bool
+
+
+def hourly_block_average(hourly: Sequence[Decimal], weighting: str = "mean") -> Decimal:
+    """Average of an interval's hourly average premiums.
+
+    ``mean``: the simple mean. ``time_weighted``: hour h of the block weighs 2h − 1, which is
+    the limit of linear per-sample weights (1…n) when each hour holds many equal samples, so
+    it reproduces Binance/Bybit averaging when the premium is steady within each hour.
+    """
+    if weighting == "mean":
+        return mean_premium(hourly)
+    if weighting != "time_weighted":
+        raise InputError("weighting", f"weighting must be one of: {', '.join(WEIGHTINGS)}")
+    n = len(hourly)
+    if n == 0:
+        raise InputError("premiums", "give at least one hourly premium")
+    return sum(((2 * h - 1) * p for h, p in enumerate(hourly, start=1)), ZERO) / (n * n)
+
+
+def funding_schedule(
+    hourly: Sequence[Decimal],
+    interval_hours: int = 8,
+    rules: RateRules = RateRules(),
+    shortening: str = "jump",
+    shortest_interval_hours: int = 1,
+    weighting: str = "mean",
+) -> tuple[list[Settlement], int, int]:
+    """Settlements when the interval shortens after a rate settles at its cap.
+
+    Starting at the base interval N, each settlement averages the hourly premiums of its
+    interval and applies the formula; the rate is capped last. After a settlement at the
+    cap (|uncapped rate| ≥ cap) the next interval is
+
+    * ``jump``: the shortest interval at once (Bybit since 2025-10-30; OKX before 2026-04-14);
+    * ``step``: half the current one, not below the shortest (OKX from 2026-04-14: 8 → 4 → 2 → 1 h);
+    * ``none``: unchanged.
+
+    After a settlement below the cap a shortened schedule returns to the base interval,
+    aligned to the base clock (the start time is taken as a regular settlement time). The cap
+    is per settlement and does not change with the interval (Binance kept ±3 % when it moved
+    BANUSDT from 4 h to 2 h). Returns (settlements, next interval, hours left over after the
+    last settlement).
+
+    Sources: Bybit dynamic settlement frequency announcement (2025-10); OKX announcement on
+    the upgrade of automatic funding fee settlement (2026-04-14). When Bybit returns to a
+    longer interval is not published: the return rule here is an assumption.
+
+    Example (OKX's): a 4-hour contract with a ±0.375 % cap settles at the cap at 16:00 UTC;
+    the next settlement is at 18:00, and after another capped settlement at 19:00.
+    """
+    if shortening not in SHORTENINGS:
+        raise InputError("shortening", f"shortening must be one of: {', '.join(SHORTENINGS)}")
+    if not 1 <= shortest_interval_hours <= interval_hours:
+        raise InputError("shortest_interval_hours", "the shortest interval must be from 1 hour to the base interval")
+    base = interval_hours
+    current = base
+    offset = 0
+    out: list[Settlement] = []
+    n = len(hourly)
+    while offset + current <= n:
+        block = hourly[offset:offset + current]
+        avg = hourly_block_average(block, weighting)
+        raw = rules.rate(avg, Decimal(current), capped=False)
+        rate = raw if rules.cap is None else clamp(raw, -rules.cap, rules.cap)
+        capped = rules.cap is not None and abs(raw) >= rules.cap
+        offset += current
+        out.append(Settlement(len(out) + 1, offset, current, avg, rate, capped))
+        if capped:
+            if shortening == "jump":
+                current = shortest_interval_hours
+            elif shortening == "step":
+                current = max(shortest_interval_hours, current // 2)
+        elif current != base:
+            current = base - offset % base
+    return out, current, n - offset
+
+
+def _parse_start(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    if raw.upper().endswith(" UTC"):
+        raw = raw[:-4]
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InputError("start", f"start time must be a date and time like 2026-05-01T12:00Z (got {text[:40]!r})") \
+            from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
+    if when.year > 9000:
+        raise InputError("start", "start time is too far in the future")
+    return when
+
+
+def _clock(start: datetime | None, hours: int) -> str:
+    if start is None:
+        return f"+{hours} h"
+    return (start + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _funding_schedule_calc(v: dict[str, Any]) -> dict[str, Any]:
+    hourly = [row["premium"] for row in v["premiums"]]
+    start = _parse_start(v["start"])
+    if v["shortest_interval_hours"] > v["interval_hours"]:
+        raise InputError("shortest_interval_hours", "the shortest interval cannot be longer than the base interval")
+    settlements, next_interval, left = funding_schedule(
+        hourly, v["interval_hours"], _rules(v), v["shortening"], v["shortest_interval_hours"], v["weighting"]
+    )
+    rows = [
+        {
+            "settlement": s.number,
+            "time": _clock(start, s.offset_hours),
+            "interval_hours": s.interval_hours,
+            "average_premium": s.average_premium,
+            "funding_rate": s.funding_rate,
+            "capped": "yes" if s.capped else "no",
+        }
+        for s in settlements
+    ]
+    total = sum((s.funding_rate for s in settlements), ZERO)
+    n_capped = sum(1 for s in settlements if s.capped)
+    if not settlements:
+        summary = (f"The {len(hourly)} hour(s) given do not fill one {v['interval_hours']}-hour interval, "
+                   "so nothing settles yet.")
+    else:
+        last = settlements[-1]
+        summary = (
+            f"{len(settlements)} settlement(s) in {last.offset_hours} h, {n_capped} at the cap. "
+            f"A long paid {_pct(total)} of its notional in total (negative: it received). "
+            f"The next interval is {next_interval} h, ending at {_clock(start, last.offset_hours + next_interval)}."
+        )
+        if v["cap"] is None:
+            summary += " With no cap the interval never shortens."
+        if left:
+            summary += f" {left} hour(s) of premiums after the last settlement are not yet settled."
+    return {
+        "settlements": rows,
+        "next_interval_hours": next_interval,
+        "capped_settlements": n_capped,
+        "total_rate": total,
+        "summary": summary,
+    }
+
+
+def _pct(x: Decimal) -> str:
+    return f"{float(x) * 100:.4f} %"
+
+
+SCHEDULE_VENUES = ("custom", "binance", "bybit", "okx")
+
+funding_schedule_calculator = calculator(
+    Calculator(
+        name="funding_schedule",
+        title="Funding interval shortening",
+        summary=(
+            "Settles a run of hourly premiums on a venue's clock: when the rate settles at its cap, "
+            "Binance, Bybit and OKX shorten the funding interval, so funding is paid more often."
+        ),
+        terms=("funding-rate-management", "funding-rate-calculations"),
+        function="perpcalc.funding.funding_schedule",
+        inputs=(
+            Field("premiums", "Hourly average premiums, oldest first", type="list", columns=(PREMIUM_COLUMN,),
+                  min_items=1, max_items=720,
+                  help="one average premium per hour (fractions); to feed 8-hour rates directly, "
+                  "choose the premium formula"),
+            Field("venue", "Venue preset", type="choice", choices=SCHEDULE_VENUES, default="custom",
+                  help="fills the venue's interval, cap, formula and shortening rule"),
+            Field("start", "Start time (a settlement time, UTC)", type="text", default=None,
+                  help="e.g. 2026-05-01T12:00Z; leave empty to count hours from the start"),
+            *_rule_fields(Field("interval_hours", "Base interval", type="integer", unit="hours", default=8, min=1,
+                                max=24)),
+            Field("shortening", "After a capped settlement", type="choice", choices=SHORTENINGS, default="jump",
+                  help="jump: straight to the shortest interval; step: halve it each time; none: keep it"),
+            Field("shortest_interval_hours", "Shortest interval", type="integer", unit="hours", default=1, min=1,
+                  max=24),
+            Field("weighting", "Averaging within an interval", type="choice", choices=WEIGHTINGS, default="mean",
+                  help="time_weighted: later hours weigh more (Binance, Bybit); mean: equal weights (OKX)"),
+        ),
+        outputs=(
+            Output(
+                "settlements",
+                "Settlements",
+                format="table",
+                columns=(
+                    Output("settlement", "#", format="integer"),
+                    Output("time", "Time", format="text"),
+                    Output("interval_hours", "Interval (h)", format="integer"),
+                    Output("average_premium", "Average premium", format="percent", places=6),
+                    Output("funding_rate", "Rate (+ = longs pay)", format="percent", places=6),
+                    Output("capped", "At the cap", format="text"),
+                ),
+            ),
+            Output("next_interval_hours", "Next interval", unit="hours", format="integer"),
+            Output("capped_settlements", "Settlements at the cap", format="integer"),
+            Output("total_rate", "Sum of settled rates (what a long paid per unit notional)", format="percent",
+                   places=6),
+            Output("summary", "Summary", format="text"),
+        ),
+        compute=_funding_schedule_calc,
+        examples={
+            "default": {
+                "venue": "okx",
+                "interval_hours": 4,
+                "start": "2026-05-01T12:00Z",
+                "premiums": [{"premium": p} for p in
+                             ["0.005"] * 6 + ["0.004", "0.002"] + ["0.001"] * 4],
+            },
+            "bybit": {
+                "venue": "bybit",
+                "interval_hours": 4,
+                "start": "2026-05-01T00:00Z",
+                "premiums": [{"premium": p} for p in ["0.03"] * 4 + ["0.025", "0.01", "0.0005"] + ["0.0001"] * 5],
+            },
+        },
+        presets={"venue": {k: schedule_preset(k) for k in SCHEDULE_VENUES if k != "custom"}},
+        notes=(
+            "Bybit (since 2025-10-30) moves a symbol to 1-hour settlement after a settlement at its cap; "
+            "OKX (from 2026-04-14) shortens one level at a time, 8 → 4 → 2 → 1 h. Binance's automatic "
+            "switch is reported only by a secondary source. When a venue returns to its base interval is "
+            "not fully published: here it does so after the first settlement below the cap, on the base "
+            "clock. Each hour's average is taken as steady within the hour."
+        ),
+    )
+)
+
+
+# ------------------------------------------------------------------ venues side by side
+
+
+def funding_by_venue(premium: Decimal) -> list[dict[str, Any]]:
+    """The rate each venue would set for the same average premium, with its own rules.
+
+    For each venue in :data:`perpcalc.venues.FUNDING_VENUES`: F = funding_rate(P) with its
+    method, interest, band, interval, cap and scaling; the 8-hour equivalent F × 8 / N; and
+    the simple APR F × settlements per year. Caps are illustrative per-venue figures.
+
+    Example: P = 0.01 (1 %): Hyperliquid 0.11875 % per hour (0.95 % per 8 h, under its 4 %
+    cap); Binance 0.95 % capped to 0.30 %; OKX 1 % capped to 0.375 %; Deribit 0.975 %.
+    """
+    rows = []
+    for key, r in FUNDING_VENUES.items():
+        rules = RateRules(r.method, r.interest_rate, r.clamp, r.dead_band, r.cap, r.scaling)
+        rate = rules.rate(premium, r.interval_hours)
+        rows.append({
+            "venue": key,
+            "name": r.name,
+            "interval_hours": r.interval_hours,
+            "method": r.method,
+            "funding_rate": rate,
+            "rate_8h": rate * EIGHT / r.interval_hours,
+            "apr": rate * periods_per_year(r.interval_hours),
+            "cap": r.cap,
+            "capped": "yes" if r.cap is not None and abs(rules.rate(premium, r.interval_hours, False)) >= r.cap
+            else "no",
+            "payment_price": r.payment_price,
+            "as_of": r.as_of,
+        })
+    return rows
+
+
+def _funding_by_venue_calc(v: dict[str, Any]) -> dict[str, Any]:
+    rows = funding_by_venue(v["premium_index"])
+    by8 = [r["rate_8h"] for r in rows]
+    hi = max(rows, key=lambda r: r["rate_8h"])
+    lo = min(rows, key=lambda r: r["rate_8h"])
+    capped = [r["venue"] for r in rows if r["capped"] == "yes"]
+    summary = (
+        f"For an average premium of {_pct(v['premium_index'])}, the 8-hour equivalent rate runs from "
+        f"{_pct(lo['rate_8h'])} ({lo['venue']}) to {_pct(hi['rate_8h'])} ({hi['venue']})."
+    )
+    if capped:
+        summary += f" At the cap: {', '.join(capped)}."
+    summary += " Caps are set per symbol; the figures here are one documented value each."
+    return {"venues": rows, "spread_8h": max(by8) - min(by8), "summary": summary}
+
+
+funding_by_venue_calculator = calculator(
+    Calculator(
+        name="funding_by_venue",
+        title="Funding rate by venue",
+        summary=(
+            "One average premium through seven venues' rules: formula, interest, band, interval and cap, "
+            "compared per settlement, per 8 hours and per year."
+        ),
+        terms=("funding-rate-discrepancy", "funding-rate-management", "funding-rate-calculations"),
+        function="perpcalc.funding.funding_by_venue",
+        inputs=(
+            Field("premium_index", "Average premium index", unit="fraction", percent=True, min=-1, max=1,
+                  help="the interval's average premium (0.001 = 0.1 %; you may type 0.1%)"),
+        ),
+        outputs=(
+            Output(
+                "venues",
+                "Rate at each venue",
+                format="table",
+                columns=(
+                    Output("venue", "Venue", format="text"),
+                    Output("name", "Contract", format="text"),
+                    Output("interval_hours", "Interval (h)", places=2),
+                    Output("method", "Formula", format="text"),
+                    Output("funding_rate", "Rate per settlement (+ = longs pay)", format="percent", places=6),
+                    Output("rate_8h", "Per 8 h", format="percent", places=6),
+                    Output("apr", "APR, simple", format="percent", places=2),
+                    Output("cap", "Cap per settlement", format="percent", places=4),
+                    Output("capped", "At the cap", format="text"),
+                    Output("payment_price", "Payment priced at", format="text"),
+                    Output("as_of", "Rules as of", format="text"),
+                ),
+            ),
+            Output("spread_8h", "Spread of 8-hour rates (max − min)", format="percent", places=6),
+            Output("summary", "Summary", format="text"),
+        ),
+        compute=_funding_by_venue_calc,
+        examples={
+            "default": {"premium_index": "0.001"},
+            "calm": {"premium_index": "0.0003"},
+            "stress": {"premium_index": "0.01"},
+            "negative": {"premium_index": "-0.002"},
+        },
+        notes=(
+            "The same premium rarely holds on every venue at once, and venues sample it differently "
+            "(impact prices, mid price, mark price); this compares the rules, not live markets."
+        ),
     )
 )
