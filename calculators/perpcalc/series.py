@@ -31,7 +31,7 @@ from ._spec import Calculator, Field, InputError, Output, calculator
 ZERO = Decimal(0)
 HOURS_PER_YEAR = Decimal(24 * 365)
 DEFAULT_BASELINE = Decimal("0.0001")
-CHART_POINTS = 2000
+CHART_POINTS = 500  # the site draws series outputs; keep charts light (≤ ~500 points)
 TABLE_ROWS = 1000
 MIN_FIT = 3
 

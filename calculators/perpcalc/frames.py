@@ -1,0 +1,547 @@
+"""Optional pandas layer: calculator outputs as DataFrames, venue funding exports as one schema.
+
+Needs pandas (``pip install "perpcalc[pandas]"``). Nothing else in perpcalc imports this
+module, so the browser, which has no pandas, never loads it; import it yourself::
+
+    from perpcalc import frames
+    rates = frames.read_funding_history("BTCUSDT-funding.json", "binance")
+
+Funding histories from the four venues below become one tidy table, oldest first per
+symbol, with the columns of :data:`SCHEMA`:
+
+* ``time``: settlement time, ``datetime64`` in UTC;
+* ``venue``: ``binance``, ``bybit``, ``okx`` or ``hyperliquid``;
+* ``symbol``: the venue's symbol (``BTCUSDT``, ``BTC-USDT-SWAP``, ``BTC``);
+* ``interval_hours``: the hours the rate covers (float);
+* ``rate``: the rate per interval as a fraction, + = longs pay shorts (float).
+
+Formats read (JSON as the API returns it, envelope or bare list, or the same records as
+CSV with the API's field names as the header):
+
+* Binance USDⓈ-M ``GET /fapi/v1/fundingRate``: ``symbol``, ``fundingTime`` (ms),
+  ``fundingRate`` (``markPrice`` is ignored); and the website's funding-history CSV
+  export: ``Time``, ``Contracts``, ``Funding Interval``, ``Funding Rate`` (e.g.
+  ``2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.003694%``).
+* Bybit v5 ``GET /v5/market/funding/history``: ``symbol``, ``fundingRate``,
+  ``fundingRateTimestamp`` (ms), inside ``{"result": {"list": [...]}}``.
+* OKX ``GET /api/v5/public/funding-rate-history``: ``instId``, ``fundingTime`` (ms),
+  ``realizedRate`` (the rate actually settled; ``fundingRate`` is used when it is
+  missing), inside ``{"data": [...]}``.
+* Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
+  ``fundingRate`` (per hour; ``premium`` is ignored).
+
+The interval is taken from the file when it says (Binance's website export); otherwise
+it is the time since the symbol's previous settlement, to the nearest minute, and the
+first settlement takes the interval after it. Venues shorten the interval when the rate
+hits its cap, and that shows up here; a gap in the file (missing settlements) shows up as
+a longer interval too, so pass ``interval_hours`` when you know it is fixed.
+
+A malformed file raises :class:`FundingFileError` naming the column and the line (CSV) or
+record (JSON) at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+from ._spec import get
+
+__all__ = [
+    "SCHEMA",
+    "VENUES",
+    "Chart",
+    "FundingFileError",
+    "funding_series_inputs",
+    "line_chart",
+    "read_funding_history",
+    "to_frame",
+]
+
+SCHEMA = ("time", "venue", "symbol", "interval_hours", "rate")
+VENUES = ("binance", "bybit", "okx", "hyperliquid")
+
+
+class FundingFileError(ValueError):
+    """A funding-history file that cannot be read.
+
+    ``column`` names the field at fault (``None`` when it is the file as a whole) and
+    ``line`` the CSV line (header = line 1) or the JSON record (first = 1), when known.
+    """
+
+    def __init__(self, message: str, column: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.line = line
+
+
+# ------------------------------------------------------------------ calculator outputs
+
+
+def to_frame(name: str, outputs: Mapping[str, Any], output: str | None = None) -> pd.DataFrame:
+    """A calculator's outputs as a DataFrame.
+
+    With ``output`` naming a table or series output, its rows become a frame whose columns
+    follow the calculator's spec (percent columns stay fractions, like every output).
+    Without ``output``: the single-valued outputs as rows (index = output name; columns
+    ``label``, ``value``, ``unit``). Each frame's ``attrs["labels"]`` maps column names to
+    the spec's labels.
+
+    Example::
+
+        out = perpcalc.run("funding_series", perpcalc.get("funding_series").examples["reversal"])
+        to_frame("funding_series", out, "reversals")   # one row per sign reversal
+    """
+    calc = get(name)
+    specs = {o.name: o for o in calc.outputs}
+    missing = [o for o in specs if o not in outputs]
+    if missing:
+        raise ValueError(f"these are not {name}'s outputs: missing {', '.join(missing)}")
+    if output is None:
+        rows = [
+            {"output": o.name, "label": o.label, "value": outputs[o.name], "unit": o.unit}
+            for o in calc.outputs
+            if o.format not in ("table", "series")
+        ]
+        frame = pd.DataFrame(rows, columns=["output", "label", "value", "unit"]).set_index("output")
+        frame.attrs["labels"] = {"label": "Output", "value": "Value", "unit": "Unit"}
+        return frame
+    if output not in specs:
+        raise ValueError(f"{name} has no output {output!r}; its outputs: {', '.join(specs)}")
+    spec = specs[output]
+    if spec.format not in ("table", "series"):
+        raise ValueError(f"{name}.{output} is a single {spec.format} value, not a table or series")
+    columns = [c.name for c in spec.columns]
+    frame = pd.DataFrame(list(outputs[output]), columns=columns)
+    frame.attrs["labels"] = {c.name: c.label + (f" ({c.unit})" if c.unit else "") for c in spec.columns}
+    return frame
+
+
+def funding_series_inputs(frame: pd.DataFrame, symbol: str | None = None) -> dict[str, Any]:
+    """Inputs for the ``funding_series`` / ``funding_forecast`` calculators from a frame
+    read by :func:`read_funding_history` (one symbol; ``symbol`` picks it when there are
+    several). The calculators take one fixed interval: the most common one is used."""
+    if symbol is not None:
+        frame = frame[frame["symbol"] == symbol]
+    symbols = sorted(set(frame["symbol"]))
+    if len(symbols) != 1:
+        raise ValueError(f"pick one symbol (found {', '.join(symbols) or 'none'})")
+    frame = frame.sort_values("time")
+    interval = Counter(frame["interval_hours"]).most_common(1)[0][0]
+    start = frame["time"].iloc[0].strftime("%Y-%m-%dT%H:%MZ")
+    return {
+        "source": "input",
+        "rates": [{"rate": repr(float(r))} for r in frame["rate"]],
+        "interval_hours": repr(float(interval)),
+        "start": start,
+    }
+
+
+# ------------------------------------------------------------------ charts without matplotlib
+
+PALETTE = ("#3f51b5", "#ef6c00", "#00897b", "#8e24aa", "#757575", "#c62828")
+
+
+class Chart:
+    """An SVG chart; Jupyter shows it inline, ``str()`` gives the markup.
+
+    It is offered as HTML first (inline SVG), so text drawn in ``currentColor`` follows the
+    page's colours; as an image an SVG would lose them."""
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+
+    def _repr_html_(self) -> str:
+        return f'<div class="perpcalc-chart">{self.svg}</div>'
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __str__(self) -> str:
+        return self.svg
+
+
+def _ticks(lo: float, hi: float, count: int = 6) -> list[float]:
+    lo, hi = min(lo, hi), max(lo, hi)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    raw = (hi - lo) / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step) * step
+    return [round(first + i * step, 12) for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def _num(v: float) -> str:
+    return f"{v:,.6g}".replace("-", "−")
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    x: str,
+    y: str | Sequence[str],
+    title: str = "",
+    *,
+    kind: str = "line",
+    scale: float = 1.0,
+    y_label: str = "",
+    width: int = 720,
+    height: int = 300,
+) -> Chart:
+    """A small SVG line (or ``kind="bar"``) chart of columns ``y`` against ``x``.
+
+    For notebooks without matplotlib: text and axes use ``currentColor``, so the chart
+    follows the page's light or dark theme. ``scale`` multiplies the y values (100 shows
+    fractions as percent). Missing values break a line.
+    """
+    ys = [y] if isinstance(y, str) else list(y)
+    xs = [float(v) for v in frame[x]]
+    series = {c: [None if pd.isna(v) else float(v) * scale for v in frame[c]] for c in ys}
+    values = [v for col in series.values() for v in col if v is not None]
+    if not xs or not values:
+        raise ValueError("nothing to draw")
+    left, right, top, bottom = 72, 16, 40 + 16 * ((len(ys) - 1) // 4), 36
+    x0, x1 = min(xs), max(xs)
+    if x0 == x1:
+        x0, x1 = x0 - 1, x1 + 1
+    y_ticks = _ticks(min(*values, 0.0) if kind == "bar" else min(values), max(*values, 0.0) if kind == "bar"
+                     else max(values))
+    y0, y1 = min(y_ticks[0], min(values)), max(y_ticks[-1], max(values))
+    if y0 == y1:
+        y0, y1 = y0 - 1, y1 + 1
+    pw, ph = width - left - right, height - top - bottom
+
+    def px(v: float) -> float:
+        return left + (v - x0) / (x1 - x0) * pw
+
+    def py(v: float) -> float:
+        return top + (y1 - v) / (y1 - y0) * ph
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+           f'style="max-width:{width}px;font:12px sans-serif" role="img" aria-label="{_esc(title)}">']
+    if title:
+        out.append(f'<text x="{left}" y="16" fill="currentColor" font-weight="bold">{_esc(title)}</text>')
+    for i, col in enumerate(ys):
+        lx, ly = left + (i % 4) * 160, 32 + 16 * (i // 4)
+        out.append(f'<rect x="{lx}" y="{ly - 9}" width="12" height="3" fill="{PALETTE[i % len(PALETTE)]}"/>'
+                   f'<text x="{lx + 16}" y="{ly - 4}" fill="currentColor">{_esc(col)}</text>')
+    for t in y_ticks:
+        if y0 <= t <= y1:
+            out.append(f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
+                       f'stroke="currentColor" stroke-opacity="{0.5 if t == 0 else 0.15}"/>'
+                       f'<text x="{left - 6}" y="{py(t) + 4:.1f}" fill="currentColor" text-anchor="end">'
+                       f'{_num(t)}</text>')
+    for t in _ticks(x0, x1, 6):
+        if x0 <= t <= x1:
+            out.append(f'<text x="{px(t):.1f}" y="{height - bottom + 16}" fill="currentColor" '
+                       f'text-anchor="middle">{_num(t)}</text>')
+    out.append(f'<text x="{left + pw / 2}" y="{height - 4}" fill="currentColor" text-anchor="middle">'
+               f'{_esc(x)}</text>')
+    if y_label:
+        out.append(f'<text transform="translate(12 {top + ph / 2}) rotate(-90)" fill="currentColor" '
+                   f'text-anchor="middle">{_esc(y_label)}</text>')
+    for i, col in enumerate(ys):
+        colour = PALETTE[i % len(PALETTE)]
+        if kind == "bar":
+            bw = max(1.0, pw / len(xs) * 0.8 / len(ys))
+            for xv, yv in zip(xs, series[col], strict=True):
+                if yv is not None:
+                    top_y, base = sorted((py(yv), py(0.0)))
+                    out.append(f'<rect x="{px(xv) - bw * len(ys) / 2 + i * bw:.1f}" y="{top_y:.1f}" '
+                               f'width="{bw:.1f}" height="{max(base - top_y, 0.5):.1f}" fill="{colour}"/>')
+            continue
+        parts, current = [], []
+        for xv, yv in zip(xs, series[col], strict=True):
+            if yv is None:
+                parts, current = ([*parts, current] if current else parts), []
+            else:
+                current.append(f"{px(xv):.1f},{py(yv):.1f}")
+        parts = [*parts, current] if current else parts
+        out.extend(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{" ".join(p)}"/>'
+                   for p in parts)
+    out.append("</svg>")
+    return Chart("".join(out))
+
+
+def _esc(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# ------------------------------------------------------------------ reading venue exports
+
+# venue -> (symbol field, time field, rate fields in order of preference)
+API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "binance": ("symbol", "fundingTime", ("fundingRate",)),
+    "bybit": ("symbol", "fundingRateTimestamp", ("fundingRate",)),
+    "okx": ("instId", "fundingTime", ("realizedRate", "fundingRate")),
+    "hyperliquid": ("coin", "time", ("fundingRate",)),
+}
+BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
+
+
+def read_funding_history(
+    path_or_buffer: Any,
+    venue: str,
+    *,
+    interval_hours: float | None = None,
+    timezone: str = "UTC",
+) -> pd.DataFrame:
+    """Read a venue's funding-history export into the tidy schema (see the module doc).
+
+    ``path_or_buffer``: a path, a file object (text or bytes), the file's bytes, or the
+    already-parsed JSON (a list or dict). JSON is recognised by a leading ``[`` or ``{``,
+    anything else is read as CSV. ``interval_hours`` fixes the interval instead of
+    inferring it. ``timezone`` applies to times written without one (the Binance website
+    export writes local times without a zone; the APIs use UTC milliseconds).
+
+    Raises :class:`FundingFileError` for a malformed file (naming column and line), and
+    when the interval cannot be inferred (a single settlement and no ``interval_hours``).
+    """
+    venue = str(venue).strip().lower()
+    if venue not in VENUES:
+        raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
+    if interval_hours is not None and not (math.isfinite(interval_hours) and interval_hours > 0):
+        raise FundingFileError("interval_hours must be a positive number of hours", "interval_hours")
+    data = _load(path_or_buffer)
+    if isinstance(data, str):
+        records = _csv_records(data, venue, timezone)
+    else:
+        records = _json_records(data, venue, timezone)
+    if not records:
+        raise FundingFileError(f"the {venue} file holds no funding records")
+    return _tidy(records, venue, interval_hours)
+
+
+def _load(source: Any) -> str | list | dict:
+    if isinstance(source, (list, dict)):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as fh:
+                raw: Any = fh.read()
+        except OSError as exc:
+            raise FundingFileError(f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}") from None
+    elif isinstance(source, (bytes, bytearray)):
+        raw = bytes(source)
+    elif hasattr(source, "read"):
+        raw = source.read()
+    else:
+        raise FundingFileError("give a path, a file object, bytes, or parsed JSON (list or dict)")
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FundingFileError(f"the file is not UTF-8 text (byte {exc.start})") from None
+    text = raw.lstrip("\ufeff")
+    head = text.lstrip()[:1]
+    if head in ("[", "{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FundingFileError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                                   line=exc.lineno) from None
+    return text
+
+
+def _unwrap(data: Any, venue: str) -> list:
+    """The list of records inside a venue's response envelope (or the bare list)."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise FundingFileError("expected a JSON list of records or the venue's response object")
+    if venue == "bybit" and "result" in data:
+        if str(data.get("retCode", 0)) != "0":
+            raise FundingFileError(f"Bybit returned an error: {data.get('retMsg', data.get('retCode'))}", "retCode")
+        result = data["result"]
+        if not isinstance(result, dict) or not isinstance(result.get("list"), list):
+            raise FundingFileError("Bybit response has no result.list", "result.list")
+        return result["list"]
+    if venue == "okx" and "data" in data:
+        if str(data.get("code", "0")) != "0":
+            raise FundingFileError(f"OKX returned an error: {data.get('msg') or data.get('code')}", "code")
+        if not isinstance(data["data"], list):
+            raise FundingFileError("OKX response has no data list", "data")
+        return data["data"]
+    if "code" in data and "msg" in data:  # Binance error object
+        raise FundingFileError(f"the file is an error response: {data['msg']} (code {data['code']})", "code")
+    expected = {"bybit": "result.list", "okx": "data"}.get(venue, "a list of records")
+    raise FundingFileError(f"expected {expected} in the {venue} response")
+
+
+def _json_records(data: Any, venue: str, tz: str) -> list[tuple]:
+    rows = _unwrap(data, venue)
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise FundingFileError(f"record {i} is not an object", line=i)
+        out.append(_api_record(row, venue, tz, i, "record"))
+    return out
+
+
+def _csv_records(text: str, venue: str, tz: str) -> list[tuple]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FundingFileError("the file is empty") from None
+    header = [h.strip() for h in header]
+    lowered = [h.lower() for h in header]
+    web = venue == "binance" and "time" in lowered and "funding rate" in lowered
+    out = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise FundingFileError(f"line {line} has {len(row)} fields, the header has {len(header)}", line=line)
+        record = dict(zip(header, row, strict=True))
+        if web:
+            out.append(_binance_web_record(record, tz, line))
+        else:
+            out.append(_api_record(record, venue, tz, line, "line"))
+    return out
+
+
+def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
+    if name in row:
+        value = row[name]
+    else:
+        match = [k for k in row if isinstance(k, str) and k.strip().lower() == name.lower()]
+        if not match:
+            raise FundingFileError(f"{where} {line}: no {name!r} field", name, line)
+        value = row[match[0]]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise FundingFileError(f"{where} {line}: {name} is empty", name, line)
+    return value
+
+
+def _api_record(row: Mapping[str, Any], venue: str, tz: str, line: int, where: str) -> tuple:
+    sym_f, time_f, rate_fs = API_FIELDS[venue]
+    rate_f = next(
+        (f for f in rate_fs if any(isinstance(k, str) and k.lower() == f.lower() and str(v).strip()
+                                   for k, v in row.items())),
+        rate_fs[-1],
+    )
+    symbol = str(_field(row, sym_f, where, line)).strip()
+    when = _time(_field(row, time_f, where, line), time_f, tz, line, where)
+    rate = _rate(_field(row, rate_f, where, line), rate_f, line, where)
+    return when, symbol, rate, None, line
+
+
+def _binance_web_record(row: Mapping[str, Any], tz: str, line: int) -> tuple:
+    when = _time(_field(row, "Time", "line", line), "Time", tz, line, "line")
+    symbol = str(_field(row, "Contracts", "line", line)).strip()
+    symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
+    rate = _rate(_field(row, "Funding Rate", "line", line), "Funding Rate", line, "line")
+    interval = None
+    if any(k.strip().lower() == "funding interval" for k in row):
+        text = str(_field(row, "Funding Interval", "line", line))
+        m = _INTERVAL.match(text)
+        if not m or float(m.group(1)) <= 0:
+            raise FundingFileError(f"line {line}: Funding Interval {text!r} is not a number of hours like 8h",
+                                   "Funding Interval", line)
+        interval = float(m.group(1))
+    return when, symbol, rate, interval, line
+
+
+def _rate(value: Any, column: str, line: int, where: str) -> float:
+    if isinstance(value, bool):
+        raise FundingFileError(f"{where} {line}: {column} is true/false, not a rate", column, line)
+    text = str(value).strip().replace("\u2212", "-")
+    scale = Decimal(1)
+    if text.endswith("%"):
+        text, scale = text[:-1].strip(), Decimal("0.01")
+    try:
+        number = Decimal(text) * scale
+    except InvalidOperation:
+        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a number", column, line) from None
+    if not number.is_finite() or abs(number) > 1:
+        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a rate (|rate| ≤ 1 = 100 %)",
+                               column, line)
+    return float(number)
+
+
+def _time(value: Any, column: str, tz: str, line: int, where: str) -> pd.Timestamp:
+    bad = FundingFileError(
+        f"{where} {line}: {column} {str(value)[:40]!r} is not a time (epoch milliseconds or a date like "
+        "2024-01-01 08:00:00)", column, line
+    )
+    if isinstance(value, bool):
+        raise bad
+    text = str(value).strip()
+    if isinstance(value, (int, float)) or text.isdigit():
+        try:
+            ms = int(text) if text.isdigit() else int(value)
+        except (ValueError, OverflowError):
+            raise bad from None
+        if not 946_684_800_000 <= ms <= 4_102_444_800_000:  # 2000-01-01 .. 2100-01-01
+            raise FundingFileError(f"{where} {line}: {column} {text} is not epoch milliseconds between 2000 and 2100",
+                                   column, line)
+        return pd.Timestamp(datetime.fromtimestamp(ms / 1000, UTC))
+    try:
+        when = pd.Timestamp(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except (ValueError, TypeError, OverflowError):
+        raise bad from None
+    if when is pd.NaT or pd.isna(when):
+        raise bad
+    try:
+        when = when.tz_localize(tz) if when.tzinfo is None else when
+    except Exception:  # unknown time zone name
+        raise FundingFileError(f"unknown time zone {tz!r}", "timezone") from None
+    return when.tz_convert("UTC")
+
+
+def _tidy(records: Sequence[tuple], venue: str, fixed: float | None) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=["time", "symbol", "rate", "given", "line"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    # the same settlement twice (overlapping pages) is fine; two different rates for it are not
+    dup = frame.duplicated(["symbol", "time"], keep=False)
+    if dup.any():
+        clash = frame[dup].groupby(["symbol", "time"])["rate"].nunique()
+        if (clash > 1).any():
+            sym, when = clash[clash > 1].index[0]
+            lines = frame[dup & (frame["symbol"] == sym) & (frame["time"] == when)]["line"].tolist()
+            raise FundingFileError(
+                f"two different rates for {sym} at {when:%Y-%m-%d %H:%M} UTC (lines/records {lines[0]} and "
+                f"{lines[1]})", "rate", int(lines[1]),
+            )
+        frame = frame.drop_duplicates(["symbol", "time"])
+    frame = frame.sort_values(["symbol", "time"], kind="stable").reset_index(drop=True)
+    if fixed is not None:
+        frame["interval_hours"] = float(fixed)
+    else:
+        frame["interval_hours"] = pd.to_numeric(frame["given"], errors="coerce").astype(float)
+        for sym, part in frame.groupby("symbol", sort=False):
+            if part["interval_hours"].notna().all():
+                continue
+            if len(part) < 2:
+                raise FundingFileError(
+                    f"only one settlement for {sym}: pass interval_hours= (the interval cannot be inferred)",
+                    "interval_hours",
+                )
+            minutes = (part["time"].diff().dt.total_seconds() / 60).round()
+            hours = minutes / 60
+            hours.iloc[0] = hours.iloc[1]
+            if (hours <= 0).any():
+                at = part["line"][hours <= 0].iloc[0]
+                raise FundingFileError(
+                    f"{sym}: two settlements less than a minute apart (line/record {at}); pass interval_hours=",
+                    "time", int(at),
+                )
+            need = part["interval_hours"].isna()
+            frame.loc[part.index[need], "interval_hours"] = hours[need].to_numpy()
+        frame["interval_hours"] = frame["interval_hours"].astype(float)
+    frame["venue"] = venue
+    return frame[list(SCHEMA)].astype({"venue": str, "symbol": str, "rate": float})
