@@ -1,0 +1,440 @@
+"""Insolvency: liquidation surplus/deficit, ADL ranking and execution, socialised loss, the waterfall.
+
+Golden numbers come from the venues' own examples (named in each test) and are derived by
+hand in the docstrings; the properties check the invariants any venue's rules must keep.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from decimal import Decimal as D
+
+import perpcalc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from perpcalc import InputError
+from perpcalc.insolvency import (
+    adl_execution,
+    adl_quantiles,
+    adl_score,
+    bankruptcy_price,
+    insolvency_waterfall,
+    liquidation_outcome,
+    rank_positions,
+    socialized_loss,
+)
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ------------------------------------------------------------------ liquidation outcome
+
+
+def test_bybit_50x_long_filled_at_liquidation_price_leaves_the_maintenance_margin() -> None:
+    """Bybit (older help page): 1 BTC long at 10,000, 50x, MMR 0.5 % → liquidation 9,850,
+    bankruptcy 9,800. Filled at 9,850, the margin left is 1 × (9,850 − 9,800) = 50, which is
+    0.5 % of the 10,000 entry notional: a surplus for the fund."""
+    out = liquidation_outcome("long", D(1), D(9800), D(9850), insurance_fund=D(1000))
+    assert out == {"surplus": D(50), "deficit": D(0), "insurance_fund_after": D(1050), "uncovered_loss": D(0)}
+
+
+def test_deficit_larger_than_fund_leaves_uncovered_loss() -> None:
+    """The calculator's default: long 1, bankruptcy 19,600, fill 19,400 → deficit 200;
+    a fund of 150 pays 150 and 50 is uncovered; the fund ends at 0."""
+    out = perpcalc.run("liquidation_outcome", perpcalc.get("liquidation_outcome").examples["default"])
+    assert (out["surplus"], out["deficit"], out["insurance_fund_after"], out["uncovered_loss"]) == (0, 200, 0, 50)
+
+
+def test_bybit_inverse_long_deficit_is_loss_minus_margin() -> None:
+    """Bybit inverse: 12,000 USD of contracts at 8,000, 50x → initial margin 12,000/8,000/50
+    = 0.03 BTC. Bankruptcy: 12,000 × (1/bp − 1/8,000) = 0.03 → 1/bp = 0.0001275. Filled at
+    7,800 the loss is 12,000 × (1/7,800 − 1/8,000) = 0.0384615… BTC, so the deficit is that
+    minus the 0.03 margin = 0.0084615… BTC."""
+    bp = 1 / D("0.0001275")
+    out = liquidation_outcome("long", D(12000), bp, D(7800), contract="inverse")
+    loss = D(12000) * (1 / D(7800) - 1 / D(8000))
+    assert abs(out["deficit"] - (loss - D("0.03"))) < D("1e-25")
+    assert float(out["deficit"]) == pytest.approx(0.00846153846, rel=1e-9)
+
+
+sides = st.sampled_from(["long", "short"])
+prices = st.decimals(min_value=D("0.01"), max_value=D(1_000_000), places=4)
+sizes = st.decimals(min_value=D("0.0001"), max_value=D(1_000_000), places=4)
+
+
+@FAST
+@given(side=sides, size=sizes, bp=prices, fill=prices, fund=st.decimals(min_value=0, max_value=10**9, places=2),
+       contract=st.sampled_from(["linear", "inverse"]))
+def test_surplus_minus_deficit_matches_the_fill(side, size, bp, fill, fund, contract) -> None:
+    out = liquidation_outcome(side, size, bp, fill, contract=contract, insurance_fund=fund)
+    s = 1 if side == "long" else -1
+    gap = s * size * (fill - bp) if contract == "linear" else s * size * (1 / bp - 1 / fill)
+    assert out["surplus"] - out["deficit"] == gap
+    assert min(out["surplus"], out["deficit"]) == 0
+    # the fund takes every surplus and pays what it can; nothing is lost in between
+    assert out["insurance_fund_after"] - out["uncovered_loss"] == fund + out["surplus"] - out["deficit"]
+
+
+def test_liquidation_outcome_rejects_a_bankruptcy_price_on_the_wrong_side() -> None:
+    ex = dict(perpcalc.get("liquidation_outcome").examples["default"], bankruptcy_price="20100")
+    with pytest.raises(InputError) as err:
+        perpcalc.run("liquidation_outcome", ex)
+    assert err.value.field == "bankruptcy_price"
+
+
+# ------------------------------------------------------------------ ADL ranking
+
+
+def test_bitmex_score_profitable_and_losing() -> None:
+    """BitMEX: PnL% = upnl / entry value; EffLev = mark value / (mark value − bankrupt value).
+    Long 1 at 100, mark 110, margin 10: PnL% = 10 %, bankrupt price 90, EffLev = 110 / 20 = 5.5
+    → 0.55. Long 1 at 120, mark 110, margin 30: PnL% = −10/120, bankrupt 90, EffLev 5.5 →
+    −(1/12)/5.5 = −0.0151515…"""
+    assert adl_score("bitmex", "long", 1, 100, 110, 10) == pytest.approx(0.55, rel=1e-15)
+    assert adl_score("bitmex", "long", 1, 120, 110, 30) == pytest.approx(-1 / 12 / 5.5, rel=1e-15)
+    # BitMEX's own form of EffLev gives the same number
+    mark_value, bankrupt_value = 110.0, float(bankruptcy_price("long", D(1), D(120), D(30)))
+    assert 110 / (mark_value - bankrupt_value) == pytest.approx(5.5)
+
+
+def test_binance_forum_leverage_pnl_case() -> None:
+    """dev.binance.vision thread 17801: UPnL 40.2, wallet 4.27 → PnLPercent = 40.2/4.27 = 9.41;
+    with a margin ratio of 13.42 % LeveragePnL = 9.41 × 0.1342 = 1.26. Built here as a long of
+    1 from 59.8 to 100 with margin 4.27 (equity 44.47) and an MMR that makes MM/equity 13.42 %."""
+    mmr = 0.1342 * 44.47 / 100
+    score = adl_score("binance", "long", 1, 59.8, 100, 4.27, mmr=mmr)
+    assert round(40.2 / 4.27, 2) == 9.41
+    assert round(score, 2) == 1.26
+    # a losing position scores 0 under Binance's formula
+    assert adl_score("binance", "long", 1, 120, 110, 30) == 0
+
+
+def test_hyperliquid_key_and_short_mirror() -> None:
+    """Hyperliquid: (mark/entry) × (notional/account value). Long 2 at 100, mark 110, margin 20:
+    account value 40, notional 220 → 1.1 × 5.5 = 6.05. For shorts we mirror the price ratio
+    (entry/mark): a profitable short outranks a losing short of the same leverage."""
+    assert adl_score("hyperliquid", "long", 2, 100, 110, 20) == pytest.approx(6.05)
+    winner = adl_score("hyperliquid", "short", 1, 110, 100, 10)
+    loser = adl_score("hyperliquid", "short", 1, 100, 110, 30)
+    assert winner > loser
+
+
+def test_bitmex_adl_example_lights() -> None:
+    """BitMEX ADL examples page: six longs sorted by score hold 10 (acct 2), 20 (acct 5), 30 (4),
+    10 (1), 10 (6), 20 (3) contracts; percentiles 20, 40, 60, 80, 80, 100 % → lights 5,4,3,2,2,1."""
+    assert adl_quantiles([10, 20, 30, 10, 10, 20]) == [5, 4, 3, 2, 2, 1]
+
+
+def test_ranking_orders_each_side_and_breaks_ties_by_size_then_id() -> None:
+    base = {"entry_price": 100, "mark_price": 110, "margin": 10}
+    positions = [
+        {"id": "b", "side": "long", "size": 1, **base},
+        {"id": "a", "side": "long", "size": 1, **base},
+        {"id": "c", "side": "long", "size": 1, "entry_price": 100, "mark_price": 110, "margin": 100},
+        {"id": "s", "side": "short", "size": 1, "entry_price": 120, "mark_price": 110, "margin": 10},
+    ]
+    ranking = rank_positions(positions)
+    assert [(r["side"], r["id"]) for r in ranking] == [("long", "a"), ("long", "b"), ("long", "c"), ("short", "s")]
+    assert [r["rank"] for r in ranking] == [1, 2, 3, 1]
+    # same score, same size → id decides (larger size would go first)
+    bigger = [dict(positions[0], size=2, margin=20), positions[1]]
+    assert [r["id"] for r in rank_positions(bigger)] == ["b", "a"]
+
+
+position_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["long", "short"]),
+        st.integers(min_value=1, max_value=50),
+        st.integers(min_value=50, max_value=150),
+        st.integers(min_value=50, max_value=150),
+        st.integers(min_value=1, max_value=200),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _positions(rows):
+    out = []
+    for i, (side, size, entry, mark, margin) in enumerate(rows):
+        s = 1 if side == "long" else -1
+        margin = max(margin, -s * size * (mark - entry) + 1)  # keep every position solvent
+        out.append({"id": f"p{i}", "side": side, "size": size, "entry_price": entry, "mark_price": mark,
+                    "margin": margin})
+    return out
+
+
+@FAST
+@given(rows=position_rows, method=st.sampled_from(["bitmex", "hyperliquid", "binance"]), seed=st.integers(0, 10**6))
+def test_ranking_is_deterministic_and_ignores_input_order(rows, method, seed) -> None:
+    positions = _positions(rows)
+    shuffled = positions[:]
+    random.Random(seed).shuffle(shuffled)
+    first = rank_positions(positions, method)
+    assert first == rank_positions(shuffled, method)
+    for side in ("long", "short"):
+        queue = [r for r in first if r["side"] == side]
+        assert all(a["score"] >= b["score"] for a, b in itertools.pairwise(queue))
+        lights = [r["quantile"] for r in queue]
+        assert lights == sorted(lights, reverse=True) and all(1 <= q <= 5 for q in lights)
+        if queue:
+            assert lights[-1] == 1
+
+
+@FAST
+@given(rows=position_rows, method=st.sampled_from(["bitmex", "hyperliquid", "binance"]),
+       contract=st.sampled_from(["linear", "inverse"]))
+def test_ranking_scores_are_adl_score(rows, method, contract) -> None:
+    """rank_positions inlines adl_score for speed: both must give the same number, bit for bit."""
+    positions = _positions(rows) if contract == "linear" else _inverse_positions(rows)
+    by_id = {p["id"]: p for p in positions}
+    for r in rank_positions(positions, method, contract):
+        p = by_id[r["id"]]
+        assert r["score"] == adl_score(method, p["side"], p["size"], p["entry_price"], p["mark_price"], p["margin"],
+                                       contract)
+
+
+def _inverse_positions(rows):
+    out = []
+    for i, (side, size, entry, mark, margin) in enumerate(rows):
+        s = 1 if side == "long" else -1
+        upnl = s * size * 100 * (1 / entry - 1 / mark)
+        out.append({"id": f"p{i}", "side": side, "size": size * 100, "entry_price": entry, "mark_price": mark,
+                    "margin": max(margin / 100, -upnl + 0.01)})
+    return out
+
+
+def test_rank_100k_positions_is_a_complete_ordered_ranking() -> None:
+    """The bench's input size (its timing is measured by `make bench`, not asserted here): every
+    position ranked once, scores non-increasing within each side, lights 1–5 on each side."""
+    rng = random.Random(5)
+    positions = []
+    for i in range(100_000):
+        side = "long" if rng.random() < 0.5 else "short"
+        entry, size = rng.uniform(80, 120), rng.uniform(0.01, 10)
+        s = 1 if side == "long" else -1
+        margin = max(size * entry / rng.uniform(1, 50), -s * size * (100 - entry) + 1)
+        positions.append({"id": i, "side": side, "size": size, "entry_price": entry, "mark_price": 100.0,
+                          "margin": margin})
+    ranking = rank_positions(positions)
+    assert len(ranking) == 100_000
+    assert sorted(str(r["id"]) for r in ranking) == sorted(str(p["id"]) for p in positions)
+    for side in ("long", "short"):
+        scores = [r["score"] for r in ranking if r["side"] == side]
+        assert all(a >= b for a, b in itertools.pairwise(scores))
+        assert {r["quantile"] for r in ranking if r["side"] == side} == {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("id, side, size, entry_price, mark_price, margin\nA, long, 0, 100, 110, 10", "Size must be > 0"),
+        ("id, side, size, entry_price, mark_price, margin\nA, long, -1, 100, 110, 10", "Size must be > 0"),
+        ("id, side, size, entry_price, mark_price, margin\nA, long, nan, 100, 110, 10", "number"),
+        ("id, side, size, entry_price, mark_price, margin\nA, long, 1, 100, 110, 10\nA, short, 1, 100, 90, 10",
+         "appears twice"),
+        ("id, side, size, entry_price, mark_price, margin\nA, long, 1, 100, 50, 10", "bankrupt"),
+        ([], "at least 1 row"),
+        ("", "required"),
+    ],
+)
+def test_adl_ranking_junk_names_positions(rows: object, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        perpcalc.run("adl_ranking", {"positions": rows})
+    assert err.value.field == "positions"
+    assert message in err.value.message
+
+
+def test_rank_positions_pure_function_rejects_junk() -> None:
+    good = {"id": 1, "side": "long", "size": 1.0, "entry_price": 100.0, "mark_price": 110.0, "margin": 10.0}
+    for bad in ({"size": float("nan")}, {"size": True}, {"side": "up"}, {"margin": -1.0}, {"mark_price": 0.0}):
+        with pytest.raises(InputError) as err:
+            rank_positions([dict(good, **bad)])
+        assert err.value.field == "positions"
+    with pytest.raises(InputError) as err:
+        rank_positions([good], method="random")
+    assert err.value.field == "method"
+
+
+# ------------------------------------------------------------------ ADL execution
+
+
+def test_bitmex_adl_execution_example() -> None:
+    """BitMEX ADL examples page: a short of 20 bankrupt at 650 against the long queue 2 (10),
+    5 (20), … → account 2 closed for all 10 and account 5 for 10 of its 20, both at 650."""
+    out = perpcalc.run("adl_execution", perpcalc.get("adl_execution").examples["default"])
+    assert out["fills"] == [
+        {"id": "2", "size_closed": 10, "price": 650, "remaining": 0},
+        {"id": "5", "size_closed": 10, "price": 650, "remaining": 10},
+    ]
+    assert out["unfilled"] == 0 and out["closed"] == 20
+
+
+@FAST
+@given(size=sizes, queue=st.lists(sizes, min_size=1, max_size=20))
+def test_adl_never_closes_more_than_the_queue_holds(size, queue) -> None:
+    rows = [{"id": str(i), "size": q} for i, q in enumerate(queue)]
+    out = adl_execution(size, D(650), rows)
+    assert out["closed"] == min(size, sum(queue))
+    assert out["closed"] + out["unfilled"] == size
+    for fill, row in zip(out["fills"], rows, strict=False):
+        assert 0 < fill["size_closed"] <= row["size"]
+        assert fill["remaining"] == row["size"] - fill["size_closed"]
+    # only the last fill may be partial
+    assert all(f["remaining"] == 0 for f in out["fills"][:-1])
+
+
+@pytest.mark.parametrize(
+    "field, inputs",
+    [
+        ("queue", {"queue": ""}),
+        ("queue", {"queue": "id, size\nA, 0"}),
+        ("queue", {"queue": "id, size\nA, 1\nA, 2"}),
+        ("size", {"size": "-5"}),
+        ("size", {"size": float("nan")}),
+        ("bankruptcy_price", {"bankruptcy_price": 0}),
+    ],
+)
+def test_adl_execution_junk(field: str, inputs: dict) -> None:
+    ex = dict(perpcalc.get("adl_execution").examples["default"], **inputs)
+    with pytest.raises(InputError) as err:
+        perpcalc.run("adl_execution", ex)
+    assert err.value.field == field
+
+
+# ------------------------------------------------------------------ socialised loss
+
+
+def test_okx_2018_clawback_rate() -> None:
+    """OKEx, Aug 2018 (press reports): after the fund (~10 BTC) and OKEx's 2,500 BTC injection,
+    about 1,200 BTC was clawed back at a reported ~18 %. With 6,700 BTC of net profits:
+    (3,710 − 10 − 2,500) / 6,700 = 17.9 %."""
+    out = perpcalc.run("socialized_loss", perpcalc.get("socialized_loss").examples["okx_2018"])
+    assert out["total_haircut"] == pytest.approx(1200)
+    assert out["haircut_rate"] == pytest.approx(1200 / 6700)
+    assert round(out["haircut_rate"], 2) == 0.18
+
+
+def test_bitmex_dpe_24_percent() -> None:
+    """BitMEX's first DPE cut winners' profit by 24 %: ProfitAdjustment = loss / profit = 24/100."""
+    out = perpcalc.run("socialized_loss", perpcalc.get("socialized_loss").examples["bitmex_2015_dpe"])
+    assert out["haircut_rate"] == 0.24
+    assert [h["profit_after"] for h in out["haircuts"]] == [38, 22.8, 15.2]
+
+
+@FAST
+@given(deficit=st.decimals(min_value=0, max_value=10**9, places=4),
+       profits=st.lists(st.decimals(min_value=-(10**6), max_value=10**6, places=4), min_size=1, max_size=25),
+       method=st.sampled_from(["pro_rata", "bitmex_2015_dpe"]))
+def test_haircuts_sum_to_min_of_deficit_and_total_profit(deficit, profits, method) -> None:
+    rows = [{"id": str(i), "profit": p} for i, p in enumerate(profits)]
+    out = socialized_loss(deficit, rows, method)
+    total = sum((max(p, D(0)) for p in profits), D(0))
+    assert out["total_haircut"] == sum((h["haircut"] for h in out["haircuts"]), D(0))
+    assert abs(out["total_haircut"] - min(deficit, total)) <= D("1e-20")
+    for h, p in zip(out["haircuts"], profits, strict=True):
+        assert 0 <= h["haircut"] <= max(p, D(0)) + D("1e-20")
+    if total > 0:
+        assert out["haircut_rate"] == min(D(1), deficit / total)
+
+
+def test_socialized_loss_junk() -> None:
+    with pytest.raises(InputError) as err:
+        perpcalc.run("socialized_loss", {"deficit": 10, "profits": "id, profit\nA, 5\nA, 6"})
+    assert err.value.field == "profits"
+    with pytest.raises(InputError) as err:
+        perpcalc.run("socialized_loss", {"deficit": -1, "profits": "id, profit\nA, 5"})
+    assert err.value.field == "deficit"
+    with pytest.raises(InputError) as err:
+        perpcalc.run("socialized_loss", {"deficit": 1, "profits": ""})
+    assert err.value.field == "profits"
+
+
+# ------------------------------------------------------------------ waterfall
+
+
+def test_dydx_deleveraging_story() -> None:
+    """dYdX "contract loss mechanisms": A and B each deposit 100; A long, B short 500 at 1;
+    the price jumps to 2. B's bankruptcy price is 1 + 100/500 = 1.2; with nothing on the book
+    and an empty fund, A's 500 are closed against B at 1.2: A realises 500 × 0.2 = +100 and
+    ends with 200, B ends with 0."""
+    assert bankruptcy_price("short", D(500), D(1), D(100)) == D("1.2")
+    positions = [{"id": "A", "side": "long", "size": D(500), "entry_price": D(1), "margin": D(100)},
+                 {"id": "B", "side": "short", "size": D(500), "entry_price": D(1), "margin": D(100)}]
+    out = insolvency_waterfall(positions, D(2), fill_price=D(2), insurance_fund=D(0), mmr=D(0))
+    assert out["final_equity"] == {"A": D(200), "B": D(0)}
+    assert out["adl_fills"] == [{"id": "A", "against": "B", "side": "long", "size_closed": D(500),
+                                 "price": D("1.2"), "remaining": D(0)}]
+    assert out["total_deficit"] == 400 and out["adl_absorbed"] == 400 and out["socialized"] == 0
+    assert out["imbalance"] == 0
+
+
+def test_waterfall_default_example_by_hand() -> None:
+    """Default example: mark 90, fill 87, fund 20, mmr 0.5 %. L1 (long 10 at 100, margin 100)
+    has equity 0 ≤ 4.5 → liquidated; bankruptcy 90; at 87 its result is 100 − 130 = −30. L2
+    (long 5, margin 60) has equity 10 > 2.25 and survives. The fund pays 20 (two thirds), so
+    10/3 units are closed by ADL at 90 against the top short, absorbing the last 10."""
+    out = perpcalc.run("insolvency_waterfall", perpcalc.get("insolvency_waterfall").examples["default"])
+    assert [r["id"] for r in out["liquidated"]] == ["L1"]
+    assert out["total_deficit"] == 30 and out["insurance_used"] == 20 and out["insurance_fund_after"] == 0
+    assert out["adl_closed"] == pytest.approx(10 / 3)
+    assert out["socialized"] == 0 and out["bad_debt"] == 0
+    assert out["conserved"].startswith("yes")
+    assert [s["unpaid"] for s in out["steps"]] == [30, 10, 0, 0]
+
+
+def test_waterfall_socialises_what_the_queue_cannot_take() -> None:
+    """Long L (10 at 100, margin 50) liquidated at mark 94 (equity −10), filled at 94: deficit 10,
+    no fund. The only short winner S holds 2, so ADL closes 2 of the 10 units at bankruptcy 95
+    (absorbing 2 × 1 = 2); the 8 left are sold at 94 and their deficit of 8 is socialised over
+    S's remaining profit."""
+    positions = [{"id": "L", "side": "long", "size": D(10), "entry_price": D(100), "margin": D(50)},
+                 {"id": "S", "side": "short", "size": D(2), "entry_price": D(100), "margin": D(50)}]
+    out = insolvency_waterfall(positions, D(94), fill_price=D(94), insurance_fund=D(0), mmr=D(0))
+    assert out["adl_closed"] == 2 and out["adl_absorbed"] == 2
+    # S closed at 95: profit 2 × 5 = 10; the haircut takes 8 of it
+    assert out["socialized"] == 8 and out["bad_debt"] == 0
+    assert out["final_equity"]["S"] == D(52)
+    assert out["imbalance"] == 0
+
+
+waterfall_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["long", "short"]),
+        st.decimals(min_value=D("0.1"), max_value=100, places=2),
+        st.decimals(min_value=50, max_value=150, places=2),
+        st.decimals(min_value=0, max_value=3000, places=2),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@FAST
+@given(rows=waterfall_rows, mark=st.decimals(min_value=40, max_value=160, places=2),
+       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
+       fund=st.decimals(min_value=0, max_value=500, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+       method=st.sampled_from(["bitmex", "hyperliquid", "binance"]))
+def test_waterfall_conserves_money(rows, mark, fill_shift, fund, mmr, method) -> None:
+    positions = [{"id": f"p{i}", "side": s, "size": q, "entry_price": e, "margin": m}
+                 for i, (s, q, e, m) in enumerate(rows)]
+    fill = max(mark + fill_shift, D("0.01"))
+    out = insolvency_waterfall(positions, mark, fill_price=fill, insurance_fund=fund, mmr=mmr, adl_method=method)
+    assert out["imbalance"] <= D("1e-9")
+    paid = out["insurance_used"] + out["adl_absorbed"] + out["socialized"] + out["bad_debt"]
+    assert abs(paid - out["total_deficit"]) <= D("1e-9")
+    assert out["insurance_fund_after"] >= 0 and out["bad_debt"] >= -D("1e-20")
+    assert out["insurance_used"] <= fund + out["surplus"]
+
+
+def test_waterfall_junk() -> None:
+    ex = perpcalc.get("insolvency_waterfall").examples["default"]
+    dup = "id, side, size, entry_price, margin\nA, long, 1, 100, 10\nA, short, 1, 100, 10"
+    for field, bad in (("positions", {"positions": dup}), ("positions", {"positions": ""}),
+                       ("mark_price", {"mark_price": "nan"}), ("slippage", {"slippage": 1, "fill_price": None})):
+        with pytest.raises(InputError) as err:
+            perpcalc.run("insolvency_waterfall", dict(ex, **bad))
+        assert err.value.field == field
