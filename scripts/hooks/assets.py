@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -26,6 +27,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
+# The executed notebooks read their Jupyter settings from the repository (see that folder).
+os.environ.setdefault("JUPYTER_CONFIG_PATH", str(ROOT / "scripts" / "jupyter"))
 COPIES = {
     ROOT / "build" / "runtime": "assets/runtime",
     ROOT / "node_modules" / "katex" / "dist": "assets/katex",
