@@ -188,9 +188,12 @@ HEAVY = r"""
 import json, random, time, perpcalc
 rng = random.Random(7)
 def ranking():
-    positions = [{"id": f"p{i}", "side": rng.choice(["long", "short"]), "size": rng.uniform(0.1, 50),
-                  "entry_price": rng.uniform(80, 120), "mark_price": 100, "margin": rng.uniform(1, 500)}
-                 for i in range(100_000)]
+    positions = []
+    for i in range(100_000):
+        side, size, entry = rng.choice(["long", "short"]), rng.uniform(0.1, 50), rng.uniform(80, 120)
+        loss = max(0.0, (entry - 100 if side == "long" else 100 - entry) * size)  # solvent: margin > loss
+        positions.append({"id": f"p{i}", "side": side, "size": size, "entry_price": entry, "mark_price": 100,
+                          "margin": loss + rng.uniform(1, 500)})
     t = time.perf_counter(); perpcalc.run("adl_ranking", {"method": "bitmex", "positions": positions})
     return time.perf_counter() - t
 def cascade():

@@ -103,8 +103,10 @@ def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) 
     has_unit = o.unit and o.format not in ("table", "series")
     unit = f'<span class="perpcalc__unit">{_esc(o.unit)}</span>' if has_unit else ""
     value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
+    # Sentences (summaries, formulas, notes) read as prose across the panel, not as a figure.
+    prose = " perpcalc__out--prose" if o.format == "text" and len(str(shown["text"])) > 32 else ""
     out = (
-        f'<div class="perpcalc__out perpcalc__out--{o.format}">'
+        f'<div class="perpcalc__out perpcalc__out--{o.format}{prose}">'
         f'<span class="perpcalc__label" id="{ident}-label">{_esc(o.label)}</span>'
         f'<span class="perpcalc__value"><output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label"'
         f' data-value="{value_json}">{_esc(shown["text"])}</output>{unit}</span>'

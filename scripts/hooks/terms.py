@@ -243,7 +243,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     term = _terms[slug]
     aka = ""
     if term.aliases:
-        aka = "*Also called:* " + ", ".join(term.aliases) + ".\n\n"
+        aka = ('<p class="term-aka"><em>Also called:</em> '
+               + ", ".join(html.escape(a) for a in term.aliases) + ".</p>\n\n")
     related = "\n".join(
         f"- [{_terms[r].title}]({r}.md) — {_terms[r].description}" for r in term.related if r in _terms
     )
@@ -274,7 +275,10 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ tooltips on first mention
 
-_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>", re.S | re.I)
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
+                   r'|<p class="term-aka">.*?</p>', re.S | re.I)
+# Pages that list terms by name: every entry is already a link, so no mention links there.
+_NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
 
 def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
@@ -292,7 +296,7 @@ def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     current = Path(page.file.src_uri).stem
-    if not _terms:
+    if not _terms or page.file.src_uri in _NO_MENTIONS:
         return content
     depth = page.url.count("/")
     prefix = "../" * depth

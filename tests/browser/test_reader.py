@@ -118,11 +118,12 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
         context.set_offline(False)
 
 
-def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, calc_pages: dict[str, list[str]]) -> None:
+def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, built_site: dict) -> None:
+    """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling."""
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     wide = []
-    for path in calc_pages:
+    for path in site_pages(built_site["dir"]):
         page.goto(server + path, wait_until="load")
         time.sleep(0.05)
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

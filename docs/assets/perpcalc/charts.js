@@ -31,6 +31,8 @@ function marksPlugin(marks) {
           ctx.lineWidth = 1.5 * devicePixelRatio;
           ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
           ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+          ctx.textBaseline = "alphabetic";
+          const right = u.bbox.left + u.bbox.width;
           marks.forEach((mark, i) => {
             if (typeof mark.value !== "number") return;
             const x = u.valToPos(mark.value, "x", true);
@@ -41,7 +43,11 @@ function marksPlugin(marks) {
             ctx.moveTo(x, u.bbox.top);
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
-            ctx.fillText(mark.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
+            // Label beside its line, on whichever side has room (uPlot leaves textAlign as the axes set it).
+            const gap = 4 * devicePixelRatio;
+            const fits = x + gap + ctx.measureText(mark.label).width <= right;
+            ctx.textAlign = fits ? "left" : "right";
+            ctx.fillText(mark.label, fits ? x + gap : x - gap, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
           });
           ctx.restore();
         },
@@ -75,7 +81,8 @@ export function drawChart(box, chart, rows, markValues) {
     })),
   ];
   const marks = (chart.marks || []).map((name, i) => ({
-    label: markValues[name]?.label || name,
+    // the output's label up to its first parenthesis: "Liquidation price (…)" → "Liquidation price"
+    label: (markValues[name]?.label || name).split(" (")[0],
     value: markValues[name]?.value,
     color: i % 2 ? "#c62828" : "#ef6c00",
   }));
