@@ -115,11 +115,16 @@ def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) 
         out += (
             f'<figure class="perpcalc__chart" data-chart-for="{o.name}" aria-label="{_esc(o.label)} chart"></figure>'
             f'<details class="perpcalc__details"><summary>{_esc(o.label)}: table</summary>'
-            f'<div class="perpcalc__table" data-table-for="{o.name}">{table_html(shown)}</div></details>'
+            f'<div class="perpcalc__table" data-table-for="{o.name}" {_region(o)}>{table_html(shown)}</div></details>'
         )
     elif "rows" in shown:
-        out += f'<div class="perpcalc__table" data-table-for="{o.name}">{table_html(shown)}</div>'
+        out += f'<div class="perpcalc__table" data-table-for="{o.name}" {_region(o)}>{table_html(shown)}</div>'
     return out + "</div>"
+
+
+def _region(o: perpcalc.Output) -> str:
+    """A table box scrolls (wide or long tables): focusable, so the keyboard can scroll it too."""
+    return f'tabindex="0" role="region" aria-label="{_esc(o.label)} (table)"'
 
 
 def table_html(shown: dict[str, Any]) -> str:

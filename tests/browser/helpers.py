@@ -49,12 +49,17 @@ class Tab:
         return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
 
     def wait_ready(self, name: str | None = None) -> None:
-        self.wait(
-            """n => { const f = document.querySelector(n ? `form.perpcalc[data-calculator="${n}"]` : 'form.perpcalc');
-                      return f && f.dataset.state === 'ready'; }""",
-            name,
-            timeout=READY_TIMEOUT,
-        )
+        find = "const f = document.querySelector(n ? `form.perpcalc[data-calculator=\"${n}\"]` : 'form.perpcalc');"
+        try:
+            self.wait(f"n => {{ {find} return f && f.dataset.state === 'ready'; }}", name, timeout=READY_TIMEOUT)
+        except AssertionError:
+            state = self.page.evaluate(
+                f"n => {{ {find} return f ? [f.dataset.state, f.querySelector('[data-status]')?.textContent] : 0; }}",
+                name,
+            )
+            raise AssertionError(
+                f"{name} on {self.page.url} never went ready: {state}; errors: {self.errors[-3:]}"
+            ) from None
 
     def outputs(self, name: str) -> dict[str, object]:
         return self.page.evaluate(

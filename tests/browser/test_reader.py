@@ -42,8 +42,9 @@ def test_chart_renders_from_the_calculators_data(tab: Tab, calc_pages: dict[str,
     selector = f'form.perpcalc[data-calculator="{name}"] [data-chart-for="{series.name}"] canvas'
     tab.wait(f"() => document.querySelector('{selector}')")
     points = tab.page.evaluate(
-        f"""() => JSON.parse(document.querySelector('form.perpcalc[data-calculator="{name}"]
-             output[name="{series.name}"]').dataset.value).length"""
+        """([n, o]) => JSON.parse(document.querySelector(
+             `form.perpcalc[data-calculator="${n}"] output[name="${o}"]`).dataset.value).length""",
+        [name, series.name],
     )
     assert points >= 2
     box = tab.page.locator(selector).first.bounding_box()
