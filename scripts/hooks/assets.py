@@ -59,7 +59,7 @@ NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); the site's own KaTeX
-    renders notebook math instead (assets/js/math.js)."""
+    renders notebook math instead (assets/js/page.js)."""
     if page.file.src_uri.endswith(".ipynb"):
         output = NOTEBOOK_MATHJAX.sub("", output)
     return output
