@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._spec import Calculator, Field, InputError, Output, calculator
+from .display import format_number
 
 RESIDUE = Decimal("1e-18")
 ZERO = Decimal(0)
@@ -43,8 +44,9 @@ def _opposite(side: str) -> str:
 
 
 def _fmt(x: Decimal | float, places: int = 2) -> str:
-    """A short human number for summaries: 1234.5 → '1,234.50'."""
-    return f"{float(x):,.{places}f}"
+    """A short human number for summaries: at most ``places`` decimals, no trailing zeros
+    (1234.5 → '1,234.5', 30.000000 → '30'), the page's own number format."""
+    return format_number(x, places)
 
 
 # ------------------------------------------------------------------ liquidation outcome
