@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
@@ -45,6 +45,11 @@ class Tab:
     def goto(self, path: str) -> None:
         self.page.goto(self.origin + path, wait_until="load")
 
+    def navigate(self, path: str) -> None:
+        """Go to ``path`` the way a reader's click does: Material's instant navigation swaps the
+        page content, and the document, with its Python runtime, stays."""
+        navigate(self.page, path)
+
     def form(self, name: str) -> object:
         return self.page.locator(f'form.perpcalc[data-calculator="{name}"]').first
 
@@ -79,6 +84,28 @@ class Tab:
     def foreign_requests(self) -> list[str]:
         local = ("data:", "blob:")
         return [u for u in self.requests if urlparse(u).hostname != "127.0.0.1" and not u.startswith(local)]
+
+
+def navigate(page: object, path: str, timeout: float = 30.0) -> None:
+    """Instant navigation to ``path`` (a click on an internal link), waiting for the new content.
+    A link to the page already shown (another query string) is a plain load, as in the theme."""
+    target = path.split("?")[0]
+    if page.evaluate("location.pathname") == target:
+        page.goto(urljoin(page.url, path), wait_until="load")
+        return
+    page.evaluate(
+        """p => { document.querySelector('article').dataset.previous = 'true';
+                  const a = document.createElement('a'); a.href = p; document.body.append(a);
+                  a.click(); a.remove(); }""",
+        path,
+    )
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(
+        "p => location.pathname === p && !!document.querySelector('article:not([data-previous])')", target
+    ):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"instant navigation to {path} did not complete")
+        time.sleep(0.02)
 
 
 def site_pages(site: Path) -> list[str]:

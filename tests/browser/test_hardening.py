@@ -66,10 +66,15 @@ def test_hostile_values_in_every_kind_of_field_stay_text(tab: Tab, built_site: d
             for f in perpcalc.get(name).inputs:
                 kinds.setdefault(f.type, (path, name, f.name))
     assert {"decimal", "choice", "list"} <= set(kinds)
+    first = True
     for kind, (path, name, field) in kinds.items():
         for value in HOSTILE:
             key = field if len(pages[path]) == 1 else f"{name}.{field}"
-            tab.goto(f"{path}?{key}={quote(value)}")
+            if first:  # a fresh load reads the query string, and so does each instant navigation
+                tab.goto(f"{path}?{key}={quote(value)}")
+                first = False
+            else:
+                tab.navigate(f"{path}?{key}={quote(value)}")
             tab.wait_ready(name)
             form = tab.form(name)
             tab.wait(
