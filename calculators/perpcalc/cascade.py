@@ -235,6 +235,7 @@ def _cascade_calc(v: dict[str, Any]) -> dict[str, Any]:
         "insurance_fund_after": _r(out["insurance_fund_after"]),
         "adl_fired": adl,
         "path": path,
+        "volume": [{"round": row["round"], "liquidated_notional": row["liquidated_notional"]} for row in path],
         "summary": text,
     }
 
@@ -318,6 +319,11 @@ liquidation_cascade_calculator = calculator(
                 Output("liquidated_notional", "Liquidated notional", unit="quote", places=2),
                 Output("insurance_fund", "Insurance fund", unit="quote", places=2),
             ), chart={"x": "round", "y": ["price"], "title": "Price by round"}),
+            Output("volume", "Forced volume by round", format="series", columns=(
+                Output("round", "Round", format="integer"),
+                Output("liquidated_notional", "Liquidated notional", unit="quote", places=2),
+            ), chart={"x": "round", "y": ["liquidated_notional"], "kind": "bar",
+                      "title": "Notional liquidated in each round"}),
             Output("summary", "In short", format="text"),
         ),
         compute=_cascade_calc,

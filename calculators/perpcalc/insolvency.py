@@ -728,7 +728,13 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
     text = (f"First in line to be deleveraged — {heads}. A long is only deleveraged against a bankrupt short, and "
             "a short against a bankrupt long.")
-    return {"ranking": rows, "summary": text}
+    # the chart: each side's scores in queue order (the first 500 places of each queue)
+    by_side = {side: [r["score"] for r in rows if r["side"] == side][:500] for side in SIDES}
+    queue = [{"place": i + 1,
+              "long": by_side["long"][i] if i < len(by_side["long"]) else None,
+              "short": by_side["short"][i] if i < len(by_side["short"]) else None}
+             for i in range(max(len(q) for q in by_side.values()))]
+    return {"ranking": rows, "queue": queue, "summary": text}
 
 
 adl_ranking_calculator = calculator(
@@ -765,6 +771,12 @@ adl_ranking_calculator = calculator(
                 Output("quantile", "Lights (5 = first in line)", format="integer"),
                 Output("size", "Size", places=8),
             )),
+            Output("queue", "Score by place in each queue", format="series", columns=(
+                Output("place", "Place in queue", format="integer"),
+                Output("long", "Longs' score", places=6),
+                Output("short", "Shorts' score", places=6),
+            ), chart={"x": "place", "y": ["long", "short"], "kind": "bar",
+                      "title": "ADL queues: score by place (place 1 is deleveraged first)"}),
             Output("summary", "In short", format="text"),
         ),
         compute=_adl_ranking_calc,

@@ -205,18 +205,27 @@ def calculators_markdown(embedded: dict[str, list[str]], terms: dict[str, Term])
         "Pyodide on the pages listed, and callable the same way in Python: "
         '`perpcalc.run("name", {...})`. Inputs, defaults and venue presets come from the same spec.',
         "",
-        "| Calculator | What it computes | On pages |",
-        "|---|---|---|",
     ]
+    # grouped as the navigation groups terms: by the first tag of the calculator's first term page
+    groups: dict[str, list[dict[str, Any]]] = {tag: [] for tag in TAGS}
     for spec in perpcalc.catalog():
-        pages = embedded.get(spec["name"], [])
-        links = ", ".join(f"[{_page_title(p, terms)}](../{p})" for p in pages) or "—"
-        lines.append(f"| **{spec['title']}** `{spec['name']}` | {spec['summary']} | {links} |")
+        tags = [terms[t].tags[0] for t in spec["terms"] if t in terms]
+        groups[tags[0] if tags else "funding"].append(spec)
+    for tag, specs in groups.items():
+        if not specs:
+            continue
+        lines += ["", f"## {TAGS[tag]}", "", "| Calculator | What it computes | On pages |", "|---|---|---|"]
+        for spec in specs:
+            pages = embedded.get(spec["name"], [])
+            links = ", ".join(f"[{_page_title(p, terms)}](../{p})" for p in pages) or "—"
+            lines.append(f"| **{spec['title']}** `{spec['name']}` | {spec['summary']} | {links} |")
     return "\n".join(lines) + "\n"
 
 
 def _page_title(src: str, terms: dict[str, Term]) -> str:
     slug = Path(src).stem
+    if src == "index.md":
+        return "Home"
     return terms[slug].title if src.startswith("terms/") and slug in terms else Path(src).stem.replace("-", " ")
 
 
