@@ -198,10 +198,12 @@ def ranking():
     return time.perf_counter() - t
 def cascade():
     ex = dict(perpcalc.get("liquidation_cascade").examples["default"])
-    spec = {f.name: f for f in perpcalc.get("liquidation_cascade").inputs}
-    positions = [{"side": rng.choice(["long", "short"]), "size": rng.uniform(0.1, 20),
-                  "liquidation_price": rng.uniform(60, 140)} for _ in range(10_000)]
-    ex.update({"mode": "list", "positions": positions}) if "positions" in spec else None
+    positions = []
+    for _ in range(10_000):
+        side = rng.choice(["long", "short"])
+        liq = rng.uniform(60, 99) if side == "long" else rng.uniform(101, 140)
+        positions.append({"side": side, "size": rng.uniform(0.1, 20), "liquidation_price": liq})
+    ex.update({"input": "list", "positions": positions})
     t = time.perf_counter(); perpcalc.run("liquidation_cascade", ex)
     return time.perf_counter() - t
 out = {}

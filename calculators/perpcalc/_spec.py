@@ -65,7 +65,9 @@ class Field:
     ``choices``), ``text`` or ``list`` (rows of ``columns``, given as a list of mappings
     or as CSV text with a header line). ``default`` is :data:`REQUIRED`, ``None`` (optional,
     no value) or a value. Bounds are inclusive unless ``min_open``/``max_open``.
-    ``percent`` lets a reader type ``0.01%`` for 0.0001.
+    ``percent`` lets a reader type ``0.01%`` for 0.0001. ``exact=False`` (list columns of
+    calculators that compute in floats, e.g. ranking 100,000 positions) keeps a number
+    column as ``float`` instead of ``Decimal``: the same checks, without the conversion.
     """
 
     name: str
@@ -83,6 +85,7 @@ class Field:
     columns: tuple[Field, ...] = ()
     min_items: int = 0
     max_items: int = 100_000
+    exact: bool = True
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -418,20 +421,23 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
 _BOUNDS: dict[int, tuple[Decimal | None, Decimal | None]] = {}
 
 
-def _fast_number(c: Field, v: int | float) -> Decimal | None:
+def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
     """A JSON number in a list cell as ``Decimal`` when it is finite and within the column's
     bounds, else ``None`` (the caller then takes :func:`_coerce`, which words the error).
     Lists can hold 100,000 rows: this path skips building messages no one will read."""
     if type(v) is float:
         if not math.isfinite(v):
             return None
-        number = Decimal(repr(v))
+        number = Decimal(repr(v)) if c.exact else v
     else:
-        number = Decimal(v)
+        number = Decimal(v) if c.exact else float(v)
+        if not c.exact and not math.isfinite(number):
+            return None
     bounds = _BOUNDS.get(id(c))
     if bounds is None:
-        bounds = _BOUNDS[id(c)] = (None if c.min is None else Decimal(str(c.min)),
-                                   None if c.max is None else Decimal(str(c.max)))
+        to = Decimal if c.exact else float
+        bounds = _BOUNDS[id(c)] = (None if c.min is None else to(str(c.min)),
+                                   None if c.max is None else to(str(c.max)))
     lo, hi = bounds
     if lo is not None and (number < lo or (c.min_open and number == lo)):
         return None
@@ -483,6 +489,8 @@ def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
                 row[c.name] = _coerce(c, c.default, i, f) if c.default is not None else None
             else:
                 row[c.name] = _coerce(c, v, i, f)
+                if not c.exact and isinstance(row[c.name], Decimal):
+                    row[c.name] = float(row[c.name])
         rows.append(row)
     return rows
 
@@ -572,8 +580,34 @@ def _output_json(o: Output, value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _output_json(_column(o, k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if o.columns and value and all(type(v) is dict for v in value):
+            return _rows_json(o, value)
         return [_output_json(o, v) for v in value]
     raise RuntimeError(f"output {o.name!r} has unsupported type {type(value).__name__}")
+
+
+def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Table and series rows, cell by cell as :func:`_output_json` does, with the column
+    lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
+    columns: dict[str, Output] = {}
+    out = []
+    for row in rows:
+        item = {}
+        for k, v in row.items():
+            c = columns.get(k)
+            if c is None:
+                c = columns[k] = _column(o, k)
+            kind = type(v)
+            if kind is float:
+                if not math.isfinite(v):
+                    raise InputError(None, "these inputs have no finite result")
+                item[k] = int(v) if c.format == "integer" else (v if v != 0 else 0.0)
+            elif kind is str or v is None:
+                item[k] = v
+            else:
+                item[k] = _output_json(c, v)
+        out.append(item)
+    return out
 
 
 def _column(o: Output, key: str) -> Output:

@@ -296,8 +296,8 @@ liquidation_cascade_calculator = calculator(
                   "the price"),
             Field("positions", "Positions", type="list", default=None, columns=(
                 Field("side", "Side", type="choice", choices=("long", "short")),
-                Field("size", "Size", unit="base units", min=0, min_open=True),
-                Field("liquidation_price", "Liquidation price", unit="quote", min=0, min_open=True),
+                Field("size", "Size", unit="base units", min=0, min_open=True, exact=False),
+                Field("liquidation_price", "Liquidation price", unit="quote", min=0, min_open=True, exact=False),
             ), max_items=20_000, help="used when positions are given as a list"),
             Field("mmr", "Maintenance margin rate", unit="fraction", percent=True, default=Decimal("0.005"), min=0,
                   max=0.5, max_open=True, help="sets liquidation vs bankruptcy price: bankruptcy = liquidation × "

@@ -710,13 +710,15 @@ liquidation_outcome_calculator = calculator(
 )
 
 
+# Ranking is computed in floats (see rank_positions), so the number columns stay floats
+# (exact=False): 100,000 rows skip a Decimal conversion they would not use.
 POSITION_COLUMNS = (
     Field("id", "Id", type="text"),
     Field("side", "Side", type="choice", choices=SIDES),
-    Field("size", "Size", unit="base units or contracts", min=0, min_open=True),
-    Field("entry_price", "Entry price", **PRICE),
-    Field("mark_price", "Mark price", **PRICE),
-    Field("margin", "Margin", unit="settlement currency", min=0,
+    Field("size", "Size", unit="base units or contracts", min=0, min_open=True, exact=False),
+    Field("entry_price", "Entry price", **PRICE, exact=False),
+    Field("mark_price", "Mark price", **PRICE, exact=False),
+    Field("margin", "Margin", unit="settlement currency", min=0, exact=False,
           help="collateral backing the position (isolated margin, or its share of a cross account)"),
 )
 
