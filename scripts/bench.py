@@ -44,6 +44,7 @@ TARGETS = {
     "instant_nav_ready_ms": ("≤", 100),
     "build_seconds": ("≤", 60),
     "adl_ranking_100k_pyodide_s": ("≤", 1.0),
+    "rank_positions_100k_pyodide_s": ("≤", 1.0),
     "cascade_10k_pyodide_s": ("≤", 1.0),
 }
 
@@ -187,14 +188,23 @@ def browser_figures() -> dict[str, float]:
 HEAVY = r"""
 import json, random, time, perpcalc
 rng = random.Random(7)
-def ranking():
+def ranking_positions():
     positions = []
     for i in range(100_000):
         side, size, entry = rng.choice(["long", "short"]), rng.uniform(0.1, 50), rng.uniform(80, 120)
         loss = max(0.0, (entry - 100 if side == "long" else 100 - entry) * size)  # solvent: margin > loss
         positions.append({"id": f"p{i}", "side": side, "size": size, "entry_price": entry, "mark_price": 100,
                           "margin": loss + rng.uniform(1, 500)})
-    t = time.perf_counter(); perpcalc.run("adl_ranking", {"method": "bitmex", "positions": positions})
+    return positions
+POSITIONS = ranking_positions()
+def ranking():
+    # the calculator as the page runs it: input checks, ranking, JSON-ready output
+    t = time.perf_counter(); perpcalc.run("adl_ranking", {"method": "bitmex", "positions": POSITIONS})
+    return time.perf_counter() - t
+def ranking_function():
+    # the pure function alone (what a notebook or an exchange engineer would call)
+    from perpcalc.insolvency import rank_positions
+    t = time.perf_counter(); rank_positions(POSITIONS, "bitmex")
     return time.perf_counter() - t
 def cascade():
     ex = dict(perpcalc.get("liquidation_cascade").examples["default"])
@@ -207,7 +217,8 @@ def cascade():
     t = time.perf_counter(); perpcalc.run("liquidation_cascade", ex)
     return time.perf_counter() - t
 out = {}
-for name, fn in (("adl_ranking_100k", ranking), ("cascade_10k", cascade)):
+for name, fn in (("adl_ranking_100k", ranking), ("rank_positions_100k", ranking_function),
+                 ("cascade_10k", cascade)):
     try:
         out[name] = min(fn() for _ in range(3))
     except Exception as exc:
