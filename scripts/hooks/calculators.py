@@ -145,9 +145,10 @@ def render_form(name: str, key: str, uid: str) -> str:
         hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(f.help)}</small>' if f.help else ""
         if f.type == "list":
             cols = ", ".join(c.name for c in f.columns)
+            extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
             hint = (
                 f'<small class="perpcalc__help" id="{ident}-help">One row per line after the header '
-                f"({_esc(cols)}).{' ' + _esc(f.help) if f.help else ''}</small>"
+                f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
             )
         fields.append(
             f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}">'
