@@ -724,8 +724,7 @@ POSITION_COLUMNS = (
 
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
-    ranking = rank_positions(v["positions"], v["method"], v["contract"], v["contract_value"], v["mmr"])
-    rows = [{k: r[k] for k in ("side", "rank", "id", "score", "quantile", "size")} for r in ranking]
+    rows = rank_positions(v["positions"], v["method"], v["contract"], v["contract_value"], v["mmr"])
     firsts = [r for r in rows if r["rank"] == 1]
     heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
     text = (f"First in line to be deleveraged — {heads}. A long is only deleveraged against a bankrupt short, and "

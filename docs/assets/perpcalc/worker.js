@@ -38,7 +38,8 @@ async function start() {
   const t = { start: performance.now() };
   let ticker = null;
   try {
-    const total = await runtimeBytes();
+    let total = 0; // known once the manifest arrives; the runtime download does not wait for it
+    runtimeBytes().then((bytes) => (total = bytes));
     const report = () => {
       const done = bytesLoaded();
       progress(done > 1e6 ? 2 : 1, total ? `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`
