@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
+from functools import cached_property
 from typing import Any
 
 __all__ = [
@@ -98,6 +99,18 @@ class Field:
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
+
+    @cached_property
+    def bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        """(min, max) as ``Decimal`` (``None`` = unbounded), computed once per field."""
+        return (None if self.min is None else Decimal(str(self.min)),
+                None if self.max is None else Decimal(str(self.max)))
+
+    @cached_property
+    def float_bounds(self) -> tuple[float | None, float | None]:
+        """The same bounds as floats, for ``exact=False`` list columns."""
+        lo, hi = self.bounds
+        return (None if lo is None else float(lo), None if hi is None else float(hi))
 
     def spec(self) -> dict[str, Any]:
         """JSON description of the field for the catalogue."""
@@ -370,12 +383,11 @@ def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool
 
 
 def _check_bounds(f: Field, number: Decimal, where: str) -> None:
-    if f.min is not None:
-        lo = Decimal(str(f.min))
+    lo, hi = f.bounds
+    if lo is not None:
         if number < lo or (f.min_open and number == lo):
             raise InputError(f.name, f"{where} must be {'>' if f.min_open else '≥'} {_plain(lo)}")
-    if f.max is not None:
-        hi = Decimal(str(f.max))
+    if hi is not None:
         if number > hi or (f.max_open and number == hi):
             raise InputError(f.name, f"{where} must be {'<' if f.max_open else '≤'} {_plain(hi)}")
 
@@ -418,9 +430,6 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
         raise
 
 
-_BOUNDS: dict[int, tuple[Decimal | None, Decimal | None]] = {}
-
-
 def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
     """A JSON number in a list cell as ``Decimal`` when it is finite and within the column's
     bounds, else ``None`` (the caller then takes :func:`_coerce`, which words the error).
@@ -433,12 +442,7 @@ def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
         number = Decimal(v) if c.exact else float(v)
         if not c.exact and not math.isfinite(number):
             return None
-    bounds = _BOUNDS.get(id(c))
-    if bounds is None:
-        to = Decimal if c.exact else float
-        bounds = _BOUNDS[id(c)] = (None if c.min is None else to(str(c.min)),
-                                   None if c.max is None else to(str(c.max)))
-    lo, hi = bounds
+    lo, hi = c.bounds if c.exact else c.float_bounds
     if lo is not None and (number < lo or (c.min_open and number == lo)):
         return None
     if hi is not None and (number > hi or (c.max_open and number == hi)):
