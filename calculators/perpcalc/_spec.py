@@ -1,7 +1,7 @@
 """Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
 
 Every calculator is one pure function in a topic module plus a :class:`Calculator`
-spec registered with :func:`calculator`. The spec says what the inputs are (type,
+spec in :mod:`perpcalc.calculators`, listed in its ordered registry. The spec says what the inputs are (type,
 unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
 display format). :func:`run` turns any JSON-like mapping into validated Python values
 (``Decimal`` for numbers) or raises :class:`InputError` naming the field, so the
@@ -20,32 +20,17 @@ from decimal import Decimal, InvalidOperation, localcontext
 from functools import cached_property
 from typing import Any
 
+from ._errors import InputError
+
 __all__ = [
     "Calculator",
     "Field",
     "InputError",
     "Output",
-    "calculator",
     "catalog",
     "get",
     "run",
 ]
-
-
-class InputError(ValueError):
-    """Bad input for a calculator.
-
-    ``field`` names the input at fault (``None`` when no single field is), and the
-    message is written for a reader: ``"leverage must be > 0"``.
-    """
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {"field": self.field, "message": self.message}
 
 
 class _Required:
@@ -297,26 +282,34 @@ _MISSING = object()
 _REGISTRY: dict[str, Calculator] = {}
 
 
-def calculator(spec: Calculator) -> Calculator:
-    """Register ``spec`` in the catalogue and return it."""
-    if spec.name in _REGISTRY:
-        raise ValueError(f"calculator {spec.name!r} registered twice")
-    if "default" not in spec.examples:
-        raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
-    _REGISTRY[spec.name] = spec
-    return spec
+def registry() -> dict[str, Calculator]:
+    """Every calculator by name, in catalogue order: built once, on first use, from the
+    ordered list :data:`perpcalc.calculators.CALCULATORS` (the one registry)."""
+    if not _REGISTRY:
+        from .calculators import CALCULATORS
+
+        table: dict[str, Calculator] = {}
+        for spec in CALCULATORS:
+            if spec.name in table:
+                raise ValueError(f"calculator {spec.name!r} listed twice")
+            if "default" not in spec.examples:
+                raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
+            table[spec.name] = spec
+        _REGISTRY.update(table)
+    return _REGISTRY
 
 
 def get(name: Any) -> Calculator:
     """The registered calculator called ``name``, or ``InputError``."""
-    if not isinstance(name, str) or name not in _REGISTRY:
+    calculators = registry()
+    if not isinstance(name, str) or name not in calculators:
         raise InputError(None, f"unknown calculator {name!r}; see perpcalc.catalog()")
-    return _REGISTRY[name]
+    return calculators[name]
 
 
 def catalog() -> list[dict[str, Any]]:
-    """Every calculator's spec (JSON-compatible), in registration order."""
-    return [c.spec() for c in _REGISTRY.values()]
+    """Every calculator's spec (JSON-compatible), in catalogue order."""
+    return [c.spec() for c in registry().values()]
 
 
 def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
