@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from . import carry, cascade, funding, insolvency, margin, pricing, series, venues
 from ._errors import InputError
-from ._spec import Calculator, Field, Output, catalog, get, run
+from ._spec import Calculator, Field, Output, catalog, get, install, run
+from .calculators import CALCULATORS
+
+install(CALCULATORS)  # the one ordered registry becomes the catalogue
 
 __version__ = "0.1.0"
 

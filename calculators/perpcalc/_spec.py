@@ -1,7 +1,8 @@
 """Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
 
 Every calculator is one pure function in a topic module plus a :class:`Calculator`
-spec in :mod:`perpcalc.calculators`, listed in its ordered registry. The spec says what the inputs are (type,
+spec in :mod:`perpcalc.calculators`, listed there in the ordered registry that
+:func:`install` makes the catalogue. The spec says what the inputs are (type,
 unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
 display format). :func:`run` turns any JSON-like mapping into validated Python values
 (``Decimal`` for numbers) or raises :class:`InputError` naming the field, so the
@@ -29,6 +30,7 @@ __all__ = [
     "Output",
     "catalog",
     "get",
+    "install",
     "run",
 ]
 
@@ -282,34 +284,33 @@ _MISSING = object()
 _REGISTRY: dict[str, Calculator] = {}
 
 
-def registry() -> dict[str, Calculator]:
-    """Every calculator by name, in catalogue order: built once, on first use, from the
-    ordered list :data:`perpcalc.calculators.CALCULATORS` (the one registry)."""
-    if not _REGISTRY:
-        from .calculators import CALCULATORS
+def install(calculators: Sequence[Calculator]) -> None:
+    """Make ``calculators`` the catalogue, in this order.
 
-        table: dict[str, Calculator] = {}
-        for spec in CALCULATORS:
-            if spec.name in table:
-                raise ValueError(f"calculator {spec.name!r} listed twice")
-            if "default" not in spec.examples:
-                raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
-            table[spec.name] = spec
-        _REGISTRY.update(table)
-    return _REGISTRY
+    ``perpcalc/__init__.py`` calls it once with the ordered registry
+    :data:`perpcalc.calculators.CALCULATORS`; defining a spec never registers it.
+    """
+    table: dict[str, Calculator] = {}
+    for spec in calculators:
+        if spec.name in table:
+            raise ValueError(f"calculator {spec.name!r} listed twice")
+        if "default" not in spec.examples:
+            raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
+        table[spec.name] = spec
+    _REGISTRY.clear()
+    _REGISTRY.update(table)
 
 
 def get(name: Any) -> Calculator:
     """The registered calculator called ``name``, or ``InputError``."""
-    calculators = registry()
-    if not isinstance(name, str) or name not in calculators:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise InputError(None, f"unknown calculator {name!r}; see perpcalc.catalog()")
-    return calculators[name]
+    return _REGISTRY[name]
 
 
 def catalog() -> list[dict[str, Any]]:
     """Every calculator's spec (JSON-compatible), in catalogue order."""
-    return [c.spec() for c in registry().values()]
+    return [c.spec() for c in _REGISTRY.values()]
 
 
 def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
