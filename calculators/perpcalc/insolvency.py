@@ -11,7 +11,8 @@ Pure functions first, then the calculators ``liquidation_outcome``, ``adl_rankin
 ``adl_execution``, ``socialized_loss`` and ``insolvency_waterfall``.
 
 Money amounts are exact (``Decimal``). The ADL ranking score is a sort key, not money:
-:func:`rank_positions` computes it in floats so that 100,000 positions rank in a fraction
+[`rank_positions`][perpcalc.insolvency.rank_positions] computes it in floats so that 100,000 positions rank in
+a fraction
 of a second; only +, −, × and ÷ are used, so the score is bit-identical on every Python.
 """
 
@@ -64,9 +65,37 @@ def liquidation_outcome(
     Source: BitMEX "Liquidation" guide (surplus to the fund, fund pays the deficit, then
     ADL); Binance "Insurance Fund" FAQ (2019, updated 2025-05-06).
 
-    Example: a 1 BTC long with bankruptcy price 19,600 sold at 19,400 leaves a deficit of
+    Parameters
+    ----------
+    side : str
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    bankruptcy_price : Decimal
+        Price at which the position's equity is zero.
+    fill_price : Decimal
+        Price at which the liquidation filled.
+    contract : str
+        ``"linear"`` or ``"inverse"``.
+    contract_value : Decimal
+        Quote value of one inverse contract (1 USD for XBTUSD).
+    insurance_fund : Decimal
+        Insurance fund balance before the event.
+
+    Returns
+    -------
+    dict[str, Decimal]
+        Surplus or deficit of one liquidation, and what it does to the insurance fund.
+
+    Examples
+    --------
+    A 1 BTC long with bankruptcy price 19,600 sold at 19,400 leaves a deficit of
     200 USDT; a fund of 150 pays 150 and 50 is uncovered. Sold at 19,700 instead it leaves
     a 100 USDT surplus and the fund grows to 250.
+
+    >>> out = liquidation_outcome("long", Decimal(1), Decimal(19600), Decimal(19400), insurance_fund=Decimal(150))
+    >>> out["deficit"], out["uncovered_loss"]
+    (Decimal('200'), Decimal('50'))
     """
     s = side_sign(side)
     if contract == "inverse":
@@ -122,8 +151,39 @@ def adl_score(
     Sources: BitMEX "Auto-Deleveraging" page; Hyperliquid docs "Auto-deleveraging"
     (current version); Binance FAQ 360033525471 and dev.binance.vision thread 17801.
 
-    Example (BitMEX, linear): long 1 at entry 100, mark 110, margin 10:
+    Parameters
+    ----------
+    method : str
+        Which formula or venue rule to apply.
+    side : str
+        ``"long"`` or ``"short"``.
+    size : float
+        Position size: base units (linear) or contracts (inverse).
+    entry_price : float
+        Average entry price, in quote.
+    mark_price : float
+        Mark price, in quote.
+    margin : float
+        Collateral backing the position.
+    contract : str
+        ``"linear"`` or ``"inverse"``.
+    contract_value : float
+        Quote value of one inverse contract (1 USD for XBTUSD).
+    mmr : float
+        Maintenance margin rate (0.005 = 0.5 %).
+
+    Returns
+    -------
+    float
+        ADL ranking score of one position: the higher, the sooner it is deleveraged.
+
+    Examples
+    --------
+    BitMEX, linear: long 1 at entry 100, mark 110, margin 10:
     upnl 10, PnL% 10 %, equity 20, EffLev 110/20 = 5.5, score 0.55.
+
+    >>> round(adl_score("bitmex", "long", 1, 100, 110, 10), 6)
+    0.55
     """
     s = 1.0 if side == "long" else -1.0
     if contract == "inverse":
@@ -162,8 +222,23 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
 
     Source: BitMEX "ADL examples" page; the rounding rule is inferred from its table.
 
-    Example: sizes 10, 20, 30, 10, 10, 20 (BitMEX's six longs in score order) have
+    Parameters
+    ----------
+    sizes : Sequence[float]
+        Position sizes in ranking order.
+
+    Returns
+    -------
+    list[int]
+        ADL indicator lights (1–5, 5 = first in line) for a queue already in ADL order.
+
+    Examples
+    --------
+    Sizes 10, 20, 30, 10, 10, 20 (BitMEX's six longs in score order) have
     cumulative shares 10 %, 30 %, 60 %, 70 %, 80 %, 100 % and show 5, 4, 3, 2, 2, 1 lights.
+
+    >>> adl_quantiles([10, 20, 30, 10, 10, 20])
+    [5, 4, 3, 2, 2, 1]
     """
     total = math.fsum(sizes)
     out = []
@@ -260,9 +335,9 @@ def rank_positions(
 
     Every position is a mapping with ``id``, ``side``, ``size``, ``entry_price``,
     ``mark_price`` and ``margin`` (numbers may be int, float, Decimal or numeric strings).
-    Scores come from :func:`adl_score`; each side is sorted by score (highest first), then
+    Scores come from [`adl_score`][perpcalc.insolvency.adl_score]; each side is sorted by score (highest first), then
     by larger size, then by id (as text), so the result does not depend on the input
-    order. Lights come from :func:`adl_quantiles` on each side's queue. Longs are listed
+    order. Lights come from [`adl_quantiles`][perpcalc.insolvency.adl_quantiles] on each side's queue. Longs are listed
     before shorts; ``rank`` counts from 1 within each side.
 
     Raises ``InputError("positions", …)`` for a missing or non-positive size or price, a
@@ -302,9 +377,29 @@ def adl_execution(
     help (all close at the bankruptcy price of the liquidated order; OKX's 2025 text uses
     the mark price unless the fund is nearly empty).
 
-    Example (BitMEX): a short of 20 contracts is bankrupt at 650; the long queue starts
+    Parameters
+    ----------
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    bankruptcy_price : Decimal
+        Price at which the position's equity is zero.
+    queue : Sequence[Mapping[str, Any]]
+        Ranked opposite positions, each with ``id`` and ``size``.
+
+    Returns
+    -------
+    dict[str, Any]
+        Close a bankrupt position against the ranked ADL queue at its bankruptcy price.
+
+    Examples
+    --------
+    BitMEX: a short of 20 contracts is bankrupt at 650; the long queue starts
     with account 2 (10 contracts) and account 5 (20). Account 2 is closed for all 10 and
     account 5 for 10 of its 20, both at 650; nothing is unfilled.
+
+    >>> out = adl_execution(Decimal(20), Decimal(650), [{"id": 2, "size": Decimal(10)}, {"id": 5, "size": Decimal(20)}])
+    >>> [(f["id"], f["size_closed"]) for f in out["fills"]]
+    [(2, Decimal('10')), (5, Decimal('10'))]
     """
     left = size
     fills = []
@@ -353,8 +448,33 @@ def socialized_loss(
     Sources: BitMEX blog "Dynamic Profit Equalisation"; OKEx contract billing terms and
     CoinDesk, 2018-08-03; Deribit "Insurance fund" docs.
 
-    Example: a 1,200 BTC loss over winners with 6,700 BTC of profit: rate 17.9 %; a
+    Parameters
+    ----------
+    deficit : Decimal
+        Loss left after the bankrupt positions are closed.
+    profits : Sequence[Mapping[str, Any]]
+        Winners, each with ``id`` and ``profit``.
+    method : str
+        Which formula or venue rule to apply.
+    insurance_fund : Decimal
+        Insurance fund balance before the event.
+    venue_injection : Decimal
+        Venue's own funds put in before the clawback.
+
+    Returns
+    -------
+    dict[str, Any]
+        Share a loss over winners as an equal percentage haircut of their profits.
+
+    Examples
+    --------
+    A 1,200 BTC loss over winners with 6,700 BTC of profit: rate 17.9 %; a
     winner with 100 BTC of profit gives up 17.91 BTC.
+
+    >>> winners = [{"id": "a", "profit": Decimal(100)}, {"id": "b", "profit": Decimal(6600)}]
+    >>> out = socialized_loss(Decimal(1200), winners)
+    >>> round(out["haircut_rate"], 4)
+    Decimal('0.1791')
     """
     if method == "okx_2018_clawback":
         loss = max(deficit - insurance_fund - venue_injection, ZERO)
@@ -390,7 +510,28 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     long: entry − margin / size;  short: entry + margin / size. A long whose margin is
     at least its notional can never go bankrupt; its bankruptcy price is ≤ 0.
 
-    Example (dYdX): a 500-unit short entered at 1 with 100 of margin: 1 + 100/500 = 1.2.
+    Parameters
+    ----------
+    side : str
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    entry_price : Decimal
+        Average entry price, in quote.
+    margin : Decimal
+        Collateral backing the position.
+
+    Returns
+    -------
+    Decimal
+        Linear bankruptcy price: where margin + unrealised PnL is zero.
+
+    Examples
+    --------
+    DYdX: a 500-unit short entered at 1 with 100 of margin: 1 + 100/500 = 1.2.
+
+    >>> bankruptcy_price("short", Decimal(500), Decimal(1), Decimal(100))
+    Decimal('1.2')
     """
     return entry_price - side_sign(side) * margin / size
 
@@ -419,11 +560,11 @@ def insolvency_waterfall(
     4. The unpaid part of each deficit is turned into ADL: instead of selling x = (1 − c)
        × size to the book, that quantity is closed at the position's bankruptcy price
        against the opposite side's profitable, not-liquidated positions, ranked by
-       ``adl_method`` (:func:`rank_positions`). Bankrupt positions are served in id
+       ``adl_method`` ([`rank_positions`][perpcalc.insolvency.rank_positions]). Bankrupt positions are served in id
        order; the queue is shared.
     5. What the queue cannot take is sold to the book after all, and its deficit is
        socialised: a pro-rata haircut on every surviving winner's profit
-       (:func:`socialized_loss`). Anything beyond all profits is bad debt.
+       ([`socialized_loss`][perpcalc.insolvency.socialized_loss]). Anything beyond all profits is bad debt.
 
     A ledger (every trader's equity at mark or in cash, the fund, the book's
     mark-to-market on what it bought, and the unpaid shortfall) must hold the same
@@ -563,7 +704,7 @@ def insolvency_waterfall(
     check()
 
     # 5. socialise what ADL could not take, over every surviving winner's profit. A shortfall
-    # below 1e-18 is Decimal division residue (28 significant digits), not money: it is
+    # below 1e-18 is Decimal division residue (34 significant digits), not money: it is
     # written off here so that no 1e-32 "loss" is socialised; the ledger check still sees it.
     if abs(ledger["shortfall"]) < RESIDUE:
         ledger["shortfall"] = ZERO
