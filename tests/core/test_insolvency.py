@@ -446,7 +446,7 @@ def test_fast_ranking_and_adl_score_share_one_kernel(method: str, contract: str)
     """rank_positions' 100,000-row path and adl_score give the same score for every row."""
     rows = [
         {"id": i, "side": "long" if i % 2 else "short", "size": 1.0 + i, "entry_price": 100.0 + 3 * i,
-         "mark_price": 110.0 - 2 * i, "margin": 50.0 + 7 * i}
+         "mark_price": 110.0 - 2 * i, "margin": 300.0 + 7 * i}
         for i in range(8)
     ]
     ranked = {r["id"]: r["score"] for r in rank_positions(rows, method, contract, 1.0, 0.005)}
