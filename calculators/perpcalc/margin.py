@@ -21,7 +21,7 @@ Linear value of a position at price p is Q·p (quote); inverse value is K/p (bas
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ._errors import InputError
@@ -729,6 +729,84 @@ def liquidation_price(venue: str, position: Position, mmr: Decimal, maintenance_
     else:
         raise InputError("leverage", "give a leverage or a margin")
     return LIQUIDATION_FORMULAS[venue](position, rule, mmr, maintenance_amount, im, margin)
+
+
+@dataclass(frozen=True)
+class TierChoice:
+    """The tier a venue applies and the liquidation it gives
+    (see [`liquidation_with_tiers`][perpcalc.margin.liquidation_with_tiers]).
+
+    Tiers are 0-based: ``entry_tier`` holds the position value at entry, ``tier`` is the
+    one applied, ``price_tier`` the one holding the value at the liquidation price (``None``
+    when the venue does not re-check, or there is no liquidation price); ``consistent`` is
+    False when no tier holds at its own liquidation price (the entry tier is then kept).
+    """
+
+    liquidation: Liquidation
+    mmr: Decimal
+    maintenance_amount: Decimal
+    tier: int
+    entry_tier: int
+    entry_mmr: Decimal
+    price_tier: int | None
+    consistent: bool
+
+
+def liquidation_with_tiers(venue: str, position: Position, tiers: Sequence[tuple[Decimal, Decimal]],
+                           leverage: Decimal | None = None, margin: Decimal | None = None) -> TierChoice:
+    """Liquidation with a tiered maintenance table, the tier chosen as the venue does.
+
+    The tier holding the position value at entry comes first. A venue that values the
+    maintenance margin at the mark (its record's ``valued_at == "mark"``) re-checks the tier
+    at the liquidation price; when that price falls in another tier, the first tier k whose
+    own liquidation price lies in tier k is applied (Binance's rule), and the maintenance
+    margin reported stays the entry tier's. A venue valuing on the entry value keeps the
+    entry tier: its maintenance margin does not move with the price.
+
+    Parameters
+    ----------
+    venue : str
+        Key of a margin record (``perpcalc.venues.MARGIN_VENUES``).
+    position : Position
+        The position and its account.
+    tiers : Sequence[tuple[Decimal, Decimal]]
+        (floor, mmr) pairs, floors ascending from 0 (see [`check_tiers`][perpcalc.margin.check_tiers]).
+    leverage, margin : Decimal | None
+        As in [`liquidation_price`][perpcalc.margin.liquidation_price].
+
+    Returns
+    -------
+    TierChoice
+        The liquidation with the tier applied, and which tiers were considered.
+
+    Examples
+    --------
+    >>> tiers = [(Decimal(0), Decimal("0.004")), (Decimal(50000), Decimal("0.005"))]
+    >>> choice = liquidation_with_tiers("binance", Position("long", Decimal(1), Decimal(60000)), tiers,
+    ...                                 leverage=Decimal(20))
+    >>> choice.entry_tier, choice.price_tier, choice.tier
+    (1, 1, 1)
+    """
+    rule = MARGIN_VENUES[venue]
+    cums = maintenance_amounts(tiers)
+    k0 = tier_index(position.value, tiers)
+    res = liquidation_price(venue, position, tiers[k0][1], cums[k0], leverage, margin)
+    entry = TierChoice(res, tiers[k0][1], cums[k0], k0, k0, tiers[k0][1], None, True)
+    if rule.valued_at != "mark" or res.liquidation_price is None:
+        return entry
+
+    def tier_at(price: Decimal) -> int:
+        return tier_index(position_value(position.size, price, position.contract, position.contract_value), tiers)
+
+    k_lp = tier_at(res.liquidation_price)
+    if k_lp == k0:
+        return replace(entry, price_tier=k_lp)
+    for k in range(len(tiers)):
+        trial = liquidation_price(venue, position, tiers[k][1], cums[k], leverage, margin)
+        if trial.liquidation_price is not None and tier_at(trial.liquidation_price) == k:
+            kept = replace(trial, maintenance_margin=res.maintenance_margin)
+            return TierChoice(kept, tiers[k][1], cums[k], k, k0, tiers[k0][1], k_lp, True)
+    return replace(entry, price_tier=k_lp, consistent=False)
 
 
 # ------------------------------------------------------------------ the calculator
