@@ -233,6 +233,11 @@ def funding_arbitrage(
     0.003 % an hour: short B, long A, carry 0.00175 % an hour (15.33 % a year). On 10,000
     a leg for 30 days that is 126; four fills at 0.05 % and 0.045 % cost 19 and a 0.02 %
     entry gap 2, so the trade nets 105 and breaks even after 5 days.
+
+    >>> res = funding_arbitrage(Decimal("0.0001"), Decimal(8), Decimal("0.00003"), Decimal(1), Decimal(10000),
+    ...                         Decimal(0), Decimal(0), Decimal(0), Decimal(30), Decimal(3))
+    >>> res.short_venue, res.hourly_carry
+    ('B', Decimal('0.0000175'))
     """
     if holding_days <= 0:
         raise InputError("holding_days", "holding period must be > 0 days")
@@ -322,6 +327,11 @@ def carry_trade(
     0.1 % spot and 0.05 % perp, in and out, cost 30; net 60 on 15,000 of capital at 2× is
     4.87 % a year. If funding turns to −0.03 % for 30 settlements after the 45th, the
     position is under water again from settlement 51 and ends at −60.
+
+    >>> res = carry_trade(Decimal(10000), Decimal("0.0001"), Decimal(8), Decimal(30), Decimal("0.001"),
+    ...                   Decimal("0.0005"), Decimal(1), Decimal("0.0001"), 0, 0)
+    >>> res.fees, res.net_pnl
+    (Decimal('30.0000'), Decimal('60.0000'))
     """
     if days <= 0:
         raise InputError("days", "holding period must be > 0 days")
@@ -402,6 +412,10 @@ def leverage_cost(
 
     Example: a 10,000 long at 0.01 % per 8 h costs 90 in 30 days (10.95 % a year);
     borrowing 10,000 at 8 % a year costs 65.75, so borrowing is cheaper by 24.25.
+
+    >>> res = leverage_cost("long", Decimal(10000), Decimal("0.0001"), Decimal(8), Decimal(30), Decimal("0.08"))
+    >>> res.funding_cost, round(res.borrow_cost, 2)
+    (Decimal('90.0000'), Decimal('65.75'))
     """
     if days <= 0:
         raise InputError("days", "holding period must be > 0 days")

@@ -428,6 +428,9 @@ def bitmex_liquidation_price(side: str, size: Decimal, entry_price: Decimal, col
     Source: BitMEX liquidation examples (testnet.bitmex.com/app/liquidationExamples):
     long 1 contract at 100.00, bankruptcy 99.00, liquidation 99.50 (MM 0.5 %); base MM
     0.5 % for XBT from 2024-03-19.
+
+    >>> bitmex_liquidation_price("long", Decimal(1), Decimal(100), Decimal(1), Decimal("0.005"), contract="linear")
+    (Decimal('99.500'), Decimal('99'))
     """
     s = side_sign(side)
     if contract == "inverse":

@@ -122,6 +122,9 @@ def funding_basis(funding_rate: Decimal, time_until_funding: Decimal, interval_h
 
     It decays linearly to zero at settlement, when the funding is paid. Source: BitMEX fair
     price marking. Example: 0.01 % with 4 h left of 8 → 0.005 %.
+
+    >>> funding_basis(Decimal("0.0001"), Decimal(4))
+    Decimal('0.00005')
     """
     if interval_hours <= 0:
         raise InputError("interval_hours", "funding interval must be > 0")
@@ -250,7 +253,11 @@ def basis_after(initial_basis: Decimal, funding_intensity: Decimal, years: Decim
 
 
 def basis_half_life_days(funding_intensity: Decimal) -> Decimal:
-    """Days for the basis to halve: ln 2 / κ × 365. Example: κ = 1,095 → 0.2310 days (5.5 h)."""
+    """Days for the basis to halve: ln 2 / κ × 365. Example: κ = 1,095 → 0.2310 days (5.5 h).
+
+    >>> round(basis_half_life_days(Decimal(1095)), 4)
+    Decimal('0.2310')
+    """
     if funding_intensity <= 0:
         raise InputError("funding_intensity", "funding intensity must be > 0")
     return LN2 / funding_intensity * DAYS_PER_YEAR

@@ -80,6 +80,10 @@ def simulate_funding(
 
     Example: ``simulate_funding(1095, seed=7)`` is one simulated year of 8-hour rates with
     a mean near 0.01 % and about one interval in seven negative.
+
+    >>> rates = simulate_funding(1095, seed=7)
+    >>> len(rates)
+    1095
     """
     rng = random.Random(seed)
     draw = rng.random
@@ -403,6 +407,10 @@ def forecast_path(rates: Sequence[float], horizon: int, baseline: float) -> dict
 
     Example: rates ending at 0.05 % with mean 0.01 % and φ = 0.5 → AR(1) forecasts
     0.03 %, 0.02 %, 0.015 % for the next three intervals.
+
+    >>> path = forecast_path([0.0, 0.0002, 0.0005], 3, 0.0001)
+    >>> sorted(path)
+    ['ar1', 'baseline', 'mean', 'no_change']
     """
     if not rates:
         raise InputError("rates", "the series needs at least one rate")

@@ -247,6 +247,9 @@ def binance_cap(mmr: Decimal, multiplier: Decimal = Decimal("0.75")) -> Decimal:
 
     Source: Binance capped-funding rule (2023 wording, through a venue that copies it);
     an older copy has k = 1. Example: MMR 0.65 % (ADAUSDT at 75x) → 0.4875 %.
+
+    >>> binance_cap(D("0.0065"))
+    Decimal('0.004875')
     """
     return multiplier * mmr
 
@@ -255,6 +258,9 @@ def bitmex_cap(initial_margin: Decimal, maintenance_margin: Decimal) -> Decimal:
     """BitMEX's cap per 8 h: 75 % × (initial margin − maintenance margin).
 
     Source: BitMEX perpetual contracts guide. Example: IM 1 %, MM 0.5 % → 0.375 %.
+
+    >>> bitmex_cap(D("0.01"), D("0.005"))
+    Decimal('0.00375')
     """
     return D("0.75") * (initial_margin - maintenance_margin)
 
@@ -264,6 +270,9 @@ def dydx_cap(imf: Decimal, mmf: Decimal, interval_hours: Decimal = Decimal(1)) -
 
     Source: dYdX v4 ``liquidity_tier.go`` (clamp factor 6,000,000 ppm). Example: IMF 5 %,
     MMF 3 % → 12 % per 8 h, 1.5 % per hourly settlement.
+
+    >>> dydx_cap(D("0.05"), D("0.03"))
+    Decimal('0.015')
     """
     return 6 * (imf - mmf) * interval_hours / 8
 
