@@ -68,7 +68,8 @@ class Case:
 
     def label(self) -> str:
         value = self.value
-        shown = f"<{value.bit_length()}-bit int>" if isinstance(value, int) and value.bit_length() > 1000 else repr(value)
+        big = isinstance(value, int) and value.bit_length() > 1000
+        shown = f"<{value.bit_length()}-bit int>" if big else repr(value)
         return f"{self.calculator} {self.where} = {shown[:60]}{'…' if len(shown) > 60 else ''}"
 
 
@@ -99,7 +100,9 @@ def slots(name: str) -> Iterator[tuple[str, Any, Any]]:
         rows = _rows(f, example[f.name])
         for i in range(len(rows)):
             for c in f.columns:
-                def cell(v: Any, f: perpcalc.Field = f, i: int = i, c: str = c.name) -> dict[str, Any]:
+                def cell(
+                    v: Any, f: perpcalc.Field = f, i: int = i, c: str = c.name, rows: list[dict[str, Any]] = rows
+                ) -> dict[str, Any]:
                     new = [dict(r) for r in rows]
                     new[i][c] = v
                     return {**example, f.name: new}
@@ -108,7 +111,7 @@ def slots(name: str) -> Iterator[tuple[str, Any, Any]]:
                 share = None if i in (0, len(rows) - 1) else (i - 1, len(rows) - 2)
                 yield f"{f.name}[{i}].{c.name}", cell, share
         if rows:
-            def whole_row(v: Any, f: perpcalc.Field = f) -> dict[str, Any]:
+            def whole_row(v: Any, f: perpcalc.Field = f, rows: list[dict[str, Any]] = rows) -> dict[str, Any]:
                 return {**example, f.name: [v, *rows[1:]]}
 
             yield f"{f.name}[0]", whole_row, None
@@ -168,7 +171,7 @@ def check_case(case: Case, inputs: dict[str, Any]) -> tuple[list[str], float]:
             problems.append(f"run: InputError names no field of the calculator: {exc.field!r}")
         if not isinstance(exc.message, str) or not exc.message:
             problems.append("run: InputError without a message")
-    except BaseException as exc:  # noqa: BLE001 - the point is to catch anything
+    except BaseException as exc:  # the point is to catch anything
         if isinstance(exc, KeyboardInterrupt):
             raise
         problems.append(f"run: {type(exc).__name__}: {str(exc)[:120]}")
@@ -186,7 +189,7 @@ def check_case(case: Case, inputs: dict[str, Any]) -> tuple[list[str], float]:
             result = _strict(json.dumps(result, allow_nan=False))
         else:
             result = _strict(compute_json(case.calculator, text))
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         problems.append(f"compute: {type(exc).__name__}: {str(exc)[:120]}")
