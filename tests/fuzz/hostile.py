@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -150,6 +151,10 @@ def _finite(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, bool))
 
 
+def _hidden(text: str) -> bool:
+    return any(ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in text)
+
+
 def _jsonable(inputs: dict[str, Any]) -> str | None:
     try:
         return json.dumps(inputs, allow_nan=True)
@@ -202,6 +207,9 @@ def check_case(case: Case, inputs: dict[str, Any]) -> tuple[list[str], float]:
         for name, shown in result["display"].items():
             if not isinstance(shown.get("text"), str):
                 problems.append(f"compute: display of {name} has no text")
+            texts = [shown.get("text", ""), *(cell for row in shown.get("rows", []) for cell in row)]
+            if any(not t.isprintable() and _hidden(t) for t in texts):
+                problems.append(f"compute: display of {name} carries an invisible control character")
     else:
         error = result.get("error") or {}
         if error.get("field") is not None and error["field"] not in fields:
