@@ -349,6 +349,9 @@ def _blank(value: Any) -> bool:
 # a typo or an attack, and letting it through costs seconds of CPU (1E-999999 as a rate) or
 # overflows the decimal context ("1e1000000").
 MAX_ADJUSTED = 30
+# A number typed or pasted by a reader fits in this many characters (and a longer text is
+# refused before it is copied or scanned).
+MAX_NUMBER_TEXT = 1000
 # More significant digits than the calculators compute with are rounded away at the door.
 MAX_DIGITS = 34
 # A Python int wider than this is outside the range above; checking the width first avoids
@@ -410,6 +413,8 @@ def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool
     if isinstance(value, Decimal):
         return _bounded(value, name, label)
     if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            raise InputError(name, f"{label} is too long to be a number ({len(value):,} characters)")
         text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
         percent_form = text.endswith("%")
         if percent_form:
@@ -558,10 +563,13 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
 
     With a single column the header may be left out. Blank lines are ignored. Reading
     stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
-    (a million-row paste is not parsed whole first), and a malformed text (a value over
+    (a text of more than twice as many lines is refused unread: a million-row paste is
+    not parsed whole first), and a malformed text (a value over
     the csv module's 131,072-character limit, say) is an ``InputError`` too.
     """
     names = [c.name for c in f.columns]
+    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
     records: list[list[str]] = []
     try:
