@@ -1,0 +1,215 @@
+"""MkDocs hook: venue facts on pages come from the core's dated venue records.
+
+Markers (in any Markdown page):
+
+* ``[[venues funding]]`` on a line of its own: a comparison table of every venue's funding
+  rule (interval, formula, interest, band, cap, N-hour scaling, what a capped settlement
+  does), each row with the record's date, confidence and source, followed by the records'
+  caveats. ``[[venues funding columns=interval,cap]]`` keeps only the named columns (the
+  venue and record columns always stay).
+* ``[[venue KEY.funding.FIELD]]`` inline: one figure of one record, e.g.
+  ``[[venue binance.funding.interest_rate]]`` → ``0.01 %``. Rates render as percents,
+  hours as plain numbers (write ``[[venue okx.funding.interval_hours]]-hour``), and a few
+  derived figures exist (see :data:`DERIVED`).
+
+Unknown tables, venues or fields fail the build, so prose cannot cite a figure the records
+do not hold. Numbers become text through :func:`perpcalc.display.format_number`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "calculators"))
+
+from perpcalc.display import format_number  # noqa: E402
+from perpcalc.venues import FUNDING_VENUES, FundingRules  # noqa: E402
+
+BLOCK = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
+INLINE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
+
+
+class VenueMarkupError(PluginError):
+    pass
+
+
+# ------------------------------------------------------------------ text for one figure
+
+
+def pct(rate: Decimal | None, signed: bool = False) -> str:
+    """``Decimal("0.0005")`` → ``"0.05 %"`` (``"±0.05 %"`` when ``signed``); ``None`` → ``"—"``."""
+    if rate is None:
+        return "—"
+    text = format_number(rate * 100, 6) + " %"
+    return ("±" + text) if signed else text
+
+
+def hours(h: Decimal | int) -> str:
+    return format_number(Decimal(h), 2)
+
+
+def _continuous(r: FundingRules) -> bool:
+    return "continuous" in r.sampling
+
+
+DERIVED: dict[str, Callable[[FundingRules], str]] = {
+    # the interest component per settlement of the record's usual interval, and per day
+    "interest_per_interval": lambda r: pct(r.interest_rate * r.interval_hours / 8),
+    "interest_per_day": lambda r: pct(r.interest_rate * 3),
+    # the premium range in which the clamp formula returns exactly I (the dead zone)
+    "flat_from": lambda r: pct(r.interest_rate - r.clamp) if r.method == "clamp" else "—",
+    "flat_to": lambda r: pct(r.interest_rate + r.clamp) if r.method == "clamp" else "—",
+    # with 0 ≤ I ≤ c the clamp formula is negative only below P = −c
+    "negative_below": lambda r: pct(-r.clamp) if r.method == "clamp" and 0 <= r.interest_rate <= r.clamp
+    else pct(-r.dead_band) if r.method == "dead_band" else pct(Decimal(0)),
+    "cap_8h": lambda r: pct(r.cap_8h),
+    "scaling_text": lambda r: _scaling(r),
+    "shortening_text": lambda r: _shortening(r),
+}
+
+RATE_FIELDS = ("interest_rate", "clamp", "dead_band", "cap")
+HOUR_FIELDS = ("interval_hours", "shortest_interval_hours")
+TEXT_FIELDS = ("name", "method", "scaling", "averaging", "sampling", "payment_price", "shortening",
+               "as_of", "confidence", "cap_rule", "source")
+
+
+def funding_field(key: str, name: str) -> str:
+    """Text of one field (or derived figure) of one venue's funding record."""
+    if key not in FUNDING_VENUES:
+        raise VenueMarkupError(f"no funding record for venue {key!r}; have {sorted(FUNDING_VENUES)}")
+    r = FUNDING_VENUES[key]
+    if name in RATE_FIELDS:
+        return pct(getattr(r, name))
+    if name in HOUR_FIELDS:
+        return hours(getattr(r, name))
+    if name in TEXT_FIELDS:
+        return str(getattr(r, name))
+    if name in DERIVED:
+        return DERIVED[name](r)
+    known = RATE_FIELDS + HOUR_FIELDS + TEXT_FIELDS + tuple(DERIVED)
+    raise VenueMarkupError(f"funding record has no field {name!r}; have {', '.join(known)}")
+
+
+# ------------------------------------------------------------------ the funding table
+
+
+def _formula(r: FundingRules) -> str:
+    if r.method == "clamp":
+        return f"P + clamp(I − P, {pct(r.clamp, signed=True)}), I = {pct(r.interest_rate)} per 8 h"
+    if r.method == "dead_band":
+        return f"P − clamp(P, {pct(r.dead_band, signed=True)}): zero while the premium is inside the band"
+    return "P: the premium itself, no interest term and no band"
+
+
+def _interval(r: FundingRules) -> str:
+    if _continuous(r):
+        return f"accrues continuously; rate quoted per {hours(r.interval_hours)} h"
+    return f"{hours(r.interval_hours)} h"
+
+
+def _scaling(r: FundingRules) -> str:
+    if r.scaling == "n_over_8":
+        return "an N-hour settlement pays N/8 of the 8-hour rate"
+    return "formula applied per settlement (interest split across the day); no N/8 factor"
+
+
+def _shortening(r: FundingRules) -> str:
+    if r.shortening == "jump":
+        return f"straight to {hours(r.shortest_interval_hours)} h"
+    if r.shortening == "step":
+        return f"one step shorter each time (8 → 4 → 2 → {hours(r.shortest_interval_hours)} h)"
+    return "no automatic change"
+
+
+def _cap(r: FundingRules) -> str:
+    if r.cap is None:
+        return f"no current figure ({r.cap_rule})"
+    return f"{pct(r.cap, signed=True)} per settlement; rule: {r.cap_rule}"
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc
+    return host.removeprefix("www.")
+
+
+def _record(r: FundingRules) -> str:
+    return f"as of {r.as_of}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
+
+
+FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
+    "interval": ("Usual interval", _interval),
+    "formula": ("Rate from the average premium P", _formula),
+    "sampling": ("Premium samples", lambda r: r.sampling),
+    "cap": ("Cap", _cap),
+    "scaling": ("Other intervals", _scaling),
+    "shortening": ("After a settlement at the cap", _shortening),
+    "price": ("Position valued at", lambda r: f"{r.payment_price} price"),
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def funding_table(columns: list[str] | None = None) -> str:
+    """Markdown: one row per funding record, then the records' caveats."""
+    names = columns or list(FUNDING_COLUMNS)
+    unknown = [c for c in names if c not in FUNDING_COLUMNS]
+    if unknown:
+        raise VenueMarkupError(f"unknown funding column(s) {unknown}; have {list(FUNDING_COLUMNS)}")
+    head = ["Venue"] + [FUNDING_COLUMNS[c][0] for c in names] + ["Record"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in FUNDING_VENUES.values():
+        cells = [r.name] + [FUNDING_COLUMNS[c][1](r) for c in names] + [_record(r)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    notes = "\n".join(f"    - **{r.name}**: {_cell(r.note)}" for r in FUNDING_VENUES.values() if r.note)
+    return (
+        "\n".join(lines) + "\n\n"
+        '??? note "Caveats in the venue records (how sure each figure is)"\n\n' + notes + "\n\n"
+        "Generated from the dated funding records of `perpcalc.venues`: caps and intervals change by "
+        "announcement, so read live values from the venue before relying on one.\n"
+    )
+
+
+TABLES: dict[str, Callable[[list[str] | None], str]] = {"funding": funding_table}
+FIELDS: dict[str, Callable[[str, str], str]] = {"funding": funding_field}
+
+
+# ------------------------------------------------------------------ hook
+
+
+def render(markdown: str) -> str:
+    """Replace every venue marker in a page's Markdown."""
+
+    def block(m: re.Match[str]) -> str:
+        kind, cols = m.group(1), m.group(2)
+        if kind not in TABLES:
+            raise VenueMarkupError(f"no venue table {kind!r}; have {list(TABLES)}")
+        return "\n" + TABLES[kind](cols.split(",") if cols else None) + "\n"
+
+    def inline(m: re.Match[str]) -> str:
+        key, kind, name = m.groups()
+        if kind not in FIELDS:
+            raise VenueMarkupError(f"no venue records {kind!r}; have {list(FIELDS)}")
+        return FIELDS[kind](key, name)
+
+    out = INLINE.sub(inline, BLOCK.sub(block, markdown))
+    if "[[venue" in out:
+        raise VenueMarkupError("malformed venue marker")
+    return out
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    try:
+        return render(markdown)
+    except VenueMarkupError as exc:
+        raise VenueMarkupError(f"{page.file.src_path}: {exc}") from None
