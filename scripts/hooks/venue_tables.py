@@ -117,6 +117,8 @@ def _interval(r: FundingRules) -> str:
 
 
 def _scaling(r: FundingRules) -> str:
+    if _continuous(r):
+        return "pays the rate pro rata for the time held: F × Δt / 8 h"
     if r.scaling == "n_over_8":
         return "an N-hour settlement pays N/8 of the 8-hour rate"
     return "formula applied per settlement (interest split across the day); no N/8 factor"
@@ -142,7 +144,8 @@ def _host(url: str) -> str:
 
 
 def _record(r: FundingRules) -> str:
-    return f"as of {r.as_of}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
+    when = f"as of {r.as_of}" if r.as_of[:1].isdigit() else r.as_of
+    return f"{when}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
 
 
 FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
@@ -156,13 +159,16 @@ FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
 }
 
 
+DEFAULT_FUNDING_COLUMNS = ("interval", "formula", "cap", "scaling", "shortening", "price")
+
+
 def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
 def funding_table(columns: list[str] | None = None) -> str:
     """Markdown: one row per funding record, then the records' caveats."""
-    names = columns or list(FUNDING_COLUMNS)
+    names = columns or list(DEFAULT_FUNDING_COLUMNS)
     unknown = [c for c in names if c not in FUNDING_COLUMNS]
     if unknown:
         raise VenueMarkupError(f"unknown funding column(s) {unknown}; have {list(FUNDING_COLUMNS)}")
