@@ -148,7 +148,42 @@ def _record(r: FundingRules) -> str:
     return f"{when}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
 
 
+def _neutral(r: FundingRules) -> str:
+    base = r.interest_rate if r.method == "clamp" and abs(r.interest_rate) <= r.clamp else Decimal(0)
+    text = f"{pct(base)} per 8 h"
+    if base and r.interval_hours != 8 and not _continuous(r) and r.scaling == "n_over_8":
+        text += f" ({pct(base * r.interval_hours / 8)} per {hours(r.interval_hours)} h settlement)"
+    return text
+
+
+def _flat(r: FundingRules) -> str:
+    if r.method == "clamp":
+        return f"{pct(r.interest_rate - r.clamp)} to {pct(r.interest_rate + r.clamp)} (rate = I)"
+    if r.method == "dead_band":
+        return f"{pct(-r.dead_band)} to {pct(r.dead_band)} (rate = 0)"
+    return "none: the rate follows the premium"
+
+
+def _negative(r: FundingRules) -> str:
+    if r.method == "clamp":
+        return f"below {pct(-r.clamp)}" if 0 <= r.interest_rate <= r.clamp else "see the formula"
+    if r.method == "dead_band":
+        return f"below {pct(-r.dead_band)}"
+    return "below 0"
+
+
+def _worst_day(r: FundingRules) -> str:
+    if r.cap is None:
+        return "no cap figure"
+    h = r.shortest_interval_hours if r.shortening != "none" else r.interval_hours
+    return f"{pct(r.cap * 24 / Decimal(h))} ({pct(r.cap)} every {hours(h)} h)"
+
+
 FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
+    "neutral": ("Rate at a zero premium", _neutral),
+    "flat": ("Average premium that gives exactly the baseline", _flat),
+    "negative": ("Rate is negative when the average premium is", _negative),
+    "worst_day": ("Most a day at the cap (cap × settlements a day at the shortest interval)", _worst_day),
     "interval": ("Usual interval", _interval),
     "formula": ("Rate from the average premium P", _formula),
     "sampling": ("Premium samples", lambda r: r.sampling),
