@@ -118,10 +118,10 @@ def _interval(r: FundingRules) -> str:
 
 def _scaling(r: FundingRules) -> str:
     if _continuous(r):
-        return "pays the rate pro rata for the time held: F × Δt / 8 h"
+        return "pro rata for the time held: F × Δt / 8 h"
     if r.scaling == "n_over_8":
-        return "an N-hour settlement pays N/8 of the 8-hour rate"
-    return "formula applied per settlement (interest split across the day); no N/8 factor"
+        return "N/8 of the 8-hour rate"
+    return "formula per settlement, interest split across the day; no N/8"
 
 
 def _shortening(r: FundingRules) -> str:
@@ -134,8 +134,8 @@ def _shortening(r: FundingRules) -> str:
 
 def _cap(r: FundingRules) -> str:
     if r.cap is None:
-        return f"no current figure ({r.cap_rule})"
-    return f"{pct(r.cap, signed=True)} per settlement; rule: {r.cap_rule}"
+        return "no current figure"
+    return f"{pct(r.cap, signed=True)} per settlement"
 
 
 def _host(url: str) -> str:
@@ -188,7 +188,7 @@ FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
     "formula": ("Rate from the average premium P", _formula),
     "sampling": ("Premium samples", lambda r: r.sampling),
     "cap": ("Cap", _cap),
-    "scaling": ("Other intervals", _scaling),
+    "scaling": ("N-hour settlements pay", _scaling),
     "shortening": ("After a settlement at the cap", _shortening),
     "price": ("Position valued at", lambda r: f"{r.payment_price} price"),
 }
@@ -212,10 +212,13 @@ def funding_table(columns: list[str] | None = None) -> str:
     for r in FUNDING_VENUES.values():
         cells = [r.name] + [FUNDING_COLUMNS[c][1](r) for c in names] + [_record(r)]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    notes = "\n".join(f"    - **{r.name}**: {_cell(r.note)}" for r in FUNDING_VENUES.values() if r.note)
+    notes = "\n".join(
+        f"    - **{r.name}**: cap rule: {_cell(r.cap_rule)}." + (f" {_cell(r.note)}" if r.note else "")
+        for r in FUNDING_VENUES.values()
+    )
     return (
         "\n".join(lines) + "\n\n"
-        '??? note "Caveats in the venue records (how sure each figure is)"\n\n' + notes + "\n\n"
+        '??? note "How each cap is set, and the records\' caveats"\n\n' + notes + "\n\n"
         "Generated from the dated funding records of `perpcalc.venues`: caps and intervals change by "
         "announcement, so read live values from the venue before relying on one.\n"
     )
