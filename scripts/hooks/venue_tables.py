@@ -104,10 +104,10 @@ def funding_field(key: str, name: str) -> str:
 
 def _formula(r: FundingRules) -> str:
     if r.method == "clamp":
-        return f"P + clamp(I − P, {pct(r.clamp, signed=True)}), I = {pct(r.interest_rate)} per 8 h"
+        return f"clamp: P + clamp(I − P, ±c), I = {pct(r.interest_rate)} per 8 h, c = {pct(r.clamp)}"
     if r.method == "dead_band":
-        return f"P − clamp(P, {pct(r.dead_band, signed=True)}): zero while the premium is inside the band"
-    return "P: the premium itself, no interest term and no band"
+        return f"dead band: P − clamp(P, ±d), d = {pct(r.dead_band)}; no interest term"
+    return "premium: F = P, no interest term, no band"
 
 
 def _interval(r: FundingRules) -> str:
@@ -128,7 +128,7 @@ def _shortening(r: FundingRules) -> str:
     if r.shortening == "jump":
         return f"straight to {hours(r.shortest_interval_hours)} h"
     if r.shortening == "step":
-        return f"one step shorter each time (8 → 4 → 2 → {hours(r.shortest_interval_hours)} h)"
+        return f"one step shorter each time, down to {hours(r.shortest_interval_hours)} h"
     return "no automatic change"
 
 
@@ -185,7 +185,9 @@ FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
     "negative": ("Rate is negative when the average premium is", _negative),
     "worst_day": ("Most a day at the cap (cap × settlements a day at the shortest interval)", _worst_day),
     "interval": ("Usual interval", _interval),
-    "formula": ("Rate from the average premium P", _formula),
+    "schedule": ("Usual interval; after a settlement at the cap",
+                 lambda r: _interval(r) + ("" if r.shortening == "none" else f"; then {_shortening(r)}")),
+    "formula": ("Rate F from the average premium P", _formula),
     "sampling": ("Premium samples", lambda r: r.sampling),
     "cap": ("Cap", _cap),
     "scaling": ("N-hour settlements pay", _scaling),
@@ -194,7 +196,7 @@ FUNDING_COLUMNS: dict[str, tuple[str, Callable[[FundingRules], str]]] = {
 }
 
 
-DEFAULT_FUNDING_COLUMNS = ("interval", "formula", "cap", "scaling", "shortening", "price")
+DEFAULT_FUNDING_COLUMNS = ("schedule", "formula", "cap", "scaling", "price")
 
 
 def _cell(text: str) -> str:
