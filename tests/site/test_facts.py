@@ -29,14 +29,10 @@ import venue_tables  # noqa: E402
 DOCS = Path(os.environ.get("FACTS_DOCS", ROOT / "docs"))
 PAGES = sorted((DOCS / "terms").glob("*.md")) + [DOCS / "index.md"]
 
+# a venue is named on a page by the first word of its record's name (plus a contract's ticker)
+ALIASES = {"bitmex": [r"\bXBTUSD\b"]}
 VENUE_NAMES = {
-    "binance": r"\bBinance\b",
-    "bybit": r"\bBybit\b",
-    "okx": r"\bOKX\b",
-    "bitmex": r"\bBitMEX\b|\bXBTUSD\b",
-    "deribit": r"\bDeribit\b",
-    "hyperliquid": r"\bHyperliquid\b",
-    "dydx": r"\bdYdX\b",
+    k: "|".join([rf"\b{re.escape(r.name.split()[0])}\b", *ALIASES.get(k, [])]) for k, r in FUNDING_VENUES.items()
 }
 NEGATION = re.compile(r"\b(no|not|without|none|instead|unlike|rather than|neither|nor)\b|n't\b", re.I)
 PCT = r"[−-]?\d+(?:\.\d+)?\s?%"
