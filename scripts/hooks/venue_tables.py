@@ -7,7 +7,11 @@ Markers (in any Markdown page):
   does), each row with the record's date, confidence and source, followed by the records'
   caveats. ``[[venues funding columns=interval,cap]]`` keeps only the named columns (the
   venue and record columns always stay).
-* ``[[venue KEY.funding.FIELD]]`` inline: one figure of one record, e.g.
+* ``[[venues margin]]`` and ``[[venues loss]]``: the same from the margin/liquidation records
+  (maintenance rate, how it is valued, what the formula counts, the formula) and the loss
+  records (insurance fund, ADL queue and close price, socialisation, pool);
+  ``columns=`` works the same way.
+* ``[[venue KEY.funding.FIELD]]`` (or ``.margin.`` / ``.loss.``) inline: one figure of one record, e.g.
   ``[[venue binance.funding.interest_rate]]`` → ``0.01 %``. Rates render as percents,
   hours as plain numbers (write ``[[venue okx.funding.interval_hours]]-hour``), and a few
   derived figures exist (see :data:`DERIVED`).
@@ -32,7 +36,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
 from perpcalc.display import format_number  # noqa: E402
-from perpcalc.venues import FUNDING_VENUES, FundingRules  # noqa: E402
+from perpcalc.venues import (  # noqa: E402
+    FUNDING_VENUES,
+    LOSS_VENUES,
+    MARGIN_VENUES,
+    VENUES,
+    FundingRules,
+    LossRule,
+    MarginRule,
+)
 
 BLOCK = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
 INLINE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
@@ -226,8 +238,101 @@ def funding_table(columns: list[str] | None = None) -> str:
     )
 
 
-TABLES: dict[str, Callable[[list[str] | None], str]] = {"funding": funding_table}
-FIELDS: dict[str, Callable[[str, str], str]] = {"funding": funding_field}
+
+
+# ------------------------------------------------------------------ margin and loss tables
+
+
+def _part_record(part: Any) -> str:
+    when = f"as of {part.as_of}" if part.as_of[:1].isdigit() else part.as_of
+    return f"{when}; confidence {part.confidence}; [{_host(part.source)}]({part.source})"
+
+
+def _uses(m: MarginRule) -> str:
+    parts = [name for flag, name in ((m.tiers, "tiered rates"), (m.maintenance_amount, "a maintenance amount"),
+                                     (m.fee_to_close, "a fee to close")) if flag]
+    text = ", ".join(parts) if parts else "one flat rate, no amount or fee"
+    return text + ("; inverse contracts too" if m.inverse else "; linear contracts only")
+
+
+MARGIN_COLUMNS: dict[str, tuple[str, Callable[[MarginRule], str]]] = {
+    "mmr": ("Maintenance rate", lambda m: (f"{pct(m.default_mmr)} for a major contract; " if m.default_mmr
+                                           is not None else "") + m.mmr_rule),
+    "valued": ("Maintenance valued at", lambda m: "the mark, so at the liquidation price itself"
+               if m.valued_at == "mark" else "the position's entry value"),
+    "uses": ("Formula counts", _uses),
+    "formula": ("Liquidation price (linear contract)", lambda m: m.text("linear")),
+}
+LOSS_COLUMNS: dict[str, tuple[str, Callable[[LossRule], str]]] = {
+    "fund": ("Insurance fund", lambda x: x.insurance_fund),
+    "adl": ("ADL: queue and close price", lambda x: x.adl_text),
+    "socialisation": ("Losses shared among winners", lambda x: x.socialisation),
+    "pool": ("Pool whose depositors absorb losses", lambda x: x.pool or "—"),
+}
+
+
+def _records_table(records: dict[str, Any], columns: dict[str, tuple[str, Callable[[Any], str]]],
+                   chosen: list[str] | None, defaults: tuple[str, ...], what: str) -> str:
+    names = chosen or list(defaults)
+    unknown = [c for c in names if c not in columns]
+    if unknown:
+        raise VenueMarkupError(f"unknown {what} column(s) {unknown}; have {list(columns)}")
+    head = ["Venue"] + [columns[c][0] for c in names] + ["Record"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key, part in records.items():
+        if key not in VENUES:
+            continue  # e.g. the textbook "generic" margin rule, not a venue
+        cells = [VENUES[key].name] + [columns[c][1](part) for c in names] + [_part_record(part)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    missing = [VENUES[k].name for k in VENUES if k not in records]
+    notes = "\n".join(
+        f"    - **{VENUES[k].name}**: {_cell(p.note)}" for k, p in records.items() if p.note and k in VENUES
+    )
+    out = "\n".join(lines) + "\n\n"
+    if missing:
+        out += f"No {what} record for {', '.join(missing)}.\n\n"
+    if notes:
+        out += f'??? note "Caveats in the {what} records"\n\n{notes}\n\n'
+    return out + (f"Generated from the dated {what} records of `perpcalc.venues`; read live parameters "
+                  "from the venue before relying on one.\n")
+
+
+def margin_table(columns: list[str] | None = None) -> str:
+    """Markdown: one row per margin record (maintenance rate, valuation, formula), then caveats."""
+    return _records_table(MARGIN_VENUES, MARGIN_COLUMNS, columns, ("mmr", "valued", "uses"), "margin")
+
+
+def loss_table(columns: list[str] | None = None) -> str:
+    """Markdown: one row per loss record (fund, ADL, socialisation, pool), then caveats."""
+    return _records_table(LOSS_VENUES, LOSS_COLUMNS, columns, ("fund", "adl", "socialisation"), "loss")
+
+
+def _part_field(records: dict[str, Any], what: str) -> Callable[[str, str], str]:
+    def field(key: str, name: str) -> str:
+        if key not in records:
+            raise VenueMarkupError(f"no {what} record for venue {key!r}; have {sorted(records)}")
+        part = records[key]
+        if not hasattr(part, name) or name.startswith("_"):
+            raise VenueMarkupError(f"{what} record has no field {name!r}")
+        value = getattr(part, name)
+        if isinstance(value, Decimal):
+            return pct(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return "—" if value is None else str(value)
+    return field
+
+
+TABLES: dict[str, Callable[[list[str] | None], str]] = {
+    "funding": funding_table,
+    "margin": margin_table,
+    "loss": loss_table,
+}
+FIELDS: dict[str, Callable[[str, str], str]] = {
+    "funding": funding_field,
+    "margin": _part_field(MARGIN_VENUES, "margin"),
+    "loss": _part_field(LOSS_VENUES, "loss"),
+}
 
 
 # ------------------------------------------------------------------ hook
