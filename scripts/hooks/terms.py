@@ -238,8 +238,16 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
+def _when(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _source_line(s: dict[str, Any]) -> str:
-    when = s["date"].isoformat() if isinstance(s["date"], date) else str(s["date"])
+    """``date`` is when the source was published (or ``undated``); the optional ``accessed``
+    is when it was read, shown separately so the two are never confused."""
+    when = _when(s["date"])
+    if s.get("accessed"):
+        when += f"; accessed {_when(s['accessed'])}"
     who = f"{s['publisher']}, " if s.get("publisher") else ""
     note = f" — {s['note']}" if s.get("note") else ""
     return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
