@@ -10,13 +10,15 @@ Run on its own to draw a sample: ``python scripts/og_images.py OUT_DIR``.
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "node_modules" / "@fontsource" / "inter" / "files"
@@ -27,6 +29,7 @@ ACCENT = (140, 158, 255)
 TEXT = (255, 255, 255)
 MUTED = (197, 202, 233)
 FORMULA_BOX = (40, 53, 147)
+SOURCE_KEY = "perp-glossary-card"  # PNG text chunk holding what the card was drawn from
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,29 @@ def draw_card(card: Card, site_name: str) -> Image.Image:
     return image
 
 
+def png_bytes(card: Card, site_name: str) -> bytes:
+    """The card as PNG bytes, with what it was drawn from in a text chunk (and no timestamp)."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text(SOURCE_KEY, json.dumps({**asdict(card), "site_name": site_name}, ensure_ascii=False))
+    out = io.BytesIO()
+    draw_card(card, site_name).save(out, format="PNG", pnginfo=info, optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def card_of(png: Path) -> tuple[Card, str]:
+    """The card and site name a PNG written by :func:`render_all` was drawn from."""
+    with Image.open(png) as image:
+        data = json.loads(image.text[SOURCE_KEY])
+    site_name = data.pop("site_name")
+    return Card(**data), site_name
+
+
 def render_all(cards: Iterable[Card], out: Path, site_name: str) -> int:
     """Write each card's PNG into ``out``; returns how many were written."""
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for card in cards:
-        draw_card(card, site_name).save(out / card.file, format="PNG", optimize=False, compress_level=6)
+        (out / card.file).write_bytes(png_bytes(card, site_name))
         count += 1
     return count
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,6 @@ def on_config(config: Any) -> Any:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if "[[wheel" not in markdown and "[[python example" not in markdown:
         return markdown
-    import re
-
     wheel = wheel_name()
     base = config["site_url"] or "/"
     depth = page.url.count("/")
@@ -80,7 +79,9 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         link = (f'<p class="notebook-download"><a href="{name}" download>Download this notebook ({name})</a> '
                 'to run it yourself: it needs perpcalc (see <a href="../../use-in-python/">Use it in Python</a>) '
                 "and pandas.</p>\n")
-        return link + content
+        # after the notebook's own title, or first when it has none
+        head = re.search(r"</h1>", content)
+        return content[: head.end()] + "\n" + link + content[head.end():] if head else link + content
     return content
 
 

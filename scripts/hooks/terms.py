@@ -358,6 +358,8 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 _SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
                    r'|<p class="term-aka">.*?</p>', re.S | re.I)
+# Blocks whose every entry is already a link (the home page's site map).
+_SKIP_BLOCKS = re.compile(r'<nav class="site-map".*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
@@ -391,7 +393,7 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         protected.append(m.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
-    body = _SKIP.sub(protect, content)
+    body = _SKIP.sub(protect, _SKIP_BLOCKS.sub(protect, content))
     for pattern, term in _mention_patterns(current):
         if term.slug in linked:
             continue
