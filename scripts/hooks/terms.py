@@ -145,11 +145,12 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
             basic=bool(meta.get("basic")),
             keywords=[str(k) for k in meta.get("keywords") or []],
         )
-    # A name that is another term's title is that term, not a synonym of this one: it is left out
-    # of this term's "Also called", search words, schema.org names and tooltips.
-    titles = {t.title.casefold(): t.slug for t in terms.values()}
+    # A name that is another term's title, or a basic page's alias, names that term, not this one: it
+    # is left out of this term's "Also called", search words, schema.org names and tooltips.
+    owner = {a.casefold(): t.slug for t in terms.values() if t.basic for a in t.aliases}
+    owner |= {t.title.casefold(): t.slug for t in terms.values()}
     for term in terms.values():
-        term.aliases = [a for a in term.aliases if titles.get(a.casefold(), term.slug) == term.slug]
+        term.aliases = [a for a in term.aliases if owner.get(a.casefold(), term.slug) == term.slug]
     for term in terms.values():
         for slug in term.related:
             if slug not in terms and os.environ.get("PERPCALC_DRAFT") != "1":
@@ -385,7 +386,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         return content
     depth = page.url.count("/")
     prefix = "../" * depth
-    linked: set[str] = set()
+    # a term the page already links by hand gets no second link from here
+    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', content)}
     # only plain paragraph and list text, outside links, code, headings and calculators
     protected: list[str] = []
 
