@@ -275,7 +275,7 @@ function pythonCall(form) {
   const inputs = currentInputs(form);
   const lines = Object.entries(inputs).map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`);
   return [
-    "import perpcalc  # pip install perpcalc from this site's repository",
+    "import perpcalc  # to install it: the page \"Use it in Python\" on this site (/use-in-python/)",
     "",
     `result = perpcalc.run(${JSON.stringify(spec.name)}, {`,
     ...lines,
