@@ -284,8 +284,10 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ tooltips on first mention
 
-_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
-                   r'|<p class="term-aka">.*?</p>', re.S | re.I)
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select|nav)\b.*?</\1>"
+                   r'|<p class="term-aka">.*?</p>'
+                   # TeX (arithmatex spans and blocks): a link inside \text{…} breaks the formula
+                   r'|<span class="arithmatex">.*?</span>|<div class="arithmatex">.*?</div>', re.S | re.I)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
