@@ -102,12 +102,15 @@ export function drawChart(box, chart, rows, markValues) {
     legend: { live: false },
     plugins: [marksPlugin(marks)],
   };
+  // The box has a fixed height (perpcalc.css), so drawing never moves the page: once uPlot has
+  // laid out its title and legend (every series is listed), fit the plot into what is left.
+  const fit = (u) => {
+    const extra = [".u-title", ".u-legend"].reduce((n, sel) => n + (u.root.querySelector(sel)?.offsetHeight || 0), 0);
+    const fitted = Math.max(120, boxHeight - extra - 4);
+    if (fitted !== u.height) u.setSize({ width, height: fitted });
+  };
+  opts.hooks = { ready: [fit] };
   const plot = new uPlot(opts, data, box);
-  // The box has a fixed height (perpcalc.css), so drawing never moves the page: fit the plot,
-  // with its title and legend (every series is listed), inside it.
-  const extra = plot.root.offsetHeight - opts.height; // the title and the legend
-  const fitted = Math.max(120, boxHeight - extra - 4);
-  if (fitted !== opts.height) plot.setSize({ width, height: fitted });
   box.setAttribute("role", "img");
   return plot;
 }
