@@ -125,12 +125,15 @@ function markStale(form, why) {
   const edited = form.dataset.dirty === "true";
   const note = form.querySelector("[data-results-note]");
   let text;
-  if (form.dataset.failed === "true") text = why || "for earlier inputs; fix the input marked in red";
+  if (form.dataset.failed === "true") text = why || "for earlier inputs; fix the field in red";
   else if (!edited) text = atExample(form) ? "worked example" : "your inputs";
-  else if (runtime.state === "error") text = "worked example, not your inputs: the live calculator could not start";
-  else if (runtime.state !== "ready") text = "worked example; yours will show when the live calculator has loaded";
+  else if (runtime.state === "error") text = "worked example, not yours: no live calculator";
+  else if (runtime.state !== "ready") text = "worked example; yours will show once loaded";
   else text = "updating…";
-  if (note && note.textContent !== text) note.textContent = text;
+  if (note && note.textContent !== text) {
+    note.textContent = text;
+    note.title = text;
+  }
   const stale = edited || form.dataset.failed === "true";
   form.dataset.stale = String(stale);
   for (const b of form.querySelectorAll('[data-action="csv"], [data-action="json"]')) {
@@ -604,6 +607,9 @@ function wire(form) {
       applyWhen(form);
     }
     showNotes(form);
+    // the results stop being the reader's at the edit, not when the (debounced) recompute starts
+    form.dataset.dirty = "true";
+    markStale(form);
     clearTimeout(timer);
     timer = setTimeout(() => requestCompute(form), event.type === "input" && event.target.tagName === "TEXTAREA" ? 150 : 0);
   };
@@ -623,7 +629,12 @@ function wire(form) {
     showNotes(form);
     requestCompute(form);
     // a shared link lands on its calculator, even when its hash is missing or names another one
-    if (!location.hash || location.hash === "#worked-example") form.scrollIntoView({ block: "start" });
+    // (once the page's own work is done: the theme sets its scroll position and renders math first)
+    if (!location.hash || location.hash === "#worked-example") {
+      const land = () => form.scrollIntoView({ block: "start" });
+      if (document.readyState === "complete") requestAnimationFrame(land);
+      else window.addEventListener("load", () => requestAnimationFrame(land), { once: true });
+    }
   }
   if (runtime.state !== "idle") showRuntime(form);
 }
