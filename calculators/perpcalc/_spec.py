@@ -56,6 +56,12 @@ class Field:
     ``percent`` lets a reader type ``0.01%`` for 0.0001. ``exact=False`` (list columns of
     calculators that compute in floats, e.g. ranking 100,000 positions) keeps a number
     column as ``float`` instead of ``Decimal``: the same checks, without the conversion.
+
+    Page hints (the core ignores them): ``when`` maps other choice fields to the values for
+    which this field applies (``{"contract": ("inverse",)}``); the form hides it otherwise
+    and does not send it. ``advanced`` folds a rarely used field under "More inputs".
+    ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
+    beyond it the form shows a note, never an error.
     """
 
     name: str
@@ -74,6 +80,9 @@ class Field:
     min_items: int = 0
     max_items: int = 100_000
     exact: bool = True
+    when: Mapping[str, tuple[str, ...]] | None = None
+    advanced: bool = False
+    typical: Decimal | str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -122,6 +131,14 @@ class Field:
         if self.columns:
             out["columns"] = [c.spec() for c in self.columns]
             out["min_items"] = self.min_items
+        if self.percent:
+            out["percent"] = True
+        if self.when:
+            out["when"] = {k: list(v) for k, v in self.when.items()}
+        if self.advanced:
+            out["advanced"] = True
+        if self.typical is not None:
+            out["typical"] = float(Decimal(str(self.typical)))
         return out
 
 

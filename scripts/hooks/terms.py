@@ -365,8 +365,10 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ tooltips on first mention
 
-_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
-                   r'|<p class="term-aka">.*?</p>', re.S | re.I)
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select|nav)\b.*?</\1>"
+                   r'|<p class="term-aka">.*?</p>'
+                   # TeX (arithmatex spans and blocks): a link inside \text{…} breaks the formula
+                   r'|<span class="arithmatex">.*?</span>|<div class="arithmatex">.*?</div>', re.S | re.I)
 # Blocks whose every entry is already a link (the home page's site map).
 _SKIP_BLOCKS = re.compile(r'<nav class="site-map".*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
