@@ -52,7 +52,7 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       try {
-        await keep(cache, new URL(OFFLINE, scope).href, null);
+        for (const path of [OFFLINE, "assets/offline/offline.js"]) await keep(cache, new URL(path, scope).href, null);
       } catch {
         // installed anyway; the offline page is fetched again next time
       }

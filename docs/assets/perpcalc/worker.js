@@ -25,6 +25,7 @@ let starting = null;
 const queue = [];
 
 class IntegrityError extends Error {}
+let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
 
 function progress(step, detail) {
   postMessage({ type: "progress", step, detail });
@@ -97,6 +98,7 @@ async function download(rel) {
           at += c.length;
         }
         if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
+          integrityFailure = integrityFailure || integrityMessage(rel);
           controller.error(new IntegrityError(integrityMessage(rel)));
           return;
         }
@@ -177,6 +179,7 @@ async function dropSnapshot() {
 async function freshStart(loadPyodide) {
   const pyodide = await loadPyodide({ indexURL });
   const t = performance.now();
+  clearInterval(meterTimer); // Python runs: no download report may follow this step
   progress(3, "loading perpcalc");
   await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   return { pyodide, pythonAt: t };
@@ -186,7 +189,7 @@ async function start() {
   const t = { start: performance.now() };
   try {
     const snapshot = await cachedSnapshot();
-    const files = snapshot ? CORE.filter((rel) => rel !== MANIFEST.wheel && !rel.endsWith(".json")) : CORE;
+    const files = snapshot ? CORE.filter((rel) => rel !== MANIFEST.wheel) : CORE;
     files.forEach(prefetch);
     reportDownload();
     meterTimer = setInterval(reportDownload, 200);
@@ -235,8 +238,7 @@ async function start() {
     for (const msg of queue.splice(0)) answer(msg);
   } catch (err) {
     clearInterval(meterTimer);
-    const message = err instanceof IntegrityError || (err && err.cause instanceof IntegrityError)
-      ? (err.cause || err).message : String(err && err.message ? err.message : err);
+    const message = integrityFailure || String(err && err.message ? err.message : err);
     postMessage({ type: "failed", message: plain(message) });
   }
 }
