@@ -3,8 +3,8 @@
 // forms, presets and example values come from the spec the build embedded in each form.
 //
 // Lifecycle: the page arrives with the worked example pre-rendered (data-state="static").
-// The runtime starts when the browser is idle or on the first interaction with a form,
-// whichever comes first (data-state="loading"), then each input change is recomputed by
+// The runtime starts as soon as the page has painted or on the first interaction with a
+// form, whichever comes first (data-state="loading"), then each input change is recomputed by
 // perpcalc.display.compute in the worker (data-state="ready"). Material's instant
 // navigation keeps this module, and so the worker, alive across pages: init() runs again
 // for each new page through document$ and only wires forms it has not seen.
@@ -737,9 +737,11 @@ function init() {
   const forms = formsOnPage();
   forms.forEach(wire);
   if (forms.length && runtime.state === "idle") {
-    const start = () => startRuntime("idle");
-    if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 1500 });
-    else setTimeout(start, 200);
+    // As soon as the page has painted (a task queued from the frame's callback runs after
+    // the paint); a tab in the background paints no frame, hence the timer as well.
+    const start = () => startRuntime("painted");
+    requestAnimationFrame(() => setTimeout(start, 0));
+    setTimeout(start, 1000);
   }
 }
 
