@@ -62,8 +62,8 @@ build: runtime
 	$(PY) -m mkdocs build --strict --quiet
 
 serve: build
-	@echo "==> serving site/ on $(SITE_URL) (Ctrl-C to stop)"
-	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+	@echo "==> serving site/ on $(SITE_URL) (precompressed, with the headers of site/_headers; Ctrl-C to stop)"
+	$(PY) scripts/serve.py site --host $(HOST) --port $(PORT)
 
 chromium:
 	@if command -v chromium >/dev/null 2>&1; then :; \
