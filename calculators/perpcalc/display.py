@@ -1,6 +1,6 @@
 """Formatting of calculator outputs for pages: the one place that turns numbers into text.
 
-The site build calls :func:`compute` in CPython to pre-render each worked example, and the
+The site build calls [`compute`][perpcalc.display.compute] in CPython to pre-render each worked example, and the
 browser's worker calls the same function in Pyodide on every input change, so a value is
 formatted identically before and after the runtime loads.
 """
@@ -15,7 +15,17 @@ from typing import Any
 
 from ._spec import InputError, Output, get, value_to_text
 
-__all__ = ["compute", "compute_json", "form_values", "format_number", "format_value", "visible_text"]
+__all__ = [
+    "compute",
+    "compute_json",
+    "form_values",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_significant",
+    "format_value",
+    "visible_text",
+]
 
 
 # Beyond this magnitude a number is shown as "1.234568 × 10²³" rather than as 24+ digits.
@@ -135,7 +145,7 @@ def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def compute_json(name: str, inputs_json: str) -> str:
-    """:func:`compute` with JSON in and out (what the browser worker calls)."""
+    """[`compute`][perpcalc.display.compute] with JSON in and out (what the browser worker calls)."""
     try:
         inputs = json.loads(inputs_json)
     except (ValueError, TypeError, RecursionError):
@@ -148,3 +158,24 @@ def form_values(name: str, example: str = "default") -> dict[str, str]:
     calc = get(name)
     values = calc.resolve(calc.examples[example])
     return {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
+
+
+# ---------------------------------------------------------------- numbers inside summary text
+
+
+def format_percent(fraction: float | int | Decimal, places: int = 4, fixed: bool = True) -> str:
+    """A fraction as a percentage for prose: ``0.0001`` → ``"0.0100 %"`` (``fixed``: always
+    ``places`` decimals) or ``"0.01 %"`` (``fixed=False``: trailing zeros dropped)."""
+    d = Decimal(repr(fraction)) if isinstance(fraction, float) else Decimal(fraction)
+    return format_number(d * 100, places, places if fixed else 0) + " %"
+
+
+def format_money(value: float | int | Decimal | None, places: int = 2) -> str:
+    """An amount for prose with exactly ``places`` decimals: ``-1234.5`` → ``"−1,234.50"``;
+    ``None`` → ``"none"``."""
+    return "none" if value is None else format_number(value, places, places)
+
+
+def format_significant(value: float, digits: int = 6) -> str:
+    """``digits`` significant digits, grouped, a true minus: axis ticks (``-12500.0`` → ``"−12,500"``)."""
+    return f"{value:,.{digits}g}".replace("-", "\u2212")
