@@ -541,7 +541,7 @@ def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
         if isinstance(item, (int, float, str, Decimal)) and len(f.columns) == 1:
             item = {f.columns[0].name: item}
         if not isinstance(item, Mapping):
-            raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(names)}")
+            raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(c.name for c in f.columns)}")
         extra = [k for k in item if k not in names]
         if extra:
             raise InputError(f.name, f"{f.label} row {i}: unknown column {extra[0]!r}")

@@ -4,6 +4,8 @@ breaks a calculator."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from urllib.parse import quote
 
@@ -124,3 +126,136 @@ def test_random_typing_never_breaks_a_calculator(tab: Tab, built_site: dict) -> 
             visited += 1
     assert visited >= 3
     assert tab.errors == [], "\n".join(tab.errors[:10])
+
+
+# ---------------------------------------------------------------- large pastes (issue: hostile input)
+
+ADL_ROWS = """n => { const lines = ['id,side,size,entry_price,mark_price,margin'];
+  for (let i = 0; i < n; i++) {
+    const entry = 20000 + (i * 7919) % 5000, mark = 21000 + (i * 104729) % 3000;
+    lines.push(`p${i},${i % 2 ? 'long' : 'short'},${1 + (i % 13) / 4},${entry},${mark},${20000 + (i * 31) % 2000}`);
+  }
+  return lines.join('\\n'); }"""
+
+WATCH_LONG_TASKS = """() => { window.__longtasks = [];
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask' }); }"""
+
+
+def _paste(tab: Tab, name: str, field: str, text_js: str, arg: object) -> float:
+    """Put a generated text into a form's textarea and fire the input event, as a paste does;
+    return the page's clock when that task ended (the text control's own work is before it)."""
+    return tab.page.evaluate(
+        f"""([n, f, arg]) => {{ const make = {text_js};
+             const el = document.querySelector(`form.perpcalc[data-calculator="${{n}}"] [name="${{f}}"]`);
+             el.value = make(arg); el.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             return performance.now(); }}""",
+        [name, field, arg],
+    )
+
+
+def _long_task_limit_ms() -> float:
+    """200 ms, the target, on a machine with a core to spare; on an overloaded one (load per
+    core above 1) proportionally more, up to 3 s, which the old quadratic table (a 31-s long
+    task for 20,000 rows, 122 s for 100,000) still misses by far."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return min(3_000.0, 200.0 * max(1.0, load))
+
+
+def _page_of(built_site: dict, name: str) -> str:
+    pages = calculator_pages(built_site["dir"])
+    return next(path for path, names in sorted(pages.items()) if names == [name])
+
+
+def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dict) -> None:
+    """Finding 3: 100,000 ADL rows were painted in one 122-s long task (insertRow is quadratic).
+    Now the table shows a page of rows at a time: no long task over 200 ms from the paste on."""
+    tab.goto(_page_of(built_site, "adl_ranking"))
+    tab.wait_ready("adl_ranking")
+    tab.page.evaluate(WATCH_LONG_TASKS)
+    pasted = _paste(tab, "adl_ranking", "positions", ADL_ROWS, 100_000)
+    tab.wait(
+        """() => { const f = document.querySelector('form.perpcalc[data-calculator="adl_ranking"]');
+                   return f.dataset.stale === 'false' && f.dataset.dirty === 'false'
+                     && f.querySelector('output[name="ranking"]').textContent.startsWith('100000'); }""",
+        timeout=120,
+    )
+    tab.page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))"
+    )
+    long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([start]) => start >= t).map(([, d]) => d)", pasted)
+    box = tab.form("adl_ranking").locator('[data-table-for="ranking"]')
+    assert box.locator("tbody tr").count() == 200
+    pager = box.locator(".perpcalc__pager")
+    assert "rows 1–200 of 100,000" in pager.inner_text()
+    first = box.locator("tbody tr").first.inner_text()
+    pager.locator("button", has_text="Next").click()
+    assert "rows 201–400 of 100,000" in pager.inner_text()
+    assert box.locator("tbody tr").first.inner_text() != first
+    longest, limit = max(long_tasks, default=0), _long_task_limit_ms()
+    print(f"\nlong tasks after pasting 100,000 ADL rows: {len(long_tasks)}, longest {longest:.0f} ms"
+          f" (limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
+    assert longest <= limit, long_tasks
+    assert tab.errors == [], tab.errors[:5]
+
+
+PROFIT_ROWS = """n => ['id,profit',
+  ...Array.from({ length: n }, (_, i) => `trader-${i},${100 + (i * 37) % 900}`)].join('\\n')"""
+
+
+def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: dict) -> None:
+    """Finding 4: 2,000 pasted rows made a 116 KB URL (HTTP 414). Now the form keeps each
+    form's query under 2,000 characters, leaves the list out and says to download JSON."""
+    path = _page_of(built_site, "socialized_loss")
+    tab.goto(path)
+    tab.wait_ready("socialized_loss")
+    form = tab.form("socialized_loss")
+    form.locator('[name="deficit"]').fill("1234")
+    _paste(tab, "socialized_loss", "profits", PROFIT_ROWS, 2_000)
+    tab.wait(
+        """() => { const f = document.querySelector('form.perpcalc[data-calculator="socialized_loss"]');
+                   return f.dataset.dirty === 'false' && f.querySelector('[data-link-note]'); }""",
+        timeout=60,
+    )
+    url = tab.page.evaluate("location.href")
+    assert len(url) < 2_300, len(url)
+    assert "profits" not in url and "deficit=1234" in url
+    note = form.locator("[data-link-note]").inner_text()
+    assert "too large to share as a link; download JSON" in note
+    # the link still reproduces what fits in it
+    tab.goto(url.removeprefix(tab.origin))
+    tab.wait_ready("socialized_loss")
+    assert tab.form("socialized_loss").locator('[name="deficit"]').input_value() == "1234"
+    # a short list goes back into the link, and the note goes away
+    _paste(tab, "socialized_loss", "profits", PROFIT_ROWS, 50)
+    tab.wait(
+        """() => { const f = document.querySelector('form.perpcalc[data-calculator="socialized_loss"]');
+                   return f.dataset.dirty === 'false' && location.search.includes('profits')
+                     && !f.querySelector('[data-link-note]'); }""",
+        timeout=30,
+    )
+    assert tab.errors == [], tab.errors[:5]
+
+
+def test_copy_as_python_and_outputs_show_bidi_controls(tab: Tab, built_site: dict) -> None:
+    """Finding 12: a bidi override in an id was carried into the Python snippet ("Trojan
+    Source") and shown invisibly. Now it is an escape in the snippet and visible in outputs."""
+    path = _page_of(built_site, "socialized_loss")
+    tab.goto(path)
+    tab.wait_ready("socialized_loss")
+    form = tab.form("socialized_loss")
+    form.locator('[name="profits"]').fill('id,profit\nab\u202ecd\u2066,10\n"x\u200by",5')
+    tab.wait(
+        """() => document.querySelector('form.perpcalc[data-calculator="socialized_loss"]').dataset.dirty === 'false'"""
+    )
+    table = form.locator('[data-table-for="haircuts"]').inner_text()
+    assert "ab⟨U+202E⟩cd⟨U+2066⟩" in table and "x⟨U+200B⟩y" in table
+    assert "\u202e" not in table and "\u2066" not in table
+    form.locator('[data-action="python"]').click()
+    code = tab.wait("() => document.querySelector('form.perpcalc[data-calculator=\"socialized_loss\"]').dataset.python")
+    assert isinstance(code, str) and "\\u202e" in code and "\\u2066" in code and "\\u200b" in code
+    assert all(ch not in code for ch in "\u202e\u2066\u200b")
+    # the snippet still means the same inputs
+    literal = code.split('"profits": ', 1)[1].split(",\n", 1)[0]
+    assert json.loads(literal) == form.locator('[name="profits"]').input_value()

@@ -58,7 +58,7 @@ function onWorkerMessage(event) {
   } else if (msg.type === "result") {
     const form = pending.get(msg.id);
     pending.delete(msg.id);
-    if (form && form.isConnected && Number(form.dataset.request) === msg.id) applyResult(form, msg.result);
+    if (form && form.isConnected && Number(form.dataset.request) === msg.id) applyResult(form, unpackLarge(msg.result));
   }
 }
 
@@ -192,7 +192,7 @@ function applyResult(form, result) {
     const name = out.getAttribute("name");
     const shown = result.display[name];
     out.textContent = shown.text;
-    out.dataset.value = JSON.stringify(result.outputs[name]);
+    out.dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
     const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
     if (box) box.replaceChildren(buildTable(shown));
   }
@@ -212,6 +212,25 @@ function applyResult(form, result) {
 // and even a linear build plus layout is a long task). The downloads hold every row.
 const TABLE_PAGE = 200;
 
+// The worker sends long outputs as UTF-8 JSON in transferred buffers (see packLarge in
+// worker.js): here each value becomes its JSON text (for data-value) and is parsed only
+// when something reads it; display rows are decoded one page at a time by buildTable.
+const utf8 = new TextDecoder();
+
+function unpackLarge(result) {
+  for (const [name, bytes] of Object.entries(result.json || {})) {
+    const text = (result.json[name] = utf8.decode(bytes));
+    let value;
+    Object.defineProperty(result.outputs, name, { enumerable: true, get: () => (value ??= JSON.parse(text)) });
+  }
+  return result;
+}
+
+function pageOf(pages, k) {
+  const { bytes, offsets } = pages;
+  return k + 1 < offsets.length ? JSON.parse(utf8.decode(bytes.subarray(offsets[k], offsets[k + 1]))) : [];
+}
+
 function buildTable(shown) {
   const table = document.createElement("table");
   const headRow = document.createElement("tr");
@@ -225,10 +244,12 @@ function buildTable(shown) {
   const body = table.createTBody();
   const fragment = document.createDocumentFragment();
   fragment.append(table);
-  const total = shown.rows.length;
+  const total = shown.pages ? shown.total : shown.rows.length;
+  const pageRows = (start) => (shown.pages ? pageOf(shown.pages, Math.floor(start / shown.pages.size))
+    .slice(start % shown.pages.size, start % shown.pages.size + TABLE_PAGE) : shown.rows.slice(start, start + TABLE_PAGE));
   const fill = (start) => {
     const rows = document.createDocumentFragment();
-    for (const row of shown.rows.slice(start, start + TABLE_PAGE)) {
+    for (const row of pageRows(start)) {
       const tr = document.createElement("tr");
       for (const cell of row) {
         const td = document.createElement("td");
@@ -560,11 +581,16 @@ function writeQuery(form) {
 // are left out of the link, and the form says so next to its buttons.
 const URL_BUDGET = 2000;
 
+function querySize(key, value) {
+  // encoding never shortens a value: one already over the budget needs no encoding to tell
+  return value.length > URL_BUDGET ? value.length : new URLSearchParams([[key, value]]).toString().length + 1;
+}
+
 function limitQuery(form, params) {
   const sizes = controls(form)
     .map((el) => [el, prefixFor(form) + el.name])
     .filter(([, key]) => params.has(key))
-    .map(([el, key]) => [el, key, new URLSearchParams([[key, params.get(key)]]).toString().length + 1]);
+    .map(([el, key]) => [el, key, querySize(key, params.get(key))]);
   let total = sizes.reduce((sum, [, , n]) => sum + n, 0);
   const dropped = [];
   for (const [el, key, n] of sizes.sort((a, b) => b[2] - a[2])) {

@@ -257,7 +257,44 @@ function answer(msg) {
   } catch (err) {
     result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
   }
-  postMessage({ type: "result", id: msg.id, result });
+  const [packed, transfer] = packLarge(result);
+  postMessage({ type: "result", id: msg.id, result: packed }, transfer);
+}
+
+// Long lists travel to the page as UTF-8 JSON in transferred buffers, not as objects or
+// strings: unpacking a structured clone of 100,000 rows took the page's thread seconds (and
+// even plain strings hundreds of ms), while a transferred buffer arrives at once. An output
+// of more than PAGE_ROWS rows goes as result.json[name] (its raw value) and its display rows
+// as display[name].pages ({bytes, offsets}: PAGE_ROWS rows a page); the page decodes only
+// what it shows (see unpackLarge and buildTable in perpcalc.js).
+const PAGE_ROWS = 200;
+const encoder = new TextEncoder();
+
+function packLarge(result) {
+  const transfer = [];
+  if (!result.ok) return [result, transfer];
+  for (const [name, value] of Object.entries(result.outputs)) {
+    if (!Array.isArray(value) || value.length <= PAGE_ROWS) continue;
+    const bytes = encoder.encode(JSON.stringify(value));
+    (result.json ||= {})[name] = bytes;
+    transfer.push(bytes.buffer);
+    delete result.outputs[name];
+    const shown = result.display[name];
+    if (!shown || !Array.isArray(shown.rows)) continue;
+    const parts = [];
+    const offsets = [0];
+    for (let i = 0; i < shown.rows.length; i += PAGE_ROWS) {
+      parts.push(encoder.encode(JSON.stringify(shown.rows.slice(i, i + PAGE_ROWS))));
+      offsets.push(offsets[offsets.length - 1] + parts[parts.length - 1].length);
+    }
+    const all = new Uint8Array(offsets[offsets.length - 1]);
+    parts.forEach((part, k) => all.set(part, offsets[k]));
+    transfer.push(all.buffer);
+    shown.pages = { bytes: all, offsets, size: PAGE_ROWS };
+    shown.total = shown.rows.length;
+    delete shown.rows;
+  }
+  return [result, transfer];
 }
 
 self.onmessage = (event) => {
