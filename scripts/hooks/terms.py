@@ -387,7 +387,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     depth = page.url.count("/")
     prefix = "../" * depth
     # a term the page already links by hand gets no second link from here
-    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', content)}
+    text = _SKIP_BLOCKS.sub("", content)
+    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', text)}
     # only plain paragraph and list text, outside links, code, headings and calculators
     protected: list[str] = []
 
