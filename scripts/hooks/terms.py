@@ -360,7 +360,7 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 _SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
                    r'|<p class="term-aka">.*?</p>', re.S | re.I)
 # Blocks whose every entry is already a link (the home page's site map).
-_SKIP_BLOCKS = re.compile(r'<nav class="site-map".*?</nav>', re.S)
+_SKIP_BLOCKS = re.compile(r'<nav\b[^>]*\bclass="site-map"[^>]*>.*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
