@@ -89,7 +89,8 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     base = config["site_url"] or "/"
     meta = page.meta or {}
     title = str(meta.get("title") or page.title or config["site_name"])
-    description = " ".join(str(meta.get("description") or config["site_description"]).split())
+    description = " ".join(str(meta.get("description") or lead(page.content or "")
+                               or config["site_description"]).split())
     image = preview_name(page.url)
     page.meta["preview"] = {
         "title": title,
@@ -103,6 +104,15 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     _cards.append(og_images.Card(file=image, title=title, description=description, kicker=kicker,
                                  formula=str(meta.get("card_formula") or "")))
     return context
+
+
+def lead(content: str, limit: int = 200) -> str:
+    """A page's first real paragraph as plain text, cut at a word near ``limit`` characters."""
+    for para in re.findall(r"<p\b(?![^>]*notebook-download)[^>]*>(.*?)</p>", content, re.S):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", para)).split())
+        if len(text) >= 40:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return ""
 
 
 def _kicker(page: Any) -> str:
