@@ -280,8 +280,16 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
+def _when(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _source_line(s: dict[str, Any]) -> str:
-    when = s["date"].isoformat() if isinstance(s["date"], date) else str(s["date"])
+    """``date`` is when the source was published (or ``undated``); the optional ``accessed``
+    is when it was read, shown separately so the two are never confused."""
+    when = _when(s["date"])
+    if s.get("accessed"):
+        when += f"; accessed {_when(s['accessed'])}"
     who = f"{s['publisher']}, " if s.get("publisher") else ""
     note = f" — {s['note']}" if s.get("note") else ""
     return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
@@ -357,8 +365,10 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ tooltips on first mention
 
-_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
-                   r'|<p class="term-aka">.*?</p>', re.S | re.I)
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select|nav)\b.*?</\1>"
+                   r'|<p class="term-aka">.*?</p>'
+                   # TeX (arithmatex spans and blocks): a link inside \text{…} breaks the formula
+                   r'|<span class="arithmatex">.*?</span>|<div class="arithmatex">.*?</div>', re.S | re.I)
 # Blocks whose every entry is already a link (the home page's site map).
 _SKIP_BLOCKS = re.compile(r'<nav\b[^>]*\bclass="site-map"[^>]*>.*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
