@@ -28,13 +28,14 @@ import og_images  # noqa: E402
 import perpcalc  # noqa: E402
 
 MANIFEST = ROOT / "build" / "runtime" / "manifest.json"
-RUNTIME_URL = "assets/runtime/pyodide/"  # where scripts/hooks/assets.py copies build/runtime/pyodide
+RUNTIME_URL = "assets/runtime/"  # where scripts/hooks/assets.py copies build/runtime
 PREVIEW_DIR = "assets/previews/"
 
 _cards: list[og_images.Card] = []
 
 
 def wheel_name() -> str:
+    """The wheel's path inside build/runtime, as the runtime's manifest gives it."""
     return str(json.loads(MANIFEST.read_text(encoding="utf-8"))["wheel"])
 
 
@@ -66,8 +67,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     base = config["site_url"] or "/"
     depth = page.url.count("/")
     markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}")
-    markdown = markdown.replace(
-        "[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{html.escape(wheel)}</a>')
+    name = html.escape(wheel.rsplit("/", 1)[-1])
+    markdown = markdown.replace("[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{name}</a>')
     return re.sub(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", lambda m: python_example(m.group(1)),
                   markdown, flags=re.M)
 
