@@ -28,13 +28,14 @@ import og_images  # noqa: E402
 import perpcalc  # noqa: E402
 
 MANIFEST = ROOT / "build" / "runtime" / "manifest.json"
-RUNTIME_URL = "assets/runtime/pyodide/"  # where scripts/hooks/assets.py copies build/runtime/pyodide
+RUNTIME_URL = "assets/runtime/"  # where scripts/hooks/assets.py copies build/runtime
 PREVIEW_DIR = "assets/previews/"
 
 _cards: list[og_images.Card] = []
 
 
 def wheel_name() -> str:
+    """The wheel's path inside build/runtime, as the runtime's manifest gives it."""
     return str(json.loads(MANIFEST.read_text(encoding="utf-8"))["wheel"])
 
 
@@ -66,8 +67,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     base = config["site_url"] or "/"
     depth = page.url.count("/")
     markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}")
-    markdown = markdown.replace(
-        "[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{html.escape(wheel)}</a>')
+    name = html.escape(wheel.rsplit("/", 1)[-1])
+    markdown = markdown.replace("[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{name}</a>')
     return re.sub(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", lambda m: python_example(m.group(1)),
                   markdown, flags=re.M)
 
@@ -89,7 +90,8 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     base = config["site_url"] or "/"
     meta = page.meta or {}
     title = str(meta.get("title") or page.title or config["site_name"])
-    description = " ".join(str(meta.get("description") or config["site_description"]).split())
+    description = " ".join(str(meta.get("description") or lead(page.content or "")
+                               or config["site_description"]).split())
     image = preview_name(page.url)
     page.meta["preview"] = {
         "title": title,
@@ -103,6 +105,15 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     _cards.append(og_images.Card(file=image, title=title, description=description, kicker=kicker,
                                  formula=str(meta.get("card_formula") or "")))
     return context
+
+
+def lead(content: str, limit: int = 200) -> str:
+    """A page's first real paragraph as plain text, cut at a word near ``limit`` characters."""
+    for para in re.findall(r"<p\b(?![^>]*notebook-download)[^>]*>(.*?)</p>", content, re.S):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", para)).split())
+        if len(text) >= 40:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return ""
 
 
 def _kicker(page: Any) -> str:

@@ -370,7 +370,7 @@ _SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea
                    # TeX (arithmatex spans and blocks): a link inside \text{…} breaks the formula
                    r'|<span class="arithmatex">.*?</span>|<div class="arithmatex">.*?</div>', re.S | re.I)
 # Blocks whose every entry is already a link (the home page's site map).
-_SKIP_BLOCKS = re.compile(r'<nav class="site-map".*?</nav>', re.S)
+_SKIP_BLOCKS = re.compile(r'<nav\b[^>]*\bclass="site-map"[^>]*>.*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
@@ -397,7 +397,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     depth = page.url.count("/")
     prefix = "../" * depth
     # a term the page already links by hand gets no second link from here
-    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', content)}
+    text = _SKIP_BLOCKS.sub("", content)
+    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', text)}
     # only plain paragraph and list text, outside links, code, headings and calculators
     protected: list[str] = []
 

@@ -70,5 +70,6 @@ def test_every_query_finds_its_page_in_the_top_three(tab: Tab) -> None:
             misses.append(f"{query!r}: wanted {page}, got {found[:TOP]}")
     seconds = time.perf_counter() - start
     assert not misses, f"{len(misses)} of {len(queries())} queries missed:\n" + "\n".join(misses)
-    assert seconds < 60, f"the search test took {seconds:.1f} s"
+    # about 25 s for 60 queries on an idle 2-core machine; the limit leaves room for a busy one
+    assert seconds < 120, f"the search test took {seconds:.1f} s"
     assert tab.errors == []

@@ -82,12 +82,13 @@ def test_titles_are_not_doubled(built_site: dict) -> None:
 
 
 def test_previews_redraw_byte_identical_and_fast(built_site: dict) -> None:
-    """Drawing every card again from what it records gives the same bytes, well within 10 s."""
+    """Drawing every card again from what it records gives the same bytes, within 10 s of CPU time
+    (CPU rather than wall time: the machine may be shared with other work)."""
     pngs = sorted((built_site["dir"] / "assets" / "previews").glob("*.png"))
     assert pngs
-    start = time.perf_counter()
+    start = time.process_time()
     for png in pngs:
         card, site_name = og_images.card_of(png)
         assert og_images.png_bytes(card, site_name) == png.read_bytes(), f"{png.name} differs when redrawn"
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert seconds < 10, f"drawing {len(pngs)} previews took {seconds:.1f} s"
