@@ -422,8 +422,10 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
                      t["id"], timeout=30):
             problems.append(f"{t['name']}: never live and fresh after the link")
             continue
-        top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
-        if not 0 <= top < 200:
+        # landing waits for the page to settle (the theme's own scroll, math), so allow it a moment
+        landed = f"a => {{ const top = ({FORM})(a).getBoundingClientRect().top; return top >= 0 && top < 200; }}"
+        if not _wait(page, landed, t["id"], timeout=2):
+            top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
             problems.append(f"{t['name']}: the shared link did not land on its form (top {top})")
         shown = page.evaluate(f"a => ({FORM})(a).querySelector('[name=\"{change[0]}\"]').value", t["id"])
         if shown != change[1].removesuffix("%"):
