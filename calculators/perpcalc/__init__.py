@@ -2,31 +2,42 @@
 
 The calculator contract used by the site, the browser worker, notebooks and tests:
 
-* :func:`catalog` lists every calculator's spec (inputs, outputs, worked examples);
-* :func:`run` runs one by name on a JSON-like mapping of inputs;
-* :class:`InputError` is raised for any bad input, naming the field.
+* [`catalog`][perpcalc.catalog] lists every calculator's spec (inputs, outputs, worked examples);
+* [`run`][perpcalc.run] runs one by name on a JSON-like mapping of inputs;
+* [`InputError`][perpcalc.InputError] is raised for any bad input, naming the field.
 
 Conventions: rates are fractions per funding interval (0.0001 = 0.01 %); a positive rate
 means longs pay shorts; a payment is signed from the holder's view (negative = pays).
-The topic modules (:mod:`perpcalc.funding`, …) hold the pure functions behind each
+The topic modules (``perpcalc.funding``, …) hold the pure functions behind each
 calculator, usable directly with ``Decimal`` arguments.
 """
 
 from __future__ import annotations
 
-# Importing a topic module registers its calculators, in this order in the catalogue.
-from . import (  # noqa: F401
-    carry,
-    cascade,
-    funding,
-    insolvency,
-    margin,
-    pricing,
-    series,
-    venues,
-)
-from ._spec import Calculator, Field, InputError, Output, catalog, get, run
+from . import carry, cascade, funding, insolvency, margin, pricing, series, venues
+from ._errors import InputError
+from ._spec import Calculator, Field, Output, catalog, get, install, run
+from .calculators import CALCULATORS
+
+install(CALCULATORS)  # the one ordered registry becomes the catalogue
 
 __version__ = "0.1.0"
 
-__all__ = ["Calculator", "Field", "InputError", "Output", "__version__", "catalog", "get", "run"]
+__all__ = [
+    "Calculator",
+    "Field",
+    "InputError",
+    "Output",
+    "__version__",
+    "carry",
+    "cascade",
+    "catalog",
+    "funding",
+    "get",
+    "insolvency",
+    "margin",
+    "pricing",
+    "run",
+    "series",
+    "venues",
+]

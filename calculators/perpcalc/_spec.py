@@ -1,10 +1,11 @@
 """Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
 
-Every calculator is one pure function in a topic module plus a :class:`Calculator`
-spec registered with :func:`calculator`. The spec says what the inputs are (type,
+Every calculator is one pure function in a topic module plus a [`Calculator`][perpcalc.Calculator]
+spec in ``perpcalc.calculators``, listed there in the ordered registry that
+``install`` makes the catalogue. The spec says what the inputs are (type,
 unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
-display format). :func:`run` turns any JSON-like mapping into validated Python values
-(``Decimal`` for numbers) or raises :class:`InputError` naming the field, so the
+display format). [`run`][perpcalc.run] turns any JSON-like mapping into validated Python values
+(``Decimal`` for numbers) or raises [`InputError`][perpcalc.InputError] naming the field, so the
 calculator functions only ever see clean values.
 """
 
@@ -16,36 +17,22 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property
 from typing import Any
+
+from ._errors import InputError
 
 __all__ = [
     "Calculator",
     "Field",
     "InputError",
     "Output",
-    "calculator",
     "catalog",
     "get",
+    "install",
     "run",
 ]
-
-
-class InputError(ValueError):
-    """Bad input for a calculator.
-
-    ``field`` names the input at fault (``None`` when no single field is), and the
-    message is written for a reader: ``"leverage must be > 0"``.
-    """
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {"field": self.field, "message": self.message}
 
 
 class _Required:
@@ -64,7 +51,7 @@ class Field:
 
     ``type`` is ``decimal`` (exact ``Decimal``), ``integer``, ``choice`` (one of
     ``choices``), ``text`` or ``list`` (rows of ``columns``, given as a list of mappings
-    or as CSV text with a header line). ``default`` is :data:`REQUIRED`, ``None`` (optional,
+    or as CSV text with a header line). ``default`` is ``REQUIRED``, ``None`` (optional,
     no value) or a value. Bounds are inclusive unless ``min_open``/``max_open``.
     ``percent`` lets a reader type ``0.01%`` for 0.0001. ``exact=False`` (list columns of
     calculators that compute in floats, e.g. ranking 100,000 positions) keeps a number
@@ -213,9 +200,15 @@ class Calculator:
 
     ``compute`` receives the validated inputs (a dict with every field, numbers as
     ``Decimal``) and returns a dict with every output. ``presets`` maps a choice
-    field's value to defaults for other fields (venue data): omitted fields take the
-    preset's value before the field's own default. ``examples`` holds named example
-    inputs; ``"default"`` is the one pre-rendered on the page.
+    field's value to defaults for other fields (venue data, derived from
+    ``perpcalc.venues``). ``examples`` holds named example inputs; ``"default"`` is the
+    one pre-rendered on the page.
+
+    Preset rule (``spec()["preset_rule"] == "fill_unset"``, the same in ``run`` and in the
+    browser): a field the reader set always wins; a field the reader did not set takes the
+    chosen preset's value, else its own default. A preset never overwrites a value the
+    reader typed, and choosing another preset changes only the fields the reader left
+    unset.
     """
 
     name: str
@@ -246,7 +239,6 @@ class Calculator:
             "notes": self.notes,
             "inputs": [f.spec() for f in self.inputs],
             "outputs": [o.spec() for o in self.outputs],
-            "example": {k: _jsonable(v) for k, v in self.examples["default"].items()},
             "examples": {
                 key: {k: _jsonable(v) for k, v in ex.items()} for key, ex in self.examples.items()
             },
@@ -254,6 +246,7 @@ class Calculator:
                 fname: {choice: {k: _jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
                 for fname, table in self.presets.items()
             },
+            "preset_rule": "fill_unset",
         }
 
     def resolve(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -314,14 +307,21 @@ _MISSING = object()
 _REGISTRY: dict[str, Calculator] = {}
 
 
-def calculator(spec: Calculator) -> Calculator:
-    """Register ``spec`` in the catalogue and return it."""
-    if spec.name in _REGISTRY:
-        raise ValueError(f"calculator {spec.name!r} registered twice")
-    if "default" not in spec.examples:
-        raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
-    _REGISTRY[spec.name] = spec
-    return spec
+def install(calculators: Sequence[Calculator]) -> None:
+    """Make ``calculators`` the catalogue, in this order.
+
+    ``perpcalc/__init__.py`` calls it once with the ordered registry
+    ``perpcalc.calculators.CALCULATORS``; defining a spec never registers it.
+    """
+    table: dict[str, Calculator] = {}
+    for spec in calculators:
+        if spec.name in table:
+            raise ValueError(f"calculator {spec.name!r} listed twice")
+        if "default" not in spec.examples:
+            raise ValueError(f"calculator {spec.name!r} needs a 'default' example")
+        table[spec.name] = spec
+    _REGISTRY.clear()
+    _REGISTRY.update(table)
 
 
 def get(name: Any) -> Calculator:
@@ -332,7 +332,7 @@ def get(name: Any) -> Calculator:
 
 
 def catalog() -> list[dict[str, Any]]:
-    """Every calculator's spec (JSON-compatible), in registration order."""
+    """Every calculator's spec (JSON-compatible), in catalogue order."""
     return [c.spec() for c in _REGISTRY.values()]
 
 
@@ -341,7 +341,7 @@ def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
     Numbers may be given as int, float or decimal string; omitted optional inputs take
     their defaults (from the venue preset where one is chosen). Any bad input raises
-    :class:`InputError`; the result holds only JSON-compatible values and finite numbers.
+    [`InputError`][perpcalc.InputError]; the result holds only JSON-compatible values and finite numbers.
 
     >>> run("funding_payment", {"side": "long", "size": 10, "mark_price": 10000,
     ...                         "funding_rate": "0.0011875"})["payment"]
@@ -353,6 +353,8 @@ def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
 # ---------------------------------------------------------------- coercion helpers
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# A context wide enough for exact scaling of any parsed number (its exponent is unbounded).
+_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -360,41 +362,97 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# Numbers a reader can mean: magnitudes from 1e-30 to 1e30 (0 aside). Beyond them a value is
+# a typo or an attack, and letting it through costs seconds of CPU (1E-999999 as a rate) or
+# overflows the decimal context ("1e1000000").
+MAX_ADJUSTED = 30
+# A number typed or pasted by a reader fits in this many characters (and a longer text is
+# refused before it is copied or scanned).
+MAX_NUMBER_TEXT = 1000
+# More significant digits than the calculators compute with are rounded away at the door.
+MAX_DIGITS = 34
+# A Python int wider than this is outside the range above; checking the width first avoids
+# converting (or printing) an int of thousands of digits.
+_MAX_INT_BITS = 110
+
+
+_FLOAT_MIN = float(f"1e-{MAX_ADJUSTED}")
+_FLOAT_MAX = float(f"1e{MAX_ADJUSTED + 1}")
+_INT_MAX = 10 ** (MAX_ADJUSTED + 1)
+
+
+def _in_range(number: Decimal) -> bool:
+    return number.is_finite() and (not number or abs(number.adjusted()) <= MAX_ADJUSTED)
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A short, safe rendering of a bad value for an error message (never converts a huge
+    int to text, never echoes more than ``limit`` characters)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return f"a {value.bit_length()}-bit integer"
+    if isinstance(value, (str, int, float, Decimal)):
+        text = str(value)
+        return text[:limit] + ("…" if len(text) > limit else "")
+    return type(value).__name__
+
+
+def _bounded(number: Decimal, name: str, label: str) -> Decimal:
+    if not number.is_finite():
+        raise InputError(name, f"{label} must be a finite number")
+    if not _in_range(number):
+        raise InputError(name, f"{label} is out of any sensible range")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        with localcontext() as ctx:
+            ctx.prec = MAX_DIGITS
+            number = ctx.plus(number)
+    return number
+
+
 def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool = False) -> Decimal:
-    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``."""
+    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``.
+
+    Whatever the type, a non-zero magnitude outside 1e-30 … 1e30 is refused ("out of any
+    sensible range") and more than 34 significant digits are rounded to 34.
+    """
     label = label or name
     if isinstance(value, bool):
         raise InputError(name, f"{label} must be a number, not true/false")
     if isinstance(value, int):
-        return Decimal(value)
+        if value.bit_length() > _MAX_INT_BITS:
+            raise InputError(name, f"{label} is out of any sensible range")
+        return _bounded(Decimal(value), name, label)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(name, f"{label} must be a finite number")
-        return Decimal(repr(value))
+        return _bounded(Decimal(repr(value)), name, label)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InputError(name, f"{label} must be a finite number")
-        return value
+        return _bounded(value, name, label)
     if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            raise InputError(name, f"{label} is too long to be a number ({len(value):,} characters)")
         text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
-        scale = Decimal(1)
-        if text.endswith("%"):
+        percent_form = text.endswith("%")
+        if percent_form:
             if not percent:
                 raise InputError(name, f"{label} takes a plain number, without %")
             text = text[:-1]
-            scale = Decimal("0.01")
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
         if "," in text:
-            raise InputError(name, f"{label}: use a dot for decimals and no thousands commas ({value.strip()!r})")
+            raise InputError(
+                name, f"{label}: use a dot for decimals and no thousands commas ({_shown(value.strip())!r})"
+            )
         if not _NUMBER.match(text):
-            raise InputError(name, f"{label} must be a number (got {value.strip()[:40]!r})")
+            raise InputError(name, f"{label} must be a number (got {_shown(value.strip())!r})")
         try:
-            number = Decimal(text) * scale
+            number = Decimal(text)  # exact: no context, so no overflow whatever the exponent
         except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
             raise InputError(name, f"{label} must be a number") from None
-        if not number.is_finite() or abs(number.adjusted()) > 30:
-            raise InputError(name, f"{label} is out of any sensible range")
+        number = _bounded(number, name, label)
+        if percent_form and number:
+            number = _bounded(number.scaleb(-2, _WIDE), name, label)  # exact, then in range again
         return number
     raise InputError(name, f"{label} must be a number")
 
@@ -430,12 +488,13 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
             return int(number)
         if f.type == "choice":
             if not isinstance(value, str) or value.strip().lower() not in f.choices:
-                shown = str(value)[:40] if isinstance(value, (str, int, float)) else type(value).__name__
-                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {shown!r})")
+                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {_shown(value)!r})")
             return value.strip().lower()
         if f.type == "text":
             if not isinstance(value, (str, int)) or isinstance(value, bool):
                 raise InputError(f.name, f"{where} must be text")
+            if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+                raise InputError(f.name, f"{where} is too long (200 characters at most)")
             text = str(value).strip()
             if len(text) > 200:
                 raise InputError(f.name, f"{where} is too long (200 characters at most)")
@@ -449,16 +508,16 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
 
 def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
     """A JSON number in a list cell as ``Decimal`` when it is finite and within the column's
-    bounds, else ``None`` (the caller then takes :func:`_coerce`, which words the error).
+    bounds, else ``None`` (the caller then takes ``_coerce``, which words the error).
     Lists can hold 100,000 rows: this path skips building messages no one will read."""
     if type(v) is float:
-        if not math.isfinite(v):
+        if v and not _FLOAT_MIN <= abs(v) < _FLOAT_MAX:  # also NaN and ±inf
             return None
         number = Decimal(repr(v)) if c.exact else v
     else:
-        number = Decimal(v) if c.exact else float(v)
-        if not c.exact and not math.isfinite(number):
+        if v.bit_length() > _MAX_INT_BITS or abs(v) >= _INT_MAX:
             return None
+        number = Decimal(v) if c.exact else float(v)
     lo, hi = c.bounds if c.exact else c.float_bounds
     if lo is not None and (number < lo or (c.min_open and number == lo)):
         return None
@@ -519,31 +578,49 @@ def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     """Rows from CSV text: a header line naming columns, then one row per line.
 
-    With a single column the header may be left out. Blank lines are ignored.
+    With a single column the header may be left out. Blank lines are ignored. Reading
+    stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
+    (a text of more than twice as many lines is refused unread: a million-row paste is
+    not parsed whole first), and a malformed text (a value over
+    the csv module's 131,072-character limit, say) is an ``InputError`` too.
     """
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    if not lines:
-        return []
     names = [c.name for c in f.columns]
-    reader = list(csv.reader(io.StringIO("\n".join(lines)), skipinitialspace=True))
-    header = [h.strip().lower() for h in reader[0]]
+    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for r in reader:
+            if not any(cell.strip() for cell in r):
+                continue
+            records.append(r)
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error as exc:
+        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    if not records:
+        return []
+    header = [h.strip().lower() for h in records[0]]
     if len(names) == 1 and header and header[0] not in names:
-        return [{names[0]: r[0]} for r in reader if r]
+        return [{names[0]: r[0]} for r in records]
     unknown = [h for h in header if h not in names]
     if unknown:
         raise InputError(
-            f.name, f"{f.label}: unknown column {unknown[0]!r} in the header line; columns are {', '.join(names)}"
+            f.name,
+            f"{f.label}: unknown column {_shown(unknown[0])!r} in the header line; columns are {', '.join(names)}",
         )
     rows = []
-    for i, r in enumerate(reader[1:], start=1):
+    for i, r in enumerate(records[1:], start=1):
         if len(r) != len(header):
             raise InputError(f.name, f"{f.label} row {i} has {len(r)} values; the header has {len(header)}")
         rows.append({h: v.strip() for h, v in zip(header, r, strict=True)})
+    if len(rows) > f.max_items:
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     return rows
 
 
 def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
-    """The CSV text form of list rows (the inverse of :func:`parse_rows`)."""
+    """The CSV text form of list rows (the inverse of ``parse_rows``)."""
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
     for r in rows:
@@ -578,12 +655,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Ints beyond 64 bits leave as floats (JavaScript reads every JSON number as a double anyway,
+# and an int of more than 4,300 digits cannot even be written as text).
+_JSON_INT = 2**63
+
+
 def _number(value: Decimal | int | float) -> int | float:
     if isinstance(value, bool):
         raise RuntimeError("boolean where a number was expected")
-    if isinstance(value, int):
+    if isinstance(value, int) and -_JSON_INT <= value <= _JSON_INT:
         return value
-    number = float(value)
+    try:
+        number = float(value)  # an int or Decimal beyond the float range overflows here
+    except (OverflowError, ArithmeticError):
+        number = math.inf
     if not math.isfinite(number):
         raise InputError(None, "these inputs have no finite result")
     if number == 0:
@@ -591,11 +676,17 @@ def _number(value: Decimal | int | float) -> int | float:
     return number
 
 
+def _integer(value: Decimal | int | float) -> int | float:
+    """An ``integer``-format output: an int while it fits in 64 bits, else a finite float."""
+    number = _number(value)
+    return int(number) if -_JSON_INT <= number <= _JSON_INT else number
+
+
 def _output_json(o: Output, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not isinstance(value, bool)):
-        return int(value) if o.format == "integer" else _number(value)
+        return _integer(value) if o.format == "integer" else _number(value)
     if isinstance(value, (str, bool)):
         return value
     if isinstance(value, Mapping):
@@ -608,7 +699,7 @@ def _output_json(o: Output, value: Any) -> Any:
 
 
 def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table and series rows, cell by cell as :func:`_output_json` does, with the column
+    """Table and series rows, cell by cell as ``_output_json`` does, with the column
     lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
     columns: dict[str, Output] = {}
     out = []
@@ -622,7 +713,7 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
             if kind is float:
                 if not math.isfinite(v):
                     raise InputError(None, "these inputs have no finite result")
-                item[k] = int(v) if c.format == "integer" else (v if v != 0 else 0.0)
+                item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
             elif kind is str or v is None:
                 item[k] = v
             else:

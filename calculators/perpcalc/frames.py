@@ -7,7 +7,7 @@ module, so the browser, which has no pandas, never loads it; import it yourself:
     rates = frames.read_funding_history("BTCUSDT-funding.json", "binance")
 
 Funding histories from the four venues below become one tidy table, oldest first per
-symbol, with the columns of :data:`SCHEMA`:
+symbol, with the columns of ``SCHEMA``:
 
 * ``time``: settlement time, ``datetime64`` in UTC;
 * ``venue``: ``binance``, ``bybit``, ``okx`` or ``hyperliquid``;
@@ -36,7 +36,7 @@ first settlement takes the interval after it. Venues shorten the interval when t
 hits its cap, and that shows up here; a gap in the file (missing settlements) shows up as
 a longer interval too, so pass ``interval_hours`` when you know it is fixed.
 
-A malformed file raises :class:`FundingFileError` naming the column and the line (CSV) or
+A malformed file raises [`FundingFileError`][perpcalc.frames.FundingFileError] naming the column and the line (CSV) or
 record (JSON) at fault.
 """
 
@@ -57,6 +57,7 @@ from typing import Any
 import pandas as pd
 
 from ._spec import get
+from .display import format_significant
 
 __all__ = [
     "SCHEMA",
@@ -130,7 +131,8 @@ def to_frame(name: str, outputs: Mapping[str, Any], output: str | None = None) -
 
 def funding_series_inputs(frame: pd.DataFrame, symbol: str | None = None) -> dict[str, Any]:
     """Inputs for the ``funding_series`` / ``funding_forecast`` calculators from a frame
-    read by :func:`read_funding_history` (one symbol; ``symbol`` picks it when there are
+    read by [`read_funding_history`][perpcalc.frames.read_funding_history]
+    (one symbol; ``symbol`` picks it when there are
     several). The calculators take one fixed interval: the most common one is used."""
     if symbol is not None:
         frame = frame[frame["symbol"] == symbol]
@@ -182,9 +184,6 @@ def _ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     first = math.ceil(lo / step) * step
     return [round(first + i * step, 12) for i in range(int((hi - first) / step + 1e-9) + 1)]
 
-
-def _num(v: float) -> str:
-    return f"{v:,.6g}".replace("-", "−")
 
 
 def line_chart(
@@ -241,11 +240,11 @@ def line_chart(
             out.append(f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
                        f'stroke="currentColor" stroke-opacity="{0.5 if t == 0 else 0.15}"/>'
                        f'<text x="{left - 6}" y="{py(t) + 4:.1f}" fill="currentColor" text-anchor="end">'
-                       f'{_num(t)}</text>')
+                       f'{format_significant(t)}</text>')
     for t in _ticks(x0, x1, 6):
         if x0 <= t <= x1:
             out.append(f'<text x="{px(t):.1f}" y="{height - bottom + 16}" fill="currentColor" '
-                       f'text-anchor="middle">{_num(t)}</text>')
+                       f'text-anchor="middle">{format_significant(t)}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{height - 4}" fill="currentColor" text-anchor="middle">'
                f'{_esc(x)}</text>')
     if y_label:
@@ -306,7 +305,7 @@ def read_funding_history(
     inferring it. ``timezone`` applies to times written without one (the Binance website
     export writes local times without a zone; the APIs use UTC milliseconds).
 
-    Raises :class:`FundingFileError` for a malformed file (naming column and line), and
+    Raises [`FundingFileError`][perpcalc.frames.FundingFileError] for a malformed file (naming column and line), and
     when the interval cannot be inferred (a single settlement and no ``interval_hours``).
     """
     venue = str(venue).strip().lower()

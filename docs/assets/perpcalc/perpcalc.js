@@ -3,8 +3,8 @@
 // forms, presets and example values come from the spec the build embedded in each form.
 //
 // Lifecycle: the page arrives with the worked example pre-rendered (data-state="static").
-// The runtime starts when the browser is idle or on the first interaction with a form,
-// whichever comes first (data-state="loading"), then each input change is recomputed by
+// The runtime starts as soon as the page has painted or on the first interaction with a
+// form, whichever comes first (data-state="loading"), then each input change is recomputed by
 // perpcalc.display.compute in the worker (data-state="ready"). Material's instant
 // navigation keeps this module, and so the worker, alive across pages: init() runs again
 // for each new page through document$ and only wires forms it has not seen.
@@ -207,21 +207,65 @@ function applyResult(form, result) {
   form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
 }
 
+// Tables show TABLE_PAGE rows at a time with Previous/Next: a pasted list can give 100,000
+// rows, and putting them all in the DOM froze the tab for minutes (insertRow is quadratic,
+// and even a linear build plus layout is a long task). The downloads hold every row.
+const TABLE_PAGE = 200;
+
 function buildTable(shown) {
   const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
+  const headRow = document.createElement("tr");
   for (const label of shown.columns) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = label;
-    head.appendChild(th);
+    headRow.appendChild(th);
   }
+  table.createTHead().appendChild(headRow);
   const body = table.createTBody();
-  for (const row of shown.rows) {
-    const tr = body.insertRow();
-    for (const cell of row) tr.insertCell().textContent = cell;
-  }
-  return table;
+  const fragment = document.createDocumentFragment();
+  fragment.append(table);
+  const total = shown.rows.length;
+  const fill = (start) => {
+    const rows = document.createDocumentFragment();
+    for (const row of shown.rows.slice(start, start + TABLE_PAGE)) {
+      const tr = document.createElement("tr");
+      for (const cell of row) {
+        const td = document.createElement("td");
+        td.textContent = cell;
+        tr.appendChild(td);
+      }
+      rows.appendChild(tr);
+    }
+    body.replaceChildren(rows);
+  };
+  fill(0);
+  if (total <= TABLE_PAGE) return fragment;
+  const pager = document.createElement("p");
+  pager.className = "perpcalc__pager";
+  const status = document.createElement("span");
+  status.setAttribute("aria-live", "polite");
+  const prev = document.createElement("button");
+  const next = document.createElement("button");
+  prev.type = next.type = "button";
+  prev.className = next.className = "md-button";
+  prev.textContent = "Previous";
+  next.textContent = "Next";
+  let start = 0;
+  const show = (to) => {
+    start = Math.max(0, Math.min(to, (Math.ceil(total / TABLE_PAGE) - 1) * TABLE_PAGE));
+    fill(start);
+    const fmt = (n) => n.toLocaleString("en-US");
+    status.textContent = `rows ${fmt(start + 1)}–${fmt(Math.min(start + TABLE_PAGE, total))} of ${fmt(total)}`;
+    prev.disabled = start === 0;
+    next.disabled = start + TABLE_PAGE >= total;
+  };
+  prev.addEventListener("click", () => show(start - TABLE_PAGE));
+  next.addEventListener("click", () => show(start + TABLE_PAGE));
+  pager.append(prev, " ", status, " ", next);
+  fragment.prepend(pager);
+  show(0);
+  return fragment;
 }
 
 // A rate beyond what venues use is allowed but questioned (never an error): typing 3 where a
@@ -313,9 +357,9 @@ function currentInputs(form) {
 function pythonCall(form) {
   const spec = specOf(form);
   const inputs = currentInputs(form);
-  const lines = Object.entries(inputs).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  const lines = Object.entries(inputs).map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`);
   return [
-    "import perpcalc  # pip install perpcalc from this site's repository",
+    "import perpcalc  # to install it: the page \"Use it in Python\" on this site (/use-in-python/)",
     "",
     `result = perpcalc.run(${JSON.stringify(spec.name)}, {`,
     ...lines,
@@ -324,6 +368,17 @@ function pythonCall(form) {
     "print(result)",
     "",
   ].join("\n");
+}
+
+// A Python string literal that shows exactly what it holds: JSON's escapes are Python's,
+// and every control, format (bidi override, isolate, zero-width) or separator character is
+// written as an escape too, so a pasted value cannot make the snippet display code that it
+// does not contain ("Trojan Source").
+function pyString(value) {
+  return JSON.stringify(String(value)).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (ch) => {
+    const code = ch.codePointAt(0);
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 function outputsOf(form) {
@@ -493,10 +548,47 @@ function formParams(form, params = new URLSearchParams()) {
 
 function writeQuery(form) {
   const params = formParams(form, new URLSearchParams(location.search));
+  limitQuery(form, params);
   const query = params.toString();
   const hash = atExample(form) ? location.hash : `#${form.id}`;
   const url = location.pathname + (query ? `?${query}` : "") + hash;
   if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+}
+
+// A form puts at most URL_BUDGET characters in the query string: past that (a pasted list
+// of 2,000 rows made a 116 KB URL, which servers answer with HTTP 414), its longest values
+// are left out of the link, and the form says so next to its buttons.
+const URL_BUDGET = 2000;
+
+function limitQuery(form, params) {
+  const sizes = controls(form)
+    .map((el) => [el, prefixFor(form) + el.name])
+    .filter(([, key]) => params.has(key))
+    .map(([el, key]) => [el, key, new URLSearchParams([[key, params.get(key)]]).toString().length + 1]);
+  let total = sizes.reduce((sum, [, , n]) => sum + n, 0);
+  const dropped = [];
+  for (const [el, key, n] of sizes.sort((a, b) => b[2] - a[2])) {
+    if (total <= URL_BUDGET) break;
+    params.delete(key);
+    total -= n;
+    dropped.push((el.labels?.[0]?.textContent || el.name).trim());
+  }
+  let note = form.querySelector("[data-link-note]");
+  if (!dropped.length) {
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "perpcalc__status";
+    note.dataset.linkNote = "";
+    note.setAttribute("role", "note");
+    const actions = form.querySelector(".perpcalc__actions");
+    if (actions) actions.after(note);
+    else form.append(note);
+  }
+  note.textContent = `${dropped.join(", ")}: too large to share as a link; download JSON to keep ${
+    dropped.length > 1 ? "them" : "it"}. The page's address holds the other inputs.`;
 }
 
 // "-0.0003" → "-0.03" (places = 2): moves the decimal point of a number's text exactly.
@@ -545,7 +637,9 @@ function readQuery(form) {
 }
 
 async function copyLink(form, button) {
-  const query = formParams(form).toString();
+  const params = formParams(form);
+  limitQuery(form, params);
+  const query = params.toString();
   const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
   form.dataset.link = url;
   let ok = false;
@@ -654,9 +748,11 @@ function init() {
   const forms = formsOnPage();
   forms.forEach(wire);
   if (forms.length && runtime.state === "idle") {
-    const start = () => startRuntime("idle");
-    if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 1500 });
-    else setTimeout(start, 200);
+    // As soon as the page has painted (a task queued from the frame's callback runs after
+    // the paint); a tab in the background paints no frame, hence the timer as well.
+    const start = () => startRuntime("painted");
+    requestAnimationFrame(() => setTimeout(start, 0));
+    setTimeout(start, 1000);
   }
 }
 
