@@ -245,7 +245,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     main = main_output(calc)
     main_text = result["display"][main.name]["text"]
     summary_bar = (
-        f'<div class="perpcalc__sticky" aria-hidden="true" data-main="{main.name}">'
+        f'<div class="perpcalc__sticky perpcalc__sticky--{main.format}" aria-hidden="true" data-main="{main.name}">'
         f'<span class="perpcalc__sticky-label">{_esc(main.label)}</span> '
         f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
     )
