@@ -161,11 +161,7 @@ def _field_html(f: Field, value: str, uid: str) -> str:
     percent = _is_percent(f)
     shown_unit = "%" if percent else f.unit
     unit = f' <span class="perpcalc__unit">({_esc(shown_unit)})</span>' if shown_unit and f.type != "list" else ""
-    help_text = f.help
-    if percent:
-        example = "0.01 means 0.01 % (0.0001 as a fraction)"
-        help_text = (help_text.rstrip(". ") + ". " if help_text else "") + f"In percent, as venues print it: {example}."
-        help_text = help_text[:1].upper() + help_text[1:]
+    help_text = _percent_help(f.help) if percent else f.help
     hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(help_text)}</small>' if help_text else ""
     if f.type == "list":
         cols = ", ".join(c.name for c in f.columns)
@@ -191,6 +187,18 @@ def _field_html(f: Field, value: str, uid: str) -> str:
     )
 
 
+_FRACTION_EQ = re.compile(r"(?<![\d.])(-?\d*\.\d+|\d+) = (-?[\d.]+) ?%")
+
+
+def _percent_help(text: str) -> str:
+    """A rate field's help as the form shows it: in percent first, the API's fraction second."""
+    text = re.sub(r"\s*\(you may type [^)]*\)|;?\s*you may type [^);]*", "", text)
+    text = text.replace("fraction per funding interval: ", "per funding interval: ").replace(", as a fraction", "")
+    text = _FRACTION_EQ.sub(lambda m: f"{m.group(2)} % = {m.group(1)} as a fraction", text)
+    lead = "In percent, as venues print it: 0.01 means 0.01 %"
+    return f"{lead}. {text[:1].upper() + text[1:]}" if text else f"{lead}."
+
+
 def _applies(f: Field, values: dict[str, str]) -> bool:
     return not f.when or all(values.get(k) in v for k, v in f.when.items())
 
@@ -201,6 +209,12 @@ def _check_when(calc: Calculator) -> None:
         for key, allowed in (f.when or {}).items():
             if key not in choices or not set(allowed) <= set(choices[key]):
                 raise CalculatorMarkupError(f"{calc.name}.{f.name}: when={{{key!r}: {allowed!r}}} names no such choice")
+    # a form does not send a field that does not apply, so no example may rely on one
+    for key, example in calc.examples.items():
+        values = display.form_values(calc.name, key)
+        for f in calc.inputs:
+            if f.name in example and not _applies(f, values):
+                raise CalculatorMarkupError(f"{calc.name}@{key} sets {f.name}, which does not apply to it")
 
 
 def main_output(calc: Calculator) -> perpcalc.Output:
@@ -231,7 +245,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     main = main_output(calc)
     main_text = result["display"][main.name]["text"]
     summary_bar = (
-        f'<div class="perpcalc__sticky" aria-hidden="true" data-main="{main.name}">'
+        f'<div class="perpcalc__sticky perpcalc__sticky--{main.format}" aria-hidden="true" data-main="{main.name}">'
         f'<span class="perpcalc__sticky-label">{_esc(main.label)}</span> '
         f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
     )

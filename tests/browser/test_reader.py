@@ -422,8 +422,10 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
                      t["id"], timeout=30):
             problems.append(f"{t['name']}: never live and fresh after the link")
             continue
-        top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
-        if not 0 <= top < 200:
+        # landing waits for the page to settle (the theme's own scroll, math), so allow it a moment
+        landed = f"a => {{ const top = ({FORM})(a).getBoundingClientRect().top; return top >= 0 && top < 200; }}"
+        if not _wait(page, landed, t["id"], timeout=2):
+            top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
             problems.append(f"{t['name']}: the shared link did not land on its form (top {top})")
         shown = page.evaluate(f"a => ({FORM})(a).querySelector('[name=\"{change[0]}\"]').value", t["id"])
         if shown != change[1].removesuffix("%"):
@@ -457,16 +459,16 @@ def test_percent_rates_and_per_form_query_keys(tab: Tab, built_site: dict) -> No
     twins = [f for f in calculator_forms(built_site["dir"]) if f["path"] == "/terms/funding-rate-exposure/"
              and f["name"] == "funding_exposure"]
     assert len(twins) == 2 and twins[0]["prefix"] != twins[1]["prefix"]
-    second = tab.page.locator(f'#{twins[1]["id"]} [name="notional"]')
-    first_value = tab.page.locator(f'#{twins[0]["id"]} [name="notional"]').input_value()
+    second = tab.page.locator(f'#{twins[1]["id"]} input[name="size"]')
+    first_value = tab.page.locator(f'#{twins[0]["id"]} input[name="size"]').input_value()
     second.fill("12345")
     tab.wait(f"() => document.getElementById('{twins[1]['id']}').dataset.stale === 'false'")
     search = tab.page.evaluate("location.search")
-    assert f"{twins[1]['prefix']}notional=12345" in search and f"{twins[0]['prefix']}notional" not in search
+    assert f"{twins[1]['prefix']}size=12345" in search and f"{twins[0]['prefix']}size" not in search
     assert tab.page.evaluate("location.hash") == f"#{twins[1]['id']}"
     tab.page.reload(wait_until="load")
-    assert tab.page.locator(f'#{twins[0]["id"]} [name="notional"]').input_value() == first_value
-    assert tab.page.locator(f'#{twins[1]["id"]} [name="notional"]').input_value() == "12345"
+    assert tab.page.locator(f'#{twins[0]["id"]} input[name="size"]').input_value() == first_value
+    assert tab.page.locator(f'#{twins[1]["id"]} input[name="size"]').input_value() == "12345"
     assert tab.errors == [], tab.errors[:5]
 
 

@@ -67,6 +67,8 @@ VOCABULARY: dict[str, Field] = {
             min=-1,
             max=1,
             help="positive: longs pay shorts; negative: shorts pay longs (0.0001 = 0.01 %)",
+            # caps and typical extremes of the big venues stay within ±1 % per interval (page hint)
+            typical=Decimal("0.01"),
         ),
         Field(
             "interval_hours",

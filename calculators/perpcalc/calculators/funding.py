@@ -196,6 +196,11 @@ def _funding_payment_calc(v: dict[str, Any]) -> dict[str, Any]:
         "payer": payer_of(v["funding_rate"]),
         "currency": "base" if v["contract"] == "inverse" else "quote",
         "notional": notional_value(v["size"], v["mark_price"], v["contract"], v["contract_value"]),
+        # the same rate held for a day and for a year (365 days), one settlement every interval_hours
+        "payment_per_day": funding_payment(*position[:4], 24 / v["interval_hours"], v["contract"],
+                                           v["contract_value"]),
+        "payment_per_year": funding_payment(*position[:4], 24 * 365 / v["interval_hours"], v["contract"],
+                                            v["contract_value"]),
     }
 
 
@@ -224,12 +229,16 @@ funding_payment_calculator = Calculator(
             max=1_000_000,
             help="fractions allowed where funding accrues continuously",
         ),
+        field("interval_hours", help="hours between settlements (8 on most venues, 1 on Hyperliquid): "
+              "sets the per-day and per-year figures"),
     ),
     outputs=(
         Output("payment", "Your payment (− = you pay, + = you receive)", unit="settlement currency"),
         Output("payer", "Paying side", format="text"),
         Output("currency", "Settlement currency", format="text"),
         Output("notional", "Position value", unit="settlement currency"),
+        Output("payment_per_day", "Per day at this rate (− = you pay)", unit="settlement currency"),
+        Output("payment_per_year", "Per year at this rate, 365 days (− = you pay)", unit="settlement currency"),
     ),
     compute=_funding_payment_calc,
     examples={

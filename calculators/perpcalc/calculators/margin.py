@@ -250,7 +250,7 @@ liquidation_price_calculator = Calculator(
         field(
             "contract", help="linear: size in base units, margin in quote; inverse: size in contracts, margin in coin"
         ),
-        field("contract_value"),
+        field("contract_value", when={"contract": ("inverse",)}),
         Field("margin_mode", "Margin mode", type="choice", choices=("isolated", "cross"), default="isolated"),
         field("side"),
         field("entry_price"),
@@ -273,6 +273,7 @@ liquidation_price_calculator = Calculator(
             min=-(10**15),
             max=10**15,
             help="added margin (+) or margin taken out, e.g. funding paid from it (−)",
+            advanced=True,
         ),
         field("mmr", help="0.005 = 0.5 %; a tier table below overrides it"),
         Field(
@@ -282,6 +283,7 @@ liquidation_price_calculator = Calculator(
             default=ZERO,
             min=0,
             help="Binance cum / Bybit MM deduction of the tier",
+            advanced=True,
         ),
         Field(
             "wallet_balance",
@@ -290,6 +292,7 @@ liquidation_price_calculator = Calculator(
             default=None,
             min=0,
             help="cross margin: the whole wallet backing the position",
+            when={"margin_mode": ("cross",)},
         ),
         Field(
             "other_maintenance_margin",
@@ -298,6 +301,7 @@ liquidation_price_calculator = Calculator(
             default=ZERO,
             min=0,
             help="cross margin: TMM1 in Binance's formula",
+            when={"margin_mode": ("cross",)},
         ),
         Field(
             "other_unrealized_pnl",
@@ -307,6 +311,7 @@ liquidation_price_calculator = Calculator(
             min=-(10**15),
             max=10**15,
             help="cross margin: UPNL1 (− = loss)",
+            when={"margin_mode": ("cross",)},
         ),
         field(
             "taker_fee",
@@ -322,6 +327,7 @@ liquidation_price_calculator = Calculator(
             min=0,
             min_open=True,
             help="round prices to this tick, toward entry",
+            advanced=True,
         ),
         Field(
             "max_leverage",
@@ -331,6 +337,7 @@ liquidation_price_calculator = Calculator(
             min=1,
             max=1000,
             help="Hyperliquid: maintenance fraction = 1/(2 × max leverage); overrides the MMR",
+            advanced=True,
         ),
         Field(
             "tiers",
@@ -340,6 +347,7 @@ liquidation_price_calculator = Calculator(
             columns=TIER_COLUMNS,
             max_items=50,
             help="optional: floor, mmr rows from 0 up; the tier is chosen as the venue does",
+            advanced=True,
         ),
     ),
     outputs=(

@@ -719,6 +719,9 @@ function wire(form) {
   listeners.add(form);
   let timer = null;
   const onEdit = (event) => {
+    // a text field's "change" (on blur) repeats what its "input" events already handled; acting
+    // on it would mark fresh results stale while the reader clicks an export button
+    if (event.type === "change" && event.target.tagName !== "SELECT") return;
     if (event.target.name) touched(form).add(event.target.name);
     if (event.type === "change" && event.target.tagName === "SELECT") {
       touched(form).delete(event.target.name);
@@ -749,9 +752,17 @@ function wire(form) {
     showNotes(form);
     requestCompute(form);
     // a shared link lands on its calculator, even when its hash is missing or names another one
-    // (once the page's own work is done: the theme sets its scroll position and renders math first)
+    // (once the page's own work is done: the theme sets its scroll position and renders math
+    // first; checked once more shortly after, in case the theme scrolled after us)
     if (!location.hash || location.hash === "#worked-example") {
-      const land = () => form.scrollIntoView({ block: "start" });
+      const place = () => form.scrollIntoView({ block: "start" });
+      const land = () => {
+        place();
+        setTimeout(() => {
+          const top = form.getBoundingClientRect().top;
+          if (top < -10 || top > innerHeight / 2) place();
+        }, 250);
+      };
       if (document.readyState === "complete") requestAnimationFrame(land);
       else window.addEventListener("load", () => requestAnimationFrame(land), { once: true });
     }
