@@ -121,7 +121,7 @@ def write_lock(wheel: Path, target: Path) -> Path:
 
 def make_snapshot(wheel: Path, target: Path) -> Path:
     """Pyodide's memory after importing perpcalc, named by its sha256 (see make_snapshot.mjs)."""
-    for old in OUT.glob("snapshot-*.bin"):
+    for old in [*OUT.glob("snapshot-*"), *OUT.glob("manifest.json*")]:  # with their .gz/.br copies
         old.unlink()
     tmp = OUT / "snapshot.tmp"
     proc = subprocess.run(["node", str(ROOT / "scripts" / "make_snapshot.mjs"), str(target), str(wheel), str(tmp)],
