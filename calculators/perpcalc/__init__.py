@@ -14,19 +14,30 @@ calculator, usable directly with ``Decimal`` arguments.
 
 from __future__ import annotations
 
-# Importing a topic module registers its calculators, in this order in the catalogue.
-from . import (  # noqa: F401
-    carry,
-    cascade,
-    funding,
-    insolvency,
-    margin,
-    pricing,
-    series,
-    venues,
-)
-from ._spec import Calculator, Field, InputError, Output, catalog, get, run
+from . import carry, cascade, funding, insolvency, margin, pricing, series, venues
+from ._errors import InputError
+from ._spec import Calculator, Field, Output, catalog, get, install, run
+from .calculators import CALCULATORS
+
+install(CALCULATORS)  # the one ordered registry becomes the catalogue
 
 __version__ = "0.1.0"
 
-__all__ = ["Calculator", "Field", "InputError", "Output", "__version__", "catalog", "get", "run"]
+__all__ = [
+    "Calculator",
+    "Field",
+    "InputError",
+    "Output",
+    "__version__",
+    "carry",
+    "cascade",
+    "catalog",
+    "funding",
+    "get",
+    "insolvency",
+    "margin",
+    "pricing",
+    "run",
+    "series",
+    "venues",
+]

@@ -14,7 +14,16 @@ from typing import Any
 
 from ._spec import InputError, Output, get, value_to_text
 
-__all__ = ["compute", "compute_json", "form_values", "format_value"]
+__all__ = [
+    "compute",
+    "compute_json",
+    "form_values",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_significant",
+    "format_value",
+]
 
 
 def format_number(value: float | int | Decimal, places: int = 8, min_places: int = 0) -> str:
@@ -89,3 +98,24 @@ def form_values(name: str, example: str = "default") -> dict[str, str]:
     calc = get(name)
     values = calc.resolve(calc.examples[example])
     return {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
+
+
+# ---------------------------------------------------------------- numbers inside summary text
+
+
+def format_percent(fraction: float | int | Decimal, places: int = 4, fixed: bool = True) -> str:
+    """A fraction as a percentage for prose: ``0.0001`` → ``"0.0100 %"`` (``fixed``: always
+    ``places`` decimals) or ``"0.01 %"`` (``fixed=False``: trailing zeros dropped)."""
+    d = Decimal(repr(fraction)) if isinstance(fraction, float) else Decimal(fraction)
+    return format_number(d * 100, places, places if fixed else 0) + " %"
+
+
+def format_money(value: float | int | Decimal | None, places: int = 2) -> str:
+    """An amount for prose with exactly ``places`` decimals: ``-1234.5`` → ``"−1,234.50"``;
+    ``None`` → ``"none"``."""
+    return "none" if value is None else format_number(value, places, places)
+
+
+def format_significant(value: float, digits: int = 6) -> str:
+    """``digits`` significant digits, grouped, a true minus: axis ticks (``-12500.0`` → ``"−12,500"``)."""
+    return f"{value:,.{digits}g}".replace("-", "\u2212")

@@ -57,6 +57,7 @@ from typing import Any
 import pandas as pd
 
 from ._spec import get
+from .display import format_significant
 
 __all__ = [
     "SCHEMA",
@@ -183,9 +184,6 @@ def _ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     return [round(first + i * step, 12) for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-def _num(v: float) -> str:
-    return f"{v:,.6g}".replace("-", "−")
-
 
 def line_chart(
     frame: pd.DataFrame,
@@ -241,11 +239,11 @@ def line_chart(
             out.append(f'<line x1="{left}" x2="{width - right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
                        f'stroke="currentColor" stroke-opacity="{0.5 if t == 0 else 0.15}"/>'
                        f'<text x="{left - 6}" y="{py(t) + 4:.1f}" fill="currentColor" text-anchor="end">'
-                       f'{_num(t)}</text>')
+                       f'{format_significant(t)}</text>')
     for t in _ticks(x0, x1, 6):
         if x0 <= t <= x1:
             out.append(f'<text x="{px(t):.1f}" y="{height - bottom + 16}" fill="currentColor" '
-                       f'text-anchor="middle">{_num(t)}</text>')
+                       f'text-anchor="middle">{format_significant(t)}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{height - 4}" fill="currentColor" text-anchor="middle">'
                f'{_esc(x)}</text>')
     if y_label:

@@ -22,31 +22,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ._spec import Calculator, Field, InputError, Output, calculator
-from .display import format_number
+from ._errors import InputError
+from ._num import ONE, ZERO, opposite, side_sign
 
 RESIDUE = Decimal("1e-18")
-ZERO = Decimal(0)
-ONE = Decimal(1)
 TOLERANCE = Decimal("1e-9")
 
 SIDES = ("long", "short")
 CONTRACTS = ("linear", "inverse")
 ADL_METHODS = ("bitmex", "hyperliquid", "binance")
-
-
-def _sign(side: str) -> int:
-    return 1 if side == "long" else -1
-
-
-def _opposite(side: str) -> str:
-    return "short" if side == "long" else "long"
-
-
-def _fmt(x: Decimal | float, places: int = 2) -> str:
-    """A short human number for summaries: at most ``places`` decimals, no trailing zeros
-    (1234.5 → '1,234.5', 30.000000 → '30'), the page's own number format."""
-    return format_number(x, places)
 
 
 # ------------------------------------------------------------------ liquidation outcome
@@ -84,7 +68,7 @@ def liquidation_outcome(
     200 USDT; a fund of 150 pays 150 and 50 is uncovered. Sold at 19,700 instead it leaves
     a 100 USDT surplus and the fund grows to 250.
     """
-    s = _sign(side)
+    s = side_sign(side)
     if contract == "inverse":
         gap = s * size * contract_value * (ONE / bankruptcy_price - ONE / fill_price)
     else:
@@ -152,7 +136,7 @@ def adl_score(
         entry_value = size * entry_price
     equity = margin + upnl
     if not equity > 0:
-        raise InputError("positions", "margin + unrealised PnL must be > 0: a bankrupt position is liquidated, "
+        raise InputError("margin", "margin + unrealised PnL must be > 0: a bankrupt position is liquidated, "
                                       "not ranked for ADL")
     if method == "bitmex":
         pnl_pct = upnl / entry_value
@@ -408,7 +392,7 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
 
     Example (dYdX): a 500-unit short entered at 1 with 100 of margin: 1 + 100/500 = 1.2.
     """
-    return entry_price - _sign(side) * margin / size
+    return entry_price - side_sign(side) * margin / size
 
 
 def insolvency_waterfall(
@@ -467,7 +451,7 @@ def insolvency_waterfall(
             raise InputError("positions", f"position {key!r}: entry price must be > 0")
         if p["margin"] < 0:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
-        s = _sign(p["side"])
+        s = side_sign(p["side"])
         equity = p["margin"] + s * p["size"] * (mark_price - p["entry_price"])
         pos.append({**p, "key": key, "s": s, "equity": equity, "order": i})
     if not pos:
@@ -553,7 +537,7 @@ def insolvency_waterfall(
             continue
         per_unit = -r["result"] / p["size"]  # deficit per unit at the fill: s·(bp − fill)
         unpaid = -r["result"] - r["insurance"]
-        queue = queues[_opposite(p["side"])]
+        queue = queues[opposite(p["side"])]
         for q in queue:
             if x <= 0:
                 break
@@ -634,435 +618,4 @@ def insolvency_waterfall(
 
 # ------------------------------------------------------------------ calculator specs
 
-SIDE = Field("side", "Side of the liquidated position", type="choice", choices=SIDES, default="long")
-CONTRACT = Field("contract", "Contract", type="choice", choices=CONTRACTS, default="linear",
-                 help="linear: size in base units, money in quote; inverse: size in contracts, money in the base coin")
-CONTRACT_VALUE = Field("contract_value", "Contract value (inverse)", unit="quote per contract", default=ONE, min=0,
-                       min_open=True, help="quote value of one inverse contract, e.g. 1 USD for XBTUSD")
-PRICE = {"unit": "quote", "min": 0, "min_open": True}
 
-
-def _liquidation_outcome_calc(v: dict[str, Any]) -> dict[str, Any]:
-    side, entry, bp = v["side"], v["entry_price"], v["bankruptcy_price"]
-    if side == "long" and bp >= entry:
-        raise InputError("bankruptcy_price", "a long's bankruptcy price must be below its entry price")
-    if side == "short" and bp <= entry:
-        raise InputError("bankruptcy_price", "a short's bankruptcy price must be above its entry price")
-    out = liquidation_outcome(side, v["size"], bp, v["fill_price"], v["contract"], v["contract_value"],
-                              v["insurance_fund"])
-    unit = "base coin" if v["contract"] == "inverse" else "quote"
-    if out["surplus"] > 0:
-        text = (f"The fill is better than bankruptcy: {_fmt(out['surplus'], 6)} ({unit}) of leftover margin goes "
-                f"to the insurance fund, which grows to {_fmt(out['insurance_fund_after'], 6)}.")
-    elif out["deficit"] == 0:
-        text = "The fill is exactly at the bankruptcy price: the margin is used up and nobody else pays."
-    elif out["uncovered_loss"] == 0:
-        text = (f"The fill is worse than bankruptcy: a deficit of {_fmt(out['deficit'], 6)} ({unit}), paid in full "
-                f"by the insurance fund, which falls to {_fmt(out['insurance_fund_after'], 6)}.")
-    else:
-        text = (f"The fill is worse than bankruptcy: a deficit of {_fmt(out['deficit'], 6)} ({unit}); the fund pays "
-                f"{_fmt(v['insurance_fund'], 6)} and {_fmt(out['uncovered_loss'], 6)} is left uncovered: the venue "
-                "now turns to auto-deleveraging (or, historically, a socialised loss).")
-    return {**out, "summary": text}
-
-
-liquidation_outcome_calculator = calculator(
-    Calculator(
-        name="liquidation_outcome",
-        title="Liquidation surplus or deficit",
-        summary=(
-            "Where a liquidation fills against the bankruptcy price decides who pays: a better fill leaves a surplus "
-            "for the insurance fund, a worse one a deficit the fund must cover, and what it cannot cover goes on to "
-            "auto-deleveraging."
-        ),
-        terms=("liquidation-deficit", "forced-liquidation-patterns", "socialized-loss"),
-        function="perpcalc.insolvency.liquidation_outcome",
-        notes=("The whole surplus goes to the insurance fund (BitMEX, Binance); venues that hand leftover margin "
-               "back to the trader differ. Inverse contracts settle in the base coin."),
-        inputs=(
-            SIDE,
-            Field("size", "Position size", unit="base units (linear) or contracts (inverse)", min=0, min_open=True),
-            Field("entry_price", "Entry price", **PRICE),
-            Field("bankruptcy_price", "Bankruptcy price", help="where the position's equity is zero", **PRICE),
-            Field("fill_price", "Liquidation fill price", help="the average price the liquidation order got", **PRICE),
-            CONTRACT,
-            CONTRACT_VALUE,
-            Field("insurance_fund", "Insurance fund before", unit="settlement currency", default=ZERO, min=0),
-        ),
-        outputs=(
-            Output("surplus", "Surplus to the insurance fund (fill better than bankruptcy)",
-                   unit="settlement currency"),
-            Output("deficit", "Deficit (fill worse than bankruptcy)", unit="settlement currency"),
-            Output("insurance_fund_after", "Insurance fund after", unit="settlement currency"),
-            Output("uncovered_loss", "Loss the fund cannot cover (goes to ADL)", unit="settlement currency"),
-            Output("summary", "In short", format="text"),
-        ),
-        compute=_liquidation_outcome_calc,
-        examples={
-            "default": {"side": "long", "size": "1", "entry_price": "20000", "bankruptcy_price": "19600",
-                        "fill_price": "19400", "insurance_fund": "150"},
-            "surplus": {"side": "long", "size": "1", "entry_price": "20000", "bankruptcy_price": "19600",
-                        "fill_price": "19700", "insurance_fund": "150"},
-            "inverse_short": {"side": "short", "size": "10000", "entry_price": "10000", "bankruptcy_price": "10500",
-                              "fill_price": "10600", "contract": "inverse", "insurance_fund": "0.005"},
-        },
-    )
-)
-
-
-# Ranking is computed in floats (see rank_positions), so the number columns stay floats
-# (exact=False): 100,000 rows skip a Decimal conversion they would not use.
-POSITION_COLUMNS = (
-    Field("id", "Id", type="text"),
-    Field("side", "Side", type="choice", choices=SIDES),
-    Field("size", "Size", unit="base units or contracts", min=0, min_open=True, exact=False),
-    Field("entry_price", "Entry price", **PRICE, exact=False),
-    Field("mark_price", "Mark price", **PRICE, exact=False),
-    Field("margin", "Margin", unit="settlement currency", min=0, exact=False,
-          help="collateral backing the position (isolated margin, or its share of a cross account)"),
-)
-
-
-def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
-    rows = rank_positions(v["positions"], v["method"], v["contract"], v["contract_value"], v["mmr"])
-    firsts = [r for r in rows if r["rank"] == 1]
-    heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
-    text = (f"First in line to be deleveraged — {heads}. A long is only deleveraged against a bankrupt short, and "
-            "a short against a bankrupt long.")
-    # the chart: each side's scores in queue order (the first 500 places of each queue)
-    by_side = {side: [r["score"] for r in rows if r["side"] == side][:500] for side in SIDES}
-    queue = [{"place": i + 1,
-              "long": by_side["long"][i] if i < len(by_side["long"]) else None,
-              "short": by_side["short"][i] if i < len(by_side["short"]) else None}
-             for i in range(max(len(q) for q in by_side.values()))]
-    return {"ranking": rows, "queue": queue, "summary": text}
-
-
-adl_ranking_calculator = calculator(
-    Calculator(
-        name="adl_ranking",
-        title="ADL ranking",
-        summary=(
-            "Who is deleveraged first: each side's positions ranked by the venue's score of profit and leverage, "
-            "with the five-light indicator venues show."
-        ),
-        terms=("adl-ranking", "auto-deleveraging"),
-        function="perpcalc.insolvency.rank_positions",
-        notes=(
-            "bitmex: PnL% × effective leverage (÷ when losing); hyperliquid: (mark/entry) × (notional/account value), "
-            "entry/mark for shorts (our reading); binance: max(0, PnL)/max(1, wallet) × maintenance/equity (2019 "
-            "FAQ). Ties go to the larger position, then the lower id. Lights: cumulative size share rounded up "
-            "to 20 % (5 = the first 20 %)."
-        ),
-        inputs=(
-            Field("method", "Ranking formula", type="choice", choices=ADL_METHODS, default="bitmex"),
-            Field("positions", "Positions", type="list", columns=POSITION_COLUMNS, min_items=1,
-                  help="one row per position: id, side, size, entry_price, mark_price, margin"),
-            CONTRACT,
-            CONTRACT_VALUE,
-            Field("mmr", "Maintenance margin rate (binance)", unit="fraction", percent=True,
-                  default=Decimal("0.005"), min=0, max=1, help="used by the binance formula only"),
-        ),
-        outputs=(
-            Output("ranking", "ADL queues (first = deleveraged first)", format="table", columns=(
-                Output("side", "Side", format="text"),
-                Output("rank", "Place in queue", format="integer"),
-                Output("id", "Id", format="text"),
-                Output("score", "Score", places=6),
-                Output("quantile", "Lights (5 = first in line)", format="integer"),
-                Output("size", "Size", places=8),
-            )),
-            Output("queue", "Score by place in each queue", format="series", columns=(
-                Output("place", "Place in queue", format="integer"),
-                Output("long", "Longs' score", places=6),
-                Output("short", "Shorts' score", places=6),
-            ), chart={"x": "place", "y": ["long", "short"], "kind": "bar",
-                      "title": "ADL queues: score by place (place 1 is deleveraged first)"}),
-            Output("summary", "In short", format="text"),
-        ),
-        compute=_adl_ranking_calc,
-        examples={
-            "default": {"method": "bitmex", "positions": (
-                "id, side, size, entry_price, mark_price, margin\n"
-                "A, long, 2, 100, 110, 20\n"
-                "B, long, 1, 100, 110, 5\n"
-                "C, long, 3, 105, 110, 60\n"
-                "D, long, 1, 120, 110, 30\n"
-                "E, short, 2, 100, 110, 40\n"
-                "F, short, 1, 115, 110, 10"
-            )},
-            "hyperliquid": {"method": "hyperliquid", "positions": (
-                "id, side, size, entry_price, mark_price, margin\n"
-                "A, long, 2, 100, 110, 20\nB, long, 1, 100, 110, 5\nC, short, 1, 115, 110, 10\n"
-                "D, short, 2, 100, 110, 40"
-            )},
-            "binance": {"method": "binance", "mmr": "0.01", "positions": (
-                "id, side, size, entry_price, mark_price, margin\n"
-                "A, long, 2, 100, 110, 20\nB, long, 1, 100, 110, 5\nC, long, 1, 120, 110, 30"
-            )},
-        },
-    )
-)
-
-
-def _adl_execution_calc(v: dict[str, Any]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for row in v["queue"]:
-        if row["id"] in seen:
-            raise InputError("queue", f"queue id {row['id']!r} appears twice")
-        seen.add(row["id"])
-    out = adl_execution(v["size"], v["bankruptcy_price"], v["queue"])
-    other = _opposite(v["side"])
-    if out["unfilled"] > 0:
-        tail = (f"The queue holds only {_fmt(out['closed'], 8)}: {_fmt(out['unfilled'], 8)} stays unfilled and "
-                "must be met another way (insurance fund, a socialised loss).")
-    else:
-        tail = "The bankrupt position is fully covered."
-    text = (f"{len(out['fills'])} {other} position{'s' if len(out['fills']) != 1 else ''} closed for "
-            f"{_fmt(out['closed'], 8)} at the bankruptcy price {_fmt(v['bankruptcy_price'])}. {tail}")
-    return {**out, "summary": text}
-
-
-adl_execution_calculator = calculator(
-    Calculator(
-        name="adl_execution",
-        title="ADL execution",
-        summary=(
-            "Closes a bankrupt position against the ranked queue of opposite positions at its bankruptcy price, "
-            "from the front of the queue, until it is covered."
-        ),
-        terms=("auto-deleveraging", "adl-ranking"),
-        function="perpcalc.insolvency.adl_execution",
-        notes="Closes at the bankruptcy price (BitMEX, Binance, Bybit, dYdX). OKX's 2025 rules use the mark price "
-              "unless the fund is nearly empty; Hyperliquid's current docs say the previous mark price.",
-        inputs=(
-            Field("side", "Side of the bankrupt position", type="choice", choices=SIDES, default="short"),
-            Field("size", "Bankrupt size to close", unit="base units or contracts", min=0, min_open=True),
-            Field("bankruptcy_price", "Bankruptcy price", **PRICE),
-            Field("queue", "Opposite positions, in ADL order", type="list", min_items=1, columns=(
-                Field("id", "Id", type="text"),
-                Field("size", "Size", unit="base units or contracts", min=0, min_open=True),
-            ), help="one row per position, first = deleveraged first (see ADL ranking)"),
-        ),
-        outputs=(
-            Output("fills", "ADL fills", format="table", columns=(
-                Output("id", "Id", format="text"),
-                Output("size_closed", "Size closed"),
-                Output("price", "Price (the bankruptcy price)"),
-                Output("remaining", "Position left open"),
-            )),
-            Output("unfilled", "Bankrupt size the queue could not take"),
-            Output("closed", "Total size closed"),
-            Output("summary", "In short", format="text"),
-        ),
-        compute=_adl_execution_calc,
-        examples={
-            "default": {"side": "short", "size": "20", "bankruptcy_price": "650",
-                        "queue": "id, size\n2, 10\n5, 20\n4, 30\n1, 10\n6, 10\n3, 20"},
-            "short_queue": {"side": "long", "size": "50", "bankruptcy_price": "1.2", "queue": "id, size\nA, 30"},
-        },
-    )
-)
-
-
-def _socialized_loss_calc(v: dict[str, Any]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for row in v["profits"]:
-        if row["id"] in seen:
-            raise InputError("profits", f"id {row['id']!r} appears twice")
-        seen.add(row["id"])
-    out = socialized_loss(v["deficit"], v["profits"], v["method"], v["insurance_fund"], v["venue_injection"])
-    rows = [{k: h[k] for k in ("id", "profit", "haircut", "profit_after")} for h in out["haircuts"]]
-    if out["total_profit"] == 0:
-        text = "Nobody has a profit to share the loss: all of it stays uncovered."
-    else:
-        text = (f"Every winner gives up {float(out['haircut_rate']) * 100:.4g} % of their profit: "
-                f"{_fmt(out['total_haircut'])} in all.")
-        if out["uncovered"] > 0:
-            text += f" Profits are not enough: {_fmt(out['uncovered'])} stays uncovered."
-    if v["method"] == "okx_2018_clawback":
-        text = f"After the fund and the venue's injection, {_fmt(out['loss'])} is clawed back. " + text
-    return {"haircut_rate": out["haircut_rate"], "haircuts": rows, "total_haircut": out["total_haircut"],
-            "uncovered": out["uncovered"], "summary": text}
-
-
-socialized_loss_calculator = calculator(
-    Calculator(
-        name="socialized_loss",
-        title="Socialised loss (profit haircut)",
-        summary=(
-            "Shares a loss the insurance fund cannot pay over the winners, as the same percentage of every "
-            "winner's profit: the rule behind BitMEX's 2015 profit equalisation and OKEx's 2018 clawback."
-        ),
-        terms=("socialized-loss", "bad-debt-mutualization"),
-        function="perpcalc.insolvency.socialized_loss",
-        notes=("okx_2018_clawback subtracts the fund and the venue's injection first (OKEx put in 2,500 BTC); "
-               "bitmex_2015_dpe cut realised profit at settlement (replaced by ADL on 2016-10-03). Rows with zero "
-               "or negative profit pay nothing."),
-        inputs=(
-            Field("deficit", "Loss to share", unit="settlement currency", min=0),
-            Field("profits", "Winners' profits", type="list", min_items=1, columns=(
-                Field("id", "Id", type="text"),
-                Field("profit", "Profit", unit="settlement currency"),
-            ), help="one row per account: id, profit (negative = a net loser, who pays nothing)"),
-            Field("method", "Rule", type="choice", choices=SOCIAL_METHODS, default="pro_rata"),
-            Field("insurance_fund", "Insurance fund cover (okx_2018_clawback)", unit="settlement currency",
-                  default=ZERO, min=0),
-            Field("venue_injection", "Venue's own injection (okx_2018_clawback)", unit="settlement currency",
-                  default=ZERO, min=0),
-        ),
-        outputs=(
-            Output("haircut_rate", "Haircut rate (share of each profit taken)", format="percent", places=4),
-            Output("haircuts", "Haircuts", format="table", columns=(
-                Output("id", "Id", format="text"),
-                Output("profit", "Profit before"),
-                Output("haircut", "Haircut (taken)"),
-                Output("profit_after", "Profit after"),
-            )),
-            Output("total_haircut", "Total taken from winners", unit="settlement currency"),
-            Output("uncovered", "Left uncovered (beyond all profits)", unit="settlement currency"),
-            Output("summary", "In short", format="text"),
-        ),
-        compute=_socialized_loss_calc,
-        examples={
-            "default": {"deficit": "300", "profits": "id, profit\nA, 1000\nB, 500\nC, 1500\nD, -200"},
-            "okx_2018": {"method": "okx_2018_clawback", "deficit": "3710", "insurance_fund": "10",
-                         "venue_injection": "2500",
-                         "profits": "id, profit\nfund_1, 2500\ndesk_2, 1800\nwhale_3, 1400\nretail, 1000"},
-            "bitmex_2015_dpe": {"method": "bitmex_2015_dpe", "deficit": "24",
-                                "profits": "id, profit\nA, 50\nB, 30\nC, 20"},
-        },
-    )
-)
-
-
-WATERFALL_COLUMNS = (
-    Field("id", "Id", type="text"),
-    Field("side", "Side", type="choice", choices=SIDES),
-    Field("size", "Size", unit="base units", min=0, min_open=True),
-    Field("entry_price", "Entry price", **PRICE),
-    Field("margin", "Margin", unit="quote", min=0),
-)
-
-
-def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
-    out = insolvency_waterfall(v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"],
-                               v["mmr"], v["adl_method"])
-    ok = out["imbalance"] <= TOLERANCE
-    conserved = (f"{'yes' if ok else 'NO'}: the ledger (traders, fund, book, shortfall) holds the same total after "
-                 f"every step (largest difference {float(out['imbalance']):.1e}, tolerance 1e-9)")
-    n = len(out["liquidated"])
-    parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
-    if out["surplus"] > 0:
-        parts.append(f"surpluses of {_fmt(out['surplus'])} go to the fund")
-    if out["total_deficit"] > 0:
-        parts.append(f"deficits of {_fmt(out['total_deficit'])}: the fund pays {_fmt(out['insurance_used'])}")
-        if out["adl_absorbed"] > 0:
-            parts.append(f"ADL closes {_fmt(out['adl_closed'], 6)} of winners' positions at the bankruptcy price, "
-                         f"absorbing {_fmt(out['adl_absorbed'])}")
-        if out["socialized"] > 0:
-            parts.append(f"{_fmt(out['socialized'])} is socialised over the remaining winners")
-        if out["bad_debt"] > 0:
-            parts.append(f"{_fmt(out['bad_debt'])} is left as bad debt")
-    elif n:
-        parts.append("no deficit, so no ADL")
-    fills = [{k: f[k] for k in ("id", "against", "size_closed", "price", "remaining")} for f in out["adl_fills"]]
-    return {
-        "liquidated": out["liquidated"],
-        "total_deficit": out["total_deficit"],
-        "insurance_used": out["insurance_used"],
-        "insurance_fund_after": out["insurance_fund_after"],
-        "adl_closed": out["adl_closed"],
-        "adl_fills": fills,
-        "socialized": out["socialized"],
-        "bad_debt": out["bad_debt"],
-        "conserved": conserved,
-        "steps": [{**s, "amount": float(s["amount"]), "unpaid": float(s["unpaid"])} for s in out["steps"]],
-        "summary": "; ".join(parts) + ".",
-    }
-
-
-insolvency_waterfall_calculator = calculator(
-    Calculator(
-        name="insolvency_waterfall",
-        title="Insolvency waterfall",
-        summary=(
-            "A price move liquidates some positions: see each surplus or deficit, what the insurance fund pays, "
-            "which winners are auto-deleveraged at the bankruptcy price, and what is left to socialise, with a "
-            "money ledger checked at every step."
-        ),
-        terms=("liquidation-deficit", "auto-deleveraging", "socialized-loss", "bad-debt-mutualization"),
-        function="perpcalc.insolvency.insolvency_waterfall",
-        notes=(
-            "A toy clearing house for one linear market. Liquidation: equity ≤ mmr × notional at the mark. The fund "
-            "pays the same share of every deficit; the unpaid quantity is closed against opposite winners at the "
-            "bankruptcy price (ranked by the ADL formula) instead of on the book; what the queue cannot take is "
-            "socialised pro rata over surviving winners' profits."
-        ),
-        inputs=(
-            Field("positions", "Positions", type="list", columns=WATERFALL_COLUMNS, min_items=1,
-                  help="one row per position: id, side, size, entry_price, margin"),
-            Field("mark_price", "New mark price", **PRICE),
-            Field("fill_price", "Liquidation fill price", default=None, unit="quote", min=0, min_open=True,
-                  help="average price the liquidation orders get on the book; leave empty to use slippage"),
-            Field("slippage", "Slippage from the mark", unit="fraction", percent=True, default=Decimal("0.01"),
-                  min=0, max=1, max_open=True, help="used when no fill price is given: longs sell at mark × (1 − "
-                  "slippage), shorts buy at mark × (1 + slippage)"),
-            Field("insurance_fund", "Insurance fund", unit="quote", default=ZERO, min=0),
-            Field("mmr", "Maintenance margin rate", unit="fraction", percent=True, default=Decimal("0.005"),
-                  min=0, max=1),
-            Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_METHODS, default="bitmex"),
-        ),
-        outputs=(
-            Output("liquidated", "Liquidated positions", format="table", columns=(
-                Output("id", "Id", format="text"),
-                Output("side", "Side", format="text"),
-                Output("size", "Size"),
-                Output("equity_at_mark", "Equity at the mark"),
-                Output("maintenance_margin", "Maintenance margin"),
-                Output("bankruptcy_price", "Bankruptcy price"),
-                Output("fill_price", "Fill price"),
-                Output("result", "Surplus (+) or deficit (−) at the fill"),
-                Output("insurance_used", "Paid by the fund"),
-                Output("adl_size", "Size closed by ADL"),
-            )),
-            Output("total_deficit", "Total deficit at the fill", unit="quote"),
-            Output("insurance_used", "Insurance fund used", unit="quote"),
-            Output("insurance_fund_after", "Insurance fund after", unit="quote"),
-            Output("adl_closed", "Winners' size closed by ADL", unit="base units"),
-            Output("adl_fills", "ADL fills", format="table", columns=(
-                Output("id", "Winner closed", format="text"),
-                Output("against", "Bankrupt position", format="text"),
-                Output("size_closed", "Size closed"),
-                Output("price", "Price (bankruptcy price)"),
-                Output("remaining", "Winner's size left"),
-            )),
-            Output("socialized", "Socialised over winners' profits", unit="quote"),
-            Output("bad_debt", "Bad debt left (beyond all profits)", unit="quote"),
-            Output("conserved", "Money conserved", format="text"),
-            Output("steps", "Who pays the deficit", format="series", columns=(
-                Output("step", "Step", format="integer"),
-                Output("stage", "Stage", format="text"),
-                Output("amount", "Amount", unit="quote", places=6),
-                Output("unpaid", "Still unpaid", unit="quote", places=6),
-            ), chart={"x": "step", "y": ["unpaid"], "kind": "bar", "title": "Deficit still unpaid after each step"}),
-            Output("summary", "In short", format="text"),
-        ),
-        compute=_waterfall_calc,
-        examples={
-            "default": {
-                "positions": ("id, side, size, entry_price, margin\n"
-                              "L1, long, 10, 100, 100\nL2, long, 5, 100, 60\nL3, long, 4, 95, 200\n"
-                              "S1, short, 8, 100, 200\nS2, short, 6, 98, 150\nS3, short, 5, 92, 300"),
-                "mark_price": "90", "fill_price": "87", "insurance_fund": "20", "mmr": "0.005",
-            },
-            "dydx": {"positions": "id, side, size, entry_price, margin\nA, long, 500, 1, 100\nB, short, 500, 1, 100",
-                     "mark_price": "2", "fill_price": "2", "insurance_fund": "0", "mmr": "0"},
-            "fund_covers": {
-                "positions": ("id, side, size, entry_price, margin\n"
-                              "L1, long, 10, 100, 100\nS1, short, 10, 100, 500"),
-                "mark_price": "90", "slippage": "0.02", "insurance_fund": "100",
-            },
-        },
-    )
-)

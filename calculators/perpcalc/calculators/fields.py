@@ -1,0 +1,123 @@
+"""The shared field vocabulary: one label, unit, bounds and help per common input.
+
+A calculator takes a common field with :func:`field` (``field("size")``) and states only
+what differs for it (``field("size", default=ONE)``), so the same input reads the same on
+every form. Fields that belong to one calculator only are declared where they are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from .._num import EIGHT, ONE
+from .._spec import Field
+
+__all__ = ["VOCABULARY", "field", "rate_field"]
+
+RATE_HELP = "fraction per funding interval: 0.0001 = 0.01 % (you may type 0.01%)"
+SIDES = ("long", "short")
+CONTRACTS = ("linear", "inverse")
+
+_POSITIVE = {"min": 0, "min_open": True}
+
+VOCABULARY: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field(
+            "side",
+            "Side",
+            type="choice",
+            choices=SIDES,
+            default="long",
+            help="long profits when the price rises, short when it falls",
+        ),
+        Field("size", "Position size", unit="base units (linear) or contracts (inverse)", **_POSITIVE),
+        Field(
+            "contract",
+            "Contract",
+            type="choice",
+            choices=CONTRACTS,
+            default="linear",
+            help="linear: size in base units, money in quote; inverse: size in contracts, money in the base coin",
+        ),
+        Field(
+            "contract_value",
+            "Contract value (inverse)",
+            unit="quote per contract",
+            default=ONE,
+            **_POSITIVE,
+            help="quote value of one inverse contract, e.g. 1 USD for XBTUSD",
+        ),
+        Field(
+            "mark_price",
+            "Mark price",
+            unit="quote",
+            **_POSITIVE,
+            help="the price the venue uses to value the position (Hyperliquid: the oracle price)",
+        ),
+        Field("entry_price", "Entry price", unit="quote", **_POSITIVE),
+        Field("index_price", "Index price", unit="quote", **_POSITIVE),
+        Field(
+            "funding_rate",
+            "Funding rate per interval",
+            unit="fraction",
+            percent=True,
+            min=-1,
+            max=1,
+            help="positive: longs pay shorts; negative: shorts pay longs (0.0001 = 0.01 %)",
+        ),
+        Field(
+            "interval_hours",
+            "Funding interval",
+            unit="hours",
+            default=EIGHT,
+            max=24 * 7,
+            **_POSITIVE,
+            help="hours between two settlements: 8 on most venues, 1 on Hyperliquid and dYdX",
+        ),
+        Field(
+            "leverage", "Leverage", unit="x", default=Decimal(10), max=1000, **_POSITIVE, help="position value / margin"
+        ),
+        Field(
+            "mmr",
+            "Maintenance margin rate",
+            unit="fraction",
+            percent=True,
+            default=Decimal("0.005"),
+            min=0,
+            max=1,
+            max_open=True,
+            help="0.005 = 0.5 %",
+        ),
+        Field(
+            "taker_fee",
+            "Taker fee rate",
+            unit="fraction",
+            percent=True,
+            default=Decimal("0.0005"),
+            min=0,
+            max=Decimal("0.1"),
+            help="fee per fill as a fraction of notional (0.0005 = 0.05 %)",
+        ),
+        Field(
+            "venue",
+            "Venue preset",
+            type="choice",
+            choices=("custom",),
+            default="custom",
+            help="fills the venue's published rules; fields you set yourself win",
+        ),
+    )
+}
+
+
+def field(name: str, **changes: Any) -> Field:
+    """The vocabulary's field ``name``, with ``changes`` (e.g. another default) applied."""
+    return replace(VOCABULARY[name], **changes) if changes else VOCABULARY[name]
+
+
+def rate_field(name: str, label: str, default: Any = None, help: str = RATE_HELP, **kw: Any) -> Field:
+    """A rate per funding interval, typed in percent or as a fraction (−100 % … +100 %)."""
+    return Field(name, label, unit="fraction", default=default, percent=True, help=help, min=-1, max=1, **kw)

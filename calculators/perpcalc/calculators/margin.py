@@ -1,0 +1,866 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .._errors import InputError
+from .._num import ONE, TWO, ZERO, side_sign
+from .._spec import REQUIRED, Calculator, Field, Output
+from ..display import format_money, format_percent
+from ..margin import (
+    AT_MARK,
+    VENUES,
+    bankruptcy_price,
+    binance_liquidation_price,
+    bitmex_liquidation_price,
+    bybit_inverse_cross,
+    bybit_liquidation_price,
+    check_tiers,
+    exit_price_for_pnl,
+    hyperliquid_liquidation_price,
+    liquidation_price_at_mark,
+    maintenance_amounts,
+    maintenance_margin,
+    pnl_and_fees,
+    position_value,
+    round_toward_entry,
+    tier_index,
+    unrealized_pnl,
+)
+from .fields import field
+
+
+def _collateral(v: dict[str, Any], initial_margin: Decimal) -> Decimal:
+    """C: what stands between the position and bankruptcy (see module docstring)."""
+    if v["margin_mode"] == "cross":
+        wb = v["wallet_balance"]
+        if wb is None:
+            if v["margin"] is None:
+                raise InputError("wallet_balance", "cross margin needs the wallet balance")
+            wb = v["margin"]
+        c = wb + v["extra_margin"] + v["other_unrealized_pnl"] - v["other_maintenance_margin"]
+        if c <= 0:
+            raise InputError(
+                "wallet_balance",
+                "the wallet balance plus other PnL, less other positions' maintenance margin, must be > 0",
+            )
+        return c
+    c = initial_margin + v["extra_margin"]
+    if c <= 0:
+        raise InputError("extra_margin", "margin after the extra margin (added or removed) must be > 0")
+    return c
+
+
+def _liquidate(
+    v: dict[str, Any], mmr: Decimal, cum: Decimal, leverage: Decimal | None = None, margin: Decimal | None = None
+) -> dict[str, Any]:
+    """Liquidation and bankruptcy price for one venue, leverage/margin and tier (unrounded)."""
+    venue, contract = v["venue"], v["contract"]
+    side, q, ep, cv = v["side"], v["size"], v["entry_price"], v["contract_value"]
+    t = v["taker_fee"]
+    value = position_value(q, ep, contract, cv)
+    s = side_sign(side)
+    im = margin if margin is not None else value / leverage
+    fee_close = ZERO
+    if venue == "bybit" and contract == "linear" and t > 0:
+        bp0 = ep - s * (im + v["extra_margin"]) / q
+        fee_close = t * q * max(bp0, ZERO)
+        if margin is None:
+            im = im + fee_close
+    c = _collateral(v, im)
+    if venue == "binance" and contract == "linear":
+        if v["margin_mode"] == "cross":
+            wb = (v["wallet_balance"] if v["wallet_balance"] is not None else v["margin"]) + v["extra_margin"]
+        else:
+            wb = c
+        other_mm = v["other_maintenance_margin"] if v["margin_mode"] == "cross" else ZERO
+        other_pnl = v["other_unrealized_pnl"] if v["margin_mode"] == "cross" else ZERO
+        lp = binance_liquidation_price(side, q, ep, wb, mmr, cum, other_mm, other_pnl)
+        bp = bankruptcy_price(side, q, ep, c, contract, cv)
+        mm = maintenance_margin(value, mmr, cum)
+    elif venue == "bybit":
+        if contract == "inverse" and v["margin_mode"] == "cross":
+            lp, bp = bybit_inverse_cross(side, q, ep, c, mmr, t, cv, cum)
+            mm = maintenance_margin(value, mmr, cum)
+        else:
+            lp = bybit_liquidation_price(side, q, ep, c, mmr, cum, fee_close, contract, cv)
+            bp = bankruptcy_price(side, q, ep, c - fee_close, contract, cv)
+            mm = maintenance_margin(value, mmr, cum) + fee_close
+    elif venue == "bitmex":
+        lp, bp = bitmex_liquidation_price(side, q, ep, c, mmr, t, contract, cv)
+        mm = value * (mmr + t)
+    elif venue == "hyperliquid":
+        available = c - mmr * value
+        lp = hyperliquid_liquidation_price(side, q, ep, available, mmr)
+        bp = bankruptcy_price(side, q, ep, c, contract, cv)
+        mm = mmr * value
+    else:  # generic, okx, dydx, binance COIN-M: the condition at the mark
+        fee = t if venue in ("generic", "okx") else ZERO
+        amount = ZERO if venue == "dydx" else cum
+        lp = liquidation_price_at_mark(side, q, ep, c, mmr, amount, fee, contract, cv)
+        bp = bankruptcy_price(side, q, ep, c, contract, cv)
+        mm = maintenance_margin(value, mmr + fee, amount)
+    if v["margin_mode"] == "cross" and v["other_maintenance_margin"]:
+        # bankruptcy: all equity gone, the other positions' maintenance margin included
+        c_bp = c + v["other_maintenance_margin"]
+        if venue == "bitmex":
+            bp = bitmex_liquidation_price(side, q, ep, c_bp, mmr, t, contract, cv)[1]
+        elif venue == "bybit" and contract == "inverse":
+            bp = bankruptcy_price(side, q, ep, c_bp, contract, cv, t)
+        else:
+            bp = bankruptcy_price(side, q, ep, c_bp - fee_close, contract, cv)
+    return {"lp": lp, "bp": bp, "im": im, "mm": mm, "value": value}
+
+
+def _beyond_entry(side: str, lp: Decimal | None, ep: Decimal) -> bool:
+    return lp is not None and side_sign(side) * (ep - lp) <= 0
+
+
+FORMULAS = {
+    "generic": (
+        "Textbook margin condition: equity = maintenance margin valued at the liquidation price, "
+        "C + s·Q·(LP − EP) = (MMR + fee)·Q·LP − cum (linear); inverse: in 1/LP with value K/LP."
+    ),
+    "binance": (
+        "Binance USDⓈ-M (one-way): LP = (WB − TMM1 + UPNL1 + cum − s·Q·EP) / (Q·MMR − s·Q); "
+        "maintenance at the mark; other positions' MM and PnL held fixed."
+    ),
+    "binance_inverse": (
+        "Binance COIN-M, reconstructed from the margin condition (Binance prints it as an "
+        "image): 1/LP = (WB + cum + s·K/EP) / (K·(s + MMR)); derived, not verified."
+    ),
+    "bybit": (
+        "Bybit linear: LP = EP − s·(IM + extra − MM)/Q with MM = Q·EP·MMR − MM deduction (+ fee to close "
+        "on the unified account): maintenance on the entry value."
+    ),
+    "bybit_inverse": (
+        "Bybit inverse isolated (2024-09 text): LP = K / (PV + s·(IM + extra − MM)), PV = K/EP, "
+        "MM = PV·MMR − deduction."
+    ),
+    "bybit_inverse_cross": (
+        "Bybit inverse cross: BP = K·(s + t)/(balance + s·PV); s·K·(1/EP − 1/LP) = −(balance − PV·MMR − t·K/BP)."
+    ),
+    "okx": (
+        "OKX: margin ratio = (margin + UPL) / (value × (MMR + liquidation fee rate)) reaches 100 %: "
+        "LP = (s·Q·EP − C)/(Q·(s − MMR − fee)); derived from OKX's margin ratio, no published closed form."
+    ),
+    "bitmex": (
+        "BitMEX bankruptcy-price form (support formula, no official closed form): 1/BP = 1/EP + s·C/K "
+        "(inverse) or BP = EP − s·C/Q (linear); LP = BP + s·EP·(MM% + taker fee); funding left out."
+    ),
+    "hyperliquid": (
+        "Hyperliquid: LP = EP − s·(C − l·Q·EP) / Q / (1 − l·s), l = maintenance fraction = "
+        "1/(2 × max leverage); maintenance at the mark."
+    ),
+    "dydx": (
+        "dYdX v4: liquidatable when net collateral < maintenance margin fraction × |size| × oracle price: "
+        "LP = (s·Q·EP − C)/(Q·(s − MMF)); no maintenance amount."
+    ),
+}
+
+
+def _formula(v: dict[str, Any], mmr: Decimal, ignored: list[str]) -> str:
+    venue, contract, mode = v["venue"], v["contract"], v["margin_mode"]
+    key = venue
+    if venue == "binance" and contract == "inverse":
+        key = "binance_inverse"
+    elif venue == "bybit" and contract == "inverse":
+        key = "bybit_inverse_cross" if mode == "cross" else "bybit_inverse"
+    text = FORMULAS[key]
+    if mode == "cross":
+        text += " Cross: C = wallet balance + extra − other positions' maintenance margin + their unrealised PnL."
+    else:
+        text += " Isolated: C = position margin + extra margin."
+    text += f" MMR used: {format_percent(mmr, fixed=False)}."
+    if ignored:
+        text += " Not used by this venue's formula: " + ", ".join(ignored) + "."
+    return text
+
+
+def _resolve_margin_inputs(v: dict[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    if v["margin"] is not None:
+        return None, v["margin"]
+    if v["leverage"] is None:
+        raise InputError("leverage", "give a leverage or a margin")
+    return v["leverage"], None
+
+
+def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
+    venue, contract, side = v["venue"], v["contract"], v["side"]
+    ep, q = v["entry_price"], v["size"]
+    if venue in ("hyperliquid", "dydx") and contract == "inverse":
+        raise InputError("contract", f"{venue} lists only linear (USDC-margined) perpetuals")
+    mmr, cum = v["mmr"], v["maintenance_amount"]
+    ignored: list[str] = []
+    if venue == "hyperliquid":
+        if v["max_leverage"] is not None:
+            mmr = ONE / (TWO * v["max_leverage"])
+            if v["leverage"] is not None and v["margin"] is None and v["leverage"] > v["max_leverage"]:
+                raise InputError("leverage", f"leverage must be ≤ the asset's maximum leverage ({v['max_leverage']}x)")
+        if cum:
+            ignored.append("maintenance amount")
+    if venue in ("hyperliquid", "dydx", "binance") and v["taker_fee"]:
+        ignored.append("taker fee")
+    if venue == "bitmex" and cum:
+        ignored.append("maintenance amount")
+    if venue == "dydx" and cum:
+        ignored.append("maintenance amount")
+    if mmr + v["taker_fee"] >= 1:
+        raise InputError("mmr", "maintenance rate plus fee must be below 100 %")
+    leverage, margin = _resolve_margin_inputs(v)
+
+    # tiers: pick the tier at entry, then the one consistent at the liquidation price
+    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
+    check_tiers(rows)
+    tier_note = "No tier table given: the MMR and maintenance amount above apply at every notional."
+    res = None
+    if rows and venue in ("hyperliquid", "dydx"):
+        rows = []
+        ignored.append("tier table")
+    if rows:
+        cums = maintenance_amounts(rows)
+        value = position_value(q, ep, contract, v["contract_value"])
+        k0 = tier_index(value, rows)
+        mmr, cum = rows[k0][1], cums[k0]
+        res = _liquidate(v, mmr, cum, leverage, margin)
+        if venue in AT_MARK and res["lp"] is not None:
+            k_lp = tier_index(position_value(q, res["lp"], contract, v["contract_value"]), rows)
+            if k_lp == k0:
+                tier_note = (
+                    f"Tier {k0 + 1} (MMR {format_percent(mmr, fixed=False)}, maintenance amount "
+                    f"{format_money(cum)}) holds both at entry "
+                    f"and at the liquidation price."
+                )
+            else:
+                mm_entry = res["mm"]
+                found = False
+                for k in range(len(rows)):
+                    trial = _liquidate(v, rows[k][1], cums[k], leverage, margin)
+                    if (
+                        trial["lp"] is not None
+                        and tier_index(position_value(q, trial["lp"], contract, v["contract_value"]), rows) == k
+                    ):
+                        res, mmr, cum, found = trial, rows[k][1], cums[k], True
+                        res["mm"] = mm_entry
+                        break
+                tier_note = (
+                    f"The notional at entry is in tier {k0 + 1} (MMR "
+                    f"{format_percent(rows[k0][1], fixed=False)}), but at the "
+                    f"liquidation price it falls in tier {k_lp + 1}; "
+                )
+                if found:
+                    tier_note += (
+                        f"recomputed with the tier that holds at the liquidation price (MMR "
+                        f"{format_percent(mmr, fixed=False)}, "
+                        f"maintenance amount {format_money(cum)}), as Binance does."
+                    )
+                else:
+                    tier_note += "no tier is consistent at its own liquidation price; the entry tier is shown."
+        elif venue in AT_MARK:
+            tier_note = (
+                f"Tier {k0 + 1} at entry (MMR {format_percent(mmr, fixed=False)}); no liquidation price to "
+                f"re-check the tier at."
+            )
+        else:
+            tier_note = (
+                f"Tier {k0 + 1} by the position value at entry (MMR {format_percent(mmr, fixed=False)}); "
+                f"{venue} values maintenance "
+                f"on the entry value, so the tier does not move with the price."
+            )
+    else:
+        res = _liquidate(v, mmr, cum, leverage, margin)
+        if venue == "hyperliquid":
+            tier_note = "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
+
+    lp, bp = res["lp"], res["bp"]
+    if _beyond_entry(side, lp, ep):
+        field = "wallet_balance" if v["margin_mode"] == "cross" else ("margin" if margin is not None else "leverage")
+        limit = ""
+        if leverage is not None and mmr > 0:
+            limit = (
+                f"; at MMR {format_percent(mmr, fixed=False)} keep leverage below about "
+                f"{float(ONE / (mmr + v['taker_fee'])):.4g}x"
+            )
+        raise InputError(
+            field,
+            "the margin does not cover the maintenance margin: the position would be "
+            f"liquidated at once (liquidation price {format_money(lp)} at or beyond the entry "
+            f"{format_money(ep)}){limit}",
+        )
+    if res["mm"] < 0 or (lp is not None and bp is not None and side_sign(side) * (lp - bp) < 0):
+        raise InputError(
+            "maintenance_amount",
+            "the maintenance amount is larger than notional × MMR here, which "
+            "makes the maintenance margin negative; it belongs to a higher tier",
+        )
+    tick = v["tick_size"]
+    lp_r = round_toward_entry(lp, ep, tick)
+    bp_r = round_toward_entry(bp, ep, tick)
+    if _beyond_entry(side, lp_r, ep):
+        raise InputError(
+            "tick_size",
+            f"rounded to the {tick.normalize():f} tick the liquidation price reaches the "
+            "entry price: use a finer tick or less leverage",
+        )
+    formula = _formula(v, mmr, ignored)
+    if lp is None:
+        formula += " No liquidation price: the collateral covers any price move against the position."
+    if tick is not None:
+        formula += f" Prices rounded to the {tick.normalize():f} tick toward entry (assumed; inferred from Bybit)."
+    distance = None if lp_r is None else side_sign(side) * (ep - lp_r) / ep
+    return {
+        "liquidation_price": lp_r,
+        "bankruptcy_price": bp_r,
+        "initial_margin": res["im"],
+        "maintenance_margin": res["mm"],
+        "distance": distance,
+        "formula": formula,
+        "tier_note": tier_note,
+        "by_leverage": _by_leverage(v, mmr, cum),
+    }
+
+
+LEVERAGES = tuple(
+    Decimal(x)
+    for x in (
+        "1",
+        "1.5",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "8",
+        "10",
+        "12.5",
+        "15",
+        "20",
+        "25",
+        "30",
+        "35",
+        "40",
+        "50",
+        "60",
+        "75",
+        "100",
+        "125",
+        "150",
+        "200",
+    )
+)
+
+
+def _by_leverage(v: dict[str, Any], mmr: Decimal, cum: Decimal) -> list[dict[str, Any]]:
+    """Isolated liquidation and bankruptcy prices at standard leverages, up to the venue's limit."""
+    iso = dict(v, margin_mode="isolated", margin=None)
+    rows = []
+    for lev in LEVERAGES:
+        if v["max_leverage"] is not None and lev > v["max_leverage"]:
+            break
+        try:
+            res = _liquidate(iso, mmr, cum, lev, None)
+        except InputError:
+            continue
+        if res["lp"] is None:
+            continue
+        if _beyond_entry(v["side"], res["lp"], v["entry_price"]):
+            break
+        rows.append({"leverage": lev, "liquidation_price": res["lp"], "bankruptcy_price": res["bp"]})
+    return rows
+
+
+PRESETS = {
+    "venue": {
+        # Bybit BTCUSDT risk limit 1: MMR 0.5 % (help-centre examples, current 2024-26)
+        "bybit": {"mmr": Decimal("0.005")},
+        # Binance BTCUSDT tier 1, 2020-21 snapshot: MMR 0.4 %, cum 0
+        "binance": {"mmr": Decimal("0.004"), "maintenance_amount": ZERO},
+        # OKX BTC-USDT tier 1 base MMR 0.5 % (2020-01-17 schedule)
+        "okx": {"mmr": Decimal("0.005")},
+        # BitMEX XBTUSD inverse, base MM 0.5 % from 2024-03-19
+        "bitmex": {"mmr": Decimal("0.005"), "contract": "inverse"},
+        # Hyperliquid, a 40x-max asset (later docs): maintenance = half of 1/40 = 1.25 %
+        "hyperliquid": {"mmr": Decimal("0.0125")},
+    }
+}
+
+
+TIER_COLUMNS = (
+    Field("floor", "Floor (notional from)", unit="settlement currency", min=0),
+    field("mmr", label="Maintenance rate", default=REQUIRED),
+)
+
+
+liquidation_price_calculator = Calculator(
+    name="liquidation_price",
+    title="Liquidation price by venue",
+    summary=(
+        "Where a position is liquidated and where it goes bankrupt, with each venue's published formula: "
+        "Binance, Bybit, OKX, BitMEX, Hyperliquid, dYdX or the textbook margin condition; isolated or cross, "
+        "linear or inverse."
+    ),
+    terms=("forced-liquidation-patterns", "liquidation-deficit", "margin-liquidation-cascades"),
+    function="perpcalc.margin.liquidation_price_at_mark",
+    inputs=(
+        field(
+            "venue",
+            label="Venue formula",
+            default="generic",
+            choices=VENUES,
+            help="selects the venue's published formula and fills its dated MMR default",
+        ),
+        field(
+            "contract", help="linear: size in base units, margin in quote; inverse: size in contracts, margin in coin"
+        ),
+        field("contract_value"),
+        Field("margin_mode", "Margin mode", type="choice", choices=("isolated", "cross"), default="isolated"),
+        field("side"),
+        field("entry_price"),
+        field("size"),
+        field("leverage", help="initial margin = position value / leverage (ignored when a margin is given)"),
+        Field(
+            "margin",
+            "Margin",
+            unit="settlement currency",
+            default=None,
+            min=0,
+            min_open=True,
+            help="collateral posted for the position; wins over leverage when given",
+        ),
+        Field(
+            "extra_margin",
+            "Extra margin",
+            unit="settlement currency",
+            default=ZERO,
+            min=-(10**15),
+            max=10**15,
+            help="added margin (+) or margin taken out, e.g. funding paid from it (−)",
+        ),
+        field("mmr", help="0.005 = 0.5 %; a tier table below overrides it"),
+        Field(
+            "maintenance_amount",
+            "Maintenance amount (cum)",
+            unit="settlement currency",
+            default=ZERO,
+            min=0,
+            help="Binance cum / Bybit MM deduction of the tier",
+        ),
+        Field(
+            "wallet_balance",
+            "Wallet balance (cross)",
+            unit="settlement currency",
+            default=None,
+            min=0,
+            help="cross margin: the whole wallet backing the position",
+        ),
+        Field(
+            "other_maintenance_margin",
+            "Other positions' maintenance margin",
+            unit="settlement currency",
+            default=ZERO,
+            min=0,
+            help="cross margin: TMM1 in Binance's formula",
+        ),
+        Field(
+            "other_unrealized_pnl",
+            "Other positions' unrealised PnL",
+            unit="settlement currency",
+            default=ZERO,
+            min=-(10**15),
+            max=10**15,
+            help="cross margin: UPNL1 (− = loss)",
+        ),
+        field(
+            "taker_fee",
+            label="Taker / liquidation fee rate",
+            default=ZERO,
+            help="fee to close where the venue counts it (generic, Bybit, OKX, BitMEX)",
+        ),
+        Field(
+            "tick_size",
+            "Tick size",
+            unit="quote",
+            default=None,
+            min=0,
+            min_open=True,
+            help="round prices to this tick, toward entry",
+        ),
+        Field(
+            "max_leverage",
+            "Asset's max leverage (Hyperliquid)",
+            unit="x",
+            default=None,
+            min=1,
+            max=1000,
+            help="Hyperliquid: maintenance fraction = 1/(2 × max leverage); overrides the MMR",
+        ),
+        Field(
+            "tiers",
+            "Tier table",
+            type="list",
+            default=None,
+            columns=TIER_COLUMNS,
+            max_items=50,
+            help="optional: floor, mmr rows from 0 up; the tier is chosen as the venue does",
+        ),
+    ),
+    outputs=(
+        Output("liquidation_price", "Liquidation price", unit="quote", places=4),
+        Output("bankruptcy_price", "Bankruptcy price (margin = 0)", unit="quote", places=4),
+        Output("initial_margin", "Initial (position) margin", unit="settlement currency", places=8),
+        Output("maintenance_margin", "Maintenance margin at entry", unit="settlement currency", places=8),
+        Output("distance", "Adverse move to liquidation (fraction of entry)", format="percent", places=4),
+        Output("formula", "Formula and assumptions", format="text"),
+        Output("tier_note", "Tier", format="text"),
+        Output(
+            "by_leverage",
+            "Liquidation price against leverage (isolated)",
+            format="series",
+            columns=(
+                Output("leverage", "Leverage", unit="x", places=2),
+                Output("liquidation_price", "Liquidation price", unit="quote", places=4),
+                Output("bankruptcy_price", "Bankruptcy price", unit="quote", places=4),
+            ),
+            chart={
+                "x": "leverage",
+                "y": ["liquidation_price", "bankruptcy_price"],
+                "title": "Liquidation price against leverage",
+            },
+        ),
+    ),
+    compute=_liquidation_calc,
+    presets=PRESETS,
+    notes=(
+        "MMR defaults by venue are dated snapshots (Bybit BTCUSDT risk limit 1: 0.5 %; Binance BTCUSDT tier 1 "
+        "2020–21: 0.4 %; OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from 2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
+        "1.25 %; dYdX: none, set the market's maintenance fraction). Live tiers come from each venue's API. "
+        "Liquidation and bankruptcy prices are rounded toward entry when a tick is given (inferred from Bybit)."
+    ),
+    examples={
+        "default": {
+            "venue": "bybit",
+            "side": "long",
+            "entry_price": "20000",
+            "size": "1",
+            "leverage": "50",
+            "mmr": "0.005",
+        },
+        "bybit_short_added_margin": {
+            "venue": "bybit",
+            "side": "short",
+            "entry_price": "20000",
+            "size": "1",
+            "leverage": "50",
+            "mmr": "0.005",
+            "extra_margin": "3000",
+        },
+        "binance_cross": {
+            "venue": "binance",
+            "margin_mode": "cross",
+            "side": "long",
+            "entry_price": "32481.98",
+            "size": "109.488",
+            "mmr": "0.025",
+            "maintenance_amount": "16300",
+            "wallet_balance": "1535443.01",
+            "other_maintenance_margin": "356512.508",
+            "other_unrealized_pnl": "-448192.89",
+        },
+        "hyperliquid": {
+            "venue": "hyperliquid",
+            "side": "long",
+            "entry_price": "50000",
+            "size": "1",
+            "margin": "5000",
+            "mmr": "0.01",
+        },
+        "bitmex_inverse": {
+            "venue": "bitmex",
+            "contract": "inverse",
+            "side": "long",
+            "entry_price": "10000",
+            "size": "10000",
+            "leverage": "25",
+            "mmr": "0.005",
+            "taker_fee": "0.00075",
+            "tick_size": "0.5",
+        },
+        "bybit_inverse_cross": {
+            "venue": "bybit",
+            "contract": "inverse",
+            "margin_mode": "cross",
+            "side": "long",
+            "entry_price": "8000",
+            "size": "10000",
+            "wallet_balance": "0.5",
+            "mmr": "0.005",
+            "taker_fee": "0.00075",
+            "tick_size": "0.5",
+        },
+        "tiered": {
+            "venue": "binance",
+            "side": "short",
+            "entry_price": "30000",
+            "size": "33",
+            "leverage": "20",
+            "tiers": [
+                {"floor": "0", "mmr": "0.004"},
+                {"floor": "50000", "mmr": "0.005"},
+                {"floor": "250000", "mmr": "0.01"},
+                {"floor": "1000000", "mmr": "0.025"},
+            ],
+        },
+    },
+)
+
+
+#: Dated tier tables (floor, mmr). Live tables come from each venue's API.
+TIER_TABLES: dict[str, dict[str, Any]] = {
+    "binance_btcusdt_2021": {
+        "source": "Binance USDⓈ-M BTCUSDT brackets about 2020–21, as transcribed in GitHub "
+        "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
+        "Live: GET /fapi/v1/leverageBracket.",
+        "as_of": "2021",
+        "tiers": [
+            ("0", "0.004"),
+            ("50000", "0.005"),
+            ("250000", "0.01"),
+            ("1000000", "0.025"),
+            ("10000000", "0.05"),
+            ("20000000", "0.1"),
+            ("50000000", "0.125"),
+            ("100000000", "0.15"),
+            ("200000000", "0.25"),
+            ("300000000", "0.5"),
+        ],
+    },
+}
+
+
+TABLES = ("custom", *TIER_TABLES)
+
+
+def _tier_rows(name: str) -> list[dict[str, str]]:
+    return [{"floor": f, "mmr": m} for f, m in TIER_TABLES[name]["tiers"]]
+
+
+def _margin_tier_calc(v: dict[str, Any]) -> dict[str, Any]:
+    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
+    notional = v["notional"]
+    if not rows:
+        if v["mmr"] is None:
+            raise InputError("mmr", "give a tier table or a maintenance margin rate")
+        mmr, cum = v["mmr"], v["maintenance_amount"]
+        return {
+            "mmr": mmr,
+            "maintenance_amount": cum,
+            "maintenance_margin": maintenance_margin(notional, mmr, cum),
+            "tier": 1,
+            "tiers_table": [{"tier": 1, "floor": ZERO, "mmr": mmr, "maintenance_amount": cum, "current": "yes"}],
+        }
+    check_tiers(rows)
+    cums = maintenance_amounts(rows)
+    k = tier_index(notional, rows)
+    table = [
+        {"tier": i + 1, "floor": f, "mmr": m, "maintenance_amount": cums[i], "current": "yes" if i == k else ""}
+        for i, (f, m) in enumerate(rows)
+    ]
+    return {
+        "mmr": rows[k][1],
+        "maintenance_amount": cums[k],
+        "maintenance_margin": maintenance_margin(notional, rows[k][1], cums[k]),
+        "tier": k + 1,
+        "tiers_table": table,
+    }
+
+
+margin_tier_calculator = Calculator(
+    name="margin_tier",
+    title="Maintenance margin tier",
+    summary=(
+        "The maintenance margin rate and amount for a position's notional from a tiered table, with each "
+        "tier's maintenance amount built by the recurrence that keeps the requirement continuous."
+    ),
+    terms=("forced-liquidation-patterns", "margin-liquidation-cascades"),
+    function="perpcalc.margin.maintenance_amounts",
+    inputs=(
+        Field(
+            "table",
+            "Tier table",
+            type="choice",
+            choices=TABLES,
+            default="custom",
+            help="custom: the rows below; others are dated snapshots, not live tables",
+        ),
+        Field("notional", "Position notional", unit="settlement currency", min=0),
+        Field(
+            "tiers",
+            "Tiers (floor, mmr)",
+            type="list",
+            default=None,
+            columns=TIER_COLUMNS,
+            max_items=50,
+            help="rows ascending from floor 0; leave empty to use the rate and amount below",
+        ),
+        field("mmr", default=None),
+        Field("maintenance_amount", "Maintenance amount", unit="settlement currency", default=ZERO, min=0),
+    ),
+    outputs=(
+        Output("mmr", "Maintenance margin rate", format="percent", places=4),
+        Output("maintenance_amount", "Maintenance amount (cum)", unit="settlement currency", places=8),
+        Output(
+            "maintenance_margin", "Maintenance margin = notional × rate − amount", unit="settlement currency", places=8
+        ),
+        Output("tier", "Tier", format="integer"),
+        Output(
+            "tiers_table",
+            "Tiers with computed maintenance amounts",
+            format="table",
+            columns=(
+                Output("tier", "Tier", format="integer"),
+                Output("floor", "Floor", unit="notional", places=2),
+                Output("mmr", "Rate", format="percent", places=4),
+                Output("maintenance_amount", "Maintenance amount", places=8),
+                Output("current", "Your tier", format="text"),
+            ),
+        ),
+    ),
+    compute=_margin_tier_calc,
+    presets={"table": {name: {"tiers": _tier_rows(name)} for name in TIER_TABLES}},
+    notes=("binance_btcusdt_2021: " + TIER_TABLES["binance_btcusdt_2021"]["source"]),
+    examples={
+        "default": {"table": "binance_btcusdt_2021", "notional": "3500032.458"},
+        "flat": {"notional": "4918775.081", "mmr": "0.1", "maintenance_amount": "135365"},
+    },
+)
+
+
+def _position_pnl_calc(v: dict[str, Any]) -> dict[str, Any]:
+    side, contract, cv = v["side"], v["contract"], v["contract_value"]
+    q, ep, x, t, f = v["size"], v["entry_price"], v["exit_price"], v["taker_fee"], v["funding_paid"]
+    if t >= 1:
+        raise InputError("taker_fee", "taker fee must be below 100 %")
+    im = position_value(q, ep, contract, cv) / v["leverage"]
+    pnl, fees = pnl_and_fees(side, q, ep, x, contract, cv, t, f)
+    lp = liquidation_price_at_mark(side, q, ep, im, v["mmr"], ZERO, t, contract, cv)
+    if _beyond_entry(side, lp, ep):
+        raise InputError(
+            "leverage",
+            "at this leverage the margin is below the maintenance margin: the position would be liquidated at once",
+        )
+    bp = bankruptcy_price(side, q, ep, im, contract, cv)
+    target = exit_price_for_pnl(side, q, ep, v["target_roe"] * im, contract, cv, t, f)
+    # curve: the same notional as linear (base units) and inverse (1-quote contracts), gross
+    base = q if contract == "linear" else q * cv / ep
+    points = [p for p in (ep, x, lp, bp, target) if p is not None]
+    lo, hi = min(points) * Decimal("0.9"), max(points) * Decimal("1.1")
+    n = 100
+    curve = []
+    for i in range(n + 1):
+        px = lo + (hi - lo) * i / n
+        lin = unrealized_pnl(side, base, ep, px)
+        inv = unrealized_pnl(side, base * ep, ep, px, "inverse") * ep
+        curve.append({"exit_price": px, "pnl_linear": lin, "pnl_inverse": inv})
+    return {
+        "pnl": pnl,
+        "roe": pnl / im,
+        "fees": fees,
+        "currency": "base" if contract == "inverse" else "quote",
+        "break_even_price": exit_price_for_pnl(side, q, ep, ZERO, contract, cv, t, f),
+        "target_price": target,
+        "liquidation_price": lp,
+        "bankruptcy_price": bp,
+        "curve": curve,
+    }
+
+
+position_pnl_calculator = Calculator(
+    name="position_pnl",
+    title="Position PnL, break-even and target price",
+    summary=(
+        "Profit of a perpetual position after taker fees and funding, its return on margin, the exit price "
+        "that breaks even, the one that reaches a target return, and how linear and inverse PnL differ."
+    ),
+    terms=("funding-rate-exposure", "forced-liquidation-patterns"),
+    function="perpcalc.margin.pnl_and_fees",
+    inputs=(
+        field("side"),
+        field("contract"),
+        field("contract_value"),
+        field("entry_price"),
+        Field("exit_price", "Exit price", unit="quote", min=0, min_open=True),
+        field("size"),
+        field("leverage"),
+        field("taker_fee", label="Taker fee rate (each way)"),
+        Field(
+            "funding_paid",
+            "Funding paid so far (+ = you paid, − = you received)",
+            unit="settlement currency",
+            default=ZERO,
+            min=-(10**15),
+            max=10**15,
+        ),
+        Field(
+            "target_roe",
+            "Target return on margin",
+            unit="fraction",
+            percent=True,
+            default=Decimal("0.5"),
+            min=-1,
+            max=1000,
+            help="0.5 = 50 % of the initial margin",
+        ),
+        field("mmr"),
+    ),
+    outputs=(
+        Output("pnl", "Net PnL (+ = profit), after fees and funding", unit="settlement currency", places=8),
+        Output("roe", "Return on initial margin", format="percent", places=4),
+        Output("fees", "Taker fees, entry and exit", unit="settlement currency", places=8),
+        Output("currency", "Settlement currency", format="text"),
+        Output("break_even_price", "Break-even exit price (fees and funding included)", unit="quote", places=4),
+        Output("target_price", "Exit price for the target return", unit="quote", places=4),
+        Output(
+            "liquidation_price", "Liquidation price (maintenance at the mark, fee to close)", unit="quote", places=4
+        ),
+        Output("bankruptcy_price", "Bankruptcy price", unit="quote", places=4),
+        Output(
+            "curve",
+            "PnL against exit price: linear vs inverse, same notional, before fees",
+            format="series",
+            columns=(
+                Output("exit_price", "Exit price", unit="quote", places=4),
+                Output("pnl_linear", "Linear PnL", unit="quote", places=4),
+                Output("pnl_inverse", "Inverse PnL × entry price", unit="quote at entry", places=4),
+            ),
+            chart={
+                "x": "exit_price",
+                "y": ["pnl_linear", "pnl_inverse"],
+                "marks": ["liquidation_price", "break_even_price"],
+                "title": "PnL against exit price, linear and inverse",
+            },
+        ),
+    ),
+    compute=_position_pnl_calc,
+    examples={
+        "default": {
+            "side": "long",
+            "entry_price": "20000",
+            "exit_price": "21000",
+            "size": "1",
+            "leverage": "10",
+            "taker_fee": "0.0005",
+            "funding_paid": "12",
+            "target_roe": "0.5",
+        },
+        "bitmex_inverse": {
+            "side": "long",
+            "contract": "inverse",
+            "entry_price": "750",
+            "exit_price": "800",
+            "size": "15000",
+            "leverage": "10",
+            "taker_fee": "0",
+            "funding_paid": "0.05",
+        },
+    },
+)
