@@ -578,8 +578,10 @@ def drift_symmetric_funding(rate: Decimal, long_notional: Decimal, short_notiona
     >>> out["received"], out["pool_flow"]
     (Decimal('200.0000000000000000000000000'), Decimal('-100.0000000000000000000000000'))
     """
-    if long_notional < 0 or short_notional < 0 or pool_balance < 0:
-        raise InputError("long_notional" if long_notional < 0 else "short_notional" if short_notional < 0 else "pool_balance", "notionals and pool balance must be ≥ 0")
+    for name, value in (("long_notional", long_notional), ("short_notional", short_notional),
+                        ("pool_balance", pool_balance)):
+        if value < 0:
+            raise InputError(name, f"{name} must be ≥ 0")
     if not 0 <= pool_share <= 1:
         raise InputError("pool_share", "pool_share must lie in [0, 1]")
     payer_notional, receiver_notional = (long_notional, short_notional) if rate >= 0 else (short_notional,

@@ -538,8 +538,9 @@ def return_on_equity(side: str, size: Decimal, entry_price: Decimal, mark_price:
     >>> return_on_equity("short", Decimal(1), Decimal(20000), Decimal(21000), Decimal(20))
     Decimal('-1')
     """
-    if leverage <= 0 or entry_price <= 0 or mark_price <= 0:
-        raise InputError("leverage" if leverage <= 0 else "entry_price" if entry_price <= 0 else "mark_price", "leverage and prices must be > 0")
+    for name, value in (("leverage", leverage), ("entry_price", entry_price), ("mark_price", mark_price)):
+        if value <= 0:
+            raise InputError(name, f"{name} must be > 0")
     margin = position_value(size, entry_price, contract, contract_value) / leverage
     return unrealized_pnl(side, size, entry_price, mark_price, contract, contract_value) / margin
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ._errors import InputError
+
 __all__ = [
     "SECONDS_PER_HOUR",
     "SECONDS_PER_YEAR",
@@ -60,7 +62,7 @@ def pool_utilization(borrowed: Decimal, pool_assets: Decimal) -> Decimal:
     -------
     Decimal
         u in [0, 1]. A pool cannot lend more than it holds, so ``borrowed > pool_assets``
-        raises ``ValueError``, as does a pool with no assets.
+        raises ``InputError``, as does a pool with no assets.
 
     Examples
     --------
@@ -68,9 +70,9 @@ def pool_utilization(borrowed: Decimal, pool_assets: Decimal) -> Decimal:
     Decimal('0.3')
     """
     if pool_assets <= 0:
-        raise ValueError("pool_assets must be > 0")
+        raise InputError("pool_assets", "pool_assets must be > 0")
     if borrowed < 0 or borrowed > pool_assets:
-        raise ValueError("borrowed must lie between 0 and pool_assets")
+        raise InputError("borrowed", "borrowed must lie between 0 and pool_assets")
     return borrowed / pool_assets
 
 
@@ -94,7 +96,7 @@ def pool_borrow_rate(borrowed: Decimal, pool_assets: Decimal, hourly_rate: Decim
     Decimal('0.00004')
     """
     if hourly_rate < 0:
-        raise ValueError("hourly_rate must be ≥ 0")
+        raise InputError("hourly_rate", "hourly_rate must be ≥ 0")
     return pool_utilization(borrowed, pool_assets) * hourly_rate
 
 
@@ -131,9 +133,9 @@ def pool_borrow_fee(size: Decimal, borrowed: Decimal, pool_assets: Decimal, hour
     Decimal('-14.40000')
     """
     if size < 0:
-        raise ValueError("size must be ≥ 0")
+        raise InputError("size", "size must be ≥ 0")
     if hours < 0:
-        raise ValueError("hours must be ≥ 0")
+        raise InputError("hours", "hours must be ≥ 0")
     return -size * pool_borrow_rate(borrowed, pool_assets, hourly_rate) * hours
 
 
@@ -155,10 +157,12 @@ def gmx_borrowing_factor_per_second(reserved_usd: Decimal, pool_usd: Decimal, bo
     >>> gmx_borrowing_factor_per_second(Decimal(200000), Decimal(250000), Decimal(1) / Decimal(50000))
     Decimal('0.000016')
     """
-    if reserved_usd < 0 or borrowing_factor < 0:
-        raise ValueError("reserved_usd and borrowing_factor must be ≥ 0")
+    if reserved_usd < 0:
+        raise InputError("reserved_usd", "reserved_usd must be ≥ 0")
+    if borrowing_factor < 0:
+        raise InputError("borrowing_factor", "borrowing_factor must be ≥ 0")
     if pool_usd <= 0:
-        raise ValueError("pool_usd must be > 0")
+        raise InputError("pool_usd", "pool_usd must be > 0")
     scaled = reserved_usd if exponent == ONE else Decimal(float(reserved_usd) ** float(exponent))
     return borrowing_factor * scaled / pool_usd
 
@@ -172,7 +176,7 @@ def gmx_imbalance_factor(long_oi: Decimal, short_oi: Decimal, exponent: Decimal 
     With e = 1 it is the imbalance as a share of all open interest, between 0 (balanced)
     and 1 (one side empty). With e ≠ 1 the USD difference is raised to e before dividing,
     as the contract does, so the value depends on the size of the market, not only on its
-    shape. No open interest at all raises ``ValueError`` (the contract reverts).
+    shape. No open interest at all raises ``InputError`` (the contract reverts).
 
     Source: gmx-io/gmx-synthetics, ``MarketUtils.getNextFundingFactorPerSecond`` and the
     README's funding section.
@@ -183,10 +187,10 @@ def gmx_imbalance_factor(long_oi: Decimal, short_oi: Decimal, exponent: Decimal 
     Decimal('0.2')
     """
     if long_oi < 0 or short_oi < 0:
-        raise ValueError("open interest must be ≥ 0")
+        raise InputError("long_oi" if long_oi < 0 else "short_oi", "open interest must be ≥ 0")
     total = long_oi + short_oi
     if total == 0:
-        raise ValueError("open interest must be > 0 on at least one side")
+        raise InputError("long_oi", "open interest must be > 0 on at least one side")
     diff = abs(long_oi - short_oi)
     if diff == 0:
         return ZERO
@@ -216,7 +220,7 @@ def gmx_funding_factor_per_second(long_oi: Decimal, short_oi: Decimal, funding_f
     Decimal('4E-9')
     """
     if funding_factor < 0:
-        raise ValueError("funding_factor must be ≥ 0")
+        raise InputError("funding_factor", "funding_factor must be ≥ 0")
     rate = funding_factor * gmx_imbalance_factor(long_oi, short_oi, exponent)
     if max_factor_per_second is not None and rate > max_factor_per_second:
         rate = max_factor_per_second
@@ -246,9 +250,9 @@ def gmx_funding_rates(long_oi: Decimal, short_oi: Decimal, factor_per_second: De
     (Decimal('-4E-9'), Decimal('6E-9'))
     """
     if long_oi < 0 or short_oi < 0:
-        raise ValueError("open interest must be ≥ 0")
+        raise InputError("long_oi" if long_oi < 0 else "short_oi", "open interest must be ≥ 0")
     if factor_per_second < 0:
-        raise ValueError("factor_per_second must be ≥ 0")
+        raise InputError("factor_per_second", "factor_per_second must be ≥ 0")
     if long_oi == 0 or short_oi == 0 or factor_per_second == 0:
         return ZERO, ZERO
     if longs_pay is None:
@@ -316,9 +320,9 @@ def gmx_adaptive_funding_step(saved: Decimal, long_oi: Decimal, short_oi: Decima
                         ("min_factor_per_second", min_factor_per_second),
                         ("max_factor_per_second", max_factor_per_second)):
         if value < 0:
-            raise ValueError(f"{name} must be ≥ 0")
+            raise InputError(name, f"{name} must be ≥ 0")
     if min_factor_per_second > max_factor_per_second:
-        raise ValueError("min_factor_per_second must be ≤ max_factor_per_second")
+        raise InputError("min_factor_per_second", "min_factor_per_second must be ≤ max_factor_per_second")
     f = gmx_imbalance_factor(long_oi, short_oi, exponent)
     if f == 0:
         return AdaptiveStep("reset", ZERO, ZERO)

@@ -143,3 +143,22 @@ def test_gmx_adaptive_bounds(saved, long_oi, short_oi, seconds) -> None:
     if s.change == "increase" and long_oi != short_oi:
         # an increase always moves the stored rate toward the larger side
         assert (s.saved - saved) * (1 if long_oi > short_oi else -1) >= 0
+
+
+def test_pools_module_keeps_the_math_layer_rules() -> None:
+    """Like tests/core/test_layers.py for the other topic modules: no spec import, and every
+    InputError names one of the raising function's own parameters."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(pools.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.module not in ("_spec", "display", "calculators")
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef):
+            params = {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]}
+            for node in ast.walk(fn):
+                if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "InputError"
+                        and isinstance(node.args[0], ast.Constant)):
+                    assert node.args[0].value in params, (fn.name, node.args[0].value)
