@@ -333,3 +333,61 @@ def schedule_preset(key: str) -> dict[str, Any]:
         "shortening": r.shortening,
         "shortest_interval_hours": r.shortest_interval_hours,
     }
+
+
+# ----------------------------------------------------------------- OKX position tiers
+
+
+@dataclass(frozen=True)
+class TierSchedule:
+    """An OKX position-tier schedule: listed tiers, then a fixed step per further tier.
+
+    ``tiers`` lists (max contracts, maintenance rate, initial rate), ascending. Beyond the
+    last listed tier each tier adds ``step`` contracts and ``mmr_step`` / ``imr_step`` to
+    the rates (OKX: "increase by … conts, 0.5 % and 0.5 % from the previous tier"), so
+    tier n's limit is the last listed limit + (n − k) × step. ``face_value`` is the coins
+    per contract of the instrument the schedule belongs to.
+    """
+
+    symbol: str
+    tiers: tuple[tuple[Decimal, Decimal, Decimal], ...]
+    step: Decimal
+    mmr_step: Decimal
+    imr_step: Decimal
+    face_value: Decimal
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+OKX_TIER_SCHEDULES: dict[str, TierSchedule] = {
+    "okx_ethusdt_2021": TierSchedule(
+        symbol="ETHUSDT perpetual swap",
+        tiers=((D(3000), D("0.004"), D("0.008")), (D(6000), D("0.005"), D("0.01")),
+               (D(12000), D("0.01"), D("0.015"))),
+        step=D(12000),
+        mmr_step=D("0.005"),
+        imr_step=D("0.005"),
+        face_value=D("0.1"),
+        source="https://support.okexcn.com/hc/en-us/articles/4402607424781-OKEx-position-tiers-to-be-adjusted",
+        as_of="2021-06-11",
+        confidence="H tiers; M face value",
+        note="tiers 1–3 listed, then +12,000 contracts and +0.5 %/+0.5 % a tier; the 0.1 ETH face value is the "
+        "contract's usual specification, not stated in the notice",
+    ),
+    "okx_btcusdt_2020": TierSchedule(
+        symbol="BTCUSDT perpetual swap",
+        tiers=((D(50000), D("0.005"), D("0.01")),),
+        step=D(500000),
+        mmr_step=D("0.005"),
+        imr_step=D("0.005"),
+        face_value=D("0.01"),
+        source="https://okx.com/it/help/adjustment-of-usdt-margined-futures-perpetual-swap-tiered-maintenance-"
+        "margin-ratio-schedule",
+        as_of="2020-01-17",
+        confidence="H limits (tier 3 = 50,000 + 2 × 500,000); L rate steps; M face value",
+        note="the notice gives tier-1 limit, step and base rates; the +0.5 % a tier rate step is taken from OKX's "
+        "later notices (assumed for 2020); 0.01 BTC face value assumed",
+    ),
+}

@@ -155,3 +155,34 @@ def test_junk_is_named_by_field(name: str, inputs: dict, field: str) -> None:
     with pytest.raises(InputError) as exc:
         perpcalc.run(name, inputs)
     assert exc.value.field == field
+
+
+def test_okx_tier_and_liquidation_price() -> None:
+    """OKX 2021-06-11 ETHUSDT: 10,000 contracts → tier 3 (6,001–12,000), MMR 1 %, IMR 1.5 % (66.67x).
+    Long at 2,500, 0.1 ETH a contract (Q = 1,000 ETH), 20x → margin 125,000; with the 0.05 % fee
+    LP = (1,000 × 2,500 − 125,000) / (1,000 × (1 − 0.01 − 0.0005)) = 2,400.2021."""
+    out = run("okx_liquidation_price", schedule="okx_ethusdt_2021", side="long", entry_price=2500, contracts=10000,
+              leverage=20)
+    assert (out["tier"], out["mmr"], out["imr"]) == (3, 0.01, 0.015)
+    assert out["liquidation_price"] == pytest.approx(2375000 / 989.5)
+    assert out["bankruptcy_price"] == pytest.approx(2375)
+
+
+def test_okx_2020_rule_tier_three() -> None:
+    """OKX 2020-01-17: tier 3 holds up to 50,000 + 2 × 500,000 = 1,050,000 BTC contracts."""
+    out = run("okx_liquidation_price", schedule="okx_btcusdt_2020", side="long", entry_price=9000, contracts=1050000,
+              leverage=20)
+    assert (out["tier"], out["max_contracts"]) == (3, 1050000)
+
+
+def test_okx_tier_caps_leverage_and_junk() -> None:
+    """Tier 5 of ETHUSDT has IMR 2.5 %: 50x is refused on the leverage field."""
+    with pytest.raises(InputError) as exc:
+        run("okx_liquidation_price", schedule="okx_ethusdt_2021", side="long", entry_price=2500, contracts=30000,
+            leverage=50)
+    assert exc.value.field == "leverage"
+    with pytest.raises(InputError) as exc:
+        run("okx_liquidation_price", tiers=[{"max_contracts": 10, "mmr": "0.01", "imr": "0.02"},
+                                            {"max_contracts": 5, "mmr": "0.02", "imr": "0.03"}],
+            step=10, face_value=1, entry_price=1, contracts=1, leverage=2)
+    assert exc.value.field == "tiers"

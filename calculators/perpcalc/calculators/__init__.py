@@ -47,6 +47,7 @@ CALCULATORS: tuple[Calculator, ...] = (
     venue_margin.max_open_position_calculator,
     venue_margin.pnl_percent_calculator,
     venue_margin.liquidation_stages_calculator,
+    venue_margin.okx_liquidation_price_calculator,
     pricing.perp_fair_price_calculator,
     pricing.mark_price_calculator,
     pricing.basis_convergence_calculator,

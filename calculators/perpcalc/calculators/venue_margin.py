@@ -18,12 +18,14 @@ from ..margin import (
     dydx_fillable_price,
     dydx_insurance_threshold,
     max_open_position,
+    okx_tier,
     order_cost,
     position_value,
     price_at_equity_share,
     return_on_equity,
     unrealized_pnl,
 )
+from ..venues import OKX_TIER_SCHEDULES
 from ._adapt import fields_for
 from .fields import field
 
@@ -380,5 +382,145 @@ liquidation_stages_calculator = Calculator(
                  "mmr": "0.05"},
         "dydx_short": {"venue": "dydx", "side": "short", "entry_price": "3000", "size": "10", "leverage": "5",
                        "mmr": "0.03"},
+    },
+)
+
+
+# ------------------------------------------------------------------ okx_liquidation_price
+
+OKX_TIER_COLUMNS = (
+    Field("max_contracts", "Max contracts", min=0, min_open=True),
+    Field("mmr", "Maintenance rate", unit="fraction", percent=True, min=0, max=1),
+    Field("imr", "Initial rate", unit="fraction", percent=True, min=0, max=1, min_open=True),
+)
+SCHEDULE_ROWS = 6
+
+
+def _okx_presets() -> dict[str, dict[str, Any]]:
+    return {key: {"tiers": [{"max_contracts": limit, "mmr": mmr, "imr": imr} for limit, mmr, imr in s.tiers],
+                  "step": s.step, "mmr_step": s.mmr_step, "imr_step": s.imr_step, "face_value": s.face_value}
+            for key, s in OKX_TIER_SCHEDULES.items()}
+
+
+def _listed_or_stepped(rows: list[tuple[Decimal, Decimal, Decimal]], k: int, step: Decimal, mmr_step: Decimal,
+                       imr_step: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """Tier k's (max contracts, MMR, IMR): a listed row, or the last listed row plus steps."""
+    if k <= len(rows):
+        return rows[k - 1]
+    extra = k - len(rows)
+    limit, mmr, imr = rows[-1]
+    return limit + extra * step, mmr + extra * mmr_step, imr + extra * imr_step
+
+
+@fields_for(contracts="contracts", step="step")
+def _okx_calc(v: dict[str, Any]) -> dict[str, Any]:
+    rows = [(r["max_contracts"], r["mmr"], r["imr"]) for r in v["tiers"]]
+    for i in range(1, len(rows)):
+        if rows[i][0] <= rows[i - 1][0]:
+            raise InputError("tiers", f"tier limits must rise: row {i + 1} is not above row {i}")
+        if rows[i][1] < rows[i - 1][1] or rows[i][2] < rows[i - 1][2]:
+            raise InputError("tiers", f"rates must not fall from tier to tier (row {i + 1})")
+    for i, (_limit, mmr, imr) in enumerate(rows, start=1):
+        if mmr >= imr:
+            raise InputError("tiers", f"row {i}: the maintenance rate must be below the initial rate")
+    side, ep, n = v["side"], v["entry_price"], v["contracts"]
+    tier, limit, mmr, imr = okx_tier(n, rows, v["step"], v["mmr_step"], v["imr_step"])
+    if imr >= 1 or mmr + v["fee_rate"] >= 1:
+        raise InputError("contracts", f"at tier {tier} the margin rates reach 100 %: OKX does not allow this size")
+    q = n * v["face_value"]
+    max_lev = ONE / imr
+    if v["margin"] is not None:
+        c = v["margin"]
+    else:
+        if v["leverage"] is None:
+            raise InputError("leverage", "give a leverage or a margin")
+        if v["leverage"] > max_lev:
+            raise InputError("leverage", f"tier {tier} allows at most {format_money(max_lev, 2)}x "
+                                         f"(initial rate {format_percent(imr, 2, False)})")
+        c = q * ep / v["leverage"]
+    if c <= (mmr + v["fee_rate"]) * q * ep:
+        raise InputError("margin" if v["margin"] is not None else "leverage",
+                         "the margin does not cover maintenance plus the liquidation fee: liquidated at once")
+    lp = price_at_equity_share(side, q, ep, c, mmr + v["fee_rate"], ONE)
+    bp = bankruptcy_price(side, q, ep, c)
+    table = []
+    for k in range(1, max(SCHEDULE_ROWS, tier + 1) + 1):
+        lim, m, i = _listed_or_stepped(rows, k, v["step"], v["mmr_step"], v["imr_step"])
+        prev = ZERO if k == 1 else _listed_or_stepped(rows, k - 1, v["step"], v["mmr_step"], v["imr_step"])[0] + 1
+        table.append({"tier": k, "from": prev, "to": lim, "mmr": m, "imr": i, "max_leverage": ONE / i,
+                      "current": "yes" if k == tier else ""})
+    summary = (
+        f"{format_money(n, 0)} contracts ({format_money(q, 4)} coins) fall in tier {tier} (up to "
+        f"{format_money(limit, 0)} contracts): maintenance {format_percent(mmr, 2, False)}, initial "
+        f"{format_percent(imr, 2, False)}, at most {format_money(max_lev, 2)}x. OKX sets the tier by contract "
+        f"count, so it does not move with the price; the liquidation price, where equity meets maintenance "
+        f"plus the {format_percent(v['fee_rate'], 3, False)} fee, is {format_money(lp)}."
+    )
+    return {"tier": tier, "max_contracts": limit, "mmr": mmr, "imr": imr, "max_leverage": max_lev,
+            "initial_margin": c, "maintenance_margin": (mmr + v["fee_rate"]) * q * ep, "liquidation_price": lp,
+            "bankruptcy_price": bp, "tiers_table": table, "summary": summary}
+
+
+okx_liquidation_price_calculator = Calculator(
+    name="okx_liquidation_price",
+    title="OKX liquidation price with position tiers",
+    summary=(
+        "OKX's tier for a position by its number of contracts (listed tiers, then a fixed step of contracts and "
+        "+0.5 % a tier), its margin rates and highest leverage, and the isolated liquidation price where equity "
+        "meets maintenance plus the liquidation fee."
+    ),
+    terms=("forced-liquidation-patterns", "margin-liquidation-cascades"),
+    function="perpcalc.margin.okx_tier",
+    inputs=(
+        Field("schedule", "Tier schedule", type="choice", choices=("custom", *OKX_TIER_SCHEDULES), default="custom",
+              help="dated OKX schedules; live tiers come from OKX's position-tiers API"),
+        Field("tiers", "Listed tiers (max_contracts, mmr, imr)", type="list", columns=OKX_TIER_COLUMNS,
+              min_items=1, max_items=50, help="ascending; tiers beyond the last row follow the step below"),
+        Field("step", "Contracts added per further tier", min=0, min_open=True, max=10**12),
+        Field("mmr_step", "Maintenance rate added per further tier", unit="fraction", percent=True,
+              default=Decimal("0.005"), min=0, max=1),
+        Field("imr_step", "Initial rate added per further tier", unit="fraction", percent=True,
+              default=Decimal("0.005"), min=0, max=1),
+        Field("face_value", "Contract face value", unit="coins per contract", min=0, min_open=True,
+              help="coins per contract (check the instrument's contract value)"),
+        field("side"),
+        field("entry_price"),
+        Field("contracts", "Position size", unit="contracts", min=0, min_open=True, max=10**12),
+        field("leverage", default=None, help="initial margin = position value / leverage"),
+        Field("margin", "Isolated margin (optional)", unit="USDT", default=None, min=0, min_open=True),
+        Field("fee_rate", "Liquidation fee rate", unit="fraction", percent=True, default=Decimal("0.0005"), min=0,
+              max=Decimal("0.1"), help="the taker fee rate OKX adds to maintenance in the margin ratio"),
+    ),
+    outputs=(
+        Output("tier", "Tier", format="integer"),
+        Output("max_contracts", "Tier holds up to", unit="contracts", places=0),
+        Output("mmr", "Maintenance margin rate", format="percent", places=3),
+        Output("imr", "Initial margin rate", format="percent", places=3),
+        Output("max_leverage", "Highest leverage in this tier", unit="x", places=2),
+        Output("initial_margin", "Position margin", unit="USDT", places=4),
+        Output("maintenance_margin", "Maintenance margin + fee at entry", unit="USDT", places=4),
+        Output("liquidation_price", "Liquidation price", unit="USDT", places=4),
+        Output("bankruptcy_price", "Bankruptcy price", unit="USDT", places=4),
+        Output("tiers_table", "Tiers", format="table", columns=(
+            Output("tier", "Tier", format="integer"),
+            Output("from", "From (contracts)", places=0),
+            Output("to", "To (contracts)", places=0),
+            Output("mmr", "Maintenance", format="percent", places=2),
+            Output("imr", "Initial", format="percent", places=2),
+            Output("max_leverage", "Max leverage", unit="x", places=2),
+            Output("current", "Your tier", format="text"),
+        )),
+        Output("summary", "In words", format="text"),
+    ),
+    compute=_okx_calc,
+    presets={"schedule": _okx_presets()},
+    notes=" ".join(f"{key}: {s.source} ({s.as_of}; {s.note})" for key, s in OKX_TIER_SCHEDULES.items()),
+    examples={
+        "default": {"schedule": "okx_ethusdt_2021", "side": "long", "entry_price": "2500", "contracts": "10000",
+                    "leverage": "20"},
+        "higher_tier": {"schedule": "okx_ethusdt_2021", "side": "short", "entry_price": "2500",
+                        "contracts": "30000", "leverage": "10"},
+        "btc_2020": {"schedule": "okx_btcusdt_2020", "side": "long", "entry_price": "9000", "contracts": "1000000",
+                     "leverage": "20"},
     },
 )
