@@ -183,9 +183,15 @@ class Calculator:
 
     ``compute`` receives the validated inputs (a dict with every field, numbers as
     ``Decimal``) and returns a dict with every output. ``presets`` maps a choice
-    field's value to defaults for other fields (venue data): omitted fields take the
-    preset's value before the field's own default. ``examples`` holds named example
-    inputs; ``"default"`` is the one pre-rendered on the page.
+    field's value to defaults for other fields (venue data, derived from
+    :mod:`perpcalc.venues`). ``examples`` holds named example inputs; ``"default"`` is the
+    one pre-rendered on the page.
+
+    Preset rule (``spec()["preset_rule"] == "fill_unset"``, the same in ``run`` and in the
+    browser): a field the reader set always wins; a field the reader did not set takes the
+    chosen preset's value, else its own default. A preset never overwrites a value the
+    reader typed, and choosing another preset changes only the fields the reader left
+    unset.
     """
 
     name: str
@@ -224,6 +230,7 @@ class Calculator:
                 fname: {choice: {k: _jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
                 for fname, table in self.presets.items()
             },
+            "preset_rule": "fill_unset",
         }
 
     def resolve(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:

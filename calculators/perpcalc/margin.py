@@ -20,17 +20,13 @@ Linear value of a position at price p is Q·p (quote); inverse value is K/p (bas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ._errors import InputError
 from ._num import ONE, ZERO, side_sign
-
-VENUES = ("generic", "binance", "bybit", "okx", "bitmex", "hyperliquid", "dydx")
-#: venues whose maintenance margin is valued at the mark (liquidation) price; Bybit and
-#: BitMEX value it on the position's entry value.
-AT_MARK = ("generic", "binance", "okx", "hyperliquid", "dydx")
-
+from .venues import MARGIN_VENUES, MarginRule
 
 # ------------------------------------------------------------------ tiers
 
@@ -320,6 +316,204 @@ def round_toward_entry(price: Decimal | None, entry_price: Decimal, tick: Decima
     q = price / tick
     mode = ROUND_CEILING if price <= entry_price else ROUND_FLOOR
     return q.to_integral_value(rounding=mode) * tick
+
+
+# ------------------------------------------------------------------ one formula per venue, chosen by its record
+
+
+@dataclass(frozen=True)
+class Position:
+    """A position and the account backing it, as the liquidation formulas see it.
+
+    ``extra_margin`` is margin added (+) or taken out (−); for cross margin,
+    ``wallet_balance`` backs the position and the account's *other* positions contribute
+    their maintenance margin and unrealised PnL (held fixed); ``taker_fee`` is the fee to
+    close where a venue counts it.
+    """
+
+    side: str
+    size: Decimal
+    entry_price: Decimal
+    contract: str = "linear"
+    contract_value: Decimal = ONE
+    margin_mode: str = "isolated"
+    extra_margin: Decimal = ZERO
+    wallet_balance: Decimal | None = None
+    other_maintenance_margin: Decimal = ZERO
+    other_unrealized_pnl: Decimal = ZERO
+    taker_fee: Decimal = ZERO
+
+    @property
+    def value(self) -> Decimal:
+        """Position value at entry (see :func:`position_value`)."""
+        return position_value(self.size, self.entry_price, self.contract, self.contract_value)
+
+
+@dataclass(frozen=True)
+class Liquidation:
+    """What a liquidation formula returns: prices (``None`` = no positive price) and margins."""
+
+    liquidation_price: Decimal | None
+    bankruptcy_price: Decimal | None
+    initial_margin: Decimal
+    maintenance_margin: Decimal
+    value: Decimal
+
+
+def collateral(margin_mode: str, initial_margin: Decimal, extra_margin: Decimal = ZERO,
+               wallet_balance: Decimal | None = None, margin: Decimal | None = None,
+               other_unrealized_pnl: Decimal = ZERO, other_maintenance_margin: Decimal = ZERO) -> Decimal:
+    """C, what stands between the position and bankruptcy.
+
+    isolated: C = initial margin + extra margin;
+    cross:    C = wallet balance + extra margin + other positions' unrealised PnL − their
+              maintenance margin (``margin`` stands in for a missing wallet balance).
+
+    >>> collateral("isolated", Decimal(5000), Decimal(-500))
+    Decimal('4500')
+    """
+    if margin_mode == "cross":
+        wb = wallet_balance
+        if wb is None:
+            if margin is None:
+                raise InputError("wallet_balance", "cross margin needs the wallet balance")
+            wb = margin
+        c = wb + extra_margin + other_unrealized_pnl - other_maintenance_margin
+        if c <= 0:
+            raise InputError(
+                "wallet_balance",
+                "the wallet balance plus other PnL, less other positions' maintenance margin, must be > 0",
+            )
+        return c
+    c = initial_margin + extra_margin
+    if c <= 0:
+        raise InputError("extra_margin", "margin after the extra margin (added or removed) must be > 0")
+    return c
+
+
+def _collateral(p: Position, initial_margin: Decimal, margin: Decimal | None) -> Decimal:
+    return collateral(p.margin_mode, initial_margin, p.extra_margin, p.wallet_balance, margin,
+                      p.other_unrealized_pnl, p.other_maintenance_margin)
+
+
+def _cross_bankruptcy(p: Position, c: Decimal, bp: Decimal | None, fee_close: Decimal = ZERO) -> Decimal | None:
+    """Cross margin: bankruptcy comes when all equity is gone, the other positions'
+    maintenance margin included."""
+    if p.margin_mode == "cross" and p.other_maintenance_margin:
+        return bankruptcy_price(p.side, p.size, p.entry_price, c + p.other_maintenance_margin - fee_close,
+                                p.contract, p.contract_value)
+    return bp
+
+
+def _at_mark(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+             margin: Decimal | None) -> Liquidation:
+    """The margin condition at the mark (generic, OKX, dYdX, Binance COIN-M), with the fee to
+    close and the maintenance amount where the venue's record counts them."""
+    fee = p.taker_fee if rule.fee_to_close else ZERO
+    amount = cum if rule.maintenance_amount else ZERO
+    c = _collateral(p, im, margin)
+    lp = liquidation_price_at_mark(p.side, p.size, p.entry_price, c, mmr, amount, fee, p.contract, p.contract_value)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c, p.contract, p.contract_value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, maintenance_margin(p.value, mmr + fee, amount), p.value)
+
+
+def _binance(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+             margin: Decimal | None) -> Liquidation:
+    """Binance USDⓈ-M in its own arrangement (:func:`binance_liquidation_price`); COIN-M at the mark."""
+    if p.contract != "linear":
+        return _at_mark(p, rule, mmr, cum, im, margin)
+    c = _collateral(p, im, margin)
+    if p.margin_mode == "cross":
+        wb = (p.wallet_balance if p.wallet_balance is not None else margin) + p.extra_margin
+        other_mm, other_pnl = p.other_maintenance_margin, p.other_unrealized_pnl
+    else:
+        wb, other_mm, other_pnl = c, ZERO, ZERO
+    lp = binance_liquidation_price(p.side, p.size, p.entry_price, wb, mmr, cum, other_mm, other_pnl)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c, p.contract, p.contract_value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, maintenance_margin(p.value, mmr, cum), p.value)
+
+
+def _bybit(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+           margin: Decimal | None) -> Liquidation:
+    """Bybit: maintenance on the entry value; the unified account's fee to close (linear)
+    is added to initial and maintenance margin; inverse cross has its own form."""
+    s, t = side_sign(p.side), p.taker_fee
+    fee_close = ZERO
+    if p.contract == "linear" and t > 0:
+        bp0 = p.entry_price - s * (im + p.extra_margin) / p.size
+        fee_close = t * p.size * max(bp0, ZERO)
+        if margin is None:
+            im = im + fee_close
+    c = _collateral(p, im, margin)
+    if p.contract == "inverse" and p.margin_mode == "cross":
+        lp, bp = bybit_inverse_cross(p.side, p.size, p.entry_price, c, mmr, t, p.contract_value, cum)
+        if p.other_maintenance_margin:
+            bp = bankruptcy_price(p.side, p.size, p.entry_price, c + p.other_maintenance_margin, p.contract,
+                                  p.contract_value, t)
+        return Liquidation(lp, bp, im, maintenance_margin(p.value, mmr, cum), p.value)
+    lp = bybit_liquidation_price(p.side, p.size, p.entry_price, c, mmr, cum, fee_close, p.contract, p.contract_value)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c - fee_close, p.contract, p.contract_value)
+    mm = maintenance_margin(p.value, mmr, cum) + fee_close
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp, fee_close), im, mm, p.value)
+
+
+def _bitmex(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+            margin: Decimal | None) -> Liquidation:
+    """BitMEX's bankruptcy-price form (:func:`bitmex_liquidation_price`); no maintenance amount."""
+    c = _collateral(p, im, margin)
+    args = (p.side, p.size, p.entry_price)
+    lp, bp = bitmex_liquidation_price(*args, c, mmr, p.taker_fee, p.contract, p.contract_value)
+    if p.margin_mode == "cross" and p.other_maintenance_margin:
+        c_bp = c + p.other_maintenance_margin
+        bp = bitmex_liquidation_price(*args, c_bp, mmr, p.taker_fee, p.contract, p.contract_value)[1]
+    return Liquidation(lp, bp, im, p.value * (mmr + p.taker_fee), p.value)
+
+
+def _hyperliquid(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+                 margin: Decimal | None) -> Liquidation:
+    """Hyperliquid's own form (:func:`hyperliquid_liquidation_price`); ``mmr`` is its
+    maintenance fraction l, and margin available = C − l × value."""
+    c = _collateral(p, im, margin)
+    lp = hyperliquid_liquidation_price(p.side, p.size, p.entry_price, c - mmr * p.value, mmr)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c, p.contract, p.contract_value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, mmr * p.value, p.value)
+
+
+Formula = Callable[[Position, MarginRule, Decimal, Decimal, Decimal, Decimal | None], Liquidation]
+
+#: the liquidation formulas a venue record may name in ``MarginRule.formula``
+FORMULAS: dict[str, Formula] = {
+    "at_mark": _at_mark,
+    "binance": _binance,
+    "bybit": _bybit,
+    "bitmex": _bitmex,
+    "hyperliquid": _hyperliquid,
+}
+
+#: venue key → its formula, built from the records in :data:`perpcalc.venues.MARGIN_VENUES`
+LIQUIDATION_FORMULAS: dict[str, Formula] = {key: FORMULAS[rule.formula] for key, rule in MARGIN_VENUES.items()}
+
+
+def liquidation_price(venue: str, position: Position, mmr: Decimal, maintenance_amount: Decimal = ZERO,
+                      leverage: Decimal | None = None, margin: Decimal | None = None) -> Liquidation:
+    """Liquidation and bankruptcy price of ``position`` by ``venue``'s published formula.
+
+    The venue's record (:data:`perpcalc.venues.MARGIN_VENUES`; ``generic`` is the textbook
+    margin condition) names the formula; initial margin = ``margin`` when given, else
+    position value / ``leverage``. Prices are unrounded (see :func:`round_toward_entry`).
+    """
+    if venue not in LIQUIDATION_FORMULAS:
+        raise InputError("venue", f"venue must be one of: {', '.join(LIQUIDATION_FORMULAS)}")
+    rule = MARGIN_VENUES[venue]
+    if position.contract == "inverse" and not rule.inverse:
+        raise InputError("position", f"{venue} lists only linear (USDC-margined) perpetuals")
+    if margin is not None:
+        im = margin
+    elif leverage is not None and leverage > 0:
+        im = position.value / leverage
+    else:
+        raise InputError("leverage", "give a leverage or a margin")
+    return LIQUIDATION_FORMULAS[venue](position, rule, mmr, maintenance_amount, im, margin)
 
 
 # ------------------------------------------------------------------ the calculator
