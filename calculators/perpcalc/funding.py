@@ -57,7 +57,7 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
 # ------------------------------------------------------------------ funding rate
 
 METHODS = ("clamp", "dead_band", "premium")
-SCALINGS = ("n_over_8", "per_interval")
+SCALINGS = ("n_over_8", "per_interval", "n_over_24")
 
 
 def funding_rate(
@@ -76,9 +76,12 @@ def funding_rate(
 
     * ``clamp`` (Binance, Bybit, BitMEX, Hyperliquid): F₈ = P + clamp(I − P, −c, c)
     * ``dead_band`` (Deribit): F₈ = P − clamp(P, −d, d)
-    * ``premium`` (OKX, Drift): F₈ = P
+    * ``premium`` (OKX, dYdX): F₈ = P
 
     then F = F₈ × N / 8 for an N-hour interval, and last F = clamp(F, −cap, cap).
+
+    With ``scaling="n_over_24"`` the formula's result is a rate per 24 hours and an N-hour
+    settlement pays N/24 of it: Drift pays one 24th of the mark–oracle premium each hour.
 
     With ``scaling="per_interval"`` (Bybit and OKX publish no N/8 factor) the formula is
     applied per settlement instead, with only the interest split across the day:
@@ -111,7 +114,12 @@ def funding_rate(
         rate_8h = premium
     else:
         raise InputError("method", f"method must be one of: {', '.join(METHODS)}")
-    rate = rate_8h if per_interval else rate_8h * interval_hours / EIGHT
+    if per_interval:
+        rate = rate_8h
+    elif scaling == "n_over_24":
+        rate = rate_8h * interval_hours / 24
+    else:
+        rate = rate_8h * interval_hours / EIGHT
     if cap is not None:
         rate = clamp(rate, -cap, cap)
     return rate

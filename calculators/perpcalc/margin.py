@@ -479,6 +479,49 @@ def _hyperliquid(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: 
     return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, mmr * p.value, p.value)
 
 
+def entry_value_liquidation_price(side: str, size: Decimal, entry_price: Decimal, collateral: Decimal,
+                                  mmr: Decimal, fee_rate: Decimal = ZERO) -> Decimal | None:
+    """Liquidation price when the maintenance requirement is a share of the position's USD size at entry.
+
+    C − t·Q·EP + s·Q·(p − EP) = m·Q·EP    ⇒    p = EP − s·(C − t·Q·EP − m·Q·EP) / Q
+
+    Pool venues record a position's size in USD when it opens and require the collateral,
+    after losses and the fee to close, to stay above a fixed share of that size: Jupiter
+    Perps 1/500 of it (its protocol maximum leverage of 500x), GMX v2 the market's minimum
+    collateral factor. The requirement does not move with the price, so the result is linear
+    in the collateral. ``None`` when no positive price satisfies it.
+
+    Source: Jupiter docs, "Liquidation" (LP = price − (collateral − close fee − borrow fee −
+    size / 500) × price / size for a long; the page wraps the bracket in an absolute value,
+    which would put an already liquidatable position's price on the wrong side, so it is
+    left out here); gmx-io/gmx-synthetics ``PositionUtils.isPositionLiquidatable``
+    (remaining collateral vs size in USD × min collateral factor).
+
+    Examples
+    --------
+    Jupiter long, 10,000 USD at 100 (Q = 100), collateral 1,000 less 6 of close fee and 4 of
+    borrow fee: p = 100 − (990 − 20) / 100 = 90.3.
+
+    >>> entry_value_liquidation_price("long", Decimal(100), Decimal(100), Decimal(990), Decimal("0.002"))
+    Decimal('90.300')
+    """
+    s = side_sign(side)
+    value = size * entry_price
+    lp = entry_price - s * (collateral - fee_rate * value - mmr * value) / size
+    return lp if lp > 0 else None
+
+
+def _at_entry(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+              margin: Decimal | None) -> Liquidation:
+    """Maintenance as a share of the USD size at entry, fee to close taken from the collateral
+    (GMX v2, Jupiter Perps: :func:`entry_value_liquidation_price`)."""
+    fee = p.taker_fee if rule.fee_to_close else ZERO
+    c = _collateral(p, im, margin)
+    lp = entry_value_liquidation_price(p.side, p.size, p.entry_price, c, mmr, fee)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c - fee * p.value, p.contract, p.contract_value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp, fee * p.value), im, p.value * (mmr + fee), p.value)
+
+
 Formula = Callable[[Position, MarginRule, Decimal, Decimal, Decimal, Decimal | None], Liquidation]
 
 #: the liquidation formulas a venue record may name in ``MarginRule.formula``
@@ -488,6 +531,7 @@ FORMULAS: dict[str, Formula] = {
     "bybit": _bybit,
     "bitmex": _bitmex,
     "hyperliquid": _hyperliquid,
+    "at_entry": _at_entry,
 }
 
 #: venue key → its formula, built from the records in :data:`perpcalc.venues.MARGIN_VENUES`
