@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property
 from typing import Any
 
@@ -337,6 +337,8 @@ def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
 # ---------------------------------------------------------------- coercion helpers
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# A context wide enough for exact scaling of any parsed number (its exponent is unbounded).
+_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -344,41 +346,92 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# Numbers a reader can mean: magnitudes from 1e-30 to 1e30 (0 aside). Beyond them a value is
+# a typo or an attack, and letting it through costs seconds of CPU (1E-999999 as a rate) or
+# overflows the decimal context ("1e1000000").
+MAX_ADJUSTED = 30
+# More significant digits than the calculators compute with are rounded away at the door.
+MAX_DIGITS = 34
+# A Python int wider than this is outside the range above; checking the width first avoids
+# converting (or printing) an int of thousands of digits.
+_MAX_INT_BITS = 110
+
+
+_FLOAT_MIN = float(f"1e-{MAX_ADJUSTED}")
+_FLOAT_MAX = float(f"1e{MAX_ADJUSTED + 1}")
+_INT_MAX = 10 ** (MAX_ADJUSTED + 1)
+
+
+def _in_range(number: Decimal) -> bool:
+    return number.is_finite() and (not number or abs(number.adjusted()) <= MAX_ADJUSTED)
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A short, safe rendering of a bad value for an error message (never converts a huge
+    int to text, never echoes more than ``limit`` characters)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return f"a {value.bit_length()}-bit integer"
+    if isinstance(value, (str, int, float, Decimal)):
+        text = str(value)
+        return text[:limit] + ("…" if len(text) > limit else "")
+    return type(value).__name__
+
+
+def _bounded(number: Decimal, name: str, label: str) -> Decimal:
+    if not number.is_finite():
+        raise InputError(name, f"{label} must be a finite number")
+    if not _in_range(number):
+        raise InputError(name, f"{label} is out of any sensible range")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        with localcontext() as ctx:
+            ctx.prec = MAX_DIGITS
+            number = ctx.plus(number)
+    return number
+
+
 def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool = False) -> Decimal:
-    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``."""
+    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``.
+
+    Whatever the type, a non-zero magnitude outside 1e-30 … 1e30 is refused ("out of any
+    sensible range") and more than 34 significant digits are rounded to 34.
+    """
     label = label or name
     if isinstance(value, bool):
         raise InputError(name, f"{label} must be a number, not true/false")
     if isinstance(value, int):
-        return Decimal(value)
+        if value.bit_length() > _MAX_INT_BITS:
+            raise InputError(name, f"{label} is out of any sensible range")
+        return _bounded(Decimal(value), name, label)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(name, f"{label} must be a finite number")
-        return Decimal(repr(value))
+        return _bounded(Decimal(repr(value)), name, label)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InputError(name, f"{label} must be a finite number")
-        return value
+        return _bounded(value, name, label)
     if isinstance(value, str):
         text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
-        scale = Decimal(1)
-        if text.endswith("%"):
+        percent_form = text.endswith("%")
+        if percent_form:
             if not percent:
                 raise InputError(name, f"{label} takes a plain number, without %")
             text = text[:-1]
-            scale = Decimal("0.01")
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
         if "," in text:
-            raise InputError(name, f"{label}: use a dot for decimals and no thousands commas ({value.strip()!r})")
+            raise InputError(
+                name, f"{label}: use a dot for decimals and no thousands commas ({_shown(value.strip())!r})"
+            )
         if not _NUMBER.match(text):
-            raise InputError(name, f"{label} must be a number (got {value.strip()[:40]!r})")
+            raise InputError(name, f"{label} must be a number (got {_shown(value.strip())!r})")
         try:
-            number = Decimal(text) * scale
+            number = Decimal(text)  # exact: no context, so no overflow whatever the exponent
         except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
             raise InputError(name, f"{label} must be a number") from None
-        if not number.is_finite() or abs(number.adjusted()) > 30:
-            raise InputError(name, f"{label} is out of any sensible range")
+        number = _bounded(number, name, label)
+        if percent_form and number:
+            number = _bounded(number.scaleb(-2, _WIDE), name, label)  # exact, then in range again
         return number
     raise InputError(name, f"{label} must be a number")
 
@@ -414,12 +467,13 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
             return int(number)
         if f.type == "choice":
             if not isinstance(value, str) or value.strip().lower() not in f.choices:
-                shown = str(value)[:40] if isinstance(value, (str, int, float)) else type(value).__name__
-                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {shown!r})")
+                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {_shown(value)!r})")
             return value.strip().lower()
         if f.type == "text":
             if not isinstance(value, (str, int)) or isinstance(value, bool):
                 raise InputError(f.name, f"{where} must be text")
+            if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+                raise InputError(f.name, f"{where} is too long (200 characters at most)")
             text = str(value).strip()
             if len(text) > 200:
                 raise InputError(f.name, f"{where} is too long (200 characters at most)")
@@ -436,13 +490,13 @@ def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
     bounds, else ``None`` (the caller then takes :func:`_coerce`, which words the error).
     Lists can hold 100,000 rows: this path skips building messages no one will read."""
     if type(v) is float:
-        if not math.isfinite(v):
+        if v and not _FLOAT_MIN <= abs(v) < _FLOAT_MAX:  # also NaN and ±inf
             return None
         number = Decimal(repr(v)) if c.exact else v
     else:
-        number = Decimal(v) if c.exact else float(v)
-        if not c.exact and not math.isfinite(number):
+        if v.bit_length() > _MAX_INT_BITS or abs(v) >= _INT_MAX:
             return None
+        number = Decimal(v) if c.exact else float(v)
     lo, hi = c.bounds if c.exact else c.float_bounds
     if lo is not None and (number < lo or (c.min_open and number == lo)):
         return None
@@ -503,26 +557,41 @@ def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     """Rows from CSV text: a header line naming columns, then one row per line.
 
-    With a single column the header may be left out. Blank lines are ignored.
+    With a single column the header may be left out. Blank lines are ignored. Reading
+    stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
+    (a million-row paste is not parsed whole first), and a malformed text (a value over
+    the csv module's 131,072-character limit, say) is an ``InputError`` too.
     """
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    if not lines:
-        return []
     names = [c.name for c in f.columns]
-    reader = list(csv.reader(io.StringIO("\n".join(lines)), skipinitialspace=True))
-    header = [h.strip().lower() for h in reader[0]]
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for r in reader:
+            if not any(cell.strip() for cell in r):
+                continue
+            records.append(r)
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error as exc:
+        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    if not records:
+        return []
+    header = [h.strip().lower() for h in records[0]]
     if len(names) == 1 and header and header[0] not in names:
-        return [{names[0]: r[0]} for r in reader if r]
+        return [{names[0]: r[0]} for r in records]
     unknown = [h for h in header if h not in names]
     if unknown:
         raise InputError(
-            f.name, f"{f.label}: unknown column {unknown[0]!r} in the header line; columns are {', '.join(names)}"
+            f.name,
+            f"{f.label}: unknown column {_shown(unknown[0])!r} in the header line; columns are {', '.join(names)}",
         )
     rows = []
-    for i, r in enumerate(reader[1:], start=1):
+    for i, r in enumerate(records[1:], start=1):
         if len(r) != len(header):
             raise InputError(f.name, f"{f.label} row {i} has {len(r)} values; the header has {len(header)}")
         rows.append({h: v.strip() for h, v in zip(header, r, strict=True)})
+    if len(rows) > f.max_items:
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     return rows
 
 
@@ -562,12 +631,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Ints beyond 64 bits leave as floats (JavaScript reads every JSON number as a double anyway,
+# and an int of more than 4,300 digits cannot even be written as text).
+_JSON_INT = 2**63
+
+
 def _number(value: Decimal | int | float) -> int | float:
     if isinstance(value, bool):
         raise RuntimeError("boolean where a number was expected")
-    if isinstance(value, int):
+    if isinstance(value, int) and -_JSON_INT <= value <= _JSON_INT:
         return value
-    number = float(value)
+    try:
+        number = float(value)  # an int or Decimal beyond the float range overflows here
+    except (OverflowError, ArithmeticError):
+        number = math.inf
     if not math.isfinite(number):
         raise InputError(None, "these inputs have no finite result")
     if number == 0:
@@ -575,11 +652,17 @@ def _number(value: Decimal | int | float) -> int | float:
     return number
 
 
+def _integer(value: Decimal | int | float) -> int | float:
+    """An ``integer``-format output: an int while it fits in 64 bits, else a finite float."""
+    number = _number(value)
+    return int(number) if -_JSON_INT <= number <= _JSON_INT else number
+
+
 def _output_json(o: Output, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not isinstance(value, bool)):
-        return int(value) if o.format == "integer" else _number(value)
+        return _integer(value) if o.format == "integer" else _number(value)
     if isinstance(value, (str, bool)):
         return value
     if isinstance(value, Mapping):
@@ -606,7 +689,7 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
             if kind is float:
                 if not math.isfinite(v):
                     raise InputError(None, "these inputs have no finite result")
-                item[k] = int(v) if c.format == "integer" else (v if v != 0 else 0.0)
+                item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
             elif kind is str or v is None:
                 item[k] = v
             else:

@@ -8,8 +8,9 @@ formatted identically before and after the runtime loads.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 from ._spec import InputError, Output, get, value_to_text
@@ -23,14 +24,45 @@ __all__ = [
     "format_percent",
     "format_significant",
     "format_value",
+    "visible_text",
 ]
+
+
+# Beyond this magnitude a number is shown as "1.234568 × 10²³" rather than as 24+ digits.
+SCIENTIFIC_FROM = 21
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _decimal(value: float | int | Decimal) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
 
 
 def format_number(value: float | int | Decimal, places: int = 8, min_places: int = 0) -> str:
     """``1234.5`` → ``"1,234.5"``: grouped thousands, at most ``places`` decimals, no
-    trailing zeros beyond ``min_places``, a true minus sign."""
-    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places >= 0 else d
+    trailing zeros beyond ``min_places``, a true minus sign.
+
+    Never raises: rounding runs in a local decimal context wide enough for the number
+    (the default 28 digits are not: 1e20 at 8 places needs 29), magnitudes of 10²¹ and
+    more are shown as ``1.234568 × 10²³``, and a non-finite value as ``—``.
+
+    >>> format_number(1234.5), format_number(-0.000000001), format_number(1.5932446968008818e23)
+    ('1,234.5', '0', '1.593245 × 10²³')
+    """
+    d = _decimal(value)
+    if not d.is_finite():
+        return "—"
+    if d and d.adjusted() >= SCIENTIFIC_FROM:
+        mantissa, exponent = format(d, ".6e").split("e")  # rounds 9.9999999e22 to 1.000000e+23
+        mantissa = mantissa.rstrip("0").rstrip(".").replace("-", "\u2212")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    with localcontext() as ctx:
+        ctx.prec = max(28, SCIENTIFIC_FROM + max(places, 0) + 2)
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places >= 0 else d
     if q == 0:
         q = abs(q)
     text = f"{q:,f}"
@@ -42,14 +74,40 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
     return text.replace("-", "\u2212")
 
 
+# Characters that change how text around them is shown (bidi overrides and isolates, zero-
+# width and other format characters) or are not text at all (controls but tab and newline,
+# lone surrogates, line/paragraph separators): outputs show each as a visible code, e.g.
+# "⟨U+202E⟩", so a value cannot display as something else ("Trojan Source").
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+_KEPT = frozenset("\n\t")
+
+
+def visible_text(text: str) -> str:
+    """``text`` with every control (but tab and newline) or format (bidi) character written as
+    ``⟨U+XXXX⟩``, so what a reader sees is what the text holds.
+
+    >>> visible_text("id\u202eevil")
+    'id⟨U+202E⟩evil'
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        f"⟨U+{ord(ch):04X}⟩" if ch not in _KEPT and unicodedata.category(ch) in _INVISIBLE else ch for ch in text
+    )
+
+
 def format_value(o: Output, value: Any) -> str:
     """Text for one scalar output value."""
     if value is None:
         return "—"
     if o.format == "text" or isinstance(value, (str, bool)):
-        return str(value)
+        return visible_text(str(value))
+    if not isinstance(value, (int, float, Decimal)):
+        return visible_text(str(value))[:200]
     if o.format == "percent":
-        return format_number(Decimal(repr(value)) * 100, o.places) + " %"
+        with localcontext() as ctx:
+            ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+            return format_number(_decimal(value) * 100, o.places) + " %"
     if o.format == "integer":
         return format_number(value, 0)
     return format_number(value, o.places)
@@ -80,6 +138,8 @@ def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
         raw = calc(inputs)
     except InputError as exc:
         return {"ok": False, "error": exc.to_dict()}
+    except RecursionError:  # a structure nested deeper than the interpreter's stack
+        return {"ok": False, "error": {"field": None, "message": "the inputs are nested too deeply"}}
     shown = {o.name: display(o, raw[o.name]) for o in calc.outputs}
     return {"ok": True, "outputs": raw, "display": shown}
 
@@ -88,7 +148,7 @@ def compute_json(name: str, inputs_json: str) -> str:
     """:func:`compute` with JSON in and out (what the browser worker calls)."""
     try:
         inputs = json.loads(inputs_json)
-    except ValueError:
+    except (ValueError, TypeError, RecursionError):
         return json.dumps({"ok": False, "error": {"field": None, "message": "inputs are not valid JSON"}})
     return json.dumps(compute(name, inputs), allow_nan=False)
 
