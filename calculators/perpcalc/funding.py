@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ._errors import InputError
 from ._num import EIGHT, ONE, ZERO, clamp, side_sign, thin_even
-from .venues import FUNDING_VENUES
+from .venues import FUNDING_VENUES, binance_cap, bitmex_cap, dydx_cap
 
 Side = Literal["long", "short"]
 Contract = Literal["linear", "inverse"]
@@ -610,3 +610,45 @@ def drift_symmetric_funding(rate: Decimal, long_notional: Decimal, short_notiona
         long_rate, short_rate = receiver_rate, -pay_rate
     return {"paid": paid, "owed": owed, "received": received, "pool_flow": pool_flow,
             "long_rate": long_rate, "short_rate": short_rate}
+
+
+CAP_RULES = ("binance", "bitmex", "dydx")
+
+
+def funding_cap_from_margin(rule: str, mmr: Decimal, imr: Decimal | None = None,
+                            multiplier: Decimal = Decimal("0.75"),
+                            interval_hours: Decimal = EIGHT) -> tuple[Decimal, Decimal]:
+    """Funding cap (per settlement, per 8 h) that a venue derives from the contract's margin rates.
+
+    * ``binance``: cap = k × first-tier MMR per settlement (k = 0.75 by default);
+    * ``bitmex``: cap = 75 % × (IMR − MMR) per 8 h;
+    * ``dydx``: |8-hour rate| ≤ 600 % × (IMF − MMF), pro-rated to the settlement.
+
+    The venue's own rule sets which of the two figures is primary; the other is the same cap
+    restated (× 8 / N or × N / 8). The formulas are in :mod:`perpcalc.venues`
+    (:func:`~perpcalc.venues.binance_cap`, :func:`~perpcalc.venues.bitmex_cap`,
+    :func:`~perpcalc.venues.dydx_cap`).
+
+    Examples
+    --------
+    BitMEX's example, IM 1 %, MM 0.5 %: 0.375 % per 8 h.
+
+    >>> funding_cap_from_margin("bitmex", Decimal("0.005"), Decimal("0.01"))
+    (Decimal('0.00375'), Decimal('0.00375'))
+    """
+    if rule not in CAP_RULES:
+        raise InputError("rule", f"rule must be one of: {', '.join(CAP_RULES)}")
+    if interval_hours <= 0:
+        raise InputError("interval_hours", "interval_hours must be > 0")
+    if rule == "binance":
+        cap = binance_cap(mmr, multiplier)
+        return cap, cap * EIGHT / interval_hours
+    if imr is None:
+        raise InputError("imr", f"{rule} needs the initial margin rate")
+    if imr < mmr:
+        raise InputError("imr", "the initial margin rate must be at least the maintenance rate")
+    if rule == "bitmex":
+        cap_8h = bitmex_cap(imr, mmr)
+        return cap_8h * interval_hours / EIGHT, cap_8h
+    cap = dydx_cap(imr, mmr, interval_hours)
+    return cap, cap * EIGHT / interval_hours

@@ -11,15 +11,16 @@ from .._num import EIGHT, ONE, ZERO
 from .._spec import Calculator, Field, Output
 from ..display import format_money, format_percent
 from ..funding import (
+    CAP_RULES,
     DRIFT_FUNDING_CAPS,
     IMPACT_MARGIN,
     drift_funding_rate,
     drift_symmetric_funding,
+    funding_cap_from_margin,
     impact_margin_notional,
     impact_quantity,
     interest_component,
 )
-from ..venues import binance_cap, bitmex_cap, dydx_cap
 from ._adapt import fields_for
 from .fields import field
 
@@ -155,7 +156,7 @@ impact_notional_calculator = Calculator(
 
 # ------------------------------------------------------------------ funding_cap
 
-CAP_VENUES = ("binance", "bitmex", "dydx")
+CAP_VENUES = CAP_RULES
 CAP_FORMULAS = {
     "binance": "Binance: cap = k × maintenance margin rate of the first tier (k = 0.75 by default, per symbol).",
     "bitmex": "BitMEX: cap = 75 % × (initial margin − maintenance margin), per 8 h.",
@@ -163,22 +164,10 @@ CAP_FORMULAS = {
 }
 
 
+@fields_for(rule="venue")
 def _cap_calc(v: dict[str, Any]) -> dict[str, Any]:
-    venue, mmr, imr, n = v["venue"], v["mmr"], v["imr"], v["interval_hours"]
-    if venue in ("bitmex", "dydx"):
-        if imr is None:
-            raise InputError("imr", f"{venue} needs the initial margin rate")
-        if imr < mmr:
-            raise InputError("imr", "the initial margin rate must be at least the maintenance rate")
-    if venue == "binance":
-        cap = binance_cap(mmr, v["multiplier"])
-        cap_8h = cap * EIGHT / n
-    elif venue == "bitmex":
-        cap_8h = bitmex_cap(imr, mmr)
-        cap = cap_8h * n / EIGHT
-    else:
-        cap = dydx_cap(imr, mmr, n)
-        cap_8h = cap * EIGHT / n
+    venue, n = v["venue"], v["interval_hours"]
+    cap, cap_8h = funding_cap_from_margin(venue, v["mmr"], v["imr"], v["multiplier"], n)
     apr = cap * Decimal(24) / n * 365
     summary = (
         f"{CAP_FORMULAS[venue]} Here the rate is held within ±{format_percent(cap, 4, False)} per "
@@ -196,7 +185,7 @@ funding_cap_calculator = Calculator(
         "rates, per settlement, per 8 hours and per year."
     ),
     terms=("funding-rate-calculations", "negative-funding-risk"),
-    function="perpcalc.venues.bitmex_cap",
+    function="perpcalc.funding.funding_cap_from_margin",
     inputs=(
         Field("venue", "Venue rule", type="choice", choices=CAP_VENUES, default="binance"),
         Field("mmr", "Maintenance margin rate", unit="fraction", percent=True, min=0, max=1,
