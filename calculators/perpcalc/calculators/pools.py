@@ -161,7 +161,8 @@ gmx_funding_calculator = Calculator(
     name="gmx_funding",
     title="GMX v2 funding from open-interest imbalance",
     summary=(
-        "On GMX v2 the side with more open interest pays the other: factor × |L − S|^e / (L + S) per second "
+        "On GMX v2 the side with more open interest pays the other: factor × (gap between long and short open "
+        "interest)^e / (L + S) per second "
         "of its size, and the smaller side receives the same dollars spread over its own open interest."
     ),
     terms=("funding-rate-calculations", "funding-rate-discrepancy"),
