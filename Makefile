@@ -62,8 +62,8 @@ build: runtime
 	$(PY) -m mkdocs build --strict --quiet
 
 serve: build
-	@echo "==> serving site/ on $(SITE_URL) (Ctrl-C to stop)"
-	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+	@echo "==> serving site/ on $(SITE_URL) (precompressed, with the headers of site/_headers; Ctrl-C to stop)"
+	$(PY) scripts/serve.py site --host $(HOST) --port $(PORT)
 
 chromium:
 	@if command -v chromium >/dev/null 2>&1; then :; \
@@ -76,11 +76,11 @@ lint: setup
 	$(PY) -m ruff check calculators scripts tests
 
 test-core: setup
-	$(PY) -m pytest tests/core -q
+	$(PY) -m pytest tests/core calculators/perpcalc -q
 
 test: runtime-test chromium lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser)"
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests calculators/perpcalc -q -p no:cacheprovider
 
 bench: runtime chromium
 	$(PY) scripts/bench.py

@@ -1,13 +1,64 @@
-// Service worker: keeps Perp Glossary usable offline after a first visit.
-// The build fills in VERSION (a hash of the runtime and assets) and RUNTIME (the pinned
-// Pyodide files and the perpcalc wheel). A new version gets a new cache and the old one is
-// deleted, so a reader never runs a stale runtime against new pages.
+// Service worker: keeps Perp Glossary usable offline after a first visit, and keeps the
+// build's memory snapshot so the next visit's calculators start from it.
+//
+// The build fills in VERSION (a hash of the runtime and assets), FILES (path under the site
+// root -> sha256, for the runtime files, the snapshot and the calculator scripts) and OFFLINE
+// (the offline page). A new version gets a new cache and the old one is deleted. Nothing is
+// kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
+// copy from the browser's HTTP cache is fetched again from the server, then checked again);
+// any other file is revalidated with the server before it is stored.
 const VERSION = "__VERSION__";
-const RUNTIME = __RUNTIME__;
+const FILES = __FILES__;
+const OFFLINE = "__OFFLINE__";
 const CACHE = `perp-glossary-${VERSION}`;
+const scope = new URL(self.registration.scope);
+
+function sameOrigin(value) {
+  try {
+    return new URL(value, scope).origin === scope.origin;
+  } catch {
+    return false;
+  }
+}
+
+async function sha256(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Fetch `url` and store it if it is what the build says it is.
+async function keep(cache, url, expected) {
+  if (!expected) {
+    const response = await fetch(url, { cache: "no-cache" });
+    if (response.ok && response.type === "basic") await cache.put(url, response);
+    return;
+  }
+  for (const mode of ["default", "reload"]) {
+    const response = await fetch(url, { cache: mode });
+    if (!response.ok) return;
+    const body = await response.arrayBuffer();
+    if ((await sha256(body)) === expected) {
+      // marked, so the page's progress does not count these bytes as downloaded
+      const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream",
+        "X-Perp-Saved": "1" };
+      await cache.put(url, new Response(body, { headers }));
+      return;
+    }
+  }
+}
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(self.skipWaiting());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        for (const path of [OFFLINE, "assets/offline/offline.js"]) await keep(cache, new URL(path, scope).href, null);
+      } catch {
+        // installed anyway; the offline page is fetched again next time
+      }
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -19,28 +70,31 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page asks for the runtime to be cached once it has loaded it (so the download is
-// not doubled while the reader waits); the files then come from the HTTP cache.
+// The page asks, once its first calculator is live (so nothing competes with that download),
+// for the runtime, the snapshot and the pages and assets it loaded to be kept.
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "cache-runtime") {
-    const base = self.registration.scope;
-    const pageUrls = (event.data.urls || []).filter((u) => typeof u === "string" && u.startsWith(self.location.origin));
-    const urls = [...RUNTIME.map((path) => new URL(path, base).href), ...pageUrls];
-    event.waitUntil(
-      caches.open(CACHE).then((cache) =>
-        Promise.all(
-          urls.map(async (url) => {
-            if (await cache.match(url)) return;
-            try {
-              await cache.add(url);
-            } catch (err) {
-              // a page or asset that cannot be fetched now is simply not kept offline
-            }
-          }),
-        ),
-      ),
-    );
-  }
+  if (!event.data || event.data.type !== "cache-runtime") return;
+  const hashes = new Map(Object.entries(FILES).map(([path, sum]) => [new URL(path, scope).href, sum]));
+  const pages = (Array.isArray(event.data.urls) ? event.data.urls : [])
+    .filter((u) => typeof u === "string" && sameOrigin(u))
+    .map((u) => new URL(u, scope).href.split("#")[0]);
+  const urls = [...new Set([...hashes.keys(), ...pages])];
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await Promise.all(
+        urls.map(async (url) => {
+          if (await cache.match(url)) return;
+          try {
+            await keep(cache, url, hashes.get(url));
+          } catch {
+            // a file that cannot be fetched now is simply not kept offline
+          }
+        }),
+      );
+      for (const client of await self.clients.matchAll()) client.postMessage({ type: "runtime-cached", version: VERSION });
+    })(),
+  );
 });
 
 function isPage(request, url) {
@@ -50,7 +104,7 @@ function isPage(request, url) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.method !== "GET" || url.origin !== scope.origin) return;
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -63,14 +117,21 @@ self.addEventListener("fetch", (event) => {
         } catch (err) {
           const hit = (await cache.match(request, { ignoreSearch: true })) || (await caches.match(request, { ignoreSearch: true }));
           if (hit) return hit;
+          const offline = new URL(OFFLINE, scope);
+          if (request.mode === "navigate" && url.pathname !== offline.pathname && (await cache.match(offline.href))) {
+            offline.searchParams.set("from", url.pathname);
+            return Response.redirect(offline.href, 302);
+          }
           throw err;
         }
       }
-      // versioned assets: cache first
+      // assets: cache first (kept only after the checks above)
       const hit = await cache.match(request);
       if (hit) return hit;
       const response = await fetch(request);
-      if (response.ok && response.type === "basic") cache.put(request, response.clone());
+      if (response.ok && response.type === "basic" && !FILES[url.pathname.slice(scope.pathname.length)]) {
+        cache.put(request, response.clone());
+      }
       return response;
     })(),
   );

@@ -10,7 +10,13 @@ Steps, each printed:
 3. write ``build/runtime/pyodide/pyodide-lock.json`` with pyodide-build's
    ``pyodide lockfile add-wheels``: Pyodide's own lock plus the perpcalc wheel and its
    sha256, which the browser checks when it loads the package (never hand-edited);
-4. write ``build/runtime/manifest.json`` (versions, file sizes, the wheel's sha256).
+4. build the memory snapshot the browser restores on return visits
+   (``build/runtime/snapshot-<sha256[:16]>.bin``, ``scripts/make_snapshot.mjs`` under Node:
+   Pyodide with every browser-side perpcalc module imported; reproducible, offline);
+5. write ``.gz`` and ``.br`` copies of every compressible runtime file (``scripts/precompress.py``);
+6. write ``build/runtime/manifest.json``: versions, and for every runtime file its size,
+   sha256 and compressed sizes. The worker and the service worker check every file against
+   these hashes before using or keeping it.
 
 With ``--test-wheels`` it also fetches, from PyPI, the pure-Python wheels of pytest and
 hypothesis (the versions installed in this environment) into ``build/pyodide-test-wheels/``
@@ -113,18 +119,43 @@ def write_lock(wheel: Path, target: Path) -> Path:
     return target / "pyodide-lock.json"
 
 
-def write_manifest(wheel: Path, target: Path) -> None:
-    files = {p.name: p.stat().st_size for p in sorted(target.iterdir())}
+def make_snapshot(wheel: Path, target: Path) -> Path:
+    """Pyodide's memory after importing perpcalc, named by its sha256 (see make_snapshot.mjs)."""
+    for old in OUT.glob("snapshot-*.bin"):
+        old.unlink()
+    tmp = OUT / "snapshot.tmp"
+    proc = subprocess.run(["node", str(ROOT / "scripts" / "make_snapshot.mjs"), str(target), str(wheel), str(tmp)],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        fail(f"making the Pyodide memory snapshot failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    snapshot = OUT / f"snapshot-{digest[:16]}.bin"
+    tmp.replace(snapshot)
+    step(f"snapshot {snapshot.name}: {snapshot.stat().st_size:,} bytes (perpcalc imported)")
+    return snapshot
+
+
+def write_manifest(wheel: Path, snapshot: Path, compressed: dict[str, dict[str, int]]) -> None:
+    files = {}
+    for path in sorted(p for p in OUT.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")):
+        rel = path.relative_to(OUT).as_posix()
+        if rel == "manifest.json":
+            continue
+        files[rel] = {"bytes": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                      **compressed.get(rel, {})}
     manifest = {
         "pyodide_version": json.loads((NPM_PYODIDE / "package.json").read_text())["version"],
         "perpcalc_version": wheel.name.split("-")[1],
-        "wheel": wheel.name,
-        "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+        "wheel": f"pyodide/{wheel.name}",
+        "wheel_sha256": files[f"pyodide/{wheel.name}"]["sha256"],
         "lock": "pyodide/pyodide-lock.json",
+        "snapshot": snapshot.name,
         "files": files,
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    step(f"manifest: {sum(files.values()):,} bytes in {len(files)} files")
+    raw = sum(f["bytes"] for f in files.values())
+    wire = sum(f.get("br", f["bytes"]) for name, f in files.items() if name != snapshot.name)
+    step(f"manifest: {raw:,} bytes in {len(files)} files; first visit {wire:,} bytes with brotli")
 
 
 def test_wheels() -> None:
@@ -149,7 +180,13 @@ def main() -> None:
     target = OUT / "pyodide"
     copy_runtime(target)
     write_lock(wheel, target)
-    write_manifest(wheel, target)
+    snapshot = make_snapshot(wheel, target)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from precompress import precompress_tree
+
+    compressed = precompress_tree(OUT)
+    step(f"precompressed {len(compressed)} runtime files (.gz, .br)")
+    write_manifest(wheel, snapshot, compressed)
     if args.test_wheels:
         test_wheels()
 

@@ -1,26 +1,26 @@
 """Venue rules as data: one dated record per venue.
 
-:data:`VENUES` maps a short key (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``,
-``hyperliquid``, ``dydx``, ``drift``, ``gmx_v2``, ``jupiter``) to a :class:`Venue` with up to
-four parts, each with its own source, date and confidence:
+``VENUES`` maps a short key (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``,
+``hyperliquid``, ``dydx``, ``drift``, ``gmx_v2``, ``jupiter``) to a [`Venue`][perpcalc.venues.Venue]
+with up to four parts, each with its own source, date and confidence:
 
-* ``funding``: :class:`FundingRules`, how the premium becomes a funding rate;
-* ``borrow``: :class:`BorrowRule`, a pool venue's borrow fee (charged instead of, or
+* ``funding``: [`FundingRules`][perpcalc.venues.FundingRules], how the premium becomes a funding rate;
+* ``borrow``: [`BorrowRule`][perpcalc.venues.BorrowRule], a pool venue's borrow fee (charged instead of, or
   besides, funding);
-* ``margin``: :class:`MarginRule`, when a position is liquidated and by which formula;
-* ``loss``: :class:`LossRule`, who pays when a liquidation leaves a loss (insurance fund,
+* ``margin``: [`MarginRule`][perpcalc.venues.MarginRule], when a position is liquidated and by which formula;
+* ``loss``: [`LossRule`][perpcalc.venues.LossRule], who pays when a liquidation leaves a loss (insurance fund,
   ADL, socialisation, a liquidity pool).
 
 A part is ``None`` where the venue has no such rule or none is recorded. Everything that
 differs by venue in the calculators (presets, choices, the liquidation formula dispatched
-in :mod:`perpcalc.margin`, the ADL ranking method) is derived from these records; this
+in ``perpcalc.margin``, the ADL ranking method) is derived from these records; this
 module imports nothing else of the package, so every layer may import it.
 
 Everything here was restated from the project's reference notes, which cite the venues'
 own pages (or mirrors of them). Venues change these rules often: check the date, and read
 live caps, tiers and intervals from the venue's API before relying on a figure.
 
-Funding rule fields (:class:`FundingRules`)
+Funding rule fields ([`FundingRules`][perpcalc.venues.FundingRules])
 -------------------------------------------
 ``interval_hours``
     The usual time between two settlements (Deribit accrues continuously; its rate is quoted
@@ -61,10 +61,10 @@ Funding rule fields (:class:`FundingRules`)
 Everything here was restated from the project's reference notes, which cite the venues'
 own pages (or mirrors of them). Venues change these rules often: check the date, and read
 live caps and intervals from the venue's API before relying on a figure.
-Margin rule fields (:class:`MarginRule`)
+Margin rule fields ([`MarginRule`][perpcalc.venues.MarginRule])
 ----------------------------------------
 ``formula``
-    Which liquidation-price function of :mod:`perpcalc.margin` the venue uses
+    Which liquidation-price function of ``perpcalc.margin`` the venue uses
     (a key of ``perpcalc.margin.FORMULAS``): ``at_mark`` (the margin condition with the
     maintenance margin valued at the liquidation price), ``binance``, ``bybit``, ``bitmex``
     or ``hyperliquid`` (the venue's own published arrangement).
@@ -76,7 +76,7 @@ Margin rule fields (:class:`MarginRule`)
     MM deduction), counts a fee to close in the maintenance margin, has tiered rates, and
     lists inverse (coin-margined) contracts.
 ``tier_table``
-    Key of a recorded tier table in :data:`TIER_TABLES`, or ``None``.
+    Key of a recorded tier table in ``TIER_TABLES``, or ``None``.
 ``default_mmr``, ``default_contract``
     The maintenance rate (and contract type) a calculator fills when the venue is chosen:
     one documented figure for a major contract. ``None``: no single figure recorded.
@@ -86,7 +86,7 @@ Margin rule fields (:class:`MarginRule`)
     The formula as shown to the reader, by case: ``linear``, ``inverse``,
     ``inverse_cross`` (a missing case falls back to ``linear``).
 
-Loss rule fields (:class:`LossRule`)
+Loss rule fields ([`LossRule`][perpcalc.venues.LossRule])
 ------------------------------------
 ``insurance_fund``
     How the fund is fed, scoped and used (or what stands in for it).
@@ -101,7 +101,7 @@ Loss rule fields (:class:`LossRule`)
     For pool venues: the liquidity pool or vault whose depositors absorb traders' profits
     and losses (``None`` on order-book venues with a fund).
 
-Borrow rule fields (:class:`BorrowRule`)
+Borrow rule fields ([`BorrowRule`][perpcalc.venues.BorrowRule])
 ----------------------------------------
 ``model``
     How the rate is set: ``utilisation`` (a function of the pool's borrowed share),

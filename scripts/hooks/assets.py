@@ -11,6 +11,13 @@ It then writes the Content Security Policy into every page (see :data:`CSP`): sc
 workers from the site itself only, WebAssembly compilation for the runtime, and the
 inline scripts the theme needs allowed by their sha256 hash — the union over the whole
 site, so a script that instant navigation brings in from another page is allowed too.
+
+A ``<meta>`` policy cannot cover the workers' own scripts nor say ``frame-ancestors``, so the
+build also writes ``_headers`` (Netlify and Cloudflare Pages read it; ``scripts/serve.py``
+serves by it; the deployment page explains it for nginx and GitHub Pages): the same policy
+plus ``frame-ancestors`` as an HTTP header on every path, ``application/wasm``, and long,
+immutable caching for files whose name carries their hash. Last, every text and wasm file
+gets precompressed ``.gz`` and ``.br`` copies (``scripts/precompress.py``).
 """
 
 from __future__ import annotations
@@ -21,12 +28,16 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from precompress import precompress_tree  # noqa: E402
+
 # The executed notebooks read their Jupyter settings from the repository (see that folder).
 os.environ.setdefault("JUPYTER_CONFIG_PATH", str(ROOT / "scripts" / "jupyter"))
 COPIES = {
@@ -82,12 +93,30 @@ def on_post_build(config: Any) -> None:
                 shutil.copy2(src / name, dest / name)
         else:
             shutil.copytree(src, dest)
-    write_service_worker(site)
-    write_csp(site)
+    manifest = json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))
+    write_worker(site, manifest)
+    write_service_worker(site, manifest)
+    policy = write_csp(site)
+    write_headers(site, policy, manifest)
+    precompress_tree(site)
 
 
-def write_service_worker(site: Path) -> None:
-    """Fill in the service worker's version (hash of runtime and assets) and runtime list."""
+OFFLINE_PAGE = "offline/"
+SCRIPTS_KEPT = ("assets/perpcalc/perpcalc.js", "assets/perpcalc/worker.js", "assets/perpcalc/charts.js",
+                "assets/vendor/uplot/uPlot.esm.js")
+
+
+def write_worker(site: Path, manifest: dict[str, Any]) -> None:
+    """Give the worker the runtime's manifest (file sizes and sha256s) without a request."""
+    worker = site / "assets" / "perpcalc" / "worker.js"
+    text = worker.read_text(encoding="utf-8")
+    if "__MANIFEST__" not in text:
+        raise PluginError("assets/perpcalc/worker.js has no __MANIFEST__ placeholder")
+    worker.write_text(text.replace("__MANIFEST__", json.dumps(manifest, sort_keys=True)), encoding="utf-8")
+
+
+def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
+    """Fill in the service worker's version, the files it keeps with their sha256, the offline page."""
     sw = site / "sw.js"
     runtime = sorted(p for p in (site / "assets" / "runtime").rglob("*") if p.is_file())
     assets = sorted(p for p in (site / "assets").rglob("*") if p.is_file() and p.suffix in (".js", ".css", ".mjs"))
@@ -96,11 +125,45 @@ def write_service_worker(site: Path) -> None:
         digest.update(path.relative_to(site).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     version = digest.hexdigest()[:16]
-    names = [p.relative_to(site).as_posix() for p in runtime if p.name != "manifest.json"]
-    names += ["assets/perpcalc/perpcalc.js", "assets/perpcalc/worker.js", "assets/perpcalc/charts.js",
-              "assets/vendor/uplot/uPlot.esm.js"]
-    text = sw.read_text(encoding="utf-8").replace("__VERSION__", version).replace("__RUNTIME__", json.dumps(names))
+    files = {f"assets/runtime/{rel}": entry["sha256"] for rel, entry in manifest["files"].items()}
+    files.update({rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in SCRIPTS_KEPT})
+    text = (sw.read_text(encoding="utf-8").replace("__VERSION__", version)
+            .replace("__FILES__", json.dumps(files, indent=1, sort_keys=True)).replace("__OFFLINE__", OFFLINE_PAGE))
     sw.write_text(text, encoding="utf-8")
+
+
+HASHED = re.compile(r"[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin)$")
+
+
+def header_rules(policy: str, manifest: dict[str, Any], site: Path) -> list[tuple[str, dict[str, str]]]:
+    """The HTTP headers a host should send, as (path pattern, headers) rules.
+
+    No two rules that can match one path set the same header (hosts join such values).
+    """
+    rules: list[tuple[str, dict[str, str]]] = [(
+        "/*",
+        {
+            "Content-Security-Policy": f"{policy}; frame-ancestors 'self'",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+        },
+    )]
+    rules.append(("/assets/runtime/pyodide/pyodide.asm.wasm", {"Content-Type": "application/wasm"}))
+    immutable = {"Cache-Control": "public, max-age=31536000, immutable"}
+    hashed = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*")
+                    if p.is_file() and HASHED.search(p.name))
+    for rel in hashed:
+        rules.append((f"/{rel}", immutable))
+    return rules
+
+
+def write_headers(site: Path, policy: str, manifest: dict[str, Any]) -> None:
+    """``_headers`` in the format of Netlify and Cloudflare Pages (read by scripts/serve.py too)."""
+    lines = []
+    for pattern, headers in header_rules(policy, manifest, site):
+        lines.append(pattern)
+        lines.extend(f"  {name}: {value}" for name, value in headers.items())
+    (site / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 CSP = (

@@ -9,12 +9,15 @@ from .._num import ONE, TWO, ZERO, side_sign
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..display import format_money, format_percent
 from ..margin import (
+    Liquidation,
     Position,
+    TierChoice,
     bankruptcy_price,
     check_tiers,
     exit_price_for_pnl,
     liquidation_price,
     liquidation_price_at_mark,
+    liquidation_with_tiers,
     maintenance_amounts,
     maintenance_margin,
     pnl_and_fees,
@@ -57,96 +60,61 @@ def _resolve_margin_inputs(v: dict[str, Any]) -> tuple[Decimal | None, Decimal |
     return v["leverage"], None
 
 
-def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
-    venue, contract, side = v["venue"], v["contract"], v["side"]
-    ep, q, cv = v["entry_price"], v["size"], v["contract_value"]
-    rule = MARGIN_VENUES[venue]
-    if contract == "inverse" and not rule.inverse:
-        raise InputError("contract", f"{venue} lists only linear (USDC-margined) perpetuals")
-    mmr, cum = v["mmr"], v["maintenance_amount"]
-    ignored: list[str] = []
+def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str]]:
+    """Guards on the venue's rule, the MMR it applies and the inputs its formula ignores."""
+    if v["contract"] == "inverse" and not rule.inverse:
+        raise InputError("contract", f"{v['venue']} lists only linear (USDC-margined) perpetuals")
+    mmr = v["mmr"]
     if rule.formula == "hyperliquid" and v["max_leverage"] is not None:
         mmr = ONE / (TWO * v["max_leverage"])
         if v["leverage"] is not None and v["margin"] is None and v["leverage"] > v["max_leverage"]:
             raise InputError("leverage", f"leverage must be ≤ the asset's maximum leverage ({v['max_leverage']}x)")
-    if not rule.maintenance_amount and cum:
+    ignored = []
+    if not rule.maintenance_amount and v["maintenance_amount"]:
         ignored.append("maintenance amount")
     if not rule.fee_to_close and v["taker_fee"]:
         ignored.append("taker fee")
+    if v["tiers"] and not rule.tiers:
+        ignored.append("tier table")
     if mmr + v["taker_fee"] >= 1:
         raise InputError("mmr", "maintenance rate plus fee must be below 100 %")
-    leverage, margin = _resolve_margin_inputs(v)
-    position = _position(v)
+    return mmr, ignored
 
-    # tiers: pick the tier at entry, then the one consistent at the liquidation price
-    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
-    check_tiers(rows)
-    tier_note = "No tier table given: the MMR and maintenance amount above apply at every notional."
-    res = None
-    if rows and not rule.tiers:
-        rows = []
-        ignored.append("tier table")
-    if rows:
-        cums = maintenance_amounts(rows)
-        value = position_value(q, ep, contract, v["contract_value"])
-        k0 = tier_index(value, rows)
-        mmr, cum = rows[k0][1], cums[k0]
-        res = liquidation_price(venue, position, mmr, cum, leverage, margin)
-        if rule.valued_at == "mark" and res.liquidation_price is not None:
-            k_lp = tier_index(position_value(q, res.liquidation_price, contract, v["contract_value"]), rows)
-            if k_lp == k0:
-                tier_note = (
-                    f"Tier {k0 + 1} (MMR {format_percent(mmr, fixed=False)}, maintenance amount "
-                    f"{format_money(cum)}) holds both at entry "
-                    f"and at the liquidation price."
-                )
-            else:
-                mm_entry = res.maintenance_margin
-                found = False
-                for k in range(len(rows)):
-                    trial = liquidation_price(venue, position, rows[k][1], cums[k], leverage, margin)
-                    lp_k = trial.liquidation_price
-                    if lp_k is not None and tier_index(position_value(q, lp_k, contract, cv), rows) == k:
-                        res, mmr, cum, found = replace(trial, maintenance_margin=mm_entry), rows[k][1], cums[k], True
-                        break
-                tier_note = (
-                    f"The notional at entry is in tier {k0 + 1} (MMR "
-                    f"{format_percent(rows[k0][1], fixed=False)}), but at the "
-                    f"liquidation price it falls in tier {k_lp + 1}; "
-                )
-                if found:
-                    tier_note += (
-                        f"recomputed with the tier that holds at the liquidation price (MMR "
-                        f"{format_percent(mmr, fixed=False)}, "
-                        f"maintenance amount {format_money(cum)}), as Binance does."
-                    )
-                else:
-                    tier_note += "no tier is consistent at its own liquidation price; the entry tier is shown."
-        elif rule.valued_at == "mark":
-            tier_note = (
-                f"Tier {k0 + 1} at entry (MMR {format_percent(mmr, fixed=False)}); no liquidation price to "
-                f"re-check the tier at."
-            )
-        else:
-            tier_note = (
-                f"Tier {k0 + 1} by the position value at entry (MMR {format_percent(mmr, fixed=False)}); "
-                f"{venue} values maintenance "
-                f"on the entry value, so the tier does not move with the price."
-            )
-    else:
-        res = liquidation_price(venue, position, mmr, cum, leverage, margin)
+
+def _tier_note(rule: MarginRule, venue: str, choice: TierChoice | None) -> str:
+    """What the reader is told about the tier applied."""
+    if choice is None:
         if rule.formula == "hyperliquid":
-            tier_note = "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
+            return "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
+        return "No tier table given: the MMR and maintenance amount above apply at every notional."
+    k0, mmr = choice.entry_tier + 1, format_percent(choice.mmr, fixed=False)
+    if rule.valued_at != "mark":
+        return (f"Tier {k0} by the position value at entry (MMR {mmr}); {venue} values maintenance "
+                "on the entry value, so the tier does not move with the price.")
+    if choice.price_tier is None:
+        return f"Tier {k0} at entry (MMR {mmr}); no liquidation price to re-check the tier at."
+    if choice.price_tier == choice.entry_tier:
+        return (f"Tier {k0} (MMR {mmr}, maintenance amount {format_money(choice.maintenance_amount)}) holds both "
+                "at entry and at the liquidation price.")
+    note = (f"The notional at entry is in tier {k0} (MMR {format_percent(choice.entry_mmr, fixed=False)}), but at "
+            f"the liquidation price it falls in tier {choice.price_tier + 1}; ")
+    if not choice.consistent:
+        return note + "no tier is consistent at its own liquidation price; the entry tier is shown."
+    return note + (f"recomputed with the tier that holds at the liquidation price (MMR {mmr}, maintenance amount "
+                   f"{format_money(choice.maintenance_amount)}), as Binance does.")
 
+
+def _check_prices(v: dict[str, Any], res: Liquidation, mmr: Decimal, leverage: Decimal | None,
+                  margin: Decimal | None) -> None:
+    """The position must not be liquidated at once, nor its maintenance margin be negative."""
+    side, ep = v["side"], v["entry_price"]
     lp, bp = res.liquidation_price, res.bankruptcy_price
     if _beyond_entry(side, lp, ep):
         field = "wallet_balance" if v["margin_mode"] == "cross" else ("margin" if margin is not None else "leverage")
         limit = ""
         if leverage is not None and mmr > 0:
-            limit = (
-                f"; at MMR {format_percent(mmr, fixed=False)} keep leverage below about "
-                f"{float(ONE / (mmr + v['taker_fee'])):.4g}x"
-            )
+            limit = (f"; at MMR {format_percent(mmr, fixed=False)} keep leverage below about "
+                     f"{float(ONE / (mmr + v['taker_fee'])):.4g}x")
         raise InputError(
             field,
             "the margin does not cover the maintenance margin: the position would be "
@@ -159,9 +127,28 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
             "the maintenance amount is larger than notional × MMR here, which "
             "makes the maintenance margin negative; it belongs to a higher tier",
         )
+
+
+def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
+    venue, side, ep = v["venue"], v["side"], v["entry_price"]
+    rule = MARGIN_VENUES[venue]
+    mmr, ignored = _venue_rates(v, rule)
+    cum = v["maintenance_amount"]
+    leverage, margin = _resolve_margin_inputs(v)
+    position = _position(v)
+    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
+    check_tiers(rows)
+    if not rule.tiers:
+        rows = []
+    choice = liquidation_with_tiers(venue, position, rows, leverage, margin) if rows else None
+    if choice is not None:
+        res, mmr, cum = choice.liquidation, choice.mmr, choice.maintenance_amount
+    else:
+        res = liquidation_price(venue, position, mmr, cum, leverage, margin)
+    _check_prices(v, res, mmr, leverage, margin)
     tick = v["tick_size"]
-    lp_r = round_toward_entry(lp, ep, tick)
-    bp_r = round_toward_entry(bp, ep, tick)
+    lp_r = round_toward_entry(res.liquidation_price, ep, tick)
+    bp_r = round_toward_entry(res.bankruptcy_price, ep, tick)
     if _beyond_entry(side, lp_r, ep):
         raise InputError(
             "tick_size",
@@ -169,19 +156,18 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
             "entry price: use a finer tick or less leverage",
         )
     formula = _formula(v, rule, mmr, ignored)
-    if lp is None:
+    if res.liquidation_price is None:
         formula += " No liquidation price: the collateral covers any price move against the position."
     if tick is not None:
         formula += f" Prices rounded to the {tick.normalize():f} tick toward entry (assumed; inferred from Bybit)."
-    distance = None if lp_r is None else side_sign(side) * (ep - lp_r) / ep
     return {
         "liquidation_price": lp_r,
         "bankruptcy_price": bp_r,
         "initial_margin": res.initial_margin,
         "maintenance_margin": res.maintenance_margin,
-        "distance": distance,
+        "distance": None if lp_r is None else side_sign(side) * (ep - lp_r) / ep,
         "formula": formula,
-        "tier_note": tier_note,
+        "tier_note": _tier_note(rule, venue, choice),
         "by_leverage": _by_leverage(v, mmr, cum),
     }
 

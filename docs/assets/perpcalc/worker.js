@@ -1,74 +1,253 @@
-// Module worker: loads the site's own pinned Pyodide and the perpcalc wheel listed in the
-// lock file the build wrote (Pyodide checks each package's sha256 against the lock), then
-// answers compute requests with perpcalc.display.compute_json. One worker per tab, shared
-// by every calculator on every page visited through instant navigation.
+// Module worker: runs perpcalc on the site's own pinned Pyodide and answers compute requests
+// with perpcalc.display.compute_json. One worker per tab, shared by every calculator on every
+// page visited through instant navigation.
+//
+// Start-up, as fast as the bytes allow:
+// * every runtime file (Pyodide's loader, its wasm, the standard library, the lock file and the
+//   perpcalc wheel) is requested at once, so the wheel downloads while the wasm does;
+// * each file is checked against the sha256 the build recorded (MANIFEST, filled in by the
+//   build) before Pyodide may use it: the last bytes are held back until the hash matches, so
+//   an altered file is refused with a plain message, never run;
+// * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
+//   the wire (from the response's own compressed length when the server compressed it);
+// * on a return visit the service worker holds the build's memory snapshot (Pyodide with
+//   perpcalc already imported): restoring it skips Python's start-up and the import. Any
+//   failure there falls back to a normal start.
 
-import { loadPyodide } from "../runtime/pyodide/pyodide.mjs";
-
-const indexURL = new URL("../runtime/pyodide/", import.meta.url).href;
+const MANIFEST = __MANIFEST__;
+const runtimeBase = new URL("../runtime/", import.meta.url);
+const indexURL = new URL("pyodide/", runtimeBase).href;
+const realFetch = globalThis.fetch.bind(globalThis);
+const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
+  "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json", MANIFEST.wheel];
 let compute = null;
 let starting = null;
 const queue = [];
 
+class IntegrityError extends Error {}
+let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
+
 function progress(step, detail) {
   postMessage({ type: "progress", step, detail });
-}
-
-function bytesLoaded() {
-  return performance
-    .getEntriesByType("resource")
-    .reduce((sum, entry) => sum + (entry.transferSize || entry.encodedBodySize || 0), 0);
 }
 
 function mb(bytes) {
   return (bytes / 1e6).toFixed(1);
 }
 
-// Total bytes of the runtime files, from the manifest the build wrote (absent: bytes only).
-async function runtimeBytes() {
-  try {
-    const manifest = await (await fetch(new URL("../runtime/manifest.json", import.meta.url))).json();
-    return Object.values(manifest.files).reduce((a, b) => a + b, 0);
-  } catch {
-    return 0;
+function hex(buffer) {
+  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function sha256(bytes) {
+  return hex(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+// ---------------------------------------------------------------- checked, counted downloads
+
+const downloads = new Map(); // relative path -> {response: Promise<Response>, taken: boolean}
+const meter = new Map(); // relative path -> {raw, done, ratio}
+let meterTimer = null;
+
+function wireTotals() {
+  let done = 0;
+  let total = 0;
+  for (const m of meter.values()) {
+    done += m.done * m.ratio;
+    total += m.raw * m.ratio;
   }
+  return { done, total };
+}
+
+function reportDownload() {
+  const { done, total } = wireTotals();
+  const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
+  if (big.every((m) => m && m.done === m.raw)) progress(2, `starting Python (${mb(done)} MB downloaded)`);
+  else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
+  else progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`);
+}
+
+function integrityMessage(rel) {
+  return `the runtime file ${rel} failed its integrity check (its SHA-256 differs from the one this ` +
+    "site's build recorded), so it was not run. Reload the page; if this persists, the copy served is damaged";
+}
+
+// A Response for `rel` whose body streams as it arrives but whose last chunk is released only
+// once the whole file's sha256 matches the manifest.
+async function download(rel) {
+  const entry = MANIFEST.files[rel];
+  const url = new URL(rel, runtimeBase).href;
+  const response = await realFetch(url);
+  if (!response.ok) throw new Error(`the runtime file ${rel} could not be downloaded (HTTP ${response.status})`);
+  const encoded = Number(response.headers.get("content-length"));
+  const compressed = response.headers.get("content-encoding");
+  const saved = response.headers.get("x-perp-saved") === "1"; // from this device's offline copy
+  const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : compressed && encoded > 0 ? encoded / entry.bytes : 1 };
+  meter.set(rel, m);
+  const reader = response.body.getReader();
+  const chunks = [];
+  let held = null;
+  const body = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        const all = new Uint8Array(m.done);
+        let at = 0;
+        for (const c of chunks) {
+          all.set(c, at);
+          at += c.length;
+        }
+        if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
+          integrityFailure = integrityFailure || integrityMessage(rel);
+          controller.error(new IntegrityError(integrityMessage(rel)));
+          return;
+        }
+        if (held) controller.enqueue(held);
+        controller.close();
+        return;
+      }
+      chunks.push(value);
+      m.done += value.length;
+      if (held) controller.enqueue(held);
+      held = value;
+    },
+  });
+  const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream" };
+  return new Response(body, { status: 200, headers });
+}
+
+function prefetch(rel) {
+  if (!downloads.has(rel)) {
+    const response = download(rel);
+    response.catch(() => {}); // reported when used
+    downloads.set(rel, { response, taken: false });
+  }
+}
+
+// Pyodide fetches its files with fetch(): hand it the checked downloads already under way.
+globalThis.fetch = (input, init) => {
+  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, self.location.href);
+  const rel = url.href.startsWith(runtimeBase.href) ? url.href.slice(runtimeBase.href.length) : null;
+  if (rel && MANIFEST.files[rel]) {
+    const d = downloads.get(rel);
+    if (d && !d.taken) {
+      d.taken = true;
+      return d.response;
+    }
+    downloads.delete(rel);
+    prefetch(rel);
+    downloads.get(rel).taken = true;
+    return downloads.get(rel).response;
+  }
+  return realFetch(input, init);
+};
+
+// Check a module's bytes, then import it (the browser serves the import from its cache).
+// Pyodide imports pyodide.asm.mjs itself: that one is only checked here.
+async function importChecked(rel, load = true) {
+  await (await globalThis.fetch(new URL(rel, runtimeBase).href)).arrayBuffer();
+  return load ? import(new URL(rel, runtimeBase).href) : null;
+}
+
+// ---------------------------------------------------------------- snapshot (return visits)
+
+async function cachedSnapshot() {
+  if (!MANIFEST.snapshot || !self.caches) return null;
+  try {
+    const hit = await caches.match(new URL(MANIFEST.snapshot, runtimeBase).href);
+    if (!hit) return null;
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    if ((await sha256(bytes)) !== MANIFEST.files[MANIFEST.snapshot].sha256) throw new IntegrityError("snapshot damaged");
+    return bytes;
+  } catch (err) {
+    await dropSnapshot();
+    return null;
+  }
+}
+
+async function dropSnapshot() {
+  try {
+    const url = new URL(MANIFEST.snapshot, runtimeBase).href;
+    for (const key of await caches.keys()) await (await caches.open(key)).delete(url);
+  } catch {
+    // nothing cached, or no Cache Storage here
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function freshStart(loadPyodide) {
+  const pyodide = await loadPyodide({ indexURL });
+  const t = performance.now();
+  clearInterval(meterTimer); // Python runs: no download report may follow this step
+  progress(3, "loading perpcalc");
+  await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  return { pyodide, pythonAt: t };
 }
 
 async function start() {
   const t = { start: performance.now() };
-  let ticker = null;
   try {
-    let total = 0; // known once the manifest arrives; the runtime download does not wait for it
-    runtimeBytes().then((bytes) => (total = bytes));
-    const report = () => {
-      const done = bytesLoaded();
-      progress(done > 1e6 ? 2 : 1, total ? `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`
-        : `downloading the Python runtime, ${mb(done)} MB`);
-    };
-    report();
-    ticker = setInterval(report, 250);
-    const pyodide = await loadPyodide({ indexURL, fullStdLib: false });
-    clearInterval(ticker);
+    const snapshot = await cachedSnapshot();
+    const files = snapshot ? CORE.filter((rel) => rel !== MANIFEST.wheel) : CORE;
+    files.forEach(prefetch);
+    reportDownload();
+    meterTimer = setInterval(reportDownload, 200);
+    const [{ loadPyodide }] = await Promise.all([importChecked("pyodide/pyodide.mjs"),
+      importChecked("pyodide/pyodide.asm.mjs", false)]);
+    let pyodide = null;
+    let mode = "fresh";
+    let snapshotError = null;
+    if (snapshot) {
+      try {
+        pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+        compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
+        mode = "snapshot";
+      } catch (err) {
+        snapshotError = String(err && err.message ? err.message : err).slice(0, 200);
+        console.warn(`perpcalc: the saved snapshot could not be restored (${snapshotError}); starting normally`);
+        pyodide = null;
+        compute = null;
+        await dropSnapshot();
+      }
+    }
     t.runtime = performance.now();
-    progress(3, `loading perpcalc (${mb(bytesLoaded())} MB so far)`);
-    await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
-    compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
+    if (!pyodide) {
+      CORE.forEach(prefetch);
+      const started = await freshStart(loadPyodide);
+      pyodide = started.pyodide;
+      t.runtime = started.pythonAt;
+      compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
+    }
+    clearInterval(meterTimer);
     t.ready = performance.now();
     postMessage({
       type: "ready",
       timings: {
+        mode,
+        snapshot_error: snapshotError,
         runtime_ms: t.runtime - t.start,
         package_ms: t.ready - t.runtime,
         total_ms: t.ready - t.start,
-        bytes: bytesLoaded(),
+        bytes: Math.round(wireTotals().done),
+        heap_bytes: pyodide._module?.HEAP8?.length ?? null,
         version: pyodide.runPython("import perpcalc; perpcalc.__version__"),
       },
     });
+    self.__pyodide = pyodide;
     for (const msg of queue.splice(0)) answer(msg);
   } catch (err) {
-    clearInterval(ticker);
-    postMessage({ type: "failed", message: String(err && err.message ? err.message : err).slice(0, 300) });
+    clearInterval(meterTimer);
+    const message = integrityFailure || String(err && err.message ? err.message : err);
+    postMessage({ type: "failed", message: plain(message) });
   }
+}
+
+// One readable line: an integrity failure may reach us wrapped in Pyodide's own traceback.
+function plain(message) {
+  const integrity = /the runtime file \S+ failed its integrity check[^\n]*/.exec(message);
+  if (integrity) return integrity[0];
+  return message.split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 300) || "unknown error";
 }
 
 function answer(msg) {
@@ -84,12 +263,11 @@ function answer(msg) {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
-    if (!starting) {
-      progress(1, "downloading the Python runtime");
-      starting = start();
-    }
+    if (!starting) starting = start();
   } else if (msg.type === "compute") {
     if (compute) answer(msg);
     else queue.push(msg);
+  } else if (msg.type === "heap") {
+    postMessage({ type: "heap", id: msg.id, bytes: self.__pyodide?._module?.HEAP8?.length ?? null });
   }
 };

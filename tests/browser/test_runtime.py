@@ -1,0 +1,228 @@
+"""The runtime's start-up in Chromium: snapshot restore on return visits and its fallback,
+integrity checks on every runtime file, honest progress, and the offline fallback page.
+
+The Pyodide snapshot API is underscored (private): the return-visit test restores the build's
+snapshot and computes through it, so a Pyodide upgrade that changes that API fails here.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from helpers import Tab, site_pages
+
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("TEST_PORT", "8765"))
+
+PAGE = "/terms/funding-rate-exposure/"
+SNAPSHOT_KEPT = """async () => { for (const key of await caches.keys()) {
+    const names = (await (await caches.open(key)).keys()).map(r => r.url);
+    if (names.some(u => /snapshot-[0-9a-f]+\\.bin$/.test(u)) && names.some(u => u.endsWith('/funding-rate-exposure/')))
+      return true; } return false; }"""
+SAVED_COUNT = """async () => { let n = 0; for (const key of await caches.keys())
+    n += (await (await caches.open(key)).keys()).filter(r => /snapshot-/.test(r.url)).length; return n; }"""
+
+
+def runtime(tab: Tab) -> dict:
+    tab.wait("() => ['ready', 'error'].includes(window.__perpcalcRuntime?.state)", timeout=120)
+    return tab.page.evaluate("window.__perpcalcRuntime")
+
+
+def computes(tab: Tab) -> None:
+    form = tab.form("funding_payment")
+    form.locator('[name="size"]').fill("7")
+    tab.wait_for_output("funding_payment", "notional", "70,000")
+
+
+def test_return_visit_restores_the_snapshot_and_computes(context: object, server: str) -> None:
+    tab = Tab(context, server)
+    tab.goto(PAGE)
+    first = runtime(tab)
+    assert first["state"] == "ready", first
+    assert first["timings"]["mode"] == "fresh"
+    assert first["timings"]["bytes"] > 1_000_000  # counted as it streamed
+    tab.wait(SNAPSHOT_KEPT, timeout=120)  # kept by the service worker after the first live calculator
+    tab.page.reload(wait_until="load")
+    second = runtime(tab)
+    assert second["state"] == "ready", second
+    assert second["timings"]["mode"] == "snapshot", second["timings"]
+    # the runtime came from this device's saved copy (only the small lock file is asked for again)
+    assert second["timings"]["bytes"] < 300_000, second["timings"]
+    computes(tab)
+    assert not tab.errors, tab.errors
+
+
+def test_a_damaged_saved_snapshot_falls_back_to_a_normal_start(context: object, server: str) -> None:
+    tab = Tab(context, server)
+    tab.goto(PAGE)
+    assert runtime(tab)["state"] == "ready"
+    tab.wait(SNAPSHOT_KEPT, timeout=120)
+    # overwrite the saved snapshot with junk of the same size, as a damaged disk cache would
+    tab.page.evaluate(
+        """async () => { for (const key of await caches.keys()) { const cache = await caches.open(key);
+             for (const req of await cache.keys()) if (/snapshot-/.test(req.url)) {
+               const size = (await (await cache.match(req)).arrayBuffer()).byteLength;
+               await cache.put(req, new Response(new Uint8Array(size).fill(7))); } } }"""
+    )
+    tab.page.reload(wait_until="load")
+    again = runtime(tab)
+    assert again["state"] == "ready", again
+    assert again["timings"]["mode"] == "fresh"
+    assert tab.page.evaluate(SAVED_COUNT) == 0  # the damaged copy is dropped
+    computes(tab)
+
+
+class _Tampering(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site, but with some files' bytes replaced."""
+
+    replace: ClassVar[dict[str, bytes]] = {}
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        body = self.replace.get(self.path.split("?")[0])
+        if body is None:
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-download
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture
+def tampering(built_site: dict) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """A second server on TEST_PORT + 2 whose files can be swapped for altered bytes."""
+    port = PORT + 2
+    replace: dict[str, bytes] = {}
+    handler = functools.partial(type("H", (_Tampering,), {"replace": replace}), directory=str(built_site["dir"]))
+    httpd = _Server((HOST, port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{HOST}:{port}", replace
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def manifest(site: Path) -> dict:
+    return json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_served_corrupt_snapshot_is_never_kept_or_restored(
+    browser: object, built_site: dict, tampering: tuple[str, dict[str, bytes]]
+) -> None:
+    origin, replace = tampering
+    snap = manifest(built_site["dir"])["snapshot"]
+    replace[f"/assets/runtime/{snap}"] = os.urandom(4096)
+    ctx = browser.new_context()
+    try:
+        tab = Tab(ctx, origin)
+        tab.goto(PAGE)
+        assert runtime(tab)["state"] == "ready"
+        # the service worker has kept the pages and the runtime, but refused the snapshot
+        tab.wait("""async () => { for (const key of await caches.keys())
+                      if ((await (await caches.open(key)).keys()).some(r => r.url.endsWith('.whl'))) return true;
+                      return false; }""", timeout=120)
+        time.sleep(2)
+        assert tab.page.evaluate(SAVED_COUNT) == 0
+        tab.page.reload(wait_until="load")
+        again = runtime(tab)
+        assert again["state"] == "ready" and again["timings"]["mode"] == "fresh", again
+        computes(tab)
+    finally:
+        ctx.close()
+
+
+def test_an_altered_runtime_file_is_refused_in_plain_words(
+    browser: object, built_site: dict, tampering: tuple[str, dict[str, bytes]]
+) -> None:
+    origin, replace = tampering
+    stdlib = built_site["dir"] / "assets" / "runtime" / "pyodide" / "python_stdlib.zip"
+    data = bytearray(stdlib.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    replace["/assets/runtime/pyodide/python_stdlib.zip"] = bytes(data)
+    ctx = browser.new_context()
+    try:
+        tab = Tab(ctx, origin)
+        tab.goto(PAGE)
+        state = runtime(tab)
+        assert state["state"] == "error"
+        assert state["error"].startswith("the runtime file pyodide/python_stdlib.zip failed its integrity check")
+        status = tab.form("funding_payment").locator("[data-status]").text_content()
+        assert "integrity check" in status and "Traceback" not in status and "File " not in status
+        # the worked example stays, marked as computed at build time
+        assert tab.form("funding_payment").get_attribute("data-state") == "error"
+    finally:
+        ctx.close()
+
+
+def test_progress_counts_bytes_and_claims_no_step_early(context: object, server: str) -> None:
+    tab = Tab(context, server)
+    tab.goto(PAGE)
+    seen: list[str] = []
+    status = "() => document.querySelector('form.perpcalc [data-status]').textContent"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        text = tab.page.evaluate(status)
+        if not seen or seen[-1] != text:
+            seen.append(text)
+        if text.startswith(("Live", "The live calculator could not start")):
+            break
+        time.sleep(0.01)
+    assert seen[-1].startswith("Live"), seen
+    downloads = [re.search(r"downloading the Python runtime, ([0-9.]+) of ([0-9.]+) MB", t) for t in seen]
+    amounts = [(float(m[1]), float(m[2])) for m in downloads if m]
+    assert len(amounts) >= 2, seen  # it moved while the files streamed
+    assert [a for a, _ in amounts] == sorted(a for a, _ in amounts)
+    assert all(a <= total for a, total in amounts)
+    steps = [int(m[1]) for m in (re.search(r"step (\d) of 4", t) for t in seen) if m]
+    assert steps == sorted(steps), seen
+    assert all("step 3" in t for t in seen if "loading perpcalc" in t)
+
+
+def test_an_unsaved_page_offline_leads_to_the_offline_page(context: object, server: str, built_site: dict) -> None:
+    unsaved = next(p for p in site_pages(built_site["dir"]) if p.startswith("/terms/") and p != PAGE)
+    tab = Tab(context, server)
+    tab.goto(PAGE)
+    assert runtime(tab)["state"] == "ready"
+    tab.wait(SNAPSHOT_KEPT, timeout=120)
+    context.set_offline(True)
+    try:
+        tab.page.goto(server + unsaved, wait_until="load")
+        assert "/offline/" in tab.page.url
+        tab.wait("() => document.querySelector('[data-offline-list] a')", timeout=15)
+        links = tab.page.evaluate(
+            "() => [...document.querySelectorAll('[data-offline-list] a')].map(a => [a.getAttribute('href'), a.text])"
+        )
+        assert any(href == PAGE for href, _ in links), links
+        assert unsaved in tab.page.locator("#offline-pages").text_content()
+        tab.page.click(f'[data-offline-list] a[href="{PAGE}"]')
+        tab.wait(f"() => location.pathname === '{PAGE}'")
+        tab.wait_ready("funding_payment")
+        computes(tab)
+    finally:
+        context.set_offline(False)
