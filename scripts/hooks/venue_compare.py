@@ -2,9 +2,12 @@
 
 Marker (on a line of its own in any Markdown page)::
 
-    [[venue-comparison funding]]   funding or borrow rule of every venue
-    [[venue-comparison margin]]    margin and liquidation rule
-    [[venue-comparison loss]]      what happens when a liquidation leaves a loss
+    [[ten-venues funding]]   funding or borrow rule of every venue (pool venues included)
+    [[ten-venues margin]]    margin and liquidation rule
+    [[ten-venues loss]]      what happens when a liquidation leaves a loss
+
+(``venue_tables.py`` renders ``[[venues funding|margin|loss]]`` for the term pages; its funding
+table lists funding records only, so the pool venues' borrow fees appear only here.)
 
 Every row comes from :data:`perpcalc.venues.VENUES` (one dated record per venue, each part
 with its own source, date and confidence), so the page cannot drift from the data the
@@ -29,7 +32,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 from perpcalc.display import format_number  # noqa: E402
 from perpcalc.venues import OKX_TIER_SCHEDULES, VENUES, FundingRules, Venue  # noqa: E402
 
-MARKER = re.compile(r"^[ \t]*\[\[venue-comparison\s+([a-z]+)\s*\]\][ \t]*$", re.M)
+MARKER = re.compile(r"^[ \t]*\[\[ten-venues\s+([a-z]+)\s*\]\][ \t]*$", re.M)
 NONE = "not recorded"
 
 

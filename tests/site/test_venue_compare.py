@@ -33,7 +33,7 @@ def test_rows_carry_the_records_facts() -> None:
 
 
 def test_marker_renders_and_unknown_table_fails() -> None:
-    out = venue_compare.render("x\n[[venue-comparison loss]]\ny")
+    out = venue_compare.render("x\n[[ten-venues loss]]\ny")
     assert "| Venue | Insurance fund" in out
     with pytest.raises(venue_compare.VenueComparisonError):
-        venue_compare.render("[[venue-comparison nope]]")
+        venue_compare.render("[[ten-venues nope]]")
