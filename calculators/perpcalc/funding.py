@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ._errors import InputError
 from ._num import EIGHT, ONE, ZERO, clamp, side_sign, thin_even
-from .venues import FUNDING_VENUES
+from .venues import FUNDING_VENUES, binance_cap, bitmex_cap, dydx_cap
 
 Side = Literal["long", "short"]
 Contract = Literal["linear", "inverse"]
@@ -76,7 +76,7 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
 # ------------------------------------------------------------------ funding rate
 
 METHODS = ("clamp", "dead_band", "premium")
-SCALINGS = ("n_over_8", "per_interval")
+SCALINGS = ("n_over_8", "per_interval", "n_over_24")
 
 
 def funding_rate(
@@ -99,9 +99,9 @@ def funding_rate(
 
     then F = F₈ × N / 8 for an N-hour interval, and last F = clamp(F, −cap, cap).
 
-    Drift is not one of these: it settles hourly at P/24 (a daily convention), which no
-    N/8 scaling expresses; with ``method="premium"`` and ``interval_hours=1`` this function
-    would return P/8, three times Drift's rate.
+    Drift is not one of these: it settles hourly at P/24 (a daily convention), which no N/8
+    scaling expresses; ``scaling="n_over_24"`` gives it: the formula's result is then a rate
+    per 24 hours and an N-hour settlement pays N/24 of it.
 
     With ``scaling="per_interval"`` (Bybit and OKX publish no N/8 factor) the formula is
     applied per settlement instead, with only the interest split across the day:
@@ -163,7 +163,12 @@ def funding_rate(
         rate_8h = premium
     else:
         raise InputError("method", f"method must be one of: {', '.join(METHODS)}")
-    rate = rate_8h if per_interval else rate_8h * interval_hours / EIGHT
+    if per_interval:
+        rate = rate_8h
+    elif scaling == "n_over_24":
+        rate = rate_8h * interval_hours / 24
+    else:
+        rate = rate_8h * interval_hours / EIGHT
     if cap is not None:
         rate = clamp(rate, -cap, cap)
     return rate
@@ -616,3 +621,213 @@ def funding_by_venue(premium: Decimal) -> list[dict[str, Any]]:
     return rows
 
 
+# ------------------------------------------------------------------ interest, impact notional, Drift
+
+
+def interest_component(quote_rate: Decimal, base_rate: Decimal, settlements_per_day: Decimal = Decimal(3)) -> Decimal:
+    """Interest component I per settlement from the two currencies' daily rates.
+
+    I = (quote rate − base rate) / settlements per day
+
+    The perpetual's fair funding, absent any premium, is the cost of carrying the position:
+    borrowing the quote currency to buy the base, lending out the base. BitMEX built its
+    interest term this way (quote and base interest indices, three fundings a day), Bybit's
+    older inverse contracts too. Equal rates give I = 0; a base rate above the quote rate
+    gives a negative I (shorts pay longs while the premium is zero). Most venues today
+    fix I at 0.01 % per 8 h instead (0.03 % a day), which is this formula with a quote
+    rate 0.03 % a day above the base rate.
+
+    Parameters
+    ----------
+    quote_rate, base_rate : Decimal
+        Daily interest rates of the quote and base currencies, as fractions (0.01 = 1 %/day).
+    settlements_per_day : Decimal
+        Fundings a day (3 for 8-hour intervals); > 0.
+
+    Source: BitMEX perpetual contracts guide and its examples page; Bybit help centre
+    "What is funding rate" (older inverse text).
+
+    Examples
+    --------
+    BitMEX's example: USD 1 %/day, XBT 0.25 %/day, three fundings a day:
+
+    >>> interest_component(Decimal("0.01"), Decimal("0.0025"))
+    Decimal('0.0025')
+    """
+    if settlements_per_day <= 0:
+        raise InputError("settlements_per_day", "settlements_per_day must be > 0")
+    return (quote_rate - base_rate) / settlements_per_day
+
+
+#: Margin a venue commits when it walks the book for the impact prices (quote currency).
+IMPACT_MARGIN = {"binance": Decimal(200), "binance_coin_m": Decimal(200), "dydx": Decimal(500)}
+
+
+def impact_margin_notional(initial_margin_rate: Decimal, impact_margin: Decimal = Decimal(200)) -> Decimal:
+    """Impact margin notional: the order size whose average fill gives the impact bid and ask.
+
+    IMN = impact margin / initial margin rate
+
+    Binance uses 200 USDT (200 USD on COIN-M) of margin at the symbol's maximum leverage,
+    i.e. the initial margin rate there (1 / max leverage); dYdX v4 uses 500 USDC over the
+    market's initial margin fraction. Higher maximum leverage means a deeper sample of the
+    book, so thin books cannot set the premium with a tiny order.
+
+    Source: Binance funding FAQ (360033525031; BNBUSDT at 20x: 200 / 5 % = 4,000 USDT),
+    read through copies of its text; dYdX v4 funding docs (500 USDC / IMF: 5,000 at 10 %).
+
+    Examples
+    --------
+    >>> print(f'{impact_margin_notional(Decimal("0.05")):f}')
+    4000
+    >>> print(f'{impact_margin_notional(Decimal("0.1"), Decimal(500)):f}')
+    5000
+    """
+    if initial_margin_rate <= 0 or initial_margin_rate > 1:
+        raise InputError("initial_margin_rate", "initial_margin_rate must lie in (0, 1]")
+    if impact_margin <= 0:
+        raise InputError("impact_margin", "impact_margin must be > 0")
+    return impact_margin / initial_margin_rate
+
+
+def impact_quantity(impact_notional: Decimal, bid: Decimal, ask: Decimal) -> Decimal:
+    """The impact notional as a base-coin quantity at the mid price: IMN / ((bid + ask) / 2).
+
+    Source: Bybit funding article (the impact margin notional converted to a quantity at
+    the best bid/ask mid), through a copy of its text.
+
+    Examples
+    --------
+    >>> print(f'{impact_quantity(Decimal(4000), Decimal("399.9"), Decimal("400.1")):f}')
+    10
+    """
+    if bid <= 0 or ask < bid:
+        raise InputError("ask" if bid > 0 else "bid", "need 0 < bid ≤ ask")
+    return impact_notional / ((bid + ask) / 2)
+
+
+#: Drift's hourly funding caps by contract tier (fraction per hour).
+DRIFT_FUNDING_CAPS = {"b_or_better": Decimal("0.00125"), "c": Decimal("0.00208"), "speculative": Decimal("0.004167")}
+
+
+def drift_funding_rate(mark_twap: Decimal, oracle_twap: Decimal, cap: Decimal | None = None) -> Decimal:
+    """Drift's hourly funding rate: one 24th of the mark–oracle premium, capped by contract tier.
+
+    F = clamp( (mark TWAP − oracle TWAP) / oracle TWAP / 24, −cap, +cap )
+
+    The premium is a daily figure paid out in 24 hourly slices: a mark steadily 0.24 %
+    above the oracle costs longs 0.01 % an hour, 0.24 % a day. There is no interest term
+    and no band. The TWAPs are one-hour exponential averages (the mark TWAP is the mean of
+    the bid and ask TWAPs). Caps: 0.125 %/h for tier B or better, 0.208 % for tier C,
+    0.4167 % below C (:data:`DRIFT_FUNDING_CAPS`).
+
+    Source: drift-labs/drift-protocol-v2-docs, "Funding rates" (commit f1021e4).
+
+    Examples
+    --------
+    >>> drift_funding_rate(Decimal("100.24"), Decimal(100))
+    Decimal('0.0001')
+    >>> drift_funding_rate(Decimal(110), Decimal(100), DRIFT_FUNDING_CAPS["b_or_better"])
+    Decimal('0.00125')
+    """
+    if oracle_twap <= 0 or mark_twap <= 0:
+        raise InputError("oracle_twap" if oracle_twap <= 0 else "mark_twap", "TWAPs must be > 0")
+    rate = (mark_twap - oracle_twap) / oracle_twap / 24
+    if cap is not None:
+        if cap < 0:
+            raise InputError("cap", "cap must be ≥ 0")
+        rate = clamp(rate, -cap, cap)
+    return rate
+
+
+def drift_symmetric_funding(rate: Decimal, long_notional: Decimal, short_notional: Decimal,
+                            pool_balance: Decimal, pool_share: Decimal = Decimal(2) / Decimal(3)
+                            ) -> dict[str, Decimal]:
+    """Drift's capped symmetric funding for one hour: who pays, who receives, what the pool covers.
+
+    The paying side pays |F| × its notional. The receiving side is owed |F| × its notional.
+    When the payers outnumber the receivers the surplus goes to the market's fee pool; when
+    they are fewer, the pool makes up the shortfall from at most ``pool_share`` (2/3) of
+    its balance, and if that is not enough every receiver gets the same reduced rate.
+
+    Returns ``paid`` (by the paying side, ≥ 0), ``owed`` (to the receivers), ``received``,
+    ``pool_flow`` (+ = into the pool), and ``long_rate`` / ``short_rate``: the rate each side
+    actually gets, signed from the holder's view (negative = pays).
+
+    Source: drift-labs/drift-protocol-v2-docs, "Funding rates" (capped symmetric funding).
+
+    Examples
+    --------
+    Longs pay 0.01 % on 1 M; shorts are owed 0.01 % on 3 M = 300 but only 100 comes from the
+    longs; the pool (balance 150) can give 2/3 × 150 = 100, so shorts receive 200 (0.00667 %).
+
+    >>> out = drift_symmetric_funding(Decimal("0.0001"), Decimal(1000000), Decimal(3000000), Decimal(150))
+    >>> out["received"], out["pool_flow"]
+    (Decimal('200.0000000000000000000000000'), Decimal('-100.0000000000000000000000000'))
+    """
+    for name, value in (("long_notional", long_notional), ("short_notional", short_notional),
+                        ("pool_balance", pool_balance)):
+        if value < 0:
+            raise InputError(name, f"{name} must be ≥ 0")
+    if not 0 <= pool_share <= 1:
+        raise InputError("pool_share", "pool_share must lie in [0, 1]")
+    payer_notional, receiver_notional = (long_notional, short_notional) if rate >= 0 else (short_notional,
+                                                                                          long_notional)
+    r = abs(rate)
+    paid = r * payer_notional
+    owed = r * receiver_notional
+    if paid >= owed:
+        received, pool_flow = owed, paid - owed
+    else:
+        draw = min(owed - paid, pool_share * pool_balance)
+        received, pool_flow = paid + draw, -draw
+    receiver_rate = received / receiver_notional if receiver_notional else ZERO
+    pay_rate = r if payer_notional else ZERO
+    if rate >= 0:
+        long_rate, short_rate = -pay_rate, receiver_rate
+    else:
+        long_rate, short_rate = receiver_rate, -pay_rate
+    return {"paid": paid, "owed": owed, "received": received, "pool_flow": pool_flow,
+            "long_rate": long_rate, "short_rate": short_rate}
+
+
+CAP_RULES = ("binance", "bitmex", "dydx")
+
+
+def funding_cap_from_margin(rule: str, mmr: Decimal, imr: Decimal | None = None,
+                            multiplier: Decimal = Decimal("0.75"),
+                            interval_hours: Decimal = EIGHT) -> tuple[Decimal, Decimal]:
+    """Funding cap (per settlement, per 8 h) that a venue derives from the contract's margin rates.
+
+    * ``binance``: cap = k × first-tier MMR per settlement (k = 0.75 by default);
+    * ``bitmex``: cap = 75 % × (IMR − MMR) per 8 h;
+    * ``dydx``: |8-hour rate| ≤ 600 % × (IMF − MMF), pro-rated to the settlement.
+
+    The venue's own rule sets which of the two figures is primary; the other is the same cap
+    restated (× 8 / N or × N / 8). The formulas are in :mod:`perpcalc.venues`
+    (:func:`~perpcalc.venues.binance_cap`, :func:`~perpcalc.venues.bitmex_cap`,
+    :func:`~perpcalc.venues.dydx_cap`).
+
+    Examples
+    --------
+    BitMEX's example, IM 1 %, MM 0.5 %: 0.375 % per 8 h.
+
+    >>> funding_cap_from_margin("bitmex", Decimal("0.005"), Decimal("0.01"))
+    (Decimal('0.00375'), Decimal('0.00375'))
+    """
+    if rule not in CAP_RULES:
+        raise InputError("rule", f"rule must be one of: {', '.join(CAP_RULES)}")
+    if interval_hours <= 0:
+        raise InputError("interval_hours", "interval_hours must be > 0")
+    if rule == "binance":
+        cap = binance_cap(mmr, multiplier)
+        return cap, cap * EIGHT / interval_hours
+    if imr is None:
+        raise InputError("imr", f"{rule} needs the initial margin rate")
+    if imr < mmr:
+        raise InputError("imr", "the initial margin rate must be at least the maintenance rate")
+    if rule == "bitmex":
+        cap_8h = bitmex_cap(imr, mmr)
+        return cap_8h * interval_hours / EIGHT, cap_8h
+    cap = dydx_cap(imr, mmr, interval_hours)
+    return cap, cap * EIGHT / interval_hours

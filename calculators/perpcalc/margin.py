@@ -669,6 +669,49 @@ def _hyperliquid(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: 
     return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, mmr * p.value, p.value)
 
 
+def entry_value_liquidation_price(side: str, size: Decimal, entry_price: Decimal, collateral: Decimal,
+                                  mmr: Decimal, fee_rate: Decimal = ZERO) -> Decimal | None:
+    """Liquidation price when the maintenance requirement is a share of the position's USD size at entry.
+
+    C − t·Q·EP + s·Q·(p − EP) = m·Q·EP    ⇒    p = EP − s·(C − t·Q·EP − m·Q·EP) / Q
+
+    Pool venues record a position's size in USD when it opens and require the collateral,
+    after losses and the fee to close, to stay above a fixed share of that size: Jupiter
+    Perps 1/500 of it (its protocol maximum leverage of 500x), GMX v2 the market's minimum
+    collateral factor. The requirement does not move with the price, so the result is linear
+    in the collateral. ``None`` when no positive price satisfies it.
+
+    Source: Jupiter docs, "Liquidation" (LP = price − (collateral − close fee − borrow fee −
+    size / 500) × price / size for a long; the page wraps the bracket in an absolute value,
+    which would put an already liquidatable position's price on the wrong side, so it is
+    left out here); gmx-io/gmx-synthetics ``PositionUtils.isPositionLiquidatable``
+    (remaining collateral vs size in USD × min collateral factor).
+
+    Examples
+    --------
+    Jupiter long, 10,000 USD at 100 (Q = 100), collateral 1,000 less 6 of close fee and 4 of
+    borrow fee: p = 100 − (990 − 20) / 100 = 90.3.
+
+    >>> entry_value_liquidation_price("long", Decimal(100), Decimal(100), Decimal(990), Decimal("0.002"))
+    Decimal('90.300')
+    """
+    s = side_sign(side)
+    value = size * entry_price
+    lp = entry_price - s * (collateral - fee_rate * value - mmr * value) / size
+    return lp if lp > 0 else None
+
+
+def _at_entry(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+              margin: Decimal | None) -> Liquidation:
+    """Maintenance as a share of the USD size at entry, fee to close taken from the collateral
+    (GMX v2, Jupiter Perps: :func:`entry_value_liquidation_price`)."""
+    fee = p.taker_fee if rule.fee_to_close else ZERO
+    c = _collateral(p, im, margin)
+    lp = entry_value_liquidation_price(p.side, p.size, p.entry_price, c, mmr, fee)
+    bp = bankruptcy_price(p.side, p.size, p.entry_price, c - fee * p.value, p.contract, p.contract_value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp, fee * p.value), im, p.value * (mmr + fee), p.value)
+
+
 Formula = Callable[[Position, MarginRule, Decimal, Decimal, Decimal, Decimal | None], Liquidation]
 
 #: the liquidation formulas a venue record may name in ``MarginRule.formula``
@@ -678,6 +721,7 @@ FORMULAS: dict[str, Formula] = {
     "bybit": _bybit,
     "bitmex": _bitmex,
     "hyperliquid": _hyperliquid,
+    "at_entry": _at_entry,
 }
 
 #: venue key → its formula, built from the records in ``perpcalc.venues.MARGIN_VENUES``
@@ -896,3 +940,295 @@ def exit_price_for_pnl(side: str, size: Decimal, entry_price: Decimal, pnl: Deci
     return x if x is not None and x > 0 else None
 
 
+# ------------------------------------------------------------------ size-dependent margin, open limits, stages
+
+
+def deribit_margin_rate(size: Decimal, base_rate: Decimal, rate_per_unit: Decimal) -> Decimal:
+    """Deribit linear-perpetual margin rate, growing with the position's size.
+
+    rate = base rate + rate per unit × |size|
+
+    Deribit's linear perpetuals (BTC_USDC, ETH_USDC, SOL_USDC…) have no tiers: every extra
+    coin of position adds a fixed slice to both the initial and the maintenance rate. The
+    same form gives both, with different base rates (BTC_USDC: initial 2 % and maintenance
+    1 %, each + 0.005 % per BTC; SOL_USDC: 4 % and 2 %, each + 0.0005 % per SOL).
+
+    Parameters
+    ----------
+    size : Decimal
+        Position size in coins (sign ignored).
+    base_rate, rate_per_unit : Decimal
+        Fractions; ≥ 0.
+
+    Source: Deribit support, "Linear Perpetual" (article 25944738177565, 2025).
+
+    Examples
+    --------
+    25 BTC on BTC_USDC: initial 2 % + 0.005 % × 25 = 2.125 %.
+
+    >>> deribit_margin_rate(Decimal(25), Decimal("0.02"), Decimal("0.00005"))
+    Decimal('0.02125')
+    """
+    if base_rate < 0 or rate_per_unit < 0:
+        raise InputError("base_rate" if base_rate < 0 else "rate_per_unit", "rates must be ≥ 0")
+    return base_rate + rate_per_unit * abs(size)
+
+
+def deribit_margin(size: Decimal, price: Decimal, base_rate: Decimal,
+                   rate_per_unit: Decimal) -> tuple[Decimal, Decimal]:
+    """Deribit linear margin in coin and in USDC: (rate × |size|, rate × |size| × price).
+
+    Source: Deribit support, "Linear Perpetual": 25 BTC at 100,000 → initial 0.53125 BTC =
+    53,125 USDC, maintenance 1.125 % → 28,125 USDC; 6,000 SOL at 200 → initial 7 % = 84,000 USDC.
+
+    Examples
+    --------
+    >>> deribit_margin(Decimal(25), Decimal(100000), Decimal("0.01"), Decimal("0.00005"))
+    (Decimal('0.28125'), Decimal('28125.00000'))
+    """
+    if price <= 0:
+        raise InputError("price", "price must be > 0")
+    coin = deribit_margin_rate(size, base_rate, rate_per_unit) * abs(size)
+    return coin, coin * price
+
+
+def deribit_max_size(equity: Decimal, price: Decimal, base_rate: Decimal, rate_per_unit: Decimal) -> Decimal:
+    """Largest position whose size-dependent initial margin fits in ``equity`` (USDC).
+
+    Solves (b + k·q) × q × price = E for q ≥ 0:
+
+        q = (−b + √(b² + 4·k·E/price)) / (2·k)        (k > 0)
+        q = E / (price × b)                           (k = 0, flat rate)
+
+    Because the rate grows with size, the largest position grows only with the square root
+    of equity once k·q dominates b: quadrupling equity roughly doubles it. Derived from
+    :func:`deribit_margin_rate`; Deribit publishes no closed form.
+
+    Examples
+    --------
+    With 1,312,500 USDC at 100,000 on BTC_USDC (2 % + 0.005 %/BTC) the limit is 350 BTC,
+    Deribit's own 3.75 % example read backwards:
+
+    >>> print(f'{deribit_max_size(Decimal(1312500), Decimal(100000), Decimal("0.02"), Decimal("0.00005")):f}')
+    350
+    """
+    if equity < 0:
+        raise InputError("equity", "equity must be ≥ 0")
+    if price <= 0:
+        raise InputError("price", "price must be > 0")
+    if rate_per_unit == 0:
+        if base_rate <= 0:
+            raise InputError("base_rate", "base_rate and rate_per_unit cannot both be 0")
+        return equity / (price * base_rate)
+    disc = base_rate * base_rate + 4 * rate_per_unit * equity / price
+    return ((-base_rate + disc.sqrt()) / (2 * rate_per_unit)).normalize()
+
+
+def order_cost(side: str, size: Decimal, order_price: Decimal, mark_price: Decimal, leverage: Decimal) -> Decimal:
+    """Binance's cost to open: initial margin plus the "open loss" of buying above (selling below) the mark.
+
+    cost = Q × P / L + Q × max(0, s × (P − M))
+
+    A long ordered above the mark, or a short below it, starts with an unrealised loss that
+    Binance asks the wallet to cover up front; an order on the favourable side of the mark
+    costs only its initial margin. (Market orders use an assumed fill price slightly worse
+    than the best quote; pass that as ``order_price``.)
+
+    Source: Binance USDⓈ-M FAQ "How to calculate the cost required to open a position"
+    (initial margin + open loss), through copies of its text.
+
+    Examples
+    --------
+    Long 1 BTC at 10,000 with the mark at 9,950, 25x: 400 of margin + 50 of open loss.
+
+    >>> order_cost("long", Decimal(1), Decimal(10000), Decimal(9950), Decimal(25))
+    Decimal('450')
+    """
+    if leverage <= 0:
+        raise InputError("leverage", "leverage must be > 0")
+    s = side_sign(side)
+    return size * order_price / leverage + size * max(ZERO, s * (order_price - mark_price))
+
+
+def max_open_position(side: str, available: Decimal, order_price: Decimal, leverage: Decimal,
+                      mark_price: Decimal | None = None, max_notional: Decimal | None = None) -> Decimal:
+    """Binance's "max open": the largest size whose cost to open fits the available balance.
+
+    Q_max = min( available / (P / L + max(0, s × (P − M))),  max notional at L / P )
+
+    The first term inverts :func:`order_cost`; the second is the leverage bracket's limit:
+    at leverage L only notionals up to the largest bracket that allows L can be opened.
+    Without a mark price the open loss is taken as zero (limit order at the mark).
+
+    Source: Binance futures calculator ("Max open" tab) and its cost-to-open FAQ; the bracket
+    limit from Binance's leverage-and-margin tables. The closed form is derived here.
+
+    Examples
+    --------
+    1,000 USDT at 20x, buying at 25,000 with the mark at 25,000: 1,000 × 20 / 25,000 = 0.8 BTC.
+
+    >>> max_open_position("long", Decimal(1000), Decimal(25000), Decimal(20))
+    Decimal('0.8')
+    """
+    if available < 0:
+        raise InputError("available", "available must be ≥ 0")
+    if order_price <= 0:
+        raise InputError("order_price", "order_price must be > 0")
+    per_unit = order_cost(side, ONE, order_price, order_price if mark_price is None else mark_price, leverage)
+    q = available / per_unit
+    if max_notional is not None:
+        q = min(q, max_notional / order_price)
+    return q
+
+
+def return_on_equity(side: str, size: Decimal, entry_price: Decimal, mark_price: Decimal, leverage: Decimal,
+                     contract: str = "linear", contract_value: Decimal = ONE) -> Decimal:
+    """PnL % (ROE): unrealised PnL over the initial margin at entry.
+
+    ROE = s × Q × (M − EP) / (Q × EP / L) = s × (M / EP − 1) × L                   (linear)
+    ROE = s × K × (1/EP − 1/M) / (K / EP / L) = s × (1 − EP / M) × L              (inverse)
+
+    The price move multiplied by the leverage: a 1 % move at 20x is ±20 %. Binance shows
+    it on every position and ranks profitable positions for auto-deleveraging by PnL %
+    combined with leverage, so a high ROE puts a position near the front of the ADL queue.
+
+    Source: Binance futures calculator (PnL tab: ROE = PnL / initial margin); Binance ADL FAQ.
+
+    Examples
+    --------
+    >>> return_on_equity("long", Decimal(1), Decimal(20000), Decimal(21000), Decimal(20))
+    Decimal('1')
+    >>> return_on_equity("short", Decimal(1), Decimal(20000), Decimal(21000), Decimal(20))
+    Decimal('-1')
+    """
+    for name, value in (("leverage", leverage), ("entry_price", entry_price), ("mark_price", mark_price)):
+        if value <= 0:
+            raise InputError(name, f"{name} must be > 0")
+    margin = position_value(size, entry_price, contract, contract_value) / leverage
+    return unrealized_pnl(side, size, entry_price, mark_price, contract, contract_value) / margin
+
+
+def price_at_equity_share(side: str, size: Decimal, entry_price: Decimal, collateral: Decimal,
+                          mmr: Decimal, share: Decimal) -> Decimal | None:
+    """Linear price at which equity = share × maintenance margin (valued at that price).
+
+    p = (s·Q·EP − C) / (Q·(s − share·m))
+
+    share = 1 is the liquidation price, share = 0 the bankruptcy price; Hyperliquid hands
+    the position to its backstop liquidator once equity falls below 2/3 of maintenance,
+    i.e. share = 2/3. ``None`` when no positive price satisfies it. A special case of
+    :func:`liquidation_price_at_mark`.
+
+    Source: Hyperliquid docs, "Liquidations" (backstop below 2/3 of maintenance margin).
+
+    Examples
+    --------
+    Long 1 BTC at 50,000 with 5,000 of margin, maintenance 1 %: backstop at
+    45,000 / (1 − 0.01 × 2/3).
+
+    >>> round(price_at_equity_share("long", Decimal(1), Decimal(50000), Decimal(5000), Decimal("0.01"),
+    ...                             Decimal(2) / 3), 2)
+    Decimal('45302.01')
+    """
+    if share < 0:
+        raise InputError("share", "share must be ≥ 0")
+    return liquidation_price_at_mark(side, size, entry_price, collateral, share * mmr)
+
+
+def dydx_fillable_price(side: str, oracle_price: Decimal, mmf: Decimal, net_collateral: Decimal,
+                        maintenance_requirement: Decimal, smmr: Decimal = Decimal("1.5"),
+                        bankruptcy_adjustment: Decimal = ONE) -> Decimal:
+    """dYdX v4's fillable price: the worst price a liquidation order of this position may trade at.
+
+    ABR = clamp( BA × (1 − TNC / TMMR), 0, 1 )
+    fillable = oracle × (1 − s × SMMR × MMF × ABR)
+
+    TNC is the account's net collateral, TMMR its maintenance requirement. Just at the
+    liquidation threshold (TNC = TMMR) the order must fill at the oracle price; as the
+    account sinks toward bankruptcy (TNC → 0) the allowed spread widens to the maximum
+    liquidation spread SMMR × MMF (1.5 × MMF by default: 7.5 % when MMF = 5 %). Whatever
+    the fill loses beyond the bankruptcy price is paid by the insurance fund.
+
+    Source: dYdX v4 ``x/clob`` liquidations keeper (``GetFillablePrice``) and its fillable
+    price config; dYdX help "Contract loss mechanisms on dYdX Chain" (1.5 × MMR default).
+
+    Examples
+    --------
+    Long at oracle 100, MMF 5 %, net collateral half the requirement: 100 × (1 − 1.5 × 5 % × 0.5).
+
+    >>> dydx_fillable_price("long", Decimal(100), Decimal("0.05"), Decimal(5), Decimal(10))
+    Decimal('96.2500')
+    """
+    if oracle_price <= 0:
+        raise InputError("oracle_price", "oracle_price must be > 0")
+    if maintenance_requirement <= 0:
+        raise InputError("maintenance_requirement", "maintenance_requirement must be > 0")
+    abr = min(max(bankruptcy_adjustment * (ONE - net_collateral / maintenance_requirement), ZERO), ONE)
+    return oracle_price * (ONE - side_sign(side) * smmr * mmf * abr)
+
+
+def dydx_insurance_threshold(side: str, bankruptcy: Decimal, mmf: Decimal, smmr: Decimal = Decimal("1.5"),
+                             bankruptcy_adjustment: Decimal = ONE) -> Decimal:
+    """Oracle price beyond which a dYdX v4 liquidation may fill worse than bankruptcy.
+
+    For one isolated linear position, equity = s·Q·(p − BP) and TMMR = MMF·Q·p, so with
+    k = SMMR × BA the fillable price equals the bankruptcy price at
+
+        p* = BP × (1 + k) / (1 + k − s·k·MMF)
+
+    Between the liquidation price and p* the order can still fill at or better than
+    bankruptcy (any surplus goes to the insurance fund); beyond p* the allowed fill is worse
+    than bankruptcy and the insurance fund pays the gap. Derived here from
+    :func:`dydx_fillable_price` (valid while ABR ≤ 1, which holds up to bankruptcy when BA = 1).
+
+    Examples
+    --------
+    Long with bankruptcy at 95, MMF 5 %: p* = 95 × 2.5 / (2.5 − 0.075).
+
+    >>> round(dydx_insurance_threshold("long", Decimal(95), Decimal("0.05")), 4)
+    Decimal('97.9381')
+    """
+    if bankruptcy <= 0:
+        raise InputError("bankruptcy", "bankruptcy must be > 0")
+    k = smmr * bankruptcy_adjustment
+    return bankruptcy * (1 + k) / (1 + k - side_sign(side) * k * mmf)
+
+
+def okx_tier(contracts: Decimal, tiers: Sequence[tuple[Decimal, Decimal, Decimal]], step: Decimal,
+             mmr_step: Decimal = Decimal("0.005"), imr_step: Decimal = Decimal("0.005")
+             ) -> tuple[int, Decimal, Decimal, Decimal]:
+    """OKX position tier by number of contracts: (tier, max contracts, MMR, IMR).
+
+    OKX lists the first few tiers explicitly, as (max contracts, maintenance rate, initial
+    rate), then "increase by ``step`` contracts, 0.5 % and 0.5 % from the previous tier":
+
+        limit_n = limit_k + (n − k) × step,  MMR_n = MMR_k + (n − k) × mmr_step,
+        IMR_n = IMR_k + (n − k) × imr_step,  for n > k (k = last listed tier)
+
+    With one listed tier this is OKX's 2020 rule, tier n limit = tier-1 limit + (n − 1) ×
+    step. The tier is set by the contract count (long and short added together in cross
+    mode), not by notional, so unlike Binance's it does not move with the price. A size at
+    a limit belongs to that tier.
+
+    Source: OKX "Adjustment of USDT-margined futures / perpetual swap tiered maintenance
+    margin ratio schedule" (2020-01-17: BTC tier 3 = 50,000 + 2 × 500,000); OKX "position
+    tiers to be adjusted" notices (2021-06-11 ETHUSDT table).
+
+    Examples
+    --------
+    >>> okx_tier(Decimal(1000000), [(Decimal(50000), Decimal("0.005"), Decimal("0.01"))], Decimal(500000))[:2]
+    (3, Decimal('1050000'))
+    """
+    if contracts < 0:
+        raise InputError("contracts", "contracts must be ≥ 0")
+    if not tiers:
+        raise InputError("tiers", "tiers must list at least one tier")
+    if step <= 0:
+        raise InputError("step", "step must be > 0")
+    for i, (limit, mmr, imr) in enumerate(tiers, start=1):
+        if contracts <= limit:
+            return i, limit, mmr, imr
+    k = len(tiers)
+    limit, mmr, imr = tiers[-1]
+    n = int(((contracts - limit) / step).to_integral_value(rounding=ROUND_CEILING))
+    return k + n, limit + n * step, mmr + n * mmr_step, imr + n * imr_step

@@ -1,8 +1,8 @@
 """Venue rules as data: one dated record per venue.
 
 ``VENUES`` maps a short key (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``,
-``hyperliquid``, ``dydx``) to a [`Venue`][perpcalc.venues.Venue] with up to four parts, each with its own
-source, date and confidence:
+``hyperliquid``, ``dydx``, ``drift``, ``gmx_v2``, ``jupiter``) to a [`Venue`][perpcalc.venues.Venue]
+with up to four parts, each with its own source, date and confidence:
 
 * ``funding``: [`FundingRules`][perpcalc.venues.FundingRules], how the premium becomes a funding rate;
 * ``borrow``: [`BorrowRule`][perpcalc.venues.BorrowRule], a pool venue's borrow fee (charged instead of, or
@@ -606,7 +606,30 @@ VENUES: dict[str, Venue] = {
             "2020 are dated. The stored pages do not say which price converts size to coin; mark "
             "is assumed.",
         ),
-        margin=None,
+        margin=MarginRule(
+            formula="at_mark",
+            valued_at="mark",
+            maintenance_amount=False,
+            fee_to_close=False,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=None,
+            mmr_rule="linear perpetuals: rate = base rate + a fixed rate per coin of position (BTC_USDC maintenance "
+            "1 % + 0.005 % per BTC, initial 2 % + 0.005 %); no tiers",
+            formula_text={
+                "linear": "Deribit linear: liquidation where equity meets maintenance margin = (base + per-coin "
+                "rate × size) × size × price; for one position LP = (s·Q·EP − C)/(Q·(s − MMR)) with the "
+                "size-dependent MMR.",
+            },
+            source="https://support.deribit.com/hc/en-us/articles/25944738177565-Linear-Perpetual",
+            as_of="2025",
+            confidence="H rates (Deribit's examples); M liquidation condition for one position (Deribit "
+            "margins the whole account)",
+            note="The rate for a given size comes from the deribit_margin calculator. Below maintenance Deribit "
+            "liquidates step by step and charges a liquidation fee paid to its insurance fund (current fee "
+            "table not found).",
+        ),
         loss=LossRule(
             insurance_fund="fed hourly by the extra fee on liquidation orders; covers negative equity",
             adl=None,
@@ -735,6 +758,161 @@ VENUES: dict[str, Venue] = {
             confidence="H mechanism; L selection rule (sources disagree)",
         ),
     ),
+    "drift": Venue(
+        key="drift",
+        name="Drift",
+        funding=FundingRules(
+            key="drift",
+            name="Drift perpetual (Solana)",
+            interval_hours=D(1),
+            method="premium",
+            interest_rate=D(0),
+            clamp=D(0),
+            dead_band=D(0),
+            cap=D("0.00125"),
+            cap_rule="per hour by contract tier: 0.125 % (tier B or better), 0.208 % (C), 0.4167 % (below C)",
+            scaling="n_over_24",
+            averaging="mean",
+            sampling="mark TWAP (mean of bid and ask TWAPs) against oracle TWAP, one-hour exponential averages",
+            payment_price="oracle",
+            shortening="none",
+            shortest_interval_hours=1,
+            source="https://github.com/drift-labs/drift-protocol-v2-docs/blob/f1021e414d5fd62755cf859dc4ad97c7469ef022/content/protocol/trading/perpetuals-trading/funding-rates.mdx",
+            as_of="undated docs (commit f1021e4)",
+            confidence="H formula and caps",
+            note="The hourly rate is one 24th of the TWAP premium (a premium held for a day is paid once a "
+            "day). When longs and shorts are unbalanced the market's fee pool pays or receives the "
+            "difference, up to 2/3 of its balance an hour; receivers are capped if it cannot. The update "
+            "waits if nobody touches the market early in the hour. Cap 0.125 % is tier B's.",
+        ),
+        margin=MarginRule(
+            formula="at_mark",
+            valued_at="mark",
+            maintenance_amount=False,
+            fee_to_close=False,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=None,
+            mmr_rule="maintenance margin ratio per market; the whole subaccount is cross-margined",
+            formula_text={
+                "linear": "Drift: liquidatable when total collateral (weighted deposits and perp PnL) falls below "
+                "the maintenance margin requirement (weighted positions at the oracle): for one position, "
+                "LP = (s·Q·EP − C)/(Q·(s − MMR)).",
+            },
+            source="https://github.com/drift-labs/drift-protocol-v2-docs/blob/f1021e414d5fd62755cf859dc4ad97c7469ef022/content/protocol/liquidations/liquidations.mdx",
+            as_of="2023-08-23 (docs page update)",
+            confidence="M (condition from the docs; per-market ratios and size premiums not recorded)",
+            note="Liquidators take over positions at a discount; ratios rise with position size on some markets "
+            "(not modelled).",
+        ),
+        loss=LossRule(
+            insurance_fund="per-asset funds staked by users for a share of revenue; pays perp bankruptcies up to "
+            "each market's maximum insurance limit; volatile markets may have an isolated fund",
+            adl=None,
+            adl_text="no ADL queue",
+            socialisation="losses beyond the fund are spread over the market's open positions pro rata by base "
+            "amount (through the cumulative funding rate)",
+            pool=None,
+            source="https://github.com/drift-labs/drift-protocol-v2-docs/blob/f1021e414d5fd62755cf859dc4ad97c7469ef022/content/protocol/insurance-fund/index.mdx",
+            as_of="undated docs (commit f1021e4)",
+            confidence="H",
+        ),
+    ),
+    "gmx_v2": Venue(
+        key="gmx_v2",
+        name="GMX v2",
+        margin=MarginRule(
+            formula="at_entry",
+            valued_at="entry",
+            maintenance_amount=False,
+            fee_to_close=True,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=None,
+            mmr_rule="minimum collateral factor per market (can rise with open interest), on the size in USD "
+            "recorded at entry; also a minimum collateral in USD",
+            formula_text={
+                "linear": "GMX v2: liquidatable when collateral + PnL − fees < min collateral factor × size in USD "
+                "(at entry): LP = EP − s·(C − t·Q·EP − m·Q·EP)/Q.",
+            },
+            source="https://github.com/gmx-io/gmx-synthetics/blob/a5c0c8835182cbd84e47dca04b971239311d2f1d/README.md",
+            as_of="undated (commit a5c0c88)",
+            confidence="M (condition from the contracts' liquidation check; factors vary by market)",
+            note="Price impact at close is also deducted from the remaining collateral (not modelled).",
+        ),
+        loss=LossRule(
+            insurance_fund="none: the GM pool of each market is the counterparty",
+            adl=None,
+            adl_text="when traders' pending profit exceeds a maximum share of the pool, profitable positions are "
+            "reduced by keepers until it falls back under a minimum (MAX_PNL_FACTOR_FOR_ADL)",
+            socialisation="none; trader profit counted in pool value is capped (MAX_PNL_FACTOR_FOR_TRADERS)",
+            pool="GM liquidity providers of the market take traders' losses and pay their profits",
+            source="https://github.com/gmx-io/gmx-synthetics/blob/a5c0c8835182cbd84e47dca04b971239311d2f1d/README.md",
+            as_of="undated (commit a5c0c88)",
+            confidence="M (README references ADL; trigger details not read)",
+        ),
+        borrow=BorrowRule(
+            model="utilisation",
+            rate_rule="borrowing factor × (reserved USD)^e / pool USD per second, or a kinked curve by usage; "
+            "funding between longs and shorts comes on top: the larger side pays factor × |L − S|^e / (L + S) "
+            "per second, the smaller side receives it, and adaptive funding ramps that factor with the "
+            "imbalance",
+            paid_to="pool",
+            source="https://github.com/gmx-io/gmx-synthetics/blob/a5c0c8835182cbd84e47dca04b971239311d2f1d/README.md",
+            as_of="undated (commit a5c0c88)",
+            confidence="H formulas (README and MarketUtils); M adaptive parameters",
+        ),
+    ),
+    "jupiter": Venue(
+        key="jupiter",
+        name="Jupiter Perps",
+        margin=MarginRule(
+            formula="at_entry",
+            valued_at="entry",
+            maintenance_amount=False,
+            fee_to_close=True,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=D("0.002"),
+            mmr_rule="size / 500: the protocol's maximum leverage of 500x sets the minimum margin (trading is "
+            "capped at 250x)",
+            formula_text={
+                "linear": "Jupiter Perps: liquidated when collateral − close fee − borrow fee + PnL reaches size "
+                "/ 500: LP = EP − s·(C − close fee − size/500)·EP/size.",
+            },
+            source="https://docs.jup.ag/user-docs/trade/perps-and-jlp/liquidation",
+            as_of="undated docs (as read 2026)",
+            confidence="H formula; the page's absolute value around the bracket is dropped (see note)",
+            note="Jupiter prints |collateral − fees − size/500|, which only matters for a position already past "
+            "its liquidation price. Accumulated borrow fees come off the collateral, so the price drifts toward "
+            "the market over time. The remaining collateral goes to the pool on liquidation.",
+        ),
+        loss=LossRule(
+            insurance_fund="none: the JLP pool is the counterparty and keeps a liquidated position's remaining "
+            "collateral",
+            adl=None,
+            adl_text="no ADL documented",
+            socialisation="none",
+            pool="JLP holders take traders' losses and pay their profits",
+            source="https://docs.jup.ag/user-docs/trade/perps-and-jlp/liquidation",
+            as_of="undated docs (as read 2026)",
+            confidence="M",
+        ),
+        borrow=BorrowRule(
+            model="utilisation",
+            rate_rule="hourly fee = tokens borrowed / tokens in the custody × hourly borrow rate × position size; "
+            "positions never receive funding",
+            paid_to="pool",
+            source="https://hub.jup.ag/guides/perpetual-exchange/how-it-works",
+            as_of="undated guide (as read 2026)",
+            confidence="M",
+            note="A kinked jump-rate curve was proposed by Gauntlet in 2025; current per-token rates are set by "
+            "governance.",
+        ),
+    ),
 }
 
 FUNDING_VENUES: dict[str, FundingRules] = {k: v.funding for k, v in VENUES.items() if v.funding is not None}
@@ -786,3 +964,61 @@ def margin_preset(key: str) -> dict[str, Any]:
     if rule.default_contract != "linear":
         preset["contract"] = rule.default_contract
     return preset
+
+
+# ----------------------------------------------------------------- OKX position tiers
+
+
+@dataclass(frozen=True)
+class TierSchedule:
+    """An OKX position-tier schedule: listed tiers, then a fixed step per further tier.
+
+    ``tiers`` lists (max contracts, maintenance rate, initial rate), ascending. Beyond the
+    last listed tier each tier adds ``step`` contracts and ``mmr_step`` / ``imr_step`` to
+    the rates (OKX: "increase by … conts, 0.5 % and 0.5 % from the previous tier"), so
+    tier n's limit is the last listed limit + (n − k) × step. ``face_value`` is the coins
+    per contract of the instrument the schedule belongs to.
+    """
+
+    symbol: str
+    tiers: tuple[tuple[Decimal, Decimal, Decimal], ...]
+    step: Decimal
+    mmr_step: Decimal
+    imr_step: Decimal
+    face_value: Decimal
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+OKX_TIER_SCHEDULES: dict[str, TierSchedule] = {
+    "okx_ethusdt_2021": TierSchedule(
+        symbol="ETHUSDT perpetual swap",
+        tiers=((D(3000), D("0.004"), D("0.008")), (D(6000), D("0.005"), D("0.01")),
+               (D(12000), D("0.01"), D("0.015"))),
+        step=D(12000),
+        mmr_step=D("0.005"),
+        imr_step=D("0.005"),
+        face_value=D("0.1"),
+        source="https://support.okexcn.com/hc/en-us/articles/4402607424781-OKEx-position-tiers-to-be-adjusted",
+        as_of="2021-06-11",
+        confidence="H tiers; M face value",
+        note="tiers 1–3 listed, then +12,000 contracts and +0.5 %/+0.5 % a tier; the 0.1 ETH face value is the "
+        "contract's usual specification, not stated in the notice",
+    ),
+    "okx_btcusdt_2020": TierSchedule(
+        symbol="BTCUSDT perpetual swap",
+        tiers=((D(50000), D("0.005"), D("0.01")),),
+        step=D(500000),
+        mmr_step=D("0.005"),
+        imr_step=D("0.005"),
+        face_value=D("0.01"),
+        source="https://okx.com/it/help/adjustment-of-usdt-margined-futures-perpetual-swap-tiered-maintenance-"
+        "margin-ratio-schedule",
+        as_of="2020-01-17",
+        confidence="H limits (tier 3 = 50,000 + 2 × 500,000); L rate steps; M face value",
+        note="the notice gives tier-1 limit, step and base rates; the +0.5 % a tier rate step is taken from OKX's "
+        "later notices (assumed for 2020); 0.01 BTC face value assumed",
+    ),
+}

@@ -208,11 +208,12 @@ def test_clamp_venues_pay_the_interest_rate_pro_rata_in_the_flat_zone(venue: str
 def test_funding_by_venue_stress_golden() -> None:
     """P = 1 %: Binance 0.95 % capped to 0.30 %; Bybit 0.95 % (cap ±2 %); OKX 1 % capped to
     0.375 %; BitMEX 0.95 % capped to 0.375 %; Deribit 1 % − 0.025 % = 0.975 %; Hyperliquid
-    0.95 %/8 = 0.11875 % an hour; dYdX 1 %/8 = 0.125 % an hour (cap 1.5 %)."""
+    0.95 %/8 = 0.11875 % an hour; dYdX 1 %/8 = 0.125 % an hour (cap 1.5 %); Drift 1 %/24 =
+    0.041667 % an hour (cap 0.125 %)."""
     out = run("funding_by_venue", premium_index="0.01")
     rates = {r["venue"]: r["funding_rate"] for r in out["venues"]}
     expected = {"binance": 0.003, "bybit": 0.0095, "okx": 0.00375, "bitmex": 0.00375, "deribit": 0.00975,
-                "hyperliquid": 0.0011875, "dydx": 0.00125}
+                "hyperliquid": 0.0011875, "dydx": 0.00125, "drift": 0.01 / 24}
     assert set(rates) == set(expected)
     for k, v in expected.items():
         assert close(rates[k], v), k

@@ -18,11 +18,13 @@ SEVEN = {"binance", "bybit", "okx", "bitmex", "deribit", "hyperliquid", "dydx"}
 
 
 def test_seven_venues() -> None:
-    assert set(FUNDING_VENUES) == SEVEN
+    # the seven order-book venues, plus Drift (hourly funding at P/24); GMX v2 and Jupiter Perps
+    # have a borrow record instead of a funding record
+    assert set(FUNDING_VENUES) == SEVEN | {"drift"}
     assert all(k == r.key for k, r in FUNDING_VENUES.items())
 
 
-@pytest.mark.parametrize("key", sorted(SEVEN))
+@pytest.mark.parametrize("key", sorted(SEVEN | {"drift"}))
 def test_every_record_is_well_formed(key: str) -> None:
     r = FUNDING_VENUES[key]
     assert r.method in METHODS and r.scaling in SCALINGS and r.averaging in WEIGHTINGS

@@ -11,7 +11,7 @@ spec missing here is missing from the site (and fails ``tests/core/test_layers.p
 from __future__ import annotations
 
 from .._spec import Calculator
-from . import carry, cascade, funding, insolvency, margin, pricing, series
+from . import carry, cascade, funding, insolvency, margin, pools, pricing, series, venue_funding, venue_margin
 
 __all__ = ["CALCULATORS"]
 
@@ -23,6 +23,13 @@ CALCULATORS: tuple[Calculator, ...] = (
     funding.predicted_funding_calculator,
     funding.funding_schedule_calculator,
     funding.funding_by_venue_calculator,
+    venue_funding.interest_component_calculator,
+    venue_funding.impact_notional_calculator,
+    venue_funding.funding_cap_calculator,
+    venue_funding.drift_funding_calculator,
+    pools.gmx_funding_calculator,
+    pools.gmx_adaptive_funding_calculator,
+    pools.pool_borrow_fee_calculator,
     carry.funding_exposure_calculator,
     carry.funding_arbitrage_calculator,
     carry.carry_trade_calculator,
@@ -36,6 +43,11 @@ CALCULATORS: tuple[Calculator, ...] = (
     margin.liquidation_price_calculator,
     margin.margin_tier_calculator,
     margin.position_pnl_calculator,
+    venue_margin.deribit_margin_calculator,
+    venue_margin.max_open_position_calculator,
+    venue_margin.pnl_percent_calculator,
+    venue_margin.liquidation_stages_calculator,
+    venue_margin.okx_liquidation_price_calculator,
     pricing.perp_fair_price_calculator,
     pricing.mark_price_calculator,
     pricing.basis_convergence_calculator,

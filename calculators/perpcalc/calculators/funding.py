@@ -51,7 +51,8 @@ SCALING = Field(
     choices=SCALINGS,
     default="n_over_8",
     help="n_over_8: an N-hour settlement pays N/8 of the 8-hour rate (Binance, Hyperliquid, dYdX); "
-    "per_interval: the formula applies per settlement, interest split across the day (Bybit, OKX)",
+    "per_interval: the formula applies per settlement, interest split across the day (Bybit, OKX); "
+    "n_over_24: the formula gives a daily rate and an N-hour settlement pays N/24 of it (Drift)",
 )
 
 
