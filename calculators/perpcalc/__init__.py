@@ -2,13 +2,13 @@
 
 The calculator contract used by the site, the browser worker, notebooks and tests:
 
-* :func:`catalog` lists every calculator's spec (inputs, outputs, worked examples);
-* :func:`run` runs one by name on a JSON-like mapping of inputs;
-* :class:`InputError` is raised for any bad input, naming the field.
+* [`catalog`][perpcalc.catalog] lists every calculator's spec (inputs, outputs, worked examples);
+* [`run`][perpcalc.run] runs one by name on a JSON-like mapping of inputs;
+* [`InputError`][perpcalc.InputError] is raised for any bad input, naming the field.
 
 Conventions: rates are fractions per funding interval (0.0001 = 0.01 %); a positive rate
 means longs pay shorts; a payment is signed from the holder's view (negative = pays).
-The topic modules (:mod:`perpcalc.funding`, …) hold the pure functions behind each
+The topic modules (``perpcalc.funding``, …) hold the pure functions behind each
 calculator, usable directly with ``Decimal`` arguments.
 """
 

@@ -1,6 +1,6 @@
 """The one exception of the package, defined below every other module.
 
-:class:`InputError` is raised for any bad input. Two layers raise it, with one rule each:
+[`InputError`][perpcalc.InputError] is raised for any bad input. Two layers raise it, with one rule each:
 
 * the pure functions (``perpcalc.funding`` and the other topic modules) name **their own
   parameter** in ``field`` (``funding_rate(..., scaling="x")`` → ``field == "scaling"``);

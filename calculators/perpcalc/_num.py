@@ -2,7 +2,7 @@
 
 Constants, the sign of a side, clamping, thinning long paths for charts, rounding floats
 to the digits every Python build agrees on, and reading a start time. Nothing here
-formats a number as text: that is :mod:`perpcalc.display`'s job.
+formats a number as text: that is ``perpcalc.display``'s job.
 """
 
 from __future__ import annotations

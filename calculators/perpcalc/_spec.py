@@ -1,11 +1,11 @@
 """Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
 
-Every calculator is one pure function in a topic module plus a :class:`Calculator`
-spec in :mod:`perpcalc.calculators`, listed there in the ordered registry that
-:func:`install` makes the catalogue. The spec says what the inputs are (type,
+Every calculator is one pure function in a topic module plus a [`Calculator`][perpcalc.Calculator]
+spec in ``perpcalc.calculators``, listed there in the ordered registry that
+``install`` makes the catalogue. The spec says what the inputs are (type,
 unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
-display format). :func:`run` turns any JSON-like mapping into validated Python values
-(``Decimal`` for numbers) or raises :class:`InputError` naming the field, so the
+display format). [`run`][perpcalc.run] turns any JSON-like mapping into validated Python values
+(``Decimal`` for numbers) or raises [`InputError`][perpcalc.InputError] naming the field, so the
 calculator functions only ever see clean values.
 """
 
@@ -51,11 +51,17 @@ class Field:
 
     ``type`` is ``decimal`` (exact ``Decimal``), ``integer``, ``choice`` (one of
     ``choices``), ``text`` or ``list`` (rows of ``columns``, given as a list of mappings
-    or as CSV text with a header line). ``default`` is :data:`REQUIRED`, ``None`` (optional,
+    or as CSV text with a header line). ``default`` is ``REQUIRED``, ``None`` (optional,
     no value) or a value. Bounds are inclusive unless ``min_open``/``max_open``.
     ``percent`` lets a reader type ``0.01%`` for 0.0001. ``exact=False`` (list columns of
     calculators that compute in floats, e.g. ranking 100,000 positions) keeps a number
     column as ``float`` instead of ``Decimal``: the same checks, without the conversion.
+
+    Page hints (the core ignores them): ``when`` maps other choice fields to the values for
+    which this field applies (``{"contract": ("inverse",)}``); the form hides it otherwise
+    and does not send it. ``advanced`` folds a rarely used field under "More inputs".
+    ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
+    beyond it the form shows a note, never an error.
     """
 
     name: str
@@ -74,6 +80,9 @@ class Field:
     min_items: int = 0
     max_items: int = 100_000
     exact: bool = True
+    when: Mapping[str, tuple[str, ...]] | None = None
+    advanced: bool = False
+    typical: Decimal | str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -122,6 +131,14 @@ class Field:
         if self.columns:
             out["columns"] = [c.spec() for c in self.columns]
             out["min_items"] = self.min_items
+        if self.percent:
+            out["percent"] = True
+        if self.when:
+            out["when"] = {k: list(v) for k, v in self.when.items()}
+        if self.advanced:
+            out["advanced"] = True
+        if self.typical is not None:
+            out["typical"] = float(Decimal(str(self.typical)))
         return out
 
 
@@ -183,9 +200,15 @@ class Calculator:
 
     ``compute`` receives the validated inputs (a dict with every field, numbers as
     ``Decimal``) and returns a dict with every output. ``presets`` maps a choice
-    field's value to defaults for other fields (venue data): omitted fields take the
-    preset's value before the field's own default. ``examples`` holds named example
-    inputs; ``"default"`` is the one pre-rendered on the page.
+    field's value to defaults for other fields (venue data, derived from
+    ``perpcalc.venues``). ``examples`` holds named example inputs; ``"default"`` is the
+    one pre-rendered on the page.
+
+    Preset rule (``spec()["preset_rule"] == "fill_unset"``, the same in ``run`` and in the
+    browser): a field the reader set always wins; a field the reader did not set takes the
+    chosen preset's value, else its own default. A preset never overwrites a value the
+    reader typed, and choosing another preset changes only the fields the reader left
+    unset.
     """
 
     name: str
@@ -216,7 +239,6 @@ class Calculator:
             "notes": self.notes,
             "inputs": [f.spec() for f in self.inputs],
             "outputs": [o.spec() for o in self.outputs],
-            "example": {k: _jsonable(v) for k, v in self.examples["default"].items()},
             "examples": {
                 key: {k: _jsonable(v) for k, v in ex.items()} for key, ex in self.examples.items()
             },
@@ -224,6 +246,7 @@ class Calculator:
                 fname: {choice: {k: _jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
                 for fname, table in self.presets.items()
             },
+            "preset_rule": "fill_unset",
         }
 
     def resolve(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -288,7 +311,7 @@ def install(calculators: Sequence[Calculator]) -> None:
     """Make ``calculators`` the catalogue, in this order.
 
     ``perpcalc/__init__.py`` calls it once with the ordered registry
-    :data:`perpcalc.calculators.CALCULATORS`; defining a spec never registers it.
+    ``perpcalc.calculators.CALCULATORS``; defining a spec never registers it.
     """
     table: dict[str, Calculator] = {}
     for spec in calculators:
@@ -318,7 +341,7 @@ def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
     Numbers may be given as int, float or decimal string; omitted optional inputs take
     their defaults (from the venue preset where one is chosen). Any bad input raises
-    :class:`InputError`; the result holds only JSON-compatible values and finite numbers.
+    [`InputError`][perpcalc.InputError]; the result holds only JSON-compatible values and finite numbers.
 
     >>> run("funding_payment", {"side": "long", "size": 10, "mark_price": 10000,
     ...                         "funding_rate": "0.0011875"})["payment"]
@@ -343,6 +366,9 @@ def _blank(value: Any) -> bool:
 # a typo or an attack, and letting it through costs seconds of CPU (1E-999999 as a rate) or
 # overflows the decimal context ("1e1000000").
 MAX_ADJUSTED = 30
+# A number typed or pasted by a reader fits in this many characters (and a longer text is
+# refused before it is copied or scanned).
+MAX_NUMBER_TEXT = 1000
 # More significant digits than the calculators compute with are rounded away at the door.
 MAX_DIGITS = 34
 # A Python int wider than this is outside the range above; checking the width first avoids
@@ -404,6 +430,8 @@ def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool
     if isinstance(value, Decimal):
         return _bounded(value, name, label)
     if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            raise InputError(name, f"{label} is too long to be a number ({len(value):,} characters)")
         text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
         percent_form = text.endswith("%")
         if percent_form:
@@ -480,7 +508,7 @@ def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None =
 
 def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
     """A JSON number in a list cell as ``Decimal`` when it is finite and within the column's
-    bounds, else ``None`` (the caller then takes :func:`_coerce`, which words the error).
+    bounds, else ``None`` (the caller then takes ``_coerce``, which words the error).
     Lists can hold 100,000 rows: this path skips building messages no one will read."""
     if type(v) is float:
         if v and not _FLOAT_MIN <= abs(v) < _FLOAT_MAX:  # also NaN and ±inf
@@ -552,10 +580,13 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
 
     With a single column the header may be left out. Blank lines are ignored. Reading
     stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
-    (a million-row paste is not parsed whole first), and a malformed text (a value over
+    (a text of more than twice as many lines is refused unread: a million-row paste is
+    not parsed whole first), and a malformed text (a value over
     the csv module's 131,072-character limit, say) is an ``InputError`` too.
     """
     names = [c.name for c in f.columns]
+    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
     records: list[list[str]] = []
     try:
@@ -589,7 +620,7 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
 
 
 def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
-    """The CSV text form of list rows (the inverse of :func:`parse_rows`)."""
+    """The CSV text form of list rows (the inverse of ``parse_rows``)."""
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
     for r in rows:
@@ -668,7 +699,7 @@ def _output_json(o: Output, value: Any) -> Any:
 
 
 def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table and series rows, cell by cell as :func:`_output_json` does, with the column
+    """Table and series rows, cell by cell as ``_output_json`` does, with the column
     lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
     columns: dict[str, Output] = {}
     out = []

@@ -1,12 +1,12 @@
 """Carry: what funding costs or pays over time, and the trades built on it.
 
-* :func:`funding_exposure`: funding over a holding period, at a constant rate or along a
+* [`funding_exposure`][perpcalc.carry.funding_exposure]: funding over a holding period, at a constant rate or along a
   path of rates, for either side of a linear or inverse contract;
-* :func:`funding_arbitrage`: the same asset funded differently on two venues, put on a
+* [`funding_arbitrage`][perpcalc.carry.funding_arbitrage]: the same asset funded differently on two venues, put on a
   common clock, traded short-the-dearer / long-the-cheaper, net of four taker fills;
-* :func:`carry_trade`: long spot, short perp (the "perpetual swap yield") and what a spell
+* [`carry_trade`][perpcalc.carry.carry_trade]: long spot, short perp (the "perpetual swap yield") and what a spell
   of negative funding does to it;
-* :func:`leverage_cost`: funding as the price of leverage, against borrowing for the same
+* [`leverage_cost`][perpcalc.carry.leverage_cost]: funding as the price of leverage, against borrowing for the same
   exposure.
 
 Conventions are the package's: rates are fractions per funding interval (0.0001 = 0.01 %),
@@ -48,7 +48,7 @@ MAX_INTERVALS = 100_000
 
 @dataclass(frozen=True)
 class ExposureResult:
-    """Funding over a holding period (see :func:`funding_exposure`)."""
+    """Funding over a holding period (see [`funding_exposure`][perpcalc.carry.funding_exposure])."""
 
     total_payment: Decimal
     payments: list[Decimal]
@@ -70,7 +70,7 @@ def funding_exposure(
 
     paymentₜ = −s × notional × rₜ,   total = Σₜ paymentₜ,   s = +1 long, −1 short
 
-    with notional from :func:`perpcalc.funding.notional_value` (size × mark for linear
+    with notional from [`perpcalc.funding.notional_value`][perpcalc.funding.notional_value] (size × mark for linear
     contracts, in quote; size × contract_value / mark for inverse ones, in the base coin)
     and the mark price held constant over the period. A constant rate r over n intervals
     is the path r, r, …, r, so its total is −s × notional × r × n: linear in n. The sum is
@@ -81,8 +81,34 @@ def funding_exposure(
     Source: Binance USDⓈ-M funding FAQ ("funding fee = notional × funding rate" each
     settlement; accessed 2026); BitMEX perpetual contracts guide (inverse notional).
 
-    Example: a 1 BTC long marked at 60,000 pays 60,000 × 0.01 % = 6 USDT per 8-hour
+    Parameters
+    ----------
+    side : str
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    mark_price : Decimal
+        Mark price, in quote.
+    rates : Sequence[Decimal]
+        Funding rates per interval, oldest first.
+    contract : str
+        ``"linear"`` or ``"inverse"``.
+    contract_value : Decimal
+        Quote value of one inverse contract (1 USD for XBTUSD).
+
+    Returns
+    -------
+    ExposureResult
+        Funding paid or received over a sequence of funding intervals, holder's view.
+
+    Examples
+    --------
+    A 1 BTC long marked at 60,000 pays 60,000 × 0.01 % = 6 USDT per 8-hour
     settlement; held 30 days (90 settlements) it pays 540 USDT, the short receives 540.
+
+    >>> res = funding_exposure("long", Decimal(1), Decimal(60000), [Decimal("0.0001")] * 90)
+    >>> res.total_payment
+    Decimal('-540.0000')
     """
     if not rates:
         raise InputError("rates", "the path needs at least one rate")
@@ -115,9 +141,28 @@ def liquidation_buffer(leverage: Decimal, mmr: Decimal, field: str = "leverage")
     of zero or less means the leg starts at or below maintenance: an error.
 
     Source: isolated-margin liquidation formulas of Bybit and Binance (see
-    :mod:`perpcalc.margin`), to first order in mmr.
+    ``perpcalc.margin``), to first order in mmr.
 
-    Example: 3× leverage, mmr 0.5 % → 1/3 − 0.005 = 32.83 % of the entry price.
+    Parameters
+    ----------
+    leverage : Decimal
+        Leverage: initial margin = position value / leverage.
+    mmr : Decimal
+        Maintenance margin rate (0.005 = 0.5 %).
+    field : str
+        Form field to name in errors.
+
+    Returns
+    -------
+    Decimal
+        Approximate adverse price move, as a fraction of entry, that liquidates a leg.
+
+    Examples
+    --------
+    3× leverage, mmr 0.5 % → 1/3 − 0.005 = 32.83 % of the entry price.
+
+    >>> round(liquidation_buffer(Decimal(3), Decimal("0.005")), 6)
+    Decimal('0.328333')
     """
     buffer = ONE / leverage - mmr
     if buffer <= 0:
@@ -128,7 +173,7 @@ def liquidation_buffer(leverage: Decimal, mmr: Decimal, field: str = "leverage")
 
 @dataclass(frozen=True)
 class ArbitrageResult:
-    """Cross-venue funding arbitrage (see :func:`funding_arbitrage`)."""
+    """Cross-venue funding arbitrage (see [`funding_arbitrage`][perpcalc.carry.funding_arbitrage])."""
 
     short_venue: str
     hourly_a: Decimal
@@ -178,7 +223,7 @@ def funding_arbitrage(
     Equal rates on the common clock carry nothing (net PnL = −fees, no break-even day).
     Each leg needs notional / leverage of margin on its own venue: the two venues do not
     share collateral, and the leg that loses must survive on its own; see
-    :func:`liquidation_buffer`.
+    [`liquidation_buffer`][perpcalc.carry.liquidation_buffer].
 
     Source: Binance USDⓈ-M funding FAQ (8-hour settlement, scaled N/8 since 2025-09-18);
     Hyperliquid funding docs (hourly settlement at one eighth of the 8-hour rate); He,
@@ -228,7 +273,7 @@ def funding_arbitrage(
 
 @dataclass(frozen=True)
 class CarryResult:
-    """Long spot / short perp carry (see :func:`carry_trade`)."""
+    """Long spot / short perp carry (see [`carry_trade`][perpcalc.carry.carry_trade])."""
 
     intervals: int
     fees: Decimal
@@ -319,7 +364,7 @@ def carry_trade(
 
 @dataclass(frozen=True)
 class LeverageCostResult:
-    """Funding against borrowing for the same exposure (see :func:`leverage_cost`)."""
+    """Funding against borrowing for the same exposure (see [`leverage_cost`][perpcalc.carry.leverage_cost])."""
 
     intervals: Decimal
     funding_cost: Decimal

@@ -56,10 +56,37 @@ def simulate_cascade(
     Brunnermeier & Pedersen 2009, "Market liquidity and funding liquidity"); not a venue
     rule. The depth parameter is the only market input.
 
-    Example: three 1-unit longs liquidated at 96, 94.5 and 90 and a fall from 100 to 95
+    Parameters
+    ----------
+    price : float
+        Price, in quote.
+    shock : float
+        Initial price move as a fraction (−0.05 = a 5 % fall).
+    depth : float
+        Book depth: quote notional that moves the price by 1 %.
+    positions : Iterable[tuple[str, float, float, float]]
+        Positions, each a mapping of the named fields.
+    insurance_fund : float
+        Insurance fund balance before the event.
+    max_rounds : int
+        Most rounds of forced orders to simulate.
+
+    Returns
+    -------
+    dict[str, Any]
+        Rounds of forced orders after a price shock, on a book of constant depth.
+
+    Examples
+    --------
+    Three 1-unit longs liquidated at 96, 94.5 and 90 and a fall from 100 to 95
     with depth 100 quote per 1 %: round 1 sells 1 × 95, a 0.95 % move, to 94.0975;
     round 2 sells the long at 94.5 for 94.0975, a 0.940975 % move, to about 93.2121;
     round 3 finds nothing there, so the long at 90 survives: 2 rounds, 189.0975 sold.
+
+    >>> longs = [("long", 1.0, liq, liq * 0.995) for liq in (96.0, 94.5, 90.0)]
+    >>> out = simulate_cascade(100.0, -0.05, 100.0, longs, insurance_fund=1e9)
+    >>> out["rounds"]
+    2
     """
     if not price > 0:
         raise InputError("price", "price must be > 0")

@@ -1,6 +1,6 @@
 """Formatting of calculator outputs for pages: the one place that turns numbers into text.
 
-The site build calls :func:`compute` in CPython to pre-render each worked example, and the
+The site build calls [`compute`][perpcalc.display.compute] in CPython to pre-render each worked example, and the
 browser's worker calls the same function in Pyodide on every input change, so a value is
 formatted identically before and after the runtime loads.
 """
@@ -145,7 +145,7 @@ def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def compute_json(name: str, inputs_json: str) -> str:
-    """:func:`compute` with JSON in and out (what the browser worker calls)."""
+    """[`compute`][perpcalc.display.compute] with JSON in and out (what the browser worker calls)."""
     try:
         inputs = json.loads(inputs_json)
     except (ValueError, TypeError, RecursionError):

@@ -7,7 +7,7 @@ module, so the browser, which has no pandas, never loads it; import it yourself:
     rates = frames.read_funding_history("BTCUSDT-funding.json", "binance")
 
 Funding histories from the four venues below become one tidy table, oldest first per
-symbol, with the columns of :data:`SCHEMA`:
+symbol, with the columns of ``SCHEMA``:
 
 * ``time``: settlement time, ``datetime64`` in UTC;
 * ``venue``: ``binance``, ``bybit``, ``okx`` or ``hyperliquid``;
@@ -36,7 +36,7 @@ first settlement takes the interval after it. Venues shorten the interval when t
 hits its cap, and that shows up here; a gap in the file (missing settlements) shows up as
 a longer interval too, so pass ``interval_hours`` when you know it is fixed.
 
-A malformed file raises :class:`FundingFileError` naming the column and the line (CSV) or
+A malformed file raises [`FundingFileError`][perpcalc.frames.FundingFileError] naming the column and the line (CSV) or
 record (JSON) at fault.
 """
 
@@ -131,7 +131,8 @@ def to_frame(name: str, outputs: Mapping[str, Any], output: str | None = None) -
 
 def funding_series_inputs(frame: pd.DataFrame, symbol: str | None = None) -> dict[str, Any]:
     """Inputs for the ``funding_series`` / ``funding_forecast`` calculators from a frame
-    read by :func:`read_funding_history` (one symbol; ``symbol`` picks it when there are
+    read by [`read_funding_history`][perpcalc.frames.read_funding_history]
+    (one symbol; ``symbol`` picks it when there are
     several). The calculators take one fixed interval: the most common one is used."""
     if symbol is not None:
         frame = frame[frame["symbol"] == symbol]
@@ -304,7 +305,7 @@ def read_funding_history(
     inferring it. ``timezone`` applies to times written without one (the Binance website
     export writes local times without a zone; the APIs use UTC milliseconds).
 
-    Raises :class:`FundingFileError` for a malformed file (naming column and line), and
+    Raises [`FundingFileError`][perpcalc.frames.FundingFileError] for a malformed file (naming column and line), and
     when the interval cannot be inferred (a single settlement and no ``interval_hours``).
     """
     venue = str(venue).strip().lower()

@@ -42,8 +42,27 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
     Source: Binance USDⓈ-M funding FAQ; Bybit "What is funding rate"; Hyperliquid funding
     docs; dYdX v4 (all use this form, with impact prices for the venue's impact notional).
 
-    Example: index 10,000, impact bid 10,100, impact ask 10,110 (Hyperliquid's example)
+    Parameters
+    ----------
+    index_price : Decimal
+        Index (oracle) price, in quote.
+    impact_bid : Decimal
+        Average fill price of selling the impact notional.
+    impact_ask : Decimal
+        Average fill price of buying the impact notional.
+
+    Returns
+    -------
+    Decimal
+        Premium of the perpetual's order book over the index, one sample.
+
+    Examples
+    --------
+    Index 10,000, impact bid 10,100, impact ask 10,110 (Hyperliquid's example)
     gives P = 100 / 10,000 = 0.01.
+
+    >>> premium_index(Decimal(10000), Decimal(10100), Decimal(10110))
+    Decimal('0.01')
     """
     if index_price <= 0:
         raise InputError("index_price", "index price must be > 0")
@@ -76,9 +95,13 @@ def funding_rate(
 
     * ``clamp`` (Binance, Bybit, BitMEX, Hyperliquid): F₈ = P + clamp(I − P, −c, c)
     * ``dead_band`` (Deribit): F₈ = P − clamp(P, −d, d)
-    * ``premium`` (OKX, Drift): F₈ = P
+    * ``premium`` (OKX, dYdX v4): F₈ = P
 
     then F = F₈ × N / 8 for an N-hour interval, and last F = clamp(F, −cap, cap).
+
+    Drift is not one of these: it settles hourly at P/24 (a daily convention), which no
+    N/8 scaling expresses; with ``method="premium"`` and ``interval_hours=1`` this function
+    would return P/8, three times Drift's rate.
 
     With ``scaling="per_interval"`` (Bybit and OKX publish no N/8 factor) the formula is
     applied per settlement instead, with only the interest split across the day:
@@ -95,8 +118,37 @@ def funding_rate(
     BitMEX perpetual contracts guide; Deribit funding specifications; Hyperliquid
     funding docs (hourly, 4 % cap per hour).
 
-    Example: Hyperliquid, P = 0.01, I = 0.0001, c = 0.0005, hourly:
+    Parameters
+    ----------
+    premium : Decimal
+        Average premium index of the interval.
+    method : str
+        Which formula or venue rule to apply.
+    interest_rate : Decimal
+        Interest component I per 8 h.
+    clamp_limit : Decimal
+        Half-width c of the clamp band, per 8 h.
+    dead_band : Decimal
+        Half-width d of Deribit's dead band, per 8 h.
+    interval_hours : Decimal
+        Hours between two settlements.
+    cap : Decimal | None
+        Absolute cap on the per-interval rate, applied last (``None``: none).
+    scaling : str
+        ``"n_over_8"`` or ``"per_interval"``.
+
+    Returns
+    -------
+    Decimal
+        Funding rate for one interval from the interval's average premium.
+
+    Examples
+    --------
+    Hyperliquid, P = 0.01, I = 0.0001, c = 0.0005, hourly:
     F₈ = 0.01 + clamp(−0.0099, −0.0005, 0.0005) = 0.0095; F = 0.0095 / 8 = 0.0011875.
+
+    >>> funding_rate(Decimal("0.01"), interval_hours=Decimal(1))
+    Decimal('0.0011875')
     """
     if scaling not in SCALINGS:
         raise InputError("scaling", f"scaling must be one of: {', '.join(SCALINGS)}")
@@ -154,7 +206,7 @@ def funding_payment(
 
     payment = −s × notional × rate × intervals,   s = +1 long, −1 short
 
-    where notional is :func:`notional_value` (quote currency for linear contracts, base
+    where notional is [`notional_value`][perpcalc.funding.notional_value] (quote currency for linear contracts, base
     coin for inverse ones). A positive rate takes money from longs and gives it to shorts;
     a negative rate does the reverse. ``intervals`` may be fractional where a venue
     accrues continuously (Deribit, dYdX v3). A zero rate, size or interval count pays
@@ -162,9 +214,38 @@ def funding_payment(
 
     Source: Binance USDⓈ-M funding FAQ; BitMEX perpetual contracts guide, examples.
 
-    Examples: a 10 BTC long marked at 10,000 with an hourly rate of 0.11875 % pays
+    Parameters
+    ----------
+    side : Side
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    mark_price : Decimal
+        Mark price, in quote.
+    rate : Decimal
+        Funding rate per interval (0.0001 = 0.01 %).
+    intervals : Decimal
+        Number of intervals (fractions allowed for continuous accrual).
+    contract : Contract
+        ``"linear"`` or ``"inverse"``.
+    contract_value : Decimal
+        Quote value of one inverse contract (1 USD for XBTUSD).
+
+    Returns
+    -------
+    Decimal
+        Funding cash flow of a perpetual position, seen from its holder.
+
+    Examples
+    --------
+    A 10 BTC long marked at 10,000 with an hourly rate of 0.11875 % pays
     118.75 USDC for the hour; the matching short receives the same. A BitMEX long of
     15,000 XBTUSD contracts marked at 750 (20 XBT) pays 0.05 XBT at a 0.25 % rate.
+
+    >>> funding_payment("long", Decimal(10), Decimal(10000), Decimal("0.0011875"))
+    Decimal('-118.7500000')
+    >>> funding_payment("long", Decimal(15000), Decimal(750), Decimal("0.0025"), contract="inverse")
+    Decimal('-0.0500')
     """
     notional = notional_value(size, mark_price, contract, contract_value)
     return -side_sign(side) * notional * rate * intervals
@@ -184,7 +265,27 @@ def annualized(
 
     Source: arithmetic; Drift documents APR = rate × 24 × 365.25 and APY = (1 + rate)^(24 × 365.25) − 1.
 
-    Example: 0.01 % per 8 h → 1,095 periods, APR 10.95 %, APY 11.57 %.
+    Parameters
+    ----------
+    rate : Decimal
+        Funding rate per interval (0.0001 = 0.01 %).
+    interval_hours : Decimal
+        Hours between two settlements.
+    days_per_year : Decimal
+        Days in a year (365 by default).
+
+    Returns
+    -------
+    tuple[Decimal, Decimal, Decimal]
+        Annualised funding: periods per year n, simple APR = F × n, compounded APY.
+
+    Examples
+    --------
+    0.01 % per 8 h → 1,095 periods, APR 10.95 %, APY 11.57 %.
+
+    >>> n, apr, apy = annualized(Decimal("0.0001"))
+    >>> n, apr, round(apy, 6)
+    (Decimal('1095'), Decimal('0.1095'), Decimal('0.115714'))
     """
     n = periods_per_year(interval_hours, days_per_year)
     apr = rate * n
@@ -226,8 +327,23 @@ def time_weighted_premium(samples: Sequence[Decimal]) -> Decimal:
     Source: Bybit "What is funding rate and predicted rate" (2024-05-12: 480 one-minute
     samples for 8 h); Binance USDⓈ-M funding FAQ (5,760 five-second samples).
 
-    Example: samples 0.0002, 0.0004, …, 0.0012 (rising) → (0.0002 × 91) / 21 = 0.000866667,
+    Parameters
+    ----------
+    samples : Sequence[Decimal]
+        Premium samples, oldest first.
+
+    Returns
+    -------
+    Decimal
+        Time-weighted average premium with linear weights, later samples counting more.
+
+    Examples
+    --------
+    Samples 0.0002, 0.0004, …, 0.0012 (rising) → (0.0002 × 91) / 21 = 0.000866667,
     against a simple mean of 0.0007.
+
+    >>> round(time_weighted_premium([Decimal(k) / 5000 for k in range(1, 7)]), 9)
+    Decimal('0.000866667')
     """
     if not samples:
         raise InputError("samples", "give at least one premium sample")
@@ -249,7 +365,7 @@ def running_averages(samples: Sequence[Decimal], weighting: str = "time_weighted
     """The average premium after each sample: element k averages samples 1…k.
 
     This is the "predicted rate" a venue shows during the interval, before the last sample:
-    its last element equals :func:`average_premium` of all samples.
+    its last element equals [`average_premium`][perpcalc.funding.average_premium] of all samples.
     """
     if weighting not in WEIGHTINGS:
         raise InputError("weighting", f"weighting must be one of: {', '.join(WEIGHTINGS)}")
@@ -267,7 +383,8 @@ def running_averages(samples: Sequence[Decimal], weighting: str = "time_weighted
 
 @dataclass(frozen=True)
 class RateRules:
-    """The formula parameters shared by the funding calculators (see :func:`funding_rate`)."""
+    """The formula parameters shared by the funding calculators
+    (see [`funding_rate`][perpcalc.funding.funding_rate])."""
 
     method: str = "clamp"
     interest_rate: Decimal = Decimal("0.0001")
@@ -297,8 +414,30 @@ def predicted_funding(
 
     Source: Bybit "What is funding rate and predicted rate"; Binance funding FAQ.
 
-    Example: six rising samples 0.02 % … 0.12 % with Binance's rules: time-weighted
+    Parameters
+    ----------
+    samples : Sequence[Decimal]
+        Premium samples, oldest first.
+    weighting : str
+        ``"time_weighted"`` or ``"mean"``.
+    rules : RateRules
+        Formula parameters (method, interest, band, cap, scaling).
+    interval_hours : Decimal
+        Hours between two settlements.
+
+    Returns
+    -------
+    tuple[Decimal, Decimal, list[tuple[int, Decimal, Decimal]]]
+        Predicted funding rate from the premium samples seen so far in the interval.
+
+    Examples
+    --------
+    Six rising samples 0.02 % … 0.12 % with Binance's rules: time-weighted
     P̄ = 0.086667 %, F = 0.086667 % − 0.05 % = 0.036667 %; the simple mean 0.07 % would give 0.02 %.
+
+    >>> avg, rate, path = predicted_funding([Decimal(k) / 5000 for k in range(1, 7)])
+    >>> round(avg, 8), round(rate, 8)
+    (Decimal('0.00086667'), Decimal('0.00036667'))
     """
     path_avgs = running_averages(samples, weighting)
     if not path_avgs:
@@ -315,7 +454,7 @@ SHORTENINGS = ("jump", "step", "none")
 
 @dataclass(frozen=True)
 class Settlement:
-    """One settlement of :func:`funding_schedule`: ``offset_hours`` after the start."""
+    """One settlement of [`funding_schedule`][perpcalc.funding.funding_schedule]: ``offset_hours`` after the start."""
 
     number: int
     offset_hours: int
@@ -370,8 +509,36 @@ def funding_schedule(
     the upgrade of automatic funding fee settlement (2026-04-14). When Bybit returns to a
     longer interval is not published: the return rule here is an assumption.
 
-    Example (OKX's): a 4-hour contract with a ±0.375 % cap settles at the cap at 16:00 UTC;
+    Parameters
+    ----------
+    hourly : Sequence[Decimal]
+        Hourly average premiums, oldest first.
+    interval_hours : int
+        Hours between two settlements.
+    rules : RateRules
+        Formula parameters (method, interest, band, cap, scaling).
+    shortening : str
+        ``"jump"``, ``"step"`` or ``"none"``.
+    shortest_interval_hours : int
+        Shortest interval the venue shortens to, in hours.
+    weighting : str
+        ``"time_weighted"`` or ``"mean"``.
+
+    Returns
+    -------
+    tuple[list[Settlement], int, int]
+        Settlements when the interval shortens after a rate settles at its cap.
+
+    Examples
+    --------
+    OKX's: a 4-hour contract with a ±0.375 % cap settles at the cap at 16:00 UTC;
     the next settlement is at 18:00, and after another capped settlement at 19:00.
+
+    >>> rules = RateRules("premium", Decimal(0), Decimal(0), Decimal(0), Decimal("0.00375"), "per_interval")
+    >>> hourly = [Decimal("0.005")] * 6 + [Decimal("0.004"), Decimal("0.002")] + [Decimal("0.001")] * 4
+    >>> settled, next_interval, left = funding_schedule(hourly, 4, rules, "step")
+    >>> [(s.offset_hours, s.interval_hours, s.capped) for s in settled]
+    [(4, 4, True), (6, 2, True), (7, 1, True), (8, 1, False), (12, 4, False)]
     """
     if shortening not in SHORTENINGS:
         raise InputError("shortening", f"shortening must be one of: {', '.join(SHORTENINGS)}")
@@ -406,12 +573,27 @@ def funding_schedule(
 def funding_by_venue(premium: Decimal) -> list[dict[str, Any]]:
     """The rate each venue would set for the same average premium, with its own rules.
 
-    For each venue in :data:`perpcalc.venues.FUNDING_VENUES`: F = funding_rate(P) with its
+    For each venue in ``perpcalc.venues.FUNDING_VENUES``: F = funding_rate(P) with its
     method, interest, band, interval, cap and scaling; the 8-hour equivalent F × 8 / N; and
     the simple APR F × settlements per year. Caps are illustrative per-venue figures.
 
-    Example: P = 0.01 (1 %): Hyperliquid 0.11875 % per hour (0.95 % per 8 h, under its 4 %
+    Parameters
+    ----------
+    premium : Decimal
+        Average premium index of the interval.
+
+    Returns
+    -------
+    list[dict[str, Any]]
+        The rate each venue would set for the same average premium, with its own rules.
+
+    Examples
+    --------
+    P = 0.01 (1 %): Hyperliquid 0.11875 % per hour (0.95 % per 8 h, under its 4 %
     cap); Binance 0.95 % capped to 0.30 %; OKX 1 % capped to 0.375 %; Deribit 0.975 %.
+
+    >>> {r["venue"]: r["funding_rate"] for r in funding_by_venue(Decimal("0.01"))}["hyperliquid"]
+    Decimal('0.0011875')
     """
     rows = []
     for key, r in FUNDING_VENUES.items():

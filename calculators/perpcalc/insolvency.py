@@ -11,14 +11,16 @@ Pure functions first, then the calculators ``liquidation_outcome``, ``adl_rankin
 ``adl_execution``, ``socialized_loss`` and ``insolvency_waterfall``.
 
 Money amounts are exact (``Decimal``). The ADL ranking score is a sort key, not money:
-:func:`rank_positions` computes it in floats so that 100,000 positions rank in a fraction
+[`rank_positions`][perpcalc.insolvency.rank_positions] computes it in floats so that 100,000 positions rank in
+a fraction
 of a second; only +, −, × and ÷ are used, so the score is bit-identical on every Python.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -64,9 +66,37 @@ def liquidation_outcome(
     Source: BitMEX "Liquidation" guide (surplus to the fund, fund pays the deficit, then
     ADL); Binance "Insurance Fund" FAQ (2019, updated 2025-05-06).
 
-    Example: a 1 BTC long with bankruptcy price 19,600 sold at 19,400 leaves a deficit of
+    Parameters
+    ----------
+    side : str
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    bankruptcy_price : Decimal
+        Price at which the position's equity is zero.
+    fill_price : Decimal
+        Price at which the liquidation filled.
+    contract : str
+        ``"linear"`` or ``"inverse"``.
+    contract_value : Decimal
+        Quote value of one inverse contract (1 USD for XBTUSD).
+    insurance_fund : Decimal
+        Insurance fund balance before the event.
+
+    Returns
+    -------
+    dict[str, Decimal]
+        Surplus or deficit of one liquidation, and what it does to the insurance fund.
+
+    Examples
+    --------
+    A 1 BTC long with bankruptcy price 19,600 sold at 19,400 leaves a deficit of
     200 USDT; a fund of 150 pays 150 and 50 is uncovered. Sold at 19,700 instead it leaves
     a 100 USDT surplus and the fund grows to 250.
+
+    >>> out = liquidation_outcome("long", Decimal(1), Decimal(19600), Decimal(19400), insurance_fund=Decimal(150))
+    >>> out["deficit"], out["uncovered_loss"]
+    (Decimal('200'), Decimal('50'))
     """
     s = side_sign(side)
     if contract == "inverse":
@@ -84,6 +114,61 @@ def liquidation_outcome(
 
 
 # ------------------------------------------------------------------ ADL ranking
+
+
+Kernel = Callable[[float, float, float, float, float], float | None]
+
+
+def score_kernel(method: str, contract: str = "linear", contract_value: float = 1.0, mmr: float = 0.005) -> Kernel:
+    """The ADL score of one ranking method, as a function of one position's numbers.
+
+    Returns ``score(s, size, entry, mark, margin)`` with ``s`` = +1 long, −1 short, which
+    gives the score of [`adl_score`][perpcalc.insolvency.adl_score], or ``None`` when
+    equity = margin + upnl ≤ 0 (a bankrupt position is liquidated, not ranked). Both
+    [`adl_score`][perpcalc.insolvency.adl_score] and the 100,000-row path of
+    [`rank_positions`][perpcalc.insolvency.rank_positions] call it, so the two cannot
+    disagree; the contract and method are chosen once, outside the per-row call.
+
+    >>> score = score_kernel("bitmex")
+    >>> round(score(1.0, 1.0, 100.0, 110.0, 10.0), 6)
+    0.55
+    """
+    cv = float(contract_value)
+    mmr_f = float(mmr)
+    inverse = contract == "inverse"
+
+    def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
+        if inverse:
+            return s * size * cv * (1.0 / entry - 1.0 / mark), size * cv / mark, size * cv / entry
+        return s * size * (mark - entry), size * mark, size * entry
+
+    def bitmex(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+        upnl, mark_value, entry_value = values(s, size, entry, mark)
+        equity = margin + upnl
+        if not equity > 0:
+            return None
+        pnl_pct = upnl / entry_value
+        lev = mark_value / equity
+        return pnl_pct * lev if pnl_pct > 0 else pnl_pct / lev
+
+    def hyperliquid(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+        upnl, mark_value, _ = values(s, size, entry, mark)
+        equity = margin + upnl
+        if not equity > 0:
+            return None
+        return (mark / entry if s > 0 else entry / mark) * mark_value / equity
+
+    def binance(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+        upnl, mark_value, _ = values(s, size, entry, mark)
+        equity = margin + upnl
+        if not equity > 0:
+            return None
+        return max(0.0, upnl) / max(1.0, margin) * (mmr_f * mark_value / equity)
+
+    kernels = {"bitmex": bitmex, "hyperliquid": hyperliquid, "binance": binance}
+    if method not in kernels:
+        raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
+    return kernels[method]
 
 
 def adl_score(
@@ -122,33 +207,46 @@ def adl_score(
     Sources: BitMEX "Auto-Deleveraging" page; Hyperliquid docs "Auto-deleveraging"
     (current version); Binance FAQ 360033525471 and dev.binance.vision thread 17801.
 
-    Example (BitMEX, linear): long 1 at entry 100, mark 110, margin 10:
+    Parameters
+    ----------
+    method : str
+        Which formula or venue rule to apply.
+    side : str
+        ``"long"`` or ``"short"``.
+    size : float
+        Position size: base units (linear) or contracts (inverse).
+    entry_price : float
+        Average entry price, in quote.
+    mark_price : float
+        Mark price, in quote.
+    margin : float
+        Collateral backing the position.
+    contract : str
+        ``"linear"`` or ``"inverse"``.
+    contract_value : float
+        Quote value of one inverse contract (1 USD for XBTUSD).
+    mmr : float
+        Maintenance margin rate (0.005 = 0.5 %).
+
+    Returns
+    -------
+    float
+        ADL ranking score of one position: the higher, the sooner it is deleveraged.
+
+    Examples
+    --------
+    BitMEX, linear: long 1 at entry 100, mark 110, margin 10:
     upnl 10, PnL% 10 %, equity 20, EffLev 110/20 = 5.5, score 0.55.
+
+    >>> round(adl_score("bitmex", "long", 1, 100, 110, 10), 6)
+    0.55
     """
-    s = 1.0 if side == "long" else -1.0
-    if contract == "inverse":
-        upnl = s * size * contract_value * (1.0 / entry_price - 1.0 / mark_price)
-        mark_value = size * contract_value / mark_price
-        entry_value = size * contract_value / entry_price
-    else:
-        upnl = s * size * (mark_price - entry_price)
-        mark_value = size * mark_price
-        entry_value = size * entry_price
-    equity = margin + upnl
-    if not equity > 0:
+    score = score_kernel(method, contract, contract_value, mmr)(1.0 if side == "long" else -1.0, size, entry_price,
+                                                                mark_price, margin)
+    if score is None:
         raise InputError("margin", "margin + unrealised PnL must be > 0: a bankrupt position is liquidated, "
-                                      "not ranked for ADL")
-    if method == "bitmex":
-        pnl_pct = upnl / entry_value
-        lev = mark_value / equity
-        return pnl_pct * lev if pnl_pct > 0 else pnl_pct / lev
-    if method == "hyperliquid":
-        ratio = mark_price / entry_price if side == "long" else entry_price / mark_price
-        return ratio * mark_value / equity
-    if method == "binance":
-        pnl_percent = max(0.0, upnl) / max(1.0, margin)
-        return pnl_percent * (mmr * mark_value / equity)
-    raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
+                                   "not ranked for ADL")
+    return score
 
 
 def adl_quantiles(sizes: Sequence[float]) -> list[int]:
@@ -162,8 +260,23 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
 
     Source: BitMEX "ADL examples" page; the rounding rule is inferred from its table.
 
-    Example: sizes 10, 20, 30, 10, 10, 20 (BitMEX's six longs in score order) have
+    Parameters
+    ----------
+    sizes : Sequence[float]
+        Position sizes in ranking order.
+
+    Returns
+    -------
+    list[int]
+        ADL indicator lights (1–5, 5 = first in line) for a queue already in ADL order.
+
+    Examples
+    --------
+    Sizes 10, 20, 30, 10, 10, 20 (BitMEX's six longs in score order) have
     cumulative shares 10 %, 30 %, 60 %, 70 %, 80 %, 100 % and show 5, 4, 3, 2, 2, 1 lights.
+
+    >>> adl_quantiles([10, 20, 30, 10, 10, 20])
+    [5, 4, 3, 2, 2, 1]
     """
     total = math.fsum(sizes)
     out = []
@@ -184,9 +297,7 @@ def _queues_checked(
     comprehensions (0.15 s against 0.26 s of CPU for 100,000 rows)."""
     sides: dict[str, list[tuple[float, float, str, Any]]] = {"long": [], "short": []}
     seen: set[str] = set()
-    cv = float(contract_value)
-    mmr_f = float(mmr)
-    inverse = contract == "inverse"
+    kernel = score_kernel(method, contract, contract_value, mmr)
     isfinite = math.isfinite
     for i, p in enumerate(positions, start=1):
         try:
@@ -217,32 +328,13 @@ def _queues_checked(
             raise InputError("positions", f"position {key!r}: prices must be > 0")
         if margin < 0:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
-        # the same arithmetic as adl_score, inlined: this loop runs 100,000 times
-        s = 1.0 if side == "long" else -1.0
         try:
-            if inverse:
-                upnl = s * size * cv * (1.0 / entry - 1.0 / mark)
-                mark_value = size * cv / mark
-                entry_value = size * cv / entry
-            else:
-                upnl = s * size * (mark - entry)
-                mark_value = size * mark
-                entry_value = size * entry
-            equity = margin + upnl
-            if not equity > 0:
-                raise InputError("positions", f"position {key!r}: margin + unrealised PnL must be > 0: a bankrupt "
-                                              "position is liquidated, not ranked for ADL")
-            if method == "bitmex":
-                pnl_pct = upnl / entry_value
-                lev = mark_value / equity
-                score = pnl_pct * lev if pnl_pct > 0 else pnl_pct / lev
-            elif method == "hyperliquid":
-                ratio = mark / entry if s > 0 else entry / mark
-                score = ratio * mark_value / equity
-            else:
-                score = max(0.0, upnl) / max(1.0, margin) * (mmr_f * mark_value / equity)
+            score = kernel(1.0 if side == "long" else -1.0, size, entry, mark, margin)
         except (OverflowError, ZeroDivisionError):
             raise InputError("positions", f"position {key!r}: numbers out of range") from None
+        if score is None:
+            raise InputError("positions", f"position {key!r}: margin + unrealised PnL must be > 0: a bankrupt "
+                                          "position is liquidated, not ranked for ADL")
         if not isfinite(score):
             raise InputError("positions", f"position {key!r}: numbers out of range")
         queue.append((-score, -size, key, pid))
@@ -260,9 +352,9 @@ def rank_positions(
 
     Every position is a mapping with ``id``, ``side``, ``size``, ``entry_price``,
     ``mark_price`` and ``margin`` (numbers may be int, float, Decimal or numeric strings).
-    Scores come from :func:`adl_score`; each side is sorted by score (highest first), then
+    Scores come from [`adl_score`][perpcalc.insolvency.adl_score]; each side is sorted by score (highest first), then
     by larger size, then by id (as text), so the result does not depend on the input
-    order. Lights come from :func:`adl_quantiles` on each side's queue. Longs are listed
+    order. Lights come from [`adl_quantiles`][perpcalc.insolvency.adl_quantiles] on each side's queue. Longs are listed
     before shorts; ``rank`` counts from 1 within each side.
 
     Raises ``InputError("positions", …)`` for a missing or non-positive size or price, a
@@ -302,9 +394,29 @@ def adl_execution(
     help (all close at the bankruptcy price of the liquidated order; OKX's 2025 text uses
     the mark price unless the fund is nearly empty).
 
-    Example (BitMEX): a short of 20 contracts is bankrupt at 650; the long queue starts
+    Parameters
+    ----------
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    bankruptcy_price : Decimal
+        Price at which the position's equity is zero.
+    queue : Sequence[Mapping[str, Any]]
+        Ranked opposite positions, each with ``id`` and ``size``.
+
+    Returns
+    -------
+    dict[str, Any]
+        Close a bankrupt position against the ranked ADL queue at its bankruptcy price.
+
+    Examples
+    --------
+    BitMEX: a short of 20 contracts is bankrupt at 650; the long queue starts
     with account 2 (10 contracts) and account 5 (20). Account 2 is closed for all 10 and
     account 5 for 10 of its 20, both at 650; nothing is unfilled.
+
+    >>> out = adl_execution(Decimal(20), Decimal(650), [{"id": 2, "size": Decimal(10)}, {"id": 5, "size": Decimal(20)}])
+    >>> [(f["id"], f["size_closed"]) for f in out["fills"]]
+    [(2, Decimal('10')), (5, Decimal('10'))]
     """
     left = size
     fills = []
@@ -353,8 +465,33 @@ def socialized_loss(
     Sources: BitMEX blog "Dynamic Profit Equalisation"; OKEx contract billing terms and
     CoinDesk, 2018-08-03; Deribit "Insurance fund" docs.
 
-    Example: a 1,200 BTC loss over winners with 6,700 BTC of profit: rate 17.9 %; a
+    Parameters
+    ----------
+    deficit : Decimal
+        Loss left after the bankrupt positions are closed.
+    profits : Sequence[Mapping[str, Any]]
+        Winners, each with ``id`` and ``profit``.
+    method : str
+        Which formula or venue rule to apply.
+    insurance_fund : Decimal
+        Insurance fund balance before the event.
+    venue_injection : Decimal
+        Venue's own funds put in before the clawback.
+
+    Returns
+    -------
+    dict[str, Any]
+        Share a loss over winners as an equal percentage haircut of their profits.
+
+    Examples
+    --------
+    A 1,200 BTC loss over winners with 6,700 BTC of profit: rate 17.9 %; a
     winner with 100 BTC of profit gives up 17.91 BTC.
+
+    >>> winners = [{"id": "a", "profit": Decimal(100)}, {"id": "b", "profit": Decimal(6600)}]
+    >>> out = socialized_loss(Decimal(1200), winners)
+    >>> round(out["haircut_rate"], 4)
+    Decimal('0.1791')
     """
     if method == "okx_2018_clawback":
         loss = max(deficit - insurance_fund - venue_injection, ZERO)
@@ -390,9 +527,249 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     long: entry − margin / size;  short: entry + margin / size. A long whose margin is
     at least its notional can never go bankrupt; its bankruptcy price is ≤ 0.
 
-    Example (dYdX): a 500-unit short entered at 1 with 100 of margin: 1 + 100/500 = 1.2.
+    Parameters
+    ----------
+    side : str
+        ``"long"`` or ``"short"``.
+    size : Decimal
+        Position size: base units (linear) or contracts (inverse).
+    entry_price : Decimal
+        Average entry price, in quote.
+    margin : Decimal
+        Collateral backing the position.
+
+    Returns
+    -------
+    Decimal
+        Linear bankruptcy price: where margin + unrealised PnL is zero.
+
+    Examples
+    --------
+    DYdX: a 500-unit short entered at 1 with 100 of margin: 1 + 100/500 = 1.2.
+
+    >>> bankruptcy_price("short", Decimal(500), Decimal(1), Decimal(100))
+    Decimal('1.2')
     """
     return entry_price - side_sign(side) * margin / size
+
+
+@dataclass(frozen=True)
+class Trader:
+    """One position of the waterfall, marked: ``s`` = +1 long, −1 short; ``order`` = input order."""
+
+    key: str
+    side: str
+    s: int
+    size: Decimal
+    entry_price: Decimal
+    margin: Decimal
+    equity: Decimal
+    order: int
+
+
+@dataclass
+class Liquidated:
+    """A liquidated trader: fill price, result at the fill (+ surplus, − deficit), maintenance
+    margin, bankruptcy price, and what the fund and ADL then took of its deficit."""
+
+    trader: Trader
+    fill: Decimal
+    result: Decimal
+    mm: Decimal
+    bp: Decimal
+    insurance: Decimal = ZERO
+    adl_size: Decimal = ZERO
+
+
+@dataclass
+class Ledger:
+    """Every unit of money in the market, which no stage may create or destroy.
+
+    ``equity`` holds each trader's equity (at the mark, or cash once closed), ``fund`` the
+    insurance fund, ``book`` the order book's mark-to-market on what it bought, and
+    ``shortfall`` the unpaid deficits (≤ 0). :meth:`check` records the largest drift of
+    their total from the start in ``imbalance``.
+    """
+
+    equity: dict[str, Decimal]
+    fund: Decimal
+    book: Decimal = ZERO
+    shortfall: Decimal = ZERO
+    imbalance: Decimal = ZERO
+    start: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        self.start = self.total()
+
+    def total(self) -> Decimal:
+        return sum(self.equity.values(), ZERO) + self.fund + self.book + self.shortfall
+
+    def check(self) -> Decimal:
+        """Record the drift of the total since the start; return the largest seen."""
+        self.imbalance = max(self.imbalance, abs(self.total() - self.start))
+        return self.imbalance
+
+
+@dataclass
+class Deleveraging:
+    """What stage 3 did: fills against winners, size closed, deficit absorbed, and the
+    (liquidated, size) pairs the queue could not take."""
+
+    fills: list[dict[str, Any]]
+    closed: Decimal
+    absorbed: Decimal
+    residual: list[tuple[Liquidated, Decimal]]
+
+
+def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
+    ids: set[str] = set()
+    out = []
+    for i, p in enumerate(positions, start=1):
+        key = str(p["id"])
+        if key in ids:
+            raise InputError("positions", f"position id {key!r} appears twice")
+        ids.add(key)
+        if p["size"] <= 0:
+            raise InputError("positions", f"position {key!r}: size must be > 0")
+        if p["entry_price"] <= 0:
+            raise InputError("positions", f"position {key!r}: entry price must be > 0")
+        if p["margin"] < 0:
+            raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
+        s = side_sign(p["side"])
+        equity = p["margin"] + s * p["size"] * (mark_price - p["entry_price"])
+        out.append(Trader(key, p["side"], s, p["size"], p["entry_price"], p["margin"], equity, i))
+    if not out:
+        raise InputError("positions", "enter at least one position")
+    return out
+
+
+def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Decimal, mmr: Decimal,
+                      fills: Mapping[str, Decimal]) -> list[Liquidated]:
+    """Stage 1: close every trader whose equity ≤ mmr × size × mark at its side's fill price.
+
+    result = margin + s·size·(fill − entry): a surplus goes to the fund, a deficit to the
+    ledger's shortfall; the book books s·size·(mark − fill) on what it bought.
+    """
+    out = []
+    for p in traders:
+        mm = mmr * p.size * mark_price
+        if p.equity > mm:
+            continue
+        f = fills[p.side]
+        result = p.margin + p.s * p.size * (f - p.entry_price)
+        ledger.book += p.s * p.size * (mark_price - f)
+        ledger.equity[p.key] = ZERO
+        if result >= 0:
+            ledger.fund += result
+        else:
+            ledger.shortfall += result
+        out.append(Liquidated(p, f, result, mm, bankruptcy_price(p.side, p.size, p.entry_price, p.margin)))
+    ledger.check()
+    return out
+
+
+def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
+    """Stage 2: the fund pays the same share c = min(1, fund / Σ deficits) of every deficit.
+
+    Returns (c, amount paid).
+    """
+    total_deficit = -ledger.shortfall
+    cover = min(ONE, ledger.fund / total_deficit) if total_deficit > 0 else ZERO
+    used = min(ledger.fund, total_deficit)
+    ledger.fund -= used
+    ledger.shortfall += used
+    ledger.check()
+    return cover, used
+
+
+def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: str,
+                mmr: Decimal) -> dict[str, list[dict[str, Any]]]:
+    """Profitable survivors of each side, in ADL order, with the size each has left."""
+    queues: dict[str, list[dict[str, Any]]] = {}
+    for side in SIDES:
+        winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
+        ranked = rank_positions(
+            [{"id": p.key, "side": side, "size": p.size, "entry_price": p.entry_price,
+              "mark_price": mark_price, "margin": p.margin} for p in winners],
+            method=adl_method, mmr=mmr,
+        ) if winners else []
+        by_key = {p.key: p for p in winners}
+        queues[side] = [{"p": by_key[r["id"]], "left": by_key[r["id"]].size} for r in ranked]
+    return queues
+
+
+def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,
+               mark_price: Decimal, cover: Decimal, adl_method: str = "bitmex",
+               mmr: Decimal = Decimal("0.005")) -> Deleveraging:
+    """Stage 3: the unpaid part of each deficit becomes ADL at the bankruptcy price.
+
+    Instead of selling x = (1 − c) × size to the book, that size is closed at the
+    position's bankruptcy price against the opposite side's profitable survivors, ranked
+    by ``adl_method``; bankrupt positions are served in id order from one shared queue.
+    """
+    queues = _adl_queues(survivors, mark_price, adl_method, mmr)
+    fills: list[dict[str, Any]] = []
+    closed = absorbed_total = ZERO
+    residual: list[tuple[Liquidated, Decimal]] = []
+    for r in sorted(liquidated, key=lambda r: r.trader.key):
+        p = r.trader
+        r.insurance = ZERO
+        r.adl_size = ZERO
+        if r.result >= 0:
+            continue
+        r.insurance = -r.result * cover
+        x = p.size * (ONE - cover)
+        if x <= 0:
+            continue
+        per_unit = -r.result / p.size  # deficit per unit at the fill: s·(bp − fill)
+        unpaid = -r.result - r.insurance
+        for q in queues[opposite(p.side)]:
+            if x <= 0:
+                break
+            if q["left"] <= 0:
+                continue
+            take = min(q["left"], x)
+            x -= take
+            q["left"] -= take
+            c = q["p"]
+            absorbed = unpaid if x == 0 else take * per_unit  # the last fill takes the rounding residue
+            unpaid -= absorbed
+            # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
+            ledger.book -= p.s * take * (mark_price - r.fill)
+            ledger.shortfall += absorbed
+            ledger.equity[c.key] += c.s * take * (r.bp - mark_price)
+            closed += take
+            absorbed_total += absorbed
+            r.adl_size += take
+            fills.append({"id": c.key, "against": p.key, "side": c.side, "size_closed": take,
+                          "price": r.bp, "remaining": q["left"]})
+        if x > 0:
+            residual.append((r, x))
+    ledger.check()
+    return Deleveraging(fills, closed, absorbed_total, residual)
+
+
+def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, Any] | None, Decimal]:
+    """Stage 4: what ADL could not take is a pro-rata haircut on every survivor's profit.
+
+    A shortfall below 1e-18 is Decimal division residue (34 significant digits), not money:
+    it is written off so that no 1e-32 "loss" is socialised (the ledger check still sees
+    it). Returns ([`socialized_loss`][perpcalc.insolvency.socialized_loss]'s result or
+    ``None``, the amount taken).
+    """
+    if abs(ledger.shortfall) < RESIDUE:
+        ledger.shortfall = ZERO
+    to_socialise = -ledger.shortfall
+    profits = [{"id": p.key, "profit": ledger.equity[p.key] - p.margin} for p in sorted(survivors, key=lambda p: p.key)]
+    social = socialized_loss(to_socialise, profits) if to_socialise > 0 else None
+    taken = ZERO
+    if social is not None:
+        for h in social["haircuts"]:
+            ledger.equity[h["id"]] -= h["haircut"]
+            taken += h["haircut"]
+        ledger.shortfall += taken
+    ledger.check()
+    return social, taken
 
 
 def insolvency_waterfall(
@@ -419,11 +796,11 @@ def insolvency_waterfall(
     4. The unpaid part of each deficit is turned into ADL: instead of selling x = (1 − c)
        × size to the book, that quantity is closed at the position's bankruptcy price
        against the opposite side's profitable, not-liquidated positions, ranked by
-       ``adl_method`` (:func:`rank_positions`). Bankrupt positions are served in id
+       ``adl_method`` ([`rank_positions`][perpcalc.insolvency.rank_positions]). Bankrupt positions are served in id
        order; the queue is shared.
     5. What the queue cannot take is sold to the book after all, and its deficit is
        socialised: a pro-rata haircut on every surviving winner's profit
-       (:func:`socialized_loss`). Anything beyond all profits is bad debt.
+       ([`socialized_loss`][perpcalc.insolvency.socialized_loss]). Anything beyond all profits is bad debt.
 
     A ledger (every trader's equity at mark or in cash, the fund, the book's
     mark-to-market on what it bought, and the unpaid shortfall) must hold the same
@@ -432,167 +809,56 @@ def insolvency_waterfall(
     Sources: BitMEX "Liquidation" and "Auto-Deleveraging" pages; dYdX "Contract loss
     mechanisms" (fund first, then deleveraging at the bankruptcy price).
 
-    Example (dYdX): A long and B short 500 at 1, each with 100; mark 2, no book
-    (fill at 2, an empty fund): B's deficit is 400; A is closed for 500 at 1.2 and ends
-    with 200 (+100), B with 0, and nothing is socialised.
+    Each stage is its own function over one [`Ledger`][perpcalc.insolvency.Ledger]:
+    [`liquidate_at_fill`][perpcalc.insolvency.liquidate_at_fill] (1–2),
+    [`cover_from_fund`][perpcalc.insolvency.cover_from_fund] (3),
+    [`deleverage`][perpcalc.insolvency.deleverage] (4) and
+    [`socialise`][perpcalc.insolvency.socialise] (5).
+
+    Examples
+    --------
+    dYdX's: A long and B short 500 at 1, each with 100; mark 2, no book (fill at 2, an
+    empty fund): B's deficit is 400; A is closed for 500 at 1.2 and ends with 200 (+100),
+    B with 0, and nothing is socialised.
+
+    >>> out = insolvency_waterfall(
+    ...     [{"id": "A", "side": "long", "size": Decimal(500), "entry_price": Decimal(1), "margin": Decimal(100)},
+    ...      {"id": "B", "side": "short", "size": Decimal(500), "entry_price": Decimal(1), "margin": Decimal(100)}],
+    ...     mark_price=Decimal(2), fill_price=Decimal(2))
+    >>> out["total_deficit"], out["adl_absorbed"], out["final_equity"]["A"], out["socialized"], out["imbalance"]
+    (Decimal('400'), Decimal('400'), Decimal('200.0'), Decimal('0'), Decimal('0'))
     """
     if mark_price <= 0:
         raise InputError("mark_price", "mark price must be > 0")
-    ids: set[str] = set()
-    pos = []
-    for i, p in enumerate(positions, start=1):
-        key = str(p["id"])
-        if key in ids:
-            raise InputError("positions", f"position id {key!r} appears twice")
-        ids.add(key)
-        if p["size"] <= 0:
-            raise InputError("positions", f"position {key!r}: size must be > 0")
-        if p["entry_price"] <= 0:
-            raise InputError("positions", f"position {key!r}: entry price must be > 0")
-        if p["margin"] < 0:
-            raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
-        s = side_sign(p["side"])
-        equity = p["margin"] + s * p["size"] * (mark_price - p["entry_price"])
-        pos.append({**p, "key": key, "s": s, "equity": equity, "order": i})
-    if not pos:
-        raise InputError("positions", "enter at least one position")
+    traders = _traders(positions, mark_price)
+    fills = {side: fill_price if fill_price is not None else
+             (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
+    if any(f <= 0 for f in fills.values()):
+        raise InputError("slippage", "slippage must leave the fill price above 0")
+    ledger = Ledger({p.key: p.equity for p in traders}, insurance_fund)
 
-    def fill_for(side: str) -> Decimal:
-        if fill_price is not None:
-            return fill_price
-        return mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)
+    liquidated = liquidate_at_fill(traders, ledger, mark_price, mmr, fills)
+    surplus_total = sum((r.result for r in liquidated if r.result > 0), ZERO)
+    total_deficit = -ledger.shortfall
+    fund_before_cover = ledger.fund
+    cover, insurance_used = cover_from_fund(ledger)
+    closed_keys = {r.trader.key for r in liquidated}
+    survivors = [p for p in traders if p.key not in closed_keys]
+    adl = deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method, mmr)
+    social, socialised = socialise(survivors, ledger)
+    bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    for side in SIDES:
-        if fill_for(side) <= 0:
-            raise InputError("slippage", "slippage must leave the fill price above 0")
-
-    # ledger: trader equity by id, fund, the book's mark-to-market, unpaid shortfall (≤ 0)
-    equity = {p["key"]: p["equity"] for p in pos}
-    ledger = {"fund": insurance_fund, "book": ZERO, "shortfall": ZERO}
-
-    def total() -> Decimal:
-        return sum(equity.values(), ZERO) + ledger["fund"] + ledger["book"] + ledger["shortfall"]
-
-    start_total = total()
-    imbalance = ZERO
-
-    def check() -> None:
-        nonlocal imbalance
-        imbalance = max(imbalance, abs(total() - start_total))
-
-    # 1–2. liquidation at the fill price
-    liquidated = []
-    for p in pos:
-        mm = mmr * p["size"] * mark_price
-        if p["equity"] > mm:
-            continue
-        f = fill_for(p["side"])
-        result = p["margin"] + p["s"] * p["size"] * (f - p["entry_price"])
-        ledger["book"] += p["s"] * p["size"] * (mark_price - f)
-        equity[p["key"]] = ZERO
-        if result >= 0:
-            ledger["fund"] += result
-        else:
-            ledger["shortfall"] += result
-        liquidated.append({"p": p, "fill": f, "result": result, "mm": mm,
-                           "bp": bankruptcy_price(p["side"], p["size"], p["entry_price"], p["margin"])})
-    check()
-    surplus_total = sum((r["result"] for r in liquidated if r["result"] > 0), ZERO)
-    total_deficit = -ledger["shortfall"]
-    fund_before_cover = ledger["fund"]
-
-    # 3. insurance fund pays the same share of every deficit
-    cover = min(ONE, ledger["fund"] / total_deficit) if total_deficit > 0 else ZERO
-    insurance_used = min(ledger["fund"], total_deficit)
-    ledger["fund"] -= insurance_used
-    ledger["shortfall"] += insurance_used
-    check()
-
-    # 4. ADL of the unpaid part against profitable, surviving opposite positions
-    liquidated_keys = {r["p"]["key"] for r in liquidated}
-    survivors = [p for p in pos if p["key"] not in liquidated_keys]
-    queues: dict[str, list[dict[str, Any]]] = {}
-    for side in SIDES:
-        winners = [p for p in survivors if p["side"] == side and p["s"] * (mark_price - p["entry_price"]) > 0]
-        ranked = rank_positions(
-            [{"id": p["key"], "side": side, "size": p["size"], "entry_price": p["entry_price"],
-              "mark_price": mark_price, "margin": p["margin"]} for p in winners],
-            method=adl_method, mmr=mmr,
-        ) if winners else []
-        by_key = {p["key"]: p for p in winners}
-        queues[side] = [{"p": by_key[r["id"]], "left": by_key[r["id"]]["size"]} for r in ranked]
-    adl_fills = []
-    adl_closed = ZERO
-    adl_absorbed = ZERO
-    residual: list[tuple[dict[str, Any], Decimal]] = []
-    for r in sorted(liquidated, key=lambda r: r["p"]["key"]):
-        p = r["p"]
-        r["insurance"] = ZERO
-        r["adl_size"] = ZERO
-        if r["result"] >= 0:
-            continue
-        r["insurance"] = -r["result"] * cover
-        x = p["size"] * (ONE - cover)
-        if x <= 0:
-            continue
-        per_unit = -r["result"] / p["size"]  # deficit per unit at the fill: s·(bp − fill)
-        unpaid = -r["result"] - r["insurance"]
-        queue = queues[opposite(p["side"])]
-        for q in queue:
-            if x <= 0:
-                break
-            if q["left"] <= 0:
-                continue
-            take = min(q["left"], x)
-            x -= take
-            q["left"] -= take
-            c = q["p"]
-            absorbed = unpaid if x == 0 else take * per_unit  # the last fill takes the rounding residue
-            unpaid -= absorbed
-            # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
-            ledger["book"] -= p["s"] * take * (mark_price - r["fill"])
-            ledger["shortfall"] += absorbed
-            equity[c["key"]] += c["s"] * take * (r["bp"] - mark_price)
-            adl_closed += take
-            adl_absorbed += absorbed
-            r["adl_size"] += take
-            adl_fills.append({"id": c["key"], "against": p["key"], "side": c["side"], "size_closed": take,
-                              "price": r["bp"], "remaining": q["left"]})
-        if x > 0:
-            residual.append((r, x))
-    check()
-
-    # 5. socialise what ADL could not take, over every surviving winner's profit. A shortfall
-    # below 1e-18 is Decimal division residue (28 significant digits), not money: it is
-    # written off here so that no 1e-32 "loss" is socialised; the ledger check still sees it.
-    if abs(ledger["shortfall"]) < RESIDUE:
-        ledger["shortfall"] = ZERO
-    to_socialise = -ledger["shortfall"]
-    profits = [{"id": p["key"], "profit": equity[p["key"]] - p["margin"]}
-               for p in sorted(survivors, key=lambda p: p["key"])]
-    social = socialized_loss(to_socialise, profits) if to_socialise > 0 else None
-    socialised = ZERO
-    if social is not None:
-        for h in social["haircuts"]:
-            equity[h["id"]] -= h["haircut"]
-            socialised += h["haircut"]
-        ledger["shortfall"] += socialised
-    check()
-    bad_debt = -ledger["shortfall"] if abs(ledger["shortfall"]) >= RESIDUE else ZERO
-
-    rows = []
-    for r in sorted(liquidated, key=lambda r: r["p"]["order"]):
-        p = r["p"]
-        rows.append({
-            "id": p["key"], "side": p["side"], "size": p["size"], "equity_at_mark": p["equity"],
-            "maintenance_margin": r["mm"], "bankruptcy_price": r["bp"], "fill_price": r["fill"],
-            "result": r["result"], "insurance_used": r.get("insurance", ZERO), "adl_size": r.get("adl_size", ZERO),
-        })
+    rows = [
+        {"id": r.trader.key, "side": r.trader.side, "size": r.trader.size, "equity_at_mark": r.trader.equity,
+         "maintenance_margin": r.mm, "bankruptcy_price": r.bp, "fill_price": r.fill, "result": r.result,
+         "insurance_used": r.insurance, "adl_size": r.adl_size}
+        for r in sorted(liquidated, key=lambda r: r.trader.order)
+    ]
     steps = [
         {"step": 1, "stage": "Deficits at the fill", "amount": -total_deficit, "unpaid": total_deficit},
         {"step": 2, "stage": "Insurance fund", "amount": insurance_used, "unpaid": total_deficit - insurance_used},
-        {"step": 3, "stage": "ADL at the bankruptcy price", "amount": adl_absorbed,
-         "unpaid": total_deficit - insurance_used - adl_absorbed},
+        {"step": 3, "stage": "ADL at the bankruptcy price", "amount": adl.absorbed,
+         "unpaid": total_deficit - insurance_used - adl.absorbed},
         {"step": 4, "stage": "Socialised haircut", "amount": socialised, "unpaid": bad_debt},
     ]
     return {
@@ -601,18 +867,18 @@ def insolvency_waterfall(
         "total_deficit": total_deficit,
         "insurance_fund_before": fund_before_cover,
         "insurance_used": insurance_used,
-        "insurance_fund_after": ledger["fund"],
-        "adl_closed": adl_closed,
-        "adl_absorbed": adl_absorbed,
-        "adl_fills": adl_fills,
+        "insurance_fund_after": ledger.fund,
+        "adl_closed": adl.closed,
+        "adl_absorbed": adl.absorbed,
+        "adl_fills": adl.fills,
         "socialized": socialised,
         "haircut_rate": social["haircut_rate"] if social else ZERO,
         "bad_debt": bad_debt,
-        "imbalance": imbalance,
-        "final_equity": equity,
-        "book": ledger["book"],
+        "imbalance": ledger.imbalance,
+        "final_equity": ledger.equity,
+        "book": ledger.book,
         "steps": steps,
-        "residual_size": sum((x for _r, x in residual), ZERO),
+        "residual_size": sum((x for _r, x in adl.residual), ZERO),
     }
 
 

@@ -1,11 +1,12 @@
 """Pricing: the no-arbitrage perpetual price, the mark price and how a basis decays.
 
-* :func:`perp_fair_price`: the frictionless perp/spot ratio κ / (κ − r_quote + r_base) when
+* [`perp_fair_price`][perpcalc.pricing.perp_fair_price]: the frictionless perp/spot ratio κ /
+(κ − r_quote + r_base) when
   funding pays a fraction κ of the perp–spot gap per unit time (He, Manela, Ross and von
   Wachter; Ackerer, Hugonnier and Jermann).
-* :func:`mark_price`: how venues mark positions: Binance's median of three prices (Bybit's
+* [`mark_price`][perpcalc.pricing.mark_price]: how venues mark positions: Binance's median of three prices (Bybit's
   variant with a literal /8) and BitMEX's fair price, index × (1 + funding basis).
-* :func:`basis_after`: the basis left after t years when funding closes the gap at intensity
+* [`basis_after`][perpcalc.pricing.basis_after]: the basis left after t years when funding closes the gap at intensity
   κ, b(t) = b₀·e^(−κt), with half-life ln 2 / κ.
 
 Rates here are per year (fractions: 0.05 = 5 %) unless named per interval; prices are in the
@@ -45,7 +46,28 @@ def price_ratio(funding_intensity: Decimal, quote_rate: Decimal = ZERO, base_rat
     (arXiv 2310.11771, Mathematical Finance 2025). The form matches AHJ's random-maturity
     result; He et al.'s discrete-time version may carry extra (1 + r) factors.
 
-    Examples: κ = 1,095, r_a = 5 %, r_b = 0 → 1.0000457; κ = 1 → 1/0.95 = 1.0526316.
+    Parameters
+    ----------
+    funding_intensity : Decimal
+        κ, how strongly funding pulls the perp to spot, per year.
+    quote_rate : Decimal
+        Interest rate of the quote currency, per year.
+    base_rate : Decimal
+        Interest rate of the base currency, per year.
+
+    Returns
+    -------
+    Decimal
+        No-arbitrage ratio of perp to spot price with continuous funding.
+
+    Examples
+    --------
+    Κ = 1,095, r_a = 5 %, r_b = 0 → 1.0000457; κ = 1 → 1/0.95 = 1.0526316.
+
+    >>> round(price_ratio(Decimal(1095), Decimal("0.05")), 7)
+    Decimal('1.0000457')
+    >>> round(price_ratio(Decimal(1), Decimal("0.05")), 7)
+    Decimal('1.0526316')
     """
     if funding_intensity <= 0:
         raise InputError("funding_intensity", "funding intensity must be > 0")
@@ -62,9 +84,30 @@ def price_ratio(funding_intensity: Decimal, quote_rate: Decimal = ZERO, base_rat
 def perp_fair_price(
     spot_price: Decimal, funding_intensity: Decimal, quote_rate: Decimal = ZERO, base_rate: Decimal = ZERO
 ) -> Decimal:
-    """No-arbitrage perpetual price: spot × :func:`price_ratio`.
+    """No-arbitrage perpetual price: spot × [`price_ratio`][perpcalc.pricing.price_ratio].
 
-    Example: spot 100,000, κ = 1,095, r_a = 5 %, r_b = 0 → 100,004.57.
+    Parameters
+    ----------
+    spot_price : Decimal
+        Spot (index) price.
+    funding_intensity : Decimal
+        κ, how strongly funding pulls the perp to spot, per year.
+    quote_rate : Decimal
+        Interest rate of the quote currency, per year.
+    base_rate : Decimal
+        Interest rate of the base currency, per year.
+
+    Returns
+    -------
+    Decimal
+        No-arbitrage perpetual price: spot × [`price_ratio`][perpcalc.pricing.price_ratio].
+
+    Examples
+    --------
+    Spot 100,000, κ = 1,095, r_a = 5 %, r_b = 0 → 100,004.57.
+
+    >>> round(perp_fair_price(Decimal(100000), Decimal(1095), Decimal("0.05")), 2)
+    Decimal('100004.57')
     """
     return spot_price * price_ratio(funding_intensity, quote_rate, base_rate)
 
@@ -113,7 +156,34 @@ def mark_price(
     Sources: BitMEX "Fair Price Marking"; Binance "What are mark price and price index";
     Bybit "What is Dual-Price mechanism".
 
-    Example (BitMEX): index 10,000, funding 0.01 %, 4 h left of 8 → 10,000 × 1.00005 = 10,000.5.
+    Parameters
+    ----------
+    method : str
+        Which formula or venue rule to apply.
+    index_price : Decimal
+        Index (oracle) price, in quote.
+    funding_rate : Decimal
+        Funding rate per interval (0.0001 = 0.01 %).
+    time_until_funding : Decimal
+        Hours until the next settlement.
+    interval_hours : Decimal
+        Hours between two settlements.
+    basis_average : Decimal
+        Moving average of the basis (Binance, Bybit).
+    last_price : Decimal | None
+        Last traded price (BitMEX-style rules ignore it).
+
+    Returns
+    -------
+    tuple[Decimal, list[tuple[str, Decimal]]]
+        Mark price by a venue's rule; returns (mark, [(component, price)]).
+
+    Examples
+    --------
+    BitMEX: index 10,000, funding 0.01 %, 4 h left of 8 → 10,000 × 1.00005 = 10,000.5.
+
+    >>> mark_price("bitmex", Decimal(10000), Decimal("0.0001"), Decimal(4))[0]
+    Decimal('10000.50000')
     """
     if method not in MARK_METHODS:
         raise InputError("method", f"method must be one of: {', '.join(MARK_METHODS)}")
@@ -152,7 +222,26 @@ def basis_after(initial_basis: Decimal, funding_intensity: Decimal, years: Decim
     Source: the funding-intensity model of He, Manela, Ross and von Wachter (arXiv 2212.06888),
     in which κ is the anchoring speed.
 
-    Example: b₀ = 1 %, κ = 1,095 a year, one day → 0.01 × e^(−3) = 0.0498 %.
+    Parameters
+    ----------
+    initial_basis : Decimal
+        Basis (perp / spot − 1) at the start.
+    funding_intensity : Decimal
+        κ, how strongly funding pulls the perp to spot, per year.
+    years : Decimal
+        Elapsed time, in years.
+
+    Returns
+    -------
+    Decimal
+        Basis left after ``years`` when funding removes it at intensity κ: b(t) = b₀·e^(−κt).
+
+    Examples
+    --------
+    B₀ = 1 %, κ = 1,095 a year, one day → 0.01 × e^(−3) = 0.0498 %.
+
+    >>> round(basis_after(Decimal("0.01"), Decimal(1095), Decimal(1) / 365), 6)
+    Decimal('0.000498')
     """
     exponent = funding_intensity * years
     if exponent > 2000:

@@ -120,8 +120,24 @@ def describe(rates: Sequence[Decimal]) -> dict[str, Decimal | int | None]:
 
     Source: definitions.
 
-    Example: 0.01 %, 0.03 %, −0.01 %, 0.01 % → mean 0.01 %, median 0.01 %, stdev 0.0163 %,
+    Parameters
+    ----------
+    rates : Sequence[Decimal]
+        Funding rates per interval, oldest first.
+
+    Returns
+    -------
+    dict[str, Decimal | int | None]
+        Exact summary statistics of a funding series.
+
+    Examples
+    --------
+    0.01 %, 0.03 %, −0.01 %, 0.01 % → mean 0.01 %, median 0.01 %, stdev 0.0163 %,
     a quarter of the intervals negative.
+
+    >>> stats = describe([Decimal("0.0001"), Decimal("0.0003"), Decimal("-0.0001"), Decimal("0.0001")])
+    >>> stats["mean"], stats["median"], stats["share_negative"]
+    (Decimal('0.0001'), Decimal('0.0001'), Decimal('0.25'))
     """
     n = len(rates)
     if n == 0:
@@ -156,7 +172,22 @@ def longest_runs(rates: Sequence[Decimal | float]) -> tuple[int, int]:
 
     Source: definition.
 
-    Example: +, +, 0, +, −, −, −, + → longest positive run 2, longest negative run 3.
+    Parameters
+    ----------
+    rates : Sequence[Decimal | float]
+        Funding rates per interval, oldest first.
+
+    Returns
+    -------
+    tuple[int, int]
+        Longest streaks of consecutive positive and of consecutive negative rates.
+
+    Examples
+    --------
+    +, +, 0, +, −, −, −, + → longest positive run 2, longest negative run 3.
+
+    >>> longest_runs([1, 1, 0, 1, -1, -1, -1, 1])
+    (2, 3)
     """
     best = {1: 0, -1: 0}
     current, length = 0, 0
@@ -194,8 +225,23 @@ def sign_reversals(rates: Sequence[Decimal | float]) -> list[Reversal]:
 
     Source: definition (a reversal is "longs paid, now shorts pay" or the reverse).
 
-    Example: 0.01 %, −0.002 %, −0.004 %, 0 %, 0.003 % has two reversals: at index 1
+    Parameters
+    ----------
+    rates : Sequence[Decimal | float]
+        Funding rates per interval, oldest first.
+
+    Returns
+    -------
+    list[Reversal]
+        Every funding reversal: the points where the paying side changes.
+
+    Examples
+    --------
+    0.01 %, −0.002 %, −0.004 %, 0 %, 0.003 % has two reversals: at index 1
     (+ to −) and at index 4 (− to +).
+
+    >>> [(r.index, r.to_sign) for r in sign_reversals([0.0001, -0.00002, -0.00004, 0, 0.00003])]
+    [(1, -1), (4, 1)]
     """
     out: list[Reversal] = []
     last_sign, last_index = 0, -1
@@ -227,8 +273,25 @@ def ar1_coefficient(rates: Sequence[float], mean: float | None = None) -> float 
     Source: ordinary least squares for the AR(1) model (Hamilton, *Time Series Analysis*,
     1994, §5.7; the estimator is consistent for |φ| < 1).
 
-    Example: 3, 1, 2 around mean 2 (deviations 1, −1, 0): φ = (1·(−1) + (−1)·0) / (1 + 1)
+    Parameters
+    ----------
+    rates : Sequence[float]
+        Funding rates per interval, oldest first.
+    mean : float | None
+        Mean to centre on (``None``: the sample mean).
+
+    Returns
+    -------
+    float | None
+        Least-squares AR(1) coefficient φ of a series around its mean.
+
+    Examples
+    --------
+    3, 1, 2 around mean 2 (deviations 1, −1, 0): φ = (1·(−1) + (−1)·0) / (1 + 1)
     = −0.5.
+
+    >>> ar1_coefficient([3.0, 1.0, 2.0])
+    -0.5
     """
     n = len(rates)
     if n < MIN_FIT:
@@ -255,7 +318,22 @@ def half_life(phi: float | None) -> float | None:
 
     Source: AR(1)/OU algebra; e.g. Chan, *Algorithmic Trading* (2013), ch. 2.
 
-    Example: φ = 0.9 → h = 0.6931 / 0.1054 = 6.58 intervals (2.2 days at 8 h).
+    Parameters
+    ----------
+    phi : float | None
+        AR(1) coefficient φ (``None`` when it could not be fitted).
+
+    Returns
+    -------
+    float | None
+        Intervals for a deviation from the mean to halve under AR(1) dynamics.
+
+    Examples
+    --------
+    Φ = 0.9 → h = 0.6931 / 0.1054 = 6.58 intervals (2.2 days at 8 h).
+
+    >>> round(half_life(0.9), 2)
+    6.58
     """
     if phi is None or not 0.0 < phi < 1.0:
         return None
@@ -267,11 +345,28 @@ def reversion_speed(phi: float | None, interval_hours: float) -> float | None:
 
     κ = −ln φ / Δt,   Δt = interval_hours;   half-life in hours = ln 2 / κ
 
-    ``None`` outside 0 < φ < 1 (see :func:`half_life`).
+    ``None`` outside 0 < φ < 1 (see [`half_life`][perpcalc.series.half_life]).
 
     Source: the exact discretisation of an Ornstein–Uhlenbeck process, φ = e^(−κΔt).
 
-    Example: φ = 0.9 on 8-hour rates → κ = 0.1054 / 8 = 0.0132 per hour.
+    Parameters
+    ----------
+    phi : float | None
+        AR(1) coefficient φ (``None`` when it could not be fitted).
+    interval_hours : float
+        Hours between two settlements.
+
+    Returns
+    -------
+    float | None
+        Mean-reversion speed κ of the OU process matching an AR(1) fit, per hour.
+
+    Examples
+    --------
+    Φ = 0.9 on 8-hour rates → κ = 0.1054 / 8 = 0.0132 per hour.
+
+    >>> round(reversion_speed(0.9, 8), 4)
+    0.0132
     """
     if phi is None or not 0.0 < phi < 1.0:
         return None
@@ -299,7 +394,7 @@ def forecast_path(rates: Sequence[float], horizon: int, baseline: float) -> dict
     no_change: r̂ₜ₊ₕ = rₜ;   mean: r̂ₜ₊ₕ = m;   baseline: r̂ₜ₊ₕ = b;
     ar1: r̂ₜ₊ₕ = m + φʰ·(rₜ − m)
 
-    where m is the series mean and φ its :func:`ar1_coefficient` (taken as 0 when it
+    where m is the series mean and φ its [`ar1_coefficient`][perpcalc.series.ar1_coefficient] (taken as 0 when it
     cannot be fitted, and limited to [−1, 1] so a forecast never explodes). The AR(1)
     path starts at the last rate and decays toward the mean; φ = 1 makes it the no-change
     forecast.

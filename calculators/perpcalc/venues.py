@@ -1,12 +1,27 @@
-"""Funding rules of seven venues, as data.
+"""Venue rules as data: one dated record per venue.
 
-One :class:`FundingRules` record per venue, in :data:`FUNDING_VENUES`, keyed by a short
-name (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``, ``hyperliquid``, ``dydx``).
-The calculators in :mod:`perpcalc.funding` read their venue presets from here; this module
-holds only data and a few tiny helpers (it imports no calculator, so any module may import it).
+``VENUES`` maps a short key (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``,
+``hyperliquid``, ``dydx``) to a [`Venue`][perpcalc.venues.Venue] with up to four parts, each with its own
+source, date and confidence:
 
-What each field means
----------------------
+* ``funding``: [`FundingRules`][perpcalc.venues.FundingRules], how the premium becomes a funding rate;
+* ``borrow``: [`BorrowRule`][perpcalc.venues.BorrowRule], a pool venue's borrow fee (charged instead of, or
+  besides, funding);
+* ``margin``: [`MarginRule`][perpcalc.venues.MarginRule], when a position is liquidated and by which formula;
+* ``loss``: [`LossRule`][perpcalc.venues.LossRule], who pays when a liquidation leaves a loss (insurance fund,
+  ADL, socialisation, a liquidity pool).
+
+A part is ``None`` where the venue has no such rule or none is recorded. Everything that
+differs by venue in the calculators (presets, choices, the liquidation formula dispatched
+in ``perpcalc.margin``, the ADL ranking method) is derived from these records; this
+module imports nothing else of the package, so every layer may import it.
+
+Everything here was restated from the project's reference notes, which cite the venues'
+own pages (or mirrors of them). Venues change these rules often: check the date, and read
+live caps, tiers and intervals from the venue's API before relying on a figure.
+
+Funding rule fields ([`FundingRules`][perpcalc.venues.FundingRules])
+-------------------------------------------
 ``interval_hours``
     The usual time between two settlements (Deribit accrues continuously; its rate is quoted
     per 8 h, so 8 is recorded).
@@ -46,6 +61,55 @@ What each field means
 Everything here was restated from the project's reference notes, which cite the venues'
 own pages (or mirrors of them). Venues change these rules often: check the date, and read
 live caps and intervals from the venue's API before relying on a figure.
+Margin rule fields ([`MarginRule`][perpcalc.venues.MarginRule])
+----------------------------------------
+``formula``
+    Which liquidation-price function of ``perpcalc.margin`` the venue uses
+    (a key of ``perpcalc.margin.FORMULAS``): ``at_mark`` (the margin condition with the
+    maintenance margin valued at the liquidation price), ``binance``, ``bybit``, ``bitmex``
+    or ``hyperliquid`` (the venue's own published arrangement).
+``valued_at``
+    ``mark``: the maintenance margin is valued at the mark (liquidation) price, so the
+    tier can change with the price; ``entry``: it is valued on the position's entry value.
+``maintenance_amount``, ``fee_to_close``, ``tiers``, ``inverse``
+    Whether the venue's formula uses a tier's maintenance amount (Binance's cum, Bybit's
+    MM deduction), counts a fee to close in the maintenance margin, has tiered rates, and
+    lists inverse (coin-margined) contracts.
+``tier_table``
+    Key of a recorded tier table in ``TIER_TABLES``, or ``None``.
+``default_mmr``, ``default_contract``
+    The maintenance rate (and contract type) a calculator fills when the venue is chosen:
+    one documented figure for a major contract. ``None``: no single figure recorded.
+``mmr_rule``
+    How the venue sets the maintenance rate.
+``formula_text``
+    The formula as shown to the reader, by case: ``linear``, ``inverse``,
+    ``inverse_cross`` (a missing case falls back to ``linear``).
+
+Loss rule fields ([`LossRule`][perpcalc.venues.LossRule])
+------------------------------------
+``insurance_fund``
+    How the fund is fed, scoped and used (or what stands in for it).
+``adl``
+    The ranking method of ``perpcalc.insolvency.rank_positions`` that reproduces the
+    venue's ADL queue, or ``None`` when its formula is not published or not modelled.
+``adl_text``
+    How the queue is ranked and at what price positions are closed.
+``socialisation``
+    Whether and how losses beyond the fund are shared among winners (``none``, or how).
+``pool``
+    For pool venues: the liquidity pool or vault whose depositors absorb traders' profits
+    and losses (``None`` on order-book venues with a fund).
+
+Borrow rule fields ([`BorrowRule`][perpcalc.venues.BorrowRule])
+----------------------------------------
+``model``
+    How the rate is set: ``utilisation`` (a function of the pool's borrowed share),
+    ``fixed`` or another short name.
+``rate_rule``
+    The formula as text. ``paid_to``: who receives it (``pool``, ``lenders``).
+
+Every part carries ``source``, ``as_of``, ``confidence`` (H/M/L per claim) and ``note``.
 """
 
 from __future__ import annotations
@@ -57,11 +121,21 @@ from typing import Any
 __all__ = [
     "FUNDING_VENUES",
     "FUNDING_VENUE_KEYS",
+    "GENERIC_MARGIN",
+    "LOSS_VENUES",
+    "MARGIN_VENUES",
+    "TIER_TABLES",
+    "VENUES",
+    "BorrowRule",
     "FundingRules",
+    "LossRule",
+    "MarginRule",
+    "Venue",
     "binance_cap",
     "bitmex_cap",
     "dydx_cap",
     "funding_preset",
+    "margin_preset",
     "schedule_preset",
 ]
 
@@ -98,6 +172,73 @@ class FundingRules:
         return None if self.cap is None else self.cap * 8 / self.interval_hours
 
 
+@dataclass(frozen=True)
+class MarginRule:
+    """One venue's margin and liquidation rule (see the module docstring for each field)."""
+
+    formula: str
+    valued_at: str
+    maintenance_amount: bool
+    fee_to_close: bool
+    tiers: bool
+    tier_table: str | None
+    inverse: bool
+    default_mmr: Decimal | None
+    mmr_rule: str
+    formula_text: dict[str, str]
+    source: str
+    as_of: str
+    confidence: str
+    default_contract: str = "linear"
+    note: str = ""
+
+    def text(self, contract: str = "linear", margin_mode: str = "isolated") -> str:
+        """The formula text for a contract type and margin mode (falls back to linear)."""
+        if contract == "inverse" and margin_mode == "cross" and "inverse_cross" in self.formula_text:
+            return self.formula_text["inverse_cross"]
+        return self.formula_text.get(contract, self.formula_text["linear"])
+
+
+@dataclass(frozen=True)
+class LossRule:
+    """What happens to a loss a liquidation leaves (see the module docstring for each field)."""
+
+    insurance_fund: str
+    adl: str | None
+    adl_text: str
+    socialisation: str
+    pool: str | None
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BorrowRule:
+    """A pool venue's borrow fee on open positions (see the module docstring for each field)."""
+
+    model: str
+    rate_rule: str
+    paid_to: str
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Venue:
+    """One venue: its key, display name and dated rule records (``None`` = none recorded)."""
+
+    key: str
+    name: str
+    funding: FundingRules | None = None
+    margin: MarginRule | None = None
+    loss: LossRule | None = None
+    borrow: BorrowRule | None = None
+
+
 # ----------------------------------------------------------------- cap derivations
 
 
@@ -127,186 +268,474 @@ def dydx_cap(imf: Decimal, mmf: Decimal, interval_hours: Decimal = Decimal(1)) -
     return 6 * (imf - mmf) * interval_hours / 8
 
 
+
+# ----------------------------------------------------------------- tier tables
+
+TIER_TABLES: dict[str, dict[str, Any]] = {
+    "binance_btcusdt_2021": {
+        "source": "Binance USDⓈ-M BTCUSDT brackets about 2020–21, as transcribed in GitHub "
+        "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
+        "Live: GET /fapi/v1/leverageBracket.",
+        "as_of": "2021",
+        "tiers": [
+            ("0", "0.004"),
+            ("50000", "0.005"),
+            ("250000", "0.01"),
+            ("1000000", "0.025"),
+            ("10000000", "0.05"),
+            ("20000000", "0.1"),
+            ("50000000", "0.125"),
+            ("100000000", "0.15"),
+            ("200000000", "0.25"),
+            ("300000000", "0.5"),
+        ],
+    },
+}
+
+#: The textbook margin condition, offered as ``generic`` beside the venues: maintenance
+#: valued at the mark, a maintenance amount and a fee to close both counted.
+GENERIC_MARGIN = MarginRule(
+    formula="at_mark",
+    valued_at="mark",
+    maintenance_amount=True,
+    fee_to_close=True,
+    tiers=True,
+    tier_table=None,
+    inverse=True,
+    default_mmr=None,
+    mmr_rule="any rate you give",
+    formula_text={
+        "linear": "Textbook margin condition: equity = maintenance margin valued at the liquidation price, "
+        "C + s·Q·(LP − EP) = (MMR + fee)·Q·LP − cum (linear); inverse: in 1/LP with value K/LP.",
+    },
+    source="derivation (the margin condition every venue's formula solves)",
+    as_of="",
+    confidence="H",
+)
+
+
 # ----------------------------------------------------------------- the venues
 
-FUNDING_VENUES: dict[str, FundingRules] = {
-    "binance": FundingRules(
+VENUES: dict[str, Venue] = {
+    "binance": Venue(
         key="binance",
-        name="Binance USDⓈ-M",
-        interval_hours=D(8),
-        method="clamp",
-        interest_rate=D("0.0001"),
-        clamp=D("0.0005"),
-        dead_band=D(0),
-        cap=D("0.003"),
-        cap_rule="k × first-tier MMR, k = 0.75 by default and set per symbol (older text: k = 1); "
-        "some symbols get a fixed cap by announcement (e.g. ±3 %)",
-        scaling="n_over_8",
-        averaging="time_weighted",
-        sampling="premium every 5 s (5,760 per 8 h), linear weights 1…n",
-        payment_price="mark",
-        shortening="jump",
-        shortest_interval_hours=1,
-        source="https://www.binance.com/en/support/faq/detail/360033525031",
-        as_of="2025-09-18",
-        confidence="H formula; M cap; L interval shortening",
-        note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
-        "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
-        "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "
-        "I is 0 for a few pairs (BNBUSDT). A switch to 1-hour settlement after a cap hit "
-        "(from 2025-05-02) is reported only by a secondary note; no Binance text was found.",
+        name="Binance",
+        funding=FundingRules(
+            key="binance",
+            name="Binance USDⓈ-M",
+            interval_hours=D(8),
+            method="clamp",
+            interest_rate=D("0.0001"),
+            clamp=D("0.0005"),
+            dead_band=D(0),
+            cap=D("0.003"),
+            cap_rule="k × first-tier MMR, k = 0.75 by default and set per symbol (older text: k = 1); "
+            "some symbols get a fixed cap by announcement (e.g. ±3 %)",
+            scaling="n_over_8",
+            averaging="time_weighted",
+            sampling="premium every 5 s (5,760 per 8 h), linear weights 1…n",
+            payment_price="mark",
+            shortening="jump",
+            shortest_interval_hours=1,
+            source="https://www.binance.com/en/support/faq/detail/360033525031",
+            as_of="2025-09-18",
+            confidence="H formula; M cap; L interval shortening",
+            note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
+            "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
+            "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "
+            "I is 0 for a few pairs (BNBUSDT). A switch to 1-hour settlement after a cap hit "
+            "(from 2025-05-02) is reported only by a secondary note; no Binance text was found.",
+        ),
+        margin=MarginRule(
+            formula="binance",
+            valued_at="mark",
+            maintenance_amount=True,
+            fee_to_close=False,
+            tiers=True,
+            tier_table="binance_btcusdt_2021",
+            inverse=True,
+            default_mmr=D("0.004"),
+            mmr_rule="per-symbol leverage brackets; MMR and cum of the bracket holding the notional",
+            formula_text={
+                "linear": "Binance USDⓈ-M (one-way): LP = (WB − TMM1 + UPNL1 + cum − s·Q·EP) / (Q·MMR − s·Q); "
+                "maintenance at the mark; other positions' MM and PnL held fixed.",
+                "inverse": "Binance COIN-M, reconstructed from the margin condition (Binance prints it as an "
+                "image): 1/LP = (WB + cum + s·K/EP) / (K·(s + MMR)); derived, not verified.",
+            },
+            source="https://www.binance.com/en/support/faq/detail/b3c689c1f50a44cabb3a84e663b81d93",
+            as_of="2020-08-14",
+            confidence="H linear formula (reproduces Binance's example); M inverse form (derived)",
+            note="MMR 0.4 % and cum 0 are BTCUSDT's first bracket in a 2020–21 snapshot; live brackets come "
+            "from GET /fapi/v1/leverageBracket. The liquidation (clearance) fee is not part of the formula.",
+        ),
+        loss=LossRule(
+            insurance_fund="several funds, each covering a category of contracts; fed by clearance fees of "
+            "liquidations that close above bankruptcy; takes over bankrupt positions",
+            adl="binance",
+            adl_text="Counterparty liquidation: PnL % × margin ratio, highest first; closed at the bankruptcy "
+            "price of the liquidated order, no fee",
+            socialisation="none",
+            pool=None,
+            source="https://www.binance.com/en/support/articles/360033525371-Insurance-Fund",
+            as_of="2025-05-06",
+            confidence="H fund; M ranking (2019–23 text; later changes not found)",
+        ),
     ),
-    "bybit": FundingRules(
+    "bybit": Venue(
         key="bybit",
-        name="Bybit USDT perpetual",
-        interval_hours=D(8),
-        method="clamp",
-        interest_rate=D("0.0001"),
-        clamp=D("0.0005"),
-        dead_band=D(0),
-        cap=D("0.02"),
-        cap_rule="upper and lower limits published per symbol and changed by announcement; "
-        "the rule that sets the defaults is not published",
-        scaling="per_interval",
-        averaging="time_weighted",
-        sampling="premium every minute (480 per 8 h), linear weights 1…n",
-        payment_price="mark",
-        shortening="jump",
-        shortest_interval_hours=1,
-        source="https://bybit.com/fil-PH/help-center/s/article/What-is-funding-rate-and-predicted-rate",
-        as_of="2025-10-30",
-        confidence="H formula and interval rule; L cap figure",
-        note="The ±2 % cap is the figure of Bybit's own example for dynamic settlement (a 4-hour "
-        "contract), used here as an illustration; real limits vary by symbol (e.g. ±0.8 %). "
-        "Interest is 0.03 % a day split across the day's settlements; no N/8 factor on the "
-        "premium is documented. Since 2025-10-30 a settlement at the cap or floor moves the "
-        "symbol to 1-hour settlement (BTC and ETH excluded at launch); when it returns to "
-        "2, 4 or 8 h is not published.",
+        name="Bybit",
+        funding=FundingRules(
+            key="bybit",
+            name="Bybit USDT perpetual",
+            interval_hours=D(8),
+            method="clamp",
+            interest_rate=D("0.0001"),
+            clamp=D("0.0005"),
+            dead_band=D(0),
+            cap=D("0.02"),
+            cap_rule="upper and lower limits published per symbol and changed by announcement; "
+            "the rule that sets the defaults is not published",
+            scaling="per_interval",
+            averaging="time_weighted",
+            sampling="premium every minute (480 per 8 h), linear weights 1…n",
+            payment_price="mark",
+            shortening="jump",
+            shortest_interval_hours=1,
+            source="https://bybit.com/fil-PH/help-center/s/article/What-is-funding-rate-and-predicted-rate",
+            as_of="2025-10-30",
+            confidence="H formula and interval rule; L cap figure",
+            note="The ±2 % cap is the figure of Bybit's own example for dynamic settlement (a 4-hour "
+            "contract), used here as an illustration; real limits vary by symbol (e.g. ±0.8 %). "
+            "Interest is 0.03 % a day split across the day's settlements; no N/8 factor on the "
+            "premium is documented. Since 2025-10-30 a settlement at the cap or floor moves the "
+            "symbol to 1-hour settlement (BTC and ETH excluded at launch); when it returns to "
+            "2, 4 or 8 h is not published.",
+        ),
+        margin=MarginRule(
+            formula="bybit",
+            valued_at="entry",
+            maintenance_amount=True,
+            fee_to_close=True,
+            tiers=True,
+            tier_table=None,
+            inverse=True,
+            default_mmr=D("0.005"),
+            mmr_rule="risk-limit tiers per symbol; each tier has an MMR and an MM deduction",
+            formula_text={
+                "linear": "Bybit linear: LP = EP − s·(IM + extra − MM)/Q with MM = Q·EP·MMR − MM deduction "
+                "(+ fee to close on the unified account): maintenance on the entry value.",
+                "inverse": "Bybit inverse isolated (2024-09 text): LP = K / (PV + s·(IM + extra − MM)), PV = K/EP, "
+                "MM = PV·MMR − deduction.",
+                "inverse_cross": "Bybit inverse cross: BP = K·(s + t)/(balance + s·PV); "
+                "s·K·(1/EP − 1/LP) = −(balance − PV·MMR − t·K/BP).",
+            },
+            source="https://help.bybit.com/hc/en-us/articles/900000181046-Liquidation-Price-USDT-Contract-",
+            as_of="2024-09-10",
+            confidence="H linear and inverse isolated; M inverse cross (about 2020)",
+            note="MMR 0.5 % is BTCUSDT's first risk limit in the help-centre examples (2024–26).",
+        ),
+        loss=LossRule(
+            insurance_fund="Bybit capital plus liquidation surplus; shared pools for some symbols, isolated "
+            "pools for others",
+            adl=None,
+            adl_text="profit and effective leverage, highest first; closed at the bankruptcy price of the "
+            "liquidated order (the exact current formula was not found)",
+            socialisation="none",
+            pool=None,
+            source="https://help.bybit.com/hc/en-us/articles/900000031623-What-is-Auto-Deleveraging-ADL-",
+            as_of="2025-09-18",
+            confidence="H fund and close price; L ranking formula",
+        ),
     ),
-    "okx": FundingRules(
+    "okx": Venue(
         key="okx",
-        name="OKX perpetual swap",
-        interval_hours=D(8),
-        method="premium",
-        interest_rate=D(0),
-        clamp=D(0),
-        dead_band=D(0),
-        cap=D("0.00375"),
-        cap_rule="a per-symbol cap table (±0.375 % BTC, ±0.75 % large caps, ±1.5 % others in a "
-        "2022–23 snapshot), changed by announcement",
-        scaling="per_interval",
-        averaging="mean",
-        sampling="mid-price premium every minute, simple average over a rolling N-hour window",
-        payment_price="mark",
-        shortening="step",
-        shortest_interval_hours=1,
-        source="https://www.okx.com/help/okx-to-optimize-funding-rate-calculation",
-        as_of="2026-04-14",
-        confidence="H formula and interval rule; M cap table (undated snapshot)",
-        note="No interest term and no ±0.05 % band; the premium uses the mid price, not impact "
-        "prices. Some symbols settle the rate fixed one period earlier (cross-cycle). From "
-        "2026-04-14 a settlement at the cap shortens the interval one level (8 → 4 → 2 → 1 h); "
-        "before, it went straight to 1 h. It returns to the default once the premium is normal.",
+        name="OKX",
+        funding=FundingRules(
+            key="okx",
+            name="OKX perpetual swap",
+            interval_hours=D(8),
+            method="premium",
+            interest_rate=D(0),
+            clamp=D(0),
+            dead_band=D(0),
+            cap=D("0.00375"),
+            cap_rule="a per-symbol cap table (±0.375 % BTC, ±0.75 % large caps, ±1.5 % others in a "
+            "2022–23 snapshot), changed by announcement",
+            scaling="per_interval",
+            averaging="mean",
+            sampling="mid-price premium every minute, simple average over a rolling N-hour window",
+            payment_price="mark",
+            shortening="step",
+            shortest_interval_hours=1,
+            source="https://www.okx.com/help/okx-to-optimize-funding-rate-calculation",
+            as_of="2026-04-14",
+            confidence="H formula and interval rule; M cap table (undated snapshot)",
+            note="No interest term and no ±0.05 % band; the premium uses the mid price, not impact "
+            "prices. Some symbols settle the rate fixed one period earlier (cross-cycle). From "
+            "2026-04-14 a settlement at the cap shortens the interval one level (8 → 4 → 2 → 1 h); "
+            "before, it went straight to 1 h. It returns to the default once the premium is normal.",
+        ),
+        margin=MarginRule(
+            formula="at_mark",
+            valued_at="mark",
+            maintenance_amount=True,
+            fee_to_close=True,
+            tiers=True,
+            tier_table=None,
+            inverse=True,
+            default_mmr=D("0.005"),
+            mmr_rule="position tiers per instrument",
+            formula_text={
+                "linear": "OKX: margin ratio = (margin + UPL) / (value × (MMR + liquidation fee rate)) reaches "
+                "100 %: LP = (s·Q·EP − C)/(Q·(s − MMR − fee)); derived from OKX's margin ratio, no published "
+                "closed form.",
+            },
+            source="https://www.okx.com/help/adjustment-of-usdt-margined-futures-perpetual-swap-tiered-maintenance"
+            "-margin-ratio-schedule",
+            as_of="2020-01-17",
+            confidence="M (derived from the margin ratio; MMR from a 2020 tier schedule)",
+            note="MMR 0.5 % is BTC-USDT's first tier in the 2020-01-17 schedule.",
+        ),
+        loss=LossRule(
+            insurance_fund="OKX capital plus liquidation surplus, split by business line and margin currency",
+            adl=None,
+            adl_text="position PnL % × effective leverage, highest first; closed at the mark price, or the "
+            "bankruptcy price when the fund is nearly empty; triggered when the fund falls below a threshold",
+            socialisation="clawback before 2019 (2018-08 BTC quarterly: about 17–18 % of profits)",
+            pool=None,
+            source="https://www.okx.com/help/iv-introduction-to-auto-deleveraging-adl",
+            as_of="2025-08",
+            confidence="H 2025 ranking and close price; M clawback rate (press only)",
+        ),
     ),
-    "bitmex": FundingRules(
+    "bitmex": Venue(
         key="bitmex",
-        name="BitMEX perpetual",
-        interval_hours=D(8),
-        method="clamp",
-        interest_rate=D("0.0001"),
-        clamp=D("0.0005"),
-        dead_band=D(0),
-        cap=D("0.00375"),
-        cap_rule="75 % × (initial margin − maintenance margin); also the rate may not move by "
-        "more than 75 % × maintenance margin from one interval to the next",
-        scaling="n_over_8",
-        averaging="mean",
-        sampling="premium index every minute, simple mean over the previous 8 h (.PI8H)",
-        payment_price="mark",
-        shortening="none",
-        shortest_interval_hours=8,
-        source="https://www.bitmex.com/app/perpetualContractsGuide",
-        as_of="2025-01-14",
-        confidence="H formula; M-H cap",
-        note="Cap 0.375 % = 75 % × (1 % − 0.5 %), BitMEX's example. I = 0.01 % is the fixed value "
-        "for USDT contracts; XBTUSD historically used (quote rate − base rate)/3. The rate paid "
-        "at T uses the premium of the window that ended at the previous settlement (one "
-        "period of lag). Settles at 04:00, 12:00 and 20:00 UTC.",
+        name="BitMEX",
+        funding=FundingRules(
+            key="bitmex",
+            name="BitMEX perpetual",
+            interval_hours=D(8),
+            method="clamp",
+            interest_rate=D("0.0001"),
+            clamp=D("0.0005"),
+            dead_band=D(0),
+            cap=D("0.00375"),
+            cap_rule="75 % × (initial margin − maintenance margin); also the rate may not move by "
+            "more than 75 % × maintenance margin from one interval to the next",
+            scaling="n_over_8",
+            averaging="mean",
+            sampling="premium index every minute, simple mean over the previous 8 h (.PI8H)",
+            payment_price="mark",
+            shortening="none",
+            shortest_interval_hours=8,
+            source="https://www.bitmex.com/app/perpetualContractsGuide",
+            as_of="2025-01-14",
+            confidence="H formula; M-H cap",
+            note="Cap 0.375 % = 75 % × (1 % − 0.5 %), BitMEX's example. I = 0.01 % is the fixed value "
+            "for USDT contracts; XBTUSD historically used (quote rate − base rate)/3. The rate paid "
+            "at T uses the premium of the window that ended at the previous settlement (one "
+            "period of lag). Settles at 04:00, 12:00 and 20:00 UTC.",
+        ),
+        margin=MarginRule(
+            formula="bitmex",
+            valued_at="entry",
+            maintenance_amount=False,
+            fee_to_close=True,
+            tiers=True,
+            tier_table=None,
+            inverse=True,
+            default_mmr=D("0.005"),
+            default_contract="inverse",
+            mmr_rule="base maintenance margin per contract, raised by risk-limit steps",
+            formula_text={
+                "linear": "BitMEX bankruptcy-price form (support formula, no official closed form): "
+                "1/BP = 1/EP + s·C/K (inverse) or BP = EP − s·C/Q (linear); LP = BP + s·EP·(MM% + taker fee); "
+                "funding left out.",
+            },
+            source="https://www.bitmex.com/app/liquidation",
+            as_of="2024-03-19",
+            confidence="M (support staff's form; BitMEX publishes examples, not a closed form)",
+            note="Base MM 0.5 % for XBTUSD (inverse) from 2024-03-19.",
+        ),
+        loss=LossRule(
+            insurance_fund="one fund fed by liquidations that fill better than bankruptcy; pays to aggress "
+            "the book when a liquidation cannot fill at bankruptcy",
+            adl="bitmex",
+            adl_text="PnL % × effective leverage (÷ when losing), per side, highest first; closed at the "
+            "bankruptcy price of the liquidated order; five lights of 20 % each",
+            socialisation="DPE (profit haircuts) until 2016-10-03, then ADL",
+            pool=None,
+            source="https://www.bitmex.com/app/autoDeleveraging",
+            as_of="2016-10-03",
+            confidence="H",
+        ),
     ),
-    "deribit": FundingRules(
+    "deribit": Venue(
         key="deribit",
-        name="Deribit perpetual",
-        interval_hours=D(8),
-        method="dead_band",
-        interest_rate=D(0),
-        clamp=D(0),
-        dead_band=D("0.00025"),
-        cap=None,
-        cap_rule="CapMin/CapMax set per instrument; current values not found",
-        scaling="n_over_8",
-        averaging="mean",
-        sampling="premium rate (mark − index)/index, accrued continuously",
-        payment_price="mark",
-        shortening="none",
-        shortest_interval_hours=8,
-        source="https://support.deribit.com/hc/en-us/articles/31424939178397-Funding-Specifications",
-        as_of="undated support page",
-        confidence="H formula; no cap figure",
-        note="The rate is quoted per 8 h but accrues continuously: payment = F × size × Δt/8 h, "
-        "booked to the cash balance at the 08:00 UTC daily settlement. Caps of ±0.5 %/±1 % from "
-        "2020 are dated. The stored pages do not say which price converts size to coin; mark "
-        "is assumed.",
+        name="Deribit",
+        funding=FundingRules(
+            key="deribit",
+            name="Deribit perpetual",
+            interval_hours=D(8),
+            method="dead_band",
+            interest_rate=D(0),
+            clamp=D(0),
+            dead_band=D("0.00025"),
+            cap=None,
+            cap_rule="CapMin/CapMax set per instrument; current values not found",
+            scaling="n_over_8",
+            averaging="mean",
+            sampling="premium rate (mark − index)/index, accrued continuously",
+            payment_price="mark",
+            shortening="none",
+            shortest_interval_hours=8,
+            source="https://support.deribit.com/hc/en-us/articles/31424939178397-Funding-Specifications",
+            as_of="undated support page",
+            confidence="H formula; no cap figure",
+            note="The rate is quoted per 8 h but accrues continuously: payment = F × size × Δt/8 h, "
+            "booked to the cash balance at the 08:00 UTC daily settlement. Caps of ±0.5 %/±1 % from "
+            "2020 are dated. The stored pages do not say which price converts size to coin; mark "
+            "is assumed.",
+        ),
+        margin=None,
+        loss=LossRule(
+            insurance_fund="fed hourly by the extra fee on liquidation orders; covers negative equity",
+            adl=None,
+            adl_text="no ADL documented",
+            socialisation="losses beyond the fund are shared by the day's winning traders (never happened, "
+            "per Deribit)",
+            pool=None,
+            source="https://support.deribit.com/hc/en-us/articles/25944777576477-Insurance-Fund",
+            as_of="undated support page",
+            confidence="H",
+        ),
     ),
-    "hyperliquid": FundingRules(
+    "hyperliquid": Venue(
         key="hyperliquid",
         name="Hyperliquid",
-        interval_hours=D(1),
-        method="clamp",
-        interest_rate=D("0.0001"),
-        clamp=D("0.0005"),
-        dead_band=D(0),
-        cap=D("0.04"),
-        cap_rule="4 % per hour, the same for every asset",
-        scaling="n_over_8",
-        averaging="mean",
-        sampling="impact premium every 5 s against the oracle, averaged over the hour",
-        payment_price="oracle",
-        shortening="none",
-        shortest_interval_hours=1,
-        source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/funding",
-        as_of="undated docs (read through mirrors)",
-        confidence="H structure (four consistent mirrors)",
-        note="The 8-hour rate is paid hourly at one eighth; the payment uses the oracle price, "
-        "not the mark. The official page body was not readable; the formula comes from mirrors.",
+        funding=FundingRules(
+            key="hyperliquid",
+            name="Hyperliquid",
+            interval_hours=D(1),
+            method="clamp",
+            interest_rate=D("0.0001"),
+            clamp=D("0.0005"),
+            dead_band=D(0),
+            cap=D("0.04"),
+            cap_rule="4 % per hour, the same for every asset",
+            scaling="n_over_8",
+            averaging="mean",
+            sampling="impact premium every 5 s against the oracle, averaged over the hour",
+            payment_price="oracle",
+            shortening="none",
+            shortest_interval_hours=1,
+            source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/funding",
+            as_of="undated docs (read through mirrors)",
+            confidence="H structure (four consistent mirrors)",
+            note="The 8-hour rate is paid hourly at one eighth; the payment uses the oracle price, "
+            "not the mark. The official page body was not readable; the formula comes from mirrors.",
+        ),
+        margin=MarginRule(
+            formula="hyperliquid",
+            valued_at="mark",
+            maintenance_amount=False,
+            fee_to_close=False,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=D("0.0125"),
+            mmr_rule="maintenance fraction = 1/(2 × the asset's maximum leverage), the same at every size",
+            formula_text={
+                "linear": "Hyperliquid: LP = EP − s·(C − l·Q·EP) / Q / (1 − l·s), l = maintenance fraction = "
+                "1/(2 × max leverage); maintenance at the mark.",
+            },
+            source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations",
+            as_of="undated docs (read 2025–26)",
+            confidence="H",
+            note="1.25 % is half the initial margin of a 40x-max asset (later docs); 50x assets give 1 %.",
+        ),
+        loss=LossRule(
+            insurance_fund="no separate fund: the liquidator vault inside HLP takes positions by backstop "
+            "liquidation below 2/3 of maintenance margin",
+            adl="hyperliquid",
+            adl_text="(mark / entry) × (notional / account value), highest first; closed at the previous mark "
+            "price",
+            socialisation="none",
+            pool="HLP vault depositors share the liquidator's profit and loss",
+            source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging",
+            as_of="undated docs (read 2025–26)",
+            confidence="H ranking (newer page version); M vault caps after JELLY (2025-03)",
+        ),
     ),
-    "dydx": FundingRules(
+    "dydx": Venue(
         key="dydx",
         name="dYdX v4",
-        interval_hours=D(1),
-        method="premium",
-        interest_rate=D(0),
-        clamp=D(0),
-        dead_band=D(0),
-        cap=D("0.015"),
-        cap_rule="|8-hour rate| ≤ 600 % × (IMF − MMF) of the market's liquidity tier",
-        scaling="n_over_8",
-        averaging="mean",
-        sampling="median of proposers' premium votes each minute; 60 samples averaged per hour "
-        "after trimming the tails",
-        payment_price="oracle",
-        shortening="none",
-        shortest_interval_hours=1,
-        source="https://github.com/dydxprotocol/v4-chain/blob/main/protocol/x/perpetuals/types/liquidity_tier.go",
-        as_of="undated (v4 defaults)",
-        confidence="H formula and clamp; M hourly pro-rating; L cap figure",
-        note="Cap 1.5 % per hour = 6 × (5 % − 3 %) / 8 for an illustrative market with IMF 5 % and "
-        "MMF 3 % (not checked against the chain's tier table). The default funding term is 0 "
-        "(governance may set one). dYdX v3 instead quoted 0.01 % interest and bounded funding "
-        "at ±0.75 % per 8 h.",
+        funding=FundingRules(
+            key="dydx",
+            name="dYdX v4",
+            interval_hours=D(1),
+            method="premium",
+            interest_rate=D(0),
+            clamp=D(0),
+            dead_band=D(0),
+            cap=D("0.015"),
+            cap_rule="|8-hour rate| ≤ 600 % × (IMF − MMF) of the market's liquidity tier",
+            scaling="n_over_8",
+            averaging="mean",
+            sampling="median of proposers' premium votes each minute; 60 samples averaged per hour "
+            "after trimming the tails",
+            payment_price="oracle",
+            shortening="none",
+            shortest_interval_hours=1,
+            source="https://github.com/dydxprotocol/v4-chain/blob/main/protocol/x/perpetuals/types/liquidity_tier.go",
+            as_of="undated (v4 defaults)",
+            confidence="H formula and clamp; M hourly pro-rating; L cap figure",
+            note="Cap 1.5 % per hour = 6 × (5 % − 3 %) / 8 for an illustrative market with IMF 5 % and "
+            "MMF 3 % (not checked against the chain's tier table). The default funding term is 0 "
+            "(governance may set one). dYdX v3 instead quoted 0.01 % interest and bounded funding "
+            "at ±0.75 % per 8 h.",
+        ),
+        margin=MarginRule(
+            formula="at_mark",
+            valued_at="mark",
+            maintenance_amount=False,
+            fee_to_close=False,
+            tiers=False,
+            tier_table=None,
+            inverse=False,
+            default_mmr=None,
+            mmr_rule="maintenance margin fraction (MMF) of the market's liquidity tier",
+            formula_text={
+                "linear": "dYdX v4: liquidatable when net collateral < maintenance margin fraction × |size| × "
+                "oracle price: LP = (s·Q·EP − C)/(Q·(s − MMF)); no maintenance amount.",
+            },
+            source="https://github.com/dydxprotocol/v4-chain/blob/main/protocol/x/perpetuals/types/liquidity_tier.go",
+            as_of="undated (v4 defaults)",
+            confidence="H condition; no default MMF recorded (it is set per liquidity tier)",
+        ),
+        loss=LossRule(
+            insurance_fund="absorbs the gap between a liquidation fill within the max liquidation spread and "
+            "the bankruptcy price",
+            adl=None,
+            adl_text="deleveraging against offsetting positions at the bankrupt account's bankruptcy price; "
+            "dYdX's pages disagree on selection (profit × leverage, or random)",
+            socialisation="none (deleveraging instead)",
+            pool=None,
+            source="https://help.dydx.trade/en/articles/166973-contract-loss-mechanisms-on-dydx-chain",
+            as_of="undated (v4)",
+            confidence="H mechanism; L selection rule (sources disagree)",
+        ),
     ),
 }
 
+FUNDING_VENUES: dict[str, FundingRules] = {k: v.funding for k, v in VENUES.items() if v.funding is not None}
 FUNDING_VENUE_KEYS: tuple[str, ...] = tuple(FUNDING_VENUES)
+#: margin rules by key, ``generic`` (the textbook condition) first, then the venues in order
+MARGIN_VENUES: dict[str, MarginRule] = {
+    "generic": GENERIC_MARGIN,
+    **{k: v.margin for k, v in VENUES.items() if v.margin is not None},
+}
+LOSS_VENUES: dict[str, LossRule] = {k: v.loss for k, v in VENUES.items() if v.loss is not None}
 
 
 def funding_preset(key: str) -> dict[str, Any]:
@@ -333,3 +762,18 @@ def schedule_preset(key: str) -> dict[str, Any]:
         "shortening": r.shortening,
         "shortest_interval_hours": r.shortest_interval_hours,
     }
+
+
+def margin_preset(key: str) -> dict[str, Any]:
+    """Field values the ``liquidation_price`` calculator fills when ``venue`` = ``key``:
+    the record's default maintenance rate, a maintenance amount of 0 where the formula
+    uses one, and the default contract type when it is not linear."""
+    rule = MARGIN_VENUES[key]
+    preset: dict[str, Any] = {}
+    if rule.default_mmr is not None:
+        preset["mmr"] = rule.default_mmr
+    if rule.maintenance_amount and rule.default_mmr is not None:
+        preset["maintenance_amount"] = D(0)
+    if rule.default_contract != "linear":
+        preset["contract"] = rule.default_contract
+    return preset

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import perpcalc  # noqa: E402
 from perpcalc import display  # noqa: E402
-from perpcalc._spec import Calculator, Field  # noqa: E402
+from perpcalc._spec import Calculator, Field, _plain  # noqa: E402
 
 BLOCK = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
 VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\s*\]\]")
@@ -74,9 +75,9 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _control(calc: Calculator, f: Field, value: str, uid: str) -> str:
+def _control(f: Field, value: str, uid: str, has_help: bool) -> str:
     ident = f"{uid}-{f.name}"
-    described = f"{ident}-err" + (f" {ident}-help" if f.help else "")
+    described = f"{ident}-err {ident}-note" + (f" {ident}-help" if has_help else "")
     common = f'id="{ident}" name="{f.name}" aria-describedby="{described}"'
     if f.type == "choice":
         opts = "".join(
@@ -90,12 +91,34 @@ def _control(calc: Calculator, f: Field, value: str, uid: str) -> str:
             f'<textarea {common} rows="{rows}" spellcheck="false" autocapitalize="off" '
             f'data-columns="{_esc(cols)}">{_esc(value)}</textarea>'
         )
-    mode = "numeric" if f.type == "integer" else "decimal" if f.type == "decimal" else "text"
+    # Phone keyboards: iOS's decimal pad has no minus key, so a field that takes negative
+    # values gets the full keyboard (inputmode=text) with a pattern that documents the shape;
+    # a field that is never negative gets the decimal pad. The form is novalidate: the
+    # pattern never blocks, perpcalc's own checks word the errors.
+    lo = f.bounds[0] if f.type in ("decimal", "integer") else None
+    negative = lo is None or lo < 0
+    if f.type in ("decimal", "integer") and negative:
+        mode = 'inputmode="text" pattern="[\\-\u2212+]?[0-9.,_ eE]*%?"'
+    else:
+        mode = f'inputmode="{"numeric" if f.type == "integer" else "decimal" if f.type == "decimal" else "text"}"'
     placeholder = ' placeholder="none"' if not f.required and f.default is None else ""
+    percent = " data-percent" if _is_percent(f) else ""
     return (
-        f'<input {common} type="text" inputmode="{mode}" value="{_esc(value)}"'
-        f' autocomplete="off" spellcheck="false"{placeholder}>'
+        f'<input {common} type="text" {mode} value="{_esc(value)}"'
+        f' autocomplete="off" spellcheck="false"{placeholder}{percent}>'
     )
+
+
+def _is_percent(f: Field) -> bool:
+    """Rate fields are typed and shown in percent, as venues print them (the API keeps fractions)."""
+    return f.percent and f.type == "decimal"
+
+
+def to_percent_text(text: str) -> str:
+    """``"-0.0003"`` → ``"-0.03"``: a fraction's form text in percent, exactly (no float)."""
+    if text == "":
+        return ""
+    return _plain(Decimal(text).scaleb(2))
 
 
 def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) -> str:
@@ -133,38 +156,95 @@ def table_html(shown: dict[str, Any]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _field_html(f: Field, value: str, uid: str) -> str:
+    ident = f"{uid}-{f.name}"
+    percent = _is_percent(f)
+    shown_unit = "%" if percent else f.unit
+    unit = f' <span class="perpcalc__unit">({_esc(shown_unit)})</span>' if shown_unit and f.type != "list" else ""
+    help_text = f.help
+    if percent:
+        example = "0.01 means 0.01 % (0.0001 as a fraction)"
+        help_text = (help_text.rstrip(". ") + ". " if help_text else "") + f"In percent, as venues print it: {example}."
+        help_text = help_text[:1].upper() + help_text[1:]
+    hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(help_text)}</small>' if help_text else ""
+    if f.type == "list":
+        cols = ", ".join(c.name for c in f.columns)
+        extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
+        hint = (
+            f'<small class="perpcalc__help" id="{ident}-help">One row per line after the header '
+            f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
+        )
+    control_value = to_percent_text(value) if percent else value
+    attrs = ""
+    if f.when:
+        attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
+    if f.typical is not None:
+        attrs += f' data-typical="{_esc(_plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
+    return (
+        f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
+        f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
+        f'<div class="perpcalc__control">{_control(f, control_value, uid, bool(help_text) or f.type == "list")}</div>'
+        f"{hint}"
+        f'<span class="perpcalc__note" id="{ident}-note" data-note-for="{f.name}"></span>'
+        f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
+        "</div>"
+    )
+
+
+def _applies(f: Field, values: dict[str, str]) -> bool:
+    return not f.when or all(values.get(k) in v for k, v in f.when.items())
+
+
+def _check_when(calc: Calculator) -> None:
+    choices = {f.name: f.choices for f in calc.inputs if f.type == "choice"}
+    for f in calc.inputs:
+        for key, allowed in (f.when or {}).items():
+            if key not in choices or not set(allowed) <= set(choices[key]):
+                raise CalculatorMarkupError(f"{calc.name}.{f.name}: when={{{key!r}: {allowed!r}}} names no such choice")
+
+
+def main_output(calc: Calculator) -> perpcalc.Output:
+    """The result the sticky summary keeps on screen: the first figure (not a table, chart or sentence)."""
+    for formats in (("number", "percent", "integer"), ("text",)):
+        for o in calc.outputs:
+            if o.format in formats:
+                return o
+    return calc.outputs[0]
+
+
 def render_form(name: str, key: str, uid: str) -> str:
     """The whole calculator block for one marker."""
     calc = perpcalc.get(name)
+    _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
-    fields = []
+    fields, more = [], []
     for f in calc.inputs:
-        ident = f"{uid}-{f.name}"
-        unit = f' <span class="perpcalc__unit">({_esc(f.unit)})</span>' if f.unit and f.type != "list" else ""
-        hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(f.help)}</small>' if f.help else ""
-        if f.type == "list":
-            cols = ", ".join(c.name for c in f.columns)
-            extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
-            hint = (
-                f'<small class="perpcalc__help" id="{ident}-help">One row per line after the header '
-                f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
-            )
+        html_field = _field_html(f, values[f.name], uid)
+        if not _applies(f, values):
+            html_field = html_field.replace('data-field=', "hidden data-field=", 1)
+        (more if f.advanced else fields).append(html_field)
+    if more:
         fields.append(
-            f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}">'
-            f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
-            f'<div class="perpcalc__control">{_control(calc, f, values[f.name], uid)}</div>'
-            f"{hint}"
-            f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
-            "</div>"
+            '<details class="perpcalc__more"><summary>More inputs</summary>' + "".join(more) + "</details>"
         )
+    main = main_output(calc)
+    main_text = result["display"][main.name]["text"]
+    summary_bar = (
+        f'<div class="perpcalc__sticky" aria-hidden="true" data-main="{main.name}">'
+        f'<span class="perpcalc__sticky-label">{_esc(main.label)}</span> '
+        f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
+    )
     outputs = "".join(
         _output_html(o, result["outputs"][o.name], result["display"][o.name], uid) for o in calc.outputs
     )
+    form_values = {
+        f.name: to_percent_text(values[f.name]) if _is_percent(f) else values[f.name] for f in calc.inputs
+    }
     spec = {
         "name": name,
         "example": key,
-        "values": values,
+        "values": form_values,
         "presets": calc.spec()["presets"],
         "function": calc.function,
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
@@ -175,18 +255,21 @@ def render_form(name: str, key: str, uid: str) -> str:
     notes = f'<p class="perpcalc__notes">{_esc(calc.notes)}</p>' if calc.notes else ""
     return (
         f'<form class="perpcalc" id="{uid}" data-calculator="{name}" data-example="{key}" data-state="static"'
-        f' novalidate autocomplete="off" aria-labelledby="{uid}-title" data-spec="{spec_json}">'
-        f'<div class="perpcalc__head"><p class="perpcalc__title" id="{uid}-title">{_esc(calc.title)}</p>'
+        f' data-stale="false" novalidate autocomplete="off" aria-labelledby="{uid}-title" data-spec="{spec_json}">'
+        f'<div class="perpcalc__head"><p class="perpcalc__title" id="{uid}-title">'
+        f'<a class="perpcalc__anchor" href="#{uid}">{_esc(calc.title)}</a></p>'
         f'<p class="perpcalc__summary">{_esc(calc.summary)}</p></div>'
         f'<div class="perpcalc__body"><fieldset class="perpcalc__inputs"><legend>Inputs</legend>{"".join(fields)}'
-        '<span class="perpcalc__error perpcalc__error--form" data-error-for=""></span></fieldset>'
+        f'<span class="perpcalc__error perpcalc__error--form" data-error-for=""></span>{summary_bar}</fieldset>'
         f'<div class="perpcalc__outputs" aria-live="polite" aria-atomic="false">'
-        f'<p class="perpcalc__legend">Results</p>{outputs}{notes}</div></div>'
+        '<p class="perpcalc__legend">Results: <span data-results-note>worked example</span></p>'
+        f"{outputs}{notes}</div></div>"
         '<div class="perpcalc__foot">'
         '<p class="perpcalc__status" data-status role="status">Worked example, computed with perpcalc when this'
         " page was built. Change any input to recalculate in your browser.</p>"
         '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
         '<div class="perpcalc__actions">'
+        '<button type="button" class="md-button" data-action="link">Copy link</button>'
         '<button type="button" class="md-button" data-action="python">Copy as Python</button>'
         '<button type="button" class="md-button" data-action="csv">CSV</button>'
         '<button type="button" class="md-button" data-action="json">JSON</button>'
@@ -213,10 +296,17 @@ def _value_text(match: re.Match[str]) -> str:
         raise CalculatorMarkupError(str(exc)) from None
     result = example_result(name, key)
     if fieldname in result["display"]:
-        return _esc(result["display"][fieldname]["text"]) + _unit_suffix(calc, fieldname)
-    if fieldname in result["form"]:
-        return _esc(result["form"][fieldname])
-    raise CalculatorMarkupError(f"{name}@{key} has no output or input {fieldname!r}")
+        text = _esc(result["display"][fieldname]["text"]) + _unit_suffix(calc, fieldname)
+    elif fieldname in result["form"]:
+        text = _esc(result["form"][fieldname])
+    else:
+        raise CalculatorMarkupError(f"{name}@{key} has no output or input {fieldname!r}")
+    # The worked example's number: when the reader changes that calculator on this page, the
+    # front end marks it as the example's (it never silently stands for the reader's inputs).
+    return (
+        f'<span class="perpcalc-example-value" data-calculator="{name}" data-example="{key}"'
+        f' title="From the worked example ({_esc(calc.title)}), not from inputs you change">{text}</span>'
+    )
 
 
 def _unit_suffix(calc: Calculator, name: str) -> str:
@@ -259,8 +349,30 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return markdown
 
 
+_FORM_HEAD = re.compile(
+    r'<form class="perpcalc" id="([^"]+)"[^>]*>.*?<a class="perpcalc__anchor"[^>]*>([^<]*)</a>', re.S
+)
+
+
+def jump_list(forms: list[str]) -> str:
+    """"Calculators on this page": one link per embedded form, to its own anchor."""
+    items = []
+    for form in forms:
+        m = _FORM_HEAD.search(form)
+        if m:
+            items.append(f'<li><a href="#{m.group(1)}">{m.group(2)}</a></li>')
+    return (
+        '<nav class="perpcalc-jump" aria-label="Calculators on this page"><p class="perpcalc-jump__title">'
+        f"Calculators on this page</p><ul>{''.join(items)}</ul></nav>"
+    )
+
+
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     forms = _pending.pop(page.file.src_path, [])
+    if forms:
+        nav = jump_list(forms)
+        head = re.search(r"</h1>", content)
+        content = content[: head.end()] + nav + content[head.end():] if head else nav + content
     for i, form in enumerate(forms):
         token = PLACEHOLDER.format(i)
         content, n = re.subn(rf"<p>\s*{token}\s*</p>|{token}", lambda _m, f=form: f, content, count=1)

@@ -3,13 +3,17 @@
 Each ``docs/terms/<slug>.md`` carries its metadata in front matter (title, description,
 aliases, redirects, tags, related, calculators, sources). From it the build generates:
 
-* the navigation, grouped by each term's first tag;
+* the navigation, grouped under readers' words by each term's ``group`` (default: from its
+  first tag), the short "basic" pages first in each group;
+* the site map at the top of the home page (a ``[[site map]]`` line);
 * redirects for synonym slugs (through mkdocs-redirects);
 * the A–Z glossary page and the calculator catalogue page;
 * each term page's "Also called", "Related terms" and "Sources" sections;
 * schema.org ``DefinedTerm`` JSON-LD per page, in a ``DefinedTermSet``;
 * hover tooltips: the first mention of another term on a page links to it, with its
-  one-line definition as the link's title (Material's content.tooltips shows it).
+  one-line definition as the link's title (Material's content.tooltips shows it);
+* the search index's weights: a term's title and its aliases (plus ``keywords``: other
+  spellings readers type) rank highest, the API reference and notebooks lowest.
 
 Nothing here is maintained by hand in a second place.
 """
@@ -46,6 +50,26 @@ TAGS = {
     "cascades": "Cascades",
     "manipulation": "Manipulation",
 }
+# The menu's groups, in readers' words, in menu order.
+GROUPS = {
+    "funding": "Funding",
+    "prices": "Prices",
+    "margin": "Margin & liquidation",
+    "insolvency": "When liquidation fails",
+    "strategies": "Trading strategies",
+    "market": "Market behaviour",
+}
+# A page without a ``group`` key goes where its first tag says.
+TAG_GROUP = {
+    "funding": "funding",
+    "pricing": "prices",
+    "series": "funding",
+    "carry": "strategies",
+    "liquidation": "margin",
+    "insolvency": "insolvency",
+    "cascades": "market",
+    "manipulation": "market",
+}
 REQUIRED = ("title", "description", "tags", "related", "sources")
 MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
 HUB = "negative-funding-rates"
@@ -66,6 +90,9 @@ class Term:
     aliases: list[str] = field(default_factory=list)
     redirects: list[str] = field(default_factory=list)
     calculators: list[str] = field(default_factory=list)
+    group: str = "funding"
+    basic: bool = False
+    keywords: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -98,6 +125,12 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
         bad_tags = [t for t in meta["tags"] if t not in TAGS]
         if bad_tags:
             raise TermError(f"{path.name}: unknown tags {bad_tags}; use {list(TAGS)}")
+        group = meta.get("group") or TAG_GROUP[meta["tags"][0]]
+        if group not in GROUPS:
+            raise TermError(f"{path.name}: unknown group {group!r}; use {list(GROUPS)}")
+        aliases = [str(a) for a in meta.get("aliases") or []]
+        if len({a.casefold() for a in aliases}) != len(aliases):
+            raise TermError(f"{path.name}: aliases repeat themselves: {aliases}")
         terms[path.stem] = Term(
             slug=path.stem,
             title=str(meta["title"]),
@@ -105,10 +138,19 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
             tags=list(meta["tags"]),
             related=list(meta.get("related") or []),
             sources=list(meta.get("sources") or []),
-            aliases=[str(a) for a in meta.get("aliases") or []],
+            aliases=aliases,
             redirects=list(meta.get("redirects") or []),
             calculators=list(meta.get("calculators") or []),
+            group=group,
+            basic=bool(meta.get("basic")),
+            keywords=[str(k) for k in meta.get("keywords") or []],
         )
+    # A name that is another term's title, or a basic page's alias, names that term, not this one: it
+    # is left out of this term's "Also called", search words, schema.org names and tooltips.
+    owner = {a.casefold(): t.slug for t in terms.values() if t.basic for a in t.aliases}
+    owner |= {t.title.casefold(): t.slug for t in terms.values()}
+    for term in terms.values():
+        term.aliases = [a for a in term.aliases if owner.get(a.casefold(), term.slug) == term.slug]
     for term in terms.values():
         for slug in term.related:
             if slug not in terms and os.environ.get("PERPCALC_DRAFT") != "1":
@@ -148,12 +190,12 @@ def on_config(config: Any) -> Any:
     for term in _terms.values():
         for slug in term.redirects:
             redirects[f"terms/{slug}.md"] = term.path
-    groups: dict[str, list[dict[str, str]]] = {tag: [] for tag in TAGS}
-    for term in sorted(_terms.values(), key=lambda t: t.title.lower()):
+    groups: dict[str, list[dict[str, str]]] = {group: [] for group in GROUPS}
+    for term in sorted(_terms.values(), key=lambda t: (not t.basic, t.title.lower())):
         if term.slug != HUB:
-            groups[term.tags[0]].append({term.title: term.path})
+            groups[term.group].append({term.title: term.path})
     terms_nav: list[Any] = [{_terms[HUB].title: _terms[HUB].path}] if HUB in _terms else []
-    terms_nav += [{TAGS[tag]: pages} for tag, pages in groups.items() if pages]
+    terms_nav += [{GROUPS[group]: pages} for group, pages in groups.items() if pages]
     nav = config.get("nav") or []
     config["nav"] = [item if item != "TERMS" and item != {"Terms": "TERMS"} else {"Terms": terms_nav} for item in nav]
     return config
@@ -206,15 +248,15 @@ def calculators_markdown(embedded: dict[str, list[str]], terms: dict[str, Term])
         '`perpcalc.run("name", {...})`. Inputs, defaults and venue presets come from the same spec.',
         "",
     ]
-    # grouped as the navigation groups terms: by the first tag of the calculator's first term page
-    groups: dict[str, list[dict[str, Any]]] = {tag: [] for tag in TAGS}
+    # grouped as the navigation groups terms: by the group of the calculator's first term page
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in GROUPS}
     for spec in perpcalc.catalog():
-        tags = [terms[t].tags[0] for t in spec["terms"] if t in terms]
-        groups[tags[0] if tags else "funding"].append(spec)
-    for tag, specs in groups.items():
+        found = [terms[t].group for t in spec["terms"] if t in terms]
+        groups[found[0] if found else "funding"].append(spec)
+    for group, specs in groups.items():
         if not specs:
             continue
-        lines += ["", f"## {TAGS[tag]}", "", "| Calculator | What it computes | On pages |", "|---|---|---|"]
+        lines += ["", f"## {GROUPS[group]}", "", "| Calculator | What it computes | On pages |", "|---|---|---|"]
         for spec in specs:
             pages = embedded.get(spec["name"], [])
             links = ", ".join(f"[{_page_title(p, terms)}](../{p})" for p in pages) or "—"
@@ -238,14 +280,53 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
+def _when(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _source_line(s: dict[str, Any]) -> str:
-    when = s["date"].isoformat() if isinstance(s["date"], date) else str(s["date"])
+    """``date`` is when the source was published (or ``undated``); the optional ``accessed``
+    is when it was read, shown separately so the two are never confused."""
+    when = _when(s["date"])
+    if s.get("accessed"):
+        when += f"; accessed {_when(s['accessed'])}"
     who = f"{s['publisher']}, " if s.get("publisher") else ""
     note = f" — {s['note']}" if s.get("note") else ""
     return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
 
 
+SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
+# the home page's "Start here": what the contract is, then the hub that links everything
+START = ("perpetual-future", HUB)
+
+
+def site_map_markdown(terms: dict[str, Term], nav: list[Any]) -> str:
+    """The home page's map: where to start, the basics by group, calculators, notebooks, Python."""
+    start = [f"[{terms[s].title}](terms/{s}.md)" for s in START if s in terms]
+    lines = ['<nav class="site-map" aria-label="Site map" markdown>', ""]
+    lines += [f"**Start here:** {', then '.join(start)}; the [A–Z glossary](glossary.md) lists every term "
+              "with its one-line definition.", ""]
+    lines += ["**The basics**, one short page each:", ""]
+    for group, label in GROUPS.items():
+        basics = sorted((t for t in terms.values() if t.basic and t.group == group), key=lambda t: t.title.lower())
+        if basics:
+            lines.append(f"- *{label}:* " + " · ".join(f"[{t.title}](terms/{t.slug}.md)" for t in basics))
+    books = next((item["Notebooks"] for item in nav if isinstance(item, dict) and "Notebooks" in item), [])
+    count = len(perpcalc.catalog())
+    lines += ["", f"**The calculators:** all {count} in the [calculator index](calculators/index.md), each "
+              "running the same Python in your browser.", ""]
+    if books:
+        links = " · ".join(f"[{title}]({src})" for item in books for title, src in item.items())
+        lines += [f"**The notebooks**, executed when the site is built: {links}.", ""]
+    lines += ["**In Python:** [use perpcalc in your own code](use-in-python.md): install the wheel this site "
+              "serves and make the same calls the pages make.", "", "</nav>", ""]
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page.file.src_uri == "index.md" and SITE_MAP.search(markdown):
+        block = site_map_markdown(_terms, config.get("nav") or [])
+        return SITE_MAP.sub(lambda m: block, markdown, count=1)
     slug = Path(page.file.src_uri).stem
     if not page.file.src_uri.startswith("terms/") or slug not in _terms:
         return markdown
@@ -284,20 +365,26 @@ def jsonld(term: Term, config: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ tooltips on first mention
 
-_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select)\b.*?</\1>"
-                   r'|<p class="term-aka">.*?</p>', re.S | re.I)
+_SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea|select|nav)\b.*?</\1>"
+                   r'|<p class="term-aka">.*?</p>'
+                   # TeX (arithmatex spans and blocks): a link inside \text{…} breaks the formula
+                   r'|<span class="arithmatex">.*?</span>|<div class="arithmatex">.*?</div>', re.S | re.I)
+# Blocks whose every entry is already a link (the home page's site map).
+_SKIP_BLOCKS = re.compile(r'<nav class="site-map".*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
 
 
 def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
     pats = []
+    # a name that is one term's title links to that term, even where another lists it as an alias
+    titles = {t.title.casefold(): t.slug for t in _terms.values()}
     for term in _terms.values():
         if term.slug == current:
             continue
         names = {term.title, *term.aliases}
         for name in sorted(names, key=len, reverse=True):
-            if len(name) < 4:
+            if len(name) < 4 or titles.get(name.casefold(), term.slug) != term.slug:
                 continue
             pats.append((re.compile(rf"(?<![\w-])({re.escape(name)})(?![\w-])", re.I), term))
     return pats
@@ -309,7 +396,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         return content
     depth = page.url.count("/")
     prefix = "../" * depth
-    linked: set[str] = set()
+    # a term the page already links by hand gets no second link from here
+    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', content)}
     # only plain paragraph and list text, outside links, code, headings and calculators
     protected: list[str] = []
 
@@ -317,7 +405,7 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         protected.append(m.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
-    body = _SKIP.sub(protect, content)
+    body = _SKIP.sub(protect, _SKIP_BLOCKS.sub(protect, content))
     for pattern, term in _mention_patterns(current):
         if term.slug in linked:
             continue
@@ -337,3 +425,41 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
                 break
         body = "".join(parts)
     return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], body)
+
+
+# ------------------------------------------------------------------ search weights
+
+# Entry boosts for pages that explain no single term: plain-language queries should find the
+# term pages first, while a query only these pages answer still finds them.
+SEARCH_BOOST = {"reference/": 0.05, "notebooks/": 0.3}
+
+
+def search_entries(entries: list[dict[str, Any]], terms: dict[str, Term]) -> list[dict[str, Any]]:
+    """Reweight Material's search index entries.
+
+    The theme copies a page's ``tags`` into every section's entry and boosts that field above
+    the title, so with its trailing wildcard a query such as "fund" ranked every page tagged
+    ``funding`` first. Here the ``tags`` field of a term page's top entry carries what a reader
+    may type for it instead (aliases and ``keywords``), and no other entry has tags.
+    """
+    by_url = {t.url: t for t in terms.values()}
+    out = []
+    for entry in entries:
+        entry = {k: v for k, v in entry.items() if k != "tags"}
+        term = by_url.get(entry["location"])
+        if term and (term.aliases or term.keywords):
+            entry["tags"] = [*term.aliases, *term.keywords]
+        for prefix, boost in SEARCH_BOOST.items():
+            if entry["location"].startswith(prefix):
+                entry["boost"] = boost
+        out.append(entry)
+    return out
+
+
+def on_post_build(config: Any) -> None:
+    path = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not path.exists():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"] = search_entries(index["docs"], _terms)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -130,3 +130,17 @@ def calculator_pages(site: Path) -> dict[str, list[str]]:
         if names:
             found[path] = names
     return found
+
+
+def calculator_forms(site: Path) -> list[dict[str, str]]:
+    """Every embedded form of the built site: page path, form id, calculator, example and the
+    query-key prefix the page uses for it (none when the page has one form)."""
+    found = []
+    for path, _names in calculator_pages(site).items():
+        html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
+        forms = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("form.perpcalc")
+        for form in forms:
+            prefix = form["id"].removeprefix("calc-") + "." if len(forms) > 1 else ""
+            found.append({"path": path, "id": form["id"], "name": form["data-calculator"],
+                          "example": form["data-example"], "prefix": prefix})
+    return found

@@ -27,8 +27,9 @@ def _pages(site: object) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str] | None:
-    """The first numeric input the example sets, with a value 10 % larger (kept in range if possible)."""
+def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str, str] | None:
+    """The first numeric input the example sets, with a value 10 % larger: (field, text typed in the
+    page, value for the API). Rate fields are typed in percent, the API takes fractions."""
     calc = perpcalc.get(name)
     for f in calc.inputs:
         if f.type not in ("decimal", "integer") or example.get(f.name) in (None, ""):
@@ -41,7 +42,9 @@ def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str] | N
             new = str(int(value) + 1)
         else:
             new = str((value * Decimal("1.1")).normalize()) if value else "0.001"
-        return f.name, new
+        if f.percent and f.type == "decimal":
+            return f.name, format(Decimal(new).scaleb(2).normalize(), "f"), new
+        return f.name, new, new
     return None
 
 
@@ -67,9 +70,9 @@ def test_every_calculator_recomputes_in_the_browser_like_cpython(tab: Tab, built
             change = _changed_field(name, example)
             if change is None:
                 continue
-            field, value = change
+            field, typed, value = change
             form = tab.form(name)
-            form.locator(f':is(input, select, textarea)[name="{field}"]').fill(value)
+            form.locator(f':is(input, select, textarea)[name="{field}"]').fill(typed)
             example[field] = value
             result = display.compute(name, example)
             if result["ok"]:

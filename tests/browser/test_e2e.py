@@ -41,7 +41,7 @@ def test_spine_page_goes_live_and_recomputes(tab: Tab) -> None:
     form = tab.form(name)
     form.locator('[name="side"]').select_option("short")
     form.locator('[name="size"]').fill("2.5")
-    form.locator('[name="funding_rate"]').fill("-0.0003")
+    form.locator('[name="funding_rate"]').fill("-0.03")  # percent, as venues print it: -0.03 %
     inputs = dict(calc.examples["default"], side="short", size="2.5", funding_rate="-0.0003")
     want = expected(name, inputs)
     tab.wait_for_output(name, "payment", want["payment"]["text"])
@@ -49,6 +49,7 @@ def test_spine_page_goes_live_and_recomputes(tab: Tab) -> None:
     # the URL now reproduces the inputs
     params = tab.page.evaluate("location.search")
     assert "size=2.5" in params and "side=short" in params
+    assert "funding_rate=-0.03%25" in params  # the URL holds the displayed unit, marked by its % sign
     assert tab.errors == [], "\n".join(tab.errors)
     assert tab.foreign_requests() == []
 
@@ -75,8 +76,10 @@ def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab
 
 
 def test_link_with_inputs_reproduces_result(tab: Tab) -> None:
+    """A link made before rates were shown in percent (a bare fraction) still means the same rate."""
     name = "funding_payment"
     tab.goto(SPINE + "?size=3&funding_rate=0.0002&side=short")
+    assert tab.form(name).locator('[name="funding_rate"]').input_value() == "0.02"
     want = expected(name, dict(perpcalc.get(name).examples["default"], size="3", funding_rate="0.0002", side="short"))
     tab.wait_for_output(name, "payment", want["payment"]["text"])
     assert tab.outputs(name) == want
@@ -109,7 +112,7 @@ def test_instant_navigation_keeps_the_runtime(tab: Tab) -> None:
     assert [u for u in tab.requests if u.endswith(".wasm")] == wasm, "Pyodide was loaded again"
     name = "funding_rate"
     form = tab.form(name)
-    form.locator('[name="premium_index"]').fill("-0.002")
+    form.locator('[name="premium_index"]').fill("-0.2")  # percent: a fraction of -0.002
     want = expected(name, dict(perpcalc.get(name).examples[form.get_attribute("data-example")], premium_index="-0.002"))
     tab.wait_for_output(name, "funding_rate", want["funding_rate"]["text"])
     assert tab.outputs(name) == want

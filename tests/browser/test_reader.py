@@ -3,15 +3,17 @@ phone width, accessibility (axe-core, served from node_modules to the test only)
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import time
+import zipfile
+from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import perpcalc
 import pytest
-from helpers import Tab, calculator_pages, navigate, site_pages
+from helpers import Tab, calculator_forms, calculator_pages, navigate, site_pages
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +73,10 @@ def test_copied_python_reproduces_the_page(tab: Tab, calc_pages: dict[str, list[
 
 
 def test_downloads_parse_and_match(tab: Tab, calc_pages: dict[str, list[str]]) -> None:
+    """JSON holds inputs and outputs; CSV is one file per table (a zip when there are tables),
+    each of which pandas.read_csv reads as it is."""
+    import pandas
+
     path, name = first_page_with(calc_pages, has_series)
     tab.goto(path)
     form = tab.form(name)
@@ -82,19 +88,57 @@ def test_downloads_parse_and_match(tab: Tab, calc_pages: dict[str, list[str]]) -
     assert perpcalc.run(name, data["inputs"]) == page_values
     with tab.page.expect_download() as info:
         form.locator('[data-action="csv"]').click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
-    blocks = text.strip().split("\n\n")
-    scalars = list(csv.reader(io.StringIO(blocks[0])))
-    assert scalars[0] == ["output", "value"]
+    assert info.value.suggested_filename == f"{name}.zip"
+    with zipfile.ZipFile(info.value.path()) as archive:
+        tables = {n: pandas.read_csv(io.BytesIO(archive.read(n))) for n in archive.namelist()}
+    summary = tables.pop("summary.csv")
+    assert list(summary.columns) == ["output", "value"]
     scalar_names = [o.name for o in perpcalc.get(name).outputs if o.format not in ("table", "series")]
-    assert [row[0] for row in scalars[1:]] == scalar_names
-    for row in scalars[1:]:
-        value = page_values[row[0]]
+    assert list(summary["output"]) == scalar_names
+    for out, text in zip(summary["output"], summary["value"], strict=True):
+        value = page_values[out]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            assert float(row[1]) == pytest.approx(value, rel=1e-12)
-    table = list(csv.reader(io.StringIO(blocks[1])))
-    series_name = table[0][0]
-    assert len(table) - 2 == len(page_values[series_name])
+            assert float(text) == pytest.approx(value, rel=1e-12)
+    table_names = [o.name for o in perpcalc.get(name).outputs
+                   if o.format in ("table", "series") and page_values[o.name]]
+    assert sorted(tables) == sorted(f"{n}.csv" for n in table_names)
+    for table_name in table_names:
+        frame = tables[f"{table_name}.csv"]
+        rows = page_values[table_name]
+        assert len(frame) == len(rows) and list(frame.columns) == list(rows[0])
+
+
+def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
+    tab: Tab, calc_pages: dict[str, list[str]]
+) -> None:
+    """OWASP CSV injection: a text cell starting with = + - @ is written as '= … inside quotes;
+    numbers (negative ones too) stay numbers. While the results are stale, export is disabled."""
+    import pandas
+
+    path, _ = first_page_with(calc_pages, lambda n: n == "socialized_loss")
+    tab.goto(path)
+    tab.wait_ready("socialized_loss")
+    form = tab.form("socialized_loss")
+    hostile = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+2", "-2+3"]
+    rows = "\n".join(f'"{h.replace(chr(34), chr(34) * 2)}", {i + 1}00' for i, h in enumerate(hostile))
+    form.locator('[name="profits"]').fill("id, profit\n" + rows)
+    tab.wait("() => document.querySelector('form.perpcalc[data-calculator=socialized_loss]').dataset.stale === 'false'")
+    with tab.page.expect_download() as info:
+        form.locator('[data-action="csv"]').click()
+    with zipfile.ZipFile(info.value.path()) as archive:
+        raw = {n: archive.read(n).decode("utf-8") for n in archive.namelist()}
+    haircuts = raw["haircuts.csv"]
+    for h in hostile:
+        quoted = '"' + ("'" + h).replace('"', '""') + '"'
+        assert quoted in haircuts, h  # quoted and prefixed with a single quote
+    frame = pandas.read_csv(io.StringIO(haircuts))
+    assert list(frame["id"]) == ["'" + h for h in hostile]
+    assert pandas.api.types.is_numeric_dtype(frame["profit_after"])  # numbers stay numbers
+    # stale (an invalid value): both exports are disabled, so new inputs never pair with old outputs
+    form.locator('[name="deficit"]').fill("-1")
+    form.locator('[data-error-for="deficit"]').wait_for(state="visible")
+    assert form.get_attribute("data-stale") == "true"
+    assert form.locator('[data-action="csv"]').is_disabled() and form.locator('[data-action="json"]').is_disabled()
 
 
 def test_works_offline_after_a_first_visit(context: object, server: str) -> None:
@@ -121,7 +165,8 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
 
 
 def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, built_site: dict) -> None:
-    """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling."""
+    """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling,
+    and every formula on it is rendered (no raw TeX, no KaTeX error)."""
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     wide = []
@@ -131,10 +176,30 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if scroll > client + 1:
             wide.append(f"{path}: {scroll} > {client}")
+        # no unrendered math: every TeX span/block became KaTeX, without a KaTeX error
+        deadline = time.monotonic() + 5
+        while True:
+            raw = page.evaluate(
+                """() => [...document.querySelectorAll('.arithmatex')]
+                     .filter(el => !el.querySelector('.katex') || el.querySelector('.katex-error'))
+                     .map(el => el.textContent.slice(0, 80))"""
+            )
+            if not raw or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if raw:
+            wide.append(f"{path}: unrendered math {raw[:3]}")
         modes = page.evaluate(
             "[...document.querySelectorAll('form.perpcalc input[name]')].map(i => i.inputMode)"
         )
         assert all(m in ("decimal", "numeric", "text") for m in modes)
+        # a field that takes negative numbers offers a minus key: the full keyboard, not the decimal pad
+        negative_pads = page.evaluate(
+            """() => [...document.querySelectorAll(
+                   'form.perpcalc input[inputmode=decimal], form.perpcalc input[inputmode=numeric]')]
+                 .filter(i => (i.value || '').trim().startsWith('-')).map(i => i.name)"""
+        )
+        assert not negative_pads, f"{path}: negative values on a keypad without minus: {negative_pads}"
     ctx.close()
     assert not wide, "\n".join(wide)
 
@@ -167,3 +232,258 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
             problems += [f"{path} [{scheme}] {r}" for r in result]
     ctx.close()
     assert not problems, "\n".join(problems[:30])
+
+
+# ---------------------------------------------------------------- phone profile, every calculator
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "service_workers": "block"}
+# Cumulative layout shift (shifts not caused by the reader's input), summed from the document's start.
+CLS_OBSERVER = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) {
+  window.__cls += e.value;
+  window.__shifts.push([e.value.toFixed(4), ...e.sources.map(s => `${s.node?.className || s.node?.nodeName || '?'}`
+    + ` ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`)].join(' '));
+} }).observe({ type: 'layout-shift', buffered: true });
+"""
+FORM = "id => document.getElementById(id)"
+
+
+def _percent_text(value: Decimal) -> str:
+    return format(value.scaleb(2).normalize(), "f")
+
+
+def _shared_change(name: str, key: str) -> tuple[str, str] | None:
+    """A field and the text a shared link gives it (percent fields in percent, with their % sign),
+    chosen so that the calculator's result really changes."""
+    calc = perpcalc.get(name)
+    example = dict(calc.examples[key])
+    base = perpcalc.run(name, example)
+    values = calc.resolve(example)
+    for f in calc.inputs:
+        if f.type != "decimal" or not isinstance(values.get(f.name), Decimal) or f.when:
+            continue
+        for factor in (Decimal("1.5"), Decimal("0.5"), Decimal("-1")):
+            new = values[f.name] * factor
+            try:
+                result = perpcalc.run(name, {**example, f.name: new})
+            except perpcalc.InputError:
+                continue
+            if result != base:
+                text = _percent_text(new) + "%" if f.percent else format(new.normalize(), "f")
+                return f.name, text
+    return None
+
+
+def _in_view(page: object, selector_js: str, arg: object) -> bool:
+    return page.evaluate(
+        f"""a => {{ const el = ({selector_js})(a); if (!el || !el.getClientRects().length) return false;
+               const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; }}""",
+        arg,
+    )
+
+
+def _wait(page: object, predicate: str, arg: object = None, timeout: float = 30.0) -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.03)
+
+
+def _check_charts(page: object, t: dict[str, str], problems: list[str]) -> None:
+    """Every chart with data is drawn and its legend lists every series."""
+    charts = page.evaluate(f"a => JSON.parse(({FORM})(a).dataset.spec).charts", t["id"])
+    for out, chart in charts.items():
+        rows = f"JSON.parse(({FORM})(a).querySelector('output[name=\"{out}\"]').dataset.value || '[]')"
+        if not page.evaluate(f"a => {rows}.length > 1", t["id"]):
+            continue
+        sel = f'#{t["id"]} [data-chart-for="{out}"] .u-legend .u-series'
+        legend = _wait(page, f"() => {{ const l = [...document.querySelectorAll('{sel}')]"
+                       ".filter(s => s.offsetParent !== null).map(s => s.textContent.trim());"
+                       " return l.length && l; }", timeout=10)
+        want = [chart["labels"][y] for y in chart["y"]]
+        if legend != want:
+            problems.append(f"{t['name']}.{out}: legend {legend} != {want}")
+
+
+def _check_main_result_in_view(page: object, t: dict[str, str], problems: list[str]) -> None:
+    """With the first input focused, the main result (the sticky summary on a phone) is on screen
+    and shows the same text as its output."""
+    page.evaluate(
+        f"a => ({FORM})(a).querySelector('.perpcalc__field:not([hidden]) :is(input, select, textarea)').focus()",
+        t["id"])
+    time.sleep(0.05)
+    if not _in_view(page, f"a => ({FORM})(a).querySelector('.perpcalc__sticky')", t["id"]):
+        problems.append(f"{t['name']}: main result off screen with the first input focused")
+    if not _in_view(page, "a => document.activeElement", t["id"]):
+        problems.append(f"{t['name']}: the focused first input is off screen")
+    same = page.evaluate(
+        f"""a => {{ const f = ({FORM})(a); const s = f.querySelector('.perpcalc__sticky');
+               return s.querySelector('.perpcalc__sticky-value').textContent ===
+                      f.querySelector(`output[name="${{s.dataset.main}}"]`).textContent; }}""", t["id"])
+    if not same:
+        problems.append(f"{t['name']}: the sticky summary does not show the main result")
+
+
+def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
+    browser: object, server: str, built_site: dict
+) -> None:
+    """On a 390×844 touch phone, for every calculator:
+    1. with the Python runtime held back (its worker script is not served yet), editing an input
+       marks the form stale at once (greyed results, a line saying they will update);
+    2. once released, a shared link with that form's state lands on the form, the form goes live,
+       data-stale clears and the result is the link's, not the example's;
+    3. with its first input focused, the main result is on screen (sticky summary on phones);
+    4. no layout shift above 0.01 from navigation to live, and every chart legend lists every series."""
+    forms = calculator_forms(built_site["dir"])
+    targets = {}
+    for form in forms:
+        targets.setdefault(form["name"], form)
+    assert {c["name"] for c in perpcalc.catalog()} <= set(targets)
+    ctx = browser.new_context(**PHONE)
+    held: list[object] = []
+    release = {"now": False}
+
+    def hold(route: object) -> None:
+        if release["now"]:
+            route.continue_()
+        else:
+            held.append(route)
+
+    ctx.route("**/assets/perpcalc/worker.js", hold)
+    page = ctx.new_page()
+    page.add_init_script(CLS_OBSERVER)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    problems: list[str] = []
+
+    # 1. before the runtime: an edit makes the form stale, with a line that says what will happen
+    for i, t in enumerate(targets.values()):
+        if i == 0:
+            page.goto(server + t["path"], wait_until="load")
+        elif page.evaluate("location.pathname") != t["path"]:
+            navigate(page, t["path"])
+        assert page.evaluate(f"a => ({FORM})(a).dataset.stale", t["id"]) == "false", t
+        first = page.evaluate(
+            f"""a => {{ const el = ({FORM})(a).querySelector('.perpcalc__field:not([hidden]) :is(input, textarea)');
+                   return el && el.name; }}""", t["id"])
+        page.locator(f'#{t["id"]} [name="{first}"]').first.fill("7")
+        state = page.evaluate(
+            f"""a => {{ const f = ({FORM})(a); return [f.dataset.stale, f.dataset.state,
+                   f.querySelector('[data-results-note]').textContent,
+                   getComputedStyle(f.querySelector('output')).opacity]; }}""", t["id"])
+        if state[0] != "true" or state[1] == "ready" or "will show" not in state[2] or float(state[3]) > 0.6:
+            problems.append(f"{t['name']}: edit before ready gave {state}")
+    assert held, "the runtime was never asked for: nothing was held back"
+    last = list(targets.values())[-1]
+    release["now"] = True
+    for route in held:
+        route.continue_()
+    if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready' && ({FORM})(a).dataset.stale === 'false'",
+                 last["id"], timeout=90):
+        problems.append(f"{last['name']}: stale did not clear once live")
+
+    # 2–3. every calculator page from load to live: no layout shift, full legends, main result in view.
+    # A cold load first, then the others by instant navigation (the runtime stays).
+    page.goto("about:blank")
+    by_path: dict[str, list[dict[str, str]]] = {}
+    for t in targets.values():
+        by_path.setdefault(t["path"], []).append(t)
+    for i, (path, on_page) in enumerate(by_path.items()):
+        if i == 0:
+            page.goto(server + path, wait_until="load")
+        else:
+            page.evaluate("window.__cls = 0; window.__shifts = []")
+            navigate(page, path)
+        for t in on_page:
+            if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready'", t["id"], timeout=90):
+                problems.append(f"{t['name']}: never live")
+                continue
+            _check_charts(page, t, problems)
+        time.sleep(0.3)  # let late work (charts, math) land before reading the shift
+        cls, shifts = page.evaluate("[window.__cls, window.__shifts]")
+        if cls > 0.01:
+            problems.append(f"{path}: CLS {cls:.4f} from load to live {shifts[:4]}")
+        for t in on_page:
+            _check_main_result_in_view(page, t, problems)
+
+    # 4. a shared link lands on its form, which goes live with the link's inputs (data-stale clears)
+    for t in targets.values():
+        change = _shared_change(t["name"], t["example"])
+        if change is None:
+            continue
+        if page.evaluate("location.pathname") == t["path"]:
+            navigate(page, "/glossary/")
+        navigate(page, f"{t['path']}?{urlencode({t['prefix'] + change[0]: change[1]})}")
+        if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready' && ({FORM})(a).dataset.stale === 'false'",
+                     t["id"], timeout=30):
+            problems.append(f"{t['name']}: never live and fresh after the link")
+            continue
+        top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
+        if not 0 <= top < 200:
+            problems.append(f"{t['name']}: the shared link did not land on its form (top {top})")
+        shown = page.evaluate(f"a => ({FORM})(a).querySelector('[name=\"{change[0]}\"]').value", t["id"])
+        if shown != change[1].removesuffix("%"):
+            problems.append(f"{t['name']}: field {change[0]} shows {shown!r}, the link said {change[1]!r}")
+        note = page.evaluate(f"a => ({FORM})(a).querySelector('[data-results-note]').textContent", t["id"])
+        if note != "your inputs":
+            problems.append(f"{t['name']}: the results line says {note!r} for the reader's inputs")
+    ctx.close()
+    assert not problems, "\n".join(problems)
+    assert errors == [], errors[:5]
+
+
+def test_percent_rates_and_per_form_query_keys(tab: Tab, built_site: dict) -> None:
+    """-0.03 typed in a funding-rate field means −0.03 % (as venues print it); a calculator used
+    twice on a page keeps its own query keys, so a reload restores each form on its own."""
+    name = "funding_payment"
+    tab.goto("/terms/funding-rate-exposure/")
+    tab.wait_ready(name)
+    form = tab.form(name)
+    form.locator('[name="funding_rate"]').fill("-0.03")
+    want = perpcalc.run(name, {**perpcalc.get(name).examples["default"], "funding_rate": "-0.0003"})
+    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
+    assert {k: v["value"] for k, v in tab.outputs(name).items()} == want
+    fraction = perpcalc.run(name, {**perpcalc.get(name).examples["default"], "funding_rate": "-0.03"})
+    assert want["payment"] != fraction["payment"]
+    form.locator('[name="funding_rate"]').fill("-3")
+    note = form.locator('[data-note-for="funding_rate"]')
+    if form.locator("[data-typical]").count():
+        note.wait_for(state="visible")
+    # two forms of one calculator: edit the second only
+    twins = [f for f in calculator_forms(built_site["dir"]) if f["path"] == "/terms/funding-rate-exposure/"
+             and f["name"] == "funding_exposure"]
+    assert len(twins) == 2 and twins[0]["prefix"] != twins[1]["prefix"]
+    second = tab.page.locator(f'#{twins[1]["id"]} [name="notional"]')
+    first_value = tab.page.locator(f'#{twins[0]["id"]} [name="notional"]').input_value()
+    second.fill("12345")
+    tab.wait(f"() => document.getElementById('{twins[1]['id']}').dataset.stale === 'false'")
+    search = tab.page.evaluate("location.search")
+    assert f"{twins[1]['prefix']}notional=12345" in search and f"{twins[0]['prefix']}notional" not in search
+    assert tab.page.evaluate("location.hash") == f"#{twins[1]['id']}"
+    tab.page.reload(wait_until="load")
+    assert tab.page.locator(f'#{twins[0]["id"]} [name="notional"]').input_value() == first_value
+    assert tab.page.locator(f'#{twins[1]["id"]} [name="notional"]').input_value() == "12345"
+    assert tab.errors == [], tab.errors[:5]
+
+
+def test_hub_puts_the_payment_calculator_first_and_pages_list_their_calculators(
+    built_site: dict,
+) -> None:
+    forms = calculator_forms(built_site["dir"])
+    hub = [f for f in forms if f["path"] == "/"]
+    assert hub and hub[0]["name"] == "funding_payment", [f["name"] for f in hub]
+    from bs4 import BeautifulSoup
+
+    for path in {f["path"] for f in forms}:
+        html = built_site["dir"] / path.strip("/") / "index.html" if path != "/" else built_site["dir"] / "index.html"
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        jump = soup.select_one("nav.perpcalc-jump")
+        assert jump is not None, path
+        targets = [a["href"].lstrip("#") for a in jump.select("a")]
+        assert targets == [f["id"] for f in forms if f["path"] == path], path
+        first_form = soup.select_one("form.perpcalc")
+        assert jump.find_next("form") is first_form  # the list comes before the first calculator

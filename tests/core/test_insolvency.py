@@ -438,3 +438,82 @@ def test_waterfall_junk() -> None:
         with pytest.raises(InputError) as err:
             perpcalc.run("insolvency_waterfall", dict(ex, **bad))
         assert err.value.field == field
+
+
+@pytest.mark.parametrize("method", ["bitmex", "hyperliquid", "binance"])
+@pytest.mark.parametrize("contract", ["linear", "inverse"])
+def test_fast_ranking_and_adl_score_share_one_kernel(method: str, contract: str) -> None:
+    """rank_positions' 100,000-row path and adl_score give the same score for every row."""
+    rows = [
+        {"id": i, "side": "long" if i % 2 else "short", "size": 1.0 + i, "entry_price": 100.0 + 3 * i,
+         "mark_price": 110.0 - 2 * i, "margin": 300.0 + 7 * i}
+        for i in range(8)
+    ]
+    ranked = {r["id"]: r["score"] for r in rank_positions(rows, method, contract, 1.0, 0.005)}
+    for r in rows:
+        expected = adl_score(method, r["side"], r["size"], r["entry_price"], r["mark_price"], r["margin"], contract)
+        assert ranked[r["id"]] == expected
+
+
+# ------------------------------------------------------------------ the waterfall, stage by stage
+
+
+def _dydx_pair() -> tuple[list, object]:
+    """dYdX "Contract loss mechanisms": A long and B short 500 at 1, each with 100 of margin;
+    the mark moves to 2, so B's equity is 100 − 500 = −400 and A's 600."""
+    from perpcalc.insolvency import Ledger, _traders
+
+    traders = _traders([{"id": "A", "side": "long", "size": D(500), "entry_price": D(1), "margin": D(100)},
+                        {"id": "B", "side": "short", "size": D(500), "entry_price": D(1), "margin": D(100)}], D(2))
+    return traders, Ledger({p.key: p.equity for p in traders}, D(0))
+
+
+def test_stage_1_liquidates_at_the_fill_and_books_the_deficit() -> None:
+    from perpcalc.insolvency import liquidate_at_fill
+
+    traders, ledger = _dydx_pair()
+    closed = liquidate_at_fill(traders, ledger, D(2), D("0.005"), {"long": D(2), "short": D(2)})
+    assert [r.trader.key for r in closed] == ["B"]
+    assert closed[0].result == D(-400) and closed[0].bp == D("1.2")
+    assert ledger.shortfall == D(-400) and ledger.equity["B"] == 0 and ledger.check() == 0
+
+
+def test_stage_2_the_fund_pays_one_share_of_every_deficit() -> None:
+    from perpcalc.insolvency import Ledger, cover_from_fund
+
+    ledger = Ledger({"A": D(0)}, D(150), shortfall=D(-400))
+    start = ledger.start
+    cover, used = cover_from_fund(ledger)
+    assert (cover, used) == (D("0.375"), D(150))
+    assert ledger.fund == 0 and ledger.shortfall == D(-250) and ledger.total() == start
+
+
+def test_stage_3_deleverages_the_winner_at_the_bankruptcy_price() -> None:
+    """dYdX's example: with no fund, A is closed for 500 at 1.2 and ends with 200."""
+    from perpcalc.insolvency import deleverage, liquidate_at_fill
+
+    traders, ledger = _dydx_pair()
+    closed = liquidate_at_fill(traders, ledger, D(2), D("0.005"), {"long": D(2), "short": D(2)})
+    adl = deleverage(closed, [traders[0]], ledger, D(2), D(0))
+    assert adl.closed == D(500) and adl.absorbed == D(400) and not adl.residual
+    assert adl.fills == [{"id": "A", "against": "B", "side": "long", "size_closed": D(500), "price": D("1.2"),
+                          "remaining": D(0)}]
+    assert ledger.equity["A"] == D(200) and ledger.shortfall == 0 and ledger.check() == 0
+
+
+def test_stage_4_socialises_what_is_left_over_survivors_profits() -> None:
+    from perpcalc.insolvency import Ledger, Trader, socialise
+
+    winner = Trader("A", "long", 1, D(10), D(100), D(50), D(150), 1)
+    ledger = Ledger({"A": D(150)}, D(0), shortfall=D(-25))
+    social, taken = socialise([winner], ledger)
+    assert taken == D(25) and social["haircut_rate"] == D("0.25")
+    assert ledger.equity["A"] == D(125) and ledger.shortfall == 0 and ledger.check() == 0
+
+
+def test_ledger_check_sees_money_created_from_nothing() -> None:
+    from perpcalc.insolvency import Ledger
+
+    ledger = Ledger({"A": D(10)}, D(5))
+    ledger.equity["A"] += D(1)
+    assert ledger.check() == D(1)

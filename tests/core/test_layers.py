@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 
 import perpcalc
@@ -84,3 +85,36 @@ def test_no_number_formatter_outside_display() -> None:
                                                                    "_plain"):
                 local.append(f"{path.name}:{node.name}")
     assert not local, local
+
+
+def _called_code(calc: Calculator, inputs: dict) -> set:
+    """Code objects of every Python function that runs while ``calc`` computes ``inputs``."""
+    seen: set = set()
+
+    def profile(frame, event, _arg):
+        if event == "call":
+            seen.add(frame.f_code)
+
+    sys.setprofile(profile)
+    try:
+        calc(inputs)
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def _resolve(dotted: str):
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def test_each_spec_names_the_function_it_calls() -> None:
+    """``function`` is what "Copy as Python" shows: it must exist, be public math (not the
+    calculators layer) and actually run for the default example."""
+    wrong = []
+    for calc in layer.CALCULATORS:
+        assert calc.function.startswith("perpcalc.") and ".calculators." not in calc.function, calc.name
+        code = _resolve(calc.function).__code__
+        if code not in _called_code(calc, dict(calc.examples["default"])):
+            wrong.append(f"{calc.name} never calls {calc.function}")
+    assert not wrong, wrong

@@ -553,3 +553,23 @@ def test_presets_fill_dated_defaults() -> None:
     assert "MMR used: 0.5 %" in out["formula"]
     hl = liq(venue="hyperliquid", side="long", entry_price=50000, size=1, leverage=10)
     assert "1.25 %" in hl["formula"]
+
+
+def test_tier_choice_rechecks_at_the_liquidation_price_only_where_maintenance_is_at_mark() -> None:
+    """Long 1 at 50,500 (tier 2 by entry value), 10x: the liquidation price (~45,650) lies in
+    tier 1. Binance (maintenance at the mark) re-applies tier 1, whose own liquidation price
+    lies in tier 1, and reports the entry tier's maintenance margin; Bybit (entry value)
+    keeps tier 2."""
+    from perpcalc.margin import Position, liquidation_price, liquidation_with_tiers
+
+    tiers = [(D(0), D("0.004")), (D(50000), D("0.005"))]
+    position = Position("long", D(1), D(50500))
+    binance = liquidation_with_tiers("binance", position, tiers, leverage=D(10))
+    assert (binance.entry_tier, binance.price_tier, binance.tier, binance.consistent) == (1, 0, 0, True)
+    assert binance.mmr == D("0.004") and binance.entry_mmr == D("0.005")
+    at_tier_1 = liquidation_price("binance", position, D("0.004"), D(0), leverage=D(10))
+    assert binance.liquidation.liquidation_price == at_tier_1.liquidation_price
+    at_entry_tier = liquidation_price("binance", position, D("0.005"), D(50000) * D("0.001"), leverage=D(10))
+    assert binance.liquidation.maintenance_margin == at_entry_tier.maintenance_margin
+    bybit = liquidation_with_tiers("bybit", position, tiers, leverage=D(10))
+    assert (bybit.entry_tier, bybit.price_tier, bybit.tier) == (1, None, 1)

@@ -9,28 +9,22 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import perpcalc
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from perpcalc import display
 
-SEED_SLUGS = """
-negative-funding-rates funding-rate-calculations funding-rate-fluctuations convergence-dynamics
-perpetual-futures-peg funding-rate-reversion funding-rate-reversal funding-rate-reversals
-funding-rate-exposure funding-rate-as-proxy-for-cost funding-rate-forecasting funding-rate-discrepancy
-funding-rate-management perpetual-swap-yields negative-funding-risk forced-liquidation-patterns
-liquidation-deficit margin-liquidation-cascades leverage-deleveraging-spirals market-deleveraging-patterns
-capitulation-dynamics socialized-loss bad-debt-mutualization adl-ranking auto-deleveraging
-auto-deleveraging-2 auto-deleveraging-mechanism auto-deleveraging-mechanisms-2 adl-auto-deleveraging
-adl-auto-deleveraging-2 market-manipulation-techniques
-""".split()
-SYNONYMS = {
-    "funding-rate-reversals": "funding-rate-reversal",
-    "auto-deleveraging-2": "auto-deleveraging",
-    "auto-deleveraging-mechanism": "auto-deleveraging",
-    "auto-deleveraging-mechanisms-2": "auto-deleveraging",
-    "adl-auto-deleveraging": "auto-deleveraging",
-    "adl-auto-deleveraging-2": "auto-deleveraging",
-}
-CANONICAL = [s for s in SEED_SLUGS if s not in SYNONYMS]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1]) or {}
+
+
+# slugs come from docs/terms: every page, and every synonym its front matter redirects
+CANONICAL = sorted(p.stem for p in (ROOT / "docs" / "terms").glob("*.md"))
+SYNONYMS = {r: slug for slug in CANONICAL
+            for r in _front_matter(ROOT / "docs" / "terms" / f"{slug}.md").get("redirects") or []}
+SEED_SLUGS = [*CANONICAL, *sorted(SYNONYMS)]
 PARTS = ["definition", "why-it-matters", "formula", "worked-example", "how-venues-differ", "history",
          "related-terms", "sources"]
 

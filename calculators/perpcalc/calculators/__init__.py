@@ -1,8 +1,8 @@
 """The calculators layer: specs, adapters and summary text over the pure functions.
 
-One module per topic holds its :class:`~perpcalc._spec.Calculator` specs and the adapters
+One module per topic holds its [`Calculator`][perpcalc.Calculator] specs and the adapters
 that turn validated form values into a call of the math (and the math's answer into
-outputs and summary text). :data:`CALCULATORS` below is the registry: the one ordered
+outputs and summary text). ``CALCULATORS`` below is the registry: the one ordered
 list of every calculator, in catalogue order. Defining a spec does not register it; a
 spec missing here is missing from the site (and fails ``tests/core/test_layers.py``);
 ``perpcalc/__init__.py`` installs this list as the catalogue.

@@ -1,8 +1,8 @@
 """Adapters between form values and the pure functions.
 
 An adapter takes the validated form values (a dict of field name → value) and calls the
-math. The math names its own parameters in :class:`~perpcalc.InputError`; where a
-parameter's name is not the form field it came from, :func:`fields_for` renames it, so the
+math. The math names its own parameters in [`InputError`][perpcalc.InputError]; where a
+parameter's name is not the form field it came from, ``fields_for`` renames it, so the
 page shows the message next to the right input.
 """
 

@@ -1,6 +1,6 @@
 """The shared field vocabulary: one label, unit, bounds and help per common input.
 
-A calculator takes a common field with :func:`field` (``field("size")``) and states only
+A calculator takes a common field with ``field`` (``field("size")``) and states only
 what differs for it (``field("size", default=ONE)``), so the same input reads the same on
 every form. Fields that belong to one calculator only are declared where they are used.
 """

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._errors import InputError
-from .._num import EIGHT, ONE, ZERO, parse_start, side_sign
+from .._num import EIGHT, ONE, ZERO, parse_start
 from .._spec import Calculator, Field, Output
 from ..display import format_percent
 from ..funding import (
@@ -16,6 +16,7 @@ from ..funding import (
     RateRules,
     annualized,
     funding_by_venue,
+    funding_payment,
     funding_rate,
     funding_schedule,
     mean_premium,
@@ -189,13 +190,12 @@ funding_rate_calculator = Calculator(
 
 
 def _funding_payment_calc(v: dict[str, Any]) -> dict[str, Any]:
-    notional = notional_value(v["size"], v["mark_price"], v["contract"], v["contract_value"])
-    payment = -side_sign(v["side"]) * notional * v["funding_rate"] * v["intervals"]
+    position = (v["side"], v["size"], v["mark_price"], v["funding_rate"], v["intervals"], v["contract"])
     return {
-        "payment": payment,
+        "payment": funding_payment(*position, v["contract_value"]),
         "payer": payer_of(v["funding_rate"]),
         "currency": "base" if v["contract"] == "inverse" else "quote",
-        "notional": notional,
+        "notional": notional_value(v["size"], v["mark_price"], v["contract"], v["contract_value"]),
     }
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -8,17 +9,15 @@ from .._num import ONE, TWO, ZERO, side_sign
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..display import format_money, format_percent
 from ..margin import (
-    AT_MARK,
-    VENUES,
+    Liquidation,
+    Position,
+    TierChoice,
     bankruptcy_price,
-    binance_liquidation_price,
-    bitmex_liquidation_price,
-    bybit_inverse_cross,
-    bybit_liquidation_price,
     check_tiers,
     exit_price_for_pnl,
-    hyperliquid_liquidation_price,
+    liquidation_price,
     liquidation_price_at_mark,
+    liquidation_with_tiers,
     maintenance_amounts,
     maintenance_margin,
     pnl_and_fees,
@@ -27,147 +26,23 @@ from ..margin import (
     tier_index,
     unrealized_pnl,
 )
+from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset
 from .fields import field
-
-
-def _collateral(v: dict[str, Any], initial_margin: Decimal) -> Decimal:
-    """C: what stands between the position and bankruptcy (see module docstring)."""
-    if v["margin_mode"] == "cross":
-        wb = v["wallet_balance"]
-        if wb is None:
-            if v["margin"] is None:
-                raise InputError("wallet_balance", "cross margin needs the wallet balance")
-            wb = v["margin"]
-        c = wb + v["extra_margin"] + v["other_unrealized_pnl"] - v["other_maintenance_margin"]
-        if c <= 0:
-            raise InputError(
-                "wallet_balance",
-                "the wallet balance plus other PnL, less other positions' maintenance margin, must be > 0",
-            )
-        return c
-    c = initial_margin + v["extra_margin"]
-    if c <= 0:
-        raise InputError("extra_margin", "margin after the extra margin (added or removed) must be > 0")
-    return c
-
-
-def _liquidate(
-    v: dict[str, Any], mmr: Decimal, cum: Decimal, leverage: Decimal | None = None, margin: Decimal | None = None
-) -> dict[str, Any]:
-    """Liquidation and bankruptcy price for one venue, leverage/margin and tier (unrounded)."""
-    venue, contract = v["venue"], v["contract"]
-    side, q, ep, cv = v["side"], v["size"], v["entry_price"], v["contract_value"]
-    t = v["taker_fee"]
-    value = position_value(q, ep, contract, cv)
-    s = side_sign(side)
-    im = margin if margin is not None else value / leverage
-    fee_close = ZERO
-    if venue == "bybit" and contract == "linear" and t > 0:
-        bp0 = ep - s * (im + v["extra_margin"]) / q
-        fee_close = t * q * max(bp0, ZERO)
-        if margin is None:
-            im = im + fee_close
-    c = _collateral(v, im)
-    if venue == "binance" and contract == "linear":
-        if v["margin_mode"] == "cross":
-            wb = (v["wallet_balance"] if v["wallet_balance"] is not None else v["margin"]) + v["extra_margin"]
-        else:
-            wb = c
-        other_mm = v["other_maintenance_margin"] if v["margin_mode"] == "cross" else ZERO
-        other_pnl = v["other_unrealized_pnl"] if v["margin_mode"] == "cross" else ZERO
-        lp = binance_liquidation_price(side, q, ep, wb, mmr, cum, other_mm, other_pnl)
-        bp = bankruptcy_price(side, q, ep, c, contract, cv)
-        mm = maintenance_margin(value, mmr, cum)
-    elif venue == "bybit":
-        if contract == "inverse" and v["margin_mode"] == "cross":
-            lp, bp = bybit_inverse_cross(side, q, ep, c, mmr, t, cv, cum)
-            mm = maintenance_margin(value, mmr, cum)
-        else:
-            lp = bybit_liquidation_price(side, q, ep, c, mmr, cum, fee_close, contract, cv)
-            bp = bankruptcy_price(side, q, ep, c - fee_close, contract, cv)
-            mm = maintenance_margin(value, mmr, cum) + fee_close
-    elif venue == "bitmex":
-        lp, bp = bitmex_liquidation_price(side, q, ep, c, mmr, t, contract, cv)
-        mm = value * (mmr + t)
-    elif venue == "hyperliquid":
-        available = c - mmr * value
-        lp = hyperliquid_liquidation_price(side, q, ep, available, mmr)
-        bp = bankruptcy_price(side, q, ep, c, contract, cv)
-        mm = mmr * value
-    else:  # generic, okx, dydx, binance COIN-M: the condition at the mark
-        fee = t if venue in ("generic", "okx") else ZERO
-        amount = ZERO if venue == "dydx" else cum
-        lp = liquidation_price_at_mark(side, q, ep, c, mmr, amount, fee, contract, cv)
-        bp = bankruptcy_price(side, q, ep, c, contract, cv)
-        mm = maintenance_margin(value, mmr + fee, amount)
-    if v["margin_mode"] == "cross" and v["other_maintenance_margin"]:
-        # bankruptcy: all equity gone, the other positions' maintenance margin included
-        c_bp = c + v["other_maintenance_margin"]
-        if venue == "bitmex":
-            bp = bitmex_liquidation_price(side, q, ep, c_bp, mmr, t, contract, cv)[1]
-        elif venue == "bybit" and contract == "inverse":
-            bp = bankruptcy_price(side, q, ep, c_bp, contract, cv, t)
-        else:
-            bp = bankruptcy_price(side, q, ep, c_bp - fee_close, contract, cv)
-    return {"lp": lp, "bp": bp, "im": im, "mm": mm, "value": value}
 
 
 def _beyond_entry(side: str, lp: Decimal | None, ep: Decimal) -> bool:
     return lp is not None and side_sign(side) * (ep - lp) <= 0
 
 
-FORMULAS = {
-    "generic": (
-        "Textbook margin condition: equity = maintenance margin valued at the liquidation price, "
-        "C + s·Q·(LP − EP) = (MMR + fee)·Q·LP − cum (linear); inverse: in 1/LP with value K/LP."
-    ),
-    "binance": (
-        "Binance USDⓈ-M (one-way): LP = (WB − TMM1 + UPNL1 + cum − s·Q·EP) / (Q·MMR − s·Q); "
-        "maintenance at the mark; other positions' MM and PnL held fixed."
-    ),
-    "binance_inverse": (
-        "Binance COIN-M, reconstructed from the margin condition (Binance prints it as an "
-        "image): 1/LP = (WB + cum + s·K/EP) / (K·(s + MMR)); derived, not verified."
-    ),
-    "bybit": (
-        "Bybit linear: LP = EP − s·(IM + extra − MM)/Q with MM = Q·EP·MMR − MM deduction (+ fee to close "
-        "on the unified account): maintenance on the entry value."
-    ),
-    "bybit_inverse": (
-        "Bybit inverse isolated (2024-09 text): LP = K / (PV + s·(IM + extra − MM)), PV = K/EP, "
-        "MM = PV·MMR − deduction."
-    ),
-    "bybit_inverse_cross": (
-        "Bybit inverse cross: BP = K·(s + t)/(balance + s·PV); s·K·(1/EP − 1/LP) = −(balance − PV·MMR − t·K/BP)."
-    ),
-    "okx": (
-        "OKX: margin ratio = (margin + UPL) / (value × (MMR + liquidation fee rate)) reaches 100 %: "
-        "LP = (s·Q·EP − C)/(Q·(s − MMR − fee)); derived from OKX's margin ratio, no published closed form."
-    ),
-    "bitmex": (
-        "BitMEX bankruptcy-price form (support formula, no official closed form): 1/BP = 1/EP + s·C/K "
-        "(inverse) or BP = EP − s·C/Q (linear); LP = BP + s·EP·(MM% + taker fee); funding left out."
-    ),
-    "hyperliquid": (
-        "Hyperliquid: LP = EP − s·(C − l·Q·EP) / Q / (1 − l·s), l = maintenance fraction = "
-        "1/(2 × max leverage); maintenance at the mark."
-    ),
-    "dydx": (
-        "dYdX v4: liquidatable when net collateral < maintenance margin fraction × |size| × oracle price: "
-        "LP = (s·Q·EP − C)/(Q·(s − MMF)); no maintenance amount."
-    ),
-}
+def _position(v: dict[str, Any]) -> Position:
+    return Position(v["side"], v["size"], v["entry_price"], v["contract"], v["contract_value"], v["margin_mode"],
+                    v["extra_margin"], v["wallet_balance"], v["other_maintenance_margin"], v["other_unrealized_pnl"],
+                    v["taker_fee"])
 
 
-def _formula(v: dict[str, Any], mmr: Decimal, ignored: list[str]) -> str:
-    venue, contract, mode = v["venue"], v["contract"], v["margin_mode"]
-    key = venue
-    if venue == "binance" and contract == "inverse":
-        key = "binance_inverse"
-    elif venue == "bybit" and contract == "inverse":
-        key = "bybit_inverse_cross" if mode == "cross" else "bybit_inverse"
-    text = FORMULAS[key]
-    if mode == "cross":
+def _formula(v: dict[str, Any], rule: MarginRule, mmr: Decimal, ignored: list[str]) -> str:
+    text = rule.text(v["contract"], v["margin_mode"])
+    if v["margin_mode"] == "cross":
         text += " Cross: C = wallet balance + extra − other positions' maintenance margin + their unrealised PnL."
     else:
         text += " Isolated: C = position margin + extra margin."
@@ -185,137 +60,114 @@ def _resolve_margin_inputs(v: dict[str, Any]) -> tuple[Decimal | None, Decimal |
     return v["leverage"], None
 
 
-def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
-    venue, contract, side = v["venue"], v["contract"], v["side"]
-    ep, q = v["entry_price"], v["size"]
-    if venue in ("hyperliquid", "dydx") and contract == "inverse":
-        raise InputError("contract", f"{venue} lists only linear (USDC-margined) perpetuals")
-    mmr, cum = v["mmr"], v["maintenance_amount"]
-    ignored: list[str] = []
-    if venue == "hyperliquid":
-        if v["max_leverage"] is not None:
-            mmr = ONE / (TWO * v["max_leverage"])
-            if v["leverage"] is not None and v["margin"] is None and v["leverage"] > v["max_leverage"]:
-                raise InputError("leverage", f"leverage must be ≤ the asset's maximum leverage ({v['max_leverage']}x)")
-        if cum:
-            ignored.append("maintenance amount")
-    if venue in ("hyperliquid", "dydx", "binance") and v["taker_fee"]:
+def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str]]:
+    """Guards on the venue's rule, the MMR it applies and the inputs its formula ignores."""
+    if v["contract"] == "inverse" and not rule.inverse:
+        raise InputError("contract", f"{v['venue']} lists only linear (USDC-margined) perpetuals")
+    mmr = v["mmr"]
+    if rule.formula == "hyperliquid" and v["max_leverage"] is not None:
+        mmr = ONE / (TWO * v["max_leverage"])
+        if v["leverage"] is not None and v["margin"] is None and v["leverage"] > v["max_leverage"]:
+            raise InputError("leverage", f"leverage must be ≤ the asset's maximum leverage ({v['max_leverage']}x)")
+    ignored = []
+    if not rule.maintenance_amount and v["maintenance_amount"]:
+        ignored.append("maintenance amount")
+    if not rule.fee_to_close and v["taker_fee"]:
         ignored.append("taker fee")
-    if venue == "bitmex" and cum:
-        ignored.append("maintenance amount")
-    if venue == "dydx" and cum:
-        ignored.append("maintenance amount")
+    if v["tiers"] and not rule.tiers:
+        ignored.append("tier table")
     if mmr + v["taker_fee"] >= 1:
         raise InputError("mmr", "maintenance rate plus fee must be below 100 %")
-    leverage, margin = _resolve_margin_inputs(v)
+    return mmr, ignored
 
-    # tiers: pick the tier at entry, then the one consistent at the liquidation price
-    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
-    check_tiers(rows)
-    tier_note = "No tier table given: the MMR and maintenance amount above apply at every notional."
-    res = None
-    if rows and venue in ("hyperliquid", "dydx"):
-        rows = []
-        ignored.append("tier table")
-    if rows:
-        cums = maintenance_amounts(rows)
-        value = position_value(q, ep, contract, v["contract_value"])
-        k0 = tier_index(value, rows)
-        mmr, cum = rows[k0][1], cums[k0]
-        res = _liquidate(v, mmr, cum, leverage, margin)
-        if venue in AT_MARK and res["lp"] is not None:
-            k_lp = tier_index(position_value(q, res["lp"], contract, v["contract_value"]), rows)
-            if k_lp == k0:
-                tier_note = (
-                    f"Tier {k0 + 1} (MMR {format_percent(mmr, fixed=False)}, maintenance amount "
-                    f"{format_money(cum)}) holds both at entry "
-                    f"and at the liquidation price."
-                )
-            else:
-                mm_entry = res["mm"]
-                found = False
-                for k in range(len(rows)):
-                    trial = _liquidate(v, rows[k][1], cums[k], leverage, margin)
-                    if (
-                        trial["lp"] is not None
-                        and tier_index(position_value(q, trial["lp"], contract, v["contract_value"]), rows) == k
-                    ):
-                        res, mmr, cum, found = trial, rows[k][1], cums[k], True
-                        res["mm"] = mm_entry
-                        break
-                tier_note = (
-                    f"The notional at entry is in tier {k0 + 1} (MMR "
-                    f"{format_percent(rows[k0][1], fixed=False)}), but at the "
-                    f"liquidation price it falls in tier {k_lp + 1}; "
-                )
-                if found:
-                    tier_note += (
-                        f"recomputed with the tier that holds at the liquidation price (MMR "
-                        f"{format_percent(mmr, fixed=False)}, "
-                        f"maintenance amount {format_money(cum)}), as Binance does."
-                    )
-                else:
-                    tier_note += "no tier is consistent at its own liquidation price; the entry tier is shown."
-        elif venue in AT_MARK:
-            tier_note = (
-                f"Tier {k0 + 1} at entry (MMR {format_percent(mmr, fixed=False)}); no liquidation price to "
-                f"re-check the tier at."
-            )
-        else:
-            tier_note = (
-                f"Tier {k0 + 1} by the position value at entry (MMR {format_percent(mmr, fixed=False)}); "
-                f"{venue} values maintenance "
-                f"on the entry value, so the tier does not move with the price."
-            )
-    else:
-        res = _liquidate(v, mmr, cum, leverage, margin)
-        if venue == "hyperliquid":
-            tier_note = "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
 
-    lp, bp = res["lp"], res["bp"]
+def _tier_note(rule: MarginRule, venue: str, choice: TierChoice | None) -> str:
+    """What the reader is told about the tier applied."""
+    if choice is None:
+        if rule.formula == "hyperliquid":
+            return "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
+        return "No tier table given: the MMR and maintenance amount above apply at every notional."
+    k0, mmr = choice.entry_tier + 1, format_percent(choice.mmr, fixed=False)
+    if rule.valued_at != "mark":
+        return (f"Tier {k0} by the position value at entry (MMR {mmr}); {venue} values maintenance "
+                "on the entry value, so the tier does not move with the price.")
+    if choice.price_tier is None:
+        return f"Tier {k0} at entry (MMR {mmr}); no liquidation price to re-check the tier at."
+    if choice.price_tier == choice.entry_tier:
+        return (f"Tier {k0} (MMR {mmr}, maintenance amount {format_money(choice.maintenance_amount)}) holds both "
+                "at entry and at the liquidation price.")
+    note = (f"The notional at entry is in tier {k0} (MMR {format_percent(choice.entry_mmr, fixed=False)}), but at "
+            f"the liquidation price it falls in tier {choice.price_tier + 1}; ")
+    if not choice.consistent:
+        return note + "no tier is consistent at its own liquidation price; the entry tier is shown."
+    return note + (f"recomputed with the tier that holds at the liquidation price (MMR {mmr}, maintenance amount "
+                   f"{format_money(choice.maintenance_amount)}), as Binance does.")
+
+
+def _check_prices(v: dict[str, Any], res: Liquidation, mmr: Decimal, leverage: Decimal | None,
+                  margin: Decimal | None) -> None:
+    """The position must not be liquidated at once, nor its maintenance margin be negative."""
+    side, ep = v["side"], v["entry_price"]
+    lp, bp = res.liquidation_price, res.bankruptcy_price
     if _beyond_entry(side, lp, ep):
         field = "wallet_balance" if v["margin_mode"] == "cross" else ("margin" if margin is not None else "leverage")
         limit = ""
         if leverage is not None and mmr > 0:
-            limit = (
-                f"; at MMR {format_percent(mmr, fixed=False)} keep leverage below about "
-                f"{float(ONE / (mmr + v['taker_fee'])):.4g}x"
-            )
+            limit = (f"; at MMR {format_percent(mmr, fixed=False)} keep leverage below about "
+                     f"{float(ONE / (mmr + v['taker_fee'])):.4g}x")
         raise InputError(
             field,
             "the margin does not cover the maintenance margin: the position would be "
             f"liquidated at once (liquidation price {format_money(lp)} at or beyond the entry "
             f"{format_money(ep)}){limit}",
         )
-    if res["mm"] < 0 or (lp is not None and bp is not None and side_sign(side) * (lp - bp) < 0):
+    if res.maintenance_margin < 0 or (lp is not None and bp is not None and side_sign(side) * (lp - bp) < 0):
         raise InputError(
             "maintenance_amount",
             "the maintenance amount is larger than notional × MMR here, which "
             "makes the maintenance margin negative; it belongs to a higher tier",
         )
+
+
+def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
+    venue, side, ep = v["venue"], v["side"], v["entry_price"]
+    rule = MARGIN_VENUES[venue]
+    mmr, ignored = _venue_rates(v, rule)
+    cum = v["maintenance_amount"]
+    leverage, margin = _resolve_margin_inputs(v)
+    position = _position(v)
+    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
+    check_tiers(rows)
+    if not rule.tiers:
+        rows = []
+    choice = liquidation_with_tiers(venue, position, rows, leverage, margin) if rows else None
+    if choice is not None:
+        res, mmr, cum = choice.liquidation, choice.mmr, choice.maintenance_amount
+    else:
+        res = liquidation_price(venue, position, mmr, cum, leverage, margin)
+    _check_prices(v, res, mmr, leverage, margin)
     tick = v["tick_size"]
-    lp_r = round_toward_entry(lp, ep, tick)
-    bp_r = round_toward_entry(bp, ep, tick)
+    lp_r = round_toward_entry(res.liquidation_price, ep, tick)
+    bp_r = round_toward_entry(res.bankruptcy_price, ep, tick)
     if _beyond_entry(side, lp_r, ep):
         raise InputError(
             "tick_size",
             f"rounded to the {tick.normalize():f} tick the liquidation price reaches the "
             "entry price: use a finer tick or less leverage",
         )
-    formula = _formula(v, mmr, ignored)
-    if lp is None:
+    formula = _formula(v, rule, mmr, ignored)
+    if res.liquidation_price is None:
         formula += " No liquidation price: the collateral covers any price move against the position."
     if tick is not None:
         formula += f" Prices rounded to the {tick.normalize():f} tick toward entry (assumed; inferred from Bybit)."
-    distance = None if lp_r is None else side_sign(side) * (ep - lp_r) / ep
     return {
         "liquidation_price": lp_r,
         "bankruptcy_price": bp_r,
-        "initial_margin": res["im"],
-        "maintenance_margin": res["mm"],
-        "distance": distance,
+        "initial_margin": res.initial_margin,
+        "maintenance_margin": res.maintenance_margin,
+        "distance": None if lp_r is None else side_sign(side) * (ep - lp_r) / ep,
         "formula": formula,
-        "tier_note": tier_note,
+        "tier_note": _tier_note(rule, venue, choice),
         "by_leverage": _by_leverage(v, mmr, cum),
     }
 
@@ -352,37 +204,23 @@ LEVERAGES = tuple(
 
 def _by_leverage(v: dict[str, Any], mmr: Decimal, cum: Decimal) -> list[dict[str, Any]]:
     """Isolated liquidation and bankruptcy prices at standard leverages, up to the venue's limit."""
-    iso = dict(v, margin_mode="isolated", margin=None)
+    iso = replace(_position(v), margin_mode="isolated")
     rows = []
     for lev in LEVERAGES:
         if v["max_leverage"] is not None and lev > v["max_leverage"]:
             break
         try:
-            res = _liquidate(iso, mmr, cum, lev, None)
+            res = liquidation_price(v["venue"], iso, mmr, cum, lev)
         except InputError:
             continue
-        if res["lp"] is None:
+        if res.liquidation_price is None:
             continue
-        if _beyond_entry(v["side"], res["lp"], v["entry_price"]):
+        if _beyond_entry(v["side"], res.liquidation_price, v["entry_price"]):
             break
-        rows.append({"leverage": lev, "liquidation_price": res["lp"], "bankruptcy_price": res["bp"]})
+        rows.append(
+            {"leverage": lev, "liquidation_price": res.liquidation_price, "bankruptcy_price": res.bankruptcy_price}
+        )
     return rows
-
-
-PRESETS = {
-    "venue": {
-        # Bybit BTCUSDT risk limit 1: MMR 0.5 % (help-centre examples, current 2024-26)
-        "bybit": {"mmr": Decimal("0.005")},
-        # Binance BTCUSDT tier 1, 2020-21 snapshot: MMR 0.4 %, cum 0
-        "binance": {"mmr": Decimal("0.004"), "maintenance_amount": ZERO},
-        # OKX BTC-USDT tier 1 base MMR 0.5 % (2020-01-17 schedule)
-        "okx": {"mmr": Decimal("0.005")},
-        # BitMEX XBTUSD inverse, base MM 0.5 % from 2024-03-19
-        "bitmex": {"mmr": Decimal("0.005"), "contract": "inverse"},
-        # Hyperliquid, a 40x-max asset (later docs): maintenance = half of 1/40 = 1.25 %
-        "hyperliquid": {"mmr": Decimal("0.0125")},
-    }
-}
 
 
 TIER_COLUMNS = (
@@ -400,13 +238,13 @@ liquidation_price_calculator = Calculator(
         "linear or inverse."
     ),
     terms=("forced-liquidation-patterns", "liquidation-deficit", "margin-liquidation-cascades"),
-    function="perpcalc.margin.liquidation_price_at_mark",
+    function="perpcalc.margin.liquidation_price",
     inputs=(
         field(
             "venue",
             label="Venue formula",
             default="generic",
-            choices=VENUES,
+            choices=tuple(MARGIN_VENUES),
             help="selects the venue's published formula and fills its dated MMR default",
         ),
         field(
@@ -529,7 +367,7 @@ liquidation_price_calculator = Calculator(
         ),
     ),
     compute=_liquidation_calc,
-    presets=PRESETS,
+    presets={"venue": {key: margin_preset(key) for key in MARGIN_VENUES if margin_preset(key)}},
     notes=(
         "MMR defaults by venue are dated snapshots (Bybit BTCUSDT risk limit 1: 0.5 %; Binance BTCUSDT tier 1 "
         "2020–21: 0.4 %; OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from 2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
@@ -615,28 +453,6 @@ liquidation_price_calculator = Calculator(
 
 
 #: Dated tier tables (floor, mmr). Live tables come from each venue's API.
-TIER_TABLES: dict[str, dict[str, Any]] = {
-    "binance_btcusdt_2021": {
-        "source": "Binance USDⓈ-M BTCUSDT brackets about 2020–21, as transcribed in GitHub "
-        "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
-        "Live: GET /fapi/v1/leverageBracket.",
-        "as_of": "2021",
-        "tiers": [
-            ("0", "0.004"),
-            ("50000", "0.005"),
-            ("250000", "0.01"),
-            ("1000000", "0.025"),
-            ("10000000", "0.05"),
-            ("20000000", "0.1"),
-            ("50000000", "0.125"),
-            ("100000000", "0.15"),
-            ("200000000", "0.25"),
-            ("300000000", "0.5"),
-        ],
-    },
-}
-
-
 TABLES = ("custom", *TIER_TABLES)
 
 

@@ -6,14 +6,14 @@ from typing import Any
 from .._errors import InputError
 from .._num import DAYS_PER_YEAR, ONE, ZERO
 from .._spec import Calculator, Field, Output
-from ..pricing import MARK_METHODS, basis_after, basis_half_life_days, mark_price, price_ratio
+from ..pricing import MARK_METHODS, basis_after, basis_half_life_days, mark_price, perp_fair_price, price_ratio
 from .fields import field
 
 
 def _fair_price_calc(v: dict[str, Any]) -> dict[str, Any]:
     ratio = price_ratio(v["funding_intensity"], v["quote_rate"], v["base_rate"])
     return {
-        "fair_price": v["spot_price"] * ratio,
+        "fair_price": perp_fair_price(v["spot_price"], v["funding_intensity"], v["quote_rate"], v["base_rate"]),
         "price_ratio": ratio,
         "basis": ratio - ONE,
         "mean_horizon_days": DAYS_PER_YEAR / v["funding_intensity"],

@@ -86,18 +86,30 @@ export function drawChart(box, chart, rows, markValues) {
     value: markValues[name]?.value,
     color: i % 2 ? "#c62828" : "#ef6c00",
   }));
-  const width = Math.max(260, Math.floor(box.getBoundingClientRect().width || box.parentElement.clientWidth || 320));
+  const width = Math.max(240, Math.floor(box.getBoundingClientRect().width || box.parentElement.clientWidth || 320));
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+  // The y axis is labelled with the unit its series share (every label is "Name (unit)").
+  const units = [...new Set(chart.y.map((key) => /\(([^()]*)\)$/.exec(chart.labels[key] || "")?.[1] || ""))];
+  const yLabel = units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+  const boxHeight = box.clientHeight || 300;
   const opts = {
     width,
-    height: Math.round(Math.min(320, Math.max(200, width * 0.5))),
+    height: Math.max(120, boxHeight - 70),
     title: chart.title,
     scales: { x: { time: false } },
     series,
-    axes: [{ ...axis, label: chart.labels[chart.x] || chart.x }, { ...axis, size: 64 }],
+    axes: [{ ...axis, label: chart.labels[chart.x] || chart.x }, { ...axis, size: 64, label: yLabel, labelSize: 20 }],
     legend: { live: false },
     plugins: [marksPlugin(marks)],
   };
+  // The box has a fixed height (perpcalc.css), so drawing never moves the page: once uPlot has
+  // laid out its title and legend (every series is listed), fit the plot into what is left.
+  const fit = (u) => {
+    const extra = [".u-title", ".u-legend"].reduce((n, sel) => n + (u.root.querySelector(sel)?.offsetHeight || 0), 0);
+    const fitted = Math.max(120, boxHeight - extra - 4);
+    if (fitted !== u.height) u.setSize({ width, height: fitted });
+  };
+  opts.hooks = { ready: [fit] };
   const plot = new uPlot(opts, data, box);
   box.setAttribute("role", "img");
   return plot;

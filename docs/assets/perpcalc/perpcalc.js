@@ -79,7 +79,8 @@ function showRuntime(form) {
     form.dataset.state = "loading";
     bar.hidden = false;
     bar.value = runtime.step;
-    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4). The worked example above stays valid meanwhile.`;
+    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4).`;
+    markStale(form);
   } else if (runtime.state === "ready") {
     if (form.dataset.state !== "ready") {
       form.dataset.state = "ready";
@@ -90,7 +91,8 @@ function showRuntime(form) {
   } else if (runtime.state === "error") {
     form.dataset.state = "error";
     bar.hidden = true;
-    status.textContent = `The live calculator could not start: ${runtime.error}. The worked example shown was computed when the page was built and remains correct.`;
+    status.textContent = `The live calculator could not start: ${runtime.error}. The results shown are the worked example computed when the page was built.`;
+    markStale(form);
   }
 }
 
@@ -106,14 +108,56 @@ function controls(form) {
 function readInputs(form) {
   const inputs = {};
   for (const el of controls(form)) {
+    if (el.closest(".perpcalc__field")?.hidden) continue; // does not apply to the chosen venue/contract/mode
     const value = el.value.trim();
-    if (value !== "") inputs[el.name] = el.value;
+    if (value === "") continue;
+    // rate fields are typed in percent (as venues print them); perpcalc reads "x%" as x/100
+    inputs[el.name] = el.hasAttribute("data-percent") && !value.endsWith("%") ? `${value}%` : el.value;
   }
   return inputs;
 }
 
+// ---------------------------------------------------------------- truthful display
+// Whenever the results shown are not the results of the inputs shown, the form says so:
+// data-stale="true" (results greyed), a line saying what will happen, exports disabled.
+
+function markStale(form, why) {
+  const edited = form.dataset.dirty === "true";
+  const note = form.querySelector("[data-results-note]");
+  let text;
+  if (form.dataset.failed === "true") text = why || "for earlier inputs; fix the field in red";
+  else if (!edited) text = atExample(form) ? "worked example" : "your inputs";
+  else if (runtime.state === "error") text = "worked example, not yours: no live calculator";
+  else if (runtime.state !== "ready") text = "worked example; yours will show once loaded";
+  else text = "updating…";
+  if (note && note.textContent !== text) {
+    note.textContent = text;
+    note.title = text;
+  }
+  const stale = edited || form.dataset.failed === "true";
+  form.dataset.stale = String(stale);
+  for (const b of form.querySelectorAll('[data-action="csv"], [data-action="json"]')) {
+    b.disabled = stale;
+    b.title = stale ? "The results do not match the inputs yet" : "";
+  }
+  markProse(form);
+}
+
+function atExample(form) {
+  const values = specOf(form).values;
+  return controls(form).every((el) => el.value === (values[el.name] ?? ""));
+}
+
+function markProse(form) {
+  // [[value]] numbers in the page's prose are the worked example's: say so once the reader's differ
+  const differ = !atExample(form);
+  const sel = `.perpcalc-example-value[data-calculator="${CSS.escape(form.dataset.calculator)}"][data-example="${CSS.escape(form.dataset.example)}"]`;
+  for (const el of document.querySelectorAll(sel)) el.toggleAttribute("data-diverged", differ);
+}
+
 function requestCompute(form) {
   form.dataset.dirty = "true";
+  markStale(form);
   if (runtime.state !== "ready") {
     startRuntime("input");
     return;
@@ -138,7 +182,9 @@ function applyResult(form, result) {
     slot.textContent = result.error.message;
     const control = field && form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(field)}"]`);
     if (control) control.setAttribute("aria-invalid", "true");
-    form.dataset.stale = "true";
+    form.dataset.failed = "true";
+    const visible = control && !control.closest(".perpcalc__field")?.hidden;
+    markStale(form, visible ? null : `for earlier inputs: ${result.error.message}`);
     form.dispatchEvent(new CustomEvent("perpcalc:error", { detail: result.error }));
     return;
   }
@@ -150,28 +196,110 @@ function applyResult(form, result) {
     const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
     if (box) box.replaceChildren(buildTable(shown));
   }
-  form.dataset.stale = "false";
-  form.dataset.dirty = "false";
+  form.dataset.failed = "false";
+  form.dataset.dirty = atExample(form) ? "false" : "done";
+  markStale(form);
+  const main = form.querySelector(".perpcalc__sticky");
+  if (main) main.querySelector(".perpcalc__sticky-value").textContent = result.display[main.dataset.main]?.text ?? "";
+  showNotes(form);
   drawCharts(form);
   writeQuery(form);
   form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
 }
 
+// Tables show TABLE_PAGE rows at a time with Previous/Next: a pasted list can give 100,000
+// rows, and putting them all in the DOM froze the tab for minutes (insertRow is quadratic,
+// and even a linear build plus layout is a long task). The downloads hold every row.
+const TABLE_PAGE = 200;
+
 function buildTable(shown) {
   const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
+  const headRow = document.createElement("tr");
   for (const label of shown.columns) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = label;
-    head.appendChild(th);
+    headRow.appendChild(th);
   }
+  table.createTHead().appendChild(headRow);
   const body = table.createTBody();
-  for (const row of shown.rows) {
-    const tr = body.insertRow();
-    for (const cell of row) tr.insertCell().textContent = cell;
+  const fragment = document.createDocumentFragment();
+  fragment.append(table);
+  const total = shown.rows.length;
+  const fill = (start) => {
+    const rows = document.createDocumentFragment();
+    for (const row of shown.rows.slice(start, start + TABLE_PAGE)) {
+      const tr = document.createElement("tr");
+      for (const cell of row) {
+        const td = document.createElement("td");
+        td.textContent = cell;
+        tr.appendChild(td);
+      }
+      rows.appendChild(tr);
+    }
+    body.replaceChildren(rows);
+  };
+  fill(0);
+  if (total <= TABLE_PAGE) return fragment;
+  const pager = document.createElement("p");
+  pager.className = "perpcalc__pager";
+  const status = document.createElement("span");
+  status.setAttribute("aria-live", "polite");
+  const prev = document.createElement("button");
+  const next = document.createElement("button");
+  prev.type = next.type = "button";
+  prev.className = next.className = "md-button";
+  prev.textContent = "Previous";
+  next.textContent = "Next";
+  let start = 0;
+  const show = (to) => {
+    start = Math.max(0, Math.min(to, (Math.ceil(total / TABLE_PAGE) - 1) * TABLE_PAGE));
+    fill(start);
+    const fmt = (n) => n.toLocaleString("en-US");
+    status.textContent = `rows ${fmt(start + 1)}–${fmt(Math.min(start + TABLE_PAGE, total))} of ${fmt(total)}`;
+    prev.disabled = start === 0;
+    next.disabled = start + TABLE_PAGE >= total;
+  };
+  prev.addEventListener("click", () => show(start - TABLE_PAGE));
+  next.addEventListener("click", () => show(start + TABLE_PAGE));
+  pager.append(prev, " ", status, " ", next);
+  fragment.prepend(pager);
+  show(0);
+  return fragment;
+}
+
+// A rate beyond what venues use is allowed but questioned (never an error): typing 3 where a
+// venue prints 0.03 % is the usual slip. Fields that do not apply to the chosen venue,
+// contract or margin mode (the spec's `when`) are hidden and not sent.
+
+function showNotes(form) {
+  for (const field of form.querySelectorAll("[data-typical]")) {
+    const el = field.querySelector("input[name]");
+    const slot = field.querySelector("[data-note-for]");
+    if (!el || !slot) continue;
+    const value = Math.abs(Number(el.value.trim().replace(/%$/, "").replace("\u2212", "-")));
+    const limit = Number(field.dataset.typical);
+    const unit = el.hasAttribute("data-percent") ? " %" : "";
+    slot.textContent = Number.isFinite(value) && value > limit
+      ? `Unusually large: venues rarely go beyond ±${field.dataset.typical}${unit}. Rates here are in percent (0.03 means 0.03 %).`
+      : "";
   }
-  return table;
+}
+
+function applyWhen(form) {
+  let changed = false;
+  for (const field of form.querySelectorAll(".perpcalc__field[data-when]")) {
+    const when = JSON.parse(field.dataset.when);
+    const applies = Object.entries(when).every(([name, allowed]) => {
+      const el = form.querySelector(`select[name="${CSS.escape(name)}"]`);
+      return !el || allowed.includes(el.value);
+    });
+    if (field.hidden === applies) {
+      field.hidden = !applies;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 // ---------------------------------------------------------------- charts
@@ -229,9 +357,9 @@ function currentInputs(form) {
 function pythonCall(form) {
   const spec = specOf(form);
   const inputs = currentInputs(form);
-  const lines = Object.entries(inputs).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
+  const lines = Object.entries(inputs).map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`);
   return [
-    "import perpcalc  # pip install perpcalc from this site's repository",
+    "import perpcalc  # to install it: the page \"Use it in Python\" on this site (/use-in-python/)",
     "",
     `result = perpcalc.run(${JSON.stringify(spec.name)}, {`,
     ...lines,
@@ -242,40 +370,129 @@ function pythonCall(form) {
   ].join("\n");
 }
 
+// A Python string literal that shows exactly what it holds: JSON's escapes are Python's,
+// and every control, format (bidi override, isolate, zero-width) or separator character is
+// written as an escape too, so a pasted value cannot make the snippet display code that it
+// does not contain ("Trojan Source").
+function pyString(value) {
+  return JSON.stringify(String(value)).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (ch) => {
+    const code = ch.codePointAt(0);
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 function outputsOf(form) {
   const outputs = {};
   for (const out of form.querySelectorAll("output[name]")) outputs[out.getAttribute("name")] = JSON.parse(out.dataset.value);
   return outputs;
 }
 
+// Spreadsheet formula injection (OWASP): a text cell starting with = + - @ tab or CR is
+// prefixed with a single quote and quoted. Numbers stay numbers (−5 is written -5).
 function csvCell(value) {
-  const text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === "number") return String(value);
+  let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const formula = /^[=+\-@\t\r]/.test(text);
+  if (formula) text = `'${text}`;
+  return formula || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function toCSV(form) {
+function csvText(rows) {
+  return rows.map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
+}
+
+// One CSV per table, each readable by pandas.read_csv as it is: "summary.csv" (output, value)
+// for the single figures, then "<output>.csv" for each table or series.
+function csvFiles(form) {
   const outputs = outputsOf(form);
   const scalars = [["output", "value"]];
-  const tables = [];
+  const files = [];
   for (const [name, value] of Object.entries(outputs)) {
     if (Array.isArray(value) && value.length && typeof value[0] === "object") {
       const cols = Object.keys(value[0]);
-      tables.push([[name], cols, ...value.map((row) => cols.map((c) => row[c]))]);
+      files.push([`${name}.csv`, csvText([cols, ...value.map((row) => cols.map((c) => row[c]))])]);
     } else scalars.push([name, value]);
   }
-  const blocks = [scalars, ...tables].map((rows) => rows.map((r) => r.map(csvCell).join(",")).join("\n"));
-  return blocks.join("\n\n") + "\n";
+  return [["summary.csv", csvText(scalars)], ...files];
+}
+
+function toCSV(form) {
+  return csvFiles(form)[0][1];
+}
+
+// A minimal ZIP (stored, no compression) so several tables download as one file.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function zip(files) {
+  const enc = new TextEncoder();
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of files) {
+    const nameBytes = enc.encode(name);
+    const data = enc.encode(text);
+    const crc = crc32(data);
+    const head = new DataView(new ArrayBuffer(30));
+    head.setUint32(0, 0x04034b50, true);
+    head.setUint16(4, 20, true);
+    head.setUint16(6, 0x0800, true); // UTF-8 names
+    head.setUint32(14, crc, true);
+    head.setUint32(18, data.length, true);
+    head.setUint32(22, data.length, true);
+    head.setUint16(26, nameBytes.length, true);
+    const dir = new DataView(new ArrayBuffer(46));
+    dir.setUint32(0, 0x02014b50, true);
+    dir.setUint16(4, 20, true);
+    dir.setUint16(6, 20, true);
+    dir.setUint16(8, 0x0800, true);
+    dir.setUint32(16, crc, true);
+    dir.setUint32(20, data.length, true);
+    dir.setUint32(24, data.length, true);
+    dir.setUint16(28, nameBytes.length, true);
+    dir.setUint32(42, offset, true);
+    parts.push(head, nameBytes, data);
+    central.push(dir, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const size = central.reduce((n, p) => n + p.byteLength, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, files.length, true);
+  end.setUint16(10, files.length, true);
+  end.setUint32(12, size, true);
+  end.setUint32(16, offset, true);
+  return new Blob([...parts, ...central, end], { type: "application/zip" });
 }
 
 function download(form, kind) {
   const spec = specOf(form);
-  const body = kind === "json"
-    ? JSON.stringify({ calculator: spec.name, inputs: currentInputs(form), outputs: outputsOf(form) }, null, 2)
-    : toCSV(form);
-  const blob = new Blob([body], { type: kind === "json" ? "application/json" : "text/csv" });
+  if (form.dataset.stale === "true") return; // never pair new inputs with old outputs
+  let blob;
+  let ext = kind;
+  if (kind === "json") {
+    const body = JSON.stringify({ calculator: spec.name, inputs: currentInputs(form), outputs: outputsOf(form) }, null, 2);
+    blob = new Blob([body], { type: "application/json" });
+  } else {
+    const files = csvFiles(form);
+    if (files.length === 1) blob = new Blob([files[0][1]], { type: "text/csv" });
+    else {
+      blob = zip(files);
+      ext = "zip";
+    }
+  }
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = `${spec.name}.${kind}`;
+  a.download = `${spec.name}.${ext}`;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -300,35 +517,112 @@ async function copyPython(form, button) {
 
 // ---------------------------------------------------------------- URL query string
 // One calculator on the page: keys are the field names (?size=5). Several: keys are
-// "calculator.field". Values are only ever assigned to .value, never parsed as HTML.
+// "<form>.field", where <form> is the form's id without "calc-" (the calculator's name for
+// its first use on the page, "name-N" for a second use), so two uses never share a key.
+// Rate fields are written in percent with their sign (funding_rate=-0.03%25); a value
+// without % is a fraction, as links made before rates were shown in percent hold, and is
+// converted. Values are only ever assigned to .value, never parsed as HTML.
 
 function formsOnPage() {
   return [...document.querySelectorAll("form.perpcalc[data-calculator]")];
 }
 
-function keyFor(form, field) {
-  return formsOnPage().length > 1 ? `${form.dataset.calculator}.${field}` : field;
+function prefixFor(form) {
+  return formsOnPage().length > 1 ? `${form.id.replace(/^calc-/, "")}.` : "";
+}
+
+function queryValue(el) {
+  return el.hasAttribute("data-percent") && el.value.trim() !== "" && !el.value.trim().endsWith("%") ? `${el.value.trim()}%` : el.value;
+}
+
+function formParams(form, params = new URLSearchParams()) {
+  const spec = specOf(form);
+  const prefix = prefixFor(form);
+  for (const el of controls(form)) {
+    const key = prefix + el.name;
+    if (el.value === spec.values[el.name]) params.delete(key);
+    else params.set(key, queryValue(el));
+  }
+  return params;
 }
 
 function writeQuery(form) {
-  const params = new URLSearchParams(location.search);
-  const spec = specOf(form);
-  for (const el of controls(form)) {
-    const key = keyFor(form, el.name);
-    if (el.value === spec.values[el.name]) params.delete(key);
-    else params.set(key, el.value);
-  }
+  const params = formParams(form, new URLSearchParams(location.search));
+  limitQuery(form, params);
   const query = params.toString();
-  const url = location.pathname + (query ? `?${query}` : "") + location.hash;
+  const hash = atExample(form) ? location.hash : `#${form.id}`;
+  const url = location.pathname + (query ? `?${query}` : "") + hash;
   if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+}
+
+// A form puts at most URL_BUDGET characters in the query string: past that (a pasted list
+// of 2,000 rows made a 116 KB URL, which servers answer with HTTP 414), its longest values
+// are left out of the link, and the form says so next to its buttons.
+const URL_BUDGET = 2000;
+
+function limitQuery(form, params) {
+  const sizes = controls(form)
+    .map((el) => [el, prefixFor(form) + el.name])
+    .filter(([, key]) => params.has(key))
+    .map(([el, key]) => [el, key, new URLSearchParams([[key, params.get(key)]]).toString().length + 1]);
+  let total = sizes.reduce((sum, [, , n]) => sum + n, 0);
+  const dropped = [];
+  for (const [el, key, n] of sizes.sort((a, b) => b[2] - a[2])) {
+    if (total <= URL_BUDGET) break;
+    params.delete(key);
+    total -= n;
+    dropped.push((el.labels?.[0]?.textContent || el.name).trim());
+  }
+  let note = form.querySelector("[data-link-note]");
+  if (!dropped.length) {
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "perpcalc__status";
+    note.dataset.linkNote = "";
+    note.setAttribute("role", "note");
+    const actions = form.querySelector(".perpcalc__actions");
+    if (actions) actions.after(note);
+    else form.append(note);
+  }
+  note.textContent = `${dropped.join(", ")}: too large to share as a link; download JSON to keep ${
+    dropped.length > 1 ? "them" : "it"}. The page's address holds the other inputs.`;
+}
+
+// "-0.0003" → "-0.03" (places = 2): moves the decimal point of a number's text exactly.
+function shiftPoint(text, places) {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(String(text).trim().replace("\u2212", "-"));
+  if (!m) return String(text);
+  const [, sign, whole, frac = "", exp = "0"] = m;
+  const digits = (whole + frac).replace(/^0+/, "");
+  if (!digits) return "0";
+  const point = whole.length - ((whole + frac).length - digits.length) + Number(exp) + places;
+  let out;
+  if (point <= 0) out = `0.${"0".repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = digits + "0".repeat(point - digits.length);
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  if (out.includes(".")) out = out.replace(/0+$/, "").replace(/\.$/, "");
+  return (sign === "-" ? "-" : "") + out;
+}
+
+function firstOfItsKind(form) {
+  return formsOnPage().find((f) => f.dataset.calculator === form.dataset.calculator) === form;
 }
 
 function readQuery(form) {
   const params = new URLSearchParams(location.search);
+  const legacy = firstOfItsKind(form); // links from before per-form keys
   let changed = false;
   for (const el of controls(form)) {
-    const value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
+    let value = params.get(prefixFor(form) + el.name);
+    if (value === null && legacy) value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
     if (value === null) continue;
+    if (el.hasAttribute("data-percent")) {
+      const text = value.trim();
+      value = text.endsWith("%") ? text.slice(0, -1).trim() : text === "" ? "" : shiftPoint(text, 2);
+    }
     if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
       const opt = document.createElement("option");
       opt.value = value;
@@ -336,25 +630,58 @@ function readQuery(form) {
       el.appendChild(opt);
     }
     el.value = value;
+    touched(form).add(el.name);
     changed = true;
   }
   return changed;
 }
 
+async function copyLink(form, button) {
+  const params = formParams(form);
+  limitQuery(form, params);
+  const query = params.toString();
+  const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
+  form.dataset.link = url;
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    ok = true;
+  } catch (err) {
+    ok = false;
+  }
+  const label = button.textContent;
+  button.textContent = ok ? "Link copied" : "Copy failed: see console";
+  if (!ok) console.info(url);
+  setTimeout(() => (button.textContent = label), 1500);
+}
+
 // ---------------------------------------------------------------- presets and reset
+
+// One preset semantics (as perpcalc.run applies them): choosing a venue fills the venue's
+// values into the fields the reader has not set; a field the reader set keeps its value.
+
+function touched(form) {
+  if (!form._touched) form._touched = new Set();
+  return form._touched;
+}
 
 function applyPreset(form, field, value) {
   const table = specOf(form).presets[field];
   if (!table || !table[value]) return;
   for (const [name, preset] of Object.entries(table[value])) {
+    if (touched(form).has(name)) continue;
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(name)}"]`);
-    if (el) el.value = preset === null ? "" : String(preset);
+    if (!el) continue;
+    const text = preset === null ? "" : String(preset);
+    el.value = el.hasAttribute("data-percent") && text !== "" ? shiftPoint(text, 2) : text;
   }
 }
 
 function resetForm(form) {
   const values = specOf(form).values;
   for (const el of controls(form)) el.value = values[el.name] ?? "";
+  touched(form).clear();
+  applyWhen(form);
   requestCompute(form);
 }
 
@@ -366,7 +693,17 @@ function wire(form) {
   listeners.add(form);
   let timer = null;
   const onEdit = (event) => {
-    if (event.type === "change" && event.target.tagName === "SELECT") applyPreset(form, event.target.name, event.target.value);
+    if (event.target.name) touched(form).add(event.target.name);
+    if (event.type === "change" && event.target.tagName === "SELECT") {
+      touched(form).delete(event.target.name);
+      applyPreset(form, event.target.name, event.target.value);
+      touched(form).add(event.target.name);
+      applyWhen(form);
+    }
+    showNotes(form);
+    // the results stop being the reader's at the edit, not when the (debounced) recompute starts
+    form.dataset.dirty = "true";
+    markStale(form);
     clearTimeout(timer);
     timer = setTimeout(() => requestCompute(form), event.type === "input" && event.target.tagName === "TEXTAREA" ? 150 : 0);
   };
@@ -375,14 +712,23 @@ function wire(form) {
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("focusin", () => startRuntime("focus"), { once: true });
   form.addEventListener("pointerdown", () => startRuntime("pointer"), { once: true });
+  form.querySelector('[data-action="link"]')?.addEventListener("click", (e) => copyLink(form, e.currentTarget));
   form.querySelector('[data-action="reset"]').addEventListener("click", () => resetForm(form));
   form.querySelector('[data-action="python"]').addEventListener("click", (e) => copyPython(form, e.currentTarget));
   form.querySelector('[data-action="csv"]').addEventListener("click", () => download(form, "csv"));
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
   if (readQuery(form)) {
-    form.dataset.stale = "true";
+    applyWhen(form);
+    showNotes(form);
     requestCompute(form);
+    // a shared link lands on its calculator, even when its hash is missing or names another one
+    // (once the page's own work is done: the theme sets its scroll position and renders math first)
+    if (!location.hash || location.hash === "#worked-example") {
+      const land = () => form.scrollIntoView({ block: "start" });
+      if (document.readyState === "complete") requestAnimationFrame(land);
+      else window.addEventListener("load", () => requestAnimationFrame(land), { once: true });
+    }
   }
   if (runtime.state !== "idle") showRuntime(form);
 }

@@ -1,0 +1,116 @@
+"""MkDocs hook: what a shared link shows, and the way in for Python users.
+
+* Link previews: every page gets Open Graph and Twitter card metadata (rendered by
+  ``overrides/main.html`` from ``page.meta["preview"]``) and its own 1200×630 PNG, drawn at
+  build time by ``scripts/og_images.py`` with a font from the npm package @fontsource/inter.
+* The perpcalc wheel that the browser runtime loads (``build/runtime``, written by
+  ``scripts/build_runtime.py``) is linked from the "Use it in Python" page: the markers
+  ``[[wheel url]]`` (absolute address, for ``pip install``), ``[[wheel link]]`` (a download
+  link) and ``[[python example NAME]]`` (the call a calculator's default example makes, with
+  its result) are filled in there.
+* Each notebook page links its ``.ipynb`` (mkdocs-jupyter copies it beside the page).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "calculators"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import og_images  # noqa: E402
+import perpcalc  # noqa: E402
+
+MANIFEST = ROOT / "build" / "runtime" / "manifest.json"
+RUNTIME_URL = "assets/runtime/pyodide/"  # where scripts/hooks/assets.py copies build/runtime/pyodide
+PREVIEW_DIR = "assets/previews/"
+
+_cards: list[og_images.Card] = []
+
+
+def wheel_name() -> str:
+    return str(json.loads(MANIFEST.read_text(encoding="utf-8"))["wheel"])
+
+
+def preview_name(url: str) -> str:
+    """File name of a page's preview image: its address with slashes as dashes."""
+    return (url.strip("/").replace("/", "-") or "home") + ".png"
+
+
+def python_example(name: str) -> str:
+    """The call a calculator's default example makes, and what it prints, as a code block."""
+    calc = perpcalc.get(name)
+    inputs = calc.examples["default"]
+    result = perpcalc.run(name, inputs)
+    body = "\n".join(f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in inputs.items())
+    shown = {k: v for k, v in result.items() if not isinstance(v, list)}
+    return (f'```python\nimport perpcalc\n\nresult = perpcalc.run("{name}", {{\n{body}\n}})\nprint(result)\n'
+            f"# {json.dumps(shown, ensure_ascii=False)}\n```")
+
+
+def on_config(config: Any) -> Any:
+    _cards.clear()
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if "[[wheel" not in markdown and "[[python example" not in markdown:
+        return markdown
+    wheel = wheel_name()
+    base = config["site_url"] or "/"
+    depth = page.url.count("/")
+    markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}")
+    markdown = markdown.replace(
+        "[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{html.escape(wheel)}</a>')
+    return re.sub(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", lambda m: python_example(m.group(1)),
+                  markdown, flags=re.M)
+
+
+def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
+    src = page.file.src_uri
+    if src.startswith("notebooks/") and src.endswith(".ipynb"):
+        name = Path(src).name
+        link = (f'<p class="notebook-download"><a href="{name}" download>Download this notebook ({name})</a> '
+                'to run it yourself: it needs perpcalc (see <a href="../../use-in-python/">Use it in Python</a>) '
+                "and pandas.</p>\n")
+        # after the notebook's own title, or first when it has none
+        head = re.search(r"</h1>", content)
+        return content[: head.end()] + "\n" + link + content[head.end():] if head else link + content
+    return content
+
+
+def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
+    base = config["site_url"] or "/"
+    meta = page.meta or {}
+    title = str(meta.get("title") or page.title or config["site_name"])
+    description = " ".join(str(meta.get("description") or config["site_description"]).split())
+    image = preview_name(page.url)
+    page.meta["preview"] = {
+        "title": title,
+        "description": description,
+        "url": f"{base}{page.url}",
+        "type": "website" if page.is_homepage else "article",
+        "image": f"{base}{PREVIEW_DIR}{image}",
+        "image_alt": f"{title}: {description}",
+    }
+    kicker = "Perpetual futures, explained" if page.is_homepage else _kicker(page)
+    _cards.append(og_images.Card(file=image, title=title, description=description, kicker=kicker,
+                                 formula=str(meta.get("card_formula") or "")))
+    return context
+
+
+def _kicker(page: Any) -> str:
+    """The small line above the title: the page's section in the menu."""
+    parent = page.parent
+    return str(parent.title) if parent is not None and parent.title else "Perp Glossary"
+
+
+def on_post_build(config: Any) -> None:
+    out = Path(config["site_dir"]) / PREVIEW_DIR
+    og_images.render_all(_cards, out, site_name=config["site_name"])
