@@ -637,15 +637,15 @@ def interest_component(quote_rate: Decimal, base_rate: Decimal, settlements_per_
     fix I at 0.01 % per 8 h instead (0.03 % a day), which is this formula with a quote
     rate 0.03 % a day above the base rate.
 
+    Source: BitMEX perpetual contracts guide and its examples page; Bybit help centre
+    "What is funding rate" (older inverse text).
+
     Parameters
     ----------
     quote_rate, base_rate : Decimal
         Daily interest rates of the quote and base currencies, as fractions (0.01 = 1 %/day).
     settlements_per_day : Decimal
         Fundings a day (3 for 8-hour intervals); > 0.
-
-    Source: BitMEX perpetual contracts guide and its examples page; Bybit help centre
-    "What is funding rate" (older inverse text).
 
     Examples
     --------

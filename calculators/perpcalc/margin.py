@@ -953,14 +953,14 @@ def deribit_margin_rate(size: Decimal, base_rate: Decimal, rate_per_unit: Decima
     same form gives both, with different base rates (BTC_USDC: initial 2 % and maintenance
     1 %, each + 0.005 % per BTC; SOL_USDC: 4 % and 2 %, each + 0.0005 % per SOL).
 
+    Source: Deribit support, "Linear Perpetual" (article 25944738177565, 2025).
+
     Parameters
     ----------
     size : Decimal
         Position size in coins (sign ignored).
     base_rate, rate_per_unit : Decimal
         Fractions; ≥ 0.
-
-    Source: Deribit support, "Linear Perpetual" (article 25944738177565, 2025).
 
     Examples
     --------

@@ -111,6 +111,9 @@ def pool_borrow_fee(size: Decimal, borrowed: Decimal, pool_assets: Decimal, hour
     the period: venues accrue it hourly from the utilisation at each update, so over a long
     period use the average utilisation.
 
+    Source: Jupiter Perps guide (hourly fee = tokens borrowed / tokens in pool × hourly
+    borrow rate × position size); GMX v1 fees (0.01 % per hour × utilisation).
+
     Parameters
     ----------
     size : Decimal
@@ -121,9 +124,6 @@ def pool_borrow_fee(size: Decimal, borrowed: Decimal, pool_assets: Decimal, hour
         Fraction per hour at full utilisation (GMX v1: 0.0001).
     hours : Decimal
         Length of the period; fractions allowed.
-
-    Source: Jupiter Perps guide (hourly fee = tokens borrowed / tokens in pool × hourly
-    borrow rate × position size); GMX v1 fees (0.01 % per hour × utilisation).
 
     Examples
     --------

@@ -109,7 +109,8 @@ def test_drift_symmetric_money_is_conserved(rate, longs, shorts, pool) -> None:
     """paid = received + pool inflow; the pool never gives more than 2/3 of its balance;
     receivers never get more than they are owed."""
     out = drift_symmetric_funding(rate, longs, shorts, pool)
-    assert out["paid"] == out["received"] + out["pool_flow"]
+    # exact up to the 28-digit Decimal context
+    assert abs(out["paid"] - (out["received"] + out["pool_flow"])) <= D("1e-20") * (1 + out["paid"])
     assert -out["pool_flow"] <= pool * 2 / 3 + D("1e-20")
     assert out["received"] <= out["owed"]
 
