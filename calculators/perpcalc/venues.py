@@ -348,12 +348,13 @@ VENUES: dict[str, Venue] = {
             shortest_interval_hours=1,
             source="https://www.binance.com/en/support/faq/detail/360033525031",
             as_of="2025-09-18",
-            confidence="H formula; M cap; L interval shortening",
+            confidence="H formula; M cap; M interval shortening",
             note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
             "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
             "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "
-            "I is 0 for a few pairs (BNBUSDT). A switch to 1-hour settlement after a cap hit "
-            "(from 2025-05-02) is reported only by a secondary note; no Binance text was found.",
+            "I is 0 for a few pairs (BNBUSDT). After a settlement at the cap or floor, 8 h and 4 h "
+            "symbols settle every hour: Binance announcement effective 2025-05-02 08:00 UTC, read "
+            "through a mirror of binance.com (the funding-rate management page cites it).",
         ),
         margin=MarginRule(
             formula="binance",
