@@ -76,11 +76,11 @@ lint: setup
 	$(PY) -m ruff check calculators scripts tests
 
 test-core: setup
-	$(PY) -m pytest tests/core calculators/perpcalc -q
+	$(PY) -m pytest tests/core -q
 
 test: runtime-test chromium lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser)"
-	$(PY) -m pytest tests calculators/perpcalc -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider
 
 bench: runtime chromium
 	$(PY) scripts/bench.py

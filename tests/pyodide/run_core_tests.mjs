@@ -1,4 +1,4 @@
-// Runs the core test suite (tests/core, pytest + hypothesis) and the package's doctests INSIDE Pyodide under Node,
+// Runs the core test suite (tests/core, pytest + hypothesis, with the package's doctests) INSIDE Pyodide under Node,
 // against the perpcalc wheel the browser gets: loaded through the site's lock file, which
 // checks its sha256. The repository's tests folder is mounted read-only-ish via NODEFS;
 // calculators/ is not, so nothing can shadow the installed wheel.
@@ -29,10 +29,8 @@ os.chdir("/repo")
 assert perpcalc.__file__.startswith(sys.prefix) or "site-packages" in perpcalc.__file__, perpcalc.__file__
 print(f"perpcalc {perpcalc.__version__} from {perpcalc.__file__} on Python {sys.version.split()[0]} ({sys.platform})")
 import pytest
-# the installed package's docstring examples run as doctests too (frames needs pandas: not here)
-package = os.path.dirname(perpcalc.__file__)
-pytest.main(["tests", package, "--doctest-modules", "--ignore", os.path.join(package, "frames.py"),
-             "-o", "doctest_optionflags=NORMALIZE_WHITESPACE",
+# tests/core/test_doctests.py runs the installed package's docstring examples too
+pytest.main(["tests",
              "-q", "-p", "no:cacheprovider", "-o", "pythonpath=", "--rootdir", "/repo",
              "-W", "ignore::pytest.PytestConfigWarning", *${JSON.stringify(args)}])
 `);
