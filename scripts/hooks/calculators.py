@@ -9,7 +9,7 @@ Markers (in any Markdown page):
   an output (or input) of that example, so prose never retypes a computed number.
 
 Unknown calculators, examples or fields fail the build. The form follows the page
-contract of DESIGN.md: ``form.perpcalc[data-calculator][data-state]``, one control per
+contract (see the README): ``form.perpcalc[data-calculator][data-state]``, one control per
 input named after the field, one ``<output>`` per output with ``data-value`` holding the
 raw JSON, and ``[data-error-for=FIELD]`` beside each field.
 """
@@ -40,7 +40,6 @@ PLACEHOLDER = "PERPCALC-FORM-{}-END"
 
 _results: dict[tuple[str, str], dict[str, Any]] = {}
 _pending: dict[str, list[str]] = {}
-usage: dict[str, list[str]] = {}  # calculator name -> page URLs embedding it
 
 
 class CalculatorMarkupError(PluginError):
@@ -259,6 +258,11 @@ def render_form(name: str, key: str, uid: str) -> str:
         "name": name,
         "example": key,
         "values": form_values,
+        # what a field shows when the chosen preset has no value for it (as run() fills it)
+        "defaults": {
+            f.name: _default_text(f) for f in calc.inputs
+            if any(f.name in table for tables in calc.presets.values() for table in tables.values())
+        },
         "presets": calc.spec()["presets"],
         "function": calc.function,
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
@@ -302,6 +306,14 @@ def _value(match: re.Match[str]) -> str:
         raise
 
 
+def _default_text(f: Field) -> str:
+    """A field's own default as the form shows it (percent fields in percent)."""
+    if f.required or f.default is None:
+        return ""
+    text = _plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
+    return to_percent_text(text) if _is_percent(f) else text
+
+
 def _value_text(match: re.Match[str]) -> str:
     name, key, fieldname = match.group(1), match.group(2) or "default", match.group(3)
     try:
@@ -310,7 +322,7 @@ def _value_text(match: re.Match[str]) -> str:
         raise CalculatorMarkupError(str(exc)) from None
     result = example_result(name, key)
     if fieldname in result["display"]:
-        text = _esc(result["display"][fieldname]["text"]) + _unit_suffix(calc, fieldname)
+        text = _esc(result["display"][fieldname]["text"])
     elif fieldname in result["form"]:
         text = _esc(result["form"][fieldname])
     else:
@@ -323,13 +335,8 @@ def _value_text(match: re.Match[str]) -> str:
     )
 
 
-def _unit_suffix(calc: Calculator, name: str) -> str:
-    return ""
-
-
 def on_pre_build(config: Any) -> None:
     _results.clear()
-    usage.clear()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -347,7 +354,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
         uid = f"calc-{name}" + (f"-{key}" if key != "default" else "") + (f"-{len(forms)}" if forms else "")
         forms.append(render_form(name, key, uid))
-        usage.setdefault(name, []).append(page.url)
         return "\n" + PLACEHOLDER.format(len(forms) - 1) + "\n"
 
     try:
@@ -358,8 +364,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if "[[calculator" in markdown or "[[value" in markdown:
         raise CalculatorMarkupError(f"{page.file.src_path}: malformed calculator marker")
     _pending[page.file.src_path] = forms
-    if forms:
-        page.meta.setdefault("calculators_embedded", [])
     return markdown
 
 

@@ -134,3 +134,24 @@ def test_prerendered_values_match_cpython_on_every_form_of_a_page(tab: Tab) -> N
             [name, key],
         )
         assert shown == json.loads(json.dumps(perpcalc.run(name, perpcalc.get(name).examples[key])))
+
+
+def test_presets_fill_unset_fields_as_run_does(tab: Tab) -> None:
+    """One preset semantics in page and library: a venue's value fills a field the reader has not
+    set; a venue without a value for it restores the field's default (not the last venue's);
+    a field the reader typed keeps its value whatever venue is chosen."""
+    name = "liquidation_price"
+    calc = perpcalc.get(name)
+    tab.goto("/terms/liquidation-price/")
+    tab.wait_ready(name)
+    form = tab.form(name)
+    mmr = form.locator('[name="mmr"]')
+    form.locator('[name="venue"]').select_option("binance")
+    binance = calc.presets["venue"]["binance"]["mmr"]
+    assert mmr.input_value() == f"{float(binance) * 100:g}"
+    form.locator('[name="venue"]').select_option("generic")  # no MMR in its preset
+    assert mmr.input_value() == f"{float(calc.field('mmr').default) * 100:g}"
+    mmr.fill("0.8")
+    form.locator('[name="venue"]').select_option("hyperliquid")
+    assert mmr.input_value() == "0.8"
+    assert tab.errors == [], "\n".join(tab.errors)

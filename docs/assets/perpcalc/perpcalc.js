@@ -692,13 +692,22 @@ function touched(form) {
 }
 
 function applyPreset(form, field, value) {
-  const table = specOf(form).presets[field];
+  const spec = specOf(form);
+  const table = spec.presets[field];
   if (!table || !table[value]) return;
-  for (const [name, preset] of Object.entries(table[value])) {
+  const chosen = table[value];
+  // every field some preset of this chooser sets: the chosen preset's value, or else the
+  // field's own default (a venue without an MMR figure does not keep the last venue's)
+  const names = new Set(Object.values(table).flatMap((t) => Object.keys(t)));
+  for (const name of names) {
     if (touched(form).has(name)) continue;
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(name)}"]`);
     if (!el) continue;
-    const text = preset === null ? "" : String(preset);
+    if (!(name in chosen)) {
+      el.value = spec.defaults?.[name] ?? "";
+      continue;
+    }
+    const text = chosen[name] === null ? "" : String(chosen[name]);
     el.value = el.hasAttribute("data-percent") && text !== "" ? shiftPoint(text, 2) : text;
   }
 }
