@@ -286,6 +286,9 @@ TIER_TABLES: dict[str, dict[str, Any]] = {
         "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
         "Live: GET /fapi/v1/leverageBracket.",
         "as_of": "2021",
+        "venue": "Binance",
+        "symbol": "BTCUSDT",
+        "currency": "USDT",
         "tiers": [
             ("0", "0.004"),
             ("50000", "0.005"),
@@ -955,10 +958,15 @@ def schedule_preset(key: str) -> dict[str, Any]:
 def margin_preset(key: str) -> dict[str, Any]:
     """Field values the ``liquidation_price`` calculator fills when ``venue`` = ``key``:
     the record's default maintenance rate, a maintenance amount of 0 where the formula
-    uses one, and the default contract type when it is not linear."""
+    uses one, and the default contract type when it is not linear. A venue with a dated
+    tier table (``tier_table``) selects that table and leaves the MMR empty, so the tier
+    is chosen from the position's notional; a rate the reader types still wins."""
     rule = MARGIN_VENUES[key]
     preset: dict[str, Any] = {}
-    if rule.default_mmr is not None:
+    if rule.tier_table is not None:
+        preset["tier_table"] = rule.tier_table
+        preset["mmr"] = None
+    elif rule.default_mmr is not None:
         preset["mmr"] = rule.default_mmr
     if rule.maintenance_amount and rule.default_mmr is not None:
         preset["maintenance_amount"] = D(0)
