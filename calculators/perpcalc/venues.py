@@ -124,6 +124,7 @@ __all__ = [
     "GENERIC_MARGIN",
     "LOSS_VENUES",
     "MARGIN_VENUES",
+    "SETTLEMENT_ASSETS",
     "TIER_TABLES",
     "VENUES",
     "BorrowRule",
@@ -137,6 +138,7 @@ __all__ = [
     "funding_preset",
     "margin_preset",
     "schedule_preset",
+    "settlement_label",
 ]
 
 D = Decimal
@@ -953,6 +955,51 @@ def schedule_preset(key: str) -> dict[str, Any]:
         "shortening": r.shortening,
         "shortest_interval_hours": r.shortest_interval_hours,
     }
+
+
+#: The asset a venue's linear perpetuals settle (and are margined) in, for labelling results.
+#: Sources: the venues' product names (Binance USDⓈ-M BTCUSDT, Bybit USDT perpetual, OKX
+#: USDT-margined swaps, BitMEX USDT-margined linear swaps, Deribit BTC_USDC, Hyperliquid and
+#: dYdX USDC collateral). Inverse contracts settle in the base coin. Venues whose settlement
+#: depends on the collateral the trader posts (GMX v2, Jupiter) are left out.
+SETTLEMENT_ASSETS: dict[str, str] = {
+    "binance": "USDT",
+    "bybit": "USDT",
+    "okx": "USDT",
+    "bitmex": "USDT",
+    "deribit": "USDC",
+    "hyperliquid": "USDC",
+    "dydx": "USDC",
+    "drift": "USDC",
+}
+
+
+def settlement_label(venue: str | None, contract: str = "linear") -> str:
+    """The asset a result is paid in, as the reader sees it on the venue.
+
+    Parameters
+    ----------
+    venue : str | None
+        A venue key, ``generic`` or ``None`` (no venue chosen).
+    contract : str
+        ``linear`` or ``inverse``.
+
+    Returns
+    -------
+    str
+        ``USDT`` / ``USDC`` for a venue's linear perpetuals, ``base coin`` for inverse
+        contracts, ``quote currency`` when the venue does not fix it.
+
+    Examples
+    --------
+    >>> settlement_label("binance"), settlement_label("hyperliquid"), settlement_label("bitmex", "inverse")
+    ('USDT', 'USDC', 'base coin')
+    >>> settlement_label(None)
+    'quote currency'
+    """
+    if contract == "inverse":
+        return "base coin"
+    return SETTLEMENT_ASSETS.get(venue or "", "quote currency")
 
 
 def margin_preset(key: str) -> dict[str, Any]:

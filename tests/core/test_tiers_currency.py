@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from perpcalc.margin import Position, liquidation_price, liquidation_with_tiers, maintenance_amounts
-from perpcalc.venues import MARGIN_VENUES, TIER_TABLES, margin_preset
+from perpcalc.venues import MARGIN_VENUES, SETTLEMENT_ASSETS, TIER_TABLES, margin_preset
 
 TABLE = [(D(f), D(m)) for f, m in TIER_TABLES["binance_btcusdt_2021"]["tiers"]]
 CUMS = maintenance_amounts(TABLE)
@@ -139,3 +139,49 @@ def test_preset_equals_the_core_tier_choice(side: str, size: D, entry: D, levera
     if choice.consistent:
         upper = TABLE[k + 1][0] if k + 1 < len(TABLE) else None
         assert TABLE[k][0] <= size * lp and (upper is None or size * lp < upper)
+
+
+# ------------------------------------------------------------------ currency labels (issue 11, item 2)
+
+
+LABELS = [("binance", "USDT"), ("bybit", "USDT"), ("okx", "USDT"), ("hyperliquid", "USDC"), ("dydx", "USDC"),
+          ("generic", "quote currency")]
+
+
+@pytest.mark.parametrize(("venue", "label"), LABELS)
+def test_liquidation_results_name_the_settlement_asset(venue: str, label: str) -> None:
+    out = liq(venue=venue, side="long", entry_price=60000, size=1, leverage=10, mmr="0.5%")
+    assert out["currency_label"] == label
+
+
+def test_inverse_contracts_settle_in_the_base_coin() -> None:
+    out = liq(venue="bitmex", contract="inverse", side="long", entry_price=10000, size=10000, leverage=10, mmr="0.5%")
+    assert out["currency_label"] == "base coin"
+    pay = perpcalc.run("funding_payment", {"side": "long", "size": 15000, "mark_price": 750, "funding_rate": "0.25%",
+                                           "contract": "inverse", "venue": "bitmex"})
+    assert (pay["currency"], pay["currency_label"]) == ("base", "base coin")
+
+
+@pytest.mark.parametrize("venue", sorted(SETTLEMENT_ASSETS))
+def test_funding_payment_label_is_the_venue_record(venue: str) -> None:
+    """The label comes from the venue record; the contract's ``currency`` output is unchanged."""
+    base = {"side": "short", "size": 2, "mark_price": 60000, "funding_rate": "0.01%"}
+    plain = perpcalc.run("funding_payment", base)
+    out = perpcalc.run("funding_payment", {**base, "venue": venue})
+    assert out["currency_label"] == SETTLEMENT_ASSETS[venue]
+    assert plain["currency_label"] == "quote currency"
+    assert {k: v for k, v in out.items() if k != "currency_label"} == {
+        k: v for k, v in plain.items() if k != "currency_label"}
+    assert out["currency"] == "quote"
+
+
+def test_contract_value_applies_only_to_inverse_contracts() -> None:
+    """Every calculator with a contract value shows it only when the contract is inverse."""
+    seen = 0
+    for spec in perpcalc.catalog():
+        inputs = {f["name"]: f for f in spec["inputs"]}
+        if "contract_value" in inputs:
+            assert inputs["contract_value"]["when"] == {"contract": ["inverse"]}, spec["name"]
+            assert "contract" in inputs, spec["name"]
+            seen += 1
+    assert seen >= 5

@@ -26,7 +26,7 @@ from ..margin import (
     tier_index,
     unrealized_pnl,
 )
-from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset
+from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, settlement_label
 from .fields import field
 
 
@@ -198,6 +198,7 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
         "formula": formula,
         "tier_note": _tier_note(rule, venue, choice),
         "tier": _tier_label(source, rows, choice, mmr),
+        "currency_label": settlement_label(venue, v["contract"]),
         "by_leverage": _by_leverage(v, mmr, cum),
     }
 
@@ -280,7 +281,7 @@ liquidation_price_calculator = Calculator(
         field(
             "contract", help="linear: size in base units, margin in quote; inverse: size in contracts, margin in coin"
         ),
-        field("contract_value", when={"contract": ("inverse",)}),
+        field("contract_value"),
         Field("margin_mode", "Margin mode", type="choice", choices=("isolated", "cross"), default="isolated"),
         field("side"),
         field("entry_price"),
@@ -402,6 +403,7 @@ liquidation_price_calculator = Calculator(
         Output("formula", "Formula and assumptions", format="text"),
         Output("tier_note", "Tier", format="text"),
         Output("tier", "Tier applied", format="text"),
+        Output("currency_label", "Margins are in", format="text"),
         Output(
             "by_leverage",
             "Liquidation price against leverage (isolated)",
@@ -423,7 +425,8 @@ liquidation_price_calculator = Calculator(
     notes=(
         "MMR defaults by venue are dated snapshots (Bybit BTCUSDT risk limit 1: 0.5 %; Binance: with the MMR left "
         "empty, the tier of the dated 2020–21 BTCUSDT table that holds the notional, re-checked at the "
-        "liquidation price (the output 'Tier applied' names it); OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from 2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
+        "liquidation price (the output 'Tier applied' names it); OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from "
+        "2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
         "1.25 %; dYdX: none, set the market's maintenance fraction). Live tiers come from each venue's API. "
         "Liquidation and bankruptcy prices are rounded toward entry when a tick is given (inferred from Bybit)."
     ),
