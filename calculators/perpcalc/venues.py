@@ -124,6 +124,7 @@ __all__ = [
     "GENERIC_MARGIN",
     "LOSS_VENUES",
     "MARGIN_VENUES",
+    "SETTLEMENT_ASSETS",
     "TIER_TABLES",
     "VENUES",
     "BorrowRule",
@@ -137,6 +138,7 @@ __all__ = [
     "funding_preset",
     "margin_preset",
     "schedule_preset",
+    "settlement_label",
 ]
 
 D = Decimal
@@ -286,6 +288,9 @@ TIER_TABLES: dict[str, dict[str, Any]] = {
         "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
         "Live: GET /fapi/v1/leverageBracket.",
         "as_of": "2021",
+        "venue": "Binance",
+        "symbol": "BTCUSDT",
+        "currency": "USDT",
         "tiers": [
             ("0", "0.004"),
             ("50000", "0.005"),
@@ -952,13 +957,63 @@ def schedule_preset(key: str) -> dict[str, Any]:
     }
 
 
+#: The asset a venue's linear perpetuals settle (and are margined) in, for labelling results.
+#: Sources: the venues' product names (Binance USDⓈ-M BTCUSDT, Bybit USDT perpetual, OKX
+#: USDT-margined swaps, BitMEX USDT-margined linear swaps, Deribit BTC_USDC, Hyperliquid and
+#: dYdX USDC collateral). Inverse contracts settle in the base coin. Venues whose settlement
+#: depends on the collateral the trader posts (GMX v2, Jupiter) are left out.
+SETTLEMENT_ASSETS: dict[str, str] = {
+    "binance": "USDT",
+    "bybit": "USDT",
+    "okx": "USDT",
+    "bitmex": "USDT",
+    "deribit": "USDC",
+    "hyperliquid": "USDC",
+    "dydx": "USDC",
+    "drift": "USDC",
+}
+
+
+def settlement_label(venue: str | None, contract: str = "linear") -> str:
+    """The asset a result is paid in, as the reader sees it on the venue.
+
+    Parameters
+    ----------
+    venue : str | None
+        A venue key, ``generic`` or ``None`` (no venue chosen).
+    contract : str
+        ``linear`` or ``inverse``.
+
+    Returns
+    -------
+    str
+        ``USDT`` / ``USDC`` for a venue's linear perpetuals, ``base coin`` for inverse
+        contracts, ``quote currency`` when the venue does not fix it.
+
+    Examples
+    --------
+    >>> settlement_label("binance"), settlement_label("hyperliquid"), settlement_label("bitmex", "inverse")
+    ('USDT', 'USDC', 'base coin')
+    >>> settlement_label(None)
+    'quote currency'
+    """
+    if contract == "inverse":
+        return "base coin"
+    return SETTLEMENT_ASSETS.get(venue or "", "quote currency")
+
+
 def margin_preset(key: str) -> dict[str, Any]:
     """Field values the ``liquidation_price`` calculator fills when ``venue`` = ``key``:
     the record's default maintenance rate, a maintenance amount of 0 where the formula
-    uses one, and the default contract type when it is not linear."""
+    uses one, and the default contract type when it is not linear. A venue with a dated
+    tier table (``tier_table``) selects that table and leaves the MMR empty, so the tier
+    is chosen from the position's notional; a rate the reader types still wins."""
     rule = MARGIN_VENUES[key]
     preset: dict[str, Any] = {}
-    if rule.default_mmr is not None:
+    if rule.tier_table is not None:
+        preset["tier_table"] = rule.tier_table
+        preset["mmr"] = None
+    elif rule.default_mmr is not None:
         preset["mmr"] = rule.default_mmr
     if rule.maintenance_amount and rule.default_mmr is not None:
         preset["maintenance_amount"] = D(0)

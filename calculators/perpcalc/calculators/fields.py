@@ -49,6 +49,7 @@ VOCABULARY: dict[str, Field] = {
             default=ONE,
             **_POSITIVE,
             help="quote value of one inverse contract, e.g. 1 USD for XBTUSD",
+            when={"contract": ("inverse",)},
         ),
         Field(
             "mark_price",

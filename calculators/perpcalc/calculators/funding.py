@@ -27,7 +27,14 @@ from ..funding import (
     premium_index,
     time_weighted_premium,
 )
-from ..venues import FUNDING_VENUE_KEYS, FUNDING_VENUES, funding_preset, schedule_preset
+from ..venues import (
+    FUNDING_VENUE_KEYS,
+    FUNDING_VENUES,
+    SETTLEMENT_ASSETS,
+    funding_preset,
+    schedule_preset,
+    settlement_label,
+)
 from ._adapt import fields_for
 from .fields import field
 
@@ -196,6 +203,7 @@ def _funding_payment_calc(v: dict[str, Any]) -> dict[str, Any]:
         "payment": funding_payment(*position, v["contract_value"]),
         "payer": payer_of(v["funding_rate"]),
         "currency": "base" if v["contract"] == "inverse" else "quote",
+        "currency_label": settlement_label(v["venue"], v["contract"]),
         "notional": notional_value(v["size"], v["mark_price"], v["contract"], v["contract_value"]),
         # the same rate held for a day and for a year (365 days), one settlement every interval_hours
         "payment_per_day": funding_payment(*position[:4], 24 / v["interval_hours"], v["contract"],
@@ -232,11 +240,22 @@ funding_payment_calculator = Calculator(
         ),
         field("interval_hours", help="hours between settlements (8 on most venues, 1 on Hyperliquid): "
               "sets the per-day and per-year figures"),
+        Field(
+            "venue",
+            "Venue (names the currency)",
+            type="choice",
+            choices=("any", *SETTLEMENT_ASSETS),
+            default="any",
+            help="only labels the result: linear perpetuals settle in USDT on Binance, Bybit, OKX and BitMEX, "
+            "in USDC on Deribit, Hyperliquid, dYdX and Drift; inverse ones in the base coin",
+            advanced=True,
+        ),
     ),
     outputs=(
         Output("payment", "Your payment (− = you pay, + = you receive)", unit="settlement currency"),
         Output("payer", "Paying side", format="text"),
         Output("currency", "Settlement currency", format="text"),
+        Output("currency_label", "Paid in", format="text"),
         Output("notional", "Position value", unit="settlement currency"),
         Output("payment_per_day", "Per day at this rate (− = you pay)", unit="settlement currency"),
         Output("payment_per_year", "Per year at this rate, 365 days (− = you pay)", unit="settlement currency"),

@@ -7,7 +7,7 @@ from typing import Any
 from .._errors import InputError
 from .._num import ONE, TWO, ZERO, side_sign
 from .._spec import REQUIRED, Calculator, Field, Output
-from ..display import format_money, format_percent
+from ..display import format_money, format_number, format_percent
 from ..margin import (
     Liquidation,
     Position,
@@ -26,7 +26,7 @@ from ..margin import (
     tier_index,
     unrealized_pnl,
 )
-from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset
+from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, settlement_label
 from .fields import field
 
 
@@ -76,9 +76,41 @@ def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str
         ignored.append("taker fee")
     if v["tiers"] and not rule.tiers:
         ignored.append("tier table")
-    if mmr + v["taker_fee"] >= 1:
+    if mmr is not None and mmr + v["taker_fee"] >= 1:
         raise InputError("mmr", "maintenance rate plus fee must be below 100 %")
     return mmr, ignored
+
+
+def _tier_rows_for(v: dict[str, Any], rule: MarginRule,
+                   mmr: Decimal | None) -> tuple[list[tuple[Decimal, Decimal]], str]:
+    """The tier table that applies and where it came from (``"given"``, a ``TIER_TABLES``
+    key, or ``""`` for a flat MMR). A typed table wins; the venue's dated table applies when
+    it is selected and no MMR was given; otherwise the flat MMR does."""
+    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
+    check_tiers(rows)
+    if rows:
+        return (rows, "given") if rule.tiers else ([], "")
+    table = v["tier_table"]
+    if mmr is None and table != "none" and table == rule.tier_table:
+        return [(Decimal(f), Decimal(m)) for f, m in TIER_TABLES[table]["tiers"]], table
+    if mmr is None:
+        raise InputError("mmr", "give a maintenance margin rate (or, on Binance, choose the dated tier table)")
+    return [], ""
+
+
+def _tier_label(source: str, rows: list[tuple[Decimal, Decimal]], choice: TierChoice | None,
+                mmr: Decimal) -> str:
+    """Which tier applied, for the ``tier`` output: venue, symbol, notional band, MMR, date."""
+    if choice is None:
+        return f"Flat MMR {format_percent(mmr, fixed=False)} at every notional (no tier table)"
+    k = choice.tier
+    lo = format_number(rows[k][0], 2)
+    band = f"notional {lo}–{format_number(rows[k + 1][0], 2)}" if k + 1 < len(rows) else f"notional ≥ {lo}"
+    rate = f"MMR {format_percent(choice.mmr, fixed=False)}"
+    if source == "given":
+        return f"Tier {k + 1} of the table given ({band}; {rate})"
+    t = TIER_TABLES[source]
+    return f"{t['venue']} {t['symbol']} tier {k + 1} ({band} {t['currency']}; {rate}; table dated {t['as_of']})"
 
 
 def _tier_note(rule: MarginRule, venue: str, choice: TierChoice | None) -> str:
@@ -136,10 +168,7 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
     cum = v["maintenance_amount"]
     leverage, margin = _resolve_margin_inputs(v)
     position = _position(v)
-    rows = [(r["floor"], r["mmr"]) for r in (v["tiers"] or [])]
-    check_tiers(rows)
-    if not rule.tiers:
-        rows = []
+    rows, source = _tier_rows_for(v, rule, mmr)
     choice = liquidation_with_tiers(venue, position, rows, leverage, margin) if rows else None
     if choice is not None:
         res, mmr, cum = choice.liquidation, choice.mmr, choice.maintenance_amount
@@ -168,6 +197,8 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
         "distance": None if lp_r is None else side_sign(side) * (ep - lp_r) / ep,
         "formula": formula,
         "tier_note": _tier_note(rule, venue, choice),
+        "tier": _tier_label(source, rows, choice, mmr),
+        "currency_label": settlement_label(venue, v["contract"]),
         "by_leverage": _by_leverage(v, mmr, cum),
     }
 
@@ -250,7 +281,7 @@ liquidation_price_calculator = Calculator(
         field(
             "contract", help="linear: size in base units, margin in quote; inverse: size in contracts, margin in coin"
         ),
-        field("contract_value", when={"contract": ("inverse",)}),
+        field("contract_value"),
         Field("margin_mode", "Margin mode", type="choice", choices=("isolated", "cross"), default="isolated"),
         field("side"),
         field("entry_price"),
@@ -275,7 +306,10 @@ liquidation_price_calculator = Calculator(
             help="added margin (+) or margin taken out, e.g. funding paid from it (−)",
             advanced=True,
         ),
-        field("mmr", help="0.005 = 0.5 %; a tier table below overrides it"),
+        field(
+            "mmr",
+            help="0.005 = 0.5 %; wins over the dated tier table; a tier table typed below overrides it",
+        ),
         Field(
             "maintenance_amount",
             "Maintenance amount (cum)",
@@ -340,6 +374,16 @@ liquidation_price_calculator = Calculator(
             advanced=True,
         ),
         Field(
+            "tier_table",
+            "Dated tier table",
+            type="choice",
+            choices=("none", *TIER_TABLES),
+            default="none",
+            help="with the MMR left empty, the tier is picked from the position's notional and re-checked at "
+            "the liquidation price, as the venue does; a typed MMR wins",
+            when={"venue": tuple(k for k, r in MARGIN_VENUES.items() if r.tier_table)},
+        ),
+        Field(
             "tiers",
             "Tier table",
             type="list",
@@ -358,6 +402,8 @@ liquidation_price_calculator = Calculator(
         Output("distance", "Adverse move to liquidation (fraction of entry)", format="percent", places=4),
         Output("formula", "Formula and assumptions", format="text"),
         Output("tier_note", "Tier", format="text"),
+        Output("tier", "Tier applied", format="text"),
+        Output("currency_label", "Margins are in", format="text"),
         Output(
             "by_leverage",
             "Liquidation price against leverage (isolated)",
@@ -377,8 +423,10 @@ liquidation_price_calculator = Calculator(
     compute=_liquidation_calc,
     presets={"venue": {key: margin_preset(key) for key in MARGIN_VENUES if margin_preset(key)}},
     notes=(
-        "MMR defaults by venue are dated snapshots (Bybit BTCUSDT risk limit 1: 0.5 %; Binance BTCUSDT tier 1 "
-        "2020–21: 0.4 %; OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from 2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
+        "MMR defaults by venue are dated snapshots (Bybit BTCUSDT risk limit 1: 0.5 %; Binance: with the MMR left "
+        "empty, the tier of the dated 2020–21 BTCUSDT table that holds the notional, re-checked at the "
+        "liquidation price (the output 'Tier applied' names it); OKX BTC-USDT 2020: 0.5 %; BitMEX XBT from "
+        "2024-03-19: 0.5 %; Hyperliquid 40x-max asset: "
         "1.25 %; dYdX: none, set the market's maintenance fraction). Live tiers come from each venue's API. "
         "Liquidation and bankruptcy prices are rounded toward entry when a tick is given (inferred from Bybit)."
     ),
