@@ -40,8 +40,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def built_site() -> dict[str, float | Path]:
-    """Build the whole site once (strict) and return where it is and how long it took."""
+def built_site() -> dict[str, float | Path | str]:
+    """Build the whole site once (strict) and return where it is, how long it took and the
+    ``SITE_URL`` it was built for (the session's ``TEST_PORT``)."""
     if not (ROOT / "build" / "runtime").exists():
         pytest.fail("build/runtime is missing: run `make test` (it builds the runtime first)")
     env = dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
@@ -57,7 +58,7 @@ def built_site() -> dict[str, float | Path]:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-    return {"dir": SITE, "seconds": seconds, "log": proc.stderr}
+    return {"dir": SITE, "seconds": seconds, "log": proc.stderr, "site_url": f"{ORIGIN}/"}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

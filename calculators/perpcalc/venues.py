@@ -20,8 +20,9 @@ Everything here was restated from the project's reference notes, which cite the 
 own pages (or mirrors of them). Venues change these rules often: check the date, and read
 live caps, tiers and intervals from the venue's API before relying on a figure.
 
-Funding rule fields ([`FundingRules`][perpcalc.venues.FundingRules])
--------------------------------------------
+Funding rule fields
+-------------------
+Fields of [`FundingRules`][perpcalc.venues.FundingRules]:
 ``interval_hours``
     The usual time between two settlements (Deribit accrues continuously; its rate is quoted
     per 8 h, so 8 is recorded).
@@ -61,8 +62,9 @@ Funding rule fields ([`FundingRules`][perpcalc.venues.FundingRules])
 Everything here was restated from the project's reference notes, which cite the venues'
 own pages (or mirrors of them). Venues change these rules often: check the date, and read
 live caps and intervals from the venue's API before relying on a figure.
-Margin rule fields ([`MarginRule`][perpcalc.venues.MarginRule])
-----------------------------------------
+Margin rule fields
+------------------
+Fields of [`MarginRule`][perpcalc.venues.MarginRule]:
 ``formula``
     Which liquidation-price function of ``perpcalc.margin`` the venue uses
     (a key of ``perpcalc.margin.FORMULAS``): ``at_mark`` (the margin condition with the
@@ -86,8 +88,9 @@ Margin rule fields ([`MarginRule`][perpcalc.venues.MarginRule])
     The formula as shown to the reader, by case: ``linear``, ``inverse``,
     ``inverse_cross`` (a missing case falls back to ``linear``).
 
-Loss rule fields ([`LossRule`][perpcalc.venues.LossRule])
-------------------------------------
+Loss rule fields
+----------------
+Fields of [`LossRule`][perpcalc.venues.LossRule]:
 ``insurance_fund``
     How the fund is fed, scoped and used (or what stands in for it).
 ``adl``
@@ -101,8 +104,9 @@ Loss rule fields ([`LossRule`][perpcalc.venues.LossRule])
     For pool venues: the liquidity pool or vault whose depositors absorb traders' profits
     and losses (``None`` on order-book venues with a fund).
 
-Borrow rule fields ([`BorrowRule`][perpcalc.venues.BorrowRule])
-----------------------------------------
+Borrow rule fields
+------------------
+Fields of [`BorrowRule`][perpcalc.venues.BorrowRule]:
 ``model``
     How the rate is set: ``utilisation`` (a function of the pool's borrowed share),
     ``fixed`` or another short name.

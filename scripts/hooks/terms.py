@@ -260,8 +260,14 @@ def calculators_markdown(embedded: dict[str, list[str]], terms: dict[str, Term])
         for spec in specs:
             pages = embedded.get(spec["name"], [])
             links = ", ".join(f"[{_page_title(p, terms)}](../{p})" for p in pages) or "—"
-            lines.append(f"| **{spec['title']}** `{spec['name']}` | {spec['summary']} | {links} |")
+            cells = [f"**{spec['title']}** `{spec['name']}`", spec["summary"], links]
+            lines.append("| " + " | ".join(_table_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _table_cell(text: str) -> str:
+    """Text safe inside one Markdown table cell: one line, ``|`` escaped (else it splits the cell)."""
+    return " ".join(text.replace("|", "\\|").split())
 
 
 def _page_title(src: str, terms: dict[str, Term]) -> str:

@@ -7,11 +7,12 @@ Markers (in any Markdown page):
   does), each row with the record's date, confidence and source, followed by the records'
   caveats. ``[[venues funding columns=interval,cap]]`` keeps only the named columns (the
   venue and record columns always stay).
-* ``[[venues margin]]`` and ``[[venues loss]]``: the same from the margin/liquidation records
-  (maintenance rate, how it is valued, what the formula counts, the formula) and the loss
-  records (insurance fund, ADL queue and close price, socialisation, pool);
-  ``columns=`` works the same way.
-* ``[[venue KEY.funding.FIELD]]`` (or ``.margin.`` / ``.loss.``) inline: one figure of one record, e.g.
+* ``[[venues margin]]``, ``[[venues loss]]`` and ``[[venues borrow]]``: the same from the
+  margin/liquidation records (maintenance rate, how it is valued, what the formula counts,
+  the formula), the loss records (insurance fund, ADL queue and close price, socialisation,
+  pool) and the pool venues' borrow-fee records (fee model, rule, who is paid), which the
+  funding table lacks; ``columns=`` works the same way.
+* ``[[venue KEY.funding.FIELD]]`` (or ``.margin.`` / ``.loss.`` / ``.borrow.``) inline: one figure of one record, e.g.
   ``[[venue binance.funding.interest_rate]]`` → ``0.01 %``. Rates render as percents,
   hours as plain numbers (write ``[[venue okx.funding.interval_hours]]-hour``), and a few
   derived figures exist (see :data:`DERIVED`).
@@ -41,6 +42,7 @@ from perpcalc.venues import (  # noqa: E402
     LOSS_VENUES,
     MARGIN_VENUES,
     VENUES,
+    BorrowRule,
     FundingRules,
     LossRule,
     MarginRule,
@@ -133,6 +135,8 @@ def _scaling(r: FundingRules) -> str:
         return "pro rata for the time held: F × Δt / 8 h"
     if r.scaling == "n_over_8":
         return "N/8 of the 8-hour rate"
+    if r.scaling == "n_over_24":
+        return "P is a daily rate: each hourly settlement pays 1/24 of it"
     return "formula per settlement, interest split across the day; no N/8"
 
 
@@ -307,6 +311,19 @@ def loss_table(columns: list[str] | None = None) -> str:
     return _records_table(LOSS_VENUES, LOSS_COLUMNS, columns, ("fund", "adl", "socialisation"), "loss")
 
 
+BORROW_VENUES: dict[str, BorrowRule] = {k: v.borrow for k, v in VENUES.items() if v.borrow is not None}
+BORROW_COLUMNS: dict[str, tuple[str, Callable[[BorrowRule], str]]] = {
+    "model": ("Fee set by", lambda b: b.model),
+    "rule": ("Borrow fee (and any funding on top)", lambda b: b.rate_rule),
+    "paid_to": ("Paid to", lambda b: f"the {b.paid_to}"),
+}
+
+
+def borrow_table(columns: list[str] | None = None) -> str:
+    """Markdown: one row per pool venue's borrow-fee record, then caveats."""
+    return _records_table(BORROW_VENUES, BORROW_COLUMNS, columns, ("model", "rule", "paid_to"), "borrow")
+
+
 def _part_field(records: dict[str, Any], what: str) -> Callable[[str, str], str]:
     def field(key: str, name: str) -> str:
         if key not in records:
@@ -327,11 +344,13 @@ TABLES: dict[str, Callable[[list[str] | None], str]] = {
     "funding": funding_table,
     "margin": margin_table,
     "loss": loss_table,
+    "borrow": borrow_table,
 }
 FIELDS: dict[str, Callable[[str, str], str]] = {
     "funding": funding_field,
     "margin": _part_field(MARGIN_VENUES, "margin"),
     "loss": _part_field(LOSS_VENUES, "loss"),
+    "borrow": _part_field(BORROW_VENUES, "borrow"),
 }
 
 

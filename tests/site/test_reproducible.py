@@ -32,7 +32,8 @@ def normalise(path: Path) -> bytes:
 def test_second_build_is_identical(built_site: dict, tmp_path: Path) -> None:
     first = built_site["dir"]
     second = tmp_path / "site"
-    env = dict(os.environ, SITE_URL="http://127.0.0.1:8765/", NO_MKDOCS_2_WARNING="1",
+    # the same SITE_URL as the first build (the session's TEST_PORT), or every absolute URL differs
+    env = dict(os.environ, SITE_URL=built_site["site_url"], NO_MKDOCS_2_WARNING="1",
                DISABLE_MKDOCS_2_WARNING="true")
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(second)],
