@@ -357,7 +357,7 @@ VENUES: dict[str, Venue] = {
             shortest_interval_hours=1,
             source="https://www.binance.com/en/support/faq/detail/360033525031",
             as_of="2025-09-18",
-            confidence="H formula; M cap; M interval shortening",
+            confidence="H formula; M cap; L interval shortening (announcement read through a mirror)",
             note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
             "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
             "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "

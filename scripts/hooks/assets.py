@@ -200,8 +200,8 @@ def write_csp(site: Path) -> str:
     policy = CSP.format(hashes=" ".join(sorted(hashes)))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for path, text in texts.items():
-        if "Content-Security-Policy" in text:
-            continue
+        if re.search(r'<meta http-equiv="Content-Security-Policy"', text, re.I):
+            continue  # already has its policy (a page *about* the policy, like deploy/, does not)
         anchor = r"(<meta charset=[^>]*>)" if re.search(r"<meta charset=", text[:2000], re.I) else r"(<head[^>]*>)"
         text, n = re.subn(anchor, lambda m: m.group(1) + meta, text, count=1, flags=re.I)
         if n:
