@@ -81,7 +81,7 @@ def test_hostile_values_in_every_kind_of_field_stay_text(tab: Tab, built_site: d
             form = tab.form(name)
             tab.wait(
                 """([n, f]) => { const form = document.querySelector(`form.perpcalc[data-calculator="${n}"]`);
-                     return form.dataset.dirty === 'false' || form.querySelector(`[data-error-for="${f}"]`).textContent
+                     return ['false', 'done'].includes(form.dataset.dirty) || form.querySelector(`[data-error-for="${f}"]`).textContent
                      || form.querySelector('[data-error-for=""]').textContent; }""",
                 [name, field],
             )
@@ -177,7 +177,7 @@ def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dic
     pasted = _paste(tab, "adl_ranking", "positions", ADL_ROWS, 100_000)
     tab.wait(
         """() => { const f = document.querySelector('form.perpcalc[data-calculator="adl_ranking"]');
-                   return f.dataset.stale === 'false' && f.dataset.dirty === 'false'
+                   return f.dataset.stale === 'false' && ['false', 'done'].includes(f.dataset.dirty)
                      && f.querySelector('output[name="ranking"]').textContent.startsWith('100000'); }""",
         timeout=120,
     )
@@ -215,7 +215,7 @@ def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: 
     _paste(tab, "socialized_loss", "profits", PROFIT_ROWS, 2_000)
     tab.wait(
         """() => { const f = document.querySelector('form.perpcalc[data-calculator="socialized_loss"]');
-                   return f.dataset.dirty === 'false' && f.querySelector('[data-link-note]'); }""",
+                   return ['false', 'done'].includes(f.dataset.dirty) && f.querySelector('[data-link-note]'); }""",
         timeout=60,
     )
     url = tab.page.evaluate("location.href")
@@ -231,7 +231,7 @@ def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: 
     _paste(tab, "socialized_loss", "profits", PROFIT_ROWS, 50)
     tab.wait(
         """() => { const f = document.querySelector('form.perpcalc[data-calculator="socialized_loss"]');
-                   return f.dataset.dirty === 'false' && location.search.includes('profits')
+                   return ['false', 'done'].includes(f.dataset.dirty) && location.search.includes('profits')
                      && !f.querySelector('[data-link-note]'); }""",
         timeout=30,
     )
@@ -247,7 +247,7 @@ def test_copy_as_python_and_outputs_show_bidi_controls(tab: Tab, built_site: dic
     form = tab.form("socialized_loss")
     form.locator('[name="profits"]').fill('id,profit\nab\u202ecd\u2066,10\n"x\u200by",5')
     tab.wait(
-        """() => document.querySelector('form.perpcalc[data-calculator="socialized_loss"]').dataset.dirty === 'false'"""
+        """() => document.querySelector('form.perpcalc[data-calculator="socialized_loss"]').dataset.dirty === 'done'"""
     )
     table = form.locator('[data-table-for="haircuts"]').inner_text()
     assert "ab⟨U+202E⟩cd⟨U+2066⟩" in table and "x⟨U+200B⟩y" in table

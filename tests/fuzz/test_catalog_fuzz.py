@@ -1,7 +1,8 @@
 """Large spec-driven fuzz of perpcalc.run over the whole catalogue (CPython only).
 
-At least 10,000 generated cases per run: valid, boundary and junk values for every field
-of every calculator. Only InputError may escape, and every result must be JSON with
+At least 4,000 generated cases per run: valid, boundary and junk values for every field
+of every calculator (the deterministic hostile grid in test_hostile_grid.py adds some 42,000
+fixed cases on top, so this random part stays small enough for `make test`). Only InputError may escape, and every result must be JSON with
 finite numbers. (tests/core runs a lighter version of the same property in Pyodide too.)
 """
 
@@ -22,8 +23,8 @@ from spec_strategies import example_variants, inputs_for
 from test_contract import finite_json
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
-TOTAL = 10_000
-PER_CALCULATOR = max(300, -(-TOTAL // max(1, len(NAMES))))
+TOTAL = 4_000
+PER_CALCULATOR = max(100, -(-TOTAL // max(1, len(NAMES))))
 COUNT = {"cases": 0}
 
 
@@ -44,5 +45,5 @@ def test_run_survives_anything(name: str, data: st.DataObject) -> None:
 
 
 def test_fuzz_budget_reached() -> None:
-    """Runs after the parametrised fuzz (file order): the catalogue got ≥ 10,000 cases."""
+    """Runs after the parametrised fuzz (file order): the catalogue got ≥ 4,000 cases."""
     assert COUNT["cases"] >= TOTAL, COUNT
