@@ -389,7 +389,7 @@ def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
         if term.slug == current:
             continue
         names = {term.title, *term.aliases}
-        for name in sorted(names, key=len, reverse=True):
+        for name in sorted(names, key=lambda n: (-len(n), n.casefold(), n)):  # ties in a fixed order
             if len(name) < 4 or titles.get(name.casefold(), term.slug) != term.slug:
                 continue
             pats.append((re.compile(rf"(?<![\w-])({re.escape(name)})(?![\w-])", re.I), term))
