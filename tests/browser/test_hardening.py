@@ -106,7 +106,10 @@ def test_random_typing_never_breaks_a_calculator(tab: Tab, built_site: dict) -> 
         tab.wait_ready()
         for name in names:
             form = tab.form(name)
-            fields = [f for f in perpcalc.get(name).inputs if f.type in ("decimal", "integer", "text")]
+            # fields the form shows by default (not one that applies only to some choices, nor
+            # one folded under More inputs)
+            fields = [f for f in perpcalc.get(name).inputs
+                      if f.type in ("decimal", "integer", "text") and not f.when and not f.advanced]
             for f in rng.sample(fields, k=min(3, len(fields))):
                 control = form.locator(f':is(input, select, textarea)[name="{f.name}"]')
                 for value in rng.sample(samples, k=4):
@@ -165,7 +168,7 @@ def _long_task_limit_ms() -> float:
 
 def _page_of(built_site: dict, name: str) -> str:
     pages = calculator_pages(built_site["dir"])
-    return next(path for path, names in sorted(pages.items()) if names == [name])
+    return next(path for path, names in sorted(pages.items()) if name in names)
 
 
 def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dict) -> None:
