@@ -81,7 +81,8 @@ def test_hostile_values_in_every_kind_of_field_stay_text(tab: Tab, built_site: d
             form = tab.form(name)
             tab.wait(
                 """([n, f]) => { const form = document.querySelector(`form.perpcalc[data-calculator="${n}"]`);
-                     return ['false', 'done'].includes(form.dataset.dirty) || form.querySelector(`[data-error-for="${f}"]`).textContent
+                     return ['false', 'done'].includes(form.dataset.dirty)
+                     || form.querySelector(`[data-error-for="${f}"]`).textContent
                      || form.querySelector('[data-error-for=""]').textContent; }""",
                 [name, field],
             )

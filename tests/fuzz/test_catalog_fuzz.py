@@ -1,9 +1,10 @@
 """Large spec-driven fuzz of perpcalc.run over the whole catalogue (CPython only).
 
-At least 4,000 generated cases per run: valid, boundary and junk values for every field
-of every calculator (the deterministic hostile grid in test_hostile_grid.py adds some 42,000
-fixed cases on top, so this random part stays small enough for `make test`). Only InputError may escape, and every result must be JSON with
-finite numbers. (tests/core runs a lighter version of the same property in Pyodide too.)
+At least 4,000 generated cases per run: valid, boundary and junk values for every field of
+every calculator (the deterministic hostile grid in test_hostile_grid.py adds some 42,000
+fixed cases, so this random part stays small enough for `make test`). Only InputError may
+escape, and every result must be JSON with finite numbers. (tests/core runs a lighter
+version of the same property in Pyodide too.)
 """
 
 from __future__ import annotations
