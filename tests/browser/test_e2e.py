@@ -146,12 +146,12 @@ def test_presets_fill_unset_fields_as_run_does(tab: Tab) -> None:
     tab.wait_ready(name)
     form = tab.form(name)
     mmr = form.locator('[name="mmr"]')
-    form.locator('[name="venue"]').select_option("binance")
-    binance = calc.presets["venue"]["binance"]["mmr"]
-    assert mmr.input_value() == f"{float(binance) * 100:g}"
+    form.locator('[name="venue"]').select_option("hyperliquid")
+    hyperliquid = calc.presets["venue"]["hyperliquid"]["mmr"]
+    assert mmr.input_value() == f"{float(hyperliquid) * 100:g}"
     form.locator('[name="venue"]').select_option("generic")  # no MMR in its preset
     assert mmr.input_value() == f"{float(calc.field('mmr').default) * 100:g}"
     mmr.fill("0.8")
-    form.locator('[name="venue"]').select_option("hyperliquid")
+    form.locator('[name="venue"]').select_option("jupiter")
     assert mmr.input_value() == "0.8"
     assert tab.errors == [], "\n".join(tab.errors)

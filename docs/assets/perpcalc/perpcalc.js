@@ -694,8 +694,8 @@ function touched(form) {
 function applyPreset(form, field, value) {
   const spec = specOf(form);
   const table = spec.presets[field];
-  if (!table || !table[value]) return;
-  const chosen = table[value];
+  if (!table) return;
+  const chosen = table[value] || {}; // a choice without a preset (generic, custom) restores defaults
   // every field some preset of this chooser sets: the chosen preset's value, or else the
   // field's own default (a venue without an MMR figure does not keep the last venue's)
   const names = new Set(Object.values(table).flatMap((t) => Object.keys(t)));
