@@ -162,13 +162,13 @@ def _paste(tab: Tab, name: str, field: str, text_js: str, arg: object) -> float:
 
 
 def _long_task_limit_ms() -> float:
-    """The target is 200 ms; the page does not meet it yet (358 ms measured at load 8.3 on
-    2 cores: decoding the worker's 100,000-row buffer and the first table page). The test
-    holds the line at 600 ms, or proportionally more on an overloaded machine (load per core
-    above 3), up to 3 s, which the old quadratic table (a 31-s long task for 20,000 rows,
-    122 s for 100,000) still misses by far."""
+    """The target: no long task over 200 ms. A task's wall time stretches when other processes
+    hold the cores, so past one runnable process per core (the 1-minute load average, which
+    lags) the limit grows with the load per core, up to 2.5 times (500 ms). Both the old
+    quadratic table (a 31-s task for 20,000 rows) and a chart drawn from 50,000 rows in the
+    results' own task (358 ms at load 4 per core) still fail it."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return min(3_000.0, max(600.0, 200.0 * load))
+    return 200.0 * min(2.5, max(1.0, load))
 
 
 def _page_of(built_site: dict, name: str) -> str:
@@ -231,19 +231,26 @@ def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: 
     assert "profits" not in url and "deficit=1234" in url
     note = form.locator("[data-link-note]").inner_text()
     assert "too large to share as a link; download JSON" in note
-    # the link still reproduces what fits in it
-    tab.goto(url.removeprefix(tab.origin))
-    tab.wait_ready("socialized_loss")
-    assert tab.form("socialized_loss").locator('[name="deficit"]').input_value() == "1234"
+    # the link still reproduces what fits in it, opened as a reader opens a shared link: in a
+    # new tab (a goto to the very URL shown, hash and all, would be a same-document fragment
+    # navigation: the theme's instant navigation then swaps in fresh content a moment later,
+    # and a paste made before that swap went into a form that no longer existed)
+    shared = Tab(tab.page.context, tab.origin)
+    shared.goto(url.removeprefix(tab.origin))
+    shared.wait_ready("socialized_loss")
+    assert shared.form("socialized_loss").locator('[name="deficit"]').input_value() == "1234"
     # a short list goes back into the link, and the note goes away
-    _paste(tab, "socialized_loss", "profits", PROFIT_ROWS, 50)
-    tab.wait(
+    _paste(shared, "socialized_loss", "profits", PROFIT_ROWS, 50)
+    shared.wait(
         """() => { const f = document.querySelector('form.perpcalc[data-calculator="socialized_loss"]');
                    return ['false', 'done'].includes(f.dataset.dirty) && location.search.includes('profits')
                      && !f.querySelector('[data-link-note]'); }""",
         timeout=30,
     )
-    assert tab.errors == [], tab.errors[:5]
+    # the results shown are the 50 rows' (not those of a request sent before the paste)
+    assert shared.form("socialized_loss").locator('[data-table-for="haircuts"] tbody tr').count() == 50
+    assert shared.form("socialized_loss").locator('[name="profits"]').input_value().count("\n") == 50
+    assert tab.errors == [] and shared.errors == [], (tab.errors + shared.errors)[:5]
 
 
 def test_copy_as_python_and_outputs_show_bidi_controls(tab: Tab, built_site: dict) -> None:

@@ -213,16 +213,20 @@ function applyResult(form, result) {
 const TABLE_PAGE = 200;
 
 // The worker sends long outputs as UTF-8 JSON in transferred buffers (see packLarge in
-// worker.js): here each value becomes its JSON text (for data-value) and is parsed only
-// when something reads it; display rows are decoded one page at a time by buildTable.
+// worker.js). Nothing is decoded on arrival: result.json[name] decodes the JSON text when
+// first read (data-value) and result.outputs[name] parses it when first read (a download, a
+// listener of perpcalc:result); display rows are decoded one page at a time by buildTable.
 const utf8 = new TextDecoder();
 
 function unpackLarge(result) {
+  const texts = {};
   for (const [name, bytes] of Object.entries(result.json || {})) {
-    const text = (result.json[name] = utf8.decode(bytes));
+    let text;
     let value;
-    Object.defineProperty(result.outputs, name, { enumerable: true, get: () => (value ??= JSON.parse(text)) });
+    Object.defineProperty(texts, name, { enumerable: true, get: () => (text ??= utf8.decode(bytes)) });
+    Object.defineProperty(result.outputs, name, { enumerable: true, get: () => (value ??= JSON.parse(texts[name])) });
   }
+  result.json = texts;
   return result;
 }
 
@@ -345,6 +349,11 @@ async function drawCharts(form) {
   } catch (err) {
     return; // the table below each chart still shows the numbers
   }
+  // drawn in a task of their own, after the results' own task (and its paint): a chart costs
+  // tens of ms, and together with a large result that made one long task
+  const asked = form.dataset.request;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (!form.isConnected || form.dataset.request !== asked) return; // newer results draw their own
   for (const name of names) {
     const box = form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`);
     if (!box) continue;
@@ -354,8 +363,40 @@ async function drawCharts(form) {
         ?.querySelector(".perpcalc__label")?.textContent;
       marks[mark] = { value: outputValue(form, mark), label: label || mark };
     }
-    mod.drawChart(box, charts[name], outputValue(form, name), marks);
+    mod.drawChart(box, charts[name], chartRows(outputValue(form, name), charts[name]), marks);
   }
+}
+
+// A chart is a few hundred pixels wide: a series of 50,000 rows (an ADL queue from a pasted
+// list) drew for over 300 ms in one task and showed no more than a thousand rows would. Past
+// CHART_ROWS rows the chart gets, for each of CHART_BUCKETS runs of consecutive rows, the rows
+// where each plotted series is lowest and highest (in their order): every peak and trough
+// stays, no value is invented, and the table below still lists every row.
+const CHART_ROWS = 2000;
+const CHART_BUCKETS = 500;
+
+function chartRows(rows, chart) {
+  if (!Array.isArray(rows) || rows.length <= CHART_ROWS) return rows;
+  const size = Math.ceil(rows.length / CHART_BUCKETS);
+  const kept = [];
+  for (let start = 0; start < rows.length; start += size) {
+    const end = Math.min(start + size, rows.length);
+    const picks = new Set();
+    for (const key of chart.y) {
+      let low = -1;
+      let high = -1;
+      for (let i = start; i < end; i++) {
+        const v = rows[i][key];
+        if (typeof v !== "number") continue;
+        if (low < 0 || v < rows[low][key]) low = i;
+        if (high < 0 || v > rows[high][key]) high = i;
+      }
+      if (low >= 0) picks.add(low).add(high);
+    }
+    if (!picks.size) picks.add(start);
+    for (const i of [...picks].sort((a, b) => a - b)) kept.push(rows[i]);
+  }
+  return kept;
 }
 
 function redrawAll() {
@@ -556,20 +597,27 @@ function queryValue(el) {
   return el.hasAttribute("data-percent") && el.value.trim() !== "" && !el.value.trim().endsWith("%") ? `${el.value.trim()}%` : el.value;
 }
 
-function formParams(form, params = new URLSearchParams()) {
+// `tooLong` collects the controls whose value alone is over the link's budget: they are left
+// out here, and never copied (a pasted list can be megabytes).
+function formParams(form, params = new URLSearchParams(), tooLong = []) {
   const spec = specOf(form);
   const prefix = prefixFor(form);
   for (const el of controls(form)) {
     const key = prefix + el.name;
-    if (el.value === spec.values[el.name]) params.delete(key);
-    else params.set(key, queryValue(el));
+    const value = el.value;
+    if (value === spec.values[el.name]) params.delete(key);
+    else if (value.length > URL_BUDGET) {
+      params.delete(key);
+      tooLong.push(el);
+    } else params.set(key, queryValue(el));
   }
   return params;
 }
 
 function writeQuery(form) {
-  const params = formParams(form, new URLSearchParams(location.search));
-  limitQuery(form, params);
+  const tooLong = [];
+  const params = formParams(form, new URLSearchParams(location.search), tooLong);
+  limitQuery(form, params, tooLong);
   const query = params.toString();
   const hash = atExample(form) ? location.hash : `#${form.id}`;
   const url = location.pathname + (query ? `?${query}` : "") + hash;
@@ -582,23 +630,25 @@ function writeQuery(form) {
 const URL_BUDGET = 2000;
 
 function querySize(key, value) {
-  // encoding never shortens a value: one already over the budget needs no encoding to tell
-  return value.length > URL_BUDGET ? value.length : new URLSearchParams([[key, value]]).toString().length + 1;
+  return new URLSearchParams([[key, value]]).toString().length + 1;
 }
 
-function limitQuery(form, params) {
+// `tooLong`: controls formParams already left out (each alone over the budget; encoding never
+// shortens a value).
+function limitQuery(form, params, tooLong = []) {
   const sizes = controls(form)
     .map((el) => [el, prefixFor(form) + el.name])
     .filter(([, key]) => params.has(key))
     .map(([el, key]) => [el, key, querySize(key, params.get(key))]);
   let total = sizes.reduce((sum, [, , n]) => sum + n, 0);
-  const dropped = [];
+  const left = [...tooLong];
   for (const [el, key, n] of sizes.sort((a, b) => b[2] - a[2])) {
     if (total <= URL_BUDGET) break;
     params.delete(key);
     total -= n;
-    dropped.push((el.labels?.[0]?.textContent || el.name).trim());
+    left.push(el);
   }
+  const dropped = controls(form).filter((el) => left.includes(el)).map((el) => (el.labels?.[0]?.textContent || el.name).trim());
   let note = form.querySelector("[data-link-note]");
   if (!dropped.length) {
     note?.remove();
@@ -663,8 +713,9 @@ function readQuery(form) {
 }
 
 async function copyLink(form, button) {
-  const params = formParams(form);
-  limitQuery(form, params);
+  const tooLong = [];
+  const params = formParams(form, new URLSearchParams(), tooLong);
+  limitQuery(form, params, tooLong);
   const query = params.toString();
   const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
   form.dataset.link = url;
@@ -741,6 +792,9 @@ function wire(form) {
     showNotes(form);
     // the results stop being the reader's at the edit, not when the (debounced) recompute starts
     form.dataset.dirty = "true";
+    // and a result still on its way was computed from the inputs before the edit: it must not
+    // be shown as current when it lands during the debounce below
+    delete form.dataset.request;
     markStale(form);
     clearTimeout(timer);
     timer = setTimeout(() => requestCompute(form), event.type === "input" && event.target.tagName === "TEXTAREA" ? 150 : 0);
