@@ -349,8 +349,9 @@ async function drawCharts(form) {
   } catch (err) {
     return; // the table below each chart still shows the numbers
   }
-  // drawn in a task of their own, after the results' own task (and its paint): a chart costs
-  // tens of ms, and together with a large result that made one long task
+  // drawn in a task of their own, after the results' task: drawing measures the page, which
+  // forces the layout the new results need at once; after 100,000 pasted rows that layout
+  // (the new table, the long textarea) and the chart made the results' task ~200 ms longer
   const asked = form.dataset.request;
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (!form.isConnected || form.dataset.request !== asked) return; // newer results draw their own
@@ -363,40 +364,8 @@ async function drawCharts(form) {
         ?.querySelector(".perpcalc__label")?.textContent;
       marks[mark] = { value: outputValue(form, mark), label: label || mark };
     }
-    mod.drawChart(box, charts[name], chartRows(outputValue(form, name), charts[name]), marks);
+    mod.drawChart(box, charts[name], outputValue(form, name), marks);
   }
-}
-
-// A chart is a few hundred pixels wide: a series of 50,000 rows (an ADL queue from a pasted
-// list) drew for over 300 ms in one task and showed no more than a thousand rows would. Past
-// CHART_ROWS rows the chart gets, for each of CHART_BUCKETS runs of consecutive rows, the rows
-// where each plotted series is lowest and highest (in their order): every peak and trough
-// stays, no value is invented, and the table below still lists every row.
-const CHART_ROWS = 2000;
-const CHART_BUCKETS = 500;
-
-function chartRows(rows, chart) {
-  if (!Array.isArray(rows) || rows.length <= CHART_ROWS) return rows;
-  const size = Math.ceil(rows.length / CHART_BUCKETS);
-  const kept = [];
-  for (let start = 0; start < rows.length; start += size) {
-    const end = Math.min(start + size, rows.length);
-    const picks = new Set();
-    for (const key of chart.y) {
-      let low = -1;
-      let high = -1;
-      for (let i = start; i < end; i++) {
-        const v = rows[i][key];
-        if (typeof v !== "number") continue;
-        if (low < 0 || v < rows[low][key]) low = i;
-        if (high < 0 || v > rows[high][key]) high = i;
-      }
-      if (low >= 0) picks.add(low).add(high);
-    }
-    if (!picks.size) picks.add(start);
-    for (const i of [...picks].sort((a, b) => a - b)) kept.push(rows[i]);
-  }
-  return kept;
 }
 
 function redrawAll() {
