@@ -165,7 +165,7 @@ def _long_task_limit_ms() -> float:
     """The target: no long task over 200 ms, which is the limit up to one runnable process per
     core. A task's wall time stretches when other processes hold the cores, so past that the
     limit grows with the 1-minute load per core (which lags), up to 5 times (1 s): at loads of
-    2.3 to 6 per core, 128 to 580 ms were measured for the same page. The old quadratic table
+    2.3 to 5 per core, 128 to 580 ms were measured for the same page. The old quadratic table
     (a 31-s task for 20,000 rows, 122 s for 100,000) fails at any load; the chart drawn inside
     the results' task (306 to 390 ms at 4 to 6.5 per core) fails below about 1.8 per core."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
