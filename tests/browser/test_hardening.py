@@ -163,11 +163,12 @@ def _paste(tab: Tab, name: str, field: str, text_js: str, arg: object) -> float:
 
 def _long_task_limit_ms() -> float:
     """The target is 200 ms and is not met yet. The results' own task is now 86 to 184 ms
-    (loads 1.5 to 5 per core), but the frame that renders them lays out and paints a page
-    holding the 100,000-line textarea (some 300,000 layout objects): 213 to 476 ms at 1.5 to 5
-    per core. The test holds the line at 600 ms up to one runnable process per core, and past
-    that grows with the 1-minute load per core (which lags) up to 5 times (3 s). The old
-    quadratic table (a 31-s task for 20,000 rows, 122 s for 100,000) fails at any load."""
+    (loads 1.5 to 5 per core), but the next long task, the frame that renders them (so a
+    trace shows), lays out and paints a page holding the 100,000-line textarea (some 300,000
+    layout objects): 213 to 476 ms at 1.5 to 5 per core. The test holds the line at 600 ms
+    up to one runnable process per core, and past that grows with the 1-minute load per core
+    (which lags) up to 5 times (3 s). The old quadratic table (a 31-s task for 20,000 rows,
+    122 s for 100,000) fails at any load."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     return 600.0 * min(5.0, max(1.0, load))
 
@@ -180,7 +181,8 @@ def _page_of(built_site: dict, name: str) -> str:
 def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dict) -> None:
     """Finding 3: 100,000 ADL rows were painted in one 122-s long task (insertRow is quadratic).
     Now the table shows a page of rows at a time, large outputs are decoded only when read and
-    the chart is drawn in a task of its own: no long task over 200 ms from the paste on.
+    the chart is drawn in a task of its own. Target: no long task over 200 ms from the paste
+    on, not met yet (see _long_task_limit_ms).
     (Chromium's own layout of the 100,000-line textarea, seconds in a trace under load, and
     the garbage collections after it are not reported to the observer; no page code runs in
     them.)"""
