@@ -63,7 +63,7 @@ def _resolve_margin_inputs(v: dict[str, Any]) -> tuple[Decimal | None, Decimal |
 def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str]]:
     """Guards on the venue's rule, the MMR it applies and the inputs its formula ignores."""
     if v["contract"] == "inverse" and not rule.inverse:
-        raise InputError("contract", f"{v['venue']} lists only linear (USDC-margined) perpetuals")
+        raise InputError("contract", rule.refuse_inverse(v["venue"]))
     mmr = v["mmr"]
     if rule.formula == "hyperliquid" and v["max_leverage"] is not None:
         mmr = ONE / (TWO * v["max_leverage"])
