@@ -61,7 +61,9 @@ class Field:
     which this field applies (``{"contract": ("inverse",)}``); the form hides it otherwise
     and does not send it. ``advanced`` folds a rarely used field under "More inputs".
     ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
-    beyond it the form shows a note, never an error.
+    beyond it the form shows a note, never an error. ``accepts`` names the kinds of file a
+    reader may drop on a list field (``funding_history``, ``positions``; read by
+    ``perpcalc.venue_files``): the form offers a file picker for them.
     """
 
     name: str
@@ -83,6 +85,7 @@ class Field:
     when: Mapping[str, tuple[str, ...]] | None = None
     advanced: bool = False
     typical: Decimal | str | None = None
+    accepts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -91,6 +94,8 @@ class Field:
             raise ValueError(f"choice field {self.name!r} needs choices")
         if self.type == "list" and not self.columns:
             raise ValueError(f"list field {self.name!r} needs columns")
+        if self.accepts and (self.type != "list" or not set(self.accepts) <= {"funding_history", "positions"}):
+            raise ValueError(f"field {self.name!r}: only list fields accept files (funding_history, positions)")
 
     @property
     def required(self) -> bool:
@@ -139,6 +144,8 @@ class Field:
             out["advanced"] = True
         if self.typical is not None:
             out["typical"] = float(Decimal(str(self.typical)))
+        if self.accepts:
+            out["accepts"] = list(self.accepts)
         return out
 
 

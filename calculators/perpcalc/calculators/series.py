@@ -103,6 +103,7 @@ def _common_inputs() -> tuple[Field, ...]:
             default=None,
             max_items=100_000,
             help=RATE_HELP,
+            accepts=("funding_history",),
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
         ),
         field("interval_hours", help="hours between two rates: 8 on most venues, 1 on Hyperliquid"),
