@@ -161,7 +161,9 @@ class Output:
     A ``series`` output is drawn as a chart: by default the first column is the x axis
     and every other numeric column a line. ``chart`` overrides that with a mapping:
     ``x`` (column), ``y`` (columns), ``kind`` (``line`` or ``bar``), ``marks`` (names of
-    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``.
+    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``, and
+    ``time`` (a column of UTC times, ``YYYY-MM-DDTHH:MMZ``: when every point has one, the
+    page draws the x axis as dates instead of ``x``).
     """
 
     name: str
@@ -197,7 +199,8 @@ class Output:
         chart.setdefault("marks", [])
         chart.setdefault("title", self.label)
         labels = {c.name: c.label + (f" ({c.unit})" if c.unit else "") for c in self.columns}
-        chart["labels"] = {k: labels.get(k, k) for k in [chart["x"], *chart["y"]]}
+        keys = [chart["x"], *chart["y"], *([chart["time"]] if "time" in chart else [])]
+        chart["labels"] = {k: labels.get(k, k) for k in keys}
         return chart
 
 

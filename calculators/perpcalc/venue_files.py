@@ -183,6 +183,8 @@ def detect_venue(data: str | list | dict) -> str:
     >>> detect_venue("Time,Contracts,Funding Interval,Funding Rate\\n")
     'binance'
     """
+    if isinstance(data, str) and not data.strip():
+        raise FundingFileError("the file is empty")
     if isinstance(data, dict) and "retCode" in data:
         return "bybit"
     if isinstance(data, dict) and "code" in data and "data" in data:
@@ -310,7 +312,7 @@ def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
 
 def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int, where: str) -> Record:
     sym_f, time_f, rate_fs = API_FIELDS[venue]
-    rate_f = next(
+    rate_f = rate_fs[0] if len(rate_fs) == 1 else next(
         (f for f in rate_fs if any(isinstance(k, str) and k.lower() == f.lower() and str(v).strip()
                                    for k, v in row.items())),
         rate_fs[-1],
