@@ -48,6 +48,7 @@ from itertools import pairwise
 from typing import Any
 
 from ._errors import InputError
+from ._spec import _coerce, _text, get, rows_to_text
 
 __all__ = [
     "FILE_KINDS",
@@ -532,11 +533,6 @@ def read_funding_history(
     return settlements(records, interval_hours)
 
 
-def _plain(d: Decimal | float) -> str:
-    text = format(Decimal(repr(d)) if isinstance(d, float) else d, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     """Calculator inputs (``rates`` as CSV text, ``interval_hours``, ``start``) and a sentence
     describing them, from the settlements of one symbol.
@@ -557,16 +553,16 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     counts = Counter(r.interval_hours for r in rows)
     interval = counts.most_common(1)[0][0]
     values = {
-        "rates": "rate\n" + "\n".join(_plain(r.rate) for r in rows),
-        "interval_hours": _plain(interval),
+        "rates": "rate\n" + "\n".join(_text(r.rate) for r in rows),
+        "interval_hours": _text(interval),
         "start": rows[0].time.strftime("%Y-%m-%dT%H:%MZ"),
         "source": "input",
     }
     first, last = rows[0].time, rows[-1].time
     text = (f"{len(rows):,} settlements of {symbols[0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
-            f"every {_plain(interval)} h.")
+            f"every {_text(interval)} h.")
     if len(counts) > 1:
-        others = ", ".join(f"{_plain(h)} h" for h, _ in counts.most_common()[1:4])
+        others = ", ".join(f"{_text(h)} h" for h, _ in counts.most_common()[1:4])
         text += (f" The file's intervals vary (also {others}: shortened at the cap, or a gap); the calculator "
                  f"takes one, the most common.")
     return values, text
@@ -582,13 +578,10 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     Each cell is checked the way the calculator checks it; an error names the line
     (header = line 1) and the column.
 
-    >>> from perpcalc import get
     >>> cols = get("adl_ranking").field("positions").columns
     >>> read_positions("id,side,size,entry_price,mark_price,margin\\nA,long,1,100,110,10\\n", cols)
     [{'id': 'A', 'side': 'long', 'size': '1', 'entry_price': '100', 'mark_price': '110', 'margin': '10'}]
     """
-    from ._spec import _coerce
-
     text = decode(data) if not isinstance(data, str) or data[:1] == "\ufeff" else data
     if not isinstance(text, str):
         raise FileFormatError("a positions file is CSV text with a header line, not JSON")
@@ -647,8 +640,6 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
     history's rates (with ``interval_hours``, ``start`` and ``source`` where the calculator
     has them), or the positions as CSV text. Raises ``FileFormatError``.
     """
-    from ._spec import get, rows_to_text
-
     calc = get(calculator)
     f = calc.field(field)
     if "funding_history" in f.accepts:
