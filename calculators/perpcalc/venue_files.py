@@ -150,6 +150,7 @@ def decode(raw: bytes | str) -> str | list | dict:
         raise FileFormatError("the file is binary, not text (it holds NUL bytes)")
     head = text.lstrip()[:1]
     if head in ("[", "{"):
+        _check_depth(text)
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
@@ -159,6 +160,29 @@ def decode(raw: bytes | str) -> str | list | dict:
         except RecursionError:
             raise FileFormatError("invalid JSON: nested too deeply") from None
     return text
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_OPENS = re.compile(r"[\[{]+")
+MAX_JSON_DEPTH = 32
+
+
+def _check_depth(text: str) -> None:
+    """Refuse JSON nested deeper than ``MAX_JSON_DEPTH`` before parsing it: the parser
+    recurses, and in the browser a deep enough file exhausts the stack of the WebAssembly
+    runtime itself (a fatal error, not an exception). Venue exports nest 3 levels."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(MAX_JSON_DEPTH):  # strip the innermost pairs, one level a round
+        shorter = brackets.replace("[]", "").replace("{}", "")
+        if shorter == brackets:
+            break
+        brackets = shorter
+    # what is left: pairs deeper than the limit, or brackets never closed (which the parser
+    # would also recurse into before finding the file cut short)
+    deep = brackets.replace("[]", "").replace("{}", "") != brackets
+    if deep or max(map(len, _OPENS.findall(brackets)), default=0) > MAX_JSON_DEPTH:
+        raise FileFormatError(f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep")
 
 
 def _keys(data: Any) -> set[str]:

@@ -150,7 +150,9 @@ def test_import_file_fills_the_form_and_reports_errors_as_json() -> None:
         (b"[]", "no funding records"),
         (b"{}", "not a funding history"),
         (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding history"),  # positions file
-        (b"[" * 100_000 + b"]" * 100_000, "JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),  # would overflow Pyodide's stack
+        (b"[" * 100_000, "nested more than 32 levels"),
+        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "record 1: no 'fundingRate'"),
         (b'"just a string"', "not a funding history"),
     ],
 )
