@@ -152,7 +152,7 @@ def test_import_file_fills_the_form_and_reports_errors_as_json() -> None:
         (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding history"),  # positions file
         (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),  # would overflow Pyodide's stack
         (b"[" * 100_000, "nested more than 32 levels"),
-        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "record 1: no 'fundingRate'"),
+        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "is not a time"),
         (b'"just a string"', "not a funding history"),
     ],
 )
