@@ -191,7 +191,7 @@ FILE_WORDS = {
     "funding_history": (
         "Read a funding-history file",
         "a venue's funding-history export: Binance (API JSON or the website's CSV), Bybit, OKX or Hyperliquid; "
-        "it fills the rates, their interval and the time of the first",
+        "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
     ),
     "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
 }
