@@ -169,3 +169,20 @@ def test_positions_files_drop_into_the_ranking(tab: Tab, built_site: dict) -> No
     error = form.locator('[data-error-for="positions"]').inner_text()
     assert error.startswith("bad.csv: line 3, column size: "), error
     assert tab.errors == [], tab.errors[:5]
+
+
+def test_exposure_and_waterfall_take_files_after_instant_navigation(tab: Tab, built_site: dict) -> None:
+    tab.goto(_page_of(built_site, "funding_exposure"))
+    tab.wait_ready("funding_exposure")
+    _choose(tab, "funding_exposure", "rates", "hl.json", (FIX / "hyperliquid_fundingHistory.json").read_bytes())
+    tab.wait(SETTLED, "funding_exposure", timeout=30)
+    assert tab.outputs("funding_exposure")["intervals"]["value"] == 4
+    assert _value(tab, "funding_exposure", "interval_hours") == "1"
+    tab.navigate(_page_of(built_site, "insolvency_waterfall"))
+    tab.wait_ready("insolvency_waterfall")
+    book = "id,side,size,entry_price,margin\nL1,long,10,100,100\nL2,long,5,100,400\nS1,short,15,100,500\n"
+    _choose(tab, "insolvency_waterfall", "positions", "book.csv", book.encode())
+    tab.wait(SETTLED, "insolvency_waterfall", timeout=30)
+    assert tab.form("insolvency_waterfall").locator("[data-file-status]").inner_text() == "Read book.csv: 3 positions."
+    assert _value(tab, "insolvency_waterfall", "positions").count("\n") == 3
+    assert tab.errors == [], tab.errors[:5]
