@@ -55,14 +55,19 @@ __all__ = [
     "VENUES",
     "FileFormatError",
     "FundingFileError",
+    "Record",
     "Settlement",
     "decode",
     "detect_venue",
     "funding_inputs",
     "import_file",
     "import_file_json",
+    "parse_rate",
+    "parse_time",
     "read_funding_history",
     "read_positions",
+    "read_records",
+    "settlements",
 ]
 
 VENUES = ("binance", "bybit", "okx", "hyperliquid")
