@@ -170,6 +170,7 @@ def _field_html(f: Field, value: str, uid: str) -> str:
             f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
         )
     control_value = to_percent_text(value) if percent else value
+    files = _file_box(f, ident) if f.accepts else ""
     attrs = ""
     if f.when:
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
@@ -179,9 +180,36 @@ def _field_html(f: Field, value: str, uid: str) -> str:
         f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
         f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
         f'<div class="perpcalc__control">{_control(f, control_value, uid, bool(help_text) or f.type == "list")}</div>'
-        f"{hint}"
+        f"{hint}{files}"
         f'<span class="perpcalc__note" id="{ident}-note" data-note-for="{f.name}"></span>'
         f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
+        "</div>"
+    )
+
+
+FILE_WORDS = {
+    "funding_history": (
+        "Read a funding-history file",
+        "a venue's funding-history export: Binance (API JSON or the website's CSV), Bybit, OKX or Hyperliquid; "
+        "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
+    ),
+    "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
+}
+
+
+def _file_box(f: Field, ident: str) -> str:
+    """The file control of a list field that accepts files (files.js wires it): a labelled
+    file button (keyboard and phones), drop and paste on the field, progress and status."""
+    label, what = FILE_WORDS[f.accepts[0]]
+    return (
+        f'<div class="perpcalc__file" data-file-for="{f.name}" data-accepts="{_esc(" ".join(f.accepts))}">'
+        f'<label class="perpcalc__file-label" for="{ident}-file">{_esc(label)}</label> '
+        f'<input type="file" id="{ident}-file" class="perpcalc__file-input" '
+        f'accept=".csv,.json,.txt,text/csv,application/json,text/plain" aria-describedby="{ident}-file-help">'
+        f'<small class="perpcalc__help" id="{ident}-file-help">Choose, drop or paste {_esc(what)}. It is read '
+        "in your browser and never uploaded.</small>"
+        '<progress class="perpcalc__file-progress" hidden></progress>'
+        '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
         "</div>"
     )
 

@@ -108,6 +108,7 @@ funding_exposure_calculator = Calculator(
             default=None,
             max_items=MAX_INTERVALS,
             help=RATES_HELP,
+            accepts=("funding_history",),
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
         ),
         field("interval_hours", help="8 on most venues, 1 on Hyperliquid and dYdX; used for the yearly figures"),

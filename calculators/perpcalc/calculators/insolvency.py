@@ -192,6 +192,7 @@ adl_ranking_calculator = Calculator(
             columns=POSITION_COLUMNS,
             min_items=1,
             help="one row per position: id, side, size, entry_price, mark_price, margin",
+            accepts=("positions",),
         ),
         CONTRACT,
         CONTRACT_VALUE,
@@ -524,6 +525,7 @@ insolvency_waterfall_calculator = Calculator(
             columns=WATERFALL_COLUMNS,
             min_items=1,
             help="one row per position: id, side, size, entry_price, margin",
+            accepts=("positions",),
         ),
         Field("mark_price", "New mark price", **PRICE),
         Field(

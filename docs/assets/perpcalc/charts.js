@@ -66,11 +66,16 @@ export function drawChart(box, chart, rows, markValues) {
   const colors = dark() ? PALETTE_DARK : PALETTE;
   const fg = cssVar("--md-default-fg-color--light", dark() ? "#bbb" : "#555");
   const grid = cssVar("--md-default-fg-color--lightest", "#ddd");
-  const xs = numeric(rows, chart.x);
+  // With a time for every point (the rates came with dates: a file, or a start time), the x
+  // axis shows UTC dates; otherwise it counts what chart.x counts, with its unit in the label.
+  const times = chart.time ? rows.map((row) => (typeof row[chart.time] === "string" ? Date.parse(row[chart.time]) : NaN)) : [];
+  const dated = times.length > 0 && times.every(Number.isFinite);
+  const xs = dated ? times.map((ms) => ms / 1000) : numeric(rows, chart.x);
+  const xLabel = dated ? "Time (UTC)" : chart.labels[chart.x] || chart.x;
   const data = [xs, ...chart.y.map((key) => numeric(rows, key))];
   const bars = chart.kind === "bar" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   const series = [
-    { label: chart.labels[chart.x] || chart.x },
+    { label: xLabel },
     ...chart.y.map((key, i) => ({
       label: chart.labels[key] || key,
       stroke: colors[i % colors.length],
@@ -96,9 +101,10 @@ export function drawChart(box, chart, rows, markValues) {
     width,
     height: Math.max(120, boxHeight - 70),
     title: chart.title,
-    scales: { x: { time: false } },
+    scales: { x: { time: dated } },
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
     series,
-    axes: [{ ...axis, label: chart.labels[chart.x] || chart.x }, { ...axis, size: 64, label: yLabel, labelSize: 20 }],
+    axes: [{ ...axis, label: xLabel }, { ...axis, size: 64, label: yLabel, labelSize: 20 }],
     legend: { live: false },
     plugins: [marksPlugin(marks)],
   };
@@ -112,5 +118,6 @@ export function drawChart(box, chart, rows, markValues) {
   opts.hooks = { ready: [fit] };
   const plot = new uPlot(opts, data, box);
   box.setAttribute("role", "img");
+  box.dataset.xAxis = dated ? "time" : chart.x;
   return plot;
 }

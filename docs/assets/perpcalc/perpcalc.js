@@ -55,6 +55,13 @@ function onWorkerMessage(event) {
     cacheForOffline();
   } else if (msg.type === "failed") {
     failRuntime(msg.message);
+  } else if (msg.type === "file-progress" || msg.type === "file-result") {
+    const job = fileJobs.get(msg.id);
+    if (job && msg.type === "file-progress") job.onProgress(msg);
+    if (job && msg.type === "file-result") {
+      fileJobs.delete(msg.id);
+      job.resolve(msg.result);
+    }
   } else if (msg.type === "result") {
     const form = pending.get(msg.id);
     pending.delete(msg.id);
@@ -166,6 +173,18 @@ function requestCompute(form) {
   form.dataset.request = String(id);
   pending.set(id, form);
   worker.postMessage({ type: "compute", id, name: form.dataset.calculator, inputs: readInputs(form) });
+}
+
+// A reader's file for one field, read in the worker (files.js draws the control): resolves to
+// {ok, values, message} or {ok: false, error}; onProgress gets {phase, done, total}.
+const fileJobs = new Map();
+
+function readFile(form, field, file, onProgress) {
+  startRuntime("file");
+  if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
+  const id = nextId++;
+  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file });
+  return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 
 function clearErrors(form) {
@@ -756,6 +775,9 @@ function wire(form) {
   form.querySelector('[data-action="csv"]').addEventListener("click", () => download(form, "csv"));
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
+  if (form.querySelector("[data-file-for]")) {
+    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched })).catch((err) => console.warn(err));
+  }
   if (readQuery(form)) {
     applyWhen(form);
     showNotes(form);
