@@ -86,6 +86,11 @@ def _sign_text(s: int) -> str:
 RATE_HELP = "one rate per line, oldest first; fractions per interval (0.0001) or percentages (0.01%)"
 
 
+# the pasted rates and the simulation's parameters each apply to one source only
+PASTED = {"source": ("input",)}
+SIMULATED = {"source": ("simulated",)}
+
+
 def _common_inputs() -> tuple[Field, ...]:
     return (
         Field(
@@ -104,6 +109,7 @@ def _common_inputs() -> tuple[Field, ...]:
             max_items=100_000,
             help=RATE_HELP,
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
+            when=PASTED,
         ),
         field("interval_hours", help="hours between two rates: 8 on most venues, 1 on Hyperliquid"),
         Field(
@@ -122,6 +128,7 @@ def _common_inputs() -> tuple[Field, ...]:
             type="text",
             default=None,
             help="optional, UTC, e.g. 2024-01-01T00:00Z: tables then show dates",
+            advanced=True,
         ),
         Field(
             "phi",
@@ -132,6 +139,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min_open=True,
             max_open=True,
             help="share of a deviation that survives one interval (simulated source only)",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "sigma",
@@ -142,9 +151,18 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.01"),
             help="standard deviation of the per-interval shock",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
-            "spike_prob", "Simulation: spike probability", unit="per interval", default=Decimal("0.01"), min=0, max=1
+            "spike_prob",
+            "Simulation: spike probability",
+            unit="per interval",
+            default=Decimal("0.01"),
+            min=0,
+            max=1,
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "spike_size",
@@ -155,6 +173,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.05"),
             help="a spike adds ± this to one interval, then decays at φ",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "n",
@@ -164,6 +184,7 @@ def _common_inputs() -> tuple[Field, ...]:
             min=MIN_FIT,
             max=10_000,
             help="1,095 = one year of 8-hour intervals",
+            when=SIMULATED,
         ),
         Field(
             "seed",
@@ -173,6 +194,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=2**32 - 1,
             help="same seed, same series, in every browser",
+            when=SIMULATED,
+            advanced=True,
         ),
     )
 
