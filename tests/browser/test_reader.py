@@ -479,6 +479,14 @@ def test_percent_rates_and_per_form_query_keys(tab: Tab, built_site: dict) -> No
     search = tab.page.evaluate("location.search")
     assert f"{twins[1]['prefix']}size=12345" in search and f"{twins[0]['prefix']}size" not in search
     assert tab.page.evaluate("location.hash") == f"#{twins[1]['id']}"
+    # money units name the settlement currency and follow the (folded) settle field
+    units = f'#{twins[1]["id"]} [data-unit-from="currency_label"]'
+    assert set(tab.page.locator(units).all_inner_texts()) == {"USDT"}
+    tab.page.locator(f'#{twins[1]["id"]} .perpcalc__more summary').click()
+    tab.page.locator(f'#{twins[1]["id"]} select[name="settle"]').select_option("usdc")
+    tab.wait(f"() => document.getElementById('{twins[1]['id']}').dataset.stale === 'false'")
+    assert set(tab.page.locator(units).all_inner_texts()) == {"USDC"}
+    assert tab.page.locator(f'#{twins[1]["id"]} output[name="currency_label"]').inner_text() == "USDC"
     tab.page.reload(wait_until="load")
     assert tab.page.locator(f'#{twins[0]["id"]} input[name="size"]').input_value() == first_value
     assert tab.page.locator(f'#{twins[1]["id"]} input[name="size"]').input_value() == "12345"

@@ -231,7 +231,7 @@ adl_ranking_calculator = Calculator(
                 "kind": "bar",
                 "title": "ADL queues: score by place (place 1 is deleveraged first)",
                 "x_label": "Place in queue (1 = deleveraged first)",
-                "y_label": "Ranking score (the formula's own units)",
+                "y_label": "ADL score (formula's units)",
             },
         ),
         Output("summary", "In short", format="text"),
