@@ -18,7 +18,7 @@ from ..carry import (
 )
 from ..display import format_money, format_percent
 from ..funding import payer_of, periods_per_year
-from .fields import CURRENCY_OUTPUT, field, rate_field, with_currency
+from .fields import CURRENCY_OUTPUT, currency_of, field, rate_field, with_currency
 
 
 def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
     currency = "base" if v["contract"] == "inverse" else "quote"
     total = res.total_payment
     verb = "pays" if total < 0 else "receives" if total > 0 else "neither pays nor receives"
-    amount = f" {format_money(abs(total), 8 if currency == 'base' else 2)} ({currency} currency)" if total else ""
+    amount = f" {format_money(abs(total), 8 if currency == 'base' else 2)} {currency_of(v)}" if total else ""
     hours = Decimal(n) * v["interval_hours"]
     summary = (
         f"Over {n:,} intervals ({format_money(hours / HOURS_PER_DAY, 2)} days) the {v['side']} {verb}{amount}: "

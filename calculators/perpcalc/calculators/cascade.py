@@ -251,7 +251,7 @@ liquidation_cascade_calculator = Calculator(
                 "kind": "bar",
                 "title": "Notional liquidated in each round",
                 "x_label": "Round of forced orders (count)",
-                "y_label": "Notional liquidated ({currency_label})",
+                "y_label": "Liquidated ({currency_label})",
             },
         ),
         Output("summary", "In short", format="text"),
