@@ -95,6 +95,11 @@ def _sign_text(s: int) -> str:
 RATE_HELP = "one rate per line, oldest first; fractions per interval (0.0001) or percentages (0.01%)"
 
 
+# the pasted rates and the simulation's parameters each apply to one source only
+PASTED = {"source": ("input",)}
+SIMULATED = {"source": ("simulated",)}
+
+
 def _common_inputs() -> tuple[Field, ...]:
     return (
         Field(
@@ -114,6 +119,7 @@ def _common_inputs() -> tuple[Field, ...]:
             help=RATE_HELP,
             accepts=("funding_history",),
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
+            when=PASTED,
         ),
         field("interval_hours", help="hours between two rates: 8 on most venues, 1 on Hyperliquid"),
         Field(
@@ -132,6 +138,7 @@ def _common_inputs() -> tuple[Field, ...]:
             type="text",
             default=None,
             help="optional, UTC, e.g. 2024-01-01T00:00Z: tables then show dates",
+            advanced=True,
         ),
         Field(
             "phi",
@@ -142,6 +149,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min_open=True,
             max_open=True,
             help="share of a deviation that survives one interval (simulated source only)",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "sigma",
@@ -152,9 +161,18 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.01"),
             help="standard deviation of the per-interval shock",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
-            "spike_prob", "Simulation: spike probability", unit="per interval", default=Decimal("0.01"), min=0, max=1
+            "spike_prob",
+            "Simulation: spike probability",
+            unit="per interval",
+            default=Decimal("0.01"),
+            min=0,
+            max=1,
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "spike_size",
@@ -165,6 +183,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.05"),
             help="a spike adds ± this to one interval, then decays at φ",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "n",
@@ -174,6 +194,7 @@ def _common_inputs() -> tuple[Field, ...]:
             min=MIN_FIT,
             max=10_000,
             help="1,095 = one year of 8-hour intervals",
+            when=SIMULATED,
         ),
         Field(
             "seed",
@@ -183,6 +204,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=2**32 - 1,
             help="same seed, same series, in every browser",
+            when=SIMULATED,
+            advanced=True,
         ),
     )
 

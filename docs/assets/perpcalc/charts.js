@@ -56,6 +56,18 @@ function marksPlugin(marks) {
   };
 }
 
+// An axis label may name a form value in braces: "{interval_hours}" is that input's value,
+// "{currency_label}" that output's text, so axes say "Settlement (8 h each)" or "Price (USDT)".
+function axisLabel(box, text) {
+  const form = box.closest("form.perpcalc");
+  return String(text).replace(/\{(\w+)\}/g, (whole, name) => {
+    const out = form?.querySelector(`output[name="${name}"]`);
+    if (out) return out.textContent.trim();
+    const control = form?.querySelector(`:is(input, select)[name="${name}"]`);
+    return control ? control.value.trim() : whole;
+  });
+}
+
 export function drawChart(box, chart, rows, markValues) {
   box.replaceChildren();
   if (!Array.isArray(rows) || rows.length < 2) {
@@ -95,7 +107,10 @@ export function drawChart(box, chart, rows, markValues) {
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   // The y axis is labelled with the unit its series share (every label is "Name (unit)").
   const units = [...new Set(chart.y.map((key) => /\(([^()]*)\)$/.exec(chart.labels[key] || "")?.[1] || ""))];
-  const yLabel = units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+  const yLabel = chart.y_label
+    ? axisLabel(box, chart.y_label)
+    : units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+  const xLabel = chart.x_label ? axisLabel(box, chart.x_label) : chart.labels[chart.x] || chart.x;
   const boxHeight = box.clientHeight || 300;
   const opts = {
     width,
