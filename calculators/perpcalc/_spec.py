@@ -61,7 +61,9 @@ class Field:
     which this field applies (``{"contract": ("inverse",)}``); the form hides it otherwise
     and does not send it. ``advanced`` folds a rarely used field under "More inputs".
     ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
-    beyond it the form shows a note, never an error.
+    beyond it the form shows a note, never an error. ``accepts`` names the kinds of file a
+    reader may drop on a list field (``funding_history``, ``positions``; read by
+    ``perpcalc.venue_files``): the form offers a file picker for them.
     """
 
     name: str
@@ -83,6 +85,7 @@ class Field:
     when: Mapping[str, tuple[str, ...]] | None = None
     advanced: bool = False
     typical: Decimal | str | None = None
+    accepts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -91,6 +94,8 @@ class Field:
             raise ValueError(f"choice field {self.name!r} needs choices")
         if self.type == "list" and not self.columns:
             raise ValueError(f"list field {self.name!r} needs columns")
+        if self.accepts and (self.type != "list" or not set(self.accepts) <= {"funding_history", "positions"}):
+            raise ValueError(f"field {self.name!r}: only list fields accept files (funding_history, positions)")
 
     @property
     def required(self) -> bool:
@@ -139,6 +144,8 @@ class Field:
             out["advanced"] = True
         if self.typical is not None:
             out["typical"] = float(Decimal(str(self.typical)))
+        if self.accepts:
+            out["accepts"] = list(self.accepts)
         return out
 
 
@@ -154,7 +161,9 @@ class Output:
     A ``series`` output is drawn as a chart: by default the first column is the x axis
     and every other numeric column a line. ``chart`` overrides that with a mapping:
     ``x`` (column), ``y`` (columns), ``kind`` (``line`` or ``bar``), ``marks`` (names of
-    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``.
+    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``, and
+    ``time`` (a column of UTC times, ``YYYY-MM-DDTHH:MMZ``: when every point has one, the
+    page draws the x axis as dates instead of ``x``).
     """
 
     name: str
@@ -190,7 +199,8 @@ class Output:
         chart.setdefault("marks", [])
         chart.setdefault("title", self.label)
         labels = {c.name: c.label + (f" ({c.unit})" if c.unit else "") for c in self.columns}
-        chart["labels"] = {k: labels.get(k, k) for k in [chart["x"], *chart["y"]]}
+        keys = [chart["x"], *chart["y"], *([chart["time"]] if "time" in chart else [])]
+        chart["labels"] = {k: labels.get(k, k) for k in keys}
         return chart
 
 

@@ -36,28 +36,25 @@ first settlement takes the interval after it. Venues shorten the interval when t
 hits its cap, and that shows up here; a gap in the file (missing settlements) shows up as
 a longer interval too, so pass ``interval_hours`` when you know it is fixed.
 
-A malformed file raises [`FundingFileError`][perpcalc.frames.FundingFileError] naming the column and the line (CSV) or
-record (JSON) at fault.
+A malformed file raises [`FundingFileError`][perpcalc.venue_files.FundingFileError] naming the column and the line
+(CSV) or record (JSON) at fault. The reading itself is [`perpcalc.venue_files`][perpcalc.venue_files] (standard
+library only), which the site's calculators use on a file dropped in the browser: both read every format alike.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
 
+from . import venue_files
 from ._spec import get
 from .display import format_significant
+from .venue_files import VENUES, FundingFileError
 
 __all__ = [
     "SCHEMA",
@@ -71,20 +68,6 @@ __all__ = [
 ]
 
 SCHEMA = ("time", "venue", "symbol", "interval_hours", "rate")
-VENUES = ("binance", "bybit", "okx", "hyperliquid")
-
-
-class FundingFileError(ValueError):
-    """A funding-history file that cannot be read.
-
-    ``column`` names the field at fault (``None`` when it is the file as a whole) and
-    ``line`` the CSV line (header = line 1) or the JSON record (first = 1), when known.
-    """
-
-    def __init__(self, message: str, column: str | None = None, line: int | None = None) -> None:
-        super().__init__(message)
-        self.column = column
-        self.line = line
 
 
 # ------------------------------------------------------------------ calculator outputs
@@ -278,16 +261,8 @@ def _esc(text: str) -> str:
 
 
 # ------------------------------------------------------------------ reading venue exports
-
-# venue -> (symbol field, time field, rate fields in order of preference)
-API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "binance": ("symbol", "fundingTime", ("fundingRate",)),
-    "bybit": ("symbol", "fundingRateTimestamp", ("fundingRate",)),
-    "okx": ("instId", "fundingTime", ("realizedRate", "fundingRate")),
-    "hyperliquid": ("coin", "time", ("fundingRate",)),
-}
-BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
+# The formats themselves (fields per venue, envelopes, times, rates, intervals) live in
+# perpcalc.venue_files, which the browser uses too: this layer only makes the table.
 
 
 def read_funding_history(
@@ -305,242 +280,38 @@ def read_funding_history(
     inferring it. ``timezone`` applies to times written without one (the Binance website
     export writes local times without a zone; the APIs use UTC milliseconds).
 
-    Raises [`FundingFileError`][perpcalc.frames.FundingFileError] for a malformed file (naming column and line), and
-    when the interval cannot be inferred (a single settlement and no ``interval_hours``).
+    Raises [`FundingFileError`][perpcalc.venue_files.FundingFileError] for a malformed file (naming column and
+    line), and when the interval cannot be inferred (a single settlement and no ``interval_hours``).
     """
     venue = str(venue).strip().lower()
     if venue not in VENUES:
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
     if interval_hours is not None and not (math.isfinite(interval_hours) and interval_hours > 0):
         raise FundingFileError("interval_hours must be a positive number of hours", "interval_hours")
-    data = _load(path_or_buffer)
-    if isinstance(data, str):
-        records = _csv_records(data, venue, timezone)
-    else:
-        records = _json_records(data, venue, timezone)
-    if not records:
-        raise FundingFileError(f"the {venue} file holds no funding records")
-    return _tidy(records, venue, interval_hours)
+    rows = venue_files.read_funding_history(_load(path_or_buffer), venue, interval_hours=interval_hours,
+                                            timezone=timezone)
+    frame = pd.DataFrame(
+        {
+            "time": pd.to_datetime([r.time for r in rows], utc=True),
+            "venue": venue,
+            "symbol": [r.symbol for r in rows],
+            "interval_hours": [float(r.interval_hours) for r in rows],
+            "rate": [float(r.rate) for r in rows],
+        },
+        columns=list(SCHEMA),
+    )
+    return frame.astype({"venue": str, "symbol": str, "rate": float, "interval_hours": float})
 
 
-def _load(source: Any) -> str | list | dict:
-    if isinstance(source, (list, dict)):
+def _load(source: Any) -> bytes | str | list | dict:
+    if isinstance(source, (list, dict, bytes, bytearray)):
         return source
     if isinstance(source, (str, os.PathLike)):
         try:
             with open(source, "rb") as fh:
-                raw: Any = fh.read()
+                return fh.read()
         except OSError as exc:
             raise FundingFileError(f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}") from None
-    elif isinstance(source, (bytes, bytearray)):
-        raw = bytes(source)
-    elif hasattr(source, "read"):
-        raw = source.read()
-    else:
-        raise FundingFileError("give a path, a file object, bytes, or parsed JSON (list or dict)")
-    if isinstance(raw, (bytes, bytearray)):
-        try:
-            raw = bytes(raw).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FundingFileError(f"the file is not UTF-8 text (byte {exc.start})") from None
-    text = raw.lstrip("\ufeff")
-    head = text.lstrip()[:1]
-    if head in ("[", "{"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FundingFileError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                                   line=exc.lineno) from None
-    return text
-
-
-def _unwrap(data: Any, venue: str) -> list:
-    """The list of records inside a venue's response envelope (or the bare list)."""
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        raise FundingFileError("expected a JSON list of records or the venue's response object")
-    if venue == "bybit" and "result" in data:
-        if str(data.get("retCode", 0)) != "0":
-            raise FundingFileError(f"Bybit returned an error: {data.get('retMsg', data.get('retCode'))}", "retCode")
-        result = data["result"]
-        if not isinstance(result, dict) or not isinstance(result.get("list"), list):
-            raise FundingFileError("Bybit response has no result.list", "result.list")
-        return result["list"]
-    if venue == "okx" and "data" in data:
-        if str(data.get("code", "0")) != "0":
-            raise FundingFileError(f"OKX returned an error: {data.get('msg') or data.get('code')}", "code")
-        if not isinstance(data["data"], list):
-            raise FundingFileError("OKX response has no data list", "data")
-        return data["data"]
-    if "code" in data and "msg" in data:  # Binance error object
-        raise FundingFileError(f"the file is an error response: {data['msg']} (code {data['code']})", "code")
-    expected = {"bybit": "result.list", "okx": "data"}.get(venue, "a list of records")
-    raise FundingFileError(f"expected {expected} in the {venue} response")
-
-
-def _json_records(data: Any, venue: str, tz: str) -> list[tuple]:
-    rows = _unwrap(data, venue)
-    out = []
-    for i, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise FundingFileError(f"record {i} is not an object", line=i)
-        out.append(_api_record(row, venue, tz, i, "record"))
-    return out
-
-
-def _csv_records(text: str, venue: str, tz: str) -> list[tuple]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FundingFileError("the file is empty") from None
-    header = [h.strip() for h in header]
-    lowered = [h.lower() for h in header]
-    web = venue == "binance" and "time" in lowered and "funding rate" in lowered
-    out = []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise FundingFileError(f"line {line} has {len(row)} fields, the header has {len(header)}", line=line)
-        record = dict(zip(header, row, strict=True))
-        if web:
-            out.append(_binance_web_record(record, tz, line))
-        else:
-            out.append(_api_record(record, venue, tz, line, "line"))
-    return out
-
-
-def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
-    if name in row:
-        value = row[name]
-    else:
-        match = [k for k in row if isinstance(k, str) and k.strip().lower() == name.lower()]
-        if not match:
-            raise FundingFileError(f"{where} {line}: no {name!r} field", name, line)
-        value = row[match[0]]
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise FundingFileError(f"{where} {line}: {name} is empty", name, line)
-    return value
-
-
-def _api_record(row: Mapping[str, Any], venue: str, tz: str, line: int, where: str) -> tuple:
-    sym_f, time_f, rate_fs = API_FIELDS[venue]
-    rate_f = next(
-        (f for f in rate_fs if any(isinstance(k, str) and k.lower() == f.lower() and str(v).strip()
-                                   for k, v in row.items())),
-        rate_fs[-1],
-    )
-    symbol = str(_field(row, sym_f, where, line)).strip()
-    when = _time(_field(row, time_f, where, line), time_f, tz, line, where)
-    rate = _rate(_field(row, rate_f, where, line), rate_f, line, where)
-    return when, symbol, rate, None, line
-
-
-def _binance_web_record(row: Mapping[str, Any], tz: str, line: int) -> tuple:
-    when = _time(_field(row, "Time", "line", line), "Time", tz, line, "line")
-    symbol = str(_field(row, "Contracts", "line", line)).strip()
-    symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
-    rate = _rate(_field(row, "Funding Rate", "line", line), "Funding Rate", line, "line")
-    interval = None
-    if any(k.strip().lower() == "funding interval" for k in row):
-        text = str(_field(row, "Funding Interval", "line", line))
-        m = _INTERVAL.match(text)
-        if not m or float(m.group(1)) <= 0:
-            raise FundingFileError(f"line {line}: Funding Interval {text!r} is not a number of hours like 8h",
-                                   "Funding Interval", line)
-        interval = float(m.group(1))
-    return when, symbol, rate, interval, line
-
-
-def _rate(value: Any, column: str, line: int, where: str) -> float:
-    if isinstance(value, bool):
-        raise FundingFileError(f"{where} {line}: {column} is true/false, not a rate", column, line)
-    text = str(value).strip().replace("\u2212", "-")
-    scale = Decimal(1)
-    if text.endswith("%"):
-        text, scale = text[:-1].strip(), Decimal("0.01")
-    try:
-        number = Decimal(text) * scale
-    except InvalidOperation:
-        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a number", column, line) from None
-    if not number.is_finite() or abs(number) > 1:
-        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a rate (|rate| ≤ 1 = 100 %)",
-                               column, line)
-    return float(number)
-
-
-def _time(value: Any, column: str, tz: str, line: int, where: str) -> pd.Timestamp:
-    bad = FundingFileError(
-        f"{where} {line}: {column} {str(value)[:40]!r} is not a time (epoch milliseconds or a date like "
-        "2024-01-01 08:00:00)", column, line
-    )
-    if isinstance(value, bool):
-        raise bad
-    text = str(value).strip()
-    if isinstance(value, (int, float)) or text.isdigit():
-        try:
-            ms = int(text) if text.isdigit() else int(value)
-        except (ValueError, OverflowError):
-            raise bad from None
-        if not 946_684_800_000 <= ms <= 4_102_444_800_000:  # 2000-01-01 .. 2100-01-01
-            raise FundingFileError(f"{where} {line}: {column} {text} is not epoch milliseconds between 2000 and 2100",
-                                   column, line)
-        return pd.Timestamp(datetime.fromtimestamp(ms / 1000, UTC))
-    try:
-        when = pd.Timestamp(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except (ValueError, TypeError, OverflowError):
-        raise bad from None
-    if when is pd.NaT or pd.isna(when):
-        raise bad
-    try:
-        when = when.tz_localize(tz) if when.tzinfo is None else when
-    except Exception:  # unknown time zone name
-        raise FundingFileError(f"unknown time zone {tz!r}", "timezone") from None
-    return when.tz_convert("UTC")
-
-
-def _tidy(records: Sequence[tuple], venue: str, fixed: float | None) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=["time", "symbol", "rate", "given", "line"])
-    frame["time"] = pd.to_datetime(frame["time"], utc=True)
-    # the same settlement twice (overlapping pages) is fine; two different rates for it are not
-    dup = frame.duplicated(["symbol", "time"], keep=False)
-    if dup.any():
-        clash = frame[dup].groupby(["symbol", "time"])["rate"].nunique()
-        if (clash > 1).any():
-            sym, when = clash[clash > 1].index[0]
-            lines = frame[dup & (frame["symbol"] == sym) & (frame["time"] == when)]["line"].tolist()
-            raise FundingFileError(
-                f"two different rates for {sym} at {when:%Y-%m-%d %H:%M} UTC (lines/records {lines[0]} and "
-                f"{lines[1]})", "rate", int(lines[1]),
-            )
-        frame = frame.drop_duplicates(["symbol", "time"])
-    frame = frame.sort_values(["symbol", "time"], kind="stable").reset_index(drop=True)
-    if fixed is not None:
-        frame["interval_hours"] = float(fixed)
-    else:
-        frame["interval_hours"] = pd.to_numeric(frame["given"], errors="coerce").astype(float)
-        for sym, part in frame.groupby("symbol", sort=False):
-            if part["interval_hours"].notna().all():
-                continue
-            if len(part) < 2:
-                raise FundingFileError(
-                    f"only one settlement for {sym}: pass interval_hours= (the interval cannot be inferred)",
-                    "interval_hours",
-                )
-            minutes = (part["time"].diff().dt.total_seconds() / 60).round()
-            hours = minutes / 60
-            hours.iloc[0] = hours.iloc[1]
-            if (hours <= 0).any():
-                at = part["line"][hours <= 0].iloc[0]
-                raise FundingFileError(
-                    f"{sym}: two settlements less than a minute apart (line/record {at}); pass interval_hours=",
-                    "time", int(at),
-                )
-            need = part["interval_hours"].isna()
-            frame.loc[part.index[need], "interval_hours"] = hours[need].to_numpy()
-        frame["interval_hours"] = frame["interval_hours"].astype(float)
-    frame["venue"] = venue
-    return frame[list(SCHEMA)].astype({"venue": str, "symbol": str, "rate": float})
+    if hasattr(source, "read"):
+        return source.read()
+    raise FundingFileError("give a path, a file object, bytes, or parsed JSON (list or dict)")

@@ -768,7 +768,7 @@ def liquidation_price(venue: str, position: Position, mmr: Decimal, maintenance_
         raise InputError("venue", f"venue must be one of: {', '.join(LIQUIDATION_FORMULAS)}")
     rule = MARGIN_VENUES[venue]
     if position.contract == "inverse" and not rule.inverse:
-        raise InputError("position", f"{venue} lists only linear (USDC-margined) perpetuals")
+        raise InputError("position", rule.refuse_inverse(venue))
     if margin is not None:
         im = margin
     elif leverage is not None and leverage > 0:

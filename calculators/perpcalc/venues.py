@@ -76,7 +76,11 @@ Fields of [`MarginRule`][perpcalc.venues.MarginRule]:
 ``maintenance_amount``, ``fee_to_close``, ``tiers``, ``inverse``
     Whether the venue's formula uses a tier's maintenance amount (Binance's cum, Bybit's
     MM deduction), counts a fee to close in the maintenance margin, has tiered rates, and
-    lists inverse (coin-margined) contracts.
+    has a recorded rule for inverse (coin-margined) contracts.
+``inverse_gap``
+    Set when the venue lists inverse contracts that the record has no rule for: what is
+    missing, said to the reader when an inverse position is asked for. Empty when the
+    venue lists linear contracts only.
 ``tier_table``
     Key of a recorded tier table in ``TIER_TABLES``, or ``None``.
 ``default_mmr``, ``default_contract``
@@ -197,6 +201,13 @@ class MarginRule:
     confidence: str
     default_contract: str = "linear"
     note: str = ""
+    inverse_gap: str = ""
+
+    def refuse_inverse(self, venue: str) -> str:
+        """Why an inverse position cannot be computed with this record (``inverse`` is False)."""
+        if self.inverse_gap:
+            return f"{venue}: {self.inverse_gap}; use the generic rule for an inverse position"
+        return f"{venue} lists only linear (USDC-margined) perpetuals"
 
     def text(self, contract: str = "linear", margin_mode: str = "isolated") -> str:
         """The formula text for a contract type and margin mode (falls back to linear)."""
@@ -639,6 +650,9 @@ VENUES: dict[str, Venue] = {
             note="The rate for a given size comes from the deribit_margin calculator. Below maintenance Deribit "
             "liquidates step by step and charges a liquidation fee paid to its insurance fund (current fee "
             "table not found).",
+
+            inverse_gap="its inverse perpetuals (BTC-PERPETUAL, ETH-PERPETUAL, margined in the coin) are listed, "
+            "but the stored pages give margin rates for the linear ones only",
         ),
         loss=LossRule(
             insurance_fund="fed hourly by the extra fee on liquidation orders; covers negative equity",

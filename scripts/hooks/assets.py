@@ -103,6 +103,7 @@ def on_post_build(config: Any) -> None:
 
 OFFLINE_PAGE = "offline/"
 SCRIPTS_KEPT = ("assets/perpcalc/perpcalc.js", "assets/perpcalc/worker.js", "assets/perpcalc/charts.js",
+                "assets/perpcalc/files.js",
                 "assets/vendor/uplot/uPlot.esm.js")
 
 

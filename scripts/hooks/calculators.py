@@ -120,10 +120,30 @@ def to_percent_text(text: str) -> str:
     return _plain(Decimal(text).scaleb(2))
 
 
-def _output_html(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) -> str:
+def money_units(calc: Calculator) -> set[str]:
+    """Units that name the currency a calculator's ``currency_label`` output gives (USDT, USDC,
+    base coin): "settlement currency", and "quote" too where the calculator has no inverse
+    contracts (its prices and money are then in the same currency)."""
+    if not any(o.name == "currency_label" for o in calc.outputs):
+        return set()
+    has_contract = any(f.name == "contract" for f in calc.inputs)
+    return {"settlement currency"} | (set() if has_contract else {"quote"})
+
+
+def _unit_text(unit: str, currency: tuple[set[str], str]) -> str:
+    """A unit as HTML: a money unit shows the currency and follows it when results change."""
+    units, name = currency
+    if unit in units:
+        return f'<span data-unit-from="currency_label">{_esc(name)}</span>'
+    return _esc(unit)
+
+
+def _output_html(
+    o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str, currency: tuple[set[str], str] = (set(), "")
+) -> str:
     ident = f"{uid}-out-{o.name}"
     has_unit = o.unit and o.format not in ("table", "series")
-    unit = f'<span class="perpcalc__unit">{_esc(o.unit)}</span>' if has_unit else ""
+    unit = f'<span class="perpcalc__unit">{_unit_text(o.unit, currency)}</span>' if has_unit else ""
     value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
     # Sentences (summaries, formulas, notes) read as prose across the panel, not as a figure.
     prose = " perpcalc__out--prose" if o.format == "text" and len(str(shown["text"])) > 32 else ""
@@ -155,11 +175,15 @@ def table_html(shown: dict[str, Any]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _field_html(f: Field, value: str, uid: str) -> str:
+def _field_html(f: Field, value: str, uid: str, currency: tuple[set[str], str] = (set(), "")) -> str:
     ident = f"{uid}-{f.name}"
     percent = _is_percent(f)
     shown_unit = "%" if percent else f.unit
-    unit = f' <span class="perpcalc__unit">({_esc(shown_unit)})</span>' if shown_unit and f.type != "list" else ""
+    unit = (
+        f' <span class="perpcalc__unit">({_unit_text(shown_unit, currency)})</span>'
+        if shown_unit and f.type != "list"
+        else ""
+    )
     help_text = _percent_help(f.help) if percent else f.help
     hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(help_text)}</small>' if help_text else ""
     if f.type == "list":
@@ -170,6 +194,7 @@ def _field_html(f: Field, value: str, uid: str) -> str:
             f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
         )
     control_value = to_percent_text(value) if percent else value
+    files = _file_box(f, ident) if f.accepts else ""
     attrs = ""
     if f.when:
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
@@ -179,9 +204,36 @@ def _field_html(f: Field, value: str, uid: str) -> str:
         f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
         f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
         f'<div class="perpcalc__control">{_control(f, control_value, uid, bool(help_text) or f.type == "list")}</div>'
-        f"{hint}"
+        f"{hint}{files}"
         f'<span class="perpcalc__note" id="{ident}-note" data-note-for="{f.name}"></span>'
         f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
+        "</div>"
+    )
+
+
+FILE_WORDS = {
+    "funding_history": (
+        "Read a funding-history file",
+        "a venue's funding-history export: Binance (API JSON or the website's CSV), Bybit, OKX or Hyperliquid; "
+        "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
+    ),
+    "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
+}
+
+
+def _file_box(f: Field, ident: str) -> str:
+    """The file control of a list field that accepts files (files.js wires it): a labelled
+    file button (keyboard and phones), drop and paste on the field, progress and status."""
+    label, what = FILE_WORDS[f.accepts[0]]
+    return (
+        f'<div class="perpcalc__file" data-file-for="{f.name}" data-accepts="{_esc(" ".join(f.accepts))}">'
+        f'<label class="perpcalc__file-label" for="{ident}-file">{_esc(label)}</label> '
+        f'<input type="file" id="{ident}-file" class="perpcalc__file-input" '
+        f'accept=".csv,.json,.txt,text/csv,application/json,text/plain" aria-describedby="{ident}-file-help">'
+        f'<small class="perpcalc__help" id="{ident}-file-help">Choose, drop or paste {_esc(what)}. It is read '
+        "in your browser and never uploaded.</small>"
+        '<progress class="perpcalc__file-progress" hidden></progress>'
+        '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
         "</div>"
     )
 
@@ -231,9 +283,10 @@ def render_form(name: str, key: str, uid: str) -> str:
     _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
+    currency = (money_units(calc), result["outputs"].get("currency_label", ""))
     fields, more = [], []
     for f in calc.inputs:
-        html_field = _field_html(f, values[f.name], uid)
+        html_field = _field_html(f, values[f.name], uid, currency)
         if not _applies(f, values):
             html_field = html_field.replace('data-field=', "hidden data-field=", 1)
         (more if f.advanced else fields).append(html_field)
@@ -249,7 +302,7 @@ def render_form(name: str, key: str, uid: str) -> str:
         f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
     )
     outputs = "".join(
-        _output_html(o, result["outputs"][o.name], result["display"][o.name], uid) for o in calc.outputs
+        _output_html(o, result["outputs"][o.name], result["display"][o.name], uid, currency) for o in calc.outputs
     )
     form_values = {
         f.name: to_percent_text(values[f.name]) if _is_percent(f) else values[f.name] for f in calc.inputs

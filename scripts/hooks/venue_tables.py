@@ -256,7 +256,10 @@ def _uses(m: MarginRule) -> str:
     parts = [name for flag, name in ((m.tiers, "tiered rates"), (m.maintenance_amount, "a maintenance amount"),
                                      (m.fee_to_close, "a fee to close")) if flag]
     text = ", ".join(parts) if parts else "one flat rate, no amount or fee"
-    return text + ("; inverse contracts too" if m.inverse else "; linear contracts only")
+    if m.inverse:
+        return text + "; inverse contracts too"
+    return text + ("; linear contracts here (inverse ones listed, rule not recorded)" if m.inverse_gap
+                   else "; linear contracts only")
 
 
 MARGIN_COLUMNS: dict[str, tuple[str, Callable[[MarginRule], str]]] = {

@@ -410,26 +410,36 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
         for t in on_page:
             _check_main_result_in_view(page, t, problems)
 
-    # 4. a shared link lands on its form, which goes live with the link's inputs (data-stale clears)
-    for t in targets.values():
+    # 4. a shared link lands on its form, which goes live with the link's inputs (data-stale clears).
+    # The first link also carries a section's hash, as the theme's navigation.tracking writes into
+    # the address a reader copies (it once left the previous page's "#formula" on the home page's
+    # link, and the form stayed ~2,600 px below the fold).
+    for i, t in enumerate(targets.values()):
         change = _shared_change(t["name"], t["example"])
         if change is None:
             continue
         if page.evaluate("location.pathname") == t["path"]:
             navigate(page, "/glossary/")
-        navigate(page, f"{t['path']}?{urlencode({t['prefix'] + change[0]: change[1]})}")
+        query = urlencode({t["prefix"] + change[0]: change[1]})
+        navigate(page, f"{t['path']}?{query}" + ("#formula" if i == 0 else ""))
         if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready' && ({FORM})(a).dataset.stale === 'false'",
                      t["id"], timeout=30):
             problems.append(f"{t['name']}: never live and fresh after the link")
             continue
         # landing waits for the page to settle (the theme's own scroll, math), so allow it a moment
         landed = f"a => {{ const top = ({FORM})(a).getBoundingClientRect().top; return top >= 0 && top < 200; }}"
-        # Known bug, left for the next round (issue 11 stays open): after instant navigation to
-        # the home page, its late layout pushes the form back below the fold; every other page
-        # lands, and the home page's link is still required to go live with the link's inputs.
-        if t["path"] != "/" and not _wait(page, landed, t["id"], timeout=2):
+        if not _wait(page, landed, t["id"], timeout=2):
             top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
             problems.append(f"{t['name']}: the shared link did not land on its form (top {top})")
+        elif i == 0:
+            # once the reader scrolls, the page is theirs: nothing pulls it back to the form
+            page.mouse.move(200, 400)
+            page.mouse.wheel(0, -300)
+            moved = _wait(page, f"a => ({FORM})(a).getBoundingClientRect().top > 250", t["id"], timeout=2)
+            time.sleep(1.0)
+            top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
+            if not moved or top < 250:
+                problems.append(f"{t['name']}: the reader's scroll was undone (form top {top} after scrolling up)")
         shown = page.evaluate(f"a => ({FORM})(a).querySelector('[name=\"{change[0]}\"]').value", t["id"])
         if shown != change[1].removesuffix("%"):
             problems.append(f"{t['name']}: field {change[0]} shows {shown!r}, the link said {change[1]!r}")
@@ -469,6 +479,14 @@ def test_percent_rates_and_per_form_query_keys(tab: Tab, built_site: dict) -> No
     search = tab.page.evaluate("location.search")
     assert f"{twins[1]['prefix']}size=12345" in search and f"{twins[0]['prefix']}size" not in search
     assert tab.page.evaluate("location.hash") == f"#{twins[1]['id']}"
+    # money units name the settlement currency and follow the (folded) settle field
+    units = f'#{twins[1]["id"]} [data-unit-from="currency_label"]'
+    assert set(tab.page.locator(units).all_inner_texts()) == {"USDT"}
+    tab.page.locator(f'#{twins[1]["id"]} .perpcalc__more summary').click()
+    tab.page.locator(f'#{twins[1]["id"]} select[name="settle"]').select_option("usdc")
+    tab.wait(f"() => document.getElementById('{twins[1]['id']}').dataset.stale === 'false'")
+    assert set(tab.page.locator(units).all_inner_texts()) == {"USDC"}
+    assert tab.page.locator(f'#{twins[1]["id"]} output[name="currency_label"]').inner_text() == "USDC"
     tab.page.reload(wait_until="load")
     assert tab.page.locator(f'#{twins[0]["id"]} input[name="size"]').input_value() == first_value
     assert tab.page.locator(f'#{twins[1]["id"]} input[name="size"]').input_value() == "12345"

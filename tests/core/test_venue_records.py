@@ -102,6 +102,19 @@ def test_linear_only_venues_refuse_inverse() -> None:
             with pytest.raises(perpcalc.InputError) as err:
                 perpcalc.run("liquidation_price", inputs)
             assert err.value.field == "contract"
+            # a venue that lists inverse contracts is not said to list linear ones only
+            said = str(err.value)
+            assert ("lists only linear" in said) == (not rule.inverse_gap), said
+
+
+def test_deribit_inverse_perpetuals_are_listed_but_not_modelled() -> None:
+    """Deribit's BTC-PERPETUAL is coin-margined: the record must not claim linear-only."""
+    rule = MARGIN_VENUES["deribit"]
+    assert not rule.inverse and "inverse" in rule.inverse_gap
+    with pytest.raises(perpcalc.InputError, match="BTC-PERPETUAL") as err:
+        margin.liquidation_price("deribit", margin.Position("long", Decimal(1), Decimal(50000), "inverse"),
+                                 Decimal("0.01"), leverage=Decimal(10))
+    assert err.value.field == "position"
 
 
 def test_dispatch_reproduces_the_published_example_by_venue() -> None:

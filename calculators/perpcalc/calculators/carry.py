@@ -18,7 +18,7 @@ from ..carry import (
 )
 from ..display import format_money, format_percent
 from ..funding import payer_of, periods_per_year
-from .fields import field, rate_field
+from .fields import CURRENCY_OUTPUT, currency_of, field, rate_field, with_currency
 
 
 def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
     currency = "base" if v["contract"] == "inverse" else "quote"
     total = res.total_payment
     verb = "pays" if total < 0 else "receives" if total > 0 else "neither pays nor receives"
-    amount = f" {format_money(abs(total), 8 if currency == 'base' else 2)} ({currency} currency)" if total else ""
+    amount = f" {format_money(abs(total), 8 if currency == 'base' else 2)} {currency_of(v)}" if total else ""
     hours = Decimal(n) * v["interval_hours"]
     summary = (
         f"Over {n:,} intervals ({format_money(hours / HOURS_PER_DAY, 2)} days) the {v['side']} {verb}{amount}: "
@@ -108,11 +108,13 @@ funding_exposure_calculator = Calculator(
             default=None,
             max_items=MAX_INTERVALS,
             help=RATES_HELP,
+            accepts=("funding_history",),
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
         ),
         field("interval_hours", help="8 on most venues, 1 on Hyperliquid and dYdX; used for the yearly figures"),
-        field("contract"),
+        field("contract", advanced=True),
         field("contract_value"),
+        field("settle"),
     ),
     outputs=(
         Output("total_payment", "Total funding (− = you pay, + = you receive)", unit="settlement currency"),
@@ -135,10 +137,17 @@ funding_exposure_calculator = Calculator(
                 Output("payment", "Payment (− = you pay)"),
                 Output("cumulative", "Running total (− = you pay)"),
             ),
-            chart={"x": "interval", "y": ["cumulative"], "title": "Cumulative funding, holder's view"},
+            chart={
+                "x": "interval",
+                "y": ["cumulative"],
+                "title": "Cumulative funding, holder's view",
+                "x_label": "Settlements held ({interval_hours} h each)",
+                "y_label": "Running total ({currency_label})",
+            },
         ),
+        CURRENCY_OUTPUT,
     ),
-    compute=_exposure_calc,
+    compute=with_currency(_exposure_calc),
     examples={
         "default": {
             "side": "long",
@@ -317,10 +326,13 @@ funding_arbitrage_calculator = Calculator(
             min=Decimal("-0.1"),
             max=Decimal("0.1"),
             help="price gap crossed between the two entry fills, as a fraction of notional (+ = cost)",
+            advanced=True,
         ),
         Field("holding_days", "Holding period", unit="days", default=Decimal(30), min=0, min_open=True, max=3650),
         field("leverage", label="Leverage on each leg", unit="×", default=Decimal(3), max=200),
-        field("mmr", max=Decimal("0.5"), max_open=False, help="for the liquidation buffer; 0.005 = 0.5 %"),
+        field("mmr", max=Decimal("0.5"), max_open=False, help="for the liquidation buffer; 0.005 = 0.5 %",
+              advanced=True),
+        field("settle"),
     ),
     outputs=(
         Output("short_venue", "Venue to short (the one paying more)", format="text"),
@@ -343,8 +355,9 @@ funding_arbitrage_calculator = Calculator(
             places=2,
         ),
         Output("summary", "In words", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_arbitrage_calc,
+    compute=with_currency(_arbitrage_calc),
     examples={
         "default": {
             "rate_a": "0.0001",
@@ -485,12 +498,16 @@ carry_trade_calculator = Calculator(
             "Flip scenario: rate per interval",
             default=Decimal("-0.0003"),
             help="the rate during the flip; negative = the short pays",
+            advanced=True,
         ),
         Field(
-            "flip_after", "Flip starts after", type="integer", unit="intervals", default=45, min=0, max=MAX_INTERVALS
+            "flip_after", "Flip starts after", type="integer", unit="intervals", default=45, min=0, max=MAX_INTERVALS,
+            advanced=True
         ),
-        Field("flip_intervals", "Flip lasts", type="integer", unit="intervals", default=30, min=0, max=MAX_INTERVALS),
-        field("mmr", max=Decimal("0.5"), max_open=False, help="for the perp leg's liquidation buffer"),
+        Field("flip_intervals", "Flip lasts", type="integer", unit="intervals", default=30, min=0, max=MAX_INTERVALS,
+              advanced=True),
+        field("mmr", max=Decimal("0.5"), max_open=False, help="for the perp leg's liquidation buffer", advanced=True),
+        field("settle"),
     ),
     outputs=(
         Output("apr_on_capital", "Net yield on capital, a year (simple)", format="percent", places=2),
@@ -522,10 +539,13 @@ carry_trade_calculator = Calculator(
                 "x": "interval",
                 "y": ["cumulative_base", "cumulative_flip"],
                 "title": "Carry after fees: constant rate vs a negative spell",
+                "x_label": "Settlements held ({interval_hours} h each)",
+                "y_label": "Cumulative PnL ({currency_label})",
             },
         ),
+        CURRENCY_OUTPUT,
     ),
-    compute=_carry_calc,
+    compute=with_currency(_carry_calc),
     examples={
         "default": {
             "notional": "10000",
@@ -615,6 +635,7 @@ leverage_cost_calculator = Calculator(
             max=10,
             help="long: rate on borrowed money; short: rate to borrow the coin (0.08 = 8 %)",
         ),
+        field("settle"),
     ),
     outputs=(
         Output("funding_cost", "Funding cost (+ = you pay, − = you are paid)", unit="quote", places=2),
@@ -624,8 +645,9 @@ leverage_cost_calculator = Calculator(
         Output("breakeven_rate", "Funding rate per interval at which they cost the same", format="percent", places=6),
         Output("payer", "Paying side at this rate", format="text"),
         Output("cheaper", "Which is cheaper", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_leverage_cost_calc,
+    compute=with_currency(_leverage_cost_calc),
     examples={
         "default": {
             "side": "long",

@@ -7,7 +7,7 @@ from .._errors import InputError
 from .._num import round_sig
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..cascade import bucket_positions, simulate_cascade
-from .fields import field
+from .fields import CURRENCY_OUTPUT, field, with_currency
 
 
 def _r(x: float) -> float:
@@ -178,6 +178,7 @@ liquidation_cascade_calculator = Calculator(
             ),
             max_items=200,
             help="used when positions are given as buckets",
+            when={"input": ("buckets",)},
         ),
         Field(
             "entry_spread",
@@ -188,6 +189,7 @@ liquidation_cascade_calculator = Calculator(
             min=0,
             max=0.5,
             help="bucket positions were opened over this range below (longs) or above (shorts) the price",
+            when={"input": ("buckets",)},
         ),
         Field(
             "positions",
@@ -201,10 +203,13 @@ liquidation_cascade_calculator = Calculator(
             ),
             max_items=20_000,
             help="used when positions are given as a list",
+            when={"input": ("list",)},
         ),
-        field("mmr", max=0.5, help="sets liquidation vs bankruptcy price: bankruptcy = liquidation × (1 ∓ mmr)"),
+        field("mmr", max=0.5, help="sets liquidation vs bankruptcy price: bankruptcy = liquidation × (1 ∓ mmr)",
+              advanced=True),
         Field("insurance_fund", "Insurance fund", unit="quote", default=Decimal(100_000), min=0),
-        Field("max_rounds", "Most rounds", type="integer", default=100, min=1, max=400),
+        Field("max_rounds", "Most rounds", type="integer", default=100, min=1, max=400, advanced=True),
+        field("settle", default="quote currency"),
     ),
     outputs=(
         Output("rounds", "Rounds of forced orders", format="integer"),
@@ -224,7 +229,13 @@ liquidation_cascade_calculator = Calculator(
                 Output("liquidated_notional", "Liquidated notional", unit="quote", places=2),
                 Output("insurance_fund", "Insurance fund", unit="quote", places=2),
             ),
-            chart={"x": "round", "y": ["price"], "title": "Price by round"},
+            chart={
+                "x": "round",
+                "y": ["price"],
+                "title": "Price by round",
+                "x_label": "Round of forced orders (count)",
+                "y_label": "Price ({currency_label})",
+            },
         ),
         Output(
             "volume",
@@ -239,11 +250,14 @@ liquidation_cascade_calculator = Calculator(
                 "y": ["liquidated_notional"],
                 "kind": "bar",
                 "title": "Notional liquidated in each round",
+                "x_label": "Round of forced orders (count)",
+                "y_label": "Liquidated ({currency_label})",
             },
         ),
         Output("summary", "In short", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_cascade_calc,
+    compute=with_currency(_cascade_calc),
     examples={
         "default": {
             "price": "100",

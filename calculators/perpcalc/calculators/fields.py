@@ -7,17 +7,21 @@ every form. Fields that belong to one calculator only are declared where they ar
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from .._num import EIGHT, ONE
-from .._spec import Field
+from .._spec import Field, Output
 
-__all__ = ["VOCABULARY", "field", "rate_field"]
+__all__ = ["CURRENCY_OUTPUT", "SETTLE_CHOICES", "VOCABULARY", "currency_of", "field", "rate_field", "with_currency"]
 
 RATE_HELP = "fraction per funding interval: 0.0001 = 0.01 % (you may type 0.01%)"
 SIDES = ("long", "short")
+#: Settlement assets a reader can name on calculators without a venue input (a label only).
+SETTLE_CHOICES = ("usdt", "usdc", "usd", "quote currency")
+_SETTLE_NAMES = {"usdt": "USDT", "usdc": "USDC", "usd": "USD"}
 CONTRACTS = ("linear", "inverse")
 
 _POSITIVE = {"min": 0, "min_open": True}
@@ -105,6 +109,16 @@ VOCABULARY: dict[str, Field] = {
             help="fee per fill as a fraction of notional (0.0005 = 0.05 %)",
         ),
         Field(
+            "settle",
+            "Settlement currency",
+            type="choice",
+            choices=SETTLE_CHOICES,
+            default="usdt",
+            advanced=True,
+            help="only names the currency of the money results: USDT on Binance, Bybit and OKX, USDC on "
+            "Hyperliquid and dYdX; inverse contracts settle in the base coin whatever is chosen here",
+        ),
+        Field(
             "venue",
             "Venue preset",
             type="choice",
@@ -124,3 +138,41 @@ def field(name: str, **changes: Any) -> Field:
 def rate_field(name: str, label: str, default: Any = None, help: str = RATE_HELP, **kw: Any) -> Field:
     """A rate per funding interval, typed in percent or as a fraction (−100 % … +100 %)."""
     return Field(name, label, unit="fraction", default=default, percent=True, help=help, min=-1, max=1, **kw)
+
+
+#: The output that names the currency of a calculator's money results; the page shows it as
+#: their unit (USDT, USDC, USD, base coin).
+CURRENCY_OUTPUT = Output("currency_label", "Money in", format="text")
+
+
+def currency_of(values: Mapping[str, Any]) -> str:
+    """The currency a calculator's money results are in, as the reader names it.
+
+    Parameters
+    ----------
+    values : Mapping[str, Any]
+        The calculator's resolved inputs: ``settle`` and, where the calculator has one,
+        ``contract``.
+
+    Returns
+    -------
+    str
+        ``base coin`` for an inverse contract, else the chosen settlement currency.
+
+    Examples
+    --------
+    >>> currency_of({"settle": "usdc"}), currency_of({"settle": "usdt", "contract": "inverse"})
+    ('USDC', 'base coin')
+    """
+    if values.get("contract") == "inverse":
+        return "base coin"
+    return _SETTLE_NAMES.get(values["settle"], str(values["settle"]))
+
+
+def with_currency(compute: Callable[[dict[str, Any]], Mapping[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``compute`` with the ``currency_label`` output (see ``CURRENCY_OUTPUT``) added."""
+
+    def labelled(values: dict[str, Any]) -> dict[str, Any]:
+        return {**compute(values), "currency_label": currency_of(values)}
+
+    return labelled

@@ -51,6 +51,9 @@ VENUE_CHOICES = ("custom", *FUNDING_VENUE_KEYS)
 VENUE = field("venue", choices=VENUE_CHOICES)
 
 
+# the clamp formula's parameters (the other formulas do not use them)
+CLAMP_ONLY = {"method": ("clamp",)}
+
 SCALING = Field(
     "scaling",
     "Interval scaling",
@@ -60,6 +63,7 @@ SCALING = Field(
     help="n_over_8: an N-hour settlement pays N/8 of the 8-hour rate (Binance, Hyperliquid, dYdX); "
     "per_interval: the formula applies per settlement, interest split across the day (Bybit, OKX); "
     "n_over_24: the formula gives a daily rate and an N-hour settlement pays N/24 of it (Drift)",
+    advanced=True,
 )
 
 
@@ -133,7 +137,7 @@ funding_rate_calculator = Calculator(
             default="clamp",
             help="clamp: P + clamp(I − P, ±c); dead_band: P − clamp(P, ±d); premium: F = P",
         ),
-        rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001")),
+        rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001"), when=CLAMP_ONLY),
         Field(
             "clamp",
             "Clamp c (per 8 h)",
@@ -143,6 +147,7 @@ funding_rate_calculator = Calculator(
             min=0,
             max=1,
             help="half-width of the band around I − P; 0.0005 = 0.05 %",
+            when=CLAMP_ONLY,
         ),
         Field(
             "dead_band",
@@ -153,6 +158,7 @@ funding_rate_calculator = Calculator(
             min=0,
             max=1,
             help="Deribit's damper; 0.00025 = 0.025 %",
+            when={"method": ("dead_band",)},
         ),
         field("interval_hours", help="the 8-hour rate is scaled by N / 8 (with n_over_8 scaling)"),
         Field(
@@ -165,6 +171,7 @@ funding_rate_calculator = Calculator(
             min_open=True,
             max=1,
             help="absolute limit on the per-interval rate, applied last; leave empty for none",
+            advanced=True,
         ),
         SCALING,
     ),
@@ -289,7 +296,7 @@ funding_annualized_calculator = Calculator(
     inputs=(
         field("funding_rate", min_open=True, help="0.0001 = 0.01 % per interval"),
         field("interval_hours"),
-        Field("days_per_year", "Days per year", unit="days", default=Decimal(365), min=1, max=366),
+        Field("days_per_year", "Days per year", unit="days", default=Decimal(365), min=1, max=366, advanced=True),
     ),
     outputs=(
         Output("periods_per_year", "Settlements per year", places=4),
@@ -315,8 +322,10 @@ def _rule_fields(interval: Field) -> tuple[Field, ...]:
             default="clamp",
             help="clamp: P + clamp(I − P, ±c); dead_band: P − clamp(P, ±d); premium: F = P",
         ),
-        rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001")),
-        Field("clamp", "Clamp c (per 8 h)", unit="fraction", percent=True, default=Decimal("0.0005"), min=0, max=1),
+        # each formula shows only its own parameters (the others do not enter it)
+        rate_field("interest_rate", "Interest rate I (per 8 h)", default=Decimal("0.0001"), when=CLAMP_ONLY),
+        Field("clamp", "Clamp c (per 8 h)", unit="fraction", percent=True, default=Decimal("0.0005"), min=0, max=1,
+              when=CLAMP_ONLY),
         Field(
             "dead_band",
             "Dead band d (per 8 h)",
@@ -325,6 +334,7 @@ def _rule_fields(interval: Field) -> tuple[Field, ...]:
             default=Decimal("0.00025"),
             min=0,
             max=1,
+            when={"method": ("dead_band",)},
         ),
         interval,
         Field(
@@ -337,6 +347,7 @@ def _rule_fields(interval: Field) -> tuple[Field, ...]:
             min_open=True,
             max=1,
             help="absolute limit on the settled rate; empty for none",
+            advanced=True,
         ),
         SCALING,
     )
@@ -392,6 +403,7 @@ predicted_funding_calculator = Calculator(
             choices=WEIGHTINGS,
             default="time_weighted",
             help="time_weighted: sample i of n weighs i (Binance, Bybit); mean: simple average",
+            advanced=True,
         ),
         *_rule_fields(field("interval_hours")),
     ),
@@ -415,6 +427,8 @@ predicted_funding_calculator = Calculator(
                 "x": "sample",
                 "y": ["average_premium", "predicted_rate"],
                 "title": "Predicted funding during the interval",
+                "x_label": "Premium samples received (count, oldest first)",
+                "y_label": "Rate per interval (fraction: 0.0001 = 0.01 %)",
             },
         ),
     ),
@@ -518,6 +532,7 @@ funding_schedule_calculator = Calculator(
             type="text",
             default=None,
             help="e.g. 2026-05-01T12:00Z; leave empty to count hours from the start",
+            advanced=True,
         ),
         *_rule_fields(field("interval_hours", label="Base interval", type="integer", min=1, max=24, min_open=False)),
         Field(
@@ -528,7 +543,8 @@ funding_schedule_calculator = Calculator(
             default="jump",
             help="jump: straight to the shortest interval; step: halve it each time; none: keep it",
         ),
-        Field("shortest_interval_hours", "Shortest interval", type="integer", unit="hours", default=1, min=1, max=24),
+        Field("shortest_interval_hours", "Shortest interval", type="integer", unit="hours", default=1, min=1, max=24,
+              when={"shortening": ("jump", "step")}),
         Field(
             "weighting",
             "Averaging within an interval",
@@ -536,6 +552,7 @@ funding_schedule_calculator = Calculator(
             choices=WEIGHTINGS,
             default="mean",
             help="time_weighted: later hours weigh more (Binance, Bybit); mean: equal weights (OKX)",
+            advanced=True,
         ),
     ),
     outputs=(

@@ -18,12 +18,12 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
-from .fields import field
+from .fields import CURRENCY_OUTPUT, field, with_currency
 
 SIDE = field("side", label="Side of the liquidated position")
 
 
-CONTRACT = field("contract")
+CONTRACT = field("contract", advanced=True)  # inverse contracts are the rarer case
 
 
 CONTRACT_VALUE = field("contract_value")
@@ -89,6 +89,7 @@ liquidation_outcome_calculator = Calculator(
         CONTRACT,
         CONTRACT_VALUE,
         Field("insurance_fund", "Insurance fund before", unit="settlement currency", default=ZERO, min=0),
+        field("settle"),
     ),
     outputs=(
         Output("surplus", "Surplus to the insurance fund (fill better than bankruptcy)", unit="settlement currency"),
@@ -96,8 +97,9 @@ liquidation_outcome_calculator = Calculator(
         Output("insurance_fund_after", "Insurance fund after", unit="settlement currency"),
         Output("uncovered_loss", "Loss the fund cannot cover (goes to ADL)", unit="settlement currency"),
         Output("summary", "In short", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_liquidation_outcome_calc,
+    compute=with_currency(_liquidation_outcome_calc),
     examples={
         "default": {
             "side": "long",
@@ -192,11 +194,13 @@ adl_ranking_calculator = Calculator(
             columns=POSITION_COLUMNS,
             min_items=1,
             help="one row per position: id, side, size, entry_price, mark_price, margin",
+            accepts=("positions",),
         ),
         CONTRACT,
         CONTRACT_VALUE,
         field(
-            "mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only"
+            "mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
+            when={"method": ("binance",)},
         ),
     ),
     outputs=(
@@ -227,6 +231,8 @@ adl_ranking_calculator = Calculator(
                 "y": ["long", "short"],
                 "kind": "bar",
                 "title": "ADL queues: score by place (place 1 is deleveraged first)",
+                "x_label": "Place in queue (1 = deleveraged first)",
+                "y_label": "ADL score (formula's units)",
             },
         ),
         Output("summary", "In short", format="text"),
@@ -406,6 +412,7 @@ socialized_loss_calculator = Calculator(
             unit="settlement currency",
             default=ZERO,
             min=0,
+            when={"method": ("okx_2018_clawback",)},
         ),
         Field(
             "venue_injection",
@@ -413,7 +420,9 @@ socialized_loss_calculator = Calculator(
             unit="settlement currency",
             default=ZERO,
             min=0,
+            when={"method": ("okx_2018_clawback",)},
         ),
+        field("settle", default="quote currency"),
     ),
     outputs=(
         Output("haircut_rate", "Haircut rate (share of each profit taken)", format="percent", places=4),
@@ -431,8 +440,9 @@ socialized_loss_calculator = Calculator(
         Output("total_haircut", "Total taken from winners", unit="settlement currency"),
         Output("uncovered", "Left uncovered (beyond all profits)", unit="settlement currency"),
         Output("summary", "In short", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_socialized_loss_calc,
+    compute=with_currency(_socialized_loss_calc),
     examples={
         "default": {"deficit": "300", "profits": "id, profit\nA, 1000\nB, 500\nC, 1500\nD, -200"},
         "okx_2018": {
@@ -524,6 +534,7 @@ insolvency_waterfall_calculator = Calculator(
             columns=WATERFALL_COLUMNS,
             min_items=1,
             help="one row per position: id, side, size, entry_price, margin",
+            accepts=("positions",),
         ),
         Field("mark_price", "New mark price", **PRICE),
         Field(
@@ -546,10 +557,12 @@ insolvency_waterfall_calculator = Calculator(
             max_open=True,
             help="used when no fill price is given: longs sell at mark × (1 − "
             "slippage), shorts buy at mark × (1 + slippage)",
+            advanced=True,
         ),
         Field("insurance_fund", "Insurance fund", unit="quote", default=ZERO, min=0),
-        field("mmr", max_open=False),
-        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_METHODS, default="bitmex"),
+        field("mmr", max_open=False, advanced=True),
+        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_METHODS, default="bitmex", advanced=True),
+        field("settle", default="quote currency"),
     ),
     outputs=(
         Output(
@@ -598,11 +611,19 @@ insolvency_waterfall_calculator = Calculator(
                 Output("amount", "Amount", unit="quote", places=6),
                 Output("unpaid", "Still unpaid", unit="quote", places=6),
             ),
-            chart={"x": "step", "y": ["unpaid"], "kind": "bar", "title": "Deficit still unpaid after each step"},
+            chart={
+                "x": "step",
+                "y": ["unpaid"],
+                "kind": "bar",
+                "title": "Deficit still unpaid after each step",
+                "x_label": "Step of the waterfall, in the order it pays (see the table)",
+                "y_label": "Still unpaid ({currency_label})",
+            },
         ),
         Output("summary", "In short", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_waterfall_calc,
+    compute=with_currency(_waterfall_calc),
     examples={
         "default": {
             "positions": (

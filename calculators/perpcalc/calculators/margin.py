@@ -27,7 +27,7 @@ from ..margin import (
     unrealized_pnl,
 )
 from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, settlement_label
-from .fields import field
+from .fields import CURRENCY_OUTPUT, field, with_currency
 
 
 def _beyond_entry(side: str, lp: Decimal | None, ep: Decimal) -> bool:
@@ -63,7 +63,7 @@ def _resolve_margin_inputs(v: dict[str, Any]) -> tuple[Decimal | None, Decimal |
 def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str]]:
     """Guards on the venue's rule, the MMR it applies and the inputs its formula ignores."""
     if v["contract"] == "inverse" and not rule.inverse:
-        raise InputError("contract", f"{v['venue']} lists only linear (USDC-margined) perpetuals")
+        raise InputError("contract", rule.refuse_inverse(v["venue"]))
     mmr = v["mmr"]
     if rule.formula == "hyperliquid" and v["max_leverage"] is not None:
         mmr = ONE / (TWO * v["max_leverage"])
@@ -336,6 +336,7 @@ liquidation_price_calculator = Calculator(
             min=0,
             help="cross margin: TMM1 in Binance's formula",
             when={"margin_mode": ("cross",)},
+            advanced=True,
         ),
         Field(
             "other_unrealized_pnl",
@@ -346,6 +347,7 @@ liquidation_price_calculator = Calculator(
             max=10**15,
             help="cross margin: UPNL1 (− = loss)",
             when={"margin_mode": ("cross",)},
+            advanced=True,
         ),
         field(
             "taker_fee",
@@ -417,6 +419,8 @@ liquidation_price_calculator = Calculator(
                 "x": "leverage",
                 "y": ["liquidation_price", "bankruptcy_price"],
                 "title": "Liquidation price against leverage",
+                "x_label": "Leverage (× position value / margin)",
+                "y_label": "Price (quote currency)",
             },
         ),
     ),
@@ -576,6 +580,7 @@ margin_tier_calculator = Calculator(
         ),
         field("mmr", default=None),
         Field("maintenance_amount", "Maintenance amount", unit="settlement currency", default=ZERO, min=0),
+        field("settle"),
     ),
     outputs=(
         Output("mmr", "Maintenance margin rate", format="percent", places=4),
@@ -596,8 +601,9 @@ margin_tier_calculator = Calculator(
                 Output("current", "Your tier", format="text"),
             ),
         ),
+        CURRENCY_OUTPUT,
     ),
-    compute=_margin_tier_calc,
+    compute=with_currency(_margin_tier_calc),
     presets={"table": {name: {"tiers": _tier_rows(name)} for name in TIER_TABLES}},
     notes=("binance_btcusdt_2021: " + TIER_TABLES["binance_btcusdt_2021"]["source"]),
     examples={
@@ -657,7 +663,7 @@ position_pnl_calculator = Calculator(
     function="perpcalc.margin.pnl_and_fees",
     inputs=(
         field("side"),
-        field("contract"),
+        field("contract", advanced=True),
         field("contract_value"),
         field("entry_price"),
         Field("exit_price", "Exit price", unit="quote", min=0, min_open=True),
@@ -671,6 +677,7 @@ position_pnl_calculator = Calculator(
             default=ZERO,
             min=-(10**15),
             max=10**15,
+            advanced=True,
         ),
         Field(
             "target_roe",
@@ -681,8 +688,10 @@ position_pnl_calculator = Calculator(
             min=-1,
             max=1000,
             help="0.5 = 50 % of the initial margin",
+            advanced=True,
         ),
-        field("mmr"),
+        field("mmr", advanced=True),
+        field("settle"),
     ),
     outputs=(
         Output("pnl", "Net PnL (+ = profit), after fees and funding", unit="settlement currency", places=8),
@@ -709,10 +718,13 @@ position_pnl_calculator = Calculator(
                 "y": ["pnl_linear", "pnl_inverse"],
                 "marks": ["liquidation_price", "break_even_price"],
                 "title": "PnL against exit price, linear and inverse",
+                "x_label": "Exit price (quote currency)",
+                "y_label": "PnL (quote currency)",
             },
         ),
+        CURRENCY_OUTPUT,
     ),
-    compute=_position_pnl_calc,
+    compute=with_currency(_position_pnl_calc),
     examples={
         "default": {
             "side": "long",

@@ -126,7 +126,7 @@ mark_price_calculator = Calculator(
         field("index_price"),
         field("funding_rate", label="Last funding rate", help="per interval; 0.0001 = 0.01 %"),
         Field("time_until_funding", "Time until next funding", unit="hours", min=0, max=24 * 7),
-        field("interval_hours"),
+        field("interval_hours", when={"method": ("binance", "bitmex")}),
         Field(
             "basis_average",
             "Moving-average basis (mid − index)",
@@ -135,6 +135,7 @@ mark_price_calculator = Calculator(
             min=-1_000_000_000,
             max=1_000_000_000,
             help="Binance/Bybit only: average of (best bid + best ask)/2 − index",
+            when={"method": ("binance", "bybit")},
         ),
         Field(
             "last_price",
@@ -144,6 +145,7 @@ mark_price_calculator = Calculator(
             min=0,
             min_open=True,
             help="Binance/Bybit only",
+            when={"method": ("binance", "bybit")},
         ),
     ),
     outputs=(
@@ -249,7 +251,13 @@ basis_convergence_calculator = Calculator(
             "Basis over time",
             format="series",
             columns=(Output("day", "Day", unit="days", places=4), Output("basis", "Basis", format="percent", places=6)),
-            chart={"x": "day", "y": ["basis"], "title": "Basis decaying under funding"},
+            chart={
+                "x": "day",
+                "y": ["basis"],
+                "title": "Basis decaying under funding",
+                "x_label": "Time (days)",
+                "y_label": "Basis (fraction of spot: 0.01 = 1 %)",
+            },
         ),
     ),
     compute=_basis_convergence_calc,

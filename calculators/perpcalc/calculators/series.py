@@ -55,6 +55,15 @@ def _timer(start: datetime | None, interval_hours: Decimal, count: int):
     return at
 
 
+def _iso_timer(start: datetime | None, interval_hours: Decimal):
+    """A function index → 'YYYY-MM-DDTHH:MMZ' (or None without a start time): the chart's time axis.
+    Call it after ``_timer``, which checks the range."""
+    if start is None:
+        return lambda i: None
+    seconds = float(interval_hours * 3600)
+    return lambda i: (start + timedelta(seconds=seconds * i)).strftime("%Y-%m-%dT%H:%MZ")
+
+
 def _series_from(v: dict[str, Any]) -> tuple[list[Decimal], bool]:
     """The rates to analyse (Decimal) and whether they are simulated."""
     if v["source"] == "simulated":
@@ -86,6 +95,11 @@ def _sign_text(s: int) -> str:
 RATE_HELP = "one rate per line, oldest first; fractions per interval (0.0001) or percentages (0.01%)"
 
 
+# the pasted rates and the simulation's parameters each apply to one source only
+PASTED = {"source": ("input",)}
+SIMULATED = {"source": ("simulated",)}
+
+
 def _common_inputs() -> tuple[Field, ...]:
     return (
         Field(
@@ -103,7 +117,9 @@ def _common_inputs() -> tuple[Field, ...]:
             default=None,
             max_items=100_000,
             help=RATE_HELP,
+            accepts=("funding_history",),
             columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
+            when=PASTED,
         ),
         field("interval_hours", help="hours between two rates: 8 on most venues, 1 on Hyperliquid"),
         Field(
@@ -122,6 +138,7 @@ def _common_inputs() -> tuple[Field, ...]:
             type="text",
             default=None,
             help="optional, UTC, e.g. 2024-01-01T00:00Z: tables then show dates",
+            advanced=True,
         ),
         Field(
             "phi",
@@ -132,6 +149,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min_open=True,
             max_open=True,
             help="share of a deviation that survives one interval (simulated source only)",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "sigma",
@@ -142,9 +161,18 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.01"),
             help="standard deviation of the per-interval shock",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
-            "spike_prob", "Simulation: spike probability", unit="per interval", default=Decimal("0.01"), min=0, max=1
+            "spike_prob",
+            "Simulation: spike probability",
+            unit="per interval",
+            default=Decimal("0.01"),
+            min=0,
+            max=1,
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "spike_size",
@@ -155,6 +183,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=Decimal("0.05"),
             help="a spike adds ± this to one interval, then decays at φ",
+            when=SIMULATED,
+            advanced=True,
         ),
         Field(
             "n",
@@ -164,6 +194,7 @@ def _common_inputs() -> tuple[Field, ...]:
             min=MIN_FIT,
             max=10_000,
             help="1,095 = one year of 8-hour intervals",
+            when=SIMULATED,
         ),
         Field(
             "seed",
@@ -173,6 +204,8 @@ def _common_inputs() -> tuple[Field, ...]:
             min=0,
             max=2**32 - 1,
             help="same seed, same series, in every browser",
+            when=SIMULATED,
+            advanced=True,
         ),
     )
 
@@ -198,7 +231,8 @@ def _funding_series_calc(v: dict[str, Any]) -> dict[str, Any]:
     interval = v["interval_hours"]
     stats = describe(rates)
     n = stats["count"]
-    timer = _timer(parse_start(v["start"]), interval, n)
+    start = parse_start(v["start"])
+    timer, at = _timer(start, interval, n), _iso_timer(start, interval)
     pos_run, neg_run = longest_runs(rates)
     reversals = sign_reversals(rates)
     floats = [float(r) for r in rates]
@@ -231,6 +265,7 @@ def _funding_series_calc(v: dict[str, Any]) -> dict[str, Any]:
     chart = [
         {
             "index": i,
+            "time": at(i),
             "rate": round_sig(floats[i] * 100, 10),
             "running_mean": round_sig(running[i] * 100, 10),
             "baseline": baseline_pct,
@@ -350,12 +385,18 @@ funding_series_calculator = Calculator(
             "Rate and running mean",
             format="series",
             columns=(
-                Output("index", "Index", format="integer"),
+                Output("index", "Settlement #", unit="0 = first rate", format="integer"),
+                Output("time", "Time", unit="UTC", format="text"),
                 Output("rate", "Rate", unit="% per interval", places=6),
                 Output("running_mean", "Running mean", unit="% per interval", places=6),
                 Output("baseline", "Baseline", unit="% per interval", places=6),
             ),
-            chart={"x": "index", "y": ["rate", "running_mean", "baseline"], "title": "Funding rate (%)"},
+            chart={
+                "x": "index",
+                "time": "time",
+                "y": ["rate", "running_mean", "baseline"],
+                "title": "Funding rate (%)",
+            },
         ),
     ),
     compute=_funding_series_calc,
@@ -393,7 +434,8 @@ def _funding_forecast_calc(v: dict[str, Any]) -> dict[str, Any]:
     if holdout > n - MIN_FIT:
         raise InputError("holdout", f"hold back at most {n - MIN_FIT} of the {n} rates: the fit needs {MIN_FIT}")
     interval = v["interval_hours"]
-    timer = _timer(parse_start(v["start"]), interval, n + horizon)
+    start = parse_start(v["start"])
+    timer, at = _timer(start, interval, n + horizon), _iso_timer(start, interval)
     floats = [float(r) for r in rates]
     baseline = float(v["baseline"])
     phi_train, scores = forecast_errors(floats, holdout, baseline)
@@ -422,6 +464,7 @@ def _funding_forecast_calc(v: dict[str, Any]) -> dict[str, Any]:
     chart = [
         {
             "index": first + j,
+            "time": at(first + j),
             "actual": round_sig(floats[first + j] * 100, 10),
             **{m: round_sig(by[m].predictions[j] * 100, 10) for m in METHODS},
         }
@@ -528,14 +571,20 @@ funding_forecast_calculator = Calculator(
             "Held-back rates and one-step forecasts",
             format="series",
             columns=(
-                Output("index", "Index", format="integer"),
+                Output("index", "Settlement #", unit="0 = first rate", format="integer"),
+                Output("time", "Time", unit="UTC", format="text"),
                 Output("actual", "Actual", unit="% per interval", places=6),
                 Output("no_change", "No change", unit="% per interval", places=6),
                 Output("mean", "Mean", unit="% per interval", places=6),
                 Output("ar1", "AR(1)", unit="% per interval", places=6),
                 Output("baseline", "Baseline", unit="% per interval", places=6),
             ),
-            chart={"x": "index", "y": ["actual", "no_change", "ar1", "mean"], "title": "Forecasts (%)"},
+            chart={
+                "x": "index",
+                "time": "time",
+                "y": ["actual", "no_change", "ar1", "mean"],
+                "title": "Forecasts (%)",
+            },
         ),
     ),
     compute=_funding_forecast_calc,

@@ -280,6 +280,7 @@ drift_funding_calculator = Calculator(
         Field("long_notional", "Longs' open notional", unit="USD", default=Decimal(1000000), min=0, max=10**13),
         Field("short_notional", "Shorts' open notional", unit="USD", default=Decimal(1000000), min=0, max=10**13),
         Field("pool_balance", "Market's fee pool", unit="USD", default=ZERO, min=0, max=10**13,
+                  advanced=True,
               help="pays receivers' shortfall, at most 2/3 of it per hour"),
         field("side"),
         field("size", label="Your position notional", unit="USD"),

@@ -27,7 +27,7 @@ from ..margin import (
 )
 from ..venues import OKX_TIER_SCHEDULES
 from ._adapt import fields_for
-from .fields import field
+from .fields import CURRENCY_OUTPUT, field, with_currency
 
 PRICE = {"unit": "quote", "min": 0, "min_open": True}
 RATE = {"unit": "fraction", "percent": True, "min": 0, "max": 1}
@@ -89,9 +89,10 @@ deribit_margin_calculator = Calculator(
               help="fills Deribit's published rates (2025); your own values win"),
         field("size", label="Position size", unit="coins"),
         Field("price", "Price", help="index price used to value the position", **PRICE),
-        Field("im_base", "Initial margin base rate", default=Decimal("0.02"), **RATE),
-        Field("mm_base", "Maintenance margin base rate", default=Decimal("0.01"), **RATE),
+        Field("im_base", "Initial margin base rate", default=Decimal("0.02"), **RATE, advanced=True),
+        Field("mm_base", "Maintenance margin base rate", default=Decimal("0.01"), **RATE, advanced=True),
         Field("rate_per_unit", "Added rate per coin", unit="fraction per coin", percent=True,
+                  advanced=True,
               default=Decimal("0.00005"), min=0, max=Decimal("0.1"), help="BTC_USDC: 0.005 % per BTC"),
         Field("equity", "Your equity (optional)", unit="USDC", default=None, min=0, max=10**13,
               help="to find the largest position it can open"),
@@ -109,7 +110,7 @@ deribit_margin_calculator = Calculator(
             Output("size", "Size", unit="coins", places=4),
             Output("im_rate", "Initial rate", format="percent", places=4),
             Output("mm_rate", "Maintenance rate", format="percent", places=4),
-        )),
+        ), chart={"x_label": "Position size (coins)", "y_label": "Margin rate (fraction of value: 0.01 = 1 %)"}),
         Output("summary", "In words", format="text"),
     ),
     compute=_deribit_calc,
@@ -168,6 +169,7 @@ max_open_position_calculator = Calculator(
         field("leverage", max=200),
         Field("max_notional", "Bracket limit at this leverage (optional)", unit="quote", default=None, min=0,
               min_open=True, help="the largest notional the venue's leverage bracket allows at this leverage"),
+        field("settle"),
     ),
     outputs=(
         Output("max_size", "Maximum size", unit="base", places=8),
@@ -177,8 +179,9 @@ max_open_position_calculator = Calculator(
         Output("cost_per_unit", "Cost to open per coin", unit="quote", places=6),
         Output("limited_by", "Limited by", format="text"),
         Output("summary", "In words", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_max_open_calc,
+    compute=with_currency(_max_open_calc),
     notes=(
         "Cost to open = initial margin + open loss (Binance's FAQ on the cost required to open a position, "
         "through copies of its text). Fees are not reserved here; Binance's live calculator also applies "
@@ -231,6 +234,7 @@ pnl_percent_calculator = Calculator(
         field("mark_price"),
         field("size"),
         field("leverage"),
+        field("settle"),
     ),
     outputs=(
         Output("pnl", "Unrealised PnL (+ = profit)", unit="settlement currency", places=8),
@@ -238,8 +242,9 @@ pnl_percent_calculator = Calculator(
         Output("roe", "PnL % (ROE)", format="percent", places=4),
         Output("price_move", "Price move in the position's favour", format="percent", places=4),
         Output("summary", "In words", format="text"),
+        CURRENCY_OUTPUT,
     ),
-    compute=_roe_calc,
+    compute=with_currency(_roe_calc),
     notes=("ROE = PnL / initial margin, with the initial margin at the entry price (Binance's calculator). "
            "Binance's own ADL text ranks by PnL over wallet balance times margin ratio; see adl_ranking."),
     examples={
@@ -339,10 +344,13 @@ liquidation_stages_calculator = Calculator(
         field("mmr", label="Maintenance fraction", default=Decimal("0.0125"),
               help="Hyperliquid: half the initial margin at max leverage; dYdX: the market's MMF"),
         Field("max_leverage", "Asset's maximum leverage (Hyperliquid, optional)", unit="x", default=None, min=1,
+                  when={"venue": ("hyperliquid",)},
               max=200, help="sets the maintenance fraction to 1 / (2 × max leverage)"),
         Field("backstop_share", "Backstop below this share of maintenance", unit="fraction", percent=True,
+                  when={"venue": ("hyperliquid",)},
               default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: 2/3"),
         Field("smmr", "Max spread / maintenance fraction", default=Decimal("1.5"), min=0, max=10,
+                  when={"venue": ("dydx",)},
               help="dYdX: 1.5, so the maximum liquidation spread is 1.5 × MMF"),
     ),
     outputs=(
@@ -365,7 +373,8 @@ liquidation_stages_calculator = Calculator(
             Output("fillable", "Equity if filled at the fillable price (dYdX)", unit="USDC", places=4),
         ), chart={"x": "price", "y": ["equity", "maintenance", "fillable"],
                   "marks": ["liquidation_price", "backstop_price", "insurance_price", "bankruptcy_price"],
-                  "title": "Equity and maintenance margin against price"}),
+                  "title": "Equity and maintenance margin against price",
+                  "x_label": "Oracle (mark) price (USDC)", "y_label": "Margin (USDC)"}),
         Output("summary", "In words", format="text"),
     ),
     compute=_stages_calc,
@@ -475,13 +484,17 @@ okx_liquidation_price_calculator = Calculator(
         Field("schedule", "Tier schedule", type="choice", choices=("custom", *OKX_TIER_SCHEDULES), default="custom",
               help="dated OKX schedules; live tiers come from OKX's position-tiers API"),
         Field("tiers", "Listed tiers (max_contracts, mmr, imr)", type="list", columns=OKX_TIER_COLUMNS,
+                  advanced=True,
               min_items=1, max_items=50, help="ascending; tiers beyond the last row follow the step below"),
-        Field("step", "Contracts added per further tier", min=0, min_open=True, max=10**12),
+        Field("step", "Contracts added per further tier", min=0, min_open=True, max=10**12, advanced=True),
         Field("mmr_step", "Maintenance rate added per further tier", unit="fraction", percent=True,
+                  advanced=True,
               default=Decimal("0.005"), min=0, max=1),
         Field("imr_step", "Initial rate added per further tier", unit="fraction", percent=True,
+                  advanced=True,
               default=Decimal("0.005"), min=0, max=1),
         Field("face_value", "Contract face value", unit="coins per contract", min=0, min_open=True,
+                  advanced=True,
               help="coins per contract (check the instrument's contract value)"),
         field("side"),
         field("entry_price"),

@@ -56,6 +56,18 @@ function marksPlugin(marks) {
   };
 }
 
+// An axis label may name a form value in braces: "{interval_hours}" is that input's value,
+// "{currency_label}" that output's text, so axes say "Settlement (8 h each)" or "Price (USDT)".
+function axisLabel(box, text) {
+  const form = box.closest("form.perpcalc");
+  return String(text).replace(/\{(\w+)\}/g, (whole, name) => {
+    const out = form?.querySelector(`output[name="${name}"]`);
+    if (out) return out.textContent.trim();
+    const control = form?.querySelector(`:is(input, select)[name="${name}"]`);
+    return control ? control.value.trim() : whole;
+  });
+}
+
 export function drawChart(box, chart, rows, markValues) {
   box.replaceChildren();
   if (!Array.isArray(rows) || rows.length < 2) {
@@ -66,11 +78,16 @@ export function drawChart(box, chart, rows, markValues) {
   const colors = dark() ? PALETTE_DARK : PALETTE;
   const fg = cssVar("--md-default-fg-color--light", dark() ? "#bbb" : "#555");
   const grid = cssVar("--md-default-fg-color--lightest", "#ddd");
-  const xs = numeric(rows, chart.x);
+  // With a time for every point (the rates came with dates: a file, or a start time), the x
+  // axis shows UTC dates; otherwise it counts what chart.x counts, with its unit in the label.
+  const times = chart.time ? rows.map((row) => (typeof row[chart.time] === "string" ? Date.parse(row[chart.time]) : NaN)) : [];
+  const dated = times.length > 0 && times.every(Number.isFinite);
+  const xs = dated ? times.map((ms) => ms / 1000) : numeric(rows, chart.x);
+  const xLabel = dated ? "Time (UTC)" : chart.labels[chart.x] || chart.x;
   const data = [xs, ...chart.y.map((key) => numeric(rows, key))];
   const bars = chart.kind === "bar" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   const series = [
-    { label: chart.labels[chart.x] || chart.x },
+    { label: xLabel },
     ...chart.y.map((key, i) => ({
       label: chart.labels[key] || key,
       stroke: colors[i % colors.length],
@@ -90,15 +107,19 @@ export function drawChart(box, chart, rows, markValues) {
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   // The y axis is labelled with the unit its series share (every label is "Name (unit)").
   const units = [...new Set(chart.y.map((key) => /\(([^()]*)\)$/.exec(chart.labels[key] || "")?.[1] || ""))];
-  const yLabel = units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+  const yLabel = chart.y_label
+    ? axisLabel(box, chart.y_label)
+    : units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+  const xLabel = chart.x_label ? axisLabel(box, chart.x_label) : chart.labels[chart.x] || chart.x;
   const boxHeight = box.clientHeight || 300;
   const opts = {
     width,
     height: Math.max(120, boxHeight - 70),
     title: chart.title,
-    scales: { x: { time: false } },
+    scales: { x: { time: dated } },
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
     series,
-    axes: [{ ...axis, label: chart.labels[chart.x] || chart.x }, { ...axis, size: 64, label: yLabel, labelSize: 20 }],
+    axes: [{ ...axis, label: xLabel }, { ...axis, size: 64, label: yLabel, labelSize: 20 }],
     legend: { live: false },
     plugins: [marksPlugin(marks)],
   };
@@ -112,5 +133,6 @@ export function drawChart(box, chart, rows, markValues) {
   opts.hooks = { ready: [fit] };
   const plot = new uPlot(opts, data, box);
   box.setAttribute("role", "img");
+  box.dataset.xAxis = dated ? "time" : chart.x;
   return plot;
 }

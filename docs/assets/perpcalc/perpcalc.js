@@ -55,6 +55,13 @@ function onWorkerMessage(event) {
     cacheForOffline();
   } else if (msg.type === "failed") {
     failRuntime(msg.message);
+  } else if (msg.type === "file-progress" || msg.type === "file-result") {
+    const job = fileJobs.get(msg.id);
+    if (job && msg.type === "file-progress") job.onProgress(msg);
+    if (job && msg.type === "file-result") {
+      fileJobs.delete(msg.id);
+      job.resolve(msg.result);
+    }
   } else if (msg.type === "result") {
     const form = pending.get(msg.id);
     pending.delete(msg.id);
@@ -168,6 +175,18 @@ function requestCompute(form) {
   worker.postMessage({ type: "compute", id, name: form.dataset.calculator, inputs: readInputs(form) });
 }
 
+// A reader's file for one field, read in the worker (files.js draws the control): resolves to
+// {ok, values, message} or {ok: false, error}; onProgress gets {phase, done, total}.
+const fileJobs = new Map();
+
+function readFile(form, field, file, onProgress) {
+  startRuntime("file");
+  if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
+  const id = nextId++;
+  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file });
+  return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
+}
+
 function clearErrors(form) {
   for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
   for (const el of controls(form)) el.removeAttribute("aria-invalid");
@@ -195,6 +214,11 @@ function applyResult(form, result) {
     out.dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
     const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
     if (box) box.replaceChildren(buildTable(shown));
+  }
+  // money units name the currency the results are in (USDT, USDC, base coin) and follow it
+  for (const unit of form.querySelectorAll("[data-unit-from]")) {
+    const text = result.display[unit.dataset.unitFrom]?.text;
+    if (text) unit.textContent = text;
   }
   form.dataset.failed = "false";
   form.dataset.dirty = atExample(form) ? "false" : "done";
@@ -740,6 +764,58 @@ function resetForm(form) {
   requestCompute(form);
 }
 
+// ---------------------------------------------------------------- landing
+// A shared link scrolls to its form. After instant navigation the theme scrolls the new page to
+// its top some time after the content is in (on a loaded machine, after our first scroll), and
+// the page's layout may still grow above the form. So the form is placed, then kept in place
+// while the page settles — every frame until nothing has moved for SETTLE_MS (MAX_MS at most) —
+// and left alone for good as soon as the reader scrolls, touches, clicks or types.
+
+const SETTLE_MS = 600;
+const MAX_MS = 4000;
+const READER_EVENTS = ["wheel", "touchstart", "pointerdown", "keydown"];
+let landing = null;
+
+function hashTarget() {
+  try {
+    return document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  } catch {
+    return null; // a malformed hash names nothing
+  }
+}
+
+function land(form) {
+  landing?.stop();
+  const started = performance.now();
+  let quietSince = started;
+  let last = null;
+  let frame = 0;
+  const stop = () => {
+    cancelAnimationFrame(frame);
+    READER_EVENTS.forEach((type) => removeEventListener(type, stop, true));
+    if (landing?.form === form) landing = null;
+  };
+  const placed = () => {
+    const top = form.getBoundingClientRect().top;
+    return top >= 0 && top < Math.min(200, innerHeight / 2);
+  };
+  const step = (now) => {
+    if (!form.isConnected) return stop(); // the reader went to another page
+    if (!placed()) {
+      form.scrollIntoView({ block: "start" });
+      quietSince = now;
+    }
+    const here = `${Math.round(form.getBoundingClientRect().top)} ${document.documentElement.scrollHeight}`;
+    if (here !== last) quietSince = now;
+    last = here;
+    if (now - quietSince > SETTLE_MS || now - started > MAX_MS) return stop();
+    frame = requestAnimationFrame(step);
+  };
+  READER_EVENTS.forEach((type) => addEventListener(type, stop, { capture: true, passive: true }));
+  landing = { form, stop };
+  frame = requestAnimationFrame(step);
+}
+
 // ---------------------------------------------------------------- wiring
 
 function wire(form) {
@@ -779,25 +855,19 @@ function wire(form) {
   form.querySelector('[data-action="csv"]').addEventListener("click", () => download(form, "csv"));
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
+  if (form.querySelector("[data-file-for]")) {
+    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched })).catch((err) => console.warn(err));
+  }
   if (readQuery(form)) {
     applyWhen(form);
     showNotes(form);
     requestCompute(form);
-    // a shared link lands on its calculator, even when its hash is missing or names another one
-    // (once the page's own work is done: the theme sets its scroll position and renders math
-    // first; checked once more shortly after, in case the theme scrolled after us)
-    if (!location.hash || location.hash === "#worked-example") {
-      const place = () => form.scrollIntoView({ block: "start" });
-      const land = () => {
-        place();
-        setTimeout(() => {
-          const top = form.getBoundingClientRect().top;
-          if (top < -10 || top > innerHeight / 2) place();
-        }, 250);
-      };
-      if (document.readyState === "complete") requestAnimationFrame(land);
-      else window.addEventListener("load", () => requestAnimationFrame(land), { once: true });
-    }
+    // A shared link lands on its calculator: on the form its hash names, else on the first form
+    // the link gives inputs to. Any other hash is no sign of where the reader wants to be: the
+    // theme's navigation.tracking writes the section being read into the address (and, during
+    // instant navigation, even the previous page's section: "/?size=15#formula" on the home page).
+    const named = hashTarget();
+    if (named?.matches("form.perpcalc") ? named === form : !landing?.form.isConnected) land(form);
   }
   if (runtime.state !== "idle") showRuntime(form);
 }

@@ -235,7 +235,7 @@ async function start() {
       },
     });
     self.__pyodide = pyodide; // for `make bench` (heap size, the 100k ranking in this worker)
-    for (const msg of queue.splice(0)) answer(msg);
+    for (const msg of queue.splice(0)) handle(msg);
   } catch (err) {
     clearInterval(meterTimer);
     const message = integrityFailure || String(err && err.message ? err.message : err);
@@ -297,12 +297,56 @@ function packLarge(result) {
   return [result, transfer];
 }
 
+// ---------------------------------------------------------------- the reader's own files
+// A file dropped or chosen on a field (files.js) comes here as a File: it is read in slices
+// (progress as it goes), then perpcalc.venue_files reads it, the same code that reads venue
+// exports into pandas. Nothing leaves the browser: no request is made with the file.
+const FILE_SLICE = 1 << 20;
+const FILE_LIMIT = 64 << 20;
+let importFile = null;
+
+function fileProgress(id, phase, done, total) {
+  postMessage({ type: "file-progress", id, phase, done, total });
+}
+
+async function readFile(msg) {
+  const reply = (result) => postMessage({ type: "file-result", id: msg.id, result });
+  const fail = (message) => reply({ ok: false, error: { field: msg.field, message, column: null, line: null } });
+  const file = msg.file;
+  if (file.size > FILE_LIMIT) {
+    fail(`the file is ${mb(file.size)} MB; files up to ${mb(FILE_LIMIT)} MB can be read here`);
+    return;
+  }
+  try {
+    const bytes = new Uint8Array(file.size);
+    for (let at = 0; at < file.size; at += FILE_SLICE) {
+      const part = new Uint8Array(await file.slice(at, at + FILE_SLICE).arrayBuffer());
+      bytes.set(part, at);
+      fileProgress(msg.id, "reading", at + part.length, file.size);
+    }
+    fileProgress(msg.id, "checking", 0, 1);
+    importFile ||= self.__pyodide.runPython(
+      "from perpcalc.venue_files import import_file_json\n" +
+      "lambda calc, field, data, progress: import_file_json(calc, field, data.to_bytes(), progress)",
+    );
+    const progress = (done, total) => fileProgress(msg.id, "checking", done, total);
+    reply(JSON.parse(importFile(msg.calculator, msg.field, bytes, progress)));
+  } catch (err) {
+    fail(`the file could not be read: ${plain(String(err && err.message ? err.message : err))}`);
+  }
+}
+
+function handle(msg) {
+  if (msg.type === "file") readFile(msg);
+  else answer(msg);
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
     if (!starting) starting = start();
-  } else if (msg.type === "compute") {
-    if (compute) answer(msg);
+  } else if (msg.type === "compute" || msg.type === "file") {
+    if (compute) handle(msg);
     else queue.push(msg);
   }
 };
