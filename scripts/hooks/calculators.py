@@ -200,14 +200,18 @@ def _field_html(f: Field, value: str, uid: str, currency: tuple[set[str], str] =
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
     if f.typical is not None:
         attrs += f' data-typical="{_esc(_plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
+    # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
+    # file button outside it, always in view: reading a file makes the field apply (files.js).
+    inside, outside = (files, "") if not f.when else ("", files and f'<div class="perpcalc__field '
+                                                             f'perpcalc__field--file">{files}</div>')
     return (
         f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
         f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
         f'<div class="perpcalc__control">{_control(f, control_value, uid, bool(help_text) or f.type == "list")}</div>'
-        f"{hint}{files}"
+        f"{hint}{inside}"
         f'<span class="perpcalc__note" id="{ident}-note" data-note-for="{f.name}"></span>'
         f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
-        "</div>"
+        f"</div>{outside}"
     )
 
 

@@ -71,6 +71,11 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
     button = form.locator('[data-file-for="rates"] input[type="file"]')
     label = form.locator(f'label[for="{button.get_attribute("id")}"]')
     assert label.inner_text().strip() == "Read a funding-history file"
+    # a simulated series hides the pasted-rates field, never its file button: reading a file
+    # is choosing one's own rates, and the field comes into view with them
+    form.locator('[name="source"]').select_option("simulated")
+    assert not form.locator('[data-field="rates"]').is_visible()
+    assert button.is_visible()
     button.focus()  # reachable from the keyboard
     assert tab.page.evaluate("() => document.activeElement.type") == "file"
     before = len(posted)
@@ -86,6 +91,7 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
         assert _value(tab, "funding_series", "interval_hours") == interval
         assert _value(tab, "funding_series", "start") == start
         assert _value(tab, "funding_series", "source") == "input"
+        assert form.locator('[data-field="rates"]').is_visible()
         assert _value(tab, "funding_series", "rates").count("\n") == count
         assert outputs["chart"]["value"][0]["time"] == start
         assert form.locator('[data-chart-for="chart"]').get_attribute("data-x-axis") == "time"

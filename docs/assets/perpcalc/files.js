@@ -43,9 +43,25 @@ function showProgress(box, name, msg) {
   }
 }
 
+// A field shown only for some choices (pasted rates, not a simulated series): reading a file
+// into it is the reader choosing it, so the choices it needs are made first, and the field,
+// its rows and any error beside it come into view.
+function makeApply(form, control, api) {
+  const home = control.closest(".perpcalc__field");
+  if (!home?.hidden || !home.dataset.when) return;
+  for (const [name, allowed] of Object.entries(JSON.parse(home.dataset.when))) {
+    const select = form.querySelector(`select[name="${CSS.escape(name)}"]`);
+    if (!select || allowed.includes(select.value)) continue;
+    select.value = allowed[0];
+    api.touched(form).add(name);
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}
+
 async function load(form, box, file, api) {
   const field = box.dataset.fileFor;
   const control = form.querySelector(`textarea[name="${CSS.escape(field)}"]`);
+  makeApply(form, control, api);
   const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
   const status = box.querySelector("[data-file-status]");
   const bar = box.querySelector("progress");
@@ -86,8 +102,10 @@ export function wireFiles(form, api) {
   for (const box of form.querySelectorAll("[data-file-for]")) {
     if (box.dataset.wired === "true") continue;
     box.dataset.wired = "true";
-    const field = box.closest(".perpcalc__field");
     const control = form.querySelector(`textarea[name="${CSS.escape(box.dataset.fileFor)}"]`);
+    // drops land on the file button's block and on the field itself (they differ when the
+    // field is shown only for some choices)
+    const zones = new Set([box.closest(".perpcalc__field"), control.closest(".perpcalc__field")]);
     const input = box.querySelector('input[type="file"]');
     const take = (file) => {
       if (box.dataset.state !== "busy") load(form, box, file, api);
@@ -99,19 +117,21 @@ export function wireFiles(form, api) {
     });
     input.addEventListener("input", (event) => event.stopPropagation());
     const hasFiles = (event) => [...(event.dataTransfer?.types || [])].includes("Files");
-    field.addEventListener("dragover", (event) => {
-      if (!hasFiles(event)) return;
-      event.preventDefault();
-      field.classList.add("perpcalc__field--drop");
-    });
-    field.addEventListener("dragleave", () => field.classList.remove("perpcalc__field--drop"));
-    field.addEventListener("drop", (event) => {
-      field.classList.remove("perpcalc__field--drop");
-      const file = event.dataTransfer?.files?.[0];
-      if (!file) return;
-      event.preventDefault();
-      take(file);
-    });
+    for (const field of zones) {
+      field.addEventListener("dragover", (event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        field.classList.add("perpcalc__field--drop");
+      });
+      field.addEventListener("dragleave", () => field.classList.remove("perpcalc__field--drop"));
+      field.addEventListener("drop", (event) => {
+        field.classList.remove("perpcalc__field--drop");
+        const file = event.dataTransfer?.files?.[0];
+        if (!file) return;
+        event.preventDefault();
+        take(file);
+      });
+    }
     control.addEventListener("paste", (event) => {
       const text = event.clipboardData?.getData("text/plain");
       if (!text || !looksLikeFile(text, control)) return; // rows of the field's own columns: an ordinary paste
