@@ -145,6 +145,7 @@ __all__ = [
     "dydx_cap",
     "funding_preset",
     "margin_preset",
+    "quote_label",
     "schedule_preset",
     "settlement_label",
 ]
@@ -1018,6 +1019,20 @@ def settlement_label(venue: str | None, contract: str = "linear") -> str:
     if contract == "inverse":
         return "base coin"
     return SETTLEMENT_ASSETS.get(venue or "", "quote currency")
+
+
+def quote_label(venue: str | None, contract: str = "linear") -> str:
+    """The currency a venue's prices are quoted in, as the reader sees it.
+
+    Inverse perpetuals are quoted in US dollars on every venue that lists them here (BTCUSD,
+    XBTUSD, BTC-USD-SWAP, BTC-PERPETUAL); a linear one is quoted in what it settles in.
+
+    Examples
+    --------
+    >>> quote_label("binance"), quote_label("bybit", "inverse"), quote_label(None)
+    ('USDT', 'USD', 'quote currency')
+    """
+    return "USD" if contract == "inverse" else settlement_label(venue, contract)
 
 
 def margin_preset(key: str) -> dict[str, Any]:

@@ -120,30 +120,40 @@ def to_percent_text(text: str) -> str:
     return _plain(Decimal(text).scaleb(2))
 
 
-def money_units(calc: Calculator) -> set[str]:
-    """Units that name the currency a calculator's ``currency_label`` output gives (USDT, USDC,
-    base coin): "settlement currency", and "quote" too where the calculator has no inverse
-    contracts (its prices and money are then in the same currency)."""
-    if not any(o.name == "currency_label" for o in calc.outputs):
-        return set()
-    has_contract = any(f.name == "contract" for f in calc.inputs)
-    return {"settlement currency"} | (set() if has_contract else {"quote"})
+def money_units(calc: Calculator) -> dict[str, str]:
+    """Units that name a currency one of the calculator's outputs gives, and that output:
+    "settlement currency" follows ``currency_label`` (USDT, USDC, base coin); "quote" follows
+    ``quote_label`` (USDT for a linear USDT contract, USD for an inverse one) where the
+    calculator has it, or ``currency_label`` where it has no inverse contracts (its prices and
+    money are then in the same currency)."""
+    outputs = {o.name for o in calc.outputs}
+    if "currency_label" not in outputs:
+        return {}
+    units = {"settlement currency": "currency_label"}
+    if "quote_label" in outputs:
+        units["quote"] = "quote_label"
+    elif not any(f.name == "contract" for f in calc.inputs):
+        units["quote"] = "currency_label"
+    return units
 
 
-def _unit_text(unit: str, currency: tuple[set[str], str]) -> str:
+Currency = dict[str, tuple[str, str]]  # unit → (output that names it, its text in the example)
+
+
+def _unit_text(unit: str, currency: Currency) -> str:
     """A unit as HTML: a money unit shows the currency and follows it when results change."""
-    units, name = currency
-    if unit in units:
-        return f'<span data-unit-from="currency_label">{_esc(name)}</span>'
+    if unit in currency:
+        output, name = currency[unit]
+        return f'<span data-unit-from="{output}">{_esc(name)}</span>'
     return _esc(unit)
 
 
 def _output_html(
-    o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str, currency: tuple[set[str], str] = (set(), "")
+    o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str, currency: Currency | None = None
 ) -> str:
     ident = f"{uid}-out-{o.name}"
     has_unit = o.unit and o.format not in ("table", "series")
-    unit = f'<span class="perpcalc__unit">{_unit_text(o.unit, currency)}</span>' if has_unit else ""
+    unit = f'<span class="perpcalc__unit">{_unit_text(o.unit, currency or {})}</span>' if has_unit else ""
     value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
     # Sentences (summaries, formulas, notes) read as prose across the panel, not as a figure.
     prose = " perpcalc__out--prose" if o.format == "text" and len(str(shown["text"])) > 32 else ""
@@ -175,12 +185,12 @@ def table_html(shown: dict[str, Any]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _field_html(f: Field, value: str, uid: str, currency: tuple[set[str], str] = (set(), "")) -> str:
+def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None) -> str:
     ident = f"{uid}-{f.name}"
     percent = _is_percent(f)
     shown_unit = "%" if percent else f.unit
     unit = (
-        f' <span class="perpcalc__unit">({_unit_text(shown_unit, currency)})</span>'
+        f' <span class="perpcalc__unit">({_unit_text(shown_unit, currency or {})})</span>'
         if shown_unit and f.type != "list"
         else ""
     )
@@ -287,7 +297,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
-    currency = (money_units(calc), result["outputs"].get("currency_label", ""))
+    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in money_units(calc).items()}
     fields, more = [], []
     for f in calc.inputs:
         html_field = _field_html(f, values[f.name], uid, currency)

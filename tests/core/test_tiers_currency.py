@@ -168,10 +168,10 @@ def test_funding_payment_label_is_the_venue_record(venue: str) -> None:
     base = {"side": "short", "size": 2, "mark_price": 60000, "funding_rate": "0.01%"}
     plain = perpcalc.run("funding_payment", base)
     out = perpcalc.run("funding_payment", {**base, "venue": venue})
-    assert out["currency_label"] == SETTLEMENT_ASSETS[venue]
-    assert plain["currency_label"] == "quote currency"
-    assert {k: v for k, v in out.items() if k != "currency_label"} == {
-        k: v for k, v in plain.items() if k != "currency_label"}
+    assert out["currency_label"] == out["quote_label"] == SETTLEMENT_ASSETS[venue]  # linear: quoted as settled
+    assert plain["currency_label"] == plain["quote_label"] == "quote currency"
+    labels = ("currency_label", "quote_label")
+    assert {k: v for k, v in out.items() if k not in labels} == {k: v for k, v in plain.items() if k not in labels}
     assert out["currency"] == "quote"
 
 
@@ -185,3 +185,18 @@ def test_contract_value_applies_only_to_inverse_contracts() -> None:
             assert "contract" in inputs, spec["name"]
             seen += 1
     assert seen >= 5
+
+
+@pytest.mark.parametrize("name", ["funding_payment", "liquidation_price", "funding_exposure", "liquidation_outcome",
+                                  "position_pnl", "pnl_percent"])
+def test_prices_are_quoted_in_usd_on_inverse_contracts(name: str) -> None:
+    """Where a calculator takes both contract kinds, prices name their own currency: the
+    settlement currency on a linear contract, USD on an inverse one (money is then in the coin)."""
+    calc = perpcalc.get(name)
+    assert any(o.name == "quote_label" for o in calc.outputs)
+    for key, example in calc.examples.items():
+        out = perpcalc.run(name, example)
+        if out["currency_label"] == "base coin":
+            assert out["quote_label"] == "USD", key
+        else:
+            assert out["quote_label"] == out["currency_label"], key

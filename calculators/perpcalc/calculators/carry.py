@@ -18,7 +18,7 @@ from ..carry import (
 )
 from ..display import format_money, format_percent
 from ..funding import payer_of, periods_per_year
-from .fields import CURRENCY_OUTPUT, currency_of, field, rate_field, with_currency
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, currency_of, field, rate_field, with_currency
 
 
 def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -146,6 +146,7 @@ funding_exposure_calculator = Calculator(
             },
         ),
         CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
     ),
     compute=with_currency(_exposure_calc),
     examples={

@@ -15,7 +15,17 @@ from typing import Any
 from .._num import EIGHT, ONE
 from .._spec import Field, Output
 
-__all__ = ["CURRENCY_OUTPUT", "SETTLE_CHOICES", "VOCABULARY", "currency_of", "field", "rate_field", "with_currency"]
+__all__ = [
+    "CURRENCY_OUTPUT",
+    "QUOTE_OUTPUT",
+    "SETTLE_CHOICES",
+    "VOCABULARY",
+    "currency_of",
+    "field",
+    "quote_of",
+    "rate_field",
+    "with_currency",
+]
 
 RATE_HELP = "fraction per funding interval: 0.0001 = 0.01 % (you may type 0.01%)"
 SIDES = ("long", "short")
@@ -169,10 +179,44 @@ def currency_of(values: Mapping[str, Any]) -> str:
     return _SETTLE_NAMES.get(values["settle"], str(values["settle"]))
 
 
+#: The output that names the currency prices are quoted in, on calculators that take inverse
+#: contracts too (money and prices then differ): see ``quote_of``.
+QUOTE_OUTPUT = Output("quote_label", "Prices in", format="text")
+
+
+def quote_of(values: Mapping[str, Any]) -> str:
+    """The currency a calculator's prices are quoted in, as the reader names it.
+
+    A linear contract is quoted and settled in the same currency; an inverse one is quoted in
+    US dollars and settled in the base coin (BTCUSD on Binance COIN-M, Bybit and OKX, XBTUSD on
+    BitMEX, BTC-PERPETUAL on Deribit).
+
+    Parameters
+    ----------
+    values : Mapping[str, Any]
+        The calculator's resolved inputs: ``settle`` and ``contract``.
+
+    Returns
+    -------
+    str
+        ``USD`` for an inverse contract, else the settlement currency (``currency_of``).
+
+    Examples
+    --------
+    >>> quote_of({"settle": "usdc", "contract": "linear"}), quote_of({"settle": "usdt", "contract": "inverse"})
+    ('USDC', 'USD')
+    """
+    return "USD" if values.get("contract") == "inverse" else currency_of(values)
+
+
 def with_currency(compute: Callable[[dict[str, Any]], Mapping[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """``compute`` with the ``currency_label`` output (see ``CURRENCY_OUTPUT``) added."""
+    """``compute`` with the ``currency_label`` output (see ``CURRENCY_OUTPUT``) added, and
+    ``quote_label`` (``QUOTE_OUTPUT``) where the calculator has a ``contract`` input."""
 
     def labelled(values: dict[str, Any]) -> dict[str, Any]:
-        return {**compute(values), "currency_label": currency_of(values)}
+        out = {**compute(values), "currency_label": currency_of(values)}
+        if "contract" in values:
+            out["quote_label"] = quote_of(values)
+        return out
 
     return labelled

@@ -32,11 +32,12 @@ from ..venues import (
     FUNDING_VENUES,
     SETTLEMENT_ASSETS,
     funding_preset,
+    quote_label,
     schedule_preset,
     settlement_label,
 )
 from ._adapt import fields_for
-from .fields import field
+from .fields import QUOTE_OUTPUT, field
 
 RATE_HELP = "fraction per funding interval: 0.0001 = 0.01 % (you may type 0.01%)"
 
@@ -211,6 +212,7 @@ def _funding_payment_calc(v: dict[str, Any]) -> dict[str, Any]:
         "payer": payer_of(v["funding_rate"]),
         "currency": "base" if v["contract"] == "inverse" else "quote",
         "currency_label": settlement_label(v["venue"], v["contract"]),
+        "quote_label": quote_label(v["venue"], v["contract"]),
         "notional": notional_value(v["size"], v["mark_price"], v["contract"], v["contract_value"]),
         # the same rate held for a day and for a year (365 days), one settlement every interval_hours
         "payment_per_day": funding_payment(*position[:4], 24 / v["interval_hours"], v["contract"],
@@ -263,6 +265,7 @@ funding_payment_calculator = Calculator(
         Output("payer", "Paying side", format="text"),
         Output("currency", "Settlement currency", format="text"),
         Output("currency_label", "Paid in", format="text"),
+        QUOTE_OUTPUT,
         Output("notional", "Position value", unit="settlement currency"),
         Output("payment_per_day", "Per day at this rate (− = you pay)", unit="settlement currency"),
         Output("payment_per_year", "Per year at this rate, 365 days (− = you pay)", unit="settlement currency"),

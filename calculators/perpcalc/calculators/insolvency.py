@@ -18,7 +18,7 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
-from .fields import CURRENCY_OUTPUT, field, with_currency
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 SIDE = field("side", label="Side of the liquidated position")
 
@@ -98,6 +98,7 @@ liquidation_outcome_calculator = Calculator(
         Output("uncovered_loss", "Loss the fund cannot cover (goes to ADL)", unit="settlement currency"),
         Output("summary", "In short", format="text"),
         CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
     ),
     compute=with_currency(_liquidation_outcome_calc),
     examples={

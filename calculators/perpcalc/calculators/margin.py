@@ -26,8 +26,8 @@ from ..margin import (
     tier_index,
     unrealized_pnl,
 )
-from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, settlement_label
-from .fields import CURRENCY_OUTPUT, field, with_currency
+from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, quote_label, settlement_label
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 
 def _beyond_entry(side: str, lp: Decimal | None, ep: Decimal) -> bool:
@@ -199,6 +199,7 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
         "tier_note": _tier_note(rule, venue, choice),
         "tier": _tier_label(source, rows, choice, mmr),
         "currency_label": settlement_label(venue, v["contract"]),
+        "quote_label": quote_label(venue, v["contract"]),
         "by_leverage": _by_leverage(v, mmr, cum),
     }
 
@@ -406,6 +407,7 @@ liquidation_price_calculator = Calculator(
         Output("tier_note", "Tier", format="text"),
         Output("tier", "Tier applied", format="text"),
         Output("currency_label", "Margins are in", format="text"),
+        QUOTE_OUTPUT,
         Output(
             "by_leverage",
             "Liquidation price against leverage (isolated)",
@@ -420,7 +422,7 @@ liquidation_price_calculator = Calculator(
                 "y": ["liquidation_price", "bankruptcy_price"],
                 "title": "Liquidation price against leverage",
                 "x_label": "Leverage (× position value / margin)",
-                "y_label": "Price (quote currency)",
+                "y_label": "Price ({quote_label})",
             },
         ),
     ),
@@ -718,11 +720,12 @@ position_pnl_calculator = Calculator(
                 "y": ["pnl_linear", "pnl_inverse"],
                 "marks": ["liquidation_price", "break_even_price"],
                 "title": "PnL against exit price, linear and inverse",
-                "x_label": "Exit price (quote currency)",
-                "y_label": "PnL (quote currency)",
+                "x_label": "Exit price ({quote_label})",
+                "y_label": "PnL ({currency_label})",
             },
         ),
         CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
     ),
     compute=with_currency(_position_pnl_calc),
     examples={

@@ -27,7 +27,7 @@ from ..margin import (
 )
 from ..venues import OKX_TIER_SCHEDULES
 from ._adapt import fields_for
-from .fields import CURRENCY_OUTPUT, field, with_currency
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 PRICE = {"unit": "quote", "min": 0, "min_open": True}
 RATE = {"unit": "fraction", "percent": True, "min": 0, "max": 1}
@@ -243,6 +243,7 @@ pnl_percent_calculator = Calculator(
         Output("price_move", "Price move in the position's favour", format="percent", places=4),
         Output("summary", "In words", format="text"),
         CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
     ),
     compute=with_currency(_roe_calc),
     notes=("ROE = PnL / initial margin, with the initial margin at the entry price (Binance's calculator). "
