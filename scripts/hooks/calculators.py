@@ -137,6 +137,9 @@ def money_units(calc: Calculator) -> dict[str, str]:
     return units
 
 
+#: Outputs the page shows only as the units of other outputs, not as a row of their own.
+UNIT_ONLY_OUTPUTS = frozenset({"quote_label"})
+
 Currency = dict[str, tuple[str, str]]  # unit → (output that names it, its text in the example)
 
 
@@ -157,8 +160,10 @@ def _output_html(
     value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
     # Sentences (summaries, formulas, notes) read as prose across the panel, not as a figure.
     prose = " perpcalc__out--prose" if o.format == "text" and len(str(shown["text"])) > 32 else ""
+    # an output that only names the unit of others (prices in USD…) is shown as those units
+    hidden = " hidden" if o.name in UNIT_ONLY_OUTPUTS else ""
     out = (
-        f'<div class="perpcalc__out perpcalc__out--{o.format}{prose}">'
+        f'<div class="perpcalc__out perpcalc__out--{o.format}{prose}"{hidden}>'
         f'<span class="perpcalc__label" id="{ident}-label">{_esc(o.label)}</span>'
         f'<span class="perpcalc__value"><output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label"'
         f' data-value="{value_json}">{_esc(shown["text"])}</output>{unit}</span>'
