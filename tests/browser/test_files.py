@@ -94,7 +94,9 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
         assert form.locator('[data-field="rates"]').is_visible()
         assert _value(tab, "funding_series", "rates").count("\n") == count
         assert outputs["chart"]["value"][0]["time"] == start
-        assert form.locator('[data-chart-for="chart"]').get_attribute("data-x-axis") == "time"
+        # the chart is drawn in a task of its own after the results: wait for it, then read its axis
+        chart = """form.perpcalc[data-calculator="funding_series"] [data-chart-for="chart"]"""
+        tab.wait("s => document.querySelector(s)?.dataset.xAxis === 'time'", chart)
         assert form.locator('[data-error-for="rates"]').inner_text() == ""
 
     # a malformed file: the line and the column, beside the field, in words

@@ -83,7 +83,7 @@ export function drawChart(box, chart, rows, markValues) {
   const times = chart.time ? rows.map((row) => (typeof row[chart.time] === "string" ? Date.parse(row[chart.time]) : NaN)) : [];
   const dated = times.length > 0 && times.every(Number.isFinite);
   const xs = dated ? times.map((ms) => ms / 1000) : numeric(rows, chart.x);
-  const xLabel = dated ? "Time (UTC)" : chart.labels[chart.x] || chart.x;
+  const xLabel = dated ? "Time (UTC)" : chart.x_label ? axisLabel(box, chart.x_label) : chart.labels[chart.x] || chart.x;
   const data = [xs, ...chart.y.map((key) => numeric(rows, key))];
   const bars = chart.kind === "bar" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   const series = [
@@ -110,7 +110,6 @@ export function drawChart(box, chart, rows, markValues) {
   const yLabel = chart.y_label
     ? axisLabel(box, chart.y_label)
     : units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
-  const xLabel = chart.x_label ? axisLabel(box, chart.x_label) : chart.labels[chart.x] || chart.x;
   const boxHeight = box.clientHeight || 300;
   const opts = {
     width,
