@@ -70,10 +70,9 @@ NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); the site's own KaTeX
-    renders notebook math instead (assets/js/page.js)."""
-    if page.file.src_uri.endswith(".ipynb"):
-        output = NOTEBOOK_MATHJAX.sub("", output)
-    return output
+    renders notebook math instead (assets/js/page.js). The plugin puts it on every page, not
+    only notebooks (so that instant navigation into a notebook finds it): it goes everywhere."""
+    return NOTEBOOK_MATHJAX.sub("", output)
 
 
 def on_post_build(config: Any) -> None:

@@ -161,7 +161,8 @@ def test_internal_links_and_anchors_resolve(site: Path, pages: dict[Path, Beauti
     assert not broken, "\n".join(broken[:40])
 
 
-def test_no_asset_from_another_host(pages: dict[Path, BeautifulSoup], site: Path) -> None:
+def test_no_asset_from_another_host(pages: dict[Path, BeautifulSoup], site: Path, built_site: dict) -> None:
+    own = urlparse(built_site["site_url"]).netloc
     foreign = []
     for path, page in pages.items():
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
@@ -170,8 +171,15 @@ def test_no_asset_from_another_host(pages: dict[Path, BeautifulSoup], site: Path
                 if tag == "link" and el.get("rel") and set(el["rel"]) & {"canonical", "alternate"}:
                     continue
                 url = urlparse(el[attr])
-                if url.netloc and url.netloc != "127.0.0.1:8765":
+                if url.netloc and url.netloc != own:
                     foreign.append(f"{path.relative_to(site)}: {el[attr]}")
+        # an inline script that would load from elsewhere (mkdocs-jupyter's MathJax loader kept
+        # a CDN address in a data attribute and fetched it on instant navigation to a notebook)
+        for el in page.select("script:not([src]):not([type='application/ld+json'])"):  # JSON-LD names schema.org
+            text = el.get_text() + " ".join(str(v) for k, v in el.attrs.items() if k.startswith("data-"))
+            for host in re.findall(r"https?://([^/\"'\s<>?#]+)", text):
+                if host != own:
+                    foreign.append(f"{path.relative_to(site)}: inline script names {host}")
     for css in site.rglob("*.css"):
         for ref in re.findall(r"url\((['\"]?)(https?:)?//", css.read_text(encoding="utf-8", errors="replace")):
             foreign.append(f"{css.relative_to(site)}: {ref}")
