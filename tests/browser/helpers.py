@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -121,20 +122,31 @@ def site_pages(site: Path) -> list[str]:
 
 
 def calculator_pages(site: Path) -> dict[str, list[str]]:
-    """Page path → calculator names embedded on it."""
-    found: dict[str, list[str]] = {}
+    """Page path → calculator names embedded on it (the site is read once per session: parsing
+    every page again on each call cost the suite minutes)."""
+    return {path: list(names) for path, names in _calculator_pages(site).items()}
+
+
+@functools.cache
+def _calculator_pages(site: Path) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
     for path in site_pages(site):
         html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
         names = [f["data-calculator"] for f in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
                  .select("form.perpcalc")]
         if names:
-            found[path] = names
+            found[path] = tuple(names)
     return found
 
 
 def calculator_forms(site: Path) -> list[dict[str, str]]:
     """Every embedded form of the built site: page path, form id, calculator, example and the
     query-key prefix the page uses for it (none when the page has one form)."""
+    return [dict(form) for form in _calculator_forms(site)]
+
+
+@functools.cache
+def _calculator_forms(site: Path) -> tuple[dict[str, str], ...]:
     found = []
     for path, _names in calculator_pages(site).items():
         html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
@@ -143,4 +155,4 @@ def calculator_forms(site: Path) -> list[dict[str, str]]:
             prefix = form["id"].removeprefix("calc-") + "." if len(forms) > 1 else ""
             found.append({"path": path, "id": form["id"], "name": form["data-calculator"],
                           "example": form["data-example"], "prefix": prefix})
-    return found
+    return tuple(found)
