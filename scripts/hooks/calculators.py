@@ -217,8 +217,7 @@ def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None
         attrs += f' data-typical="{_esc(_plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
     # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
     # file button outside it, always in view: reading a file makes the field apply (files.js).
-    inside, outside = (files, "") if not f.when else ("", files and f'<div class="perpcalc__field '
-                                                             f'perpcalc__field--file">{files}</div>')
+    inside, outside = (files, "") if not f.when else ("", files)
     return (
         f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
         f'<label for="{ident}">{_esc(f.label)}{unit}</label>'

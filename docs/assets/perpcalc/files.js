@@ -105,7 +105,7 @@ export function wireFiles(form, api) {
     const control = form.querySelector(`textarea[name="${CSS.escape(box.dataset.fileFor)}"]`);
     // drops land on the file button's block and on the field itself (they differ when the
     // field is shown only for some choices)
-    const zones = new Set([box.closest(".perpcalc__field"), control.closest(".perpcalc__field")]);
+    const zones = new Set([box.closest(".perpcalc__field") || box, control.closest(".perpcalc__field")]);
     const input = box.querySelector('input[type="file"]');
     const take = (file) => {
       if (box.dataset.state !== "busy") load(form, box, file, api);
