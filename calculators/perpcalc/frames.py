@@ -185,7 +185,8 @@ def line_chart(
 
     For notebooks without matplotlib: text and axes use ``currentColor``, so the chart
     follows the page's light or dark theme. ``scale`` multiplies the y values (100 shows
-    fractions as percent). Missing values break a line.
+    fractions as percent). Missing values break a line. The ``<svg>`` carries
+    ``data-search-exclude``: a site search should not index tick labels.
     """
     ys = [y] if isinstance(y, str) else list(y)
     xs = [float(v) for v in frame[x]]
@@ -211,7 +212,9 @@ def line_chart(
         return top + (y1 - v) / (y1 - y0) * ph
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-           f'style="max-width:{width}px;font:12px sans-serif" role="img" aria-label="{_esc(title)}">']
+           f'style="max-width:{width}px;font:12px sans-serif" role="img" aria-label="{_esc(title)}"'
+           # tick labels are not words: keep them out of the site's search index (MkDocs Material)
+           ' data-search-exclude>']
     if title:
         out.append(f'<text x="{left}" y="16" fill="currentColor" font-weight="bold">{_esc(title)}</text>')
     for i, col in enumerate(ys):

@@ -342,9 +342,14 @@ def render_form(name: str, key: str, uid: str) -> str:
     # scripts as executable ones, which the CSP (rightly) refuses
     spec_json = _esc(json.dumps(spec, separators=(",", ":"), ensure_ascii=True))
     notes = f'<p class="perpcalc__notes">{_esc(calc.notes)}</p>' if calc.notes else ""
+    # data-search-exclude: the form's labels and numbers stay out of the search index. The theme's
+    # indexer glues adjacent cells ("rate0.3", "−118.75quote"): no use to a searcher, and those digit
+    # tokens tripped lunr's token-set minimisation, so "funding rate" found nothing. It sits on the
+    # <form> because the indexer ends an exclusion at the first closing tag of the same name.
     return (
         f'<form class="perpcalc" id="{uid}" data-calculator="{name}" data-example="{key}" data-state="static"'
-        f' data-stale="false" novalidate autocomplete="off" aria-labelledby="{uid}-title" data-spec="{spec_json}">'
+        f' data-stale="false" novalidate autocomplete="off" aria-labelledby="{uid}-title" data-search-exclude'
+        f' data-spec="{spec_json}">'
         f'<div class="perpcalc__head"><p class="perpcalc__title" id="{uid}-title">'
         f'<a class="perpcalc__anchor" href="#{uid}">{_esc(calc.title)}</a></p>'
         f'<p class="perpcalc__summary">{_esc(calc.summary)}</p></div>'

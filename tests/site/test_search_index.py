@@ -4,9 +4,14 @@ search index weighs what readers type for them (aliases, other spellings), not t
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +90,52 @@ def test_search_index_has_no_topic_tags_and_low_weight_reference(built_site: dic
             assert doc.get("tags", []) == [*term.aliases, *term.keywords], doc["location"]
         if doc["location"].startswith(("reference/", "notebooks/")):
             assert doc.get("boost", 1) < 1, doc["location"]
+
+
+def _worker_answers(site: Path, queries: list[str]) -> list[dict]:
+    """Each query's first result pages and the worker's warnings, from the theme's own search worker
+    (lunr) run under Node on the built index (tests/site/search_worker.mjs)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing (Node 20 is a requirement; see README)")
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    assert len(workers) == 1, workers
+    proc = subprocess.run(
+        [node, str(Path(__file__).with_name("search_worker.mjs")), str(workers[0]),
+         str(site / "search" / "search_index.json")],
+        input="\n".join(queries), capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_every_word_of_the_index_can_be_searched(built_site: dict) -> None:
+    """lunr expands a typed word to every indexed word it begins; its token-set minimisation keys
+    nodes by strings that can collide when words hold digits, and then a query meets a word that is
+    not in the index and fails outright ("Invalid query", no results: this hid "funding rate" once,
+    when calculators' glued label/value text such as "rate0.3" was indexed). A one-character query
+    expands to every word with that first character, so one query per first character walks the
+    whole token set. (lunr's trimmer drops non-ASCII letters such as Greek, so those are not asked.)"""
+    site: Path = built_site["dir"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    firsts = set()
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]).lower()
+        firsts |= {word[0] for word in separator.split(text) if word and word[0].isascii() and word[0].isalnum()}
+    assert len(firsts) >= 36, sorted(firsts)  # a-z and 0-9 at least
+    answers = _worker_answers(site, sorted(firsts))
+    broken = [(a["query"], a["warnings"][:2]) for a in answers if a["warnings"] or not a["pages"]]
+    assert not broken, f"the search worker fails on {broken}"
+
+
+def test_readers_queries_reach_the_search_worker_cleanly(built_site: dict) -> None:
+    """The readers' queries of search_queries.yml, without a browser: no query makes the worker warn,
+    and each one lists its page in the first three (the browser test types the same queries)."""
+    pairs = [(str(q), str(p)) for q, p in yaml.safe_load((ROOT / "tests" / "site" / "search_queries.yml")
+                                                         .read_text(encoding="utf-8"))]
+    answers = _worker_answers(built_site["dir"], [q for q, _ in pairs])
+    assert [a["query"] for a in answers] == [q for q, _ in pairs]
+    for (query, page), answer in zip(pairs, answers):
+        assert not answer["warnings"], (query, answer["warnings"])
+        assert page in [p.split("#")[0] for p in answer["pages"][:3]], (query, page, answer["pages"])
