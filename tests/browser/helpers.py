@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -156,3 +157,19 @@ def _calculator_forms(site: Path) -> tuple[dict[str, str], ...]:
             found.append({"path": path, "id": form["id"], "name": form["data-calculator"],
                           "example": form["data-example"], "prefix": prefix})
     return tuple(found)
+
+
+def page_of(built_site: dict, name: str) -> str:
+    """The first page (in path order) that embeds calculator ``name``."""
+    return next(path for path, names in sorted(calculator_pages(built_site["dir"]).items()) if name in names)
+
+
+def long_task_limit_ms() -> float:
+    """The longest task a page may run while it takes in a huge list (issue 16's target): 200 ms
+    at one runnable process per core or fewer; past that it grows with the 1-minute load per core
+    (which lags) up to 5 times (1 s), since a browser test shares its cores with Chromium's other
+    processes. The tests print what they measured. The old quadratic table (a 31-s task for
+    20,000 rows, 122 s for 100,000) fails at any load, and so does a 100,000-line textarea laid
+    out by the page (213 to 476 ms)."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return 200.0 * min(5.0, max(1.0, load))

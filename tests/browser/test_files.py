@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import Tab, calculator_pages
+from helpers import Tab, long_task_limit_ms, page_of
 
 pytestmark = pytest.mark.browser
 
@@ -42,17 +42,6 @@ SETTLED = """n => { const f = document.querySelector(`form.perpcalc[data-calcula
   return box.dataset.state !== 'busy' && f.dataset.stale === 'false' && f.dataset.dirty !== 'true'; }"""
 
 
-def _page_of(built_site: dict, name: str) -> str:
-    pages = calculator_pages(built_site["dir"])
-    return next(path for path, names in sorted(pages.items()) if name in names)
-
-
-def _long_task_limit_ms() -> float:
-    """200 ms, the target; on an overloaded machine (load per core above 1) proportionally more."""
-    load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return min(2_000.0, max(200.0, 200.0 * load))
-
-
 def _choose(tab: Tab, name: str, field: str, filename: str, data: bytes) -> None:
     control = tab.form(name).locator(f'[data-file-for="{field}"] input[type="file"]')
     control.set_input_files(files=[{"name": filename, "mimeType": "text/plain", "buffer": data}])
@@ -65,7 +54,7 @@ def _value(tab: Tab, name: str, field: str) -> str:
 def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) -> None:
     posted: list[tuple[str, str, str]] = []
     tab.page.on("request", lambda r: posted.append((r.method, r.url, r.post_data or "")))
-    tab.goto(_page_of(built_site, "funding_series"))
+    tab.goto(page_of(built_site, "funding_series"))
     tab.wait_ready("funding_series")
     form = tab.form("funding_series")
     button = form.locator('[data-file-for="rates"] input[type="file"]')
@@ -128,7 +117,7 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
 
 
 def test_a_large_file_shows_progress_and_keeps_the_page_responsive(tab: Tab, built_site: dict, tmp_path: Path) -> None:
-    tab.goto(_page_of(built_site, "funding_series"))
+    tab.goto(page_of(built_site, "funding_series"))
     tab.wait_ready("funding_series")
     tab.page.evaluate(WATCH)
     rows = [{"coin": "BTC", "fundingRate": f"{((k * 7919) % 201 - 100) * 1e-7:.8f}", "premium": "0.00012345",
@@ -148,7 +137,7 @@ def test_a_large_file_shows_progress_and_keeps_the_page_responsive(tab: Tab, bui
     assert any(s.startswith("Reading big.json in your browser: ") and total in s for s in statuses), statuses[:5]
     assert any(s.startswith("Checking big.json: line") for s in statuses), statuses[-5:]
     long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([s]) => s >= t).map(([, d]) => d)", started)
-    longest, limit = max(long_tasks, default=0), _long_task_limit_ms()
+    longest, limit = max(long_tasks, default=0), long_task_limit_ms()
     print(f"\nlong tasks while reading 100,000 settlements ({len(data) / 1e6:.1f} MB): {len(long_tasks)}, "
           f"longest {longest:.0f} ms (limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
     assert longest <= limit, long_tasks
@@ -156,7 +145,7 @@ def test_a_large_file_shows_progress_and_keeps_the_page_responsive(tab: Tab, bui
 
 
 def test_positions_files_drop_into_the_ranking(tab: Tab, built_site: dict) -> None:
-    tab.goto(_page_of(built_site, "adl_ranking"))
+    tab.goto(page_of(built_site, "adl_ranking"))
     tab.wait_ready("adl_ranking")
     form = tab.form("adl_ranking")
     drop = """([name, text]) => { const f = document.querySelector('form.perpcalc[data-calculator="adl_ranking"]');
@@ -180,13 +169,13 @@ def test_positions_files_drop_into_the_ranking(tab: Tab, built_site: dict) -> No
 
 
 def test_exposure_and_waterfall_take_files_after_instant_navigation(tab: Tab, built_site: dict) -> None:
-    tab.goto(_page_of(built_site, "funding_exposure"))
+    tab.goto(page_of(built_site, "funding_exposure"))
     tab.wait_ready("funding_exposure")
     _choose(tab, "funding_exposure", "rates", "hl.json", (FIX / "hyperliquid_fundingHistory.json").read_bytes())
     tab.wait(SETTLED, "funding_exposure", timeout=30)
     assert tab.outputs("funding_exposure")["intervals"]["value"] == 4
     assert _value(tab, "funding_exposure", "interval_hours") == "1"
-    tab.navigate(_page_of(built_site, "insolvency_waterfall"))
+    tab.navigate(page_of(built_site, "insolvency_waterfall"))
     tab.wait_ready("insolvency_waterfall")
     book = "id,side,size,entry_price,margin\nL1,long,10,100,100\nL2,long,5,100,400\nS1,short,15,100,500\n"
     _choose(tab, "insolvency_waterfall", "positions", "book.csv", book.encode())

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import perpcalc
 import pytest
 from bs4 import BeautifulSoup
-from helpers import Tab, calculator_pages, site_pages
+from helpers import Tab, calculator_pages, long_task_limit_ms, page_of, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -185,32 +185,13 @@ def _paste(tab: Tab, name: str, field: str, text_js: str, arg: object) -> float:
     )
 
 
-def _long_task_limit_ms() -> float:
-    """The target is 200 ms and is not met yet. The results' own task is now 86 to 184 ms
-    (loads 1.5 to 5 per core), but the next long task, the frame that renders them (so a
-    trace shows), lays out and paints a page holding the 100,000-line textarea (some 300,000
-    layout objects): 213 to 476 ms at 1.5 to 5 per core. The test holds the line at 600 ms
-    up to one runnable process per core, and past that grows with the 1-minute load per core
-    (which lags) up to 5 times (3 s). The old quadratic table (a 31-s task for 20,000 rows,
-    122 s for 100,000) fails at any load."""
-    load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return 600.0 * min(5.0, max(1.0, load))
-
-
-def _page_of(built_site: dict, name: str) -> str:
-    pages = calculator_pages(built_site["dir"])
-    return next(path for path, names in sorted(pages.items()) if name in names)
-
-
 def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dict) -> None:
     """Finding 3: 100,000 ADL rows were painted in one 122-s long task (insertRow is quadratic).
     Now the table shows a page of rows at a time, large outputs are decoded only when read and
-    the chart is drawn in a task of its own. Target: no long task over 200 ms from the paste
-    on, not met yet (see _long_task_limit_ms).
-    (Chromium's own layout of the 100,000-line textarea, seconds in a trace under load, and
-    the garbage collections after it are not reported to the observer; no page code runs in
-    them.)"""
-    tab.goto(_page_of(built_site, "adl_ranking"))
+    the chart is drawn in a task of its own, and the pasted list is held by the page (its box
+    previews the first rows) instead of being laid out in a 100,000-line textarea. Target: no
+    long task over 200 ms from the paste on (see helpers.long_task_limit_ms)."""
+    tab.goto(page_of(built_site, "adl_ranking"))
     tab.wait_ready("adl_ranking")
     tab.page.evaluate(WATCH_LONG_TASKS)
     pasted = _paste(tab, "adl_ranking", "positions", ADL_ROWS, 100_000)
@@ -224,6 +205,12 @@ def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dic
         "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))"
     )
     long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([start]) => start >= t).map(([, d]) => d)", pasted)
+    # the list is held by the page, not laid out in its text box: the box previews it, read-only
+    form = tab.form("adl_ranking")
+    control = form.locator('[name="positions"]')
+    assert control.evaluate("el => el.readOnly") and control.input_value().count("\n") == 21
+    held = form.locator('[data-held-for="positions"]')
+    assert held.inner_text().startswith("100,000 rows (")
     box = tab.form("adl_ranking").locator('[data-table-for="ranking"]')
     assert box.locator("tbody tr").count() == 200
     pager = box.locator(".perpcalc__pager")
@@ -232,10 +219,20 @@ def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dic
     pager.locator("button", has_text="Next").click()
     assert "rows 201–400 of 100,000" in pager.inner_text()
     assert box.locator("tbody tr").first.inner_text() != first
-    longest, limit = max(long_tasks, default=0), _long_task_limit_ms()
+    longest, limit = max(long_tasks, default=0), long_task_limit_ms()
     print(f"\nlong tasks after pasting 100,000 ADL rows: {len(long_tasks)}, longest {longest:.0f} ms"
           f" (limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
     assert longest <= limit, long_tasks
+    # "Clear" empties the box for typing; a new paste is held again; "Show all in the box" puts
+    # every row in the box, editable (the reader's choice)
+    held.locator("button", has_text="Clear").click()
+    assert control.input_value() == "" and not control.evaluate("el => el.readOnly")
+    assert form.locator('[data-held-for="positions"]').count() == 0
+    _paste(tab, "adl_ranking", "positions", ADL_ROWS, 100_000)
+    assert control.evaluate("el => el.readOnly")
+    held.locator("button", has_text="Show all in the box").click()
+    assert not control.evaluate("el => el.readOnly") and control.input_value().count("\n") == 100_000
+    assert form.locator('[data-held-for="positions"]').count() == 0
     assert tab.errors == [], tab.errors[:5]
 
 
@@ -246,7 +243,7 @@ PROFIT_ROWS = """n => ['id,profit',
 def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: dict) -> None:
     """Finding 4: 2,000 pasted rows made a 116 KB URL (HTTP 414). Now the form keeps each
     form's query under 2,000 characters, leaves the list out and says to download JSON."""
-    path = _page_of(built_site, "socialized_loss")
+    path = page_of(built_site, "socialized_loss")
     tab.goto(path)
     tab.wait_ready("socialized_loss")
     form = tab.form("socialized_loss")
@@ -287,7 +284,7 @@ def test_a_list_too_large_for_a_link_stays_out_of_the_url(tab: Tab, built_site: 
 def test_copy_as_python_and_outputs_show_bidi_controls(tab: Tab, built_site: dict) -> None:
     """Finding 12: a bidi override in an id was carried into the Python snippet ("Trojan
     Source") and shown invisibly. Now it is an escape in the snippet and visible in outputs."""
-    path = _page_of(built_site, "socialized_loss")
+    path = page_of(built_site, "socialized_loss")
     tab.goto(path)
     tab.wait_ready("socialized_loss")
     form = tab.form("socialized_loss")

@@ -85,8 +85,8 @@ async function load(form, box, file, api) {
   const changed = [];
   for (const [key, value] of Object.entries(result.values)) {
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(key)}"]`);
-    if (!el || el.value === value) continue;
-    el.value = value;
+    if (!el || api.valueOf(el) === value) continue;
+    api.setValue(el, value);
     api.touched(form).add(key);
     changed.push(el);
   }

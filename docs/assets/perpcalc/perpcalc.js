@@ -116,12 +116,94 @@ function readInputs(form) {
   const inputs = {};
   for (const el of controls(form)) {
     if (el.closest(".perpcalc__field")?.hidden) continue; // does not apply to the chosen venue/contract/mode
-    const value = el.value.trim();
+    const text = valueOf(el);
+    const value = text.trim();
     if (value === "") continue;
     // rate fields are typed in percent (as venues print them); perpcalc reads "x%" as x/100
-    inputs[el.name] = el.hasAttribute("data-percent") && !value.endsWith("%") ? `${value}%` : el.value;
+    inputs[el.name] = el.hasAttribute("data-percent") && !value.endsWith("%") ? `${value}%` : text;
   }
   return inputs;
+}
+
+// ---------------------------------------------------------------- large lists
+// A list over HOLD_CHARS characters (pasted, read from a file or from a link) is held by the
+// page, not by its text box: Chromium lays out every line of a textarea, and 100,000 pasted
+// rows cost one 200-500 ms frame. The box then shows the first PREVIEW_LINES lines, read-only,
+// and a line under it says how many rows are in use, with buttons to clear them or to put
+// them all in the box (the reader's choice, slow as that is). Everything that reads a field
+// reads valueOf(); everything that fills one calls setValue().
+
+const HOLD_CHARS = 200_000;
+const PREVIEW_LINES = 20;
+
+function valueOf(el) {
+  return el._held ?? el.value;
+}
+
+function setValue(el, text) {
+  el._unheld = false;
+  if (el.tagName === "TEXTAREA" && text.length > HOLD_CHARS) hold(el, text);
+  else {
+    release(el);
+    el.value = text;
+  }
+}
+
+function lineCount(text) {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n + (text.endsWith("\n") ? 0 : 1);
+}
+
+function hold(el, text) {
+  el._held = text;
+  let end = -1;
+  for (let i = 0; i <= PREVIEW_LINES; i++) {
+    end = text.indexOf("\n", end + 1);
+    if (end === -1) break;
+  }
+  el.value = `${end === -1 ? text : text.slice(0, end)}\n…`;
+  el.readOnly = true;
+  el.dataset.held = "true";
+  const rows = Math.max(0, lineCount(text) - 1);
+  let note = el.closest(".perpcalc__field")?.querySelector("[data-held-for]");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "perpcalc__held";
+    note.dataset.heldFor = el.name;
+    const words = document.createElement("span");
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "md-button";
+    clear.textContent = "Clear";
+    clear.addEventListener("click", () => {
+      setValue(el, "");
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.focus();
+    });
+    const all = document.createElement("button");
+    all.type = "button";
+    all.className = "md-button";
+    all.textContent = "Show all in the box";
+    all.addEventListener("click", () => {
+      const full = el._held;
+      release(el);
+      el._unheld = true;
+      el.value = full;
+    });
+    note.append(words, " ", clear, " ", all);
+    el.closest(".perpcalc__control").after(note);
+  }
+  note.firstChild.textContent = `${rows.toLocaleString("en-US")} rows (${(text.length / 1e6).toFixed(1)} MB) in use;`
+    + ` the box shows the first ${Math.min(rows, PREVIEW_LINES)}, which keeps the page responsive.`;
+}
+
+function release(el) {
+  if (el._held === undefined) return;
+  delete el._held;
+  el.readOnly = false;
+  delete el.dataset.held;
+  el.closest(".perpcalc__field")?.querySelector("[data-held-for]")?.remove();
 }
 
 // ---------------------------------------------------------------- truthful display
@@ -152,7 +234,7 @@ function markStale(form, why) {
 
 function atExample(form) {
   const values = specOf(form).values;
-  return controls(form).every((el) => el.value === (values[el.name] ?? ""));
+  return controls(form).every((el) => valueOf(el) === (values[el.name] ?? ""));
 }
 
 function markProse(form) {
@@ -587,7 +669,8 @@ function prefixFor(form) {
 }
 
 function queryValue(el) {
-  return el.hasAttribute("data-percent") && el.value.trim() !== "" && !el.value.trim().endsWith("%") ? `${el.value.trim()}%` : el.value;
+  const value = valueOf(el);
+  return el.hasAttribute("data-percent") && value.trim() !== "" && !value.trim().endsWith("%") ? `${value.trim()}%` : value;
 }
 
 // `tooLong` collects the controls whose value alone is over the link's budget: they are left
@@ -597,7 +680,7 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
   const prefix = prefixFor(form);
   for (const el of controls(form)) {
     const key = prefix + el.name;
-    const value = el.value;
+    const value = valueOf(el);
     if (value === spec.values[el.name]) params.delete(key);
     else if (value.length > URL_BUDGET) {
       params.delete(key);
@@ -698,7 +781,7 @@ function readQuery(form) {
       opt.textContent = value;
       el.appendChild(opt);
     }
-    el.value = value;
+    setValue(el, value);
     touched(form).add(el.name);
     changed = true;
   }
@@ -748,17 +831,17 @@ function applyPreset(form, field, value) {
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(name)}"]`);
     if (!el) continue;
     if (!(name in chosen)) {
-      el.value = spec.defaults?.[name] ?? "";
+      setValue(el, spec.defaults?.[name] ?? "");
       continue;
     }
     const text = chosen[name] === null ? "" : String(chosen[name]);
-    el.value = el.hasAttribute("data-percent") && text !== "" ? shiftPoint(text, 2) : text;
+    setValue(el, el.hasAttribute("data-percent") && text !== "" ? shiftPoint(text, 2) : text);
   }
 }
 
 function resetForm(form) {
   const values = specOf(form).values;
-  for (const el of controls(form)) el.value = values[el.name] ?? "";
+  for (const el of controls(form)) setValue(el, values[el.name] ?? "");
   touched(form).clear();
   applyWhen(form);
   requestCompute(form);
@@ -827,6 +910,10 @@ function wire(form) {
     // a text field's "change" (on blur) repeats what its "input" events already handled; acting
     // on it would mark fresh results stale while the reader clicks an export button
     if (event.type === "change" && event.target.tagName !== "SELECT") return;
+    const t = event.target;
+    // a paste of a huge list: held before the next frame lays it out (see "large lists")
+    if (event.type === "input" && t.tagName === "TEXTAREA" && !t._unheld && t._held === undefined
+        && t.value.length > HOLD_CHARS) hold(t, t.value);
     if (event.target.name) touched(form).add(event.target.name);
     if (event.type === "change" && event.target.tagName === "SELECT") {
       touched(form).delete(event.target.name);
@@ -856,7 +943,7 @@ function wire(form) {
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
   if (form.querySelector("[data-file-for]")) {
-    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched })).catch((err) => console.warn(err));
+    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched, valueOf, setValue })).catch((err) => console.warn(err));
   }
   if (readQuery(form)) {
     applyWhen(form);
