@@ -79,8 +79,8 @@ test-core: setup
 	$(PY) -m pytest tests/core -q
 
 test: runtime-test chromium lint
-	@echo "==> running every test (core, Pyodide parity, site build, browser)"
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions, one per core"
+	$(PY) scripts/run_tests.py
 
 bench: runtime chromium
 	$(PY) scripts/bench.py

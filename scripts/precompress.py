@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 from pathlib import Path
 
 import brotli
@@ -35,7 +36,7 @@ def _compressed(data: bytes, digest: str, encoding: str) -> bytes:
     else:
         out = gzip.compress(data, compresslevel=6 if large else 9, mtime=0)
     CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # two builds at once (the tests run two) never share one
     tmp.write_bytes(out)
     tmp.replace(cached)
     return out

@@ -1,6 +1,6 @@
 """Shared fixtures: the built site, a local static server for it, and headless Chromium.
 
-The site is built once per session with ``mkdocs build --strict`` into build/test-site,
+The site is built once per session with ``mkdocs build --strict`` into build/test-site-<port>,
 for the origin the tests serve it from (instant navigation needs site_url to match).
 Nothing here is skipped when a tool is missing: a missing runtime or browser is a
 failure that says what to run.
@@ -13,19 +13,19 @@ import http.server
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from background import Background
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "build" / "test-site"
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("TEST_PORT", "8765"))
+# one folder per port: scripts/run_tests.py runs two sessions at once, each building for its own origin
+SITE = ROOT / "build" / f"test-site-{PORT}"
 ORIGIN = f"http://{HOST}:{PORT}"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,26 +39,44 @@ CHROMIUM_ARGS = [
 ]
 
 
+SITE_BUILD = Background(
+    [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(SITE)],
+    env=dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true"),
+    timeout=600,
+)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the background commands the collected tests need (the site build; the Pyodide runs
+    of test modules that declare ``BACKGROUND``), then order the tests so that those needing
+    nothing built run first, then those waiting on a background command, then those on the site:
+    on two cores the build and the Pyodide runs overlap the core, fuzz and pandas tests."""
+    def needs_site(item: pytest.Item) -> bool:
+        return "built_site" in getattr(item, "fixturenames", ())
+
+    def background(item: pytest.Item) -> dict[str, Background]:
+        return getattr(getattr(item, "module", None), "BACKGROUND", {})
+
+    if any(needs_site(item) for item in items):
+        if not (ROOT / "build" / "runtime").exists():
+            pytest.fail("build/runtime is missing: run `make test` (it builds the runtime first)")
+        SITE_BUILD.start()
+    for item in items:
+        for job in background(item).values():
+            job.start()
+    items.sort(key=lambda item: (needs_site(item), bool(background(item))))
+
+
 @pytest.fixture(scope="session")
 def built_site() -> dict[str, float | Path | str]:
-    """Build the whole site once (strict) and return where it is, how long it took and the
-    ``SITE_URL`` it was built for (the session's ``TEST_PORT``)."""
+    """The whole site, built once (strict) in the background (``SITE_BUILD``): where it is, how
+    long the build took and the ``SITE_URL`` it was built for (the session's ``TEST_PORT``)."""
     if not (ROOT / "build" / "runtime").exists():
         pytest.fail("build/runtime is missing: run `make test` (it builds the runtime first)")
-    env = dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(SITE)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    seconds = time.perf_counter() - start
+    proc = SITE_BUILD.result()
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-    return {"dir": SITE, "seconds": seconds, "log": proc.stderr, "site_url": f"{ORIGIN}/"}
+    return {"dir": SITE, "seconds": SITE_BUILD.seconds, "log": proc.stderr, "site_url": f"{ORIGIN}/"}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

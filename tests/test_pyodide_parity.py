@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import perpcalc
 import pytest
+from background import Background
 from perpcalc import display
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,11 +42,20 @@ def node() -> str:
     return exe
 
 
+# Started when the session's tests are collected (tests/conftest.py): each runs on the second core
+# while the first runs the CPython tests.
+BACKGROUND = {
+    "core": Background([shutil.which("node") or "node", "tests/pyodide/run_core_tests.mjs"], timeout=900),
+    "examples": Background([shutil.which("node") or "node", "scripts/pyodide_run.mjs"], stdin=EVERY_EXAMPLE,
+                           timeout=300),
+}
+
+
 def test_core_suite_passes_inside_pyodide() -> None:
+    node()
     if not (ROOT / "build" / "pyodide-test-wheels").exists():
         pytest.fail("build/pyodide-test-wheels is missing: run `make test`")
-    proc = subprocess.run([node(), "tests/pyodide/run_core_tests.mjs"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=900)
+    proc = BACKGROUND["core"].result()
     tail = proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "on Python 3.14" in proc.stdout and "(emscripten)" in proc.stdout, tail
     summary = re.search(r"(\d+) passed", proc.stdout)
@@ -55,8 +64,8 @@ def test_core_suite_passes_inside_pyodide() -> None:
 
 
 def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
-    proc = subprocess.run([node(), "scripts/pyodide_run.mjs"], input=EVERY_EXAMPLE, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    node()
+    proc = BACKGROUND["examples"].result()
     assert proc.returncode == 0, proc.stderr[-2000:]
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
     in_pyodide = json.loads(line[len("RESULT "):])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import brotli
+from background import Background
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,16 +29,26 @@ def normalise(path: Path) -> bytes:
     return data
 
 
-def test_second_build_is_identical(built_site: dict, tmp_path: Path) -> None:
+# the same SITE_URL as the session's own build (its TEST_PORT), or every absolute URL differs; started
+# when the session's tests are collected, beside the session's build (tests/conftest.py)
+PORT = int(os.environ.get("TEST_PORT", "8765"))
+SECOND = ROOT / "build" / f"test-site-{PORT}-again"
+BACKGROUND = {
+    "second build": Background(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--clean", "--site-dir", str(SECOND)],
+        env=dict(os.environ, SITE_URL=f"http://127.0.0.1:{PORT}/", NO_MKDOCS_2_WARNING="1",
+                 DISABLE_MKDOCS_2_WARNING="true"),
+        timeout=600,
+    ),
+}
+
+
+def test_second_build_is_identical(built_site: dict) -> None:
     first = built_site["dir"]
-    second = tmp_path / "site"
-    # the same SITE_URL as the first build (the session's TEST_PORT), or every absolute URL differs
-    env = dict(os.environ, SITE_URL=built_site["site_url"], NO_MKDOCS_2_WARNING="1",
-               DISABLE_MKDOCS_2_WARNING="true")
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(second)],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
-    )
+    second = SECOND
+    assert built_site["site_url"] == f"http://127.0.0.1:{PORT}/"
+    proc = BACKGROUND["second build"].result()
+    assert proc.returncode == 0, proc.stderr[-3000:]
     files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert files_a == files_b

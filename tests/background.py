@@ -1,0 +1,53 @@
+"""Commands a test session runs in the background (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Background:
+    """A command that the session starts as soon as its tests are collected, so that it runs on
+    the machine's second core while the first runs the tests that need nothing built (the tests
+    that need it are ordered after those, see ``pytest_collection_modifyitems``). A test module
+    declares its commands in ``BACKGROUND = {name: Background(...)}``; a test calls ``result()``,
+    which starts the command if the session has not (a single test run on its own) and waits."""
+
+    def __init__(self, args: list[str], *, stdin: str = "", env: dict[str, str] | None = None,
+                 timeout: float = 900) -> None:
+        self.args, self.stdin, self.env, self.timeout = args, stdin, env, timeout
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._done: subprocess.CompletedProcess[str] | None = None
+
+    def start(self) -> None:
+        if self.proc is not None:
+            return
+        self.started = time.perf_counter()
+        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdin=subprocess.PIPE,
+                                     stdout=self._out, stderr=self._err)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(self.stdin.encode())
+        self.proc.stdin.close()
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        """The finished command (output as text), and how long it ran in ``self.seconds``."""
+        if self._done is None:
+            self.start()
+            assert self.proc is not None
+            try:
+                self.proc.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.seconds = time.perf_counter() - self.started
+            self._out.seek(0)
+            self._err.seek(0)
+            self._done = subprocess.CompletedProcess(
+                self.args, self.proc.returncode, self._out.read().decode(errors="replace"),
+                self._err.read().decode(errors="replace"))
+        return self._done
