@@ -180,19 +180,25 @@ def test_an_altered_runtime_file_is_refused_in_plain_words(
         ctx.close()
 
 
+# Every text the first form's status line shows, recorded in the page as it changes (polling from
+# the test missed the download's steps on a loaded machine).
+RECORD_STATUS = """
+window.__statuses = [];
+document.addEventListener('DOMContentLoaded', () => {
+  const el = document.querySelector('form.perpcalc [data-status]');
+  const note = () => { if (window.__statuses.at(-1) !== el.textContent) window.__statuses.push(el.textContent); };
+  note();
+  new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
+});
+"""
+
+
 def test_progress_counts_bytes_and_claims_no_step_early(context: object, server: str) -> None:
+    context.add_init_script(RECORD_STATUS)
     tab = Tab(context, server)
     tab.goto(PAGE)
-    seen: list[str] = []
-    status = "() => document.querySelector('form.perpcalc [data-status]').textContent"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        text = tab.page.evaluate(status)
-        if not seen or seen[-1] != text:
-            seen.append(text)
-        if text.startswith(("Live", "The live calculator could not start")):
-            break
-        time.sleep(0.01)
+    tab.wait("() => /^(Live|The live calculator could not start)/.test(window.__statuses.at(-1) || '')", timeout=120)
+    seen: list[str] = tab.page.evaluate("window.__statuses")
     assert seen[-1].startswith("Live"), seen
     downloads = [re.search(r"downloading the Python runtime, ([0-9.]+) of ([0-9.]+) MB", t) for t in seen]
     amounts = [(float(m[1]), float(m[2])) for m in downloads if m]
