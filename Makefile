@@ -79,7 +79,7 @@ test-core: setup
 	$(PY) -m pytest tests/core -q
 
 test: runtime-test chromium lint
-	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions, one per core"
+	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"
 	$(PY) scripts/run_tests.py
 
 bench: runtime chromium

@@ -1,15 +1,17 @@
-"""Run every test in three pytest sessions at once (``make test``).
+"""Run every test in two pytest sessions at once, one per core (``make test``).
 
-A single session kept a 2-core machine less than half busy: most of a browser test's time is
-waiting (Pyodide starting in a page, frames, the network), while the core, fuzz and site tests
-want a core to themselves. So the browser test files are split between two sessions and a
-third runs everything else (core, fuzz, pandas, Pyodide parity, the site's build tests), so a
-new test file runs without being listed here. Each session builds the site for its own origin
-(``TEST_PORT``, + 10, + 20; the tests' extra servers sit at + 1 and + 2) into its own folder.
+A single session kept a 2-core machine about half busy (6.7 min of CPU in 13.7 min): most of a
+browser test's time is waiting (Pyodide starting in a page, frames, the network). The first
+session runs the browser files listed in FIRST; the second runs everything else (core, fuzz,
+pandas, Pyodide parity, the site's build tests and the other browser files), so a new test file
+runs without being listed here. FIRST is chosen so that both take about the same time (the
+accessibility, phone and catalogue tests are the longest). Three sessions were tried: 14.0 min
+against 13.6 for two, with the core tests up to ten times slower under the load.
 
-BROWSER holds the two browser sessions' files, chosen so that they take about the same time
-(the accessibility and phone tests are the longest). Each line of output is prefixed with its
-session; the exit status is the first non-zero one.
+Each session builds the site for its own origin (``TEST_PORT`` and TEST_PORT + 10; the tests'
+extra servers sit at + 1 and + 2) into its own folder. The first session reports each test
+(-v: it has few and slow ones), the second its dots; each line is prefixed with its session,
+and the exit status is the first non-zero one.
 
     python scripts/run_tests.py [pytest options]
 """
@@ -24,19 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BROWSER = [
-    [
-        "tests/browser/test_reader.py",
-        "tests/browser/test_search.py",
-        "tests/browser/test_use_in_python.py",
-    ],
-    [
-        "tests/browser/test_catalog.py",
-        "tests/browser/test_hardening.py",
-        "tests/browser/test_files.py",
-        "tests/browser/test_e2e.py",
-        "tests/browser/test_runtime.py",
-    ],
+FIRST = [
+    "tests/browser/test_reader.py",
+    "tests/browser/test_catalog.py",
+    "tests/browser/test_search.py",
+    "tests/browser/test_use_in_python.py",
 ]
 
 
@@ -50,15 +44,15 @@ def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock) -> None
 
 def main(argv: list[str]) -> int:
     port = int(os.environ.get("TEST_PORT", "8765"))
-    listed = [f for files in BROWSER for f in files]
-    missing = [f for f in listed if not (ROOT / f).exists()]
+    missing = [f for f in FIRST if not (ROOT / f).exists()]
     if missing:
         print(f"error: scripts/run_tests.py lists files that do not exist: {missing}", file=sys.stderr)
         return 2
-    base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=8", *argv]
-    commands = [[*base, *files] for files in BROWSER]
-    commands.append([*base, "tests", *(f"--ignore={f}" for f in listed)])
-    sessions = {str(i + 1): (cmd, port + 10 * i) for i, cmd in enumerate(commands)}
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=8", *argv]
+    sessions = {
+        "1": ([*base, "-v", *FIRST], port),
+        "2": ([*base, "-q", "tests", *(f"--ignore={f}" for f in FIRST)], port + 10),
+    }
     lock = threading.Lock()
     started = time.perf_counter()
     procs, relays = {}, []

@@ -487,13 +487,9 @@ window.addEventListener("resize", () => {
 
 // ---------------------------------------------------------------- copy and download
 
-function currentInputs(form) {
-  return readInputs(form);
-}
-
 function pythonCall(form) {
   const spec = specOf(form);
-  const inputs = currentInputs(form);
+  const inputs = readInputs(form);
   const lines = Object.entries(inputs).map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`);
   return [
     "import perpcalc  # to install it: the page \"Use it in Python\" on this site (/use-in-python/)",
@@ -617,7 +613,7 @@ function download(form, kind) {
   let blob;
   let ext = kind;
   if (kind === "json") {
-    const body = JSON.stringify({ calculator: spec.name, inputs: currentInputs(form), outputs: outputsOf(form) }, null, 2);
+    const body = JSON.stringify({ calculator: spec.name, inputs: readInputs(form), outputs: outputsOf(form) }, null, 2);
     blob = new Blob([body], { type: "application/json" });
   } else {
     const files = csvFiles(form);
