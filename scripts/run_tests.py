@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIRST = [
     "tests/browser/test_reader.py",
     "tests/browser/test_catalog.py",
+    "tests/browser/test_hardening.py",
     "tests/browser/test_search.py",
     "tests/browser/test_use_in_python.py",
 ]

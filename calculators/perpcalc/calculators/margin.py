@@ -402,7 +402,7 @@ liquidation_price_calculator = Calculator(
         Output("bankruptcy_price", "Bankruptcy price (margin = 0)", unit="quote", places=4),
         Output("initial_margin", "Initial (position) margin", unit="settlement currency", places=8),
         Output("maintenance_margin", "Maintenance margin at entry", unit="settlement currency", places=8),
-        Output("distance", "Adverse move to liquidation (fraction of entry)", format="percent", places=4),
+        Output("distance", "Adverse move to liquidation (from entry)", format="percent", places=4),
         Output("formula", "Formula and assumptions", format="text"),
         Output("tier_note", "Tier", format="text"),
         Output("tier", "Tier applied", format="text"),
