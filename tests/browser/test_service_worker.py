@@ -1,0 +1,164 @@
+"""The service worker after a deploy and with foreign addresses (issue 16, findings 5 and 9).
+
+Finding 5: the worker filled a new version's cache through the browser's HTTP cache, so after a
+deploy it could keep, and then serve, the previous perpcalc.js for the new version's whole life.
+Finding 9: it admitted addresses by string prefix, so on a default-port deployment
+``https://site.example`` also admitted ``https://site.example.evil.com/…``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import os
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from helpers import Tab
+
+pytestmark = pytest.mark.browser
+
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("TEST_PORT", "8765")) + 3
+PAGE = "/terms/funding-rate-exposure/"
+SCRIPT = "/assets/perpcalc/perpcalc.js"
+
+
+# The cache names holding a URL and, from the last of them, the kept text.
+_KEPT_JS = """async u => { const names = []; let text = null;
+  for (const key of await caches.keys()) { const hit = await (await caches.open(key)).match(u);
+    if (hit) { names.push(key); text = await hit.text(); } }
+  return {names, text}; }"""
+
+
+class _Deploy(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site, scripts with an hour's caching (as a host may), and can swap files
+    for a new deployment's bytes (``replace``); records the paths asked for (``asked``)."""
+
+    replace: ClassVar[dict[str, bytes]] = {}
+    asked: ClassVar[list[str]] = []
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def end_headers(self) -> None:
+        path = self.path.split("?")[0]
+        self.send_header("Cache-Control", "max-age=3600" if path.endswith(".js") and path != "/sw.js" else "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        self.asked.append(path)
+        body = self.replace.get(path)
+        if body is None:
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-download
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture
+def deploy(built_site: dict) -> Iterator[tuple[str, dict[str, bytes], list[str]]]:
+    replace: dict[str, bytes] = {}
+    asked: list[str] = []
+    handler = functools.partial(type("H", (_Deploy,), {"replace": replace, "asked": asked}),
+                                directory=str(built_site["dir"]))
+    httpd = _Server((HOST, PORT), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{HOST}:{PORT}", replace, asked
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
+    browser: object, built_site: dict, deploy: tuple[str, dict[str, bytes], list[str]]
+) -> None:
+    origin, replace, asked = deploy
+    site: Path = built_site["dir"]
+    url = origin + SCRIPT
+    ctx = browser.new_context()
+    try:
+        tab = Tab(ctx, origin)
+        tab.goto(PAGE)
+        tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+        first = tab.wait(f"async () => {{ const k = await ({_KEPT_JS})('{url}'); return k.names.length && k; }}",
+                         timeout=120)
+        old = (site / SCRIPT.lstrip("/")).read_bytes()
+        assert first["text"] == old.decode()
+        # the deploy: a new perpcalc.js, and a service worker of a new version that records its hash
+        new = old + b"\n// the next deployment\n"
+        sw = (site / "sw.js").read_text(encoding="utf-8")
+        version = re.search(r'const VERSION = "([0-9a-f]+)";', sw)[1]
+        digest = hashlib.sha256(old).hexdigest()
+        assert f'"assets/perpcalc/perpcalc.js": "{digest}"' in sw
+        replace["/sw.js"] = (sw.replace(f'const VERSION = "{version}";', 'const VERSION = "0000000000000002";')
+                             .replace(digest, hashlib.sha256(new).hexdigest())).encode()
+        replace[SCRIPT] = new
+        asked.clear()
+        tab.page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+        tab.wait("async () => { const k = await caches.keys();"
+                 " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60)
+        # the new version keeps what the page asks it to keep, as the page does once it is live
+        tab.page.evaluate("async () => (await navigator.serviceWorker.ready).active"
+                          ".postMessage({type: 'cache-runtime', urls: []})")
+        kept = tab.wait(f"async () => {{ const k = await ({_KEPT_JS})('{url}'); return k.names.length && k; }}",
+                        timeout=60)
+        assert kept["names"] == ["perp-glossary-0000000000000002"]
+        assert kept["text"] == new.decode(), "the new version kept the previous deployment's perpcalc.js"
+        # the browser's HTTP cache held the old copy for an hour: the worker went back to the server
+        assert SCRIPT in asked, asked
+    finally:
+        ctx.close()
+
+
+def test_only_the_sites_own_origin_is_admitted(browser: object, built_site: dict) -> None:
+    """The shipped sw.js, run in a worker of a blank page with the registration of a default-port
+    deployment at https://site.example/: addresses are admitted by their parsed origin."""
+    source = (built_site["dir"] / "sw.js").read_text(encoding="utf-8")
+    probe = (
+        "self.registration = { scope: 'https://site.example/' };\n"
+        "self.addEventListener = () => {};\n"
+        + source
+        + "\nself.onmessage = (e) => postMessage(e.data.map((u) => sameOrigin(u)));\n"
+    )
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto("about:blank")
+        cases = {
+            "https://site.example/terms/funding-rate/": True,
+            "/assets/perpcalc/perpcalc.js": True,
+            "https://site.example.evil.com/x": False,
+            "https://site.example@evil.com/x": False,
+            "https://site.example:8443/x": False,
+            "http://site.example/x": False,
+            "javascript:alert(1)": False,
+            "https://evil.com/https://site.example/": False,
+        }
+        got = page.evaluate(
+            """([code, urls]) => new Promise((resolve, reject) => {
+                 const w = new Worker(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})));
+                 w.onmessage = (e) => resolve(e.data); w.onerror = (e) => reject(new Error(e.message));
+                 w.postMessage(urls); })""",
+            [probe, list(cases)],
+        )
+        assert dict(zip(cases, got, strict=True)) == cases
+    finally:
+        ctx.close()
