@@ -215,8 +215,9 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 def test_axe_finds_no_serious_violations(browser: object, server: str, built_site: dict) -> None:
     """axe-core over every page in the light palette, and in the dark one (switched with the
-    theme's toggle) on one page of each kind (home, a term page with calculators, notebooks, API
-    reference, venues…) and the pages with the most calculators, with the rules that read colours:
+    theme's toggle) on one page of each kind (home, a term page with calculators, notebooks,
+    venues…; the API reference in light only) and the pages with the most calculators, with the
+    rules that read colours:
     the palette changes colours, not markup, and a component looks the same on every page it is on.
     Pages are visited by instant navigation, as a reader clicks through, so calculators are live
     when checked."""
@@ -230,8 +231,12 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     for path in paths:
         dark.setdefault(path.strip("/").split("/")[0], path)
     most = sorted(calculator_pages(built_site["dir"]).items(), key=lambda kv: -len(kv[1]))[:2]
+    # the API reference (43,000 elements, half a minute of axe per pass) is checked in light only:
+    # its parts (code blocks with the theme's code colours, headings, tables) are in the dark pass
+    # on the notebook and term pages
+    dark.pop("reference", None)
     dark_paths = set(dark.values()) | {path for path, _ in most}
-    assert len(dark_paths) >= 8, dark_paths
+    assert len(dark_paths) >= 7, dark_paths
     page.goto(server + paths[0], wait_until="load")
     page.add_script_tag(path=str(AXE))
     for i, path in enumerate(paths):
