@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import http.server
 import os
+import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -173,3 +178,66 @@ def long_task_limit_ms() -> float:
     out by the page (213 to 476 ms)."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     return 200.0 * min(5.0, max(1.0, load))
+
+
+class AlteredSite(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as another deployment would: some files' bytes replaced (``replace``),
+    some sent at about 12 MB/s as a fast link would, where localhost gives 1 GB/s (``slow``), and
+    the paths asked for recorded (``asked``). ``script_max_age``: scripts other than sw.js are sent
+    with that much HTTP caching (seconds), everything else with no-cache."""
+
+    replace: dict[str, bytes]
+    slow: set[str]
+    asked: list[str]
+    script_max_age: int = 0
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def end_headers(self) -> None:
+        path = self.path.split("?")[0]
+        cached = self.script_max_age and path.endswith(".js") and path != "/sw.js"
+        self.send_header("Cache-Control", f"max-age={self.script_max_age}" if cached else "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        self.asked.append(path)
+        body = self.replace.get(path)
+        if body is None and path in self.slow:
+            body = Path(self.directory, path.lstrip("/")).read_bytes()
+        if body is None:
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        step = 256 * 1024 if path in self.slow else len(body) or 1
+        for at in range(0, len(body), step):
+            self.wfile.write(body[at:at + step])
+            if path in self.slow:
+                time.sleep(0.02)
+        return None
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-download
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def altered_site(directory: Path, port: int, script_max_age: int = 0) -> Iterator[tuple[str, type[AlteredSite]]]:
+    """Serve ``directory`` on 127.0.0.1:``port`` with an AlteredSite handler of its own; yields the
+    origin and the handler class, whose ``replace``, ``slow`` and ``asked`` the test changes."""
+    handler = type("Handler", (AlteredSite,), {"replace": {}, "slow": set(), "asked": [],
+                                               "script_max_age": script_max_age})
+    httpd = QuietServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}", handler
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -7,22 +7,16 @@ snapshot and computes through it, so a Pyodide upgrade that changes that API fai
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from helpers import Tab, site_pages
+from helpers import Tab, altered_site, site_pages
 
-HOST = "127.0.0.1"
 PORT = int(os.environ.get("TEST_PORT", "8765"))
 
 PAGE = "/terms/funding-rate-exposure/"
@@ -83,65 +77,12 @@ def test_a_damaged_saved_snapshot_falls_back_to_a_normal_start(context: object, 
     computes(tab)
 
 
-class _Tampering(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site, but with some files' bytes replaced."""
-
-    replace: ClassVar[dict[str, bytes]] = {}
-    slow: ClassVar[set[str]] = set()  # paths sent at about 12 MB/s, as a fast link would (localhost: 1 GB/s)
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        path = self.path.split("?")[0]
-        body = self.replace.get(path)
-        if body is None and path in self.slow:
-            body = Path(self.directory, path.lstrip("/")).read_bytes()
-        if body is None:
-            return super().do_GET()
-        if path in self.slow:
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(path))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            for at in range(0, len(body), 256 * 1024):
-                self.wfile.write(body[at:at + 256 * 1024])
-                time.sleep(0.02)
-            return None
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-download
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture
 def tampering(built_site: dict) -> Iterator[tuple[str, dict[str, bytes], set[str]]]:
     """A second server on TEST_PORT + 2 whose files can be swapped for altered bytes (``replace``)
     or sent slowly (``slow``)."""
-    port = PORT + 2
-    replace: dict[str, bytes] = {}
-    slow: set[str] = set()
-    handler = functools.partial(type("H", (_Tampering,), {"replace": replace, "slow": slow}),
-                                directory=str(built_site["dir"]))
-    httpd = _Server((HOST, port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://{HOST}:{port}", replace, slow
-    httpd.shutdown()
-    httpd.server_close()
+    with altered_site(built_site["dir"], PORT + 2) as (origin, handler):
+        yield origin, handler.replace, handler.slow
 
 
 def manifest(site: Path) -> dict:

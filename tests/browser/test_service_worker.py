@@ -8,23 +8,17 @@ Finding 9: it admitted addresses by string prefix, so on a default-port deployme
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
 import re
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from helpers import Tab
+from helpers import Tab, altered_site
 
 pytestmark = pytest.mark.browser
 
-HOST = "127.0.0.1"
 PORT = int(os.environ.get("TEST_PORT", "8765")) + 3
 PAGE = "/terms/funding-rate-exposure/"
 SCRIPT = "/assets/perpcalc/perpcalc.js"
@@ -37,54 +31,12 @@ _KEPT_JS = """async u => { const names = []; let text = null;
   return {names, text}; }"""
 
 
-class _Deploy(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site, scripts with an hour's caching (as a host may), and can swap files
-    for a new deployment's bytes (``replace``); records the paths asked for (``asked``)."""
-
-    replace: ClassVar[dict[str, bytes]] = {}
-    asked: ClassVar[list[str]] = []
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def end_headers(self) -> None:
-        path = self.path.split("?")[0]
-        self.send_header("Cache-Control", "max-age=3600" if path.endswith(".js") and path != "/sw.js" else "no-cache")
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        path = self.path.split("?")[0]
-        self.asked.append(path)
-        body = self.replace.get(path)
-        if body is None:
-            return super().do_GET()
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-download
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture
 def deploy(built_site: dict) -> Iterator[tuple[str, dict[str, bytes], list[str]]]:
-    replace: dict[str, bytes] = {}
-    asked: list[str] = []
-    handler = functools.partial(type("H", (_Deploy,), {"replace": replace, "asked": asked}),
-                                directory=str(built_site["dir"]))
-    httpd = _Server((HOST, PORT), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://{HOST}:{PORT}", replace, asked
-    httpd.shutdown()
-    httpd.server_close()
+    """The built site on TEST_PORT + 3, scripts with an hour's HTTP caching (as a host may send);
+    files can be swapped for a new deployment's bytes, and the paths asked for are recorded."""
+    with altered_site(built_site["dir"], PORT, script_max_age=3600) as (origin, handler):
+        yield origin, handler.replace, handler.asked
 
 
 def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
