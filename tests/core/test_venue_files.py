@@ -148,12 +148,12 @@ def test_import_file_fills_the_form_and_reports_errors_as_json() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
         (b"\x00\x01\x02\x03" * 100, "binary"),
         (b"[]", "no funding records"),
-        (b"{}", "not a funding history"),
-        (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding history"),  # positions file
+        (b"{}", "not a funding-rate history"),
+        (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding-rate history"),  # positions file
         (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),  # would overflow Pyodide's stack
         (b"[" * 100_000, "nested more than 32 levels"),
-        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "is not a time"),
-        (b'"just a string"', "not a funding history"),
+        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "without its field fundingRate"),
+        (b'"just a string"', "not a funding-rate history"),
     ],
 )
 def test_hostile_files_are_refused_in_words(data: bytes, words: str) -> None:
