@@ -634,8 +634,15 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
     for r in rows:
-        lines.append(", ".join(_text(r.get(n)) for n in names))
+        lines.append(", ".join(_cell(_text(r.get(n))) for n in names))
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A CSV cell, quoted when it holds a comma, a quote or a line break (``"65,000.00"``)."""
+    if any(ch in text for ch in ',"\n\r') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _text(value: Any) -> str:

@@ -273,15 +273,17 @@ def read_funding_history(
     venue: str,
     *,
     interval_hours: float | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """Read a venue's funding-history export into the tidy schema (see the module doc).
 
     ``path_or_buffer``: a path, a file object (text or bytes), the file's bytes, or the
     already-parsed JSON (a list or dict). JSON is recognised by a leading ``[`` or ``{``,
     anything else is read as CSV. ``interval_hours`` fixes the interval instead of
-    inferring it. ``timezone`` applies to times written without one (the Binance website
-    export writes local times without a zone; the APIs use UTC milliseconds).
+    inferring it. ``timezone`` is the zone of times written without one (the Binance website
+    export writes the account's display time zone without saying which, e.g.
+    ``timezone="Asia/Shanghai"`` or ``"UTC+8"``); such a file is refused without it. The
+    APIs write UTC milliseconds and need none.
 
     Raises [`FundingFileError`][perpcalc.venue_files.FundingFileError] for a malformed file (naming column and
     line), and when the interval cannot be inferred (a single settlement and no ``interval_hours``).

@@ -65,7 +65,6 @@ __all__ = [
     "funding_inputs",
     "import_file",
     "import_file_json",
-    "usual_interval_hours",
     "parse_rate",
     "parse_time",
     "read_funding_file",
@@ -73,6 +72,7 @@ __all__ = [
     "read_positions",
     "read_records",
     "settlements",
+    "usual_interval_hours",
 ]
 
 VENUES = ("binance", "bybit", "okx", "hyperliquid")
@@ -89,11 +89,12 @@ BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
 _MS_FROM, _MS_TO = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 # a spreadsheet's own dates: 6/18/2025 16:00 (US, month first) or 18/6/2025 16:00 (day first)
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*$")
 _SCIENTIFIC = re.compile(r"^\s*[+-]?\d(?:[.,]\d+)?[eE]\+?\d+\s*$")
-_DECIMAL_COMMA = re.compile(r"^\s*[+-\u2212]?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*[+-\u2212]?\d+,\d+\s*%?\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-\u2212]?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*[+-\u2212]?\d+,\d+\s*%?\s*$"
+                            r"|^\s*[+-\u2212]?\d{1,3}(?:\.\d{3})+\s*$")  # 0,01 % · 65.000,5 · 1.000
 _ROUNDED_PERCENT = re.compile(r"^\s*[+-\u2212]?\d+(?:\.\d{1,2})?\s*%\s*$")
 
 Progress = Callable[[int, int], Any]
@@ -440,9 +441,9 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
                                                                if delimiter == ";" else "tabs") + ".")
     if out and rounded == len(out) and len(out) >= 2:
         notes.append(
-            f"Warning: every rate in the file is rounded to 0.01 % (as a spreadsheet shows percentages with two "
-            f"decimals), so small rates read as 0.00 % or 0.01 %: the results are not the venue's. Export the "
-            f"history again and open it without saving, or format the rate column with 6 decimals first."
+            "Warning: every rate in the file is rounded to 0.01 % (as a spreadsheet shows percentages with two "
+            "decimals), so small rates read as 0.00 % or 0.01 %: the results are not the venue's. Export the "
+            "history again and open it without saving, or format the rate column with 6 decimals first."
         )
     return out
 
@@ -453,7 +454,8 @@ def _rate_column(lowered: Sequence[str], venue: str, web: bool) -> int | None:
 
 
 def _point_decimal(cell: str) -> str:
-    """A number written with a decimal comma (``0,0100%``, ``65.000,5``) with a decimal point."""
+    """A number written with a decimal comma (``0,0100%``, ``65.000,5``, ``1.000``) with a
+    decimal point: in a file whose separator is a semicolon, a point groups thousands."""
     if _DECIMAL_COMMA.match(cell):
         return cell.replace(".", "").replace(",", ".")
     return cell
@@ -491,7 +493,7 @@ def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
     return value
 
 
-def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None | tuple, line: int, where: str) -> Record:
+def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
     sym_f, time_f, rate_fs = API_FIELDS[venue]
     rate_f = rate_fs[0] if len(rate_fs) == 1 else next(
         (f for f in rate_fs if any(isinstance(k, str) and k.lower() == f.lower() and str(v).strip()
@@ -504,7 +506,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None | tuple, l
     return Record(when, symbol, rate, None, line, zoneless)
 
 
-def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | None | tuple, line: int) -> Record:
+def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | tuple | None, line: int) -> Record:
     when, zoneless = _time(_field(row, "Time", "line", line), "Time", line, "line", tz)
     symbol = str(_field(row, "Contracts", "line", line)).strip()
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
@@ -608,7 +610,7 @@ def zone_label(minutes: float) -> str:
     return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
 
 
-def _time(value: Any, column: str, line: int, where: str, tz: tzinfo | None | tuple) -> tuple[datetime, bool]:
+def _time(value: Any, column: str, line: int, where: str, tz: tzinfo | tuple | None) -> tuple[datetime, bool]:
     """``parse_time`` with whether the time was written without a zone; ``tz`` may be a
     pair (zone, whether slash dates put the day first)."""
     zone, dayfirst = tz if isinstance(tz, tuple) else (tz, False)
@@ -775,15 +777,18 @@ def read_funding_file(
     *,
     interval_hours: float | None = None,
     default_interval_hours: float | None = None,
-    timezone: str | tzinfo = "UTC",
+    timezone: str | tzinfo | None = None,
     offset_minutes: Callable[..., Any] | None = None,
     max_records: int | None = None,
     progress: Progress | None = None,
 ) -> FundingRead:
     """``read_funding_history`` with what was assumed: see ``FundingRead``.
 
-    ``default_interval_hours`` is the interval of a symbol with a single settlement (the
-    page passes its form's interval); ``offset_minutes`` gives the offsets of a zone the
+    ``timezone`` is the zone of times written without one (an IANA name such as
+    ``Asia/Shanghai``, an offset such as ``UTC+8``); without it such a file is refused,
+    since its times cannot be placed. ``default_interval_hours`` is the interval of a
+    symbol with a single settlement (the page passes its form's interval);
+    ``offset_minutes`` gives the offsets of a zone the
     Python runtime does not know (see ``CallbackZone``).
 
     >>> text = "Time,Contracts,Funding Interval,Funding Rate\\n2019-09-10 16:00:00,BTCUSDT Perpetual,8h,0.010000%\\n"
@@ -800,13 +805,20 @@ def read_funding_file(
         raise
     except FileFormatError as exc:
         raise FundingFileError(str(exc), exc.column, exc.line) from None
-    fmt = detect_format(decoded) if venue is None else None
-    venue = FUNDING_FORMATS[fmt][0] if fmt else str(venue).strip().lower()
+    if venue is None:
+        fmt = detect_format(decoded)
+        venue = FUNDING_FORMATS[fmt][0]
+    else:
+        venue = str(venue).strip().lower()
+        try:
+            fmt = detect_format(decoded)
+        except FundingFileError:  # reading it as the venue named says what is wrong
+            fmt = ""
+        if FUNDING_FORMATS.get(fmt, ("",))[0] != venue:
+            fmt = next((k for k, f in FUNDING_FORMATS.items() if f[0] == venue), venue)
     if venue not in VENUES:
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
-    if fmt is None:
-        fmt = next((k for k, f in FUNDING_FORMATS.items() if f[0] == venue), venue)
-    zone = _zone(timezone, offset_minutes)
+    zone = _zone("UTC" if timezone is None else timezone, offset_minutes)
     notes: list[str] = []
     records = read_records(decoded, venue, zone or "UTC", max_records=max_records, progress=progress, notes=notes)
     if not records:
@@ -819,6 +831,14 @@ def read_funding_file(
             notes.append(f"The file holds one settlement of {', '.join(lone[:3])}: the interval between settlements "
                          f"cannot be read from it, so it is taken as {_text(default_interval_hours)} h.")
     zoneless = any(r.zoneless for r in records)
+    if zoneless and timezone is None:
+        first = next(r for r in records if r.zoneless)
+        column = "Time" if fmt == "binance_web" else API_FIELDS[venue][1]
+        raise FundingFileError(
+            f"{'line' if isinstance(decoded, str) else 'record'} {first.line}, column {column}: the file's times "
+            "carry no time zone (Binance's website export "
+            "writes them in the zone the account displays); give the zone, e.g. timezone='Asia/Shanghai' or "
+            "'UTC+8'", "timezone", first.line)
     label = "UTC" if zone is None else getattr(zone, "name", None) or getattr(zone, "key", None) or str(zone)
     return FundingRead(rows, venue, fmt, zoneless, label, tuple(notes))
 
@@ -828,7 +848,7 @@ def read_funding_history(
     venue: str | None = None,
     *,
     interval_hours: float | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
     max_records: int | None = None,
     progress: Progress | None = None,
 ) -> list[Settlement]:
@@ -843,10 +863,11 @@ def read_funding_history(
         fields when omitted.
     interval_hours : float, optional
         Fixes the interval instead of reading or inferring it.
-    timezone : str
-        Applies to times written without a zone (Binance's website export writes the
+    timezone : str, optional
+        The zone of times written without one (Binance's website export writes the
         account's display time zone): an IANA name (``Asia/Shanghai``) or an offset
-        (``UTC+8``).
+        (``UTC+8``). Required for such a file (it is refused without it); times in
+        epoch milliseconds or with a zone need none.
     max_records : int, optional
         Refuse files with more settlements (a million-line file is refused unread).
     progress : callable, optional
@@ -895,6 +916,12 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     text = (f"{len(rows):,} settlements of {symbols[0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
             f"every {_text(interval)} h.") if len(rows) > 1 else \
         f"1 settlement of {symbols[0]}, at {first:%Y-%m-%d %H:%M} UTC, for {_text(interval)} h."
+    gaps = [(a, b) for a, b in pairwise(rows) if (b.time - a.time).total_seconds() > 5400 * b.interval_hours]
+    if gaps:
+        a, b = gaps[0]
+        text += (f" The file has {len(gaps):,} gap{'s' if len(gaps) > 1 else ''} (the first from "
+                 f"{a.time:%Y-%m-%d %H:%M} to {b.time:%Y-%m-%d %H:%M} UTC): the calculator takes its rates as "
+                 "consecutive settlements, so its times after a gap are not the file's. Export one unbroken period.")
     if len(counts) > 1:
         others = ", ".join(f"{_text(h)} h" for h, _ in counts.most_common()[1:4])
         text += (f" The file's intervals vary (also {others}: shortened at the cap, or a gap); the calculator "
@@ -922,7 +949,9 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     if text.count("\n") > 2 * (max_rows + 1):
         raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
     by_name = {c.name: c for c in columns}
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    text = text.lstrip("\r\n")
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True, delimiter=delimiter)
     rows: list[dict[str, str]] = []
     total = text.count("\n")
     try:
@@ -941,7 +970,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                 continue
             if len(raw) != len(header):
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
-            row = {h: v.strip() for h, v in zip(header, raw, strict=True)}
+            row = {h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)}
             for h, v in row.items():
                 c = by_name[h]
                 if not v:
@@ -962,6 +991,25 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     if not rows:
         raise FileFormatError("the file holds no positions (only a header line)")
     return rows
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _plain_number(cell: str, kind: str, delimiter: str) -> str:
+    """A number cell as the form takes it: without the thousands separators a spreadsheet
+    writes (``"65,000.00"`` → ``65000.00``), with a decimal point where the file's
+    separator is a semicolon (``65.000,5`` → ``65000.5``). Other cells are only stripped.
+
+    >>> _plain_number(" 65,000.00 ", "decimal", ","), _plain_number("65.000,5", "decimal", ";")
+    ('65000.00', '65000.5')
+    """
+    text = cell.strip()
+    if kind not in ("decimal", "integer"):
+        return text
+    if delimiter != ",":
+        return _point_decimal(text)
+    return text.replace(",", "") if _THOUSANDS.match(text) else text
 
 
 # ------------------------------------------------------------------ into a calculator's form
@@ -1018,7 +1066,8 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
                 "timezone": read.timezone}
     if "positions" in f.accepts:
         positions = read_positions(data, f.columns, max_rows=f.max_items, progress=progress)
-        return {"values": {field: rows_to_text(f, positions)}, "message": f"{len(positions):,} positions.",
+        return {"values": {field: rows_to_text(f, positions)},
+                "message": f"{len(positions):,} position{'s' if len(positions) != 1 else ''}.",
                 "zoneless": False, "timezone": "UTC"}
     raise FileFormatError(f"{calculator}.{field} takes no file", field)
 

@@ -32,8 +32,8 @@ def test_every_fixture_is_listed() -> None:
 def test_browser_reader_matches_the_pandas_layer(name: str, venue: str) -> None:
     data = (FIX / name).read_bytes()
     assert venue_files.detect_venue(venue_files.decode(data)) == venue
-    rows = venue_files.read_funding_history(data)
-    frame = read_funding_history(FIX / name, venue)
+    rows = venue_files.read_funding_history(data, timezone="Asia/Shanghai")
+    frame = read_funding_history(FIX / name, venue, timezone="Asia/Shanghai")
     assert [pd.Timestamp(r.time) for r in rows] == frame["time"].tolist()
     assert [r.symbol for r in rows] == frame["symbol"].tolist()
     assert [r.interval_hours for r in rows] == frame["interval_hours"].tolist()
@@ -43,9 +43,13 @@ def test_browser_reader_matches_the_pandas_layer(name: str, venue: str) -> None:
 @pytest.mark.parametrize(("name", "calculator"), [(n, c) for n in sorted(FILES)
                                                   for c in ("funding_series", "funding_exposure")])
 def test_each_fixture_fills_a_calculator(name: str, calculator: str) -> None:
-    out = json.loads(venue_files.import_file_json(calculator, "rates", (FIX / name).read_bytes()))
+    options = json.dumps({"timezone": "Asia/Shanghai"})
+    out = json.loads(venue_files.import_file_json(calculator, "rates", (FIX / name).read_bytes(), None, options))
     assert out["ok"], out
-    frame = read_funding_history(FIX / name, FILES[name])
+    frame = read_funding_history(FIX / name, FILES[name], timezone="Asia/Shanghai")
+    assert out["zoneless"] == (name == "binance_web.csv")
+    first = frame["time"].iloc[0].strftime("%Y-%m-%dT%H:%MZ")
+    assert out["values"].get("start", first) == first
     inputs = {**out["values"], "side": "short", "mark_price": 100} if calculator == "funding_exposure" \
         else out["values"]
     result = perpcalc.run(calculator, inputs)
