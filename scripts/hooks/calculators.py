@@ -252,6 +252,9 @@ def _file_box(f: Field, ident: str) -> str:
         "in your browser and never uploaded.</small>"
         '<progress class="perpcalc__file-progress" hidden></progress>'
         '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
+        f'<span class="perpcalc__file-zone" data-file-zone-box hidden><label for="{ident}-zone">The file\'s times '
+        f'carry no time zone; they are in</label> <select id="{ident}-zone" data-file-zone></select> '
+        '<small data-file-zone-note></small></span>'
         "</div>"
     )
 
