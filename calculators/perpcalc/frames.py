@@ -293,8 +293,9 @@ def read_funding_history(
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
     if interval_hours is not None and not (math.isfinite(interval_hours) and interval_hours > 0):
         raise FundingFileError("interval_hours must be a positive number of hours", "interval_hours")
-    rows = venue_files.read_funding_history(_load(path_or_buffer), venue, interval_hours=interval_hours,
-                                            timezone=timezone)
+    name = os.fspath(path_or_buffer) if isinstance(path_or_buffer, (str, os.PathLike)) else None
+    rows = venue_files.read_funding_file(_load(path_or_buffer), venue, interval_hours=interval_hours,
+                                         timezone=timezone, symbol=venue_files.symbol_from_name(name)).settlements
     frame = pd.DataFrame(
         {
             "time": pd.to_datetime([r.time for r in rows], utc=True),

@@ -72,10 +72,11 @@ __all__ = [
     "read_positions",
     "read_records",
     "settlements",
+    "symbol_from_name",
     "usual_interval_hours",
 ]
 
-VENUES = ("binance", "bybit", "okx", "hyperliquid")
+VENUES = ("binance", "bybit", "okx", "hyperliquid", "dydx", "deribit", "ccxt")
 FILE_KINDS = ("funding_history", "positions")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
@@ -86,6 +87,17 @@ API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "hyperliquid": ("coin", "time", ("fundingRate",)),
 }
 BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
+
+# Formats read field by field: format -> (where the records are in the response, symbol field
+# (None: the file names none), time field, rate field, the interval: a field, a number of
+# hours, or None to infer it). Dotted names reach inside a record (Hyperliquid's "delta").
+READERS: dict[str, tuple[tuple[str, ...], str | None, str, str, str | float | None]] = {
+    "binance_data": ((), None, "calc_time", "last_funding_rate", "funding_interval_hours"),
+    "hyperliquid_user": ((), "delta.coin", "time", "delta.fundingRate", None),
+    "dydx": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
+    "deribit": (("result",), None, "timestamp", "interest_1h", 1.0),
+    "ccxt": ((), "symbol", "timestamp", "fundingRate", None),
+}
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
 _MS_FROM, _MS_TO = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -168,6 +180,8 @@ def decode(raw: bytes | str) -> str | list | dict:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data":
+                return _join_pages(text)
             raise FileFormatError(
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", line=exc.lineno
             ) from None
@@ -191,6 +205,53 @@ def _bytes_to_text(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         what = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
         raise FileFormatError(f"the file is not {what} text (byte {exc.start}); save it as CSV UTF-8") from None
+
+
+_PAGE_LISTS = (("result", "list"), ("data",), ("historicalFunding",), ("result",))
+
+
+def _join_pages(text: str) -> list | dict:
+    """Several JSON documents one after another (API pages saved into one file, or JSON
+    Lines): their records as one response. The pages may overlap (settlements dedupes).
+
+    >>> _join_pages('[{"a": 1}]\\n[{"a": 2}]')
+    [{'a': 1}, {'a': 2}]
+    >>> _join_pages('{"code": "0", "data": [{"a": 1}]}{"code": "0", "data": [{"a": 2}]}')
+    {'code': '0', 'data': [{'a': 1}, {'a': 2}]}
+    """
+    decoder = json.JSONDecoder()
+    pages: list[Any] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n,":
+            at += 1
+        if at >= len(text):
+            break
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            raise FileFormatError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                                  line=exc.lineno) from None
+        pages.append(value)
+    if all(isinstance(p, list) for p in pages):
+        return [r for p in pages for r in p]
+    if all(isinstance(p, dict) for p in pages):
+        if all(not any(isinstance(v, (list, dict)) for v in p.values()) for p in pages):
+            return pages  # JSON Lines: one record a line
+        for path in _PAGE_LISTS:
+            lists = [_at_path(p, path) for p in pages]
+            if all(isinstance(x, list) for x in lists):
+                joined = json.loads(json.dumps(pages[0]))
+                _at_path(joined, path[:-1])[path[-1]] = [r for x in lists for r in x]  # type: ignore[index]
+                return joined
+    raise FileFormatError(f"the file holds {len(pages)} JSON documents one after another that are not pages of one "
+                          "funding history")
+
+
+def _at_path(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -232,6 +293,10 @@ def _keys(data: Any) -> set[str]:
     if isinstance(data, dict):
         if isinstance(data.get("result"), dict):
             return _keys(data["result"].get("list"))
+        if isinstance(data.get("result"), list):
+            return _keys(data["result"])
+        if isinstance(data.get("historicalFunding"), list):
+            return _keys(data["historicalFunding"])
         if "data" in data:
             return _keys(data["data"])
         return {str(k).lower() for k in data}
@@ -253,6 +318,16 @@ FUNDING_FORMATS: dict[str, tuple[str, str, frozenset[str], frozenset[str]]] = {
             frozenset({"instid", "fundingtime"}), frozenset({"realizedrate", "fundingrate"})),
     "hyperliquid": ("hyperliquid", "a Hyperliquid funding history (info fundingHistory)",
                     frozenset({"coin", "fundingrate", "time"}), frozenset()),
+    "binance_data": ("binance", "a Binance public-data monthly funding file (data.binance.vision)",
+                     frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), frozenset()),
+    "hyperliquid_user": ("hyperliquid", "a Hyperliquid user funding history (info userFunding)",
+                         frozenset({"delta", "hash", "time"}), frozenset()),
+    "dydx": ("dydx", "a dYdX v4 funding history (indexer /v4/historicalFunding)",
+             frozenset({"ticker", "rate", "effectiveat"}), frozenset()),
+    "deribit": ("deribit", "a Deribit funding-rate history (public/get_funding_rate_history)",
+                frozenset({"timestamp", "interest_1h"}), frozenset()),
+    "ccxt": ("ccxt", "ccxt's fetch_funding_rate_history output",
+             frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), frozenset()),
 }
 
 _RATES_ADVICE = (
@@ -384,16 +459,75 @@ def read_records(
     tz = _zone(timezone)
     if isinstance(data, str):
         return _csv_records(data, venue, tz, max_records, progress, [] if notes is None else notes)
-    rows = _unwrap(data, venue)
+    rows = _unwrap_at(data, READERS[venue][0]) if venue in READERS else _unwrap(data, venue)
     _too_many(len(rows), max_records)
     out = []
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise FundingFileError(f"record {i} is not an object", line=i)
-        out.append(_api_record(row, venue, tz, i, "record"))
+        out.append(_read_record(row, venue, tz, i, "record") if venue in READERS
+                   else _api_record(row, venue, tz, i, "record"))
         if progress is not None and i % 10_000 == 0:
             progress(i, len(rows))
     return out
+
+
+def _unwrap_at(data: Any, path: tuple[str, ...]) -> list:
+    """The list of records at ``path`` inside a response (the response itself for ``()``)."""
+    where = data
+    for key in path:
+        if isinstance(where, list):
+            return where  # the bare list, saved without its envelope
+        if not isinstance(where, dict) or key not in where:
+            if isinstance(where, dict) and "error" in where:
+                raise FundingFileError(f"the file is an error response: {str(where['error'])[:160]}", "error")
+            raise FundingFileError(f"expected {'.'.join(path)} in the response", ".".join(path))
+        where = where[key]
+    if not isinstance(where, list):
+        raise FundingFileError(f"expected a list of records{' in ' + '.'.join(path) if path else ''}",
+                               ".".join(path) or None)
+    return where
+
+
+def _dotted(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
+    head, _, rest = name.partition(".")
+    if not rest:
+        return _field(row, name, where, line)
+    inner = _field(row, head, where, line)
+    if not isinstance(inner, Mapping):
+        raise FundingFileError(f"{where} {line}: {head} is not an object", head, line)
+    return _dotted(inner, rest, where, line)
+
+
+_UNNAMED = "the file's contract"
+_NAMED_FILE = re.compile(r"^([A-Za-z0-9]+)-fundingRate-\d{4}-\d{2}(?:-\d{2})?\b")
+
+
+def symbol_from_name(filename: str | None) -> str | None:
+    """The symbol a Binance public-data file names in its file name (the file holds none).
+
+    >>> symbol_from_name("BTCUSDT-fundingRate-2024-01.csv"), symbol_from_name("export.csv")
+    ('BTCUSDT', None)
+    """
+    m = _NAMED_FILE.match(str(filename or "").rsplit("/", 1)[-1])
+    return m.group(1).upper() if m else None
+
+
+def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
+    _path, sym_f, time_f, rate_f, hours = READERS[fmt]
+    symbol = str(_dotted(row, sym_f, where, line)).strip() if sym_f else _UNNAMED
+    when, zoneless = _time(_dotted(row, time_f, where, line), time_f, line, where, tz)
+    rate = parse_rate(_dotted(row, rate_f, where, line), rate_f, line, where)
+    given = None
+    if isinstance(hours, float):
+        given = hours
+    elif isinstance(hours, str):
+        text = str(_dotted(row, hours, where, line))
+        m = _INTERVAL.match(text)
+        if not m or float(m.group(1)) <= 0:
+            raise FundingFileError(f"{where} {line}: {hours} {text[:30]!r} is not a number of hours", hours, line)
+        given = float(m.group(1))
+    return Record(when, symbol, rate, given, line, zoneless)
 
 
 def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, progress: Progress | None,
@@ -428,8 +562,11 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
                 rounded += 1
             record = dict(zip(header, row, strict=True))
             tz_or_order = (tz, dayfirst)
-            out.append(_binance_web_record(record, tz_or_order, line) if web
-                       else _api_record(record, venue, tz_or_order, line, "line"))
+            if venue in READERS:
+                out.append(_read_record(record, venue, tz_or_order, line, "line"))
+            else:
+                out.append(_binance_web_record(record, tz_or_order, line) if web
+                           else _api_record(record, venue, tz_or_order, line, "line"))
             _too_many(len(out), limit)
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
@@ -449,7 +586,10 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
 
 
 def _rate_column(lowered: Sequence[str], venue: str, web: bool) -> int | None:
-    names = ("funding rate",) if web else tuple(f.lower() for f in API_FIELDS[venue][2])
+    if venue in READERS:
+        names: tuple[str, ...] = (READERS[venue][3].lower(),)
+    else:
+        names = ("funding rate",) if web else tuple(f.lower() for f in API_FIELDS[venue][2])
     return next((lowered.index(n) for n in names if n in lowered), None)
 
 
@@ -781,6 +921,7 @@ def read_funding_file(
     offset_minutes: Callable[..., Any] | None = None,
     max_records: int | None = None,
     progress: Progress | None = None,
+    symbol: str | None = None,
 ) -> FundingRead:
     """``read_funding_history`` with what was assumed: see ``FundingRead``.
 
@@ -789,7 +930,8 @@ def read_funding_file(
     since its times cannot be placed. ``default_interval_hours`` is the interval of a
     symbol with a single settlement (the page passes its form's interval);
     ``offset_minutes`` gives the offsets of a zone the
-    Python runtime does not know (see ``CallbackZone``).
+    Python runtime does not know (see ``CallbackZone``). ``symbol`` names the contract of a
+    file that holds no symbol (Binance's public-data files name it in the file's name).
 
     >>> text = "Time,Contracts,Funding Interval,Funding Rate\\n2019-09-10 16:00:00,BTCUSDT Perpetual,8h,0.010000%\\n"
     >>> read = read_funding_file(text, timezone="UTC+8")
@@ -820,7 +962,11 @@ def read_funding_file(
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
     zone = _zone("UTC" if timezone is None else timezone, offset_minutes)
     notes: list[str] = []
-    records = read_records(decoded, venue, zone or "UTC", max_records=max_records, progress=progress, notes=notes)
+    reader = fmt if fmt in READERS else venue
+    records = read_records(decoded, reader, zone or "UTC", max_records=max_records, progress=progress, notes=notes)
+    if symbol and any(r.symbol == _UNNAMED for r in records):
+        records = [r if r.symbol != _UNNAMED else Record(r.time, symbol, r.rate, r.given_hours, r.line, r.zoneless)
+                   for r in records]
     if not records:
         raise FundingFileError(f"the {venue} file holds no funding records")
     rows = settlements(records, interval_hours, default_hours=default_interval_hours)
@@ -833,7 +979,7 @@ def read_funding_file(
     zoneless = any(r.zoneless for r in records)
     if zoneless and timezone is None:
         first = next(r for r in records if r.zoneless)
-        column = "Time" if fmt == "binance_web" else API_FIELDS[venue][1]
+        column = "Time" if fmt == "binance_web" else READERS[fmt][2] if fmt in READERS else API_FIELDS[venue][1]
         raise FundingFileError(
             f"{'line' if isinstance(decoded, str) else 'record'} {first.line}, column {column}: the file's times "
             "carry no time zone (Binance's website export "
@@ -1026,7 +1172,7 @@ def usual_interval_hours(venue: str) -> float | None:
 
 def import_file(calculator: str, field: str, data: bytes | str, progress: Progress | None = None, *,
                 timezone: str = "UTC", interval_hours: Any = None,
-                offset_minutes: Callable[..., Any] | None = None) -> dict[str, Any]:
+                offset_minutes: Callable[..., Any] | None = None, filename: str | None = None) -> dict[str, Any]:
     """Form values for a calculator from a reader's file dropped on its ``field``.
 
     Returns ``{"values": {field name: form text}, "message": sentence, "zoneless": bool,
@@ -1049,7 +1195,8 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         usual = usual_interval_hours(venue)
         default = form_hours if form_hours is not None else usual
         read = read_funding_file(decoded, default_interval_hours=default, timezone=timezone,
-                                 offset_minutes=offset_minutes, max_records=f.max_items, progress=progress)
+                                 offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,
+                                 symbol=symbol_from_name(filename))
         values, message = funding_inputs(read.settlements)
         names = {i.name for i in calc.inputs}
         values = {(field if k == "rates" else k): v for k, v in values.items() if k in names or k == "rates"}
@@ -1076,7 +1223,8 @@ def import_file_json(calculator: str, field: str, data: bytes | str, progress: P
                      options: str | None = None, offset_minutes: Callable[..., Any] | None = None) -> str:
     """``import_file`` as JSON for the browser's worker; never raises.
 
-    ``options`` is JSON: ``{"timezone": name, "interval_hours": the form's text}``.
+    ``options`` is JSON: ``{"timezone": name, "interval_hours": the form's text, "filename":
+    the file's name}``.
     ``{"ok": true, "values": …, "message": …, "zoneless": …, "timezone": …}`` or
     ``{"ok": false, "error": {"field", "message", "column", "line"}}`` with the error in
     plain words.
@@ -1087,7 +1235,8 @@ def import_file_json(calculator: str, field: str, data: bytes | str, progress: P
             opts = {}
         out: dict[str, Any] = {"ok": True, **import_file(
             calculator, field, data, progress, timezone=str(opts.get("timezone") or "UTC"),
-            interval_hours=opts.get("interval_hours"), offset_minutes=offset_minutes)}
+            interval_hours=opts.get("interval_hours"), offset_minutes=offset_minutes,
+            filename=opts.get("filename"))}
     except FileFormatError as exc:
         out = {"ok": False, "error": {"field": field, "message": str(exc), "column": exc.column, "line": exc.line}}
     except (InputError, KeyError, ValueError, RecursionError, MemoryError) as exc:

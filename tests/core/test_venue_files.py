@@ -381,3 +381,46 @@ def test_gaps_in_a_history_are_said() -> None:
     data = [{"symbol": "BTCUSDT", "fundingTime": t, "fundingRate": "0.0001"} for t in times]
     _, message = vf.funding_inputs(vf.read_funding_history(data, interval_hours=8))
     assert "The file has 1 gap (the first from 2024-03-01 08:00 to 2024-03-04 08:00 UTC)" in message
+
+
+def test_api_pages_appended_into_one_file_are_one_history() -> None:
+    page = ('{{"retCode": 0, "retMsg": "OK", "result": {{"category": "linear", "list": [{rows}]}}, '
+            '"retExtInfo": {{}}, "time": 1714610000000}}')
+    row = '{{"symbol": "ETHUSDT", "fundingRate": "{rate}", "fundingRateTimestamp": "{t}"}}'
+    newer = page.format(rows=", ".join(row.format(rate=r, t=T0 + k * 8 * H) for k, r in ((2, "0.0001"),
+                                                                                          (1, "0.0002"))))
+    older = page.format(rows=", ".join(row.format(rate=r, t=T0 + k * 8 * H) for k, r in ((1, "0.0002"),
+                                                                                          (0, "-0.0001"))))
+    read = vf.read_funding_file(newer + "\n" + older + "\n")
+    assert [str(r.rate) for r in read.settlements] == ["-0.0001", "0.0002", "0.0001"]  # the overlap kept once
+    lines = "\n".join(json.dumps({"coin": "BTC", "fundingRate": "0.00001", "time": T0 + k * H}) for k in range(3))
+    assert len(vf.read_funding_history(lines)) == 3  # JSON Lines
+    with pytest.raises(FundingFileError, match="not pages of one funding history"):
+        vf.read_funding_history('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1}]{"code": "0"}')
+    with pytest.raises(FundingFileError, match="invalid JSON at line 2, column 2"):
+        vf.read_funding_history('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1725148800000}]\n{oops')
+
+
+def test_more_formats_are_recognised_by_their_fields() -> None:
+    cases = {
+        "binance_data": "calc_time,funding_interval_hours,last_funding_rate\n1704067200000,8,0.00037409\n",
+        "hyperliquid_user": '[{"delta": {"coin": "ETH", "fundingRate": "0.0000417", "szi": "49.1477", "type": '
+                            '"funding", "usdc": "-3.625312"}, "hash": "0xa1", "time": 1681222254710}]',
+        "dydx": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
+                '"effectiveAtHeight": "44865196", "effectiveAt": "2025-07-25T11:00:00.013Z"}]}',
+        "deribit": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
+                   '"prev_index_price": 8305.72, "interest_8h": -0.00009234260068476106, '
+                   '"interest_1h": -4.739622041017375e-7}]}',
+        "ccxt": '[{"info": {}, "symbol": "BTC/USDT:USDT", "fundingRate": 0.0001, "timestamp": 1709251200000, '
+                '"datetime": "2024-03-01T00:00:00.000Z"}]',
+    }
+    for fmt, text in cases.items():
+        assert vf.detect_format(vf.decode(text)) == fmt
+        read = vf.read_funding_file(text, default_interval_hours=8)
+        assert read.format == fmt and len(read.settlements) == 1
+    assert vf.read_funding_file(cases["deribit"]).settlements[0].interval_hours == 1.0  # hourly by the format
+    assert vf.read_funding_file(cases["dydx"], default_interval_hours=1).settlements[0].time.isoformat() == \
+        "2025-07-25T11:00:00.013000+00:00"
+    bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
+    with pytest.raises(FundingFileError, match="record 1: delta.fundingRate 'x' is not a number"):
+        vf.read_funding_file(bad, default_interval_hours=1)

@@ -5,6 +5,7 @@ the same times, symbols, intervals and rates. The fixtures are described in test
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,33 @@ FILES = {
     "bybit_funding_history.json": "bybit",
     "hyperliquid_fundingHistory.json": "hyperliquid",
     "okx_funding_rate_history.json": "okx",
+    # the header and ms times of Binance's public data (data.binance.vision, futures/um/monthly/
+    # fundingRate/<SYMBOL>/<SYMBOL>-fundingRate-YYYY-MM.zip): the symbol only in the file's name
+    "BTCUSDT-fundingRate-2024-01.csv": "binance",
+    # Hyperliquid info {"type": "userFunding"}: the first record is the example of Hyperliquid's
+    # API documentation ("Retrieve a user's funding history"); rates under "delta", hourly
+    "hyperliquid_userFunding.json": "hyperliquid",
+    # dYdX v4 indexer GET /v4/historicalFunding/{ticker}: the shape of the response recorded in
+    # ccxt's dydx.fetchFundingRateHistory (js/src/dydx.js), newest first, hourly, ISO times
+    "dydx_historicalFunding.json": "dydx",
+    # Deribit public/get_funding_rate_history: the JSON-RPC envelope and the first record of
+    # Deribit's API documentation example; hourly rates in interest_1h (numbers, not strings)
+    "deribit_get_funding_rate_history.json": "deribit",
+    # ccxt fetch_funding_rate_history (binanceusdm) saved with json.dump: ccxt's unified
+    # funding-rate-history structure (info, symbol, fundingRate, timestamp, datetime)
+    "ccxt_fetch_funding_rate_history.json": "ccxt",
+    # two pages of OKX GET /api/v5/public/funding-rate-history appended into one file, the
+    # second older and overlapping the first by one settlement (kept once)
+    "okx_two_pages.json": "okx",
+}
+# file -> (settlements, symbol, interval of each, first rate): what each fixture holds
+EXPECTED = {
+    "BTCUSDT-fundingRate-2024-01.csv": (4, "BTCUSDT", 8.0, 0.00037409),
+    "hyperliquid_userFunding.json": (3, "ETH", 1.0, 0.0000417),
+    "dydx_historicalFunding.json": (3, "BTC-USD", 1.0, 0.0),
+    "deribit_get_funding_rate_history.json": (3, "the file's contract", 1.0, -4.739622041017375e-7),
+    "ccxt_fetch_funding_rate_history.json": (3, "BTC/USDT:USDT", 8.0, 0.0001),
+    "okx_two_pages.json": (3, "BTC-USDT-SWAP", 8.0, -0.0000215),
 }
 
 
@@ -32,7 +60,8 @@ def test_every_fixture_is_listed() -> None:
 def test_browser_reader_matches_the_pandas_layer(name: str, venue: str) -> None:
     data = (FIX / name).read_bytes()
     assert venue_files.detect_venue(venue_files.decode(data)) == venue
-    rows = venue_files.read_funding_history(data, timezone="Asia/Shanghai")
+    rows = venue_files.read_funding_file(data, timezone="Asia/Shanghai",
+                                         symbol=venue_files.symbol_from_name(name)).settlements
     frame = read_funding_history(FIX / name, venue, timezone="Asia/Shanghai")
     assert [pd.Timestamp(r.time) for r in rows] == frame["time"].tolist()
     assert [r.symbol for r in rows] == frame["symbol"].tolist()
@@ -55,3 +84,28 @@ def test_each_fixture_fills_a_calculator(name: str, calculator: str) -> None:
     result = perpcalc.run(calculator, inputs)
     count = result["count"] if calculator == "funding_series" else result["intervals"]
     assert count == len(frame)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED.items()))
+def test_more_formats_carrying_rates(name: str, expected: tuple) -> None:
+    count, symbol, hours, first = expected
+    read = venue_files.read_funding_file((FIX / name).read_bytes(), symbol=venue_files.symbol_from_name(name))
+    rows = read.settlements
+    assert read.venue == FILES[name] and len(rows) == count
+    assert {r.symbol for r in rows} == {symbol} and {r.interval_hours for r in rows} == {hours}
+    assert float(rows[0].rate) == first
+    assert all(a.time < b.time for a, b in pairwise(rows))
+    frame = read_funding_history(FIX / name, FILES[name])
+    assert set(frame["symbol"]) == {symbol} and len(frame) == count
+
+
+def test_more_formats_fill_the_page_calculator_with_their_names() -> None:
+    data = (FIX / "BTCUSDT-fundingRate-2024-01.csv").read_bytes()
+    options = json.dumps({"filename": "BTCUSDT-fundingRate-2024-01.csv"})
+    out = json.loads(venue_files.import_file_json("funding_series", "rates", data, None, options))
+    assert out["ok"] and out["message"].startswith("4 settlements of BTCUSDT, 2024-01-01 00:00")
+    assert out["values"]["interval_hours"] == "8"
+    deribit = json.loads(venue_files.import_file_json(
+        "funding_series", "rates", (FIX / "deribit_get_funding_rate_history.json").read_bytes()))
+    assert deribit["ok"] and deribit["values"]["interval_hours"] == "1"
+    assert deribit["message"].startswith("3 settlements of the file's contract, 2019-10-01 01:00")

@@ -140,7 +140,7 @@ async function load(form, box, file, api) {
   // a lone settlement takes the interval the reader set, else the venue's usual one
   const interval = form.querySelector('input[name="interval_hours"]');
   const typed = interval && api.touched(form).has("interval_hours") ? api.valueOf(interval) : null;
-  const options = { timezone: zone, interval_hours: typed };
+  const options = { timezone: zone, interval_hours: typed, filename: file.name || "" };
   const result = await api.readFile(form, field, file, (msg) => showProgress(box, name, msg), options);
   bar.hidden = true;
   box.dataset.zoneless = String(Boolean(result.ok && result.zoneless));
