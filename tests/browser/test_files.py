@@ -27,6 +27,12 @@ FUNDING = {
     "bybit_funding_history.json": (4, "8", "2024-05-01T00:00Z"),
     "okx_funding_rate_history.json": (3, "8", "2024-07-01T16:00Z"),
     "hyperliquid_fundingHistory.json": (4, "1", "2024-09-01T00:00Z"),
+    "BTCUSDT-fundingRate-2024-01.csv": (4, "8", "2024-01-01T00:00Z"),
+    "hyperliquid_userFunding.json": (3, "1", "2023-04-11T14:10Z"),
+    "dydx_historicalFunding.json": (3, "1", "2025-07-25T11:00Z"),
+    "deribit_get_funding_rate_history.json": (3, "1", "2019-10-01T01:00Z"),
+    "ccxt_fetch_funding_rate_history.json": (3, "8", "2024-03-01T00:00Z"),
+    "okx_two_pages.json": (3, "8", "2024-07-01T16:00Z"),
 }
 MARKER = "QQFILEMARKERQQ"
 

@@ -422,5 +422,5 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
     assert vf.read_funding_file(cases["dydx"], default_interval_hours=1).settlements[0].time.isoformat() == \
         "2025-07-25T11:00:00.013000+00:00"
     bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
-    with pytest.raises(FundingFileError, match="record 1: delta.fundingRate 'x' is not a number"):
+    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate 'x' is not a number"):
         vf.read_funding_file(bad, default_interval_hours=1)
