@@ -29,6 +29,18 @@ CSV with the API's field names as the header):
   missing), inside ``{"data": [...]}``.
 * Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
   ``fundingRate`` (per hour; ``premium`` is ignored).
+* Also: Binance's public-data monthly funding CSV (the symbol from the file's name),
+  Hyperliquid ``userFunding``, dYdX v4 ``historicalFunding``, Deribit
+  ``get_funding_rate_history`` and ccxt's ``fetch_funding_rate_history`` saved as JSON
+  (venues ``dydx``, ``deribit``, ``ccxt``); API pages appended into one file.
+
+Times written without a zone (Binance's website export) need ``timezone=``.
+
+The funding a trader paid and received, from a payment ledger (Binance
+``GET /fapi/v1/income``, its account statement, Bybit's transaction log, OKX's bills):
+[`read_funding_payments`][perpcalc.frames.read_funding_payments] gives one row per payment
+(``time``, ``symbol``, ``amount``: + received, − paid, ``asset``); the calculator
+``funding_payments`` sums them.
 
 The interval is taken from the file when it says (Binance's website export); otherwise
 it is the time since the symbol's previous settlement, to the nearest minute, and the
@@ -64,6 +76,7 @@ __all__ = [
     "funding_series_inputs",
     "line_chart",
     "read_funding_history",
+    "read_funding_payments",
     "to_frame",
 ]
 
@@ -307,6 +320,26 @@ def read_funding_history(
         columns=list(SCHEMA),
     )
     return frame.astype({"venue": str, "symbol": str, "rate": float, "interval_hours": float})
+
+
+def read_funding_payments(path_or_buffer: Any) -> pd.DataFrame:
+    """The funding payments of a venue's ledger, one row each: ``time`` (UTC), ``symbol``,
+    ``amount`` (+ received, − paid; float) and ``asset``, oldest first.
+
+    Other entries of the ledger (trades, fees, transfers) are left out. Raises
+    [`FileFormatError`][perpcalc.venue_files.FileFormatError] naming the line or record.
+    """
+    _fmt, rows = venue_files.read_payments(_load(path_or_buffer))
+    rows = sorted(rows, key=lambda r: (r["time"], r["symbol"]))
+    frame = pd.DataFrame(
+        {
+            "time": pd.to_datetime([r["time"] for r in rows], utc=True),
+            "symbol": [r["symbol"] for r in rows],
+            "amount": [float(r["amount"]) for r in rows],
+            "asset": [r["asset"] for r in rows],
+        }
+    )
+    return frame.astype({"symbol": str, "amount": float, "asset": str})
 
 
 def _load(source: Any) -> bytes | str | list | dict:

@@ -40,7 +40,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as _fixed_zone
@@ -61,6 +61,7 @@ __all__ = [
     "Settlement",
     "decode",
     "detect_format",
+    "detect_payments",
     "detect_venue",
     "funding_inputs",
     "import_file",
@@ -69,6 +70,7 @@ __all__ = [
     "parse_time",
     "read_funding_file",
     "read_funding_history",
+    "read_payments",
     "read_positions",
     "read_records",
     "settlements",
@@ -77,7 +79,7 @@ __all__ = [
 ]
 
 VENUES = ("binance", "bybit", "okx", "hyperliquid", "dydx", "deribit", "ccxt")
-FILE_KINDS = ("funding_history", "positions")
+FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
 API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -342,13 +344,14 @@ _RATES_ADVICE = (
 # /v5/account/transaction-log, OKX GET /api/v5/account/bills, venues' deposit histories.
 OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"user_id", "utc_time", "account", "operation", "coin", "change"}),
-     "a Binance account statement (transaction records: payments and transfers, not rates)"),
+     "a Binance account statement (transaction records: payments and transfers, not rates; read its funding "
+     "payments in Your funding payments)"),
     (frozenset({"incometype", "income", "asset", "time"}),
-     "a Binance income history (GET /fapi/v1/income: payments, not rates)"),
+     "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
     (frozenset({"transactiontime", "cashflow", "funding"}),
-     "a Bybit transaction log (payments, not rates)"),
+     "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
     (frozenset({"billid", "subtype", "balchg"}),
-     "an OKX bills file (payments, not rates)"),
+     "an OKX bills file (payments, not rates; use it in Your funding payments)"),
     (frozenset({"txid"}), "a deposit or withdrawal history"),
 )
 
@@ -359,13 +362,11 @@ def detect_format(data: str | list | dict) -> str:
 
     >>> detect_format("Time,Contracts,Funding Interval,Funding Rate\\n")
     'binance_web'
-    >>> detect_format("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\\n")
-    Traceback (most recent call last):
-    ...
-    perpcalc.venue_files.FundingFileError: this is a Binance account statement (transaction records: payments and \
-transfers, not rates), not a funding-rate history; download a funding-rate history instead: Binance's Funding Rate \
-History page (Export) or GET /fapi/v1/fundingRate, Bybit GET /v5/market/funding/history, OKX GET \
-/api/v5/public/funding-rate-history or Hyperliquid's fundingHistory
+    >>> try:
+    ...     detect_format("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\\n")
+    ... except FundingFileError as exc:
+    ...     print(str(exc)[:55])
+    this is a Binance account statement (transaction record
     """
     if isinstance(data, str) and not data.strip():
         raise FundingFileError("the file is empty")
@@ -1158,6 +1159,129 @@ def _plain_number(cell: str, kind: str, delimiter: str) -> str:
     return text.replace(",", "") if _THOUSANDS.match(text) else text
 
 
+# ------------------------------------------------------------------ payment ledgers
+
+# ledger -> (what it is, the fields it always has, where its records are, the kind field and
+# the value marking a funding payment, time field, symbol field (None: none in the file),
+# amount field, its sign (+1: + = received; -1: + = paid), asset field). Shapes: Binance
+# GET /fapi/v1/income (incomeType FUNDING_FEE), Binance's "Generate all statements" CSV
+# (Operation "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
+# "change", the balance change, is read, since the sign of its "funding" field has been
+# documented both ways), OKX GET /api/v5/account/bills (type 8 = funding fee; balChg signed).
+PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str, str, str | None, str, int, str]] = {
+    "binance_income": ("a Binance income history (GET /fapi/v1/income)",
+                       frozenset({"incometype", "income", "asset", "time"}), (), "incomeType", "FUNDING_FEE",
+                       "time", "symbol", "income", 1, "asset"),
+    "binance_statement": ("a Binance account statement",
+                          frozenset({"utc_time", "account", "operation", "coin", "change"}), (), "Operation",
+                          "Funding Fee", "UTC_Time", None, "Change", 1, "Coin"),
+    "bybit_log": ("a Bybit transaction log (GET /v5/account/transaction-log)",
+                  frozenset({"transactiontime", "type", "funding", "currency"}), ("result", "list"), "type",
+                  "SETTLEMENT", "transactionTime", "symbol", "change", 1, "currency"),
+    "okx_bills": ("an OKX bills file (GET /api/v5/account/bills)",
+                  frozenset({"billid", "type", "balchg", "ccy", "ts"}), ("data",), "type", "8", "ts", "instId",
+                  "balChg", 1, "ccy"),
+}
+
+_PAYMENTS_ADVICE = (
+    "download your funding payments instead: Binance GET /fapi/v1/income (incomeType FUNDING_FEE) or its "
+    "account statement, Bybit's transaction log (GET /v5/account/transaction-log) or OKX's bills "
+    "(GET /api/v5/account/bills)"
+)
+
+
+def detect_payments(data: str | list | dict) -> str:
+    """The key in ``PAYMENT_FORMATS`` of the ledger ``data`` (from ``decode``) is in.
+
+    A funding-rate history is named for what it is ("rates, not payments").
+
+    >>> detect_payments("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\\n")
+    'binance_statement'
+    """
+    if isinstance(data, str) and not data.strip():
+        raise FileFormatError("the file is empty")
+    keys = _keys(data)
+    if isinstance(data, dict) and not keys:
+        for path in (("result", "list"), ("data",)):
+            keys = _keys(_at_path(data, path)) or keys
+    for key, spec in PAYMENT_FORMATS.items():
+        if spec[1] <= keys:
+            return key
+    try:
+        fmt = detect_format(data)
+    except FundingFileError:
+        fmt = ""
+    if fmt:
+        raise FileFormatError(f"this is {FUNDING_FORMATS[fmt][1]}: rates, not payments; use it in the rate "
+                              f"history field below (or in a funding-rate calculator); {_PAYMENTS_ADVICE}")
+    shown = ", ".join(sorted(keys)[:8]) or "none"
+    raise FileFormatError(f"this is not a ledger of funding payments (the fields found: {shown[:160]}); "
+                          f"{_PAYMENTS_ADVICE}")
+
+
+def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "UTC",
+                  max_records: int | None = None, progress: Progress | None = None) -> tuple[str, list[dict]]:
+    """The funding payments of a venue's ledger: ``(format, rows)``, each row ``{time (UTC
+    datetime), symbol, amount (Decimal, + received, − paid), asset, line}``, other entries
+    (trades, fees, transfers) left out. Errors name the line (CSV) or record (JSON).
+
+    >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
+    ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
+    ...                           '"tranId": 9689322392, "tradeId": ""}]')
+    >>> fmt, rows[0]["amount"], rows[0]["time"].isoformat()
+    ('binance_income', Decimal('-0.37500000'), '2019-10-09T16:00:00+00:00')
+    """
+    decoded = data if isinstance(data, (list, dict)) else decode(data)
+    fmt = detect_payments(decoded)
+    path, kind_f, kind_v, time_f, sym_f, amount_f, sign, asset_f = PAYMENT_FORMATS[fmt][2:]
+    tz = _zone(timezone)
+    if isinstance(decoded, str):
+        text = decoded.lstrip("\r\n")
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        header = [h.strip() for h in next(reader, [])]
+        records: Iterable[tuple[int, Mapping[str, Any]]] = (
+            (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
+        where, total = "line", text.count("\n")
+    else:
+        if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
+            message = decoded.get("retMsg") or decoded.get("msg") or "an error"
+            raise FileFormatError(f"the file is an error response: {str(message)[:160]}", "code")
+        items = _unwrap_at(decoded, path)
+        records = enumerate(items, start=1)
+        where, total = "record", len(items)
+    out: list[dict] = []
+    try:
+        for line, row in records:
+            if not isinstance(row, Mapping):
+                raise FileFormatError(f"record {line} is not an object", line=line)
+            if str(_field(row, kind_f, where, line)).strip() != kind_v:
+                continue
+            when, _ = _time(_field(row, time_f, where, line), time_f, line, where, tz)
+            raw = str(_field(row, amount_f, where, line)).strip().replace("\u2212", "-")
+            try:
+                amount = Decimal(_point_decimal(raw) if len(raw) <= 60 else "nan")
+            except InvalidOperation:
+                amount = Decimal("nan")
+            if not amount.is_finite():
+                raise FileFormatError(f"{where} {line}, column {amount_f}: {raw[:30]!r} is not an amount", amount_f,
+                                      line)
+            symbol = str(_field(row, sym_f, where, line)).strip() if sym_f else "(no symbol in the file)"
+            asset = str(row.get(asset_f) or "").strip()
+            out.append({"time": when, "symbol": symbol, "amount": amount * sign, "asset": asset, "line": line})
+            if max_records is not None and len(out) > max_records:
+                raise FileFormatError(f"the file holds more than {max_records:,} funding payments, the most a "
+                                      "calculator takes")
+            if progress is not None and line % 10_000 == 0:
+                progress(line, total)
+    except csv.Error as exc:
+        raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) \
+            from None
+    if not out:
+        raise FileFormatError(f"this is {PAYMENT_FORMATS[fmt][0]} without funding payments ({kind_f} "
+                              f"{kind_v!r}): it holds other entries only")
+    return fmt, out
+
+
 # ------------------------------------------------------------------ into a calculator's form
 
 
@@ -1210,6 +1334,30 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         if read.zoneless:
             notes.insert(0, f"The file's times carry no time zone: they were read as {read.timezone} time.")
         return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,
+                "timezone": read.timezone}
+    if "funding_payments" in f.accepts:
+        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress)
+        listed = [{"time": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r["symbol"], "amount": r["amount"],
+                   "asset": r["asset"]} for r in rows]
+        symbols = sorted({r["symbol"] for r in rows})
+        first, last = min(r["time"] for r in rows), max(r["time"] for r in rows)
+        message = (f"{len(rows):,} funding payment{'s' if len(rows) != 1 else ''} from "
+                   f"{PAYMENT_FORMATS[fmt][0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
+                   f"{len(symbols):,} symbol{'s' if len(symbols) != 1 else ''} ({', '.join(symbols[:5])}"
+                   f"{', …' if len(symbols) > 5 else ''}).")
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": False,
+                "timezone": "UTC"}
+    if "rate_history" in f.accepts:
+        read = read_funding_file(decode(data), default_interval_hours=8, timezone=timezone,
+                                 offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,
+                                 symbol=symbol_from_name(filename))
+        listed = [{"time": r.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r.symbol, "rate": r.rate}
+                  for r in read.settlements]
+        symbols = sorted({r.symbol for r in read.settlements})
+        message = f"{len(listed):,} settled rates of {', '.join(symbols[:5])}{', …' if len(symbols) > 5 else ''}."
+        if read.zoneless:
+            message += f" The file's times carry no time zone: they were read as {read.timezone} time."
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "positions" in f.accepts:
         positions = read_positions(data, f.columns, max_rows=f.max_items, progress=progress)

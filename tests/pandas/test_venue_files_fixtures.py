@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import perpcalc
 import pytest
-from perpcalc import venue_files
+from perpcalc import frames, venue_files
 from perpcalc.frames import read_funding_history
 
 FIX = Path(__file__).parent / "fixtures"
@@ -53,7 +53,7 @@ EXPECTED = {
 
 
 def test_every_fixture_is_listed() -> None:
-    assert sorted(p.name for p in FIX.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in FIX.iterdir()) == sorted([*FILES, *LEDGERS])
 
 
 @pytest.mark.parametrize(("name", "venue"), sorted(FILES.items()))
@@ -109,3 +109,66 @@ def test_more_formats_fill_the_page_calculator_with_their_names() -> None:
         "funding_series", "rates", (FIX / "deribit_get_funding_rate_history.json").read_bytes()))
     assert deribit["ok"] and deribit["values"]["interval_hours"] == "1"
     assert deribit["message"].startswith("3 settlements of the file's contract, 2019-10-01 01:00")
+
+
+# Payment ledgers, in the venues' shapes (values invented unless said):
+LEDGERS = {
+    # Binance GET /fapi/v1/income: the first two records are the example of Binance's API
+    # documentation (TRANSFER, COMMISSION), then FUNDING_FEE records in the same shape
+    "binance_income_FUNDING_FEE.json": (4, {"BTCUSDT": -1.09405325, "ETHUSDT": 0.053625}),
+    # Binance "Generate all statements" CSV (User_ID, UTC_Time, Account, Operation, Coin,
+    # Change, Remark, as tax tools that read it list the header): no symbol column
+    "binance_statement.csv": (3, {"(no symbol in the file)": -23.9547}),
+    # Bybit GET /v5/account/transaction-log: the v5 record's fields (SETTLEMENT = funding,
+    # TRADE left out), read by its balance change
+    "bybit_transaction_log.json": (2, {"XRPUSDT": 0.003676}),
+    # OKX GET /api/v5/account/bills: the bill's fields; type 8 (funding fee, subType 173
+    # expense / 174 income), a trade bill (type 2) left out
+    "okx_bills.json": (2, {"BTC-USDT-SWAP": -0.2096945701}),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(LEDGERS.items()))
+def test_payment_ledgers_through_venue_files_frames_and_the_calculator(name: str, expected: tuple) -> None:
+    count, nets = expected
+    frame = frames.read_funding_payments(FIX / name)
+    assert len(frame) == count and str(frame["time"].dt.tz) == "UTC"
+    assert frame["time"].is_monotonic_increasing
+    assert {s: round(v, 10) for s, v in frame.groupby("symbol")["amount"].sum().items()} == nets
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", (FIX / name).read_bytes()))
+    assert out["ok"], out
+    assert out["message"].startswith(f"{count} funding payment")
+    result = perpcalc.run("funding_payments", out["values"])
+    assert result["count"] == count
+    assert {r["symbol"]: round(r["net"], 10) for r in result["by_symbol"]} == nets
+    assert round(result["net"], 10) == round(sum(nets.values()), 10)
+    tables = frames.to_frame("funding_payments", result, "by_day")
+    assert tables["net"].sum() == pytest.approx(sum(nets.values()))
+
+
+def test_payments_beside_their_rates_imply_the_position() -> None:
+    payments = json.loads(venue_files.import_file_json(
+        "funding_payments", "payments", (FIX / "binance_income_FUNDING_FEE.json").read_bytes()))["values"]
+    rates = [{"symbol": "BTCUSDT", "fundingTime": t, "fundingRate": r}
+             for t, r in ((1570636800000, "0.00010000"), (1570665600000, "0.00005135"),
+                          (1570694400000, "-0.00001500"))]
+    read = json.loads(venue_files.import_file_json("funding_payments", "rates", json.dumps(rates).encode()))
+    assert read["ok"] and read["message"] == "3 settled rates of BTCUSDT."
+    out = perpcalc.run("funding_payments", {**payments, **read["values"]})
+    assert out["matched"] == 3
+    btc = [p for p in out["payments_table"] if p["symbol"] == "BTCUSDT"]
+    # a long: paid 0.80250103 at 0.01 % → 8,025.01 of notional; received at a negative rate
+    assert [round(p["implied_notional"], 2) for p in btc] == [8025.01, 8024.68, 8034.33]
+    assert [p["rate"] for p in btc] == [0.0001, 0.00005135, -0.000015]
+
+
+def test_a_rate_history_is_not_a_ledger_and_a_ledger_is_not_a_rate_history() -> None:
+    rates = (FIX / "binance_fundingRate.json").read_bytes()
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", rates))
+    assert not out["ok"]
+    assert out["error"]["message"].startswith("this is a Binance funding-rate history (GET /fapi/v1/fundingRate): "
+                                              "rates, not payments; use it in the rate history field")
+    ledger = (FIX / "binance_income_FUNDING_FEE.json").read_bytes()
+    out = json.loads(venue_files.import_file_json("funding_series", "rates", ledger))
+    assert "this is a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding " \
+           "payments)" in out["error"]["message"]
