@@ -1228,7 +1228,8 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
     >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
     ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
     ...                           '"tranId": 9689322392, "tradeId": ""}]')
-    >>> fmt, rows[0]["amount"], rows[0]["time"].isoformat()
+    >>> first = rows[0]
+    >>> fmt, first.get("amount"), first.get("time").isoformat()
     ('binance_income', Decimal('-0.37500000'), '2019-10-09T16:00:00+00:00')
     """
     decoded = data if isinstance(data, (list, dict)) else decode(data)

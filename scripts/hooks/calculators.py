@@ -236,6 +236,16 @@ FILE_WORDS = {
         "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
     ),
     "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
+    "funding_payments": (
+        "Read your funding payments",
+        "your venue's ledger: Binance's income history (GET /fapi/v1/income) or account statement, Bybit's "
+        "transaction log or OKX's bills; only its funding payments are kept",
+    ),
+    "rate_history": (
+        "Read a funding-rate history",
+        "a venue's funding-rate history (Binance, Bybit, OKX, Hyperliquid, dYdX, Deribit or ccxt's output) for "
+        "the same symbols",
+    ),
 }
 
 

@@ -328,3 +328,76 @@ def test_positions_with_thousands_separators_round_trip_through_the_field(tab: T
     ranking = tab.outputs("adl_ranking")["ranking"]["value"]
     assert sorted(r["id"] for r in ranking) == ["B", "C", "Desk A, main"]
     assert tab.errors == [], tab.errors[:5]
+
+
+PAYMENTS_SETTLED = SETTLED.replace("f.querySelector('[data-file-for]')", "f.querySelector('[data-file-for=\"payments\"]')")
+
+
+def test_your_funding_payments_from_a_ledger_and_a_rate_history(tab: Tab, built_site: dict) -> None:
+    tab.goto(page_of(built_site, "funding_payments"))
+    tab.wait_ready("funding_payments")
+    form = tab.form("funding_payments")
+    ledger = (FIX / "binance_income_FUNDING_FEE.json").read_bytes()
+    _choose(tab, "funding_payments", "payments", "income.json", ledger)
+    tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+    status = form.locator('[data-file-for="payments"] [data-file-status]').inner_text()
+    assert status.startswith("Read income.json: 4 funding payments from a Binance income history"), status
+    out = tab.outputs("funding_payments")
+    assert out["count"]["value"] == 4 and round(out["net"]["value"], 8) == -1.04042825
+    assert out["matched"]["value"] == 0
+    # the BTCUSDT rates of the same settlements: each payment beside its rate and the position it implies
+    rates = json.dumps([{"symbol": "BTCUSDT", "fundingTime": t, "fundingRate": r, "markPrice": "8000.00000000"}
+                        for t, r in ((1570636800000, "0.00010000"), (1570665600000, "0.00005135"),
+                                     (1570694400000, "-0.00001500"))]).encode()
+    _choose(tab, "funding_payments", "rates", "rates.json", rates)
+    tab.wait("() => document.querySelector('[data-file-for=\"rates\"] [data-file-status]').textContent"
+             ".startsWith('Read rates.json: 3 settled rates of BTCUSDT')")
+    tab.wait(SETTLED.replace("f.querySelector('[data-file-for]')", "f.querySelector('[data-file-for=\"rates\"]')"),
+             "funding_payments", timeout=30)
+    out = tab.outputs("funding_payments")
+    assert out["matched"]["value"] == 3
+    btc = [p for p in out["payments_table"]["value"] if p["symbol"] == "BTCUSDT"]
+    assert [round(p["implied_notional"], 2) for p in btc] == [8025.01, 8024.68, 8034.33]
+    # rates are shown in percent in the table
+    table = form.locator('output[name="payments_table"]').inner_text()
+    assert "0.01" in table and "%" in table
+    chart = 'form.perpcalc[data-calculator="funding_payments"] [data-chart-for="chart"]'
+    tab.wait("s => document.querySelector(s)?.dataset.xAxis === 'time'", chart)
+    # a rate history dropped on the payments: named for what it is, and where it belongs
+    _drop(tab, "funding_payments", "payments", "fundingRate.json", (FIX / "binance_fundingRate.json").read_bytes())
+    tab.wait("() => document.querySelector('[data-error-for=\"payments\"]').textContent !== ''")
+    error = form.locator('[data-error-for="payments"]').inner_text()
+    assert error.startswith("fundingRate.json: this is a Binance funding-rate history (GET /fapi/v1/fundingRate): "
+                            "rates, not payments; use it in the rate history field"), error
+    assert tab.errors == [], tab.errors[:5]
+
+
+def test_a_100000_payment_ledger_reads_with_progress_and_no_long_task(tab: Tab, built_site: dict,
+                                                                     tmp_path: Path) -> None:
+    tab.goto(page_of(built_site, "funding_payments"))
+    tab.wait_ready("funding_payments")
+    tab.page.evaluate(WATCH.replace('[data-calculator="funding_series"] [data-file-for="rates"]',
+                                    '[data-calculator="funding_payments"] [data-file-for="payments"]'))
+    t0 = 1_700_000_000_000 - 1_700_000_000_000 % 28_800_000
+    rows = [{"symbol": ("BTCUSDT", "ETHUSDT")[k % 2], "incomeType": "FUNDING_FEE",
+             "income": f"{((k * 7919) % 2001 - 1000) / 1e4:.8f}", "asset": "USDT", "info": "FUNDING_FEE",
+             "time": t0 + (k // 2) * 28_800_000, "tranId": 9_000_000_000 + k, "tradeId": ""} for k in range(100_000)]
+    path = tmp_path / "income.json"
+    path.write_bytes(json.dumps(rows).encode())
+    started = tab.page.evaluate("() => performance.now()")
+    tab.form("funding_payments").locator('[data-file-for="payments"] input[type="file"]').set_input_files(path)
+    tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=240)
+    out = tab.outputs("funding_payments")
+    assert out["count"]["value"] == 100_000
+    expected = sum(int(r["income"].replace(".", "").replace("-", "")) * (-1 if r["income"][0] == "-" else 1)
+                   for r in rows) / 1e8
+    assert round(out["net"]["value"], 6) == round(expected, 6)
+    statuses = [s for s, _ in tab.page.evaluate("() => window.__fileStatus")]
+    assert any(s.startswith("Reading income.json in your browser: ") for s in statuses), statuses[:5]
+    assert any(s.startswith("Checking income.json: line") for s in statuses), statuses[-5:]
+    long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([s]) => s >= t).map(([, d]) => d)", started)
+    longest, limit = max(long_tasks, default=0), long_task_limit_ms()
+    print(f"\nlong tasks while reading 100,000 payments: {len(long_tasks)}, longest {longest:.0f} ms "
+          f"(limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
+    assert longest <= limit, long_tasks
+    assert tab.errors == [], tab.errors[:5]
