@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -330,7 +331,8 @@ def test_positions_with_thousands_separators_round_trip_through_the_field(tab: T
     assert tab.errors == [], tab.errors[:5]
 
 
-PAYMENTS_SETTLED = SETTLED.replace("f.querySelector('[data-file-for]')", "f.querySelector('[data-file-for=\"payments\"]')")
+PAYMENTS_SETTLED = SETTLED.replace("f.querySelector('[data-file-for]')",
+                                   "f.querySelector('[data-file-for=\"payments\"]')")
 
 
 def test_your_funding_payments_from_a_ledger_and_a_rate_history(tab: Tab, built_site: dict) -> None:
@@ -389,9 +391,7 @@ def test_a_100000_payment_ledger_reads_with_progress_and_no_long_task(tab: Tab, 
     tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=240)
     out = tab.outputs("funding_payments")
     assert out["count"]["value"] == 100_000
-    expected = sum(int(r["income"].replace(".", "").replace("-", "")) * (-1 if r["income"][0] == "-" else 1)
-                   for r in rows) / 1e8
-    assert round(out["net"]["value"], 6) == round(expected, 6)
+    assert round(out["net"]["value"], 6) == round(float(sum(Decimal(r["income"]) for r in rows)), 6)
     statuses = [s for s, _ in tab.page.evaluate("() => window.__fileStatus")]
     assert any(s.startswith("Reading income.json in your browser: ") for s in statuses), statuses[:5]
     assert any(s.startswith("Checking income.json: line") for s in statuses), statuses[-5:]
