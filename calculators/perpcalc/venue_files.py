@@ -50,6 +50,8 @@ from typing import Any
 
 from ._errors import InputError
 from ._spec import _coerce, _text, get, rows_to_text
+from .venues import EXPORT_FORMATS
+from .venues import VENUES as _RECORDS
 
 __all__ = [
     "FILE_KINDS",
@@ -78,17 +80,17 @@ __all__ = [
     "usual_interval_hours",
 ]
 
-VENUES = ("binance", "bybit", "okx", "hyperliquid", "dydx", "deribit", "ccxt")
+#: the venues whose funding-history files are read: those whose records give an ``export``, then the
+#: formats read field by field (``READERS``); ``ccxt`` is the library's own format
+VENUES = (*EXPORT_FORMATS, "dydx", "deribit", "ccxt")
 FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
 API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "binance": ("symbol", "fundingTime", ("fundingRate",)),
-    "bybit": ("symbol", "fundingRateTimestamp", ("fundingRate",)),
-    "okx": ("instId", "fundingTime", ("realizedRate", "fundingRate")),
-    "hyperliquid": ("coin", "time", ("fundingRate",)),
+    k: (f.symbol, f.time, f.rates) for k, f in EXPORT_FORMATS.items()
 }
-BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
+#: the header of a website CSV export (Binance's; see ``ExportFormat.web_header``)
+WEB_HEADER = next(f.web_header for f in EXPORT_FORMATS.values() if f.web_header)
 
 # Formats read field by field: format -> (where the records are in the response, symbol field
 # (None: the file names none), time field, rate field, the interval: a field, a number of
@@ -394,7 +396,7 @@ def detect_format(data: str | list | dict) -> str:
     message = f"this is not a funding-rate history (the fields found: {shown[:160]})"
     if len((near[2] | near[3]) & keys) >= 2:
         names = {n.lower(): n for fields in API_FIELDS.values() for n in (fields[0], fields[1], *fields[2])}
-        names.update({n.lower(): n for n in BINANCE_WEB})
+        names.update({n.lower(): n for n in WEB_HEADER})
         missing = ", ".join(names.get(k, k) for k in sorted(near[2] - keys) or sorted(near[3]))
         message += f"; it looks like {near[1]}, without its field {missing}"
     raise FundingFileError(f"{message}; {_RATES_ADVICE}")
@@ -420,22 +422,22 @@ def _unwrap(data: Any, venue: str) -> list:
         return data
     if not isinstance(data, dict):
         raise FundingFileError("expected a JSON list of records or the venue's response object")
-    if venue == "bybit" and "result" in data:
-        if str(data.get("retCode", 0)) != "0":
-            raise FundingFileError(f"Bybit returned an error: {data.get('retMsg', data.get('retCode'))}", "retCode")
-        result = data["result"]
-        if not isinstance(result, dict) or not isinstance(result.get("list"), list):
-            raise FundingFileError("Bybit response has no result.list", "result.list")
-        return result["list"]
-    if venue == "okx" and "data" in data:
-        if str(data.get("code", "0")) != "0":
-            raise FundingFileError(f"OKX returned an error: {data.get('msg') or data.get('code')}", "code")
-        if not isinstance(data["data"], list):
-            raise FundingFileError("OKX response has no data list", "data")
-        return data["data"]
-    if "code" in data and "msg" in data:  # Binance error object
-        raise FundingFileError(f"the file is an error response: {data['msg']} (code {data['code']})", "code")
-    expected = {"bybit": "result.list", "okx": "data"}.get(venue, "a list of records")
+    fmt = EXPORT_FORMATS[venue]
+    env, name = fmt.envelope, _RECORDS[venue].name
+    if env is not None and env.path.split(".")[0] in data:
+        if str(data.get(env.status, env.ok)) != env.ok:
+            raise FundingFileError(f"{name} returned an error: {data.get(env.message) or data.get(env.status)}",
+                                   env.status)
+        found: Any = data
+        for part in env.path.split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        if not isinstance(found, list):
+            raise FundingFileError(f"{name} response has no {env.path}", env.path)
+        return found
+    code, msg = fmt.error_keys or ("code", "msg")
+    if code in data and msg in data:  # a bare error object
+        raise FundingFileError(f"the file is an error response: {data[msg]} (code {data[code]})", code)
+    expected = env.path if env is not None else "a list of records"
     raise FundingFileError(f"expected {expected} in the {venue} response")
 
 
@@ -546,7 +548,9 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
             raise FundingFileError("the file is empty") from None
         header = [h.strip() for h in header]
         lowered = [h.lower() for h in header]
-        web = venue == "binance" and "time" in lowered and "funding rate" in lowered
+        # the venue's website export (Time, Contracts, Funding Interval, Funding Rate)
+        web = venue in EXPORT_FORMATS and bool(EXPORT_FORMATS[venue].web_header) and "time" in lowered \
+            and "funding rate" in lowered
         rate_at = _rate_column(lowered, venue, web)
         total = text.count("\n")
         out = []
@@ -566,7 +570,7 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
             if venue in READERS:
                 out.append(_read_record(record, venue, tz_or_order, line, "line"))
             else:
-                out.append(_binance_web_record(record, tz_or_order, line) if web
+                out.append(_web_record(record, tz_or_order, line) if web
                            else _api_record(record, venue, tz_or_order, line, "line"))
             _too_many(len(out), limit)
             if progress is not None and line % 10_000 == 0:
@@ -647,7 +651,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | tuple | None, l
     return Record(when, symbol, rate, None, line, zoneless)
 
 
-def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | tuple | None, line: int) -> Record:
+def _web_record(row: Mapping[str, Any], tz: tzinfo | tuple | None, line: int) -> Record:
     when, zoneless = _time(_field(row, "Time", "line", line), "Time", line, "line", tz)
     symbol = str(_field(row, "Contracts", "line", line)).strip()
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
@@ -1288,9 +1292,7 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
 
 def usual_interval_hours(venue: str) -> float | None:
     """The funding interval a venue's record gives (``None`` when none is recorded)."""
-    from .venues import VENUES as RECORDS
-
-    record = RECORDS.get(venue)
+    record = _RECORDS.get(venue)
     funding = getattr(record, "funding", None)
     return float(funding.interval_hours) if funding is not None else None
 
