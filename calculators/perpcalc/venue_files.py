@@ -18,6 +18,22 @@ records as CSV with the API's field names as the header):
   inside ``{"data": [...]}``.
 * Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
   ``fundingRate`` (per hour; ``premium`` is ignored).
+* Read field by field (``READERS``): Binance's public-data monthly funding CSV
+  (``calc_time``, ``funding_interval_hours``, ``last_funding_rate``; the symbol is in the
+  file's name), Hyperliquid ``userFunding`` (rates under ``delta``), dYdX v4's indexer
+  ``historicalFunding``, Deribit ``public/get_funding_rate_history`` (``interest_1h``,
+  hourly) and ccxt's ``fetch_funding_rate_history`` output saved as JSON.
+
+A format is recognised by its whole set of fields (``FUNDING_FORMATS``); a file that is
+none of them is named when it is a known other file (an account statement, a payment
+ledger, a deposit history). API pages appended into one file are read as one history.
+Spreadsheets' versions are read too: UTF-16 text, semicolon or tab separators with
+decimal commas, US or day-first slash dates; times rewritten in scientific notation are
+refused, and rates rounded to 0.01 % are warned of. Times written without a zone are read
+in the ``timezone`` given (the page passes the reader's choice, by default the browser's).
+
+Payment ledgers (``PAYMENT_FORMATS``, ``read_payments``): Binance ``GET /fapi/v1/income``
+(``FUNDING_FEE``), Binance's account statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
