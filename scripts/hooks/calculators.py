@@ -15,8 +15,11 @@ Markers (in any Markdown page):
   result, and a false one fails the build: ``is=X`` (the value: a number in the unit the
   page shows, a text such as ``short``, or ``example``, ``-example``, ``2*example`` for the
   example's own value, negated or scaled), ``is>X``, ``is<X``, ``is~X`` (within 2 %) and
-  ``sign=+``, ``sign=-`` or ``sign=0``. So "set the premium index to −1 % and the short
-  side pays" is written ``[[value funding_rate.premium_index premium_index=-1]] ... the
+  ``sign=+``, ``sign=-`` or ``sign=0``; ``is=refused`` claims the calculator refuses the
+  inputs, and the marker then shows its message. Choosing a preset (``venue=binance``) fills
+  the fields the example set as the form does: from the preset, or the field's default. So
+  "set the premium index to −1 % and the short side pays" is written
+  ``[[value funding_rate.premium_index premium_index=-1]] ... the
   [[value funding_rate.payer premium_index=-1 is=short]] side pays``.
 
 Unknown calculators, examples or fields fail the build. The form follows the page
@@ -480,9 +483,10 @@ def parse_marker_args(calc: Calculator, args: str) -> tuple[dict[str, str], list
                 f = calc.field(setting.group(1))
             except KeyError:
                 raise CalculatorMarkupError(f"{calc.name} has no input {setting.group(1)!r} to set") from None
-            if f.type == "list":
-                raise CalculatorMarkupError(f"{calc.name}.{f.name}: a marker does not set lists")
-            value = setting.group(2).strip()
+            if percent_columns(f):
+                raise CalculatorMarkupError(f"{calc.name}.{f.name}: a marker does not set lists of rates "
+                                            "(give the calculator an example instead)")
+            value = setting.group(2).strip().replace("\\n", "\n")  # a list's rows: "id, profit\\nA, 10"
             # as the page sends it: rate fields are typed in percent, "%" optional
             settings[f.name] = f"{value.removesuffix('%')}%" if _is_percent(f) and value else value
         else:
@@ -537,20 +541,29 @@ def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, A
         calc = perpcalc.get(name)
         example_result(name, key)  # the example itself must exist and compute
         inputs = {**calc.examples[key], **settings}
+        for chooser, table in calc.presets.items():
+            if chooser in settings:  # as the form: a preset fills every field it (or any sibling) sets
+                for field_name in {n for values in table.values() for n in values} - set(settings):
+                    inputs.pop(field_name, None)
         result = display.compute(name, inputs)
-        if not result["ok"]:
-            err = result["error"]
-            raise CalculatorMarkupError(f"{name}@{key} with {settings}: {err.get('field') or ''} {err['message']}")
-        values = calc.resolve(inputs)
-        result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
+        if result["ok"]:
+            values = calc.resolve(inputs)
+            result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
         _changed[ident] = result
     return _changed[ident]
+
+
+def _failed(name: str, key: str, settings: dict[str, str], result: dict[str, Any]) -> CalculatorMarkupError:
+    err = result["error"]
+    return CalculatorMarkupError(f"{name}@{key} with {settings}: {err.get('field') or ''} {err['message']}")
 
 
 def _input_text(f: Field, text: str) -> str:
     """An input's value in prose, as the form shows it (rates in percent, with the sign)."""
     shown = form_text(f, text)
-    return f"{display.format_number(Decimal(shown), 12)} %" if _is_percent(f) and shown else shown
+    if f.type in ("decimal", "integer") and shown:
+        return display.format_number(Decimal(shown), 12) + (" %" if _is_percent(f) else "")
+    return shown
 
 
 def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
@@ -564,7 +577,19 @@ def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
     example = example_result(name, key)
     result = changed_result(name, key, settings) if settings else example
     outputs = {o.name: o for o in calc.outputs}
-    if fieldname in outputs:
+    if fieldname in settings:  # the input the marker sets, as typed
+        if claims and ("is", "=", "refused") not in claims:
+            raise CalculatorMarkupError(f"{name}.{fieldname} is an input: claims are about outputs")
+        text = _typed_text(calc.field(fieldname), settings[fieldname])
+        return _try_span(calc, key, settings, text)
+    refused = ("is", "=", "refused") in claims
+    if refused != (not result["ok"]):
+        if refused:
+            raise CalculatorMarkupError(f"the page claims {name}@{key} refuses {settings}, but it computes")
+        raise _failed(name, key, settings, result)
+    if refused:
+        text = result["error"]["message"]
+    elif fieldname in outputs:
         text = result["display"][fieldname]["text"]
         for claim in claims:
             if not check_claim(outputs[fieldname], result["outputs"][fieldname], text,
@@ -584,8 +609,24 @@ def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
         # front end marks it as the example's (it never silently stands for the reader's inputs).
         return (f'<span class="perpcalc-example-value" {source} title="From the worked example '
                 f'({_esc(calc.title)}), not from inputs you change">{_esc(text)}</span>')
-    typed = ", ".join(f"{calc.field(k).label} = {_input_text(calc.field(k), result['form'][k])}" for k in settings)
-    return (f'<span class="perpcalc-try-value" {source} data-inputs="{_esc(json.dumps(settings))}"'
+    return _try_span(calc, key, settings, text)
+
+
+def _typed_text(f: Field, value: str) -> str:
+    """A setting of a marker in prose, as the reader types it in the form (rates in percent)."""
+    if f.type in ("decimal", "integer"):
+        try:
+            return display.format_number(Decimal(value.removesuffix("%")), 12) + (" %" if _is_percent(f) else "")
+        except ArithmeticError:
+            raise CalculatorMarkupError(f"{f.name}={value!r} is not a number") from None
+    return value
+
+
+def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -> str:
+    """A value computed with settings: names its calculator and the change it stands for."""
+    typed = ", ".join(f"{calc.field(k).label} = {_typed_text(calc.field(k), v)}" for k, v in settings.items())
+    return (f'<span class="perpcalc-try-value" data-source="calculator:{calc.name}" data-calculator="{calc.name}"'
+            f' data-example="{key}" data-inputs="{_esc(json.dumps(settings))}"'
             f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
 
 

@@ -588,6 +588,13 @@ funding_schedule_calculator = Calculator(
             "start": "2026-05-01T12:00Z",
             "premiums": [{"premium": p} for p in ["0.005"] * 6 + ["0.004", "0.002"] + ["0.001"] * 4],
         },
+        # the same hours with the perp below the index: shorts pay, at the floor
+        "negative": {
+            "venue": "okx",
+            "interval_hours": 4,
+            "start": "2026-05-01T12:00Z",
+            "premiums": [{"premium": p} for p in ["-0.005"] * 6 + ["-0.004", "-0.002"] + ["-0.001"] * 4],
+        },
         "bybit": {
             "venue": "bybit",
             "interval_hours": 4,
