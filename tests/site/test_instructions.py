@@ -103,7 +103,7 @@ def test_a_marker_with_a_setting_shows_the_changed_result_with_its_source() -> N
 ])
 def test_a_false_claim_fails_the_build(args: str) -> None:
     output = "payer" if "long" in args else "funding_rate"
-    with pytest.raises(hook.CalculatorMarkupError, match="claims|gives"):
+    with pytest.raises(hook.CalculatorMarkupError, match=r"claims|gives"):
         hook.value_marker("funding_rate", "default", output, args)
 
 
