@@ -249,12 +249,13 @@ def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None
         extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
         rates = percent_columns(f)
         if rates:
-            which = "Rates" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
+            which = f"{f.columns[0].label}s" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
             extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
-        hint = (
-            f'<small class="perpcalc__help" id="{ident}-help">One row per line after the header '
-            f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
-        )
+        # a list of one column takes values one per line or separated by commas, header optional
+        lead = (f"One value per line, or several separated by commas (a first line {_esc(cols)!r} is optional)."
+                if len(f.columns) == 1 else f"One row per line after the header ({_esc(cols)}).")
+        hint = f'<small class="perpcalc__help" id="{ident}-help">{lead}{extra.replace("..", ".")}</small>'
+
     control_value = form_text(f, value)
     files = _file_box(f, ident) if f.accepts else ""
     attrs = ""

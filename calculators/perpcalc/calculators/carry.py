@@ -67,7 +67,7 @@ def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
 
 
 RATES_HELP = (
-    "one funding rate per interval, oldest first, one per line or separated by commas. "
+    "one funding rate per interval, oldest first. "
     "When given, it replaces the constant rate and the interval count"
 )
 

@@ -399,7 +399,7 @@ predicted_funding_calculator = Calculator(
             columns=(PREMIUM_COLUMN,),
             min_items=1,
             max_items=20_000,
-            help="one premium index sample per line or separated by commas",
+            help="premium index samples, one per sample time",
         ),
         VENUE,
         Field(

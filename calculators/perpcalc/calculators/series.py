@@ -92,7 +92,7 @@ def _sign_text(s: int) -> str:
     return "+" if s > 0 else "−" if s < 0 else "0"
 
 
-RATE_HELP = "one rate per interval, oldest first, one per line or separated by commas"
+RATE_HELP = "one rate per interval, oldest first"
 
 
 # the pasted rates and the simulation's parameters each apply to one source only
