@@ -286,6 +286,16 @@ FILE_WORDS = {
         "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
     ),
     "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
+    "funding_payments": (
+        "Read your funding payments",
+        "your venue's ledger: Binance's income history (GET /fapi/v1/income) or account statement, Bybit's "
+        "transaction log or OKX's bills; only its funding payments are kept",
+    ),
+    "rate_history": (
+        "Read a funding-rate history",
+        "a venue's funding-rate history (Binance, Bybit, OKX, Hyperliquid, dYdX, Deribit or ccxt's output) for "
+        "the same symbols",
+    ),
 }
 
 
@@ -302,6 +312,9 @@ def _file_box(f: Field, ident: str) -> str:
         "in your browser and never uploaded.</small>"
         '<progress class="perpcalc__file-progress" hidden></progress>'
         '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
+        f'<span class="perpcalc__file-zone" data-file-zone-box hidden><label for="{ident}-zone">The file\'s times '
+        f'carry no time zone; they are in</label> <select id="{ident}-zone" data-file-zone></select> '
+        '<small data-file-zone-note></small></span>'
         "</div>"
     )
 

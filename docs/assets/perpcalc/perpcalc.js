@@ -310,14 +310,15 @@ function requestCompute(form) {
 }
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
-// {ok, values, message} or {ok: false, error}; onProgress gets {phase, done, total}.
+// {ok, values, message, zoneless, timezone} or {ok: false, error}; onProgress gets {phase, done,
+// total}; options: {timezone, interval_hours} (the zone of times written without one, the form's interval).
 const fileJobs = new Map();
 
-function readFile(form, field, file, onProgress) {
+function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
   if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
   const id = nextId++;
-  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file });
+  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
   return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 
