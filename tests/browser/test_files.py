@@ -15,8 +15,10 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+import perpcalc
 import pytest
 from helpers import Tab, long_task_limit_ms, page_of
+from perpcalc import venue_files
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +93,12 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
         assert _value(tab, "funding_series", "source") == "input"
         assert form.locator('[data-field="rates"]').is_visible()
         assert _value(tab, "funding_series", "rates").count("\n") == count
+        # the file's rates are shown in the unit the reader types (percent), and mean what the file says
+        inputs = venue_files.funding_inputs(venue_files.read_funding_history(data))[0]
+        fractions = inputs["rates"].split("\n")[1:]
+        shown = _value(tab, "funding_series", "rates").split("\n")[1:]
+        assert shown == [format((Decimal(r) * 100).normalize(), "f") for r in fractions], filename
+        assert outputs["mean"]["value"] == perpcalc.run("funding_series", inputs)["mean"], filename
         assert outputs["chart"]["value"][0]["time"] == start
         # the chart is drawn in a task of its own after the results: wait for it, then read its axis
         chart = """form.perpcalc[data-calculator="funding_series"] [data-chart-for="chart"]"""

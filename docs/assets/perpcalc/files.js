@@ -154,9 +154,11 @@ async function load(form, box, file, api) {
     return;
   }
   const changed = [];
-  for (const [key, value] of Object.entries(result.values)) {
+  for (const [key, given] of Object.entries(result.values)) {
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(key)}"]`);
-    if (!el || api.valueOf(el) === value) continue;
+    if (!el) continue;
+    const value = api.fromAPI(el, given); // the file's rates in the unit the reader types (percent)
+    if (api.valueOf(el) === value) continue;
     api.setValue(el, value);
     api.touched(form).add(key);
     changed.push(el);
