@@ -618,6 +618,7 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     if len(names) == 1 and (names[0] not in header or set(header) <= {"", names[0]}):
         # one column: every cell of every line is a value (a reader types "0.01, 0.012" on one line)
         body = records[1:] if names[0] in header else records
+        _refuse_decimal_commas(text, f)
         cells = [cell.strip() for r in body for cell in r if cell.strip()]
         if len(cells) > f.max_items:
             raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
@@ -636,6 +637,30 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     if len(rows) > f.max_items:
         raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     return rows
+
+
+# A comma between a whole number and a digit, with no space: "0,01" (a decimal comma, as German-locale
+# exports write it) or "65,000.00" (a thousands separator). Read as a separator it would give two values
+# (0 and 0.01 %, or 65 and 0): a wrong answer that looks right. Quoted cells are left out of the search.
+_AMBIGUOUS_COMMA = re.compile(r"(?:^|[^\d.%])([-+\u2212]?\d+%?,\d[^\s,]*)")
+
+
+def _refuse_decimal_commas(text: str, f: Field) -> None:
+    """Refuse a one-column list where a comma could be a decimal comma or a thousands separator.
+
+    In a one-column list the comma separates values (``0.01, 0.012`` or ``0.01,0.012``). A comma
+    straight after a whole number and before a digit (``0,01``, ``1,5``, ``65,000``) is ambiguous, so it
+    is an ``InputError`` naming the line and the text, never two values read silently.
+    """
+    for number, line in enumerate(text.strip().splitlines(), start=1):
+        bare = re.sub(r'"[^"]*"', '""', line)
+        found = _AMBIGUOUS_COMMA.search(bare)
+        if found:
+            raise InputError(
+                f.name,
+                f"{f.label} line {number}: {_shown(found.group(1))!r}: use a dot for decimals and no thousands "
+                "commas; separate values with a comma and a space, or one per line",
+            )
 
 
 def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
