@@ -355,9 +355,9 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
         "A venue's lights or quantile compare your score with every other score on your side: five lights (or "
         "the top quantile) means you are in the front 20 % of your side's queue. A score alone cannot give "
         "your lights, because the other traders' positions are known only to the venue, so none is shown here; "
-        "the venue's own indicator is the place to read it. Lower leverage (more margin) and less unrealised profit move you "
-        "back; the queue is only used when a position on the other side goes bankrupt and the insurance fund "
-        "cannot cover it."
+        "the venue's own indicator is the place to read it. Lower leverage (more margin) and less unrealised "
+        "profit move you back; the queue is only used when a position on the other side goes bankrupt and the "
+        "insurance fund cannot cover it."
     )
     return {**{k: out[k] for k in ("score", "pnl_percent", "effective_leverage", "margin_to_halve",
                                    "score_half_leverage", "score_half_closed")},
