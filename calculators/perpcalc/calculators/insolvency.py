@@ -330,8 +330,9 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     score, half_lev, half_closed = out["score"], out["score_half_leverage"], out["score_half_closed"]
     coin = " in the base coin" if v["contract"] == "inverse" else ""
     if out["upnl"] > 0:
-        standing = (f"You are in profit ({format_percent(out['pnl_percent'], 2)} of the entry value), so you are in "
-                    "your side's queue: the higher your score, the nearer the front.")
+        gain = format_percent(out["pnl_percent"], 2, fixed=False)
+        standing = (f"You are in profit ({gain} of the entry value), so you are in your side's queue: the higher "
+                    "your score, the nearer the front.")
     elif score > 0:
         standing = ("You are not in profit, but this formula still gives you a positive score (it weighs leverage "
                     "as well as profit), so you are not necessarily at the back of the queue.")
@@ -409,8 +410,8 @@ adl_score_calculator = Calculator(
     ),
     outputs=(
         Output("score", "Your ADL score (higher = nearer the front)", places=6),
-        Output("effective_leverage", "Effective leverage (mark value ÷ equity)", unit="x", places=4),
-        Output("pnl_percent", "Unrealised PnL as % of entry value", format="percent", places=4),
+        Output("effective_leverage", "Effective leverage (mark value ÷ equity)", unit="x", places=2),
+        Output("pnl_percent", "Unrealised PnL as % of entry value", format="percent", places=2),
         Output("score_half_leverage", "Score after halving effective leverage (adding margin)", places=6),
         Output("margin_to_halve", "Margin to add to halve effective leverage", unit="settlement currency",
                places=4),
