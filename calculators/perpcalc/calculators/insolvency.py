@@ -378,7 +378,8 @@ adl_score_calculator = Calculator(
     notes=(
         "Scores come from the same kernel as the ADL ranking. Halving leverage adds margin equal to the equity; "
         "closing half keeps half the margin in isolated mode, and the realised PnL in the account in cross mode. "
-        "Bybit and OKX publish no formula this site reproduces; their scores use the bitmex form as an estimate."
+        "Bybit publishes no formula, and OKX's (PnL % × effective leverage) says nothing of losing positions: "
+        "both use the bitmex form, as an estimate."
     ),
     inputs=(
         field("venue", label="Venue", choices=ADL_VENUES, default="bitmex",
@@ -402,7 +403,7 @@ adl_score_calculator = Calculator(
               help="where the profit goes when you close part: out of the position (isolated) or into the account "
               "behind it (cross)"),
         Field("method", "Ranking formula", type="choice", choices=ADL_METHODS, default="bitmex", advanced=True,
-              help="set by the venue where its record names one; Bybit and OKX fall back to bitmex"),
+              help="set by the venue where its record names one; otherwise bitmex, PnL % × effective leverage"),
         CONTRACT,
         CONTRACT_VALUE,
         field("mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
