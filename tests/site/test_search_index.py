@@ -129,6 +129,15 @@ def test_every_word_of_the_index_can_be_searched(built_site: dict) -> None:
     assert not broken, f"the search worker fails on {broken}"
 
 
+def test_the_search_worker_keys_token_set_nodes_unambiguously(built_site: dict) -> None:
+    """The build's fix for lunr's ambiguous token-set keys (hook.LUNR_NODE_KEY) is in the worker the
+    site serves; without it the index of issue 20's pages made the query "8" fail outright."""
+    workers = list((built_site["dir"] / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    old, new = hook.LUNR_NODE_KEY
+    assert [w.read_text(encoding="utf-8").count(new) for w in workers] == [1]
+    assert old not in workers[0].read_text(encoding="utf-8")
+
+
 def test_readers_queries_reach_the_search_worker_cleanly(built_site: dict) -> None:
     """The readers' queries of search_queries.yml, without a browser: no query makes the worker warn,
     and each one lists its page in the first three (the browser test types the same queries)."""
