@@ -20,7 +20,7 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
-from ..venues import VENUES
+from ..venues import VENUES, quote_label, settlement_label
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 SIDE = field("side", label="Side of the liquidated position")
@@ -363,7 +363,8 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     return {**{k: out[k] for k in ("score", "pnl_percent", "effective_leverage", "margin_to_halve",
                                    "score_half_leverage", "score_half_closed")},
             "margin_used": margin, "formula": METHOD_TEXT[method], "venue_rule": rule, "summary": summary,
-            "indicator": indicator}
+            "indicator": indicator, "currency_label": settlement_label(v["venue"], v["contract"]),
+            "quote_label": quote_label(v["venue"], v["contract"])}
 
 
 adl_score_calculator = Calculator(
@@ -422,6 +423,8 @@ adl_score_calculator = Calculator(
         Output("indicator", "What the lights mean, and why none is shown", format="text"),
         Output("venue_rule", "Your venue's rule", format="text"),
         Output("formula", "Formula used", format="text"),
+        CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
     ),
     compute=_adl_score_calc,
     presets={"venue": {k: {"method": VENUES[k].loss.adl} for k in ADL_VENUES if VENUES[k].loss.adl}},
