@@ -8,7 +8,6 @@ from .._num import ZERO, opposite
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..display import format_number, format_percent
 from ..insolvency import (
-    ADL_METHODS,
     MARGIN_MODES,
     SIDES,
     SOCIAL_METHODS,
@@ -20,9 +19,11 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
-from ..venues import VENUES, quote_label, settlement_label
+from ..venues import ADL_VENUES, VENUES, binance, bitmex, dydx, hyperliquid, quote_label, settlement_label
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
+#: the venues whose ADL ranking is modelled (the choice of ranking formula)
+ADL_CHOICES = tuple(ADL_VENUES)
 SIDE = field("side", label="Side of the liquidated position")
 
 
@@ -157,7 +158,7 @@ ADL_SCORE_CALCULATOR = "adl_score"
 
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
-    rows = rank_positions(v["positions"], v["method"], v["contract"], v["contract_value"], v["mmr"])
+    rows = rank_positions(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"], v["mmr"])
     counts = {side: sum(1 for r in rows if r["side"] == side) for side in SIDES}
     if max(counts.values()) < 2:
         raise InputError(
@@ -209,7 +210,7 @@ adl_ranking_calculator = Calculator(
         "to 20 % (5 = the first 20 %)."
     ),
     inputs=(
-        Field("method", "Ranking formula", type="choice", choices=ADL_METHODS, default="bitmex"),
+        Field("method", "Ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY),
         Field(
             "positions",
             "Positions",
@@ -223,7 +224,7 @@ adl_ranking_calculator = Calculator(
         CONTRACT_VALUE,
         field(
             "mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
-            when={"method": ("binance",)},
+            when={"method": tuple(k for k, m in ADL_VENUES.items() if m == "pnl_over_margin")},
         ),
     ),
     outputs=(
@@ -263,7 +264,7 @@ adl_ranking_calculator = Calculator(
     compute=_adl_ranking_calc,
     examples={
         "default": {
-            "method": "bitmex",
+            "method": bitmex.KEY,
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
                 "A, long, 2, 100, 110, 20\n"
@@ -274,16 +275,16 @@ adl_ranking_calculator = Calculator(
                 "F, short, 1, 115, 110, 10"
             ),
         },
-        "hyperliquid": {
-            "method": "hyperliquid",
+        hyperliquid.KEY: {
+            "method": hyperliquid.KEY,
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
                 "A, long, 2, 100, 110, 20\nB, long, 1, 100, 110, 5\nC, short, 1, 115, 110, 10\n"
                 "D, short, 2, 100, 110, 40"
             ),
         },
-        "binance": {
-            "method": "binance",
+        binance.KEY: {
+            "method": binance.KEY,
             "mmr": "0.01",
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
@@ -295,8 +296,8 @@ adl_ranking_calculator = Calculator(
 
 
 #: Venues whose loss records describe a queue ranked by profit and leverage; the score's
-#: method comes from the record where it names one (``LossRule.adl``).
-ADL_VENUES = tuple(k for k in ("bitmex", "binance", "bybit", "okx", "hyperliquid") if VENUES[k].loss is not None)
+#: formula is the venue's own where its record names one (``ADL_VENUES``), else BitMEX's.
+OWN_SCORE_VENUES = tuple(k for k in ("bitmex", "binance", "bybit", "okx", "hyperliquid") if VENUES[k].loss)
 METHOD_TEXT = {
     "bitmex": "PnL % × effective leverage (PnL % ÷ effective leverage when losing)",
     "hyperliquid": "(mark ÷ entry) × (notional ÷ account value); entry ÷ mark for a short (this site's reading)",
@@ -313,8 +314,8 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
         margin = entry_value / float(v["leverage"])
     method, venue = v["method"], VENUES[v["venue"]]
     try:
-        out = adl_outlook(method, v["side"], size, entry, mark, margin, v["margin_mode"], v["contract"],
-                          float(v["contract_value"]), float(v["mmr"]))
+        out = adl_outlook(ADL_VENUES[method], v["side"], size, entry, mark, margin, v["margin_mode"],
+                          v["contract"], float(v["contract_value"]), float(v["mmr"]))
     except InputError as exc:
         if exc.field == "margin" and v["margin"] is None:
             raise InputError("leverage", exc.message + " (lower the leverage or give a margin)") from None
@@ -322,11 +323,11 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     loss = venue.loss
     assert loss is not None  # ADL_VENUES holds venues with a loss record only
     rule = f"{venue.name}: {loss.adl_text} (as of {loss.as_of}; confidence {loss.confidence})."
-    if loss.adl is None:
+    if v["venue"] not in ADL_VENUES:
         rule += (f" This site's record for {venue.name} names no formula it can reproduce exactly, so the score here "
                  f"uses the {method} formula: read it as an estimate of how {venue.name} ranks you.")
-    elif loss.adl != method:
-        rule += f" The score here uses the {method} formula, not {venue.name}'s own ({loss.adl})."
+    elif v["venue"] != method:
+        rule += f" The score here uses the {method} formula, not {venue.name}'s own."
     score, half_lev, half_closed = out["score"], out["score_half_leverage"], out["score_half_closed"]
     coin = " in the base coin" if v["contract"] == "inverse" else ""
     if out["upnl"] > 0:
@@ -383,7 +384,7 @@ adl_score_calculator = Calculator(
         "both use the bitmex form, as an estimate."
     ),
     inputs=(
-        field("venue", label="Venue", choices=ADL_VENUES, default="bitmex",
+        field("venue", label="Venue", choices=OWN_SCORE_VENUES, default=bitmex.KEY,
               help="whose ranking rule to use; the formula follows the venue where its record names one"),
         field("side"),
         field("size"),
@@ -403,12 +404,12 @@ adl_score_calculator = Calculator(
         Field("margin_mode", "Margin mode", type="choice", choices=MARGIN_MODES, default="isolated",
               help="where the profit goes when you close part: out of the position (isolated) or into the account "
               "behind it (cross)"),
-        Field("method", "Ranking formula", type="choice", choices=ADL_METHODS, default="bitmex", advanced=True,
+        Field("method", "Ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY, advanced=True,
               help="set by the venue where its record names one; otherwise bitmex, PnL % × effective leverage"),
         CONTRACT,
         CONTRACT_VALUE,
         field("mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
-              when={"method": ("binance",)}),
+              when={"method": tuple(k for k, m in ADL_VENUES.items() if m == "pnl_over_margin")}),
     ),
     outputs=(
         Output("score", "Your ADL score (higher = nearer the front)", places=6),
@@ -427,7 +428,7 @@ adl_score_calculator = Calculator(
         QUOTE_OUTPUT,
     ),
     compute=_adl_score_calc,
-    presets={"venue": {k: {"method": VENUES[k].loss.adl} for k in ADL_VENUES if VENUES[k].loss.adl}},
+    presets={"venue": {k: {"method": k} for k in OWN_SCORE_VENUES if k in ADL_VENUES}},
     examples={
         "default": {"venue": "bitmex", "side": "long", "size": "1", "entry_price": "60000",
                     "mark_price": "66000", "leverage": "10"},
@@ -638,7 +639,8 @@ WATERFALL_COLUMNS = (
 
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
-        v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"], v["adl_method"]
+        v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
+        ADL_VENUES[v["adl_method"]],
     )
     ok = out["imbalance"] <= TOLERANCE
     conserved = (
@@ -731,7 +733,8 @@ insolvency_waterfall_calculator = Calculator(
         ),
         Field("insurance_fund", "Insurance fund", unit="quote", default=ZERO, min=0),
         field("mmr", max_open=False, advanced=True),
-        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_METHODS, default="bitmex", advanced=True),
+        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY,
+              advanced=True),
         field("settle", default="quote currency"),
     ),
     outputs=(
@@ -806,7 +809,7 @@ insolvency_waterfall_calculator = Calculator(
             "insurance_fund": "20",
             "mmr": "0.005",
         },
-        "dydx": {
+        dydx.KEY: {
             "positions": "id, side, size, entry_price, margin\nA, long, 500, 1, 100\nB, short, 500, 1, 100",
             "mark_price": "2",
             "fill_price": "2",
