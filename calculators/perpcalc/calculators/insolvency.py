@@ -19,7 +19,18 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
-from ..venues import ADL_VENUES, VENUES, binance, bitmex, dydx, hyperliquid, quote_label, settlement_label
+from ..venues import (
+    ADL_VENUES,
+    VENUES,
+    binance,
+    bitmex,
+    bybit,
+    dydx,
+    hyperliquid,
+    okx,
+    quote_label,
+    settlement_label,
+)
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 #: the venues whose ADL ranking is modelled (the choice of ranking formula)
@@ -297,11 +308,13 @@ adl_ranking_calculator = Calculator(
 
 #: Venues whose loss records describe a queue ranked by profit and leverage; the score's
 #: formula is the venue's own where its record names one (``ADL_VENUES``), else BitMEX's.
-OWN_SCORE_VENUES = tuple(k for k in ("bitmex", "binance", "bybit", "okx", "hyperliquid") if VENUES[k].loss)
+OWN_SCORE_VENUES = tuple(m.KEY for m in (bitmex, binance, bybit, okx, hyperliquid) if VENUES[m.KEY].loss)
+#: each ranking kernel's formula, as the reader reads it
 METHOD_TEXT = {
-    "bitmex": "PnL % × effective leverage (PnL % ÷ effective leverage when losing)",
-    "hyperliquid": "(mark ÷ entry) × (notional ÷ account value); entry ÷ mark for a short (this site's reading)",
-    "binance": "max(0, PnL) ÷ max(1, wallet) × maintenance margin ÷ equity",
+    "pnl_times_leverage": "PnL % × effective leverage (PnL % ÷ effective leverage when losing)",
+    "price_ratio_leverage": "(mark ÷ entry) × (notional ÷ account value); entry ÷ mark for a short (this site's "
+    "reading)",
+    "pnl_over_margin": "max(0, PnL) ÷ max(1, wallet) × maintenance margin ÷ equity",
 }
 
 
@@ -363,7 +376,7 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     )
     return {**{k: out[k] for k in ("score", "pnl_percent", "effective_leverage", "margin_to_halve",
                                    "score_half_leverage", "score_half_closed")},
-            "margin_used": margin, "formula": METHOD_TEXT[method], "venue_rule": rule, "summary": summary,
+            "margin_used": margin, "formula": METHOD_TEXT[ADL_VENUES[method]], "venue_rule": rule, "summary": summary,
             "indicator": indicator, "currency_label": settlement_label(v["venue"], v["contract"]),
             "quote_label": quote_label(v["venue"], v["contract"])}
 
@@ -430,13 +443,13 @@ adl_score_calculator = Calculator(
     compute=_adl_score_calc,
     presets={"venue": {k: {"method": k} for k in OWN_SCORE_VENUES if k in ADL_VENUES}},
     examples={
-        "default": {"venue": "bitmex", "side": "long", "size": "1", "entry_price": "60000",
+        "default": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000",
                     "mark_price": "66000", "leverage": "10"},
-        "cross": {"venue": "bitmex", "side": "long", "size": "1", "entry_price": "60000", "mark_price": "66000",
+        "cross": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000", "mark_price": "66000",
                   "margin": "6000", "margin_mode": "cross"},
-        "hyperliquid": {"venue": "hyperliquid", "side": "short", "size": "10", "entry_price": "3000",
+        hyperliquid.KEY: {"venue": hyperliquid.KEY, "side": "short", "size": "10", "entry_price": "3000",
                         "mark_price": "2700", "leverage": "20"},
-        "losing": {"venue": "bitmex", "side": "long", "size": "1", "entry_price": "60000",
+        "losing": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000",
                    "mark_price": "57000", "leverage": "10"},
     },
 )
