@@ -463,7 +463,30 @@ def search_entries(entries: list[dict[str, Any]], terms: dict[str, Term]) -> lis
     return out
 
 
+# lunr (inside the theme's search worker) keys a token-set node by its final flag followed by each
+# edge's label and child id with nothing between them, so "1"→#234 and "1"→#2, "3"→#4 both read
+# "01234". Minimising the index's token set then merges two different nodes when words hold digits,
+# and every query that expands into the merged part fails outright ("Invalid query", no results: it
+# took "8" and "8 hour funding" once; lunr issue 503 reports the same). A comma after each id makes
+# the key unambiguous; the build fails if the theme's code no longer has the expected form.
+LUNR_NODE_KEY = ('e=e+s+o.id}return e}', 'e=e+s+o.id+","}return e}')
+
+
+def fix_search_worker(site: Path) -> None:
+    """Make lunr's token-set node keys unambiguous in the theme's search worker (see LUNR_NODE_KEY)."""
+    old, new = LUNR_NODE_KEY
+    for worker in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
+        text = worker.read_text(encoding="utf-8")
+        if text.count(new) == 1:  # already fixed (a build into a site folder that kept it)
+            continue
+        if text.count(old) != 1:
+            raise PluginError(f"{worker.name}: lunr's TokenSet.toString is not in the expected form; "
+                              "check LUNR_NODE_KEY in scripts/hooks/terms.py against this theme version")
+        worker.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def on_post_build(config: Any) -> None:
+    fix_search_worker(Path(config["site_dir"]))
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if not path.exists():
         return
