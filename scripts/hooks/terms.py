@@ -346,7 +346,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     )
     sources = "\n".join(_source_line(s) for s in term.sources)
     page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
-    return f"{aka}{markdown.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+    # "Also called" goes under the page's title: after the page's own H1 where it writes one
+    # (the theme adds the H1 from the title only to pages without)
+    h1 = H1.match(markdown)
+    body = f"{markdown[:h1.end()]}\n{aka}{markdown[h1.end():].lstrip()}" if h1 else f"{aka}{markdown}"
+    return f"{body.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+
+
+H1 = re.compile(r"\A\s*# [^\n]*\n")
 
 
 def jsonld(term: Term, config: Any) -> dict[str, Any]:

@@ -170,7 +170,7 @@ def test_progress_counts_bytes_and_claims_no_step_early(
     assert all(a <= total for a, total in amounts)
     steps = [int(m[1]) for m in (re.search(r"step (\d) of 4", t) for t in seen) if m]
     assert steps == sorted(steps), seen
-    assert all("step 3" in t for t in seen if "loading perpcalc" in t)
+    assert all("step 3" in t for t in seen if "importing perpcalc" in t)
 
 
 def test_an_unsaved_page_offline_leads_to_the_offline_page(context: object, server: str, built_site: dict) -> None:

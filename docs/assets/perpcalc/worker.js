@@ -27,8 +27,8 @@ const queue = [];
 class IntegrityError extends Error {}
 let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
 
-function progress(step, detail) {
-  postMessage({ type: "progress", step, detail });
+function progress(step, detail, fraction = 0) {
+  postMessage({ type: "progress", step, detail, fraction });
 }
 
 function mb(bytes) {
@@ -62,9 +62,14 @@ function wireTotals() {
 function reportDownload() {
   const { done, total } = wireTotals();
   const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
-  if (big.every((m) => m && m.done === m.raw)) progress(2, `starting Python (${mb(done)} MB downloaded)`);
-  else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
-  else progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`);
+  if (big.every((m) => m && m.done === m.raw)) {
+    progress(2, `starting Python: compiling its WebAssembly (${mb(done)} MB downloaded)`, 1);
+  } else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
+  else {
+    // after the wasm's last byte the browser compiles it while the rest arrives: say so
+    const compiling = big[0] && big[0].done === big[0].raw ? "; compiling Python's WebAssembly meanwhile" : "";
+    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB${compiling}`, total ? done / total : 0);
+  }
 }
 
 function integrityMessage(rel) {
@@ -180,7 +185,7 @@ async function freshStart(loadPyodide) {
   const pyodide = await loadPyodide({ indexURL });
   const t = performance.now();
   clearInterval(meterTimer); // Python runs: no download report may follow this step
-  progress(3, "loading perpcalc");
+  progress(3, "importing perpcalc");
   await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   return { pyodide, pythonAt: t };
 }
