@@ -56,7 +56,7 @@ def test_downloads_are_one_csv_per_table_and_a_json_pandas_reads(screen: Tab) ->
     tab.wait_ready("funding_series")
     form = tab.form("funding_series")
     form.locator('[name="source"]').select_option("input")
-    form.locator('[name="rates"]').fill("0.01, 0.012, -0.005, 0.008")
+    form.locator('[name="rates"]').fill("0.01\n0.012\n-0.005\n0.008")
     tab.wait_for_output("funding_series", "count", "4")
     tab.wait("() => document.querySelector('form.perpcalc[data-calculator=funding_series]').dataset.stale === 'false'")
     shown = tab.outputs("funding_series")
@@ -206,10 +206,39 @@ def test_funding_series_headline_is_the_mean(screen: Tab, profile: str) -> None:
     tab.wait_ready("funding_series")
     form = tab.form("funding_series")
     form.locator('[name="source"]').select_option("input")
-    form.locator('[name="rates"]').fill("0.01, 0.012, -0.005, 0.008")
+    form.locator('[name="rates"]').fill("0.01\n0.012\n-0.005\n0.008")
     tab.wait_for_output("funding_series", "count", "4")
     sticky = form.locator(".perpcalc__sticky")
     assert sticky.get_attribute("data-main") == "mean"
     assert sticky.locator(".perpcalc__sticky-value").inner_text() == tab.outputs("funding_series")["mean"]["text"]
     if profile == "phone":
         assert sticky.is_visible() and sticky.locator(".perpcalc__sticky-label").inner_text().startswith("Mean")
+
+
+def test_also_called_sits_under_the_title(screen: Tab) -> None:
+    """On a page that writes its own H1, "Also called" comes after it, not above it."""
+    tab = screen
+    tab.goto(SERIES_PAGE)
+    order = tab.page.evaluate(
+        """() => { const h1 = document.querySelector('article h1'), aka = document.querySelector('.term-aka');
+                   return [document.querySelectorAll('article h1').length,
+                           !!(h1.compareDocumentPosition(aka) & Node.DOCUMENT_POSITION_FOLLOWING)]; }"""
+    )
+    assert order == [1, True]
+
+
+def test_misspelt_keywords_find_their_page_but_never_show(screen: Tab) -> None:
+    tab = screen
+    tab.goto("/")
+    if tab.page.locator("label.md-search__icon").first.is_visible() and not tab.page.locator(
+            "input.md-search__input").is_visible():
+        tab.page.locator('label[for="__search"]').first.click()
+    box = tab.page.locator("input.md-search__input")
+    box.focus()
+    tab.wait("() => !/Initializing/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=30)
+    box.fill("insurence fund")
+    tab.wait("() => document.querySelector('.md-search-result__list > li a')")
+    first = tab.page.locator(".md-search-result__list > li a").first
+    assert first.get_attribute("href").rstrip("/").endswith("terms/insurance-fund")
+    shown = tab.page.locator(".md-search-result").inner_text().casefold()
+    assert "insurence" not in shown

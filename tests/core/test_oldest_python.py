@@ -57,7 +57,10 @@ def test_requires_python_names_the_tested_version() -> None:
 def test_core_runs_on_the_oldest_python() -> None:
     # -I: isolated (no PYTHONPATH, no user site); the core is put on the path explicitly
     code = f"import sys; sys.path.insert(0, {str(ROOT / 'calculators')!r})\n{SCRIPT}"
-    proc = subprocess.run([oldest_python(), "-I", "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    # -B: no bytecode files written into the source tree
+    proc = subprocess.run(
+        [oldest_python(), "-I", "-B", "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout)
     assert got["failed"] == 0 and got["attempted"] > 100, got["failed"]

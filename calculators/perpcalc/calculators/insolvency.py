@@ -472,9 +472,12 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
         v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"], v["adl_method"]
     )
     ok = out["imbalance"] <= TOLERANCE
+    # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
     conserved = (
-        f"{'yes' if ok else 'NO'}: the ledger (traders, fund, book, shortfall) holds the same total after "
-        f"every step (largest difference {float(out['imbalance']):.1e}, tolerance 1e-9)"
+        "yes: the ledger (traders, fund, book, shortfall) holds the same total after every step"
+        if ok
+        else f"NO: the ledger's total (traders, fund, book, shortfall) moved by {format_number(out['imbalance'])}"
+        " at one step"
     )
     n = len(out["liquidated"])
     parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
