@@ -68,6 +68,17 @@ function axisLabel(box, text) {
   });
 }
 
+// A series label's money unit as the form names it: "Liquidation price (quote)" → "… (USDT)",
+// the same currency the axis and the results show.
+function unitLabel(box, text) {
+  const form = box.closest("form.perpcalc");
+  return String(text).replace(/\((quote|settlement currency)\)$/, (whole, unit) => {
+    const names = unit === "quote" ? ["quote_label", "currency_label"] : ["currency_label"];
+    const out = names.map((n) => form?.querySelector(`output[name="${n}"]`)).find(Boolean);
+    return out && out.textContent.trim() ? `(${out.textContent.trim()})` : whole;
+  });
+}
+
 export function drawChart(box, chart, rows, markValues) {
   box.replaceChildren();
   if (!Array.isArray(rows) || rows.length < 2) {
@@ -89,7 +100,7 @@ export function drawChart(box, chart, rows, markValues) {
   const series = [
     { label: xLabel },
     ...chart.y.map((key, i) => ({
-      label: chart.labels[key] || key,
+      label: unitLabel(box, chart.labels[key] || key),
       stroke: colors[i % colors.length],
       fill: chart.kind === "bar" ? colors[i % colors.length] + "99" : undefined,
       width: 2,
@@ -109,7 +120,8 @@ export function drawChart(box, chart, rows, markValues) {
   const units = [...new Set(chart.y.map((key) => /\(([^()]*)\)$/.exec(chart.labels[key] || "")?.[1] || ""))];
   const yLabel = chart.y_label
     ? axisLabel(box, chart.y_label)
-    : units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+    : units.length === 1 && units[0] ? unitLabel(box, `(${units[0]})`).slice(1, -1)
+    : chart.y.length === 1 ? unitLabel(box, chart.labels[chart.y[0]]) : "";
   const boxHeight = box.clientHeight || 300;
   const opts = {
     width,

@@ -473,10 +473,19 @@ async function drawCharts(form) {
     for (const mark of charts[name].marks || []) {
       const label = form.querySelector(`output[name="${CSS.escape(mark)}"]`)?.closest(".perpcalc__out")
         ?.querySelector(".perpcalc__label")?.textContent;
-      marks[mark] = { value: outputValue(form, mark), label: label || mark };
+      marks[mark] = label ? { value: outputValue(form, mark), label } : inputMark(form, mark);
     }
     mod.drawChart(box, charts[name], outputValue(form, name), marks);
   }
+}
+
+// A mark may name an input: a line at the reader's own value ("Your leverage"), none when empty.
+function inputMark(form, name) {
+  const el = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+  const text = el && !el.closest(".perpcalc__field")?.hidden ? valueOf(el).trim() : "";
+  const value = text === "" ? NaN : Number(text.replace("\u2212", "-"));
+  const label = el?.labels?.[0]?.textContent.trim() || name;
+  return { value: Number.isFinite(value) ? value : undefined, label: `Your ${label[0].toLowerCase()}${label.slice(1)}` };
 }
 
 function redrawAll() {
