@@ -79,6 +79,19 @@ function unitLabel(box, text) {
   });
 }
 
+// An x axis whose values are named (the waterfall's steps): one tick per point, labelled with
+// its name in at most two lines, instead of numbers such as 1, 1.5, 2.
+function nameTicks(opts, xs, names) {
+  const twoLines = (name) => {
+    const spaces = [...name.matchAll(/ /g)].map((m) => m.index);
+    if (name.length < 14 || !spaces.length) return name;
+    const cut = spaces.reduce((best, i) => (Math.abs(i - name.length / 2) < Math.abs(best - name.length / 2) ? i : best));
+    return `${name.slice(0, cut)}\n${name.slice(cut + 1)}`;
+  };
+  const byX = new Map(xs.map((x, i) => [x, twoLines(names[i])]));
+  opts.axes[0] = { ...opts.axes[0], splits: () => xs, values: (u, splits) => splits.map((x) => byX.get(x) ?? ""), size: 64 };
+}
+
 export function drawChart(box, chart, rows, markValues) {
   box.replaceChildren();
   if (!Array.isArray(rows) || rows.length < 2) {
@@ -142,6 +155,12 @@ export function drawChart(box, chart, rows, markValues) {
     if (fitted !== u.height) u.setSize({ width, height: fitted });
   };
   opts.hooks = { ready: [fit] };
+  if (chart.x_names) nameTicks(opts, xs, rows.map((row) => String(row[chart.x_names] ?? "")));
+  if (chart.kind === "bar" && xs.length > 1) {
+    // half a bar's spacing either side, so the first and last bars are whole
+    const half = (xs[xs.length - 1] - xs[0]) / (xs.length - 1) / 2;
+    opts.scales.x.range = () => [xs[0] - half, xs[xs.length - 1] + half];
+  }
   const plot = new uPlot(opts, data, box);
   box.setAttribute("role", "img");
   box.dataset.xAxis = dated ? "time" : chart.x;
