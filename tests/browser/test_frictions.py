@@ -242,3 +242,27 @@ def test_misspelt_keywords_find_their_page_but_never_show(screen: Tab) -> None:
     chips = first.locator(".md-tag").all_inner_texts()
     assert chips and not any("insurence" in c.casefold() for c in chips), chips  # its aliases, not the misspelling
     assert "insurence" not in first.inner_text().casefold()
+
+
+# whether an element is what the reader sees at its own place (nothing drawn over it)
+ON_TOP = """e => { const r = e.getBoundingClientRect();
+  return r.height > 0 && e.contains(document.elementFromPoint(r.left + 4, r.top + r.height / 2)); }"""
+
+
+def test_nothing_floats_over_the_form_or_the_menu(screen: Tab, profile: str) -> None:
+    """Scrolled down, then back up a little (when the theme's "Back to top" used to appear over
+    the form's labels): no floating button; at 1280 px the menu's "Home" is not under its title."""
+    tab = screen
+    tab.goto("/terms/liquidation-price/")
+    tab.page.mouse.wheel(0, 1500)
+    tab.page.wait_for_timeout(300)
+    tab.page.mouse.wheel(0, -300)
+    tab.page.wait_for_timeout(500)
+    assert tab.page.locator(".md-top").count() == 0
+    label = tab.form("liquidation_price").locator("label").first
+    label.scroll_into_view_if_needed()
+    assert label.evaluate(ON_TOP)
+    if profile == "laptop":
+        home = tab.page.locator(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link").first
+        assert home.inner_text().strip() == "Home"
+        assert home.evaluate(ON_TOP)

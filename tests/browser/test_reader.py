@@ -117,7 +117,7 @@ def test_downloads_parse_and_match(tab: Tab, calc_pages: dict[str, list[str]]) -
         assert info.value.suggested_filename == f"{name}-{o.name}.csv"
         frame = pandas.read_csv(info.value.path())
         rows = page_values[o.name]
-        assert len(frame) == len(rows) and [c.split(" (")[0] for c in frame.columns] == list(rows[0])
+        assert len(frame) == len(rows) and {c.split(" (")[0] for c in frame.columns} == set(rows[0])
 
 
 def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
