@@ -343,7 +343,19 @@ def _check_charts(page: object, t: dict[str, str], problems: list[str]) -> None:
         legend = _wait(page, f"() => {{ const l = [...document.querySelectorAll('{sel}')]"
                        ".filter(s => s.offsetParent !== null).map(s => s.textContent.trim());"
                        " return l.length && l; }", timeout=10)
-        want = [chart["labels"][y] for y in chart["y"]]
+        # money units as the form names the currency ("Liquidation price (USDT)", not "(quote)")
+        names = page.evaluate(
+            f"""a => Object.fromEntries(['quote_label', 'currency_label'].map(n =>
+                 [n, ({FORM})(a).querySelector(`output[name="${{n}}"]`)?.textContent.trim() || '']))""", t["id"])
+        quote = names["quote_label"] or names["currency_label"]
+        units = {"(quote)": quote, "(settlement currency)": names["currency_label"]}
+        want = []
+        for y in chart["y"]:
+            label = chart["labels"][y]
+            for unit, currency in units.items():
+                if label.endswith(unit) and currency:
+                    label = f"{label[: -len(unit)]}({currency})"
+            want.append(label)
         if legend != want:
             problems.append(f"{t['name']}.{out}: legend {legend} != {want}")
 
