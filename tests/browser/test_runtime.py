@@ -180,7 +180,8 @@ def test_progress_counts_bytes_and_claims_no_step_early(
     loading = [b for t, b in zip(seen, bars, strict=True) if t.startswith("Loading")]
     assert loading == sorted(loading), loading
     # after the last byte the line says what is happening, not "6.1 of 6.2 MB"
-    assert any("compiling" in t for t in seen) and any("importing perpcalc (step 3" in t for t in seen), seen
+    assert any("compiling" in t for t in seen), "\n".join(seen)
+    assert any("importing perpcalc (step 3" in t for t in seen), "\n".join(seen)
 
 
 def test_an_unsaved_page_offline_leads_to_the_offline_page(context: object, server: str, built_site: dict) -> None:

@@ -48,6 +48,7 @@ async function sha256(bytes) {
 const downloads = new Map(); // relative path -> {response: Promise<Response>, taken: boolean}
 const meter = new Map(); // relative path -> {raw, done, ratio}
 let meterTimer = null;
+let meterStopped = false;
 
 function wireTotals() {
   let done = 0;
@@ -60,6 +61,7 @@ function wireTotals() {
 }
 
 function reportDownload() {
+  if (meterStopped) return; // Python runs, is ready or failed: no download report may follow
   const { done, total } = wireTotals();
   const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
   if (big.every((m) => m && m.done === m.raw)) {
@@ -113,6 +115,7 @@ async function download(rel) {
       }
       chunks.push(value);
       m.done += value.length;
+      if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
       if (held) controller.enqueue(held);
       held = value;
     },
@@ -185,6 +188,7 @@ async function freshStart(loadPyodide) {
   const pyodide = await loadPyodide({ indexURL });
   const t = performance.now();
   clearInterval(meterTimer); // Python runs: no download report may follow this step
+  meterStopped = true;
   progress(3, "importing perpcalc");
   await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   return { pyodide, pythonAt: t };
@@ -225,6 +229,7 @@ async function start() {
       compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
     }
     clearInterval(meterTimer);
+    meterStopped = true;
     t.ready = performance.now();
     postMessage({
       type: "ready",
@@ -243,6 +248,7 @@ async function start() {
     for (const msg of queue.splice(0)) handle(msg);
   } catch (err) {
     clearInterval(meterTimer);
+    meterStopped = true;
     const message = integrityFailure || String(err && err.message ? err.message : err);
     postMessage({ type: "failed", message: plain(message) });
   }
