@@ -85,7 +85,7 @@ function showRuntime(form) {
   if (runtime.state === "loading") {
     form.dataset.state = "loading";
     bar.hidden = false;
-    bar.value = barValue(runtime);
+    bar.value = Math.max(bar.value, barValue(runtime)); // never backwards
     status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4).`;
     markStale(form);
   } else if (runtime.state === "ready") {

@@ -70,8 +70,18 @@ function reportDownload() {
   else {
     // after the wasm's last byte the browser compiles it while the rest arrives: say so
     const compiling = big[0] && big[0].done === big[0].raw ? "; compiling Python's WebAssembly meanwhile" : "";
-    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB${compiling}`, total ? done / total : 0);
+    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB${compiling}`, downloadedShare(done, total));
   }
+}
+
+// The share of the bytes on their way that has arrived, counting the files whose response has
+// not started yet (at the wire ratio of those that have), so the bar never runs ahead.
+function downloadedShare(done, total) {
+  let waiting = 0;
+  for (const rel of downloads.keys()) if (!meter.has(rel)) waiting += MANIFEST.files[rel]?.bytes || 0;
+  const raw = [...meter.values()].reduce((n, m) => n + m.raw, 0);
+  const expected = total + waiting * (raw ? total / raw : 1);
+  return expected > 0 ? Math.min(1, done / expected) : 0;
 }
 
 function integrityMessage(rel) {
