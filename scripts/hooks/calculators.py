@@ -478,9 +478,8 @@ def render_form(name: str, key: str, uid: str) -> str:
         " this page, so the results stay those of the worked example.</p>"
         f"{outputs}{notes}</div></div>{wide}"
         '<div class="perpcalc__foot">'
-        '<p class="perpcalc__status" data-status role="status">Worked example, computed with perpcalc when this'
-        " page was built. The live calculator needs JavaScript: without it, changing an input does not change"
-        " these results.</p>"
+        '<p class="perpcalc__status" data-status role="status">Worked example, computed when this page was'
+        " built. This calculator needs JavaScript to recalculate.</p>"
         '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
         '<div class="perpcalc__actions">'
         '<button type="button" class="md-button" data-action="link">Copy link</button>'

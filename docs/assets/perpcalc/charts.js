@@ -80,16 +80,24 @@ function unitLabel(box, text) {
 }
 
 // An x axis whose values are named (the waterfall's steps): one tick per point, labelled with
-// its name in at most two lines, instead of numbers such as 1, 1.5, 2.
+// its name wrapped to the room each point has, in a smaller type, instead of 1, 1.5, 2.
 function nameTicks(opts, xs, names) {
-  const twoLines = (name) => {
-    const spaces = [...name.matchAll(/ /g)].map((m) => m.index);
-    if (name.length < 14 || !spaces.length) return name;
-    const cut = spaces.reduce((best, i) => (Math.abs(i - name.length / 2) < Math.abs(best - name.length / 2) ? i : best));
-    return `${name.slice(0, cut)}\n${name.slice(cut + 1)}`;
+  const room = Math.max(5, Math.floor((opts.width - 90) / xs.length / 6.2)); // characters per line at 10 px
+  const wrap = (name) => name.split(" ").reduce((lines, word) => {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= room) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+    return lines;
+  }, []);
+  const byX = new Map(xs.map((x, i) => [x, wrap(names[i])]));
+  const lines = Math.max(...[...byX.values()].map((l) => l.length));
+  opts.axes[0] = {
+    ...opts.axes[0],
+    font: "10px sans-serif",
+    splits: () => xs,
+    values: (u, splits) => splits.map((x) => (byX.get(x) || []).join("\n")),
+    size: 22 + 12 * lines,
   };
-  const byX = new Map(xs.map((x, i) => [x, twoLines(names[i])]));
-  opts.axes[0] = { ...opts.axes[0], splits: () => xs, values: (u, splits) => splits.map((x) => byX.get(x) ?? ""), size: 64 };
 }
 
 export function drawChart(box, chart, rows, markValues) {

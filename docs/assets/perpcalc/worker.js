@@ -65,12 +65,10 @@ function reportDownload() {
   const { done, total } = wireTotals();
   const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
   if (big.every((m) => m && m.done === m.raw)) {
-    progress(2, `starting Python: compiling its WebAssembly (${mb(done)} MB downloaded)`, 1);
+    progress(2, `compiling and starting Python (${mb(done)} MB downloaded)`, 1);
   } else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
   else {
-    // after the wasm's last byte the browser compiles it while the rest arrives: say so
-    const compiling = big[0] && big[0].done === big[0].raw ? "; compiling Python's WebAssembly meanwhile" : "";
-    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB${compiling}`, downloadedShare(done, total));
+    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`, downloadedShare(done, total));
   }
 }
 
