@@ -96,7 +96,7 @@ function nameTicks(opts, xs, names) {
     font: "10px sans-serif",
     splits: () => xs,
     values: (u, splits) => splits.map((x) => (byX.get(x) || []).join("\n")),
-    size: 22 + 12 * lines,
+    size: 24 + 14 * lines,
   };
 }
 
