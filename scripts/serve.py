@@ -9,6 +9,11 @@ caching for files named by their hash. Every other file gets
 ``Cache-Control: public, max-age=0, must-revalidate`` (what those hosts send by default), so
 pages and unhashed files are revalidated on each visit.
 
+Files are looked up on each request (WhiteNoise's ``autorefresh``), not once at start-up: a
+rebuild in another terminal while this runs would otherwise be served with the sizes and
+headers recorded at start-up, i.e. truncated or padded files that the runtime's integrity check
+rightly refuses. A host serving a fixed deployment needs no such re-scan.
+
 Usage: ``python scripts/serve.py SITE_DIR [--host 127.0.0.1] [--port 8000]``.
 """
 
@@ -65,7 +70,7 @@ def application(site: Path) -> WhiteNoise:
                     headers[name] = value
 
     return WhiteNoise(not_found(site), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
-                      add_headers_function=add_headers)
+                      add_headers_function=add_headers, autorefresh=True)
 
 
 class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):

@@ -163,7 +163,9 @@ class Output:
     A ``series`` output is drawn as a chart: by default the first column is the x axis
     and every other numeric column a line. ``chart`` overrides that with a mapping:
     ``x`` (column), ``y`` (columns), ``kind`` (``line`` or ``bar``), ``marks`` (names of
-    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``, and
+    scalar outputs, or of inputs, drawn as vertical lines, e.g. a liquidation price or the
+    reader's leverage), ``x_names`` (a text column that names each x value: the axis shows
+    those words instead of numbers), ``title``, and
     ``time`` (a column of UTC times, ``YYYY-MM-DDTHH:MMZ``: when every point has one, the
     page draws the x axis as dates instead of ``x``).
     """

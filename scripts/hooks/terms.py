@@ -346,7 +346,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     )
     sources = "\n".join(_source_line(s) for s in term.sources)
     page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
-    return f"{aka}{markdown.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+    # "Also called" goes under the page's title: after the page's own H1 where it writes one
+    # (the theme adds the H1 from the title only to pages without)
+    h1 = H1.match(markdown)
+    body = f"{markdown[:h1.end()]}\n{aka}{markdown[h1.end():].lstrip()}" if h1 else f"{aka}{markdown}"
+    return f"{body.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+
+
+H1 = re.compile(r"\A\s*# [^\n]*\n")
 
 
 def jsonld(term: Term, config: Any) -> dict[str, Any]:
@@ -447,15 +454,20 @@ def search_entries(entries: list[dict[str, Any]], terms: dict[str, Term]) -> lis
     The theme copies a page's ``tags`` into every section's entry and boosts that field above
     the title, so with its trailing wildcard a query such as "fund" ranked every page tagged
     ``funding`` first. Here the ``tags`` field of a term page's top entry carries what a reader
-    may type for it instead (aliases and ``keywords``), and no other entry has tags.
+    may type for it instead: its aliases (shown as chips under the result), and its ``keywords``
+    in a ``keywords`` field, searched with the same weight but never shown; no other entry has tags.
     """
     by_url = {t.url: t for t in terms.values()}
     out = []
     for entry in entries:
         entry = {k: v for k, v in entry.items() if k != "tags"}
         term = by_url.get(entry["location"])
-        if term and (term.aliases or term.keywords):
-            entry["tags"] = [*term.aliases, *term.keywords]
+        # aliases show as chips under the result; other spellings (often misspellings) are
+        # searched in a field of their own, which the theme indexes but never shows
+        if term and term.aliases:
+            entry["tags"] = list(term.aliases)
+        if term and term.keywords:
+            entry["keywords"] = list(term.keywords)
         for prefix, boost in SEARCH_BOOST.items():
             if entry["location"].startswith(prefix):
                 entry["boost"] = boost

@@ -656,9 +656,12 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
         ADL_VENUES[v["adl_method"]],
     )
     ok = out["imbalance"] <= TOLERANCE
+    # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
     conserved = (
-        f"{'yes' if ok else 'NO'}: the ledger (traders, fund, book, shortfall) holds the same total after "
-        f"every step (largest difference {float(out['imbalance']):.1e}, tolerance 1e-9)"
+        "yes: the ledger (traders, fund, book, shortfall) holds the same total after every step"
+        if ok
+        else f"NO: the ledger's total (traders, fund, book, shortfall) moved by {format_number(out['imbalance'])}"
+        " at one step"
     )
     n = len(out["liquidated"])
     parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
@@ -802,7 +805,8 @@ insolvency_waterfall_calculator = Calculator(
                 "y": ["unpaid"],
                 "kind": "bar",
                 "title": "Deficit still unpaid after each step",
-                "x_label": "Step of the waterfall, in the order it pays (see the table)",
+                "x_label": "Step of the waterfall",
+                "x_names": "stage",
                 "y_label": "Still unpaid ({currency_label})",
             },
         ),
