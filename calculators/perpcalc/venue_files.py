@@ -43,12 +43,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from ._errors import InputError
-from ._spec import _coerce, _text, get, rows_to_text
+from ._spec import _coerce, _text, get, parse_decimal, rows_to_text
 
 __all__ = [
     "FILE_KINDS",
@@ -164,10 +164,13 @@ def decode(raw: bytes | str) -> str | list | dict:
             ) from None
         except RecursionError:
             raise FileFormatError("invalid JSON: nested too deeply") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise FileFormatError("invalid JSON: it holds a number of more than 4,300 digits") from None
     return text
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_ESCAPE = re.compile(r"\\.", re.S)
+_JSON_STRING = re.compile(r'"[^"]*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _OPENS = re.compile(r"[\[{]+")
 MAX_JSON_DEPTH = 32
@@ -176,8 +179,20 @@ MAX_JSON_DEPTH = 32
 def _check_depth(text: str) -> None:
     """Refuse JSON nested deeper than ``MAX_JSON_DEPTH`` before parsing it: the parser
     recurses, and in the browser a deep enough file exhausts the stack of the WebAssembly
-    runtime itself (a fatal error, not an exception). Venue exports nest 3 levels."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    runtime itself (a fatal error, not an exception). Venue exports nest 3 levels.
+
+    Linear in the size of the text: escapes (a backslash and the character after it) go
+    first, so that a string is a quote, anything but a quote, and a quote; neither pattern
+    can rescan text it has passed (a string regex that allows escapes rescans the rest of
+    the file from every escaped quote of an unclosed string: quadratic).
+
+    >>> _check_depth('{"a": [[1, "]]]]"], {"b": "\\\\"}]}')
+    >>> _check_depth("[" * 33 + "]" * 33)
+    Traceback (most recent call last):
+    ...
+    perpcalc.venue_files.FileFormatError: invalid JSON: nested more than 32 levels deep
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", _ESCAPE.sub("", text)))
     for _ in range(MAX_JSON_DEPTH):  # strip the innermost pairs, one level a round
         shorter = brackets.replace("[]", "").replace("{}", "")
         if shorter == brackets:
@@ -190,9 +205,22 @@ def _check_depth(text: str) -> None:
         raise FileFormatError(f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep")
 
 
+def _lines(text: str) -> io.StringIO:
+    """CSV text to read with any line ends: LF, CRLF or CR alone (Excel for Mac's "CSV
+    (Macintosh)")."""
+    return io.StringIO(text, newline=None)
+
+
+def _line_count(text: str) -> int:
+    return max(text.count("\n"), text.count("\r"))
+
+
 def _keys(data: Any) -> set[str]:
     if isinstance(data, str):
-        first = next(csv.reader(io.StringIO(data[:4096])), [])
+        try:
+            first = next(csv.reader(_lines(data[:4096])), [])
+        except csv.Error as exc:
+            raise FundingFileError(f"line 1 is not readable as CSV ({exc})", line=1) from None
         return {h.strip().lower() for h in first}
     if isinstance(data, dict):
         if isinstance(data.get("result"), dict):
@@ -297,9 +325,9 @@ def read_records(
 
 
 def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, progress: Progress | None) -> list:
-    if limit is not None and text.count("\n") > 2 * (limit + 1):  # refuse a million-line file unread
+    if limit is not None and _line_count(text) > 2 * (limit + 1):  # refuse a million-line file unread
         _too_many(limit + 1, limit)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_lines(text))
     try:
         try:
             header = next(reader)
@@ -308,7 +336,7 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
         header = [h.strip() for h in header]
         lowered = [h.lower() for h in header]
         web = venue == "binance" and "time" in lowered and "funding rate" in lowered
-        total = text.count("\n")
+        total = _line_count(text)
         out = []
         for row in reader:
             line = reader.line_num
@@ -362,30 +390,37 @@ def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) ->
     if any(k.strip().lower() == "funding interval" for k in row):
         text = str(_field(row, "Funding Interval", "line", line))
         m = _INTERVAL.match(text)
-        if not m or float(m.group(1)) <= 0:
+        try:
+            interval = float(parse_decimal(m.group(1), "Funding Interval")) if m else 0.0
+        except InputError:
+            interval = 0.0
+        if interval <= 0:
             raise FundingFileError(f"line {line}: Funding Interval {text[:30]!r} is not a number of hours like 8h",
                                    "Funding Interval", line)
-        interval = float(m.group(1))
     return Record(when, symbol, rate, interval, line)
 
 
 def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decimal:
     """A rate as a fraction: ``"0.0001"`` or ``"0.01%"``; ``|rate| ≤ 1``.
 
+    The number is read as every number a reader gives is
+    ([`parse_decimal`][perpcalc._spec.parse_decimal]): a magnitude outside 1e-30 … 1e30
+    (``1e-999999``, which would be written out as a million digits) is refused.
+
     >>> parse_rate("-0.001752%", "Funding Rate", 2)
     Decimal('-0.00001752')
+    >>> parse_rate("1e-999999", "fundingRate", 3, "record")
+    Traceback (most recent call last):
+    ...
+    perpcalc.venue_files.FundingFileError: record 3: fundingRate is out of any sensible range
     """
     if isinstance(value, bool):
         raise FundingFileError(f"{where} {line}: {column} is true/false, not a rate", column, line)
-    text = str(value).strip().replace("\u2212", "-")
-    scale = Decimal(1)
-    if text.endswith("%"):
-        text, scale = text[:-1].strip(), Decimal("0.01")
     try:
-        number = Decimal(text[:60]) * scale if len(text) <= 60 else Decimal("nan")
-    except InvalidOperation:
-        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a number", column, line) from None
-    if not number.is_finite() or abs(number) > 1:
+        number = parse_decimal(value, column, column, percent=True)
+    except InputError as exc:
+        raise FundingFileError(f"{where} {line}: {exc.message}", column, line) from None
+    if abs(number) > 1:
         raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a rate (|rate| ≤ 1 = 100 %)",
                                column, line)
     return number
@@ -614,12 +649,12 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     text = decode(data) if not isinstance(data, str) or data[:1] == "\ufeff" else data
     if not isinstance(text, str):
         raise FileFormatError("a positions file is CSV text with a header line, not JSON")
-    if text.count("\n") > 2 * (max_rows + 1):
+    total = _line_count(text)
+    if total > 2 * (max_rows + 1):
         raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
     by_name = {c.name: c for c in columns}
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    reader = csv.reader(_lines(text), skipinitialspace=True)
     rows: list[dict[str, str]] = []
-    total = text.count("\n")
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not any(header):

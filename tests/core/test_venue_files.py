@@ -91,7 +91,7 @@ def test_several_symbols_are_refused_by_name() -> None:
     ("text", "column", "line", "words"),
     [
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0x1,1714579200000\n",
-         "fundingRate", 3, "line 3: fundingRate '0.0x1' is not a number"),
+         "fundingRate", 3, "line 3: fundingRate must be a number (got '0.0x1')"),
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0001,tomorrow\n",
          "fundingRateTimestamp", 3, "not a time"),
         ('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1725148800000}, {"coin": "BTC", "time": 1725152400000}]',
