@@ -414,6 +414,8 @@ def _bounded(number: Decimal, name: str, label: str) -> Decimal:
         raise InputError(name, f"{label} must be a finite number")
     if not _in_range(number):
         raise InputError(name, f"{label} is out of any sensible range")
+    if not number:
+        return Decimal(0)  # 0E-999999999 is zero too, and would print as a billion zeros
     if len(number.as_tuple().digits) > MAX_DIGITS:
         with localcontext() as ctx:
             ctx.prec = MAX_DIGITS
@@ -484,9 +486,11 @@ def _plain(d: Decimal) -> str:
 
     >>> _plain(Decimal("0.000010")), _plain(Decimal("12E3")), _plain(Decimal("1e-999999"))
     ('0.00001', '12000', '1E-999999')
+    >>> _plain(Decimal("0E-999999999")), _plain(Decimal("-0E+999999999"))
+    ('0', '-0')
     """
-    if d.is_finite() and d and abs(d.adjusted()) > MAX_ADJUSTED:
-        return str(d.normalize(_WIDE))
+    if d.is_finite() and abs(d.adjusted()) > MAX_ADJUSTED:
+        return str(d.normalize(_WIDE))  # 0E-999999999 normalizes to 0
     text = format(d, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -63,6 +63,8 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
     if not d.is_finite():
         return "—"
     places = min(places, MAX_PLACES)
+    if not d:
+        d = Decimal(0)  # 0E-999999999 too: no exponent to write out
     if d and (d.adjusted() >= SCIENTIFIC_FROM or (places < 0 and d.adjusted() < -SCIENTIFIC_FROM)):
         mantissa, exponent = format(d, ".6e").split("e")  # rounds 9.9999999e22 to 1.000000e+23
         mantissa = mantissa.rstrip("0").rstrip(".").replace("-", "\u2212")

@@ -48,7 +48,7 @@ from itertools import pairwise
 from typing import Any
 
 from ._errors import InputError
-from ._spec import _coerce, _text, get, parse_decimal, rows_to_text
+from ._spec import _coerce, _shown, _text, get, parse_decimal, rows_to_text
 
 __all__ = [
     "FILE_KINDS",
@@ -375,7 +375,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int
                                    for k, v in row.items())),
         rate_fs[-1],
     )
-    symbol = str(_field(row, sym_f, where, line)).strip()
+    symbol = _symbol(_field(row, sym_f, where, line), sym_f, line, where)
     when = parse_time(_field(row, time_f, where, line), time_f, line, where, tz)
     rate = parse_rate(_field(row, rate_f, where, line), rate_f, line, where)
     return Record(when, symbol, rate, None, line)
@@ -383,7 +383,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int
 
 def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) -> Record:
     when = parse_time(_field(row, "Time", "line", line), "Time", line, "line", tz)
-    symbol = str(_field(row, "Contracts", "line", line)).strip()
+    symbol = _symbol(_field(row, "Contracts", "line", line), "Contracts", line, "line")
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
     rate = parse_rate(_field(row, "Funding Rate", "line", line), "Funding Rate", line, "line")
     interval = None
@@ -398,6 +398,21 @@ def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) ->
             raise FundingFileError(f"line {line}: Funding Interval {text[:30]!r} is not a number of hours like 8h",
                                    "Funding Interval", line)
     return Record(when, symbol, rate, interval, line)
+
+
+MAX_SYMBOL = 60
+
+
+def _symbol(value: Any, column: str, line: int, where: str) -> str:
+    """A symbol as text, at most ``MAX_SYMBOL`` characters (venues' are under 30), so that no
+    message or table repeats a file's 100,000-character "symbol"."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or (
+            isinstance(value, int) and value.bit_length() > 200):
+        raise FundingFileError(f"{where} {line}: {column} is not a symbol", column, line)
+    text = _shown(value, MAX_SYMBOL + 1).strip()
+    if len(text) > MAX_SYMBOL:
+        raise FundingFileError(f"{where} {line}: {column} is longer than {MAX_SYMBOL} characters", column, line)
+    return text
 
 
 def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decimal:

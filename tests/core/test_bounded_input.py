@@ -69,6 +69,22 @@ def test_number_to_text_is_bounded_whatever_the_number() -> None:
     assert format_number(Decimal("-1e-999999"), -1) == "\u22121 × 10⁻⁹⁹⁹⁹⁹⁹"
 
 
+def test_zero_with_a_huge_exponent_is_plain_zero_everywhere() -> None:
+    # 0E-999999999 is in range (it is zero); written positionally it was a billion zeros
+    out = json.loads(vf.import_file_json("funding_series", "rates", hyperliquid(["0E-999999999", "0.0001"])))
+    assert out["ok"] and out["values"]["rates"] == "rate\n0\n0.0001"
+    assert format_number(Decimal("0E-999999999"), -1) == "0" and _plain(Decimal("0E+999999999")) == "0"
+    assert perpcalc.run("funding_series", {"rates": "rate\n0E-999999999\n0.0001"})["count"] == 2
+
+
+def test_a_symbol_is_short_text() -> None:
+    data = json.loads(hyperliquid(["0.0001", "0.0002"]))
+    for symbol, ok in (("x" * 60, True), ("x" * 61, False), (10**400, False), (["BTC"], False), (7, True)):
+        rows = [dict(r, coin=symbol) for r in data]
+        out = json.loads(vf.import_file_json("funding_series", "rates", json.dumps(rows)))
+        assert out["ok"] is ok and len(json.dumps(out)) < 1000
+
+
 def _hostile_json(n: int) -> str:
     return '["' + '\\"' * n  # an unclosed string of escaped quotes
 
