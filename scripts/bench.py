@@ -393,16 +393,106 @@ def heavy_figures() -> dict[str, float]:
     return out
 
 
+BUDGET_S = 1.0  # CPU seconds per calculator at its declared maximum size, in CPython
+
+
+def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict[str, str], dict[str, int]]:
+    """An example's form values with every list field filled to its ``max_items``, as text
+    (what a reader's paste or file of that size sends to the worker): the example's rows
+    repeated (ids numbered so that they stay unique), or with ``extend`` its last row
+    repeated with the first column rising above the last (tiers, whose floors must rise
+    and rates must not fall)."""
+
+    from perpcalc import get
+    from perpcalc._spec import parse_rows, rows_to_text
+    from perpcalc.display import form_values
+
+    values = form_values(name, example)
+    sizes = {}
+    for f in get(name).inputs:
+        rows = parse_rows(values[f.name], f) if f.type == "list" and values.get(f.name) else []
+        if not rows:
+            continue
+        filled = []
+        first = f.columns[0].name
+        for i in range(f.max_items):
+            if extend and i >= len(rows):
+                row = {**rows[-1], first: repr(float(rows[-1][first]) * (i - len(rows) + 2))}
+            else:
+                row = dict(rows[i % len(rows)])
+            filled.append({**row, "id": f"{row['id']}-{i}"} if "id" in row else row)
+        values[f.name] = rows_to_text(f, filled)
+        sizes[f.name] = len(filled)
+    return values, sizes
+
+
+def calculator_budgets() -> dict[str, object]:
+    """CPU seconds of ``perpcalc.run`` and of the worker's ``display.compute`` for every
+    calculator with a list field, each example, the lists at their maximum size; the
+    budget (≤ BUDGET_S of CPU for ``run``) applies to the slowest example of each."""
+    import perpcalc
+    from perpcalc.display import compute
+
+    out: dict[str, object] = {}
+    for spec in perpcalc.catalog():
+        name = spec["name"]
+        if not any(i["type"] == "list" for i in spec["inputs"]):
+            continue
+        worst_run = worst_compute = 0.0
+        for example in perpcalc.get(name).examples:
+            try:
+                values, sizes = max_size_inputs(name, example)
+                perpcalc.run(name, values)
+            except perpcalc.InputError:  # rows that cannot simply repeat (tiers must rise)
+                values, sizes = max_size_inputs(name, example, extend=True)
+            began = time.process_time()
+            try:
+                perpcalc.run(name, values)
+            except perpcalc.InputError as exc:
+                out[f"budget_{name}_{example}_error"] = str(exc)[:120]
+                continue
+            ran = time.process_time()
+            compute(name, values)
+            worst_run = max(worst_run, ran - began)
+            worst_compute = max(worst_compute, time.process_time() - ran)
+            out[f"budget_{name}_rows"] = max(int(out.get(f"budget_{name}_rows", 0)), *sizes.values(), 0)
+        out[f"budget_{name}_run_cpython_s"] = worst_run
+        out[f"budget_{name}_compute_cpython_s"] = worst_compute
+        TARGETS[f"budget_{name}_run_cpython_s"] = ("≤", BUDGET_S)
+    return out
+
+
 def fmt(v: object) -> str:
     return f"{v:12.3f}" if isinstance(v, float) else f"{v!s:>12}"
 
 
+def print_table(figures: dict[str, object], baseline: dict[str, object]) -> list[str]:
+    """Print each figure beside the baseline and its target; return the targets missed."""
+    missed_keys = []
+    print(f"{'figure':44} {'now':>12} {'before':>12}  target")
+    for key, value in figures.items():
+        prev = baseline.get(key)
+        target = TARGETS.get(key)
+        mark = ""
+        if target and isinstance(value, (int, float)):
+            missed = f"MISSED by {value / target[1] - 1:.0%}" if value > target[1] else "ok"
+            if value > target[1]:
+                missed_keys.append(key)
+            mark = f"{target[0]} {target[1]}  {missed}"
+        print(f"{key:44} {fmt(value)} {fmt(prev) if prev is not None else ' ' * 12}  {mark}")
+    return missed_keys
+
+
 def main() -> None:
+    if sys.argv[1:] == ["budgets"]:  # the calculators alone: python scripts/bench.py budgets
+        print_table(calculator_budgets(), {})
+        return
     print(f"==> bench: {RUNS} local runs per figure on {platform.machine()}, {os.cpu_count()} cores")
     began = time.perf_counter()
     figures: dict[str, object] = {"build_seconds": build_site()}
     figures.update(browser_figures())
     figures.update(heavy_figures())
+    figures.update(calculator_budgets())
     figures["bench_seconds"] = time.perf_counter() - began
     result = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -418,15 +508,7 @@ def main() -> None:
     (out_dir / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     baseline_path = out_dir / "baseline.json"
     baseline = json.loads(baseline_path.read_text())["figures"] if baseline_path.exists() else {}
-    print(f"{'figure':32} {'now':>12} {'before':>12}  target")
-    for key, value in figures.items():
-        prev = baseline.get(key)
-        target = TARGETS.get(key)
-        mark = ""
-        if target and isinstance(value, (int, float)):
-            missed = f"MISSED by {value / target[1] - 1:.0%}" if value > target[1] else "ok"
-            mark = f"{target[0]} {target[1]}  {missed}"
-        print(f"{key:32} {fmt(value)} {fmt(prev) if prev is not None else ' ' * 12}  {mark}")
+    print_table(figures, baseline)
     print(f"==> wrote {out_dir / 'latest.json'} (copy it to bench/baseline.json to make it the new reference)")
 
 
