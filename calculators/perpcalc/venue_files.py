@@ -418,8 +418,8 @@ def _symbol(value: Any, column: str, line: int, where: str) -> str:
 def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decimal:
     """A rate as a fraction: ``"0.0001"`` or ``"0.01%"``; ``|rate| ≤ 1``.
 
-    The number is read as every number a reader gives is
-    ([`parse_decimal`][perpcalc._spec.parse_decimal]): a magnitude outside 1e-30 … 1e30
+    The number is read as every number a reader gives is (``_spec.parse_decimal``): a
+    magnitude outside 1e-30 … 1e30
     (``1e-999999``, which would be written out as a million digits) is refused.
 
     >>> parse_rate("-0.001752%", "Funding Rate", 2)
