@@ -98,6 +98,20 @@ def on_post_build(config: Any) -> None:
     policy = write_csp(site)
     write_headers(site, policy, manifest)
     precompress_tree(site)
+    check_host_limits(site)
+
+
+def check_host_limits(site: Path) -> None:
+    """Refuse a site that a host on the deployment page would refuse (scripts/host_limits.py)."""
+    import logging
+
+    from host_limits import problems
+
+    found, known = problems(site)
+    for sentence in known:
+        logging.getLogger("mkdocs.hooks.assets").info("NOTE: host limits, known exception: %s", sentence)
+    if found:
+        raise PluginError("the site breaks a host's limits: " + "; ".join(found))
 
 
 OFFLINE_PAGE = "offline/"
