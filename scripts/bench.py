@@ -56,7 +56,9 @@ PROFILES: dict[str, tuple[float | None, float, bool, float]] = {
     "1.6mbps_br_cpu4": (1.6e6 / 8, 0.300, True, 4),
     "1.6mbps_id_cpu4": (1.6e6 / 8, 0.300, False, 4),
 }
+FIRST_VISIT_BYTES = 6.2e6  # the wire cost of a first visit on 2026-12-05 (README): a target not to exceed
 TARGETS = {
+    "local_first_visit_server_bytes": ("≤", FIRST_VISIT_BYTES),
     "local_first_ratio": ("≤", 1.0),
     "local_return_ratio": ("≤", 0.5),
     "recompute_median_ms": ("≤", 16),
@@ -111,6 +113,7 @@ class Link:
         self.compress = True
         self.lock = threading.Lock()
         self.busy_until = 0.0
+        self.sent = 0  # body bytes sent (as on the wire: compressed when the copy is)
 
     def set(self, rate: float | None, latency: float, compress: bool) -> None:
         self.rate, self.latency, self.compress = rate, latency, compress
@@ -121,7 +124,18 @@ class Link:
         if self.latency:
             time.sleep(self.latency)
         body = self.app(environ, start_response)
-        return self._paced(body, self.rate) if self.rate else body
+        return self._paced(body, self.rate) if self.rate else self._counted(body)
+
+    def _counted(self, body: Iterable[bytes]) -> Iterable[bytes]:
+        try:
+            for chunk in body:
+                with self.lock:
+                    self.sent += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close:
+                close()
 
     def _paced(self, body: Iterable[bytes], rate: float) -> Iterable[bytes]:
         try:
@@ -133,6 +147,8 @@ class Link:
                         self.busy_until = start + len(piece) / rate
                         until = self.busy_until
                     time.sleep(max(0.0, until - time.monotonic()))
+                    with self.lock:
+                        self.sent += len(piece)
                     yield piece
         finally:
             close = getattr(body, "close", None)
@@ -200,17 +216,23 @@ def visits(browser: object, link: Link, profile: tuple[float | None, float, bool
     # the site: first visit; the service worker keeps the snapshot (unthrottled, not timed); reload
     ctx, page = new_page(browser, cpu)
     link.set(rate, latency, compress)
+    sent = link.sent
     page.goto(ORIGIN + PAGE, wait_until="load")
     poll(page, READY)
     out["first_site_ms"] = site_ready_at(page)
     rt = page.evaluate("window.__perpcalcRuntime")
     out["first_site_wire_bytes"] = rt["timings"]["bytes"]
+    out["first_visit_server_bytes"] = link.sent - sent  # everything the server sent until ready
     link.set(None, 0.0, compress)
+    sent = link.sent
     poll(page, SNAPSHOT_KEPT)
+    out["snapshot_kept_server_bytes"] = link.sent - sent  # what the service worker fetched after
     link.set(rate, latency, compress)
+    sent = link.sent
     page.reload(wait_until="load")
     poll(page, READY)
     out["return_site_ms"] = site_ready_at(page)
+    out["return_visit_server_bytes"] = link.sent - sent
     mode = page.evaluate("window.__perpcalcRuntime.timings.mode")
     if mode != "snapshot":
         raise RuntimeError(f"the return visit did not restore the snapshot ({mode})")
@@ -509,7 +531,14 @@ def main() -> None:
     baseline_path = out_dir / "baseline.json"
     baseline = json.loads(baseline_path.read_text())["figures"] if baseline_path.exists() else {}
     print_table(figures, baseline)
+    first = figures.get("local_first_visit_server_bytes")
+    kept, back = figures.get("local_snapshot_kept_server_bytes"), figures.get("local_return_visit_server_bytes")
+    print(f"==> on the wire (compressed, local link): first visit {first}, snapshot kept after it {kept}, "
+          f"return visit {back} bytes")
     print(f"==> wrote {out_dir / 'latest.json'} (copy it to bench/baseline.json to make it the new reference)")
+    if isinstance(first, (int, float)) and first > FIRST_VISIT_BYTES:
+        sys.exit(f"error: a first visit costs {first:,.0f} bytes on the wire, over the {FIRST_VISIT_BYTES:,.0f} "
+                 "allowed (make bench fails)")
 
 
 if __name__ == "__main__":
