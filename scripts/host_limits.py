@@ -63,6 +63,69 @@ def problems(site: Path, exceptions: tuple[re.Pattern[str], ...] = KNOWN_EXCEPTI
     return found, known
 
 
+# The soft monthly bandwidth of GitHub Pages (GitHub Docs, "GitHub Pages limits").
+GITHUB_PAGES_MONTHLY_BYTES = 100_000_000_000
+READER_PAGE = "terms/funding-rate-exposure/index.html"  # a page with live calculators
+_LOCAL_REF = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"#?:]+)"', re.I)
+
+
+def wire_bytes(path: Path) -> int:
+    """What a file costs on the wire from a host that sends the brotli copy (its size)."""
+    br = path.with_name(path.name + ".br")
+    return (br if br.exists() else path).stat().st_size
+
+
+def visit_bytes(site: Path, page: str = READER_PAGE) -> dict[str, int]:
+    """Bytes on the wire, from the built files (brotli copies where the build made them):
+
+    * ``first``: a new reader's first page with a live calculator: the page, the scripts and
+      stylesheets it names, the calculators' own modules and the runtime's files (the
+      memory snapshot aside);
+    * ``snapshot``: what the service worker then keeps for the next visit (the snapshot);
+    * ``returning``: a returning reader's next page (everything else is cached or checked
+      with a 304 that carries no body).
+    """
+    html = site / page
+    files = {html}
+    for ref in _LOCAL_REF.findall(html.read_text(encoding="utf-8")):
+        target = (html.parent / ref).resolve()
+        if target.is_file() and target.is_relative_to(site.resolve()):
+            files.add(target)
+    files.update((site / "assets" / "perpcalc").glob("*.js"))
+    runtime = site / "assets" / "runtime"
+    snapshot = {p for p in runtime.glob("snapshot-*.bin")}
+    files.update(p for p in runtime.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz") and p not in snapshot)
+    return {"first": sum(wire_bytes(p) for p in files), "snapshot": sum(wire_bytes(p) for p in snapshot),
+            "returning": wire_bytes(html)}
+
+
+def deploy_figures(site: Path) -> dict[str, str]:
+    """The figures the deployment page shows, as text (``data-figure`` names)."""
+    v = visit_bytes(site)
+    new_reader = v["first"] + v["snapshot"]
+    return {
+        "first_visit": f"{v['first'] / 1e6:.1f} MB",
+        "snapshot": f"{v['snapshot'] / 1e6:.1f} MB",
+        "new_reader": f"{new_reader / 1e6:.1f} MB",
+        "returning": f"{v['returning'] / 1e3:.0f} kB",
+        "github_new_readers": f"{GITHUB_PAGES_MONTHLY_BYTES // new_reader:,}",
+        "github_page_views": f"{GITHUB_PAGES_MONTHLY_BYTES // v['returning']:,}",
+    }
+
+
+_FIGURE = re.compile(r'<span data-figure="([a-z_]+)">[^<]*</span>')
+
+
+def fill_figures(html: str, figures: dict[str, str]) -> str:
+    """Write each ``<span data-figure="NAME">`` of the page with its figure, marked as the build's."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in figures:
+            raise KeyError(f"no figure {m.group(1)!r}")
+        return f'<span data-figure="{m.group(1)}" data-source="build">{figures[m.group(1)]}</span>'
+
+    return _FIGURE.sub(one, html)
+
+
 def main() -> None:
     found, known = problems(Path(sys.argv[1]))
     for line in known:
