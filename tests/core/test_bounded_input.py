@@ -56,7 +56,7 @@ def test_binance_web_interval_outside_the_range_is_refused() -> None:
     text = "Time,Contracts,Funding Interval,Funding Rate\n2025-06-18 16:00:00,BTCUSDT,{}h,0.01%\n"
     for interval in ("9" * 400, "0"):
         with pytest.raises(FundingFileError, match="Funding Interval"):
-            vf.read_funding_history(text.format(interval))
+            vf.read_funding_history(text.format(interval), timezone="UTC")
 
 
 def test_number_to_text_is_bounded_whatever_the_number() -> None:
@@ -113,7 +113,7 @@ def test_csv_files_with_any_line_ending_are_read(ending: str) -> None:
     lines = ["Time,Contracts,Funding Interval,Funding Rate", "2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.003694%",
              "2025-06-18 08:00:00,BTCUSDT Perpetual,8h,-0.001752%"]
     text = ending.join(lines) + ending
-    assert [str(r.rate) for r in vf.read_funding_history(text)] == ["-0.00001752", "0.00003694"]
+    assert [str(r.rate) for r in vf.read_funding_history(text, timezone="UTC")] == ["-0.00001752", "0.00003694"]
     positions = ending.join(["id,side,size,entry_price,mark_price,margin", "A,long,1,100,110,10",
                              "B,short,2,100,90,10"])
     out = json.loads(vf.import_file_json("adl_ranking", "positions", positions))

@@ -30,8 +30,14 @@ from ..funding import (
 from ..venues import (
     FUNDING_VENUE_KEYS,
     FUNDING_VENUES,
+    SCHEDULE_VENUE_KEYS,
     SETTLEMENT_ASSETS,
+    binance,
+    bybit,
+    deribit,
     funding_preset,
+    hyperliquid,
+    okx,
     quote_label,
     schedule_preset,
     settlement_label,
@@ -192,9 +198,9 @@ funding_rate_calculator = Calculator(
             "interval_hours": "1",
         },
         "dead_zone": {"premium_index": "0.0003"},
-        "deribit": {"premium_index": "0.0005", "method": "dead_band"},
-        "hyperliquid": {"premium_index": "0.01", "venue": "hyperliquid"},
-        "binance_capped": {"premium_index": "0.01", "venue": "binance"},
+        deribit.KEY: {"premium_index": "0.0005", "method": "dead_band"},
+        hyperliquid.KEY: {"premium_index": "0.01", "venue": hyperliquid.KEY},
+        "binance_capped": {"premium_index": "0.01", "venue": binance.KEY},
     },
     presets={"venue": {k: funding_preset(k) for k in FUNDING_VENUE_KEYS}},
     notes=(
@@ -272,7 +278,9 @@ funding_payment_calculator = Calculator(
     ),
     compute=_funding_payment_calc,
     examples={
-        "default": {"side": "long", "size": "10", "mark_price": "10000", "funding_rate": "0.0011875"},
+        # the hub's example: an hourly rate (Hyperliquid's published example), so hourly settlements
+        "default": {"side": "long", "size": "10", "mark_price": "10000", "funding_rate": "0.0011875",
+                    "interval_hours": "1"},
         "bitmex_inverse": {
             "side": "long",
             "size": "15000",
@@ -356,7 +364,8 @@ def _rule_fields(interval: Field) -> tuple[Field, ...]:
     )
 
 
-PREMIUM_COLUMN = Field("premium", "Premium", unit="fraction", percent=True, min=-1, max=1)
+# premiums beyond ±5 % are rare even in stress (the page notes them, never refuses them)
+PREMIUM_COLUMN = Field("premium", "Premium", unit="fraction", percent=True, min=-1, max=1, typical=Decimal("0.05"))
 
 
 @fields_for(samples="premiums")
@@ -396,7 +405,7 @@ predicted_funding_calculator = Calculator(
             columns=(PREMIUM_COLUMN,),
             min_items=1,
             max_items=20_000,
-            help="one premium index sample per line (fractions; 0.0005 = 0.05 %)",
+            help="premium index samples, one per sample time",
         ),
         VENUE,
         Field(
@@ -439,10 +448,11 @@ predicted_funding_calculator = Calculator(
     examples={
         "default": {
             "premiums": [{"premium": p} for p in ("0.0002", "0.0004", "0.0006", "0.0008", "0.0010", "0.0012")],
-            "venue": "binance",
+            "venue": binance.KEY,
         },
-        "fading": {"premiums": [{"premium": p} for p in ("0.004", "0.003", "0.002", "0.001", "0")], "venue": "bybit"},
-        "okx_mean": {"premiums": [{"premium": p} for p in ("0.001", "0.002", "0.003")], "venue": "okx"},
+        "fading": {"premiums": [{"premium": p} for p in ("0.004", "0.003", "0.002", "0.001", "0")],
+                   "venue": bybit.KEY},
+        "okx_mean": {"premiums": [{"premium": p} for p in ("0.001", "0.002", "0.003")], "venue": okx.KEY},
     },
     presets={"venue": {k: _predicted_preset(k) for k in FUNDING_VENUE_KEYS}},
     notes=(
@@ -506,7 +516,8 @@ def _funding_schedule_calc(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-SCHEDULE_VENUES = ("custom", "binance", "bybit", "okx")
+#: the venues whose interval shortens after a settlement at the cap (from their records)
+SCHEDULE_VENUES = ("custom", *SCHEDULE_VENUE_KEYS)
 
 
 funding_schedule_calculator = Calculator(
@@ -526,7 +537,7 @@ funding_schedule_calculator = Calculator(
             columns=(PREMIUM_COLUMN,),
             min_items=1,
             max_items=720,
-            help="one average premium per hour (fractions); to feed 8-hour rates directly, choose the premium formula",
+            help="one average premium per hour; to feed 8-hour rates directly, choose the premium formula",
         ),
         field("venue", choices=SCHEDULE_VENUES, help="fills the venue's interval, cap, formula and shortening rule"),
         Field(
@@ -580,13 +591,20 @@ funding_schedule_calculator = Calculator(
     compute=_funding_schedule_calc,
     examples={
         "default": {
-            "venue": "okx",
+            "venue": okx.KEY,
             "interval_hours": 4,
             "start": "2026-05-01T12:00Z",
             "premiums": [{"premium": p} for p in ["0.005"] * 6 + ["0.004", "0.002"] + ["0.001"] * 4],
         },
-        "bybit": {
-            "venue": "bybit",
+        # the same hours with the perp below the index: shorts pay, at the floor
+        "negative": {
+            "venue": okx.KEY,
+            "interval_hours": 4,
+            "start": "2026-05-01T12:00Z",
+            "premiums": [{"premium": p} for p in ["-0.005"] * 6 + ["-0.004", "-0.002"] + ["-0.001"] * 4],
+        },
+        bybit.KEY: {
+            "venue": bybit.KEY,
             "interval_hours": 4,
             "start": "2026-05-01T00:00Z",
             "premiums": [{"premium": p} for p in ["0.03"] * 4 + ["0.025", "0.01", "0.0005"] + ["0.0001"] * 5],
