@@ -75,7 +75,7 @@ def check_site_url(site_url: str, production: str) -> None:
     address (the default, and what the tests build) is for this machine only. With
     ``PRODUCTION=1`` (the Pages workflow sets it) the build refuses one; otherwise it says so."""
     host = (urlsplit(site_url).hostname or "").lower()
-    if host not in LOOPBACK and not host.startswith("127."):
+    if host and host not in LOOPBACK and not host.startswith("127."):  # an address readers can reach
         return
     message = (f"SITE_URL is {site_url or 'unset'}, a loopback address: the 'Use it in Python' page will tell "
                "readers to install from their own machine. Set SITE_URL=https://your.site/ for a site you "

@@ -32,3 +32,20 @@ def test_pages_workflow_builds_for_the_pages_address_and_publishes_site() -> Non
         for step in job["steps"]:
             if "uses" in step:
                 assert "@" in step["uses"], step  # every action pinned to a version
+
+
+def test_a_loopback_site_url_is_a_note_and_refused_for_production(caplog: object) -> None:
+    import sys
+
+    import pytest
+    from mkdocs.exceptions import PluginError
+
+    sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
+    from share import check_site_url
+
+    for url in ("http://127.0.0.1:8000/", "http://localhost:9000/", "http://[::1]:8000/", ""):
+        check_site_url(url, "")  # a note, not a failure: the tests build for 127.0.0.1
+        with pytest.raises(PluginError, match="loopback"):
+            check_site_url(url, "1")
+    check_site_url("https://example.github.io/perp-glossary/", "1")
+    assert "NOTE: SITE_URL is http://127.0.0.1:8000/" in caplog.text  # type: ignore[attr-defined]
