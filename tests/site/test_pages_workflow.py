@@ -43,6 +43,8 @@ def test_a_loopback_site_url_is_a_note_and_refused_for_production(caplog: object
     sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
     from share import check_site_url
 
+    caplog.set_level("INFO")  # type: ignore[attr-defined]
+
     for url in ("http://127.0.0.1:8000/", "http://localhost:9000/", "http://[::1]:8000/", ""):
         check_site_url(url, "")  # a note, not a failure: the tests build for 127.0.0.1
         with pytest.raises(PluginError, match="loopback"):
