@@ -47,12 +47,20 @@ def read_rules(path: Path) -> list[tuple[re.Pattern[str], dict[str, str]]]:
     return rules
 
 
-def not_found(site: Path) -> Callable:
+def not_found(site: Path, rules: list[tuple[re.Pattern[str], dict[str, str]]] = ()) -> Callable:  # type: ignore[assignment]
+    """The 404 page, with the headers of every rule matching the path asked for (the
+    policy's ``frame-ancestors`` too: a framed 404 page would let instant navigation bring
+    any page into a foreign frame)."""
     page = (site / "404.html").read_bytes() if (site / "404.html").exists() else b"Not found"
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8"),
-                                         ("Content-Length", str(len(page)))])
+        headers = {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(page)),
+                   "Cache-Control": DEFAULT_CACHE}
+        path = environ.get("PATH_INFO", "/")
+        for pattern, values in rules:
+            if pattern.match(path):
+                headers.update((k, v) for k, v in values.items() if k.lower() != "content-type")
+        start_response("404 Not Found", list(headers.items()))
         return [page]
 
     return app
@@ -69,7 +77,7 @@ def application(site: Path) -> WhiteNoise:
                 for name, value in values.items():
                     headers[name] = value
 
-    return WhiteNoise(not_found(site), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
+    return WhiteNoise(not_found(site, rules), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
                       add_headers_function=add_headers, autorefresh=True)
 
 

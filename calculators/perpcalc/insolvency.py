@@ -823,6 +823,10 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
     by ``adl_method``; bankrupt positions are served in id order from one shared queue.
     """
     queues = _adl_queues(survivors, mark_price, adl_method, mmr)
+    # each side's queue is walked once in all: a winner closed in full stays closed, so the
+    # next bankrupt position starts where the previous one stopped (a rescan from the front
+    # made 100,000 positions quadratic: a minute of CPU)
+    heads = dict.fromkeys(SIDES, 0)
     fills: list[dict[str, Any]] = []
     closed = absorbed_total = ZERO
     residual: list[tuple[Liquidated, Decimal]] = []
@@ -838,10 +842,12 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
             continue
         per_unit = -r.result / p.size  # deficit per unit at the fill: s·(bp − fill)
         unpaid = -r.result - r.insurance
-        for q in queues[opposite(p.side)]:
-            if x <= 0:
-                break
+        other = opposite(p.side)
+        queue = queues[other]
+        while x > 0 and heads[other] < len(queue):
+            q = queue[heads[other]]
             if q["left"] <= 0:
+                heads[other] += 1
                 continue
             take = min(q["left"], x)
             x -= take

@@ -110,7 +110,7 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
     _choose(tab, "funding_series", "rates", "broken.csv", bad)
     tab.wait("() => document.querySelector('[data-error-for=\"rates\"]').textContent !== ''")
     error = form.locator('[data-error-for="rates"]').inner_text()
-    assert error == "broken.csv: line 3: fundingRate 'abc' is not a number", error
+    assert error == "broken.csv: line 3: fundingRate must be a number (got 'abc')", error
     assert form.locator('textarea[name="rates"]').get_attribute("aria-invalid") == "true"
     last_good = list(FUNDING.values())[-1][0]
     assert tab.outputs("funding_series")["count"]["value"] == last_good  # the last good file's results stay

@@ -91,7 +91,7 @@ def test_several_symbols_are_refused_by_name() -> None:
     ("text", "column", "line", "words"),
     [
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0x1,1714579200000\n",
-         "fundingRate", 3, "line 3: fundingRate '0.0x1' is not a number"),
+         "fundingRate", 3, "line 3: fundingRate must be a number (got '0.0x1')"),
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0001,tomorrow\n",
          "fundingRateTimestamp", 3, "not a time"),
         ('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1725148800000}, {"coin": "BTC", "time": 1725152400000}]',
@@ -439,5 +439,5 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
     assert vf.read_funding_file(cases["dydx_indexer"], default_interval_hours=1).settlements[0].time.isoformat() == \
         "2025-07-25T11:00:00.013000+00:00"
     bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
-    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate 'x' is not a number"):
+    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate must be a number \(got 'x'\)"):
         vf.read_funding_file(bad, default_interval_hours=1)
