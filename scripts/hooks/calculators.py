@@ -407,6 +407,7 @@ def _value_text(match: re.Match[str]) -> str:
     # front end marks it as the example's (it never silently stands for the reader's inputs).
     return (
         f'<span class="perpcalc-example-value" data-calculator="{name}" data-example="{key}"'
+        f' data-source="calculator:{name}@{key}"'
         f' title="From the worked example ({_esc(calc.title)}), not from inputs you change">{text}</span>'
     )
 

@@ -23,9 +23,11 @@ do not hold. Numbers become text through :func:`perpcalc.display.format_number`.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -357,6 +359,45 @@ FIELDS: dict[str, Callable[[str, str], str]] = {
 }
 
 
+# ------------------------------------------------------------------ a figure on the page, dated
+
+#: A record older than this says so where its figure is used.
+STALE_DAYS = 365
+
+
+def record_of(key: str, kind: str) -> Any:
+    """The dated record a ``[[venue KEY.KIND.FIELD]]`` figure comes from."""
+    records = {"funding": FUNDING_VENUES, "margin": MARGIN_VENUES, "loss": LOSS_VENUES, "borrow": BORROW_VENUES}
+    return records[kind][key]
+
+
+def age_note(as_of: str, today: date) -> str:
+    """``"as of 2025-09-18"``, with ``", over 12 months old"`` once the date is a year behind ``today``;
+    an undated record says what it is.
+
+    >>> age_note("2025-09-18", date(2026, 1, 1))
+    'as of 2025-09-18'
+    >>> age_note("2025-01-14", date(2026, 12, 6))
+    'as of 2025-01-14, over 12 months old'
+    >>> age_note("undated docs", date(2026, 12, 6))
+    'record: undated docs'
+    """
+    if not re.match(r"\d{4}-\d\d-\d\d$", as_of):
+        return f"record: {as_of}"
+    old = (today - date.fromisoformat(as_of)).days > STALE_DAYS
+    return f"as of {as_of}" + (", over 12 months old" if old else "")
+
+
+def dated(key: str, kind: str, text: str) -> str:
+    """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date."""
+    record = record_of(key, kind)
+    note = age_note(record.as_of, date.today())
+    name = VENUES[key].name if key in VENUES else key
+    title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
+    return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
+            f' <small class="venue-asof">({html.escape(note)})</small></span>')
+
+
 # ------------------------------------------------------------------ hook
 
 
@@ -373,7 +414,7 @@ def render(markdown: str) -> str:
         key, kind, name = m.groups()
         if kind not in FIELDS:
             raise VenueMarkupError(f"no venue records {kind!r}; have {list(FIELDS)}")
-        return FIELDS[kind](key, name)
+        return dated(key, kind, FIELDS[kind](key, name))
 
     out = INLINE.sub(inline, BLOCK.sub(block, markdown))
     if "[[venue" in out:
