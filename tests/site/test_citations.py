@@ -89,10 +89,10 @@ def sentences(text: str) -> list[str]:
     para: list[str] = []
 
     def flush() -> None:
-        joined = " ".join(para)
+        # a citation after a sentence's full stop belongs to that sentence
+        joined = re.sub(r"([.!?])\s*(\[\[cite [^\]]*\]\])", r" \2\1", " ".join(para))
         para.clear()
-        # a sentence ends at . ! or ? before a capital, an emphasis or a bracket, not before its own citation
-        for s in re.split(r"(?<=[.!?])\s+(?!\[\[cite)(?=[A-Z*\"(\[_])", joined):
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*\"(\[_])", joined):
             if s.strip():
                 out.append(s.strip())
 
@@ -142,7 +142,7 @@ def test_sentence_reader_sees_a_citation() -> None:
     text = "Binance settles every 8 hours. [[cite binance-funding-faq]]\nThe rate is [[value funding_rate.apr]] a year."
     assert [s for _p, s, ok in factual([]) if ok] == []
     found = [(s, bool(SOURCED.search(s))) for s in sentences(text) if is_factual(s)]
-    assert found == [("Binance settles every 8 hours. [[cite binance-funding-faq]]", True)]
+    assert found == [("Binance settles every 8 hours [[cite binance-funding-faq]].", True)]
     assert not is_factual("Funding is the cost of holding a perpetual.")
 
 
@@ -165,7 +165,8 @@ def test_share_of_factual_sentences_with_a_source(capsys: pytest.CaptureFixture[
 #: A rule that several pages need, as the pages restated it, and the one page that owns it.
 OWNED: list[tuple[str, str, str]] = [
     ("who pays at a discount, on clamp venues",
-     r"below (the )?(spot |the )?(index|spot)[^.]{0,60}shorts pay|shorts pay[^.]{0,40}below (the )?(spot|index)",
+     r"(below (the )?(spot |the )?(index|spot)|trades below)[^.;]{0,60}shorts pay\b"
+     r"|shorts pay[^.]{0,40}below (the )?(spot|index)",
      "negative-funding-rates"),
     ("Hyperliquid's maintenance rate and its size tiers", r"same at every size|one flat rate", ""),
     ("what impact prices do against spoofing",
