@@ -139,7 +139,9 @@ def _scaling(r: FundingRules) -> str:
         return "N/8 of the 8-hour rate"
     if r.scaling == "n_over_24":
         return "P is a daily rate: each hourly settlement pays 1/24 of it"
-    return "formula per settlement, interest split across the day; no N/8"
+    if r.method == "clamp" and r.interest_rate:
+        return "formula per settlement, interest split across the day; no N/8"
+    return "formula per settlement; no N/8"
 
 
 def _shortening(r: FundingRules) -> str:
