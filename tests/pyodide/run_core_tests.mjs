@@ -14,7 +14,9 @@ const wheels = path.join(root, "build", "pyodide-test-wheels");
 const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
 
 const t0 = performance.now();
-const pyodide = await loadPyodide({ indexURL, stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
+// CI=true selects the reproducible Hypothesis profile (tests/core/hypothesis_profiles.py) in here too
+const pyodide = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide", CI: process.env.CI ?? "" },
+                                    stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
 await pyodide.loadPackage("perpcalc", { messageCallback: () => {} });
 const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
 for (const file of readdirSync(wheels).filter((f) => f.endsWith(".whl"))) {
