@@ -125,11 +125,12 @@ def sources_html(ids: list[str], registry: dict[str, dict[str, Any]]) -> str:
 
 
 def render_cites(markdown: str, registry: dict[str, dict[str, Any]], where: str = "") -> tuple[str, list[str]]:
+    # ``where`` (e.g. "page.md: ") prefixes error messages
     """Replace every ``[[cite …]]``; return the Markdown and the ids in citation order."""
     ids = cited_ids(markdown)
     unknown = [i for i in ids if i not in registry]
     if unknown:
-        raise CitationError(f"{where}: unknown source id(s) {unknown} (add them to docs/sources.yml)")
+        raise CitationError(f"{where}unknown source id(s) {unknown} (add them to docs/sources.yml)")
     number = {ident: n for n, ident in enumerate(ids, 1)}
 
     def one(ident: str) -> str:
@@ -146,7 +147,7 @@ def render_cites(markdown: str, registry: dict[str, dict[str, Any]], where: str 
 
     out = CITE.sub(sub, markdown)
     if "[[cite" in out:
-        raise CitationError(f"{where}: malformed cite marker")
+        raise CitationError(f"{where}malformed cite marker")
     return out, ids
 
 
@@ -259,7 +260,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     where = page.file.src_path
     try:
         markdown = render_calc(markdown)
-        markdown, ids = render_cites(markdown, _registry, where)
+        markdown, ids = render_cites(markdown, _registry)
     except CitationError as exc:
         raise CitationError(f"{where}: {exc}") from None
     _cited.update(ids)

@@ -91,6 +91,7 @@ def sentences(text: str) -> list[str]:
     def flush() -> None:
         # a citation after a sentence's full stop belongs to that sentence
         joined = re.sub(r"([.!?])\s*(\[\[cite [^\]]*\]\])", r" \2\1", " ".join(para))
+        joined = re.sub(r"(\*\*\d+)\.", r"\1)", joined)  # "**1. Heading**" is not a sentence end
         para.clear()
         for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*\"(\[_])", joined):
             if s.strip():
