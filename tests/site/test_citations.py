@@ -30,7 +30,7 @@ VENUES = r"\b(Binance|Bybit|OKX|OKEx|BitMEX|Deribit|Hyperliquid|dYdX|Drift|GMX|J
 SOURCED = re.compile(r"\[\[(cite|value|venue|calc)\s")
 #: The goal is every factual sentence; the floor only stops the share from falling back.
 TARGET = 0.95
-FLOOR = 0.50
+FLOOR = 0.88  # measured 89 % on 2026-12-06; raise it as pages gain citations
 
 
 def body(path: Path) -> str:
@@ -132,6 +132,7 @@ def is_factual(sentence: str) -> bool:
     plain = re.sub(r"\[\[[^\]]*\]\]", " ", plain)
     plain = re.sub(r"\]\([^)]*\)", "]", plain)  # link targets
     plain = re.sub(r"`[^`]*`", " ", plain)
+    plain = re.sub(r"\b(AR|MA)\(\d\)", " ", plain)  # model names, not figures
     return bool(re.search(r"\d", plain) or re.search(VENUES, plain))
 
 
