@@ -164,8 +164,7 @@ def _host(url: str) -> str:
 
 
 def _record(r: FundingRules) -> str:
-    when = f"as of {r.as_of}" if r.as_of[:1].isdigit() else r.as_of
-    return f"{when}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
+    return _part_record(r)
 
 
 def _neutral(r: FundingRules) -> str:
@@ -252,7 +251,8 @@ def funding_table(columns: list[str] | None = None) -> str:
 
 
 def _part_record(part: Any) -> str:
-    when = f"as of {part.as_of}" if part.as_of[:1].isdigit() else part.as_of
+    """A table row's record cell: its date (flagged once it is over 12 months old), confidence, source."""
+    when = age_note(part.as_of, date.today()) if part.as_of[:1].isdigit() else part.as_of
     return f"{when}; confidence {part.confidence}; [{_host(part.source)}]({part.source})"
 
 
@@ -374,19 +374,27 @@ def record_of(key: str, kind: str) -> Any:
 
 
 def age_note(as_of: str, today: date) -> str:
-    """``"as of 2025-09-18"``, with ``", over 12 months old"`` once the date is a year behind ``today``;
-    an undated record says what it is.
+    """``"as of 2025-09-18"``, with ``", over 12 months old"`` once the date is a year behind ``today``
+    (a month counts from its first day, a year from its last, so a coarse date is never called old too
+    soon); an undated record says what it is.
 
     >>> age_note("2025-09-18", date(2026, 1, 1))
     'as of 2025-09-18'
     >>> age_note("2025-01-14", date(2026, 12, 6))
     'as of 2025-01-14, over 12 months old'
+    >>> age_note("2023-08-23 (docs page update)", date(2026, 12, 6))
+    'as of 2023-08-23 (docs page update), over 12 months old'
+    >>> age_note("2025", date(2026, 12, 6))
+    'as of 2025'
     >>> age_note("undated docs", date(2026, 12, 6))
     'record: undated docs'
     """
-    if not re.match(r"\d{4}-\d\d-\d\d$", as_of):
+    m = re.match(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?\b", as_of)
+    if not m:
         return f"record: {as_of}"
-    old = (today - date.fromisoformat(as_of)).days > STALE_DAYS
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    start = date(year, int(month) if month else 12, int(day) if day else (1 if month else 31))
+    old = (today - start).days > STALE_DAYS
     return f"as of {as_of}" + (", over 12 months old" if old else "")
 
 
@@ -394,10 +402,11 @@ def dated(key: str, kind: str, text: str) -> str:
     """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date."""
     record = record_of(key, kind)
     note = age_note(record.as_of, date.today())
+    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
     name = VENUES[key].name if key in VENUES else key
     title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
     return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
-            f' <small class="venue-asof">({html.escape(note)})</small></span>')
+            f' <small class="venue-asof">({html.escape(shown)})</small></span>')
 
 
 # ------------------------------------------------------------------ hook
