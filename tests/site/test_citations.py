@@ -133,6 +133,7 @@ def is_factual(sentence: str) -> bool:
     plain = re.sub(r"\]\([^)]*\)", "]", plain)  # link targets
     plain = re.sub(r"`[^`]*`", " ", plain)
     plain = re.sub(r"\b(AR|MA)\(\d\)", " ", plain)  # model names, not figures
+    plain = re.sub(r"\*\*\d+\)", " ", plain)  # the number of a numbered heading
     return bool(re.search(r"\d", plain) or re.search(VENUES, plain))
 
 
