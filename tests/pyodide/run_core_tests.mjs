@@ -30,6 +30,9 @@ import os, sys, json, perpcalc
 os.chdir("/repo")
 assert perpcalc.__file__.startswith(sys.prefix) or "site-packages" in perpcalc.__file__, perpcalc.__file__
 print(f"perpcalc {perpcalc.__version__} from {perpcalc.__file__} on Python {sys.version.split()[0]} ({sys.platform})")
+sys.path.insert(0, "/repo/tests")
+import hypothesis_profiles
+print(f"hypothesis profile: {'ci' if hypothesis_profiles.in_ci() else 'dev'}")
 import pytest
 # tests/core/test_doctests.py runs the installed package's docstring examples too
 pytest.main(["tests",
