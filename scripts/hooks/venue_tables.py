@@ -133,6 +133,8 @@ def _interval(r: FundingRules) -> str:
 
 
 def _scaling(r: FundingRules) -> str:
+    if not r.scaling_documented:
+        return f"not documented (settles every {hours(r.interval_hours)} h)"
     if _continuous(r):
         return "pro rata for the time held: F × Δt / 8 h"
     if r.scaling == "n_over_8":
