@@ -24,10 +24,11 @@ do not hold. Numbers become text through :func:`perpcalc.display.format_number`.
 from __future__ import annotations
 
 import html
+import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -254,7 +255,7 @@ def funding_table(columns: list[str] | None = None) -> str:
 
 def _part_record(part: Any) -> str:
     """A table row's record cell: its date (flagged once it is over 12 months old), confidence, source."""
-    when = age_note(part.as_of, date.today()) if part.as_of[:1].isdigit() else part.as_of
+    when = age_note(part.as_of, build_date()) if part.as_of[:1].isdigit() else part.as_of
     return f"{when}; confidence {part.confidence}; [{_host(part.source)}]({part.source})"
 
 
@@ -369,6 +370,14 @@ FIELDS: dict[str, Callable[[str, str], str]] = {
 STALE_DAYS = 365
 
 
+def build_date() -> date:
+    """The day a record's age is counted to: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
+    else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch else datetime.now(UTC)
+    return when.date()
+
+
 def record_of(key: str, kind: str) -> Any:
     """The dated record a ``[[venue KEY.KIND.FIELD]]`` figure comes from."""
     records = {"funding": FUNDING_VENUES, "margin": MARGIN_VENUES, "loss": LOSS_VENUES, "borrow": BORROW_VENUES}
@@ -403,7 +412,7 @@ def age_note(as_of: str, today: date) -> str:
 def dated(key: str, kind: str, text: str) -> str:
     """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date."""
     record = record_of(key, kind)
-    note = age_note(record.as_of, date.today())
+    note = age_note(record.as_of, build_date())
     shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
     name = VENUES[key].name if key in VENUES else key
     title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
