@@ -30,7 +30,7 @@ VENUES = r"\b(Binance|Bybit|OKX|OKEx|BitMEX|Deribit|Hyperliquid|dYdX|Drift|GMX|J
 SOURCED = re.compile(r"\[\[(cite|value|venue|calc)\s")
 #: The goal is every factual sentence; the floor only stops the share from falling back.
 TARGET = 0.95
-FLOOR = 0.92  # measured 93.4 % on 2026-12-06; raise it as pages gain citations
+FLOOR = TARGET  # measured 95.2 % (570 of 599) on 2026-12-06
 
 
 def body(path: Path) -> str:
