@@ -1,14 +1,16 @@
 """MkDocs hook: everything derived from term pages' front matter, in one place.
 
 Each ``docs/terms/<slug>.md`` carries its metadata in front matter (title, description,
-aliases, redirects, tags, related, calculators, sources). From it the build generates:
+aliases, redirects, tags, related, calculators); its sources are cited inline by id from
+``docs/sources.yml`` (see ``citations.py``). From it the build generates:
 
 * the navigation, grouped under readers' words by each term's ``group`` (default: from its
   first tag), the short "basic" pages first in each group;
 * the site map at the top of the home page (a ``[[site map]]`` line);
 * redirects for synonym slugs (through mkdocs-redirects);
 * the A–Z glossary page and the calculator catalogue page;
-* each term page's "Also called", "Related terms" and "Sources" sections;
+* each term page's "Also called" and "Related terms" sections, and its "Sources" section from
+  the ids the page cites;
 * schema.org ``DefinedTerm`` JSON-LD per page, in a ``DefinedTermSet``;
 * hover tooltips: the first mention of another term on a page links to it, with its
   one-line definition as the link's title (Material's content.tooltips shows it);
@@ -26,7 +28,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "calculators"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import perpcalc  # noqa: E402
+from citations import load_registry, sources_html  # noqa: E402
 
 TAGS = {
     "funding": "Funding",
@@ -70,7 +74,7 @@ TAG_GROUP = {
     "cascades": "market",
     "manipulation": "market",
 }
-REQUIRED = ("title", "description", "tags", "related", "sources")
+REQUIRED = ("title", "description", "tags", "related")
 MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
 HUB = "negative-funding-rates"
 
@@ -86,7 +90,6 @@ class Term:
     description: str
     tags: list[str]
     related: list[str]
-    sources: list[dict[str, Any]]
     aliases: list[str] = field(default_factory=list)
     redirects: list[str] = field(default_factory=list)
     calculators: list[str] = field(default_factory=list)
@@ -122,6 +125,8 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
         missing = [k for k in REQUIRED if not meta.get(k)]
         if missing:
             raise TermError(f"{path.name}: front matter lacks {', '.join(missing)}")
+        if "sources" in meta:
+            raise TermError(f"{path.name}: sources live in docs/sources.yml and are cited inline ([[cite ID]])")
         bad_tags = [t for t in meta["tags"] if t not in TAGS]
         if bad_tags:
             raise TermError(f"{path.name}: unknown tags {bad_tags}; use {list(TAGS)}")
@@ -137,7 +142,6 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
             description=" ".join(str(meta["description"]).split()),
             tags=list(meta["tags"]),
             related=list(meta.get("related") or []),
-            sources=list(meta.get("sources") or []),
             aliases=aliases,
             redirects=list(meta.get("redirects") or []),
             calculators=list(meta.get("calculators") or []),
@@ -155,9 +159,6 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
         for slug in term.related:
             if slug not in terms and os.environ.get("PERPCALC_DRAFT") != "1":
                 raise TermError(f"{term.slug}.md: related term {slug!r} has no page")
-        for s in term.sources:
-            if not isinstance(s, dict) or not s.get("title") or not s.get("url") or not s.get("date"):
-                raise TermError(f"{term.slug}.md: every source needs title, url and date ({s!r})")
         for slug in term.redirects:
             if slug in terms:
                 raise TermError(f"{term.slug}.md: redirect {slug!r} is also a page")
@@ -177,14 +178,16 @@ def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
 
 _terms: dict[str, Term] = {}
 _embedded: dict[str, list[str]] = {}
+_registry: dict[str, dict[str, Any]] = {}
 
 
 # ------------------------------------------------------------------ config: nav, redirects
 
 
 def on_config(config: Any) -> Any:
-    global _terms, _embedded
+    global _terms, _embedded, _registry
     _terms = load_terms(Path(config["docs_dir"]))
+    _registry = load_registry(Path(config["docs_dir"]) / "sources.yml")
     _embedded = embedded_calculators(Path(config["docs_dir"]))
     redirects = config["plugins"]["redirects"].config.setdefault("redirect_maps", {})
     for term in _terms.values():
@@ -286,21 +289,6 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
-def _when(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def _source_line(s: dict[str, Any]) -> str:
-    """``date`` is when the source was published (or ``undated``); the optional ``accessed``
-    is when it was read, shown separately so the two are never confused."""
-    when = _when(s["date"])
-    if s.get("accessed"):
-        when += f"; accessed {_when(s['accessed'])}"
-    who = f"{s['publisher']}, " if s.get("publisher") else ""
-    note = f" — {s['note']}" if s.get("note") else ""
-    return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
-
-
 SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
 # the home page's "Start here": what the contract is, then the hub that links everything
 START = ("perpetual-future", HUB)
@@ -344,7 +332,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     related = "\n".join(
         f"- [{_terms[r].title}]({r}.md) — {_terms[r].description}" for r in term.related if r in _terms
     )
-    sources = "\n".join(_source_line(s) for s in term.sources)
+    cited = page.meta.get("cited") or []
+    if not cited:
+        raise TermError(f"{term.path}: cites no source (mark each claim with [[cite ID]])")
+    sources = sources_html(cited, _registry)
     page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
     # "Also called" goes under the page's title: after the page's own H1 where it writes one
     # (the theme adds the H1 from the title only to pages without)

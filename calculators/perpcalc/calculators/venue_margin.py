@@ -352,7 +352,7 @@ liquidation_stages_calculator = Calculator(
               default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: 2/3"),
         Field("smmr", "Max spread / maintenance fraction", default=Decimal("1.5"), min=0, max=10,
                   when={"venue": FILLABLE_VENUES},
-              help="dYdX: 1.5, so the maximum liquidation spread is 1.5 × MMF"),
+              help="dYdX's help page: 1.5 (the v4 chain code's default is 0.1; a governance parameter)"),
     ),
     outputs=(
         Output("liquidation_price", "Liquidation price (equity = maintenance)", unit="quote", places=4),
