@@ -132,7 +132,7 @@ def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
     sw.write_text(text, encoding="utf-8")
 
 
-HASHED = re.compile(r"[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin)$")
+HASHED = re.compile(r"[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin|zip)$")
 
 
 def header_rules(policy: str, manifest: dict[str, Any], site: Path) -> list[tuple[str, dict[str, str]]]:
@@ -168,7 +168,7 @@ def write_headers(site: Path, policy: str, manifest: dict[str, Any]) -> None:
 
 CSP = (
     "default-src 'self'; "
-    "script-src 'self' 'wasm-unsafe-eval' {hashes}; "
+    "script-src 'self' 'wasm-unsafe-eval' blob: {hashes}; "
     "worker-src 'self'; "
     "connect-src 'self'; "
     "img-src 'self' data:; "
