@@ -10,7 +10,9 @@ own build products and npm packages (pinned in package-lock.json):
 It then writes the Content Security Policy into every page (see :data:`CSP`): scripts and
 workers from the site itself only, WebAssembly compilation for the runtime, and the
 inline scripts the theme needs allowed by their sha256 hash — the union over the whole
-site, so a script that instant navigation brings in from another page is allowed too.
+site, so a script that instant navigation brings in from another page is allowed too — and
+``blob:`` scripts, so that the worker runs Pyodide's two modules from the very bytes it checked
+(only a script already running on the site can make a ``blob:`` URL).
 
 A ``<meta>`` policy cannot cover the workers' own scripts nor say ``frame-ancestors``, so the
 build also writes ``_headers`` (Netlify and Cloudflare Pages read it; ``scripts/serve.py``
@@ -101,7 +103,8 @@ def on_post_build(config: Any) -> None:
 
 
 OFFLINE_PAGE = "offline/"
-SCRIPTS_KEPT = ("assets/perpcalc/perpcalc.js", "assets/perpcalc/worker.js", "assets/perpcalc/charts.js",
+SCRIPTS_KEPT = ("assets/perpcalc/perpcalc.js", "assets/perpcalc/boot.js", "assets/perpcalc/worker.js",
+                "assets/perpcalc/charts.js",
                 "assets/perpcalc/files.js",
                 "assets/vendor/uplot/uPlot.esm.js")
 
