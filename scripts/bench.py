@@ -370,7 +370,7 @@ def ranking():
 def ranking_function():
     # the pure function alone (what a notebook or an exchange engineer would call)
     from perpcalc.insolvency import rank_positions
-    t = time.perf_counter(); rank_positions(POSITIONS, "bitmex")
+    t = time.perf_counter(); rank_positions(POSITIONS, "pnl_times_leverage")
     return time.perf_counter() - t
 def cascade():
     ex = dict(perpcalc.get("liquidation_cascade").examples["default"])

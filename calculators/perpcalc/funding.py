@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from ._errors import InputError
 from ._num import EIGHT, ONE, ZERO, clamp, side_sign, thin_even
-from .venues import FUNDING_VENUES, binance_cap, bitmex_cap, dydx_cap
-
-Side = Literal["long", "short"]
-Contract = Literal["linear", "inverse"]
+from .venues import FUNDING_METHODS, FUNDING_VENUES, SCALINGS, CapRule, Contract, Side
 
 
 def payer_of(rate: Decimal) -> str:
@@ -75,8 +72,7 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
 
 # ------------------------------------------------------------------ funding rate
 
-METHODS = ("clamp", "dead_band", "premium")
-SCALINGS = ("n_over_8", "per_interval", "n_over_24")
+METHODS = FUNDING_METHODS
 
 
 def funding_rate(
@@ -659,10 +655,6 @@ def interest_component(quote_rate: Decimal, base_rate: Decimal, settlements_per_
     return (quote_rate - base_rate) / settlements_per_day
 
 
-#: Margin a venue commits when it walks the book for the impact prices (quote currency).
-IMPACT_MARGIN = {"binance": Decimal(200), "binance_coin_m": Decimal(200), "dydx": Decimal(500)}
-
-
 def impact_margin_notional(initial_margin_rate: Decimal, impact_margin: Decimal = Decimal(200)) -> Decimal:
     """Impact margin notional: the order size whose average fill gives the impact bid and ask.
 
@@ -706,10 +698,6 @@ def impact_quantity(impact_notional: Decimal, bid: Decimal, ask: Decimal) -> Dec
     return impact_notional / ((bid + ask) / 2)
 
 
-#: Drift's hourly funding caps by contract tier (fraction per hour).
-DRIFT_FUNDING_CAPS = {"b_or_better": Decimal("0.00125"), "c": Decimal("0.00208"), "speculative": Decimal("0.004167")}
-
-
 def drift_funding_rate(mark_twap: Decimal, oracle_twap: Decimal, cap: Decimal | None = None) -> Decimal:
     """Drift's hourly funding rate: one 24th of the mark–oracle premium, capped by contract tier.
 
@@ -719,7 +707,7 @@ def drift_funding_rate(mark_twap: Decimal, oracle_twap: Decimal, cap: Decimal | 
     above the oracle costs longs 0.01 % an hour, 0.24 % a day. There is no interest term
     and no band. The TWAPs are one-hour exponential averages (the mark TWAP is the mean of
     the bid and ask TWAPs). Caps: 0.125 %/h for tier B or better, 0.208 % for tier C,
-    0.4167 % below C (:data:`DRIFT_FUNDING_CAPS`).
+    0.4167 % below C (the Drift record's ``funding_caps`` in ``perpcalc.venues.drift``).
 
     Source: drift-labs/drift-protocol-v2-docs, "Funding rates" (commit f1021e4).
 
@@ -727,7 +715,7 @@ def drift_funding_rate(mark_twap: Decimal, oracle_twap: Decimal, cap: Decimal | 
     --------
     >>> drift_funding_rate(Decimal("100.24"), Decimal(100))
     Decimal('0.0001')
-    >>> drift_funding_rate(Decimal(110), Decimal(100), DRIFT_FUNDING_CAPS["b_or_better"])
+    >>> drift_funding_rate(Decimal(110), Decimal(100), Decimal("0.00125"))
     Decimal('0.00125')
     """
     if oracle_twap <= 0 or mark_twap <= 0:
@@ -791,43 +779,48 @@ def drift_symmetric_funding(rate: Decimal, long_notional: Decimal, short_notiona
             "long_rate": long_rate, "short_rate": short_rate}
 
 
-CAP_RULES = ("binance", "bitmex", "dydx")
-
-
-def funding_cap_from_margin(rule: str, mmr: Decimal, imr: Decimal | None = None,
+def funding_cap_from_margin(rule: CapRule, mmr: Decimal, imr: Decimal | None = None,
                             multiplier: Decimal = Decimal("0.75"),
                             interval_hours: Decimal = EIGHT) -> tuple[Decimal, Decimal]:
     """Funding cap (per settlement, per 8 h) that a venue derives from the contract's margin rates.
 
-    * ``binance``: cap = k × first-tier MMR per settlement (k = 0.75 by default);
-    * ``bitmex``: cap = 75 % × (IMR − MMR) per 8 h;
-    * ``dydx``: |8-hour rate| ≤ 600 % × (IMF − MMF), pro-rated to the settlement.
+    ``rule`` is a venue's [`CapRule`][perpcalc.venues.CapRule] (``perpcalc.venues.CAP_RULES``):
 
-    The venue's own rule sets which of the two figures is primary; the other is the same cap
-    restated (× 8 / N or × N / 8). The formulas are in :mod:`perpcalc.venues`
-    (:func:`~perpcalc.venues.binance_cap`, :func:`~perpcalc.venues.bitmex_cap`,
-    :func:`~perpcalc.venues.dydx_cap`).
+    * basis ``mmr``: cap = k × first-tier MMR per settlement, k = ``multiplier`` (Binance, 0.75
+      by default);
+    * basis ``im_minus_mm`` per ``8h``: cap = factor × (IMR − MMR) per 8 h (BitMEX, 75 %);
+    * basis ``im_minus_mm`` per ``settlement``: |8-hour rate| ≤ factor × (IMR − MMR),
+      pro-rated to the settlement (dYdX v4, 600 %).
+
+    The rule's ``per`` sets which of the two figures is primary; the other is the same cap
+    restated (× 8 / N or × N / 8).
+
+    Returns
+    -------
+    tuple[Decimal, Decimal]
+        The cap as a fraction per settlement of ``interval_hours``, and the same cap per
+        8 hours (equal at 8-hour intervals).
 
     Examples
     --------
     BitMEX's example, IM 1 %, MM 0.5 %: 0.375 % per 8 h.
 
-    >>> funding_cap_from_margin("bitmex", Decimal("0.005"), Decimal("0.01"))
+    >>> from perpcalc.venues import CAP_RULES
+    >>> funding_cap_from_margin(CAP_RULES["bitmex"], Decimal("0.005"), Decimal("0.01"))
     (Decimal('0.00375'), Decimal('0.00375'))
     """
-    if rule not in CAP_RULES:
-        raise InputError("rule", f"rule must be one of: {', '.join(CAP_RULES)}")
     if interval_hours <= 0:
         raise InputError("interval_hours", "interval_hours must be > 0")
-    if rule == "binance":
-        cap = binance_cap(mmr, multiplier)
+    if rule.basis == "mmr":
+        cap = multiplier * mmr
         return cap, cap * EIGHT / interval_hours
     if imr is None:
-        raise InputError("imr", f"{rule} needs the initial margin rate")
+        raise InputError("imr", "this rule needs the initial margin rate")
     if imr < mmr:
         raise InputError("imr", "the initial margin rate must be at least the maintenance rate")
-    if rule == "bitmex":
-        cap_8h = bitmex_cap(imr, mmr)
+    factor = rule.factor if rule.factor is not None else multiplier
+    if rule.per == "8h":
+        cap_8h = factor * (imr - mmr)
         return cap_8h * interval_hours / EIGHT, cap_8h
-    cap = dydx_cap(imr, mmr, interval_hours)
+    cap = factor * (imr - mmr) * interval_hours / 8
     return cap, cap * EIGHT / interval_hours

@@ -26,13 +26,11 @@ from typing import Any
 
 from ._errors import InputError
 from ._num import ONE, ZERO, opposite, side_sign
+from .venues import ADL_METHODS, SIDES
 
 RESIDUE = Decimal("1e-18")
 TOLERANCE = Decimal("1e-9")
 
-SIDES = ("long", "short")
-CONTRACTS = ("linear", "inverse")
-ADL_METHODS = ("bitmex", "hyperliquid", "binance")
 
 
 # ------------------------------------------------------------------ liquidation outcome
@@ -129,7 +127,7 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
     [`rank_positions`][perpcalc.insolvency.rank_positions] call it, so the two cannot
     disagree; the contract and method are chosen once, outside the per-row call.
 
-    >>> score = score_kernel("bitmex")
+    >>> score = score_kernel("pnl_times_leverage")
     >>> round(score(1.0, 1.0, 100.0, 110.0, 10.0), 6)
     0.55
     """
@@ -142,7 +140,7 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
             return s * size * cv * (1.0 / entry - 1.0 / mark), size * cv / mark, size * cv / entry
         return s * size * (mark - entry), size * mark, size * entry
 
-    def bitmex(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+    def pnl_times_leverage(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
         upnl, mark_value, entry_value = values(s, size, entry, mark)
         equity = margin + upnl
         if not equity > 0:
@@ -151,21 +149,22 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
         lev = mark_value / equity
         return pnl_pct * lev if pnl_pct > 0 else pnl_pct / lev
 
-    def hyperliquid(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+    def price_ratio_leverage(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
         upnl, mark_value, _ = values(s, size, entry, mark)
         equity = margin + upnl
         if not equity > 0:
             return None
         return (mark / entry if s > 0 else entry / mark) * mark_value / equity
 
-    def binance(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
+    def pnl_over_margin(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
         upnl, mark_value, _ = values(s, size, entry, mark)
         equity = margin + upnl
         if not equity > 0:
             return None
         return max(0.0, upnl) / max(1.0, margin) * (mmr_f * mark_value / equity)
 
-    kernels = {"bitmex": bitmex, "hyperliquid": hyperliquid, "binance": binance}
+    kernels = {"pnl_times_leverage": pnl_times_leverage, "price_ratio_leverage": price_ratio_leverage,
+               "pnl_over_margin": pnl_over_margin}
     if method not in kernels:
         raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
     return kernels[method]
@@ -190,16 +189,19 @@ def adl_score(
     inverse: upnl = s·size·cv·(1/entry − 1/mark), value(p) = size·cv/p   (base coin)
     equity = margin + upnl   (must be > 0: a position at or past bankruptcy is not ranked)
 
-    * ``bitmex``: PnL% = upnl / value(entry); EffLev = value(mark) / equity (BitMEX's
+    ``method`` is an [`AdlMethod`][perpcalc.venues.AdlMethod]; a venue's loss record names
+    its own (``perpcalc.venues.ADL_VENUES``):
+
+    * ``pnl_times_leverage`` (BitMEX): PnL% = upnl / value(entry); EffLev = value(mark) / equity (BitMEX's
       MarkValue / (MarkValue − BankruptValue), which is the same thing, since the
       bankrupt value is where equity is zero); score = PnL% × EffLev when PnL% > 0,
       PnL% ÷ EffLev otherwise, so a loser with high leverage sits at the very back.
-    * ``hyperliquid``: score = r × value(mark) / equity, r = mark/entry for a long. The
+    * ``price_ratio_leverage`` (Hyperliquid): score = r × value(mark) / equity, r = mark/entry for a long. The
       published key is written for a long; for a short we use r = entry/mark so that a
       profitable short ranks ahead of a losing one (our reading: applying mark/entry to a
       short would push the most-losing shorts to the front, the opposite of the rule's
       intent).
-    * ``binance`` (FAQ 360033525471, 2019, still quoted in 2023):
+    * ``pnl_over_margin`` (Binance FAQ 360033525471, 2019, still quoted in 2023):
       PnLPercent = max(0, upnl) / max(1, wallet), MarginRatio = MM / equity with
       MM = mmr × value(mark) and wallet = margin; score = PnLPercent × MarginRatio. Every
       losing position scores 0 and they tie (broken by size, then id).
@@ -238,7 +240,7 @@ def adl_score(
     BitMEX, linear: long 1 at entry 100, mark 110, margin 10:
     upnl 10, PnL% 10 %, equity 20, EffLev 110/20 = 5.5, score 0.55.
 
-    >>> round(adl_score("bitmex", "long", 1, 100, 110, 10), 6)
+    >>> round(adl_score("pnl_times_leverage", "long", 1, 100, 110, 10), 6)
     0.55
     """
     score = score_kernel(method, contract, contract_value, mmr)(1.0 if side == "long" else -1.0, size, entry_price,
@@ -343,7 +345,7 @@ def _queues_checked(
 
 def rank_positions(
     positions: Iterable[Mapping[str, Any]],
-    method: str = "bitmex",
+    method: str = "pnl_times_leverage",
     contract: str = "linear",
     contract_value: float = 1.0,
     mmr: float = 0.005,
@@ -699,7 +701,7 @@ def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: st
 
 
 def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,
-               mark_price: Decimal, cover: Decimal, adl_method: str = "bitmex",
+               mark_price: Decimal, cover: Decimal, adl_method: str = "pnl_times_leverage",
                mmr: Decimal = Decimal("0.005")) -> Deleveraging:
     """Stage 3: the unpaid part of each deficit becomes ADL at the bankruptcy price.
 
@@ -779,7 +781,7 @@ def insolvency_waterfall(
     slippage: Decimal = ZERO,
     insurance_fund: Decimal = ZERO,
     mmr: Decimal = Decimal("0.005"),
-    adl_method: str = "bitmex",
+    adl_method: str = "pnl_times_leverage",
 ) -> dict[str, Any]:
     """Who is liquidated after a price move, and who pays each deficit, in order.
 

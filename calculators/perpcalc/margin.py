@@ -604,7 +604,7 @@ def _at_mark(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Deci
     return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, maintenance_margin(p.value, mmr + fee, amount), p.value)
 
 
-def _binance(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+def _wallet_cum(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
              margin: Decimal | None) -> Liquidation:
     """Binance USDⓈ-M in its own arrangement
     ([`binance_liquidation_price`][perpcalc.margin.binance_liquidation_price]); COIN-M at the mark."""
@@ -621,7 +621,7 @@ def _binance(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Deci
     return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, maintenance_margin(p.value, mmr, cum), p.value)
 
 
-def _bybit(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+def _entry_deduction(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
            margin: Decimal | None) -> Liquidation:
     """Bybit: maintenance on the entry value; the unified account's fee to close (linear)
     is added to initial and maintenance margin; inverse cross has its own form."""
@@ -645,7 +645,7 @@ def _bybit(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decima
     return Liquidation(lp, _cross_bankruptcy(p, c, bp, fee_close), im, mm, p.value)
 
 
-def _bitmex(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+def _bankruptcy_offset(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
             margin: Decimal | None) -> Liquidation:
     """BitMEX's bankruptcy-price form ([`bitmex_liquidation_price`][perpcalc.margin.bitmex_liquidation_price]);
     no maintenance amount."""
@@ -658,7 +658,7 @@ def _bitmex(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decim
     return Liquidation(lp, bp, im, p.value * (mmr + p.taker_fee), p.value)
 
 
-def _hyperliquid(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
+def _margin_available(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
                  margin: Decimal | None) -> Liquidation:
     """Hyperliquid's own form
     ([`hyperliquid_liquidation_price`][perpcalc.margin.hyperliquid_liquidation_price]); ``mmr`` is its
@@ -717,10 +717,10 @@ Formula = Callable[[Position, MarginRule, Decimal, Decimal, Decimal, Decimal | N
 #: the liquidation formulas a venue record may name in ``MarginRule.formula``
 FORMULAS: dict[str, Formula] = {
     "at_mark": _at_mark,
-    "binance": _binance,
-    "bybit": _bybit,
-    "bitmex": _bitmex,
-    "hyperliquid": _hyperliquid,
+    "wallet_cum": _wallet_cum,
+    "entry_deduction": _entry_deduction,
+    "bankruptcy_offset": _bankruptcy_offset,
+    "margin_available": _margin_available,
     "at_entry": _at_entry,
 }
 

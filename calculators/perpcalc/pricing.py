@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from ._errors import InputError
 from ._num import DAYS_PER_YEAR, EIGHT, ONE, ZERO
+from .venues import MARK_METHODS
 
 __all__ = ["basis_after", "basis_half_life_days", "funding_basis", "mark_price", "perp_fair_price", "price_ratio"]
 
@@ -114,7 +115,6 @@ def perp_fair_price(
 
 # ------------------------------------------------------------------ mark price
 
-MARK_METHODS = ("binance", "bybit", "bitmex")
 
 
 def funding_basis(funding_rate: Decimal, time_until_funding: Decimal, interval_hours: Decimal = EIGHT) -> Decimal:
@@ -144,12 +144,15 @@ def mark_price(
 ) -> tuple[Decimal, list[tuple[str, Decimal]]]:
     """Mark price by a venue's rule; returns (mark, [(component, price)]).
 
-    * ``bitmex`` (fair price marking): Mark = Index × (1 + F × t / T). The order book does
-      not enter.
-    * ``binance`` (USDⓈ-M): Mark = median(Price1, Price2, last price) with
+    ``method`` is a [`MarkMethod`][perpcalc.venues.MarkMethod]; a venue's record names its
+    own (``perpcalc.venues.MARK_VENUES``):
+
+    * ``fair_price`` (BitMEX's fair price marking): Mark = Index × (1 + F × t / T). The order
+      book does not enter.
+    * ``median_of_three`` (Binance USDⓈ-M): Mark = median(Price1, Price2, last price) with
       Price1 = Index × (1 + F × t / T) and Price2 = Index + MA(mid − Index).
-    * ``bybit`` (USDT/USDC perpetual, 2024-10-16): as Binance but Price1 uses t / 8 literally,
-      whatever the interval.
+    * ``median_of_three_8h`` (Bybit USDT/USDC perpetual, 2024-10-16): as ``median_of_three``
+      but Price1 uses t / 8 literally, whatever the interval.
 
     F is the last funding rate, t the hours until the next funding and T the interval in
     hours; ``basis_average`` is the moving average of (mid − index) in quote units (Binance:
@@ -162,7 +165,7 @@ def mark_price(
     Parameters
     ----------
     method : str
-        Which formula or venue rule to apply.
+        Which rule to apply: ``fair_price``, ``median_of_three`` or ``median_of_three_8h``.
     index_price : Decimal
         Index (oracle) price, in quote.
     funding_rate : Decimal
@@ -172,34 +175,36 @@ def mark_price(
     interval_hours : Decimal
         Hours between two settlements.
     basis_average : Decimal
-        Moving average of the basis (Binance, Bybit).
+        Moving average of the basis (the median-of-three rules).
     last_price : Decimal | None
-        Last traded price (BitMEX-style rules ignore it).
+        Last traded price (``fair_price`` ignores it).
 
     Returns
     -------
     tuple[Decimal, list[tuple[str, Decimal]]]
-        Mark price by a venue's rule; returns (mark, [(component, price)]).
+        The mark price in quote, and the prices it was chosen from, each with its label
+        (the index and the fair price for ``fair_price``; the three candidates and the
+        median otherwise).
 
     Examples
     --------
     BitMEX: index 10,000, funding 0.01 %, 4 h left of 8 → 10,000 × 1.00005 = 10,000.5.
 
-    >>> mark_price("bitmex", Decimal(10000), Decimal("0.0001"), Decimal(4))[0]
+    >>> mark_price("fair_price", Decimal(10000), Decimal("0.0001"), Decimal(4))[0]
     Decimal('10000.50000')
     """
     if method not in MARK_METHODS:
         raise InputError("method", f"method must be one of: {', '.join(MARK_METHODS)}")
     if index_price <= 0:
         raise InputError("index_price", "index price must be > 0")
-    if method == "bybit":
+    if method == "median_of_three_8h":
         if not ZERO <= time_until_funding <= interval_hours:
             raise InputError("time_until_funding", "time until funding must be between 0 and the funding interval")
         basis = funding_rate * time_until_funding / EIGHT
     else:
         basis = funding_basis(funding_rate, time_until_funding, interval_hours)
     price1 = index_price * (ONE + basis)
-    if method == "bitmex":
+    if method == "fair_price":
         return price1, [("Index price", index_price), ("Fair price = index × (1 + funding basis)", price1)]
     if last_price is None:
         raise InputError("last_price", "last traded price is required for the median-of-three mark")

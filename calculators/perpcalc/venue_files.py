@@ -49,6 +49,8 @@ from typing import Any
 
 from ._errors import InputError
 from ._spec import _coerce, _text, get, rows_to_text
+from .venues import EXPORT_FORMATS
+from .venues import VENUES as _RECORDS
 
 __all__ = [
     "FILE_KINDS",
@@ -70,17 +72,15 @@ __all__ = [
     "settlements",
 ]
 
-VENUES = ("binance", "bybit", "okx", "hyperliquid")
+#: the venues whose funding-history files are read (their records' ``export``), in display order
+VENUES = tuple(EXPORT_FORMATS)
 FILE_KINDS = ("funding_history", "positions")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
 API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "binance": ("symbol", "fundingTime", ("fundingRate",)),
-    "bybit": ("symbol", "fundingRateTimestamp", ("fundingRate",)),
-    "okx": ("instId", "fundingTime", ("realizedRate", "fundingRate")),
-    "hyperliquid": ("coin", "time", ("fundingRate",)),
+    k: (f.symbol, f.time, f.rates) for k, f in EXPORT_FORMATS.items()
 }
-BINANCE_WEB = ("Time", "Contracts", "Funding Interval", "Funding Rate")
+_DETECT = sorted(EXPORT_FORMATS.items(), key=lambda kf: kf[1].detect_order)
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
 _MS_FROM, _MS_TO = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -215,21 +215,18 @@ def detect_venue(data: str | list | dict) -> str:
     """
     if isinstance(data, str) and not data.strip():
         raise FundingFileError("the file is empty")
-    if isinstance(data, dict) and "retCode" in data:
-        return "bybit"
-    if isinstance(data, dict) and "code" in data and "data" in data:
-        return "okx"
+    if isinstance(data, dict):
+        for venue, fmt in _DETECT:
+            if fmt.envelope is not None and all(k in data for k in fmt.envelope.markers):
+                return venue
     keys = _keys(data)
-    if "fundingratetimestamp" in keys:
-        return "bybit"
-    if "instid" in keys:
-        return "okx"
-    if "coin" in keys:
-        return "hyperliquid"
-    if {"fundingtime", "symbol"} <= keys or {"time", "funding rate"} <= keys:
-        return "binance"
-    if isinstance(data, dict) and "code" in data and "msg" in data:
-        return "binance"  # an error response; reading it says so
+    for venue, fmt in _DETECT:
+        if any(sig <= keys for sig in fmt.signatures):
+            return venue
+    if isinstance(data, dict):
+        for venue, fmt in _DETECT:
+            if fmt.error_keys and all(k in data for k in fmt.error_keys):
+                return venue  # an error response; reading it says so
     if isinstance(data, list) and not data:
         raise FundingFileError("the file holds no funding records")
     shown = ", ".join(sorted(keys)[:8]) or "none"
@@ -248,22 +245,22 @@ def _unwrap(data: Any, venue: str) -> list:
         return data
     if not isinstance(data, dict):
         raise FundingFileError("expected a JSON list of records or the venue's response object")
-    if venue == "bybit" and "result" in data:
-        if str(data.get("retCode", 0)) != "0":
-            raise FundingFileError(f"Bybit returned an error: {data.get('retMsg', data.get('retCode'))}", "retCode")
-        result = data["result"]
-        if not isinstance(result, dict) or not isinstance(result.get("list"), list):
-            raise FundingFileError("Bybit response has no result.list", "result.list")
-        return result["list"]
-    if venue == "okx" and "data" in data:
-        if str(data.get("code", "0")) != "0":
-            raise FundingFileError(f"OKX returned an error: {data.get('msg') or data.get('code')}", "code")
-        if not isinstance(data["data"], list):
-            raise FundingFileError("OKX response has no data list", "data")
-        return data["data"]
-    if "code" in data and "msg" in data:  # Binance error object
-        raise FundingFileError(f"the file is an error response: {data['msg']} (code {data['code']})", "code")
-    expected = {"bybit": "result.list", "okx": "data"}.get(venue, "a list of records")
+    fmt = EXPORT_FORMATS[venue]
+    env, name = fmt.envelope, _RECORDS[venue].name
+    if env is not None and env.path.split(".")[0] in data:
+        if str(data.get(env.status, env.ok)) != env.ok:
+            raise FundingFileError(f"{name} returned an error: {data.get(env.message) or data.get(env.status)}",
+                                   env.status)
+        found: Any = data
+        for part in env.path.split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        if not isinstance(found, list):
+            raise FundingFileError(f"{name} response has no {env.path}", env.path)
+        return found
+    code, msg = fmt.error_keys or ("code", "msg")
+    if code in data and msg in data:  # a bare error object
+        raise FundingFileError(f"the file is an error response: {data[msg]} (code {data[code]})", code)
+    expected = env.path if env is not None else "a list of records"
     raise FundingFileError(f"expected {expected} in the {venue} response")
 
 
@@ -307,7 +304,8 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
             raise FundingFileError("the file is empty") from None
         header = [h.strip() for h in header]
         lowered = [h.lower() for h in header]
-        web = venue == "binance" and "time" in lowered and "funding rate" in lowered
+        # the venue's website export (Time, Contracts, Funding Interval, Funding Rate)
+        web = bool(EXPORT_FORMATS[venue].web_header) and "time" in lowered and "funding rate" in lowered
         total = text.count("\n")
         out = []
         for row in reader:
@@ -317,7 +315,7 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
             if len(row) != len(header):
                 raise FundingFileError(f"line {line} has {len(row)} fields, the header has {len(header)}", line=line)
             record = dict(zip(header, row, strict=True))
-            out.append(_binance_web_record(record, tz, line) if web else _api_record(record, venue, tz, line, "line"))
+            out.append(_web_record(record, tz, line) if web else _api_record(record, venue, tz, line, "line"))
             _too_many(len(out), limit)
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
@@ -353,7 +351,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int
     return Record(when, symbol, rate, None, line)
 
 
-def _binance_web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) -> Record:
+def _web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) -> Record:
     when = parse_time(_field(row, "Time", "line", line), "Time", line, "line", tz)
     symbol = str(_field(row, "Contracts", "line", line)).strip()
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()

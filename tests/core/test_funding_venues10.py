@@ -12,13 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from perpcalc.funding import (
-    DRIFT_FUNDING_CAPS,
     drift_funding_rate,
     drift_symmetric_funding,
     impact_margin_notional,
     impact_quantity,
     interest_component,
 )
+from perpcalc.venues import drift
+
+DRIFT_CAPS = drift.VENUE.funding_caps
 
 
 def test_bitmex_interest_example() -> None:
@@ -65,15 +67,15 @@ def test_drift_hourly_is_premium_over_24() -> None:
     """Drift: mark TWAP 100.24 vs oracle 100 → premium 0.24 % → 0.01 % an hour; a 10 % premium
     (0.4167 %/h uncapped) is held to 0.125 % for tier B or better and 0.208 % for tier C."""
     assert drift_funding_rate(D("100.24"), D(100)) == D("0.0001")
-    assert drift_funding_rate(D(110), D(100), DRIFT_FUNDING_CAPS["b_or_better"]) == D("0.00125")
-    assert drift_funding_rate(D(110), D(100), DRIFT_FUNDING_CAPS["c"]) == D("0.00208")
-    assert drift_funding_rate(D(90), D(100), DRIFT_FUNDING_CAPS["c"]) == D("-0.00208")
+    assert drift_funding_rate(D(110), D(100), DRIFT_CAPS["b_or_better"]) == D("0.00125")
+    assert drift_funding_rate(D(110), D(100), DRIFT_CAPS["c"]) == D("0.00208")
+    assert drift_funding_rate(D(90), D(100), DRIFT_CAPS["c"]) == D("-0.00208")
 
 
 @given(mark=st.decimals(min_value=1, max_value=10**5, places=3), oracle=st.decimals(min_value=1, max_value=10**5,
                                                                                       places=3))
 def test_drift_rate_sign_and_cap(mark, oracle) -> None:
-    cap = DRIFT_FUNDING_CAPS["speculative"]
+    cap = DRIFT_CAPS["speculative"]
     r = drift_funding_rate(mark, oracle, cap)
     assert abs(r) <= cap
     assert (r > 0) == (mark > oracle)

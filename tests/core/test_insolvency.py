@@ -25,6 +25,7 @@ from perpcalc.insolvency import (
     rank_positions,
     socialized_loss,
 )
+from perpcalc.venues import ADL_METHODS
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -92,8 +93,8 @@ def test_bitmex_score_profitable_and_losing() -> None:
     Long 1 at 100, mark 110, margin 10: PnL% = 10 %, bankrupt price 90, EffLev = 110 / 20 = 5.5
     → 0.55. Long 1 at 120, mark 110, margin 30: PnL% = −10/120, bankrupt 90, EffLev 5.5 →
     −(1/12)/5.5 = −0.0151515…"""
-    assert adl_score("bitmex", "long", 1, 100, 110, 10) == pytest.approx(0.55, rel=1e-15)
-    assert adl_score("bitmex", "long", 1, 120, 110, 30) == pytest.approx(-1 / 12 / 5.5, rel=1e-15)
+    assert adl_score("pnl_times_leverage", "long", 1, 100, 110, 10) == pytest.approx(0.55, rel=1e-15)
+    assert adl_score("pnl_times_leverage", "long", 1, 120, 110, 30) == pytest.approx(-1 / 12 / 5.5, rel=1e-15)
     # BitMEX's own form of EffLev gives the same number
     mark_value, bankrupt_value = 110.0, float(bankruptcy_price("long", D(1), D(120), D(30)))
     assert 110 / (mark_value - bankrupt_value) == pytest.approx(5.5)
@@ -104,20 +105,20 @@ def test_binance_forum_leverage_pnl_case() -> None:
     with a margin ratio of 13.42 % LeveragePnL = 9.41 × 0.1342 = 1.26. Built here as a long of
     1 from 59.8 to 100 with margin 4.27 (equity 44.47) and an MMR that makes MM/equity 13.42 %."""
     mmr = 0.1342 * 44.47 / 100
-    score = adl_score("binance", "long", 1, 59.8, 100, 4.27, mmr=mmr)
+    score = adl_score("pnl_over_margin", "long", 1, 59.8, 100, 4.27, mmr=mmr)
     assert round(40.2 / 4.27, 2) == 9.41
     assert round(score, 2) == 1.26
     # a losing position scores 0 under Binance's formula
-    assert adl_score("binance", "long", 1, 120, 110, 30) == 0
+    assert adl_score("pnl_over_margin", "long", 1, 120, 110, 30) == 0
 
 
 def test_hyperliquid_key_and_short_mirror() -> None:
     """Hyperliquid: (mark/entry) × (notional/account value). Long 2 at 100, mark 110, margin 20:
     account value 40, notional 220 → 1.1 × 5.5 = 6.05. For shorts we mirror the price ratio
     (entry/mark): a profitable short outranks a losing short of the same leverage."""
-    assert adl_score("hyperliquid", "long", 2, 100, 110, 20) == pytest.approx(6.05)
-    winner = adl_score("hyperliquid", "short", 1, 110, 100, 10)
-    loser = adl_score("hyperliquid", "short", 1, 100, 110, 30)
+    assert adl_score("price_ratio_leverage", "long", 2, 100, 110, 20) == pytest.approx(6.05)
+    winner = adl_score("price_ratio_leverage", "short", 1, 110, 100, 10)
+    loser = adl_score("price_ratio_leverage", "short", 1, 100, 110, 30)
     assert winner > loser
 
 
@@ -167,7 +168,7 @@ def _positions(rows):
 
 
 @FAST
-@given(rows=position_rows, method=st.sampled_from(["bitmex", "hyperliquid", "binance"]), seed=st.integers(0, 10**6))
+@given(rows=position_rows, method=st.sampled_from(list(ADL_METHODS)), seed=st.integers(0, 10**6))
 def test_ranking_is_deterministic_and_ignores_input_order(rows, method, seed) -> None:
     positions = _positions(rows)
     shuffled = positions[:]
@@ -184,7 +185,7 @@ def test_ranking_is_deterministic_and_ignores_input_order(rows, method, seed) ->
 
 
 @FAST
-@given(rows=position_rows, method=st.sampled_from(["bitmex", "hyperliquid", "binance"]),
+@given(rows=position_rows, method=st.sampled_from(list(ADL_METHODS)),
        contract=st.sampled_from(["linear", "inverse"]))
 def test_ranking_scores_are_adl_score(rows, method, contract) -> None:
     """rank_positions inlines adl_score for speed: both must give the same number, bit for bit."""
@@ -417,7 +418,7 @@ waterfall_rows = st.lists(
        fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
        fund=st.decimals(min_value=0, max_value=500, places=2),
        mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
-       method=st.sampled_from(["bitmex", "hyperliquid", "binance"]))
+       method=st.sampled_from(list(ADL_METHODS)))
 def test_waterfall_conserves_money(rows, mark, fill_shift, fund, mmr, method) -> None:
     positions = [{"id": f"p{i}", "side": s, "size": q, "entry_price": e, "margin": m}
                  for i, (s, q, e, m) in enumerate(rows)]
@@ -440,7 +441,7 @@ def test_waterfall_junk() -> None:
         assert err.value.field == field
 
 
-@pytest.mark.parametrize("method", ["bitmex", "hyperliquid", "binance"])
+@pytest.mark.parametrize("method", list(ADL_METHODS))
 @pytest.mark.parametrize("contract", ["linear", "inverse"])
 def test_fast_ranking_and_adl_score_share_one_kernel(method: str, contract: str) -> None:
     """rank_positions' 100,000-row path and adl_score give the same score for every row."""

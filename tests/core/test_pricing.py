@@ -108,14 +108,14 @@ def test_a_spiking_last_price_does_not_move_the_mark() -> None:
 def test_bybit_divides_by_eight_literally() -> None:
     """Bybit's Price1 uses time until funding / 8 even on a 4-hour symbol: 4 h left → ×(1 + F/2),
     where Binance would use 4/4."""
-    mb, _ = mark_price("bybit", D(10000), D("0.001"), D(4), D(4), D(0), D(20000))
-    mn, _ = mark_price("binance", D(10000), D("0.001"), D(4), D(4), D(0), D(20000))
+    mb, _ = mark_price("median_of_three_8h", D(10000), D("0.001"), D(4), D(4), D(0), D(20000))
+    mn, _ = mark_price("median_of_three", D(10000), D("0.001"), D(4), D(4), D(0), D(20000))
     assert mb == D("10005") and mn == D("10010")  # medians: price2 = index is the lowest of the three
 
 
 def test_funding_basis_vanishes_at_settlement() -> None:
     assert funding_basis(D("0.003"), D(0), D(8)) == 0
-    assert mark_price("bitmex", D(123), D("0.003"), D(0))[0] == D(123)
+    assert mark_price("fair_price", D(123), D("0.003"), D(0))[0] == D(123)
 
 
 def test_mark_price_bad_inputs() -> None:
@@ -134,7 +134,7 @@ def test_mark_price_bad_inputs() -> None:
        ma=st.decimals(min_value=D(-50), max_value=D(50), places=2),
        last=st.decimals(min_value=D(1), max_value=D(200000), places=2))
 def test_median_mark_is_one_of_the_three_and_between_them(index, rate, t, ma, last) -> None:
-    mark, parts = mark_price("binance", index, rate, t, D(8), ma, last)
+    mark, parts = mark_price("median_of_three", index, rate, t, D(8), ma, last)
     three = [p for _, p in parts[:3]]
     assert mark in three and min(three) <= mark <= max(three)
 

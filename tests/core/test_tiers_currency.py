@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from perpcalc.margin import Position, liquidation_price, liquidation_with_tiers, maintenance_amounts
 from perpcalc.venues import MARGIN_VENUES, SETTLEMENT_ASSETS, TIER_TABLES, margin_preset
 
-TABLE = [(D(f), D(m)) for f, m in TIER_TABLES["binance_btcusdt_2021"]["tiers"]]
+TABLE = [(D(f), D(m)) for f, m in TIER_TABLES["binance_btcusdt_2021"].tiers]
 CUMS = maintenance_amounts(TABLE)
 
 

@@ -1,14 +1,17 @@
 """Venue rules are data: every per-venue choice in the calculators comes from a record.
 
-Sources of the records are in perpcalc/venues.py; these tests check that the records are
+Sources of the records are in perpcalc/venues/<venue>.py; these tests check that the records are
 complete and that the calculators derive from them (choices, presets, formula dispatch,
 formula text, ignored inputs), and that a preset never beats a field the reader set.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+import ast
+import re
+from dataclasses import MISSING, fields
 from decimal import Decimal
+from pathlib import Path
 
 import perpcalc
 import pytest
@@ -142,4 +145,78 @@ def test_a_pool_venue_fits_the_schema() -> None:
                       source="https://example.org", as_of="2026", confidence="L"),
     )
     assert pool.funding is None and pool.margin is None
-    assert {f.name for f in fields(Venue)} == {"key", "name", "funding", "margin", "loss", "borrow"}
+    required = {f.name for f in fields(Venue) if f.default is MISSING and f.default_factory is MISSING}
+    assert required == {"key", "name"}
+
+
+# ------------------------------------------------------------------ one module per venue
+
+PACKAGE = Path(perpcalc.__file__).parent
+
+
+def test_each_venue_lives_in_its_own_module() -> None:
+    """``perpcalc.venues.MODULES`` lists one module per venue, named by the venue's key, and
+    every module of the package except the shared types is a venue."""
+    assert [m.VENUE.key for m in venues.MODULES] == list(VENUES)
+    for module in venues.MODULES:
+        assert module.__name__ == f"perpcalc.venues.{module.KEY}" and module.VENUE.key == module.KEY
+    files = {p.stem for p in (PACKAGE / "venues").glob("*.py")} - {"__init__", "_types"}
+    assert files == set(VENUES)
+
+
+def test_every_record_is_consistent_with_its_parts() -> None:
+    for key, v in VENUES.items():
+        if v.funding is not None:
+            f = v.funding
+            assert f.key == key and f.interval_hours > 0 and f.shortest_interval_hours <= f.interval_hours, key
+            assert f.method in venues.FUNDING_METHODS and f.scaling in venues.SCALINGS, key
+            assert f.averaging in venues.AVERAGINGS and f.shortening in venues.SHORTENINGS, key
+            assert f.cap is None or f.cap > 0, key
+        if v.margin is not None:
+            assert v.margin.default_contract in venues.CONTRACTS, key
+            assert v.margin.tier_table is None or v.margin.tier_table in v.tier_tables, key
+            assert not v.margin.mmr_from_max_leverage or v.margin.maintenance_fraction(D(50)) == D("0.01"), key
+        assert v.settles_in in (None, "USDT", "USDC"), key
+        assert v.mark_method is None or v.mark_method in venues.MARK_METHODS, key
+        assert v.cap_from_margin is None or (v.funding is not None and v.cap_from_margin.text), key
+        assert all(m > 0 for m in v.impact_margin.values()) and all(c > 0 for c in v.funding_caps.values()), key
+        for table in v.tier_tables.values():
+            floors = [D(f) for f, _ in table.tiers]
+            assert floors[0] == 0 and floors == sorted(floors) and table.source and table.as_of, key
+        for schedule in v.tier_schedules.values():
+            assert schedule.source.startswith("https://") and schedule.as_of, key
+        if v.export is not None:
+            assert v.export.rates and v.export.signatures, key
+    orders = [v.export.detect_order for v in VENUES.values() if v.export is not None]
+    assert len(orders) == len(set(orders))
+
+
+VENUE_KEY = re.compile("|".join(sorted(VENUES)))
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string constants that are docstrings (module, class, function)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+def test_no_venue_key_is_quoted_outside_the_venues_package() -> None:
+    """Code outside ``perpcalc.venues`` reaches a venue through its record or its module
+    (``binance.KEY``), never by writing its key: a venue is added or renamed in one file.
+    Docstrings (doctest calls with a key) are prose and are not scanned."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "venues" in path.relative_to(PACKAGE).parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+                    and VENUE_KEY.fullmatch(node.value)):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}")
+    assert not found, "\n".join(found)

@@ -30,8 +30,14 @@ from ..funding import (
 from ..venues import (
     FUNDING_VENUE_KEYS,
     FUNDING_VENUES,
+    SCHEDULE_VENUE_KEYS,
     SETTLEMENT_ASSETS,
+    binance,
+    bybit,
+    deribit,
     funding_preset,
+    hyperliquid,
+    okx,
     quote_label,
     schedule_preset,
     settlement_label,
@@ -192,9 +198,9 @@ funding_rate_calculator = Calculator(
             "interval_hours": "1",
         },
         "dead_zone": {"premium_index": "0.0003"},
-        "deribit": {"premium_index": "0.0005", "method": "dead_band"},
-        "hyperliquid": {"premium_index": "0.01", "venue": "hyperliquid"},
-        "binance_capped": {"premium_index": "0.01", "venue": "binance"},
+        deribit.KEY: {"premium_index": "0.0005", "method": "dead_band"},
+        hyperliquid.KEY: {"premium_index": "0.01", "venue": hyperliquid.KEY},
+        "binance_capped": {"premium_index": "0.01", "venue": binance.KEY},
     },
     presets={"venue": {k: funding_preset(k) for k in FUNDING_VENUE_KEYS}},
     notes=(
@@ -439,10 +445,11 @@ predicted_funding_calculator = Calculator(
     examples={
         "default": {
             "premiums": [{"premium": p} for p in ("0.0002", "0.0004", "0.0006", "0.0008", "0.0010", "0.0012")],
-            "venue": "binance",
+            "venue": binance.KEY,
         },
-        "fading": {"premiums": [{"premium": p} for p in ("0.004", "0.003", "0.002", "0.001", "0")], "venue": "bybit"},
-        "okx_mean": {"premiums": [{"premium": p} for p in ("0.001", "0.002", "0.003")], "venue": "okx"},
+        "fading": {"premiums": [{"premium": p} for p in ("0.004", "0.003", "0.002", "0.001", "0")],
+                   "venue": bybit.KEY},
+        "okx_mean": {"premiums": [{"premium": p} for p in ("0.001", "0.002", "0.003")], "venue": okx.KEY},
     },
     presets={"venue": {k: _predicted_preset(k) for k in FUNDING_VENUE_KEYS}},
     notes=(
@@ -506,7 +513,8 @@ def _funding_schedule_calc(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-SCHEDULE_VENUES = ("custom", "binance", "bybit", "okx")
+#: the venues whose interval shortens after a settlement at the cap (from their records)
+SCHEDULE_VENUES = ("custom", *SCHEDULE_VENUE_KEYS)
 
 
 funding_schedule_calculator = Calculator(
@@ -580,13 +588,13 @@ funding_schedule_calculator = Calculator(
     compute=_funding_schedule_calc,
     examples={
         "default": {
-            "venue": "okx",
+            "venue": okx.KEY,
             "interval_hours": 4,
             "start": "2026-05-01T12:00Z",
             "premiums": [{"premium": p} for p in ["0.005"] * 6 + ["0.004", "0.002"] + ["0.001"] * 4],
         },
-        "bybit": {
-            "venue": "bybit",
+        bybit.KEY: {
+            "venue": bybit.KEY,
             "interval_hours": 4,
             "start": "2026-05-01T00:00Z",
             "premiums": [{"premium": p} for p in ["0.03"] * 4 + ["0.025", "0.01", "0.0005"] + ["0.0001"] * 5],

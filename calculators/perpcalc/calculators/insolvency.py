@@ -8,7 +8,6 @@ from .._num import ZERO, opposite
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..display import format_number
 from ..insolvency import (
-    ADL_METHODS,
     SIDES,
     SOCIAL_METHODS,
     TOLERANCE,
@@ -18,8 +17,11 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
+from ..venues import ADL_VENUES, binance, bitmex, dydx, hyperliquid
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
+#: the venues whose ADL ranking is modelled (the choice of ranking formula)
+ADL_CHOICES = tuple(ADL_VENUES)
 SIDE = field("side", label="Side of the liquidated position")
 
 
@@ -151,7 +153,7 @@ POSITION_COLUMNS = (
 
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
-    rows = rank_positions(v["positions"], v["method"], v["contract"], v["contract_value"], v["mmr"])
+    rows = rank_positions(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"], v["mmr"])
     firsts = [r for r in rows if r["rank"] == 1]
     heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
     text = (
@@ -187,7 +189,7 @@ adl_ranking_calculator = Calculator(
         "to 20 % (5 = the first 20 %)."
     ),
     inputs=(
-        Field("method", "Ranking formula", type="choice", choices=ADL_METHODS, default="bitmex"),
+        Field("method", "Ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY),
         Field(
             "positions",
             "Positions",
@@ -201,7 +203,7 @@ adl_ranking_calculator = Calculator(
         CONTRACT_VALUE,
         field(
             "mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
-            when={"method": ("binance",)},
+            when={"method": tuple(k for k, m in ADL_VENUES.items() if m == "pnl_over_margin")},
         ),
     ),
     outputs=(
@@ -241,7 +243,7 @@ adl_ranking_calculator = Calculator(
     compute=_adl_ranking_calc,
     examples={
         "default": {
-            "method": "bitmex",
+            "method": bitmex.KEY,
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
                 "A, long, 2, 100, 110, 20\n"
@@ -252,16 +254,16 @@ adl_ranking_calculator = Calculator(
                 "F, short, 1, 115, 110, 10"
             ),
         },
-        "hyperliquid": {
-            "method": "hyperliquid",
+        hyperliquid.KEY: {
+            "method": hyperliquid.KEY,
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
                 "A, long, 2, 100, 110, 20\nB, long, 1, 100, 110, 5\nC, short, 1, 115, 110, 10\n"
                 "D, short, 2, 100, 110, 40"
             ),
         },
-        "binance": {
-            "method": "binance",
+        binance.KEY: {
+            "method": binance.KEY,
             "mmr": "0.01",
             "positions": (
                 "id, side, size, entry_price, mark_price, margin\n"
@@ -469,7 +471,8 @@ WATERFALL_COLUMNS = (
 
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
-        v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"], v["adl_method"]
+        v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
+        ADL_VENUES[v["adl_method"]],
     )
     ok = out["imbalance"] <= TOLERANCE
     conserved = (
@@ -562,7 +565,8 @@ insolvency_waterfall_calculator = Calculator(
         ),
         Field("insurance_fund", "Insurance fund", unit="quote", default=ZERO, min=0),
         field("mmr", max_open=False, advanced=True),
-        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_METHODS, default="bitmex", advanced=True),
+        Field("adl_method", "ADL ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY,
+              advanced=True),
         field("settle", default="quote currency"),
     ),
     outputs=(
@@ -637,7 +641,7 @@ insolvency_waterfall_calculator = Calculator(
             "insurance_fund": "20",
             "mmr": "0.005",
         },
-        "dydx": {
+        dydx.KEY: {
             "positions": "id, side, size, entry_price, margin\nA, long, 500, 1, 100\nB, short, 500, 1, 100",
             "mark_price": "2",
             "fill_price": "2",

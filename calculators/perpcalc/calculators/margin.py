@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._errors import InputError
-from .._num import ONE, TWO, ZERO, side_sign
+from .._num import ONE, ZERO, side_sign
 from .._spec import REQUIRED, Calculator, Field, Output
 from ..display import format_money, format_number, format_percent
 from ..margin import (
@@ -26,7 +26,19 @@ from ..margin import (
     tier_index,
     unrealized_pnl,
 )
-from ..venues import MARGIN_VENUES, TIER_TABLES, MarginRule, margin_preset, quote_label, settlement_label
+from ..venues import (
+    MARGIN_VENUES,
+    TIER_TABLE_VENUE,
+    TIER_TABLES,
+    MarginRule,
+    binance,
+    bitmex,
+    bybit,
+    hyperliquid,
+    margin_preset,
+    quote_label,
+    settlement_label,
+)
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 
@@ -65,8 +77,8 @@ def _venue_rates(v: dict[str, Any], rule: MarginRule) -> tuple[Decimal, list[str
     if v["contract"] == "inverse" and not rule.inverse:
         raise InputError("contract", rule.refuse_inverse(v["venue"]))
     mmr = v["mmr"]
-    if rule.formula == "hyperliquid" and v["max_leverage"] is not None:
-        mmr = ONE / (TWO * v["max_leverage"])
+    if rule.mmr_from_max_leverage and v["max_leverage"] is not None:
+        mmr = rule.maintenance_fraction(v["max_leverage"])
         if v["leverage"] is not None and v["margin"] is None and v["leverage"] > v["max_leverage"]:
             raise InputError("leverage", f"leverage must be ≤ the asset's maximum leverage ({v['max_leverage']}x)")
     ignored = []
@@ -92,7 +104,7 @@ def _tier_rows_for(v: dict[str, Any], rule: MarginRule,
         return (rows, "given") if rule.tiers else ([], "")
     table = v["tier_table"]
     if mmr is None and table != "none" and table == rule.tier_table:
-        return [(Decimal(f), Decimal(m)) for f, m in TIER_TABLES[table]["tiers"]], table
+        return [(Decimal(f), Decimal(m)) for f, m in TIER_TABLES[table].tiers], table
     if mmr is None:
         raise InputError("mmr", "give a maintenance margin rate (or, on Binance, choose the dated tier table)")
     return [], ""
@@ -110,13 +122,13 @@ def _tier_label(source: str, rows: list[tuple[Decimal, Decimal]], choice: TierCh
     if source == "given":
         return f"Tier {k + 1} of the table given ({band}; {rate})"
     t = TIER_TABLES[source]
-    return f"{t['venue']} {t['symbol']} tier {k + 1} ({band} {t['currency']}; {rate}; table dated {t['as_of']})"
+    return f"{TIER_TABLE_VENUE[source]} {t.symbol} tier {k + 1} ({band} {t.currency}; {rate}; table dated {t.as_of})"
 
 
 def _tier_note(rule: MarginRule, venue: str, choice: TierChoice | None) -> str:
     """What the reader is told about the tier applied."""
     if choice is None:
-        if rule.formula == "hyperliquid":
+        if rule.mmr_from_max_leverage:
             return "Maintenance fraction = 1/(2 × max leverage), from the asset's maximum leverage."
         return "No tier table given: the MMR and maintenance amount above apply at every notional."
     k0, mmr = choice.entry_tier + 1, format_percent(choice.mmr, fixed=False)
@@ -438,7 +450,7 @@ liquidation_price_calculator = Calculator(
     ),
     examples={
         "default": {
-            "venue": "bybit",
+            "venue": bybit.KEY,
             "side": "long",
             "entry_price": "20000",
             "size": "1",
@@ -446,7 +458,7 @@ liquidation_price_calculator = Calculator(
             "mmr": "0.005",
         },
         "bybit_short_added_margin": {
-            "venue": "bybit",
+            "venue": bybit.KEY,
             "side": "short",
             "entry_price": "20000",
             "size": "1",
@@ -455,7 +467,7 @@ liquidation_price_calculator = Calculator(
             "extra_margin": "3000",
         },
         "binance_cross": {
-            "venue": "binance",
+            "venue": binance.KEY,
             "margin_mode": "cross",
             "side": "long",
             "entry_price": "32481.98",
@@ -466,8 +478,8 @@ liquidation_price_calculator = Calculator(
             "other_maintenance_margin": "356512.508",
             "other_unrealized_pnl": "-448192.89",
         },
-        "hyperliquid": {
-            "venue": "hyperliquid",
+        hyperliquid.KEY: {
+            "venue": hyperliquid.KEY,
             "side": "long",
             "entry_price": "50000",
             "size": "1",
@@ -475,7 +487,7 @@ liquidation_price_calculator = Calculator(
             "mmr": "0.01",
         },
         "bitmex_inverse": {
-            "venue": "bitmex",
+            "venue": bitmex.KEY,
             "contract": "inverse",
             "side": "long",
             "entry_price": "10000",
@@ -486,7 +498,7 @@ liquidation_price_calculator = Calculator(
             "tick_size": "0.5",
         },
         "bybit_inverse_cross": {
-            "venue": "bybit",
+            "venue": bybit.KEY,
             "contract": "inverse",
             "margin_mode": "cross",
             "side": "long",
@@ -498,7 +510,7 @@ liquidation_price_calculator = Calculator(
             "tick_size": "0.5",
         },
         "tiered": {
-            "venue": "binance",
+            "venue": binance.KEY,
             "side": "short",
             "entry_price": "30000",
             "size": "33",
@@ -519,7 +531,7 @@ TABLES = ("custom", *TIER_TABLES)
 
 
 def _tier_rows(name: str) -> list[dict[str, str]]:
-    return [{"floor": f, "mmr": m} for f, m in TIER_TABLES[name]["tiers"]]
+    return [{"floor": f, "mmr": m} for f, m in TIER_TABLES[name].tiers]
 
 
 def _margin_tier_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -607,7 +619,7 @@ margin_tier_calculator = Calculator(
     ),
     compute=with_currency(_margin_tier_calc),
     presets={"table": {name: {"tiers": _tier_rows(name)} for name in TIER_TABLES}},
-    notes=("binance_btcusdt_2021: " + TIER_TABLES["binance_btcusdt_2021"]["source"]),
+    notes="; ".join(f"{name}: {table.source}" for name, table in TIER_TABLES.items()),
     examples={
         "default": {"table": "binance_btcusdt_2021", "notional": "3500032.458"},
         "flat": {"notional": "4918775.081", "mmr": "0.1", "maintenance_amount": "135365"},

@@ -19,6 +19,7 @@ from ..pools import (
     pool_borrow_fee,
     pool_borrow_rate,
 )
+from ..venues import VENUES, jupiter
 from ._adapt import fields_for
 from .fields import field
 
@@ -34,9 +35,8 @@ USD = {"unit": "USD", "min": 0}
 BORROW_PRESETS: dict[str, dict[str, Any]] = {
     # GMX v1 (GLP): 0.01 % per hour × utilisation; through GMX forks' copies of the v1 docs.
     "gmx_v1": {"hourly_rate": Decimal("0.0001")},
-    # Jupiter Perps publishes an hourly rate per custody token and changes it by governance;
-    # 0.012 %/h is an illustrative figure, not a current one.
-    "jupiter": {"hourly_rate": Decimal("0.00012")},
+    # venues whose borrow record carries an illustrative hourly rate (Jupiter Perps)
+    **{k: {"hourly_rate": v.borrow.hourly_rate} for k, v in VENUES.items() if v.borrow and v.borrow.hourly_rate},
 }
 
 
@@ -104,7 +104,7 @@ pool_borrow_fee_calculator = Calculator(
     ),
     examples={
         "default": {"venue": "gmx_v1", "size": "10000", "borrowed": "60", "pool_assets": "100", "hours": "24"},
-        "jupiter_sol": {"venue": "jupiter", "size": "20000", "borrowed": "1200000", "pool_assets": "3000000",
+        "jupiter_sol": {"venue": jupiter.KEY, "size": "20000", "borrowed": "1200000", "pool_assets": "3000000",
                         "hours": "1"},
     },
 )

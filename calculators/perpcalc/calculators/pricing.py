@@ -6,7 +6,8 @@ from typing import Any
 from .._errors import InputError
 from .._num import DAYS_PER_YEAR, ONE, ZERO
 from .._spec import Calculator, Field, Output
-from ..pricing import MARK_METHODS, basis_after, basis_half_life_days, mark_price, perp_fair_price, price_ratio
+from ..pricing import basis_after, basis_half_life_days, mark_price, perp_fair_price, price_ratio
+from ..venues import MARK_VENUES, binance, bitmex
 from .fields import field
 
 
@@ -85,9 +86,15 @@ perp_fair_price_calculator = Calculator(
 )
 
 
+#: venues whose mark takes the median of three prices (a basis average and a last price)
+MEDIAN_VENUES = tuple(k for k, m in MARK_VENUES.items() if m != "fair_price")
+#: venues whose funding basis decays over the interval (not over a fixed 8 hours)
+INTERVAL_VENUES = tuple(k for k, m in MARK_VENUES.items() if m != "median_of_three_8h")
+
+
 def _mark_price_calc(v: dict[str, Any]) -> dict[str, Any]:
     mark, parts = mark_price(
-        v["method"],
+        MARK_VENUES[v["method"]],
         v["index_price"],
         v["funding_rate"],
         v["time_until_funding"],
@@ -96,7 +103,7 @@ def _mark_price_calc(v: dict[str, Any]) -> dict[str, Any]:
         v["last_price"],
     )
     if mark <= 0:
-        field = "funding_rate" if v["method"] == "bitmex" else "basis_average"
+        field = "funding_rate" if MARK_VENUES[v["method"]] == "fair_price" else "basis_average"
         raise InputError(field, "these inputs give a mark price ≤ 0")
     return {
         "mark_price": mark,
@@ -119,14 +126,14 @@ mark_price_calculator = Calculator(
             "method",
             "Venue rule",
             type="choice",
-            choices=MARK_METHODS,
-            default="binance",
+            choices=tuple(MARK_VENUES),
+            default=binance.KEY,
             help="binance: median of three; bybit: same with time/8; bitmex: index × (1 + funding basis)",
         ),
         field("index_price"),
         field("funding_rate", label="Last funding rate", help="per interval; 0.0001 = 0.01 %"),
         Field("time_until_funding", "Time until next funding", unit="hours", min=0, max=24 * 7),
-        field("interval_hours", when={"method": ("binance", "bitmex")}),
+        field("interval_hours", when={"method": INTERVAL_VENUES}),
         Field(
             "basis_average",
             "Moving-average basis (mid − index)",
@@ -135,7 +142,7 @@ mark_price_calculator = Calculator(
             min=-1_000_000_000,
             max=1_000_000_000,
             help="Binance/Bybit only: average of (best bid + best ask)/2 − index",
-            when={"method": ("binance", "bybit")},
+            when={"method": MEDIAN_VENUES},
         ),
         Field(
             "last_price",
@@ -145,7 +152,7 @@ mark_price_calculator = Calculator(
             min=0,
             min_open=True,
             help="Binance/Bybit only",
-            when={"method": ("binance", "bybit")},
+            when={"method": MEDIAN_VENUES},
         ),
     ),
     outputs=(
@@ -161,7 +168,7 @@ mark_price_calculator = Calculator(
     compute=_mark_price_calc,
     examples={
         "default": {
-            "method": "binance",
+            "method": binance.KEY,
             "index_price": "10000",
             "funding_rate": "0.0001",
             "time_until_funding": "4",
@@ -169,15 +176,15 @@ mark_price_calculator = Calculator(
             "basis_average": "3",
             "last_price": "10010",
         },
-        "bitmex": {
-            "method": "bitmex",
+        bitmex.KEY: {
+            "method": bitmex.KEY,
             "index_price": "10000",
             "funding_rate": "0.0001",
             "time_until_funding": "4",
             "interval_hours": "8",
         },
         "last_price_spike": {
-            "method": "binance",
+            "method": binance.KEY,
             "index_price": "10000",
             "funding_rate": "0.0001",
             "time_until_funding": "4",

@@ -11,9 +11,6 @@ from .._num import EIGHT, ONE, ZERO
 from .._spec import Calculator, Field, Output
 from ..display import format_money, format_percent
 from ..funding import (
-    CAP_RULES,
-    DRIFT_FUNDING_CAPS,
-    IMPACT_MARGIN,
     drift_funding_rate,
     drift_symmetric_funding,
     funding_cap_from_margin,
@@ -21,6 +18,7 @@ from ..funding import (
     impact_quantity,
     interest_component,
 )
+from ..venues import CAP_RULES, IMPACT_MARGINS, binance, bitmex, drift, dydx
 from ._adapt import fields_for
 from .fields import field
 
@@ -89,7 +87,7 @@ interest_component_calculator = Calculator(
 
 # ------------------------------------------------------------------ impact_notional
 
-IMPACT_PRESETS = {key: {"impact_margin": value} for key, value in IMPACT_MARGIN.items()}
+IMPACT_PRESETS = {key: {"impact_margin": value} for key, value in IMPACT_MARGINS.items()}
 
 
 @fields_for(initial_margin_rate="max_leverage", impact_margin="impact_margin", bid="bid", ask="ask")
@@ -147,30 +145,25 @@ impact_notional_calculator = Calculator(
         "impact notional to a quantity at the mid price; its per-symbol figures were not found."
     ),
     examples={
-        "default": {"venue": "binance", "max_leverage": "20"},
-        "dydx": {"venue": "dydx", "max_leverage": "10"},
-        "with_book": {"venue": "binance", "max_leverage": "125", "bid": "99999.5", "ask": "100000.5"},
+        "default": {"venue": binance.KEY, "max_leverage": "20"},
+        dydx.KEY: {"venue": dydx.KEY, "max_leverage": "10"},
+        "with_book": {"venue": binance.KEY, "max_leverage": "125", "bid": "99999.5", "ask": "100000.5"},
     },
 )
 
 
 # ------------------------------------------------------------------ funding_cap
 
-CAP_VENUES = CAP_RULES
-CAP_FORMULAS = {
-    "binance": "Binance: cap = k × maintenance margin rate of the first tier (k = 0.75 by default, per symbol).",
-    "bitmex": "BitMEX: cap = 75 % × (initial margin − maintenance margin), per 8 h.",
-    "dydx": "dYdX v4: |8-hour rate| ≤ 600 % × (IMF − MMF), pro-rated to the settlement interval.",
-}
+CAP_VENUES = tuple(CAP_RULES)
 
 
 @fields_for(rule="venue")
 def _cap_calc(v: dict[str, Any]) -> dict[str, Any]:
     venue, n = v["venue"], v["interval_hours"]
-    cap, cap_8h = funding_cap_from_margin(venue, v["mmr"], v["imr"], v["multiplier"], n)
+    cap, cap_8h = funding_cap_from_margin(CAP_RULES[venue], v["mmr"], v["imr"], v["multiplier"], n)
     apr = cap * Decimal(24) / n * 365
     summary = (
-        f"{CAP_FORMULAS[venue]} Here the rate is held within ±{format_percent(cap, 4, False)} per "
+        f"{CAP_RULES[venue].text} Here the rate is held within ±{format_percent(cap, 4, False)} per "
         f"{format_money(n, 2).rstrip('0').rstrip('.')}-hour settlement (±{format_percent(cap_8h, 4, False)} per 8 h); "
         f"a position paying at the cap all year would pay {format_percent(apr, 2)} of its notional."
     )
@@ -187,7 +180,7 @@ funding_cap_calculator = Calculator(
     terms=("funding-rate-calculations", "negative-funding-risk"),
     function="perpcalc.funding.funding_cap_from_margin",
     inputs=(
-        Field("venue", "Venue rule", type="choice", choices=CAP_VENUES, default="binance"),
+        Field("venue", "Venue rule", type="choice", choices=CAP_VENUES, default=binance.KEY),
         Field("mmr", "Maintenance margin rate", unit="fraction", percent=True, min=0, max=1,
               help="Binance: the first tier's; dYdX: MMF"),
         Field("imr", "Initial margin rate", unit="fraction", percent=True, default=None, min=0, max=1,
@@ -209,21 +202,21 @@ funding_cap_calculator = Calculator(
         "0.5 % → 0.375 %. dYdX's clamp factor is 6,000,000 ppm in liquidity_tier.go."
     ),
     examples={
-        "default": {"venue": "binance", "mmr": "0.0065", "interval_hours": "8"},
-        "bitmex": {"venue": "bitmex", "mmr": "0.005", "imr": "0.01", "interval_hours": "8"},
-        "dydx": {"venue": "dydx", "mmr": "0.03", "imr": "0.05", "interval_hours": "1"},
+        "default": {"venue": binance.KEY, "mmr": "0.0065", "interval_hours": "8"},
+        bitmex.KEY: {"venue": bitmex.KEY, "mmr": "0.005", "imr": "0.01", "interval_hours": "8"},
+        dydx.KEY: {"venue": dydx.KEY, "mmr": "0.03", "imr": "0.05", "interval_hours": "1"},
     },
 )
 
 
 # ------------------------------------------------------------------ drift_funding
 
-DRIFT_TIERS = ("b_or_better", "c", "speculative", "none")
+DRIFT_TIERS = (*drift.VENUE.funding_caps, "none")
 
 
 @fields_for(long_notional="long_notional", short_notional="short_notional", pool_balance="pool_balance")
 def _drift_calc(v: dict[str, Any]) -> dict[str, Any]:
-    cap = None if v["tier"] == "none" else DRIFT_FUNDING_CAPS[v["tier"]]
+    cap = None if v["tier"] == "none" else drift.VENUE.funding_caps[v["tier"]]
     raw = drift_funding_rate(v["mark_twap"], v["oracle_twap"])
     rate = drift_funding_rate(v["mark_twap"], v["oracle_twap"], cap)
     flows = drift_symmetric_funding(rate, v["long_notional"], v["short_notional"], v["pool_balance"])

@@ -25,7 +25,7 @@ from ..margin import (
     return_on_equity,
     unrealized_pnl,
 )
-from ..venues import OKX_TIER_SCHEDULES
+from ..venues import STAGE_VENUES, TIER_SCHEDULES, VENUES, deribit, dydx, hyperliquid
 from ._adapt import fields_for
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
@@ -34,11 +34,8 @@ RATE = {"unit": "fraction", "percent": True, "min": 0, "max": 1}
 
 # ------------------------------------------------------------------ deribit_margin
 
-#: Deribit linear perpetuals: (initial base, maintenance base, rate per coin for both), 2025 support article.
-DERIBIT_LINEAR = {
-    "btc_usdc": {"im_base": Decimal("0.02"), "mm_base": Decimal("0.01"), "rate_per_unit": Decimal("0.00005")},
-    "sol_usdc": {"im_base": Decimal("0.04"), "mm_base": Decimal("0.02"), "rate_per_unit": Decimal("0.000005")},
-}
+#: Deribit linear perpetuals' size-dependent rates, from its record (as field presets)
+DERIBIT_LINEAR = {product: vars(rates) for product, rates in deribit.VENUE.size_margins.items()}
 CURVE_POINTS = 60
 
 
@@ -258,7 +255,11 @@ pnl_percent_calculator = Calculator(
 
 # ------------------------------------------------------------------ liquidation_stages
 
-STAGE_VENUES = ("hyperliquid", "dydx")
+
+#: venues where a vault takes the position over (backstop), and where the fill may reach a
+#: fillable price with the insurance fund paying beyond bankruptcy
+BACKSTOP_VENUES = tuple(k for k, r in STAGE_VENUES.items() if r.kind == "backstop")
+FILLABLE_VENUES = tuple(k for k, r in STAGE_VENUES.items() if r.kind == "fillable")
 
 
 @fields_for(share="backstop_share", smmr="smmr")
@@ -266,8 +267,9 @@ def _stages_calc(v: dict[str, Any]) -> dict[str, Any]:
     venue, side, q, ep = v["venue"], v["side"], v["size"], v["entry_price"]
     s = side_sign(side)
     mmr = v["mmr"]
-    if venue == "hyperliquid" and v["max_leverage"] is not None:
-        mmr = ONE / (2 * v["max_leverage"])
+    rule, margin_rule = STAGE_VENUES[venue], VENUES[venue].margin
+    if margin_rule is not None and margin_rule.mmr_from_max_leverage and v["max_leverage"] is not None:
+        mmr = margin_rule.maintenance_fraction(v["max_leverage"])
     if v["margin"] is not None:
         c = v["margin"]
     elif v["leverage"] is not None:
@@ -281,10 +283,8 @@ def _stages_calc(v: dict[str, Any]) -> dict[str, Any]:
     bp = bankruptcy_price(side, q, ep, c)
     backstop = insurance = None
     rows = [{"stage": "liquidation", "price": lp, "equity_share": ONE,
-             "what_happens": ("market orders close the position on the book (20 % first above 100k USDC)"
-                              if venue == "hyperliquid" else
-                              "a liquidation order may fill down to the fillable price (at the oracle here)")}]
-    if venue == "hyperliquid":
+             "what_happens": rule.first_stage}]
+    if rule.kind == "backstop":
         backstop = price_at_equity_share(side, q, ep, c, mmr, v["backstop_share"])
         rows.append({"stage": "backstop", "price": backstop, "equity_share": v["backstop_share"],
                      "what_happens": "the liquidator vault takes over the position and what margin is left"})
@@ -310,7 +310,7 @@ def _stages_calc(v: dict[str, Any]) -> dict[str, Any]:
         equity = c + unrealized_pnl(side, q, ep, px)
         mm = mmr * q * px
         point = {"price": px, "equity": equity, "maintenance": mm, "fillable": None}
-        if venue == "dydx":
+        if rule.kind == "fillable":
             point["fillable"] = (dydx_fillable_price(side, px, mmr, equity, mm, v["smmr"]) - px) * q * s + equity
         curve.append(point)
     summary = (
@@ -335,7 +335,7 @@ liquidation_stages_calculator = Calculator(
     terms=("liquidation-deficit", "forced-liquidation-patterns"),
     function="perpcalc.margin.price_at_equity_share",
     inputs=(
-        Field("venue", "Venue", type="choice", choices=STAGE_VENUES, default="hyperliquid"),
+        Field("venue", "Venue", type="choice", choices=tuple(STAGE_VENUES), default=hyperliquid.KEY),
         field("side"),
         field("entry_price"),
         field("size"),
@@ -345,13 +345,13 @@ liquidation_stages_calculator = Calculator(
         field("mmr", label="Maintenance fraction", default=Decimal("0.0125"),
               help="Hyperliquid: half the initial margin at max leverage; dYdX: the market's MMF"),
         Field("max_leverage", "Asset's maximum leverage (Hyperliquid, optional)", unit="x", default=None, min=1,
-                  when={"venue": ("hyperliquid",)},
+                  when={"venue": BACKSTOP_VENUES},
               max=200, help="sets the maintenance fraction to 1 / (2 × max leverage)"),
         Field("backstop_share", "Backstop below this share of maintenance", unit="fraction", percent=True,
-                  when={"venue": ("hyperliquid",)},
+                  when={"venue": BACKSTOP_VENUES},
               default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: 2/3"),
         Field("smmr", "Max spread / maintenance fraction", default=Decimal("1.5"), min=0, max=10,
-                  when={"venue": ("dydx",)},
+                  when={"venue": FILLABLE_VENUES},
               help="dYdX: 1.5, so the maximum liquidation spread is 1.5 × MMF"),
     ),
     outputs=(
@@ -386,11 +386,11 @@ liquidation_stages_calculator = Calculator(
         "is derived here."
     ),
     examples={
-        "default": {"venue": "hyperliquid", "side": "long", "entry_price": "50000", "size": "1", "margin": "5000",
+        "default": {"venue": hyperliquid.KEY, "side": "long", "entry_price": "50000", "size": "1", "margin": "5000",
                     "mmr": "0.01"},
-        "dydx": {"venue": "dydx", "side": "long", "entry_price": "100", "size": "1000", "leverage": "10",
+        dydx.KEY: {"venue": dydx.KEY, "side": "long", "entry_price": "100", "size": "1000", "leverage": "10",
                  "mmr": "0.05"},
-        "dydx_short": {"venue": "dydx", "side": "short", "entry_price": "3000", "size": "10", "leverage": "5",
+        "dydx_short": {"venue": dydx.KEY, "side": "short", "entry_price": "3000", "size": "10", "leverage": "5",
                        "mmr": "0.03"},
     },
 )
@@ -409,7 +409,7 @@ SCHEDULE_ROWS = 6
 def _okx_presets() -> dict[str, dict[str, Any]]:
     return {key: {"tiers": [{"max_contracts": limit, "mmr": mmr, "imr": imr} for limit, mmr, imr in s.tiers],
                   "step": s.step, "mmr_step": s.mmr_step, "imr_step": s.imr_step, "face_value": s.face_value}
-            for key, s in OKX_TIER_SCHEDULES.items()}
+            for key, s in TIER_SCHEDULES.items()}
 
 
 def _listed_or_stepped(rows: list[tuple[Decimal, Decimal, Decimal]], k: int, step: Decimal, mmr_step: Decimal,
@@ -482,7 +482,7 @@ okx_liquidation_price_calculator = Calculator(
     terms=("forced-liquidation-patterns", "margin-liquidation-cascades"),
     function="perpcalc.margin.okx_tier",
     inputs=(
-        Field("schedule", "Tier schedule", type="choice", choices=("custom", *OKX_TIER_SCHEDULES), default="custom",
+        Field("schedule", "Tier schedule", type="choice", choices=("custom", *TIER_SCHEDULES), default="custom",
               help="dated OKX schedules; live tiers come from OKX's position-tiers API"),
         Field("tiers", "Listed tiers (max_contracts, mmr, imr)", type="list", columns=OKX_TIER_COLUMNS,
                   advanced=True,
@@ -528,7 +528,7 @@ okx_liquidation_price_calculator = Calculator(
     ),
     compute=_okx_calc,
     presets={"schedule": _okx_presets()},
-    notes=" ".join(f"{key}: {s.source} ({s.as_of}; {s.note})" for key, s in OKX_TIER_SCHEDULES.items()),
+    notes=" ".join(f"{key}: {s.source} ({s.as_of}; {s.note})" for key, s in TIER_SCHEDULES.items()),
     examples={
         "default": {"schedule": "okx_ethusdt_2021", "side": "long", "entry_price": "2500", "contracts": "10000",
                     "leverage": "20"},

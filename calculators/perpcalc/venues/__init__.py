@@ -1,0 +1,285 @@
+"""Venue rules as data: one module, one dated record per venue.
+
+``VENUES`` maps a short key (``binance``, ``bybit``, ``okx``, ``bitmex``, ``deribit``,
+``hyperliquid``, ``dydx``, ``drift``, ``gmx_v2``, ``jupiter``) to a [`Venue`][perpcalc.venues.Venue],
+built in ``perpcalc.venues.<key>``, with up to four rule parts, each with its own source,
+date and confidence:
+
+* ``funding``: [`FundingRules`][perpcalc.venues.FundingRules], how the premium becomes a funding rate;
+* ``borrow``: [`BorrowRule`][perpcalc.venues.BorrowRule], a pool venue's borrow fee (charged instead of, or
+  besides, funding);
+* ``margin``: [`MarginRule`][perpcalc.venues.MarginRule], when a position is liquidated and by which formula;
+* ``loss``: [`LossRule`][perpcalc.venues.LossRule], who pays when a liquidation leaves a loss (insurance fund,
+  ADL, socialisation, a liquidity pool);
+
+and everything else the calculators need to know about the venue: the asset it settles in,
+its dated tier tables, impact margin, funding caps and how it derives them, its mark-price
+and ADL methods, its liquidation stages and the funding-history files it writes. The field
+reference is in ``perpcalc.venues._types``, which also defines the shared vocabularies (side,
+contract, margin mode, funding method, scaling…) once.
+
+A part is ``None`` (a table empty) where the venue has no such rule or none is recorded.
+Everything that differs by venue in the calculators (presets, choices, the liquidation
+formula dispatched in ``perpcalc.margin``, the ADL ranking method) is derived from these
+records, through the views below; this package imports nothing else of perpcalc, so every
+layer may import it. Adding a venue is one module here, listed in ``MODULES``, plus its tests.
+
+The rules were restated from the venues' own pages (or mirrors of them), which each part
+cites. Venues change these rules often: check the date, and read live caps, tiers and
+intervals from the venue's API before relying on a figure.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import binance, bitmex, bybit, deribit, drift, dydx, gmx_v2, hyperliquid, jupiter, okx
+from ._types import (
+    ADL_METHODS,
+    AVERAGINGS,
+    CONTRACTS,
+    FUNDING_METHODS,
+    MARGIN_FORMULAS,
+    MARGIN_MODES,
+    MARK_METHODS,
+    SCALINGS,
+    SHORTENINGS,
+    SIDES,
+    VALUED_AT,
+    AdlMethod,
+    BorrowRule,
+    CapRule,
+    Contract,
+    Envelope,
+    ExportFormat,
+    FundingRules,
+    LossRule,
+    MarginMode,
+    MarginRule,
+    MarkMethod,
+    Side,
+    SizeMargin,
+    StageRule,
+    TierSchedule,
+    TierTable,
+    Venue,
+)
+from .binance import binance_cap
+from .bitmex import bitmex_cap
+from .dydx import dydx_cap
+
+__all__ = [
+    "ADL_METHODS",
+    "ADL_VENUES",
+    "AVERAGINGS",
+    "CAP_RULES",
+    "CONTRACTS",
+    "EXPORT_FORMATS",
+    "FUNDING_METHODS",
+    "FUNDING_VENUES",
+    "FUNDING_VENUE_KEYS",
+    "GENERIC_MARGIN",
+    "IMPACT_MARGINS",
+    "LOSS_VENUES",
+    "MARGIN_FORMULAS",
+    "MARGIN_MODES",
+    "MARGIN_VENUES",
+    "MARK_METHODS",
+    "MARK_VENUES",
+    "MODULES",
+    "SCALINGS",
+    "SCHEDULE_VENUE_KEYS",
+    "SETTLEMENT_ASSETS",
+    "SHORTENINGS",
+    "SIDES",
+    "STAGE_VENUES",
+    "TIER_SCHEDULES",
+    "TIER_TABLES",
+    "TIER_TABLE_VENUE",
+    "VALUED_AT",
+    "VENUES",
+    "AdlMethod",
+    "BorrowRule",
+    "CapRule",
+    "Contract",
+    "Envelope",
+    "ExportFormat",
+    "FundingRules",
+    "LossRule",
+    "MarginMode",
+    "MarginRule",
+    "MarkMethod",
+    "Side",
+    "SizeMargin",
+    "StageRule",
+    "TierSchedule",
+    "TierTable",
+    "Venue",
+    "binance_cap",
+    "bitmex_cap",
+    "dydx_cap",
+    "funding_preset",
+    "margin_preset",
+    "quote_label",
+    "schedule_preset",
+    "settlement_label",
+]
+
+D = Decimal
+
+#: The venue modules in display order (the order of every table, choice and preset).
+MODULES = (binance, bybit, okx, bitmex, deribit, hyperliquid, dydx, drift, gmx_v2, jupiter)
+
+VENUES: dict[str, Venue] = {m.VENUE.key: m.VENUE for m in MODULES}
+
+#: The textbook margin condition, offered as ``generic`` beside the venues: maintenance
+#: valued at the mark, a maintenance amount and a fee to close both counted.
+GENERIC_MARGIN = MarginRule(
+    formula="at_mark",
+    valued_at="mark",
+    maintenance_amount=True,
+    fee_to_close=True,
+    tiers=True,
+    tier_table=None,
+    inverse=True,
+    default_mmr=None,
+    mmr_rule="any rate you give",
+    formula_text={
+        "linear": "Textbook margin condition: equity = maintenance margin valued at the liquidation price, "
+        "C + s·Q·(LP − EP) = (MMR + fee)·Q·LP − cum (linear); inverse: in 1/LP with value K/LP.",
+    },
+    source="derivation (the margin condition every venue's formula solves)",
+    as_of="",
+    confidence="H",
+)
+
+
+
+# ----------------------------------------------------------------- views derived from the records
+
+FUNDING_VENUES: dict[str, FundingRules] = {k: v.funding for k, v in VENUES.items() if v.funding is not None}
+FUNDING_VENUE_KEYS: tuple[str, ...] = tuple(FUNDING_VENUES)
+#: margin rules by key, ``generic`` (the textbook condition) first, then the venues in order
+MARGIN_VENUES: dict[str, MarginRule] = {
+    "generic": GENERIC_MARGIN,
+    **{k: v.margin for k, v in VENUES.items() if v.margin is not None},
+}
+LOSS_VENUES: dict[str, LossRule] = {k: v.loss for k, v in VENUES.items() if v.loss is not None}
+#: the asset a venue's linear perpetuals settle in (venues whose settlement depends on the
+#: collateral the trader posts are left out)
+SETTLEMENT_ASSETS: dict[str, str] = {k: v.settles_in for k, v in VENUES.items() if v.settles_in}
+#: dated maintenance tier tables by table key, and the venue (display name) each belongs to
+TIER_TABLES: dict[str, TierTable] = {t: table for v in VENUES.values() for t, table in v.tier_tables.items()}
+TIER_TABLE_VENUE: dict[str, str] = {t: v.name for v in VENUES.values() for t in v.tier_tables}
+#: position-tier schedules by key
+TIER_SCHEDULES: dict[str, TierSchedule] = {t: s for v in VENUES.values() for t, s in v.tier_schedules.items()}
+#: impact margin by product: the venue key, or ``<key>_<product>`` for its other products
+IMPACT_MARGINS: dict[str, Decimal] = {
+    "_".join(filter(None, (k, product))): margin
+    for k, v in VENUES.items()
+    for product, margin in v.impact_margin.items()
+}
+#: how each venue that derives its funding cap from margin rates does so
+CAP_RULES: dict[str, CapRule] = {k: v.cap_from_margin for k, v in VENUES.items() if v.cap_from_margin}
+#: each venue's mark-price method, where recorded
+MARK_VENUES: dict[str, MarkMethod] = {k: v.mark_method for k, v in VENUES.items() if v.mark_method}
+#: each venue's ADL ranking kernel, where its formula is published and modelled
+ADL_VENUES: dict[str, AdlMethod] = {k: r.adl for k, r in LOSS_VENUES.items() if r.adl}
+#: venues whose funding interval shortens after a settlement at the cap
+SCHEDULE_VENUE_KEYS: tuple[str, ...] = tuple(k for k, r in FUNDING_VENUES.items() if r.shortening != "none")
+#: venues that run recorded liquidation stages (a backstop vault, or a fillable price and a fund)
+STAGE_VENUES: dict[str, StageRule] = {k: v.stages for k, v in VENUES.items() if v.stages}
+#: the funding-history files each venue writes, in display order
+EXPORT_FORMATS: dict[str, ExportFormat] = {k: v.export for k, v in VENUES.items() if v.export}
+
+
+# ----------------------------------------------------------------- presets and labels
+
+
+def funding_preset(key: str) -> dict[str, Any]:
+    """Field defaults for the ``funding_rate`` calculator when ``venue`` = ``key``."""
+    r = FUNDING_VENUES[key]
+    return {
+        "method": r.method,
+        "interest_rate": r.interest_rate,
+        "clamp": r.clamp,
+        "dead_band": r.dead_band,
+        "interval_hours": r.interval_hours,
+        "cap": r.cap,
+        "scaling": r.scaling,
+    }
+
+
+def schedule_preset(key: str) -> dict[str, Any]:
+    """Field defaults for the interval-shortening schedule when ``venue`` = ``key``."""
+    r = FUNDING_VENUES[key]
+    return {
+        **funding_preset(key),
+        "interval_hours": int(r.interval_hours),
+        "weighting": r.averaging,
+        "shortening": r.shortening,
+        "shortest_interval_hours": r.shortest_interval_hours,
+    }
+
+
+def settlement_label(venue: str | None, contract: str = "linear") -> str:
+    """The asset a result is paid in, as the reader sees it on the venue.
+
+    Parameters
+    ----------
+    venue : str | None
+        A venue key, ``generic`` or ``None`` (no venue chosen).
+    contract : str
+        ``linear`` or ``inverse``.
+
+    Returns
+    -------
+    str
+        ``USDT`` / ``USDC`` for a venue's linear perpetuals, ``base coin`` for inverse
+        contracts, ``quote currency`` when the venue does not fix it.
+
+    Examples
+    --------
+    >>> settlement_label("binance"), settlement_label("hyperliquid"), settlement_label("bitmex", "inverse")
+    ('USDT', 'USDC', 'base coin')
+    >>> settlement_label(None)
+    'quote currency'
+    """
+    if contract == "inverse":
+        return "base coin"
+    return SETTLEMENT_ASSETS.get(venue or "", "quote currency")
+
+
+def quote_label(venue: str | None, contract: str = "linear") -> str:
+    """The currency a venue's prices are quoted in, as the reader sees it.
+
+    Inverse perpetuals are quoted in US dollars on every venue that lists them here (BTCUSD,
+    XBTUSD, BTC-USD-SWAP, BTC-PERPETUAL); a linear one is quoted in what it settles in.
+
+    Examples
+    --------
+    >>> quote_label("binance"), quote_label("bybit", "inverse"), quote_label(None)
+    ('USDT', 'USD', 'quote currency')
+    """
+    return "USD" if contract == "inverse" else settlement_label(venue, contract)
+
+
+def margin_preset(key: str) -> dict[str, Any]:
+    """Field values the ``liquidation_price`` calculator fills when ``venue`` = ``key``:
+    the record's default maintenance rate, a maintenance amount of 0 where the formula
+    uses one, and the default contract type when it is not linear. A venue with a dated
+    tier table (``tier_table``) selects that table and leaves the MMR empty, so the tier
+    is chosen from the position's notional; a rate the reader types still wins."""
+    rule = MARGIN_VENUES[key]
+    preset: dict[str, Any] = {}
+    if rule.tier_table is not None:
+        preset["tier_table"] = rule.tier_table
+        preset["mmr"] = None
+    elif rule.default_mmr is not None:
+        preset["mmr"] = rule.default_mmr
+    if rule.maintenance_amount and rule.default_mmr is not None:
+        preset["maintenance_amount"] = D(0)
+    if rule.default_contract != "linear":
+        preset["contract"] = rule.default_contract
+    return preset

@@ -1,0 +1,486 @@
+"""The shapes of the venue records and the vocabularies they share, defined once.
+
+Every venue module (``perpcalc.venues.<key>``) builds one [`Venue`][perpcalc.venues.Venue]
+from these records; the string vocabularies (side, contract, margin mode, funding method,
+scaling, averaging, shortening, valuation, margin formula, ADL and mark-price methods) are
+``Literal`` types here, with a tuple of their values beside each for choices and checks.
+
+Funding rule fields
+-------------------
+Fields of [`FundingRules`][perpcalc.venues.FundingRules]:
+``interval_hours``
+    The usual time between two settlements (Deribit accrues continuously; its rate is quoted
+    per 8 h, so 8 is recorded).
+``method``
+    How the interval's average premium P becomes a rate:
+    ``clamp``: F = P + clamp(I − P, −c, c), flat at I while P lies within c of I;
+    ``dead_band``: F = P − clamp(P, −d, d), zero while |P| ≤ d (Deribit);
+    ``premium``: F = P, no interest term and no band (OKX, dYdX v4 with its default of 0).
+``interest_rate``
+    The interest component I per 8 h (0.0001 = 0.01 %, i.e. 0.03 % a day).
+``clamp`` / ``dead_band``
+    The half-width c of the clamp band and d of Deribit's dead band, per 8 h.
+``cap``
+    The absolute limit on the rate *per settlement*, applied last. Caps are set per symbol
+    and change by announcement, so the figure here is one documented or illustrative value
+    for a major contract; ``cap_rule`` says how the venue derives it (e.g. from margin rates)
+    and ``note`` how sure that figure is. ``None`` means no current figure was found.
+``scaling``
+    ``n_over_8``: the formula gives an 8-hour rate, and an N-hour settlement pays N/8 of it
+    (Binance since 2025-09-18, Hyperliquid, dYdX, Deribit's pro-rata accrual);
+    ``per_interval``: the formula is applied per settlement as published, with the interest
+    component split across the day's settlements and the premium not scaled (Bybit, OKX:
+    no N/8 factor is documented). Both agree at 8-hour intervals.
+    ``n_over_24``: the formula gives a daily premium paid in 24 hourly slices (Drift).
+``averaging``
+    How premium samples are averaged over the interval: ``time_weighted`` (sample i of n gets
+    weight i, so later samples count more: Binance, Bybit) or ``mean`` (simple average).
+``payment_price``
+    The price that turns a position size into the notional the rate is charged on
+    (``mark`` on the exchanges, ``oracle`` on Hyperliquid and dYdX).
+``shortening``
+    What happens to the interval after a settlement at the cap: ``jump`` (straight to
+    ``shortest_interval_hours``), ``step`` (one level at a time, 8 → 4 → 2 → 1 h) or ``none``.
+``source``, ``as_of``, ``confidence``, ``note``
+    Where the rule was read, the date of the rule (or of the page) it reflects, how sure the
+    reference notes are (H/M/L), and caveats.
+
+
+Margin rule fields
+------------------
+Fields of [`MarginRule`][perpcalc.venues.MarginRule]:
+``formula``
+    Which liquidation-price function of ``perpcalc.margin`` the venue uses
+    (a key of ``perpcalc.margin.FORMULAS``): ``at_mark`` (the margin condition with the
+    maintenance margin valued at the liquidation price), ``at_entry`` (valued on the entry
+    value), or a venue's own published arrangement: ``wallet_cum`` (wallet balance and the
+    bracket's cum, Binance), ``entry_deduction`` (maintenance on the entry value less an MM
+    deduction, Bybit), ``bankruptcy_offset`` (the bankruptcy price moved by MM % and the
+    fee, BitMEX) or ``margin_available`` (margin above maintenance, Hyperliquid).
+``valued_at``
+    ``mark``: the maintenance margin is valued at the mark (liquidation) price, so the
+    tier can change with the price; ``entry``: it is valued on the position's entry value.
+``maintenance_amount``, ``fee_to_close``, ``tiers``, ``inverse``
+    Whether the venue's formula uses a tier's maintenance amount (Binance's cum, Bybit's
+    MM deduction), counts a fee to close in the maintenance margin, has tiered rates, and
+    has a recorded rule for inverse (coin-margined) contracts.
+``inverse_gap``
+    Set when the venue lists inverse contracts that the record has no rule for: what is
+    missing, said to the reader when an inverse position is asked for. Empty when the
+    venue lists linear contracts only.
+``tier_table``
+    Key of one of the venue's recorded tier tables (``Venue.tier_tables``), or ``None``.
+``mmr_from_max_leverage``
+    The maintenance fraction is 1/(2 × the asset's maximum leverage) when that is given
+    (``MarginRule.maintenance_fraction``).
+``default_mmr``, ``default_contract``
+    The maintenance rate (and contract type) a calculator fills when the venue is chosen:
+    one documented figure for a major contract. ``None``: no single figure recorded.
+``mmr_rule``
+    How the venue sets the maintenance rate.
+``formula_text``
+    The formula as shown to the reader, by case: ``linear``, ``inverse``,
+    ``inverse_cross`` (a missing case falls back to ``linear``).
+
+Loss rule fields
+----------------
+Fields of [`LossRule`][perpcalc.venues.LossRule]:
+``insurance_fund``
+    How the fund is fed, scoped and used (or what stands in for it).
+``adl``
+    The ranking kernel of ``perpcalc.insolvency.rank_positions`` (an ``AdlMethod``) that
+    reproduces the venue's ADL queue, or ``None`` when its formula is not published or not modelled.
+``adl_text``
+    How the queue is ranked and at what price positions are closed.
+``socialisation``
+    Whether and how losses beyond the fund are shared among winners (``none``, or how).
+``pool``
+    For pool venues: the liquidity pool or vault whose depositors absorb traders' profits
+    and losses (``None`` on order-book venues with a fund).
+
+Borrow rule fields
+------------------
+Fields of [`BorrowRule`][perpcalc.venues.BorrowRule]:
+``model``
+    How the rate is set: ``utilisation`` (a function of the pool's borrowed share),
+    ``fixed`` or another short name.
+``rate_rule``
+    The formula as text. ``paid_to``: who receives it (``pool``, ``lenders``).
+``hourly_rate``
+    An illustrative hourly rate at full utilisation for the borrow-fee calculator, or ``None``.
+
+Every part carries ``source``, ``as_of``, ``confidence`` (H/M/L per claim) and ``note``.
+
+Venue fields besides the rules
+------------------------------
+Fields of [`Venue`][perpcalc.venues.Venue]:
+``settles_in``
+    The asset the venue's linear perpetuals settle (and are margined) in, for labelling
+    results; ``None`` where it depends on the collateral posted (inverse contracts settle in
+    the base coin whatever the venue).
+``tier_tables``, ``tier_schedules``
+    Dated maintenance tier tables ([`TierTable`][perpcalc.venues.TierTable]) and position-tier
+    schedules ([`TierSchedule`][perpcalc.venues.TierSchedule]) by key.
+``size_margins``
+    Margin rates that grow with size ([`SizeMargin`][perpcalc.venues.SizeMargin]) by product.
+``impact_margin``
+    The margin committed when walking the book for impact prices, by product suffix
+    (``""`` for the venue's main product).
+``funding_caps``
+    Funding caps by contract tier, where the venue sets them so (fraction per interval).
+``cap_from_margin``
+    How the funding cap derives from margin rates ([`CapRule`][perpcalc.venues.CapRule]).
+``mark_method``
+    The mark-price rule of ``perpcalc.pricing.mark_price`` (a ``MarkMethod``).
+``stages``
+    The liquidation stages the venue runs ([`StageRule`][perpcalc.venues.StageRule]).
+``export``
+    The funding-history files the venue writes ([`ExportFormat`][perpcalc.venues.ExportFormat]).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Literal, get_args
+
+__all__ = [
+    "ADL_METHODS",
+    "AVERAGINGS",
+    "CONTRACTS",
+    "FUNDING_METHODS",
+    "MARGIN_FORMULAS",
+    "MARGIN_MODES",
+    "MARK_METHODS",
+    "SCALINGS",
+    "SHORTENINGS",
+    "SIDES",
+    "VALUED_AT",
+    "AdlMethod",
+    "Averaging",
+    "BorrowRule",
+    "CapRule",
+    "Contract",
+    "Envelope",
+    "ExportFormat",
+    "FundingMethod",
+    "FundingRules",
+    "LossRule",
+    "MarginFormula",
+    "MarginMode",
+    "MarginRule",
+    "MarkMethod",
+    "Scaling",
+    "Shortening",
+    "Side",
+    "SizeMargin",
+    "StageRule",
+    "TierSchedule",
+    "TierTable",
+    "ValuedAt",
+    "Venue",
+]
+
+# ----------------------------------------------------------------- vocabularies
+
+Side = Literal["long", "short"]
+Contract = Literal["linear", "inverse"]
+MarginMode = Literal["isolated", "cross"]
+FundingMethod = Literal["clamp", "dead_band", "premium"]
+Scaling = Literal["n_over_8", "per_interval", "n_over_24"]
+Averaging = Literal["time_weighted", "mean"]
+Shortening = Literal["jump", "step", "none"]
+ValuedAt = Literal["mark", "entry"]
+#: keys of ``perpcalc.margin.FORMULAS``
+MarginFormula = Literal["at_mark", "wallet_cum", "entry_deduction", "bankruptcy_offset", "margin_available",
+                        "at_entry"]
+#: ranking kernels of ``perpcalc.insolvency.score_kernel``
+AdlMethod = Literal["pnl_times_leverage", "price_ratio_leverage", "pnl_over_margin"]
+#: mark-price rules of ``perpcalc.pricing.mark_price``
+MarkMethod = Literal["fair_price", "median_of_three", "median_of_three_8h"]
+
+SIDES: tuple[Side, ...] = get_args(Side)
+CONTRACTS: tuple[Contract, ...] = get_args(Contract)
+MARGIN_MODES: tuple[MarginMode, ...] = get_args(MarginMode)
+FUNDING_METHODS: tuple[FundingMethod, ...] = get_args(FundingMethod)
+SCALINGS: tuple[Scaling, ...] = get_args(Scaling)
+AVERAGINGS: tuple[Averaging, ...] = get_args(Averaging)
+SHORTENINGS: tuple[Shortening, ...] = get_args(Shortening)
+VALUED_AT: tuple[ValuedAt, ...] = get_args(ValuedAt)
+MARGIN_FORMULAS: tuple[MarginFormula, ...] = get_args(MarginFormula)
+ADL_METHODS: tuple[AdlMethod, ...] = get_args(AdlMethod)
+MARK_METHODS: tuple[MarkMethod, ...] = get_args(MarkMethod)
+
+_NONE: Mapping = MappingProxyType({})
+
+
+# ----------------------------------------------------------------- the rule records
+
+
+@dataclass(frozen=True)
+class FundingRules:
+    """One venue's funding rules (see the module docstring for each field)."""
+
+    key: str
+    name: str
+    interval_hours: Decimal
+    method: FundingMethod
+    interest_rate: Decimal
+    clamp: Decimal
+    dead_band: Decimal
+    cap: Decimal | None
+    cap_rule: str
+    scaling: Scaling
+    averaging: Averaging
+    sampling: str
+    payment_price: str
+    shortening: Shortening
+    shortest_interval_hours: int
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+    @property
+    def cap_8h(self) -> Decimal | None:
+        """The cap restated per 8 h (for comparing venues with different intervals).
+
+        Returns
+        -------
+        Decimal | None
+            ``cap × 8 / interval_hours`` as a fraction; ``None`` when no cap figure is recorded.
+        """
+        return None if self.cap is None else self.cap * 8 / self.interval_hours
+
+
+@dataclass(frozen=True)
+class MarginRule:
+    """One venue's margin and liquidation rule (see the module docstring for each field)."""
+
+    formula: MarginFormula
+    valued_at: ValuedAt
+    maintenance_amount: bool
+    fee_to_close: bool
+    tiers: bool
+    tier_table: str | None
+    inverse: bool
+    default_mmr: Decimal | None
+    mmr_rule: str
+    formula_text: dict[str, str]
+    source: str
+    as_of: str
+    confidence: str
+    default_contract: Contract = "linear"
+    note: str = ""
+    inverse_gap: str = ""
+    mmr_from_max_leverage: bool = False
+
+    def refuse_inverse(self, venue: str) -> str:
+        """Why an inverse position cannot be computed with this record (``inverse`` is False).
+
+        Returns
+        -------
+        str
+            A sentence for the reader naming ``venue`` and what is missing.
+        """
+        if self.inverse_gap:
+            return f"{venue}: {self.inverse_gap}; use the generic rule for an inverse position"
+        return f"{venue} lists only linear (USDC-margined) perpetuals"
+
+    def text(self, contract: str = "linear", margin_mode: str = "isolated") -> str:
+        """The formula text for a contract type and margin mode (falls back to linear).
+
+        Returns
+        -------
+        str
+            The ``inverse_cross`` text for an inverse cross position when recorded, else the
+            text for ``contract``, else the linear one.
+        """
+        if contract == "inverse" and margin_mode == "cross" and "inverse_cross" in self.formula_text:
+            return self.formula_text["inverse_cross"]
+        return self.formula_text.get(contract, self.formula_text["linear"])
+
+    def maintenance_fraction(self, max_leverage: Decimal | None) -> Decimal | None:
+        """The maintenance fraction a venue derives from the asset's maximum leverage.
+
+        Returns
+        -------
+        Decimal | None
+            ``1 / (2 × max_leverage)`` when ``mmr_from_max_leverage`` is set and a maximum
+            leverage is given; ``None`` otherwise (the rate given applies).
+
+        Examples
+        --------
+        >>> from perpcalc.venues import VENUES
+        >>> VENUES["hyperliquid"].margin.maintenance_fraction(Decimal(40))
+        Decimal('0.0125')
+        """
+        if not self.mmr_from_max_leverage or max_leverage is None:
+            return None
+        return 1 / (2 * max_leverage)
+
+
+@dataclass(frozen=True)
+class LossRule:
+    """What happens to a loss a liquidation leaves (see the module docstring for each field)."""
+
+    insurance_fund: str
+    adl: AdlMethod | None
+    adl_text: str
+    socialisation: str
+    pool: str | None
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BorrowRule:
+    """A pool venue's borrow fee on open positions (see the module docstring for each field)."""
+
+    model: str
+    rate_rule: str
+    paid_to: str
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+    hourly_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TierTable:
+    """A dated table of maintenance tiers: (notional floor, maintenance rate) rows, ascending."""
+
+    symbol: str
+    currency: str
+    tiers: tuple[tuple[str, str], ...]
+    source: str
+    as_of: str
+    confidence: str = "M"
+
+
+@dataclass(frozen=True)
+class TierSchedule:
+    """A position-tier schedule: listed tiers, then a fixed step per further tier.
+
+    ``tiers`` lists (max contracts, maintenance rate, initial rate), ascending. Beyond the
+    last listed tier each tier adds ``step`` contracts and ``mmr_step`` / ``imr_step`` to
+    the rates (OKX: "increase by … conts, 0.5 % and 0.5 % from the previous tier"), so
+    tier n's limit is the last listed limit + (n − k) × step. ``face_value`` is the coins
+    per contract of the instrument the schedule belongs to.
+    """
+
+    symbol: str
+    tiers: tuple[tuple[Decimal, Decimal, Decimal], ...]
+    step: Decimal
+    mmr_step: Decimal
+    imr_step: Decimal
+    face_value: Decimal
+    source: str
+    as_of: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SizeMargin:
+    """Margin rates that grow with position size: rate = base + rate_per_unit × size (coins)."""
+
+    im_base: Decimal
+    mm_base: Decimal
+    rate_per_unit: Decimal
+
+
+@dataclass(frozen=True)
+class CapRule:
+    """How a venue derives its funding cap from the contract's margin rates.
+
+    ``basis``: ``mmr`` (k × the maintenance rate, per settlement, k given by the reader) or
+    ``im_minus_mm`` (``factor`` × (initial − maintenance rate)); ``per``: ``settlement``
+    (the figure holds per settlement, pro-rated to the interval from an 8-hour figure when
+    ``basis`` is ``im_minus_mm``) or ``8h`` (the figure holds per 8 h). ``text`` is the rule
+    as the reader is told it.
+    """
+
+    basis: Literal["mmr", "im_minus_mm"]
+    per: Literal["settlement", "8h"]
+    text: str
+    factor: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class StageRule:
+    """The stages of a liquidation on a venue that backstops or insures it.
+
+    ``kind``: ``backstop`` (a vault takes the position over below ``backstop share`` of
+    maintenance) or ``fillable`` (a liquidation order may fill down to a fillable price; the
+    insurance fund pays beyond bankruptcy). ``first_stage`` says what happens at the
+    liquidation price.
+    """
+
+    kind: Literal["backstop", "fillable"]
+    first_stage: str
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A venue's JSON response object around the list of records.
+
+    ``path``: where the list is (``result.list``, ``data``); ``status``: the field whose
+    value other than ``ok`` marks an error, which ``message`` (else ``status``) explains;
+    ``markers``: the keys whose presence identifies the venue's response object.
+    """
+
+    path: str
+    status: str
+    ok: str
+    message: str
+    markers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """The funding-history files a venue writes (API JSON, or CSV with the API's fields).
+
+    ``symbol``, ``time``: field names; ``rates``: rate fields in order of preference;
+    ``signatures``: sets of lower-case field names, any of which identifies the venue's
+    records (venues are tried by ``detect_order``, lowest first); ``envelope``: the response
+    object around the records, if any; ``error_keys``: the keys of the venue's bare error
+    object, if it has one; ``web_header``: the header of the venue's website CSV export.
+    """
+
+    symbol: str
+    time: str
+    rates: tuple[str, ...]
+    signatures: tuple[frozenset[str], ...]
+    detect_order: int
+    envelope: Envelope | None = None
+    error_keys: tuple[str, ...] = ()
+    web_header: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Venue:
+    """One venue: its key, display name, dated rule records (``None`` = none recorded) and
+    everything else the calculators need to know about it (see the module docstring)."""
+
+    key: str
+    name: str
+    funding: FundingRules | None = None
+    margin: MarginRule | None = None
+    loss: LossRule | None = None
+    borrow: BorrowRule | None = None
+    settles_in: str | None = None
+    tier_tables: Mapping[str, TierTable] = field(default_factory=lambda: _NONE)
+    tier_schedules: Mapping[str, TierSchedule] = field(default_factory=lambda: _NONE)
+    size_margins: Mapping[str, SizeMargin] = field(default_factory=lambda: _NONE)
+    impact_margin: Mapping[str, Decimal] = field(default_factory=lambda: _NONE)
+    funding_caps: Mapping[str, Decimal] = field(default_factory=lambda: _NONE)
+    cap_from_margin: CapRule | None = None
+    mark_method: MarkMethod | None = None
+    stages: StageRule | None = None
+    export: ExportFormat | None = None

@@ -1,0 +1,136 @@
+"""Binance: everything the calculators know about the venue, as dated records.
+
+The rules below were restated from the venue's own pages (or mirrors of them), each part
+citing its source, date and confidence; see [`perpcalc.venues`][perpcalc.venues] for the
+fields. Adding a venue is one module like this one, listed in ``perpcalc.venues.MODULES``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ._types import CapRule, ExportFormat, FundingRules, LossRule, MarginRule, TierTable, Venue
+
+__all__ = ["KEY", "VENUE", "binance_cap"]
+
+D = Decimal
+KEY = "binance"
+
+
+def binance_cap(mmr: Decimal, multiplier: Decimal = Decimal("0.75")) -> Decimal:
+    """Binance's default cap per settlement: k × MMR of the first margin tier (k = 0.75).
+
+    Source: Binance capped-funding rule (2023 wording, through a venue that copies it);
+    an older copy has k = 1. Example: MMR 0.65 % (ADAUSDT at 75x) → 0.4875 %.
+
+    >>> binance_cap(D("0.0065"))
+    Decimal('0.004875')
+    """
+    return multiplier * mmr
+
+
+VENUE = Venue(
+    key=KEY,
+    name="Binance",
+    funding=FundingRules(
+        key=KEY,
+        name="Binance USDⓈ-M",
+        interval_hours=D(8),
+        method="clamp",
+        interest_rate=D("0.0001"),
+        clamp=D("0.0005"),
+        dead_band=D(0),
+        cap=D("0.003"),
+        cap_rule="k × first-tier MMR, k = 0.75 by default and set per symbol (older text: k = 1); "
+        "some symbols get a fixed cap by announcement (e.g. ±3 %)",
+        scaling="n_over_8",
+        averaging="time_weighted",
+        sampling="premium every 5 s (5,760 per 8 h), linear weights 1…n",
+        payment_price="mark",
+        shortening="jump",
+        shortest_interval_hours=1,
+        source="https://www.binance.com/en/support/faq/detail/360033525031",
+        as_of="2025-09-18",
+        confidence="H formula; M cap; L interval shortening (announcement read through a mirror)",
+        note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
+        "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
+        "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "
+        "I is 0 for a few pairs (BNBUSDT). After a settlement at the cap or floor, 8 h and 4 h "
+        "symbols settle every hour: Binance announcement effective 2025-05-02 08:00 UTC, read "
+        "through a mirror of binance.com (the funding-rate management page cites it).",
+    ),
+    margin=MarginRule(
+        formula="wallet_cum",
+        valued_at="mark",
+        maintenance_amount=True,
+        fee_to_close=False,
+        tiers=True,
+        tier_table="binance_btcusdt_2021",
+        inverse=True,
+        default_mmr=D("0.004"),
+        mmr_rule="per-symbol leverage brackets; MMR and cum of the bracket holding the notional",
+        formula_text={
+            "linear": "Binance USDⓈ-M (one-way): LP = (WB − TMM1 + UPNL1 + cum − s·Q·EP) / (Q·MMR − s·Q); "
+            "maintenance at the mark; other positions' MM and PnL held fixed.",
+            "inverse": "Binance COIN-M, reconstructed from the margin condition (Binance prints it as an "
+            "image): 1/LP = (WB + cum + s·K/EP) / (K·(s + MMR)); derived, not verified.",
+        },
+        source="https://www.binance.com/en/support/faq/detail/b3c689c1f50a44cabb3a84e663b81d93",
+        as_of="2020-08-14",
+        confidence="H linear formula (reproduces Binance's example); M inverse form (derived)",
+        note="MMR 0.4 % and cum 0 are BTCUSDT's first bracket in a 2020–21 snapshot; live brackets come "
+        "from GET /fapi/v1/leverageBracket. The liquidation (clearance) fee is not part of the formula.",
+    ),
+    loss=LossRule(
+        insurance_fund="several funds, each covering a category of contracts; fed by clearance fees of "
+        "liquidations that close above bankruptcy; takes over bankrupt positions",
+        adl="pnl_over_margin",
+        adl_text="Counterparty liquidation: PnL % × margin ratio, highest first; closed at the bankruptcy "
+        "price of the liquidated order, no fee",
+        socialisation="none",
+        pool=None,
+        source="https://www.binance.com/en/support/articles/360033525371-Insurance-Fund",
+        as_of="2025-05-06",
+        confidence="H fund; M ranking (2019–23 text; later changes not found)",
+    ),
+    settles_in="USDT",  # USDⓈ-M: BTCUSDT settles and is margined in USDT
+    tier_tables={
+        "binance_btcusdt_2021": TierTable(
+            symbol="BTCUSDT",
+            currency="USDT",
+            tiers=(
+                ("0", "0.004"),
+                ("50000", "0.005"),
+                ("250000", "0.01"),
+                ("1000000", "0.025"),
+                ("10000000", "0.05"),
+                ("20000000", "0.1"),
+                ("50000000", "0.125"),
+                ("100000000", "0.15"),
+                ("200000000", "0.25"),
+                ("300000000", "0.5"),
+            ),
+            source="Binance USDⓈ-M BTCUSDT brackets about 2020–21, as transcribed in GitHub "
+            "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
+            "Live: GET /fapi/v1/leverageBracket.",
+            as_of="2021",
+        ),
+    },
+    # 200 USDT of margin at the symbol's maximum leverage (200 USD on COIN-M): funding FAQ 360033525031
+    impact_margin={"": D(200), "coin_m": D(200)},
+    cap_from_margin=CapRule(
+        basis="mmr",
+        per="settlement",
+        text="Binance: cap = k × maintenance margin rate of the first tier (k = 0.75 by default, per symbol).",
+    ),
+    mark_method="median_of_three",
+    export=ExportFormat(
+        symbol="symbol",
+        time="fundingTime",
+        rates=("fundingRate",),
+        signatures=(frozenset({"fundingtime", "symbol"}), frozenset({"time", "funding rate"})),
+        detect_order=4,
+        error_keys=("code", "msg"),
+        web_header=("Time", "Contracts", "Funding Interval", "Funding Rate"),
+    ),
+)
