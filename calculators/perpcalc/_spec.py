@@ -43,6 +43,8 @@ class _Required:
 REQUIRED: Any = _Required()
 
 FIELD_TYPES = ("decimal", "integer", "choice", "text", "list")
+# the kinds of file a list field may accept (perpcalc.venue_files reads them)
+FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Field:
     and does not send it. ``advanced`` folds a rarely used field under "More inputs".
     ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
     beyond it the form shows a note, never an error. ``accepts`` names the kinds of file a
-    reader may drop on a list field (``funding_history``, ``positions``; read by
+    reader may drop on a list field (``FILE_KINDS``; read by
     ``perpcalc.venue_files``): the form offers a file picker for them.
     """
 
@@ -94,8 +96,8 @@ class Field:
             raise ValueError(f"choice field {self.name!r} needs choices")
         if self.type == "list" and not self.columns:
             raise ValueError(f"list field {self.name!r} needs columns")
-        if self.accepts and (self.type != "list" or not set(self.accepts) <= {"funding_history", "positions"}):
-            raise ValueError(f"field {self.name!r}: only list fields accept files (funding_history, positions)")
+        if self.accepts and (self.type != "list" or not set(self.accepts) <= set(FILE_KINDS)):
+            raise ValueError(f"field {self.name!r}: only list fields accept files ({', '.join(FILE_KINDS)})")
 
     @property
     def required(self) -> bool:
@@ -588,7 +590,9 @@ def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     """Rows from CSV text: a header line naming columns, then one row per line.
 
-    With a single column the header may be left out. Blank lines are ignored. Reading
+    With a single column the header may be left out, and a line may hold several values
+    separated by commas (``0.01, 0.012, -0.005``): each is a row, in order. Blank lines
+    and empty cells of a single column are ignored. Reading
     stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
     (a text of more than twice as many lines is refused unread: a million-row paste is
     not parsed whole first), and a malformed text (a value over
@@ -611,8 +615,13 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     if not records:
         return []
     header = [h.strip().lower() for h in records[0]]
-    if len(names) == 1 and header and header[0] not in names:
-        return [{names[0]: r[0]} for r in records]
+    if len(names) == 1 and (names[0] not in header or set(header) <= {"", names[0]}):
+        # one column: every cell of every line is a value (a reader types "0.01, 0.012" on one line)
+        body = records[1:] if names[0] in header else records
+        cells = [cell.strip() for r in body for cell in r if cell.strip()]
+        if len(cells) > f.max_items:
+            raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+        return [{names[0]: cell} for cell in cells]
     unknown = [h for h in header if h not in names]
     if unknown:
         raise InputError(
@@ -634,8 +643,15 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
     for r in rows:
-        lines.append(", ".join(_text(r.get(n)) for n in names))
+        lines.append(", ".join(_cell(_text(r.get(n))) for n in names))
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A CSV cell, quoted when it holds a comma, a quote or a line break (``"65,000.00"``)."""
+    if any(ch in text for ch in ',"\n\r') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _text(value: Any) -> str:
