@@ -66,7 +66,7 @@ from typing import Any
 
 from ._errors import InputError
 from ._spec import _coerce, _text, get, rows_to_text
-from .venues import EXPORT_FORMATS
+from .venues import EXPORT_FORMATS, binance, bybit, deribit, dydx, hyperliquid, okx
 from .venues import VENUES as _RECORDS
 
 __all__ = [
@@ -98,7 +98,7 @@ __all__ = [
 
 #: the venues whose funding-history files are read: those whose records give an ``export``, then the
 #: formats read field by field (``READERS``); ``ccxt`` is the library's own format
-VENUES = (*EXPORT_FORMATS, "dydx", "deribit", "ccxt")
+VENUES = (*EXPORT_FORMATS, dydx.KEY, deribit.KEY, "ccxt")
 FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
@@ -114,8 +114,8 @@ WEB_HEADER = next(f.web_header for f in EXPORT_FORMATS.values() if f.web_header)
 READERS: dict[str, tuple[tuple[str, ...], str | None, str, str, str | float | None]] = {
     "binance_data": ((), None, "calc_time", "last_funding_rate", "funding_interval_hours"),
     "hyperliquid_user": ((), "delta.coin", "time", "delta.fundingRate", None),
-    "dydx": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
-    "deribit": (("result",), None, "timestamp", "interest_1h", 1.0),
+    "dydx_indexer": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
+    "deribit_api": (("result",), None, "timestamp", "interest_1h", 1.0),
     "ccxt": ((), "symbol", "timestamp", "fundingRate", None),
 }
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
@@ -328,23 +328,23 @@ def _keys(data: Any) -> set[str]:
 # format -> (venue, what it is, the fields it always has, one of which it also has (or none)).
 # Add a format here with its reading in ``read_records``.
 FUNDING_FORMATS: dict[str, tuple[str, str, frozenset[str], frozenset[str]]] = {
-    "binance_api": ("binance", "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
+    "binance_api": (binance.KEY, "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
                     frozenset({"symbol", "fundingtime", "fundingrate"}), frozenset()),
-    "binance_web": ("binance", "a Binance website funding-rate history export",
+    "binance_web": (binance.KEY, "a Binance website funding-rate history export",
                     frozenset({"time", "contracts", "funding rate"}), frozenset()),
-    "bybit": ("bybit", "a Bybit funding-rate history (GET /v5/market/funding/history)",
+    "bybit_api": (bybit.KEY, "a Bybit funding-rate history (GET /v5/market/funding/history)",
               frozenset({"symbol", "fundingrate", "fundingratetimestamp"}), frozenset()),
-    "okx": ("okx", "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
+    "okx_api": (okx.KEY, "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
             frozenset({"instid", "fundingtime"}), frozenset({"realizedrate", "fundingrate"})),
-    "hyperliquid": ("hyperliquid", "a Hyperliquid funding history (info fundingHistory)",
+    "hyperliquid_api": (hyperliquid.KEY, "a Hyperliquid funding history (info fundingHistory)",
                     frozenset({"coin", "fundingrate", "time"}), frozenset()),
-    "binance_data": ("binance", "a Binance public-data monthly funding file (data.binance.vision)",
+    "binance_data": (binance.KEY, "a Binance public-data monthly funding file (data.binance.vision)",
                      frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), frozenset()),
-    "hyperliquid_user": ("hyperliquid", "a Hyperliquid user funding history (info userFunding)",
+    "hyperliquid_user": (hyperliquid.KEY, "a Hyperliquid user funding history (info userFunding)",
                          frozenset({"delta", "hash", "time"}), frozenset()),
-    "dydx": ("dydx", "a dYdX v4 funding history (indexer /v4/historicalFunding)",
+    "dydx_indexer": (dydx.KEY, "a dYdX v4 funding history (indexer /v4/historicalFunding)",
              frozenset({"ticker", "rate", "effectiveat"}), frozenset()),
-    "deribit": ("deribit", "a Deribit funding-rate history (public/get_funding_rate_history)",
+    "deribit_api": (deribit.KEY, "a Deribit funding-rate history (public/get_funding_rate_history)",
                 frozenset({"timestamp", "interest_1h"}), frozenset()),
     "ccxt": ("ccxt", "ccxt's fetch_funding_rate_history output",
              frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), frozenset()),
@@ -389,17 +389,17 @@ def detect_format(data: str | list | dict) -> str:
     if isinstance(data, str) and not data.strip():
         raise FundingFileError("the file is empty")
     if isinstance(data, dict) and "retCode" in data and not isinstance(data.get("result"), dict):
-        return "bybit"  # an error response; reading it says so
+        return "bybit_api"  # an error response; reading it says so
     if isinstance(data, dict) and "code" in data and "data" in data and not isinstance(data.get("data"), list):
-        return "okx"
+        return "okx_api"
     keys = _keys(data)
     for key, (_venue, _what, needed, one_of) in FUNDING_FORMATS.items():
         if needed <= keys and (not one_of or one_of & keys):
             return key
     if isinstance(data, dict) and "retCode" in data:
-        return "bybit"
+        return "bybit_api"
     if isinstance(data, dict) and "code" in data and "data" in data:
-        return "okx"
+        return "okx_api"
     if isinstance(data, dict) and "code" in data and "msg" in data:
         return "binance_api"  # an error response; reading it says so
     if isinstance(data, list) and not data:

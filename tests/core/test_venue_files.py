@@ -423,9 +423,9 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
         "binance_data": "calc_time,funding_interval_hours,last_funding_rate\n1704067200000,8,0.00037409\n",
         "hyperliquid_user": '[{"delta": {"coin": "ETH", "fundingRate": "0.0000417", "szi": "49.1477", "type": '
                             '"funding", "usdc": "-3.625312"}, "hash": "0xa1", "time": 1681222254710}]',
-        "dydx": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
+        "dydx_indexer": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
                 '"effectiveAtHeight": "44865196", "effectiveAt": "2025-07-25T11:00:00.013Z"}]}',
-        "deribit": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
+        "deribit_api": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
                    '"prev_index_price": 8305.72, "interest_8h": -0.00009234260068476106, '
                    '"interest_1h": -4.739622041017375e-7}]}',
         "ccxt": '[{"info": {}, "symbol": "BTC/USDT:USDT", "fundingRate": 0.0001, "timestamp": 1709251200000, '
@@ -435,8 +435,8 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
         assert vf.detect_format(vf.decode(text)) == fmt
         read = vf.read_funding_file(text, default_interval_hours=8)
         assert read.format == fmt and len(read.settlements) == 1
-    assert vf.read_funding_file(cases["deribit"]).settlements[0].interval_hours == 1.0  # hourly by the format
-    assert vf.read_funding_file(cases["dydx"], default_interval_hours=1).settlements[0].time.isoformat() == \
+    assert vf.read_funding_file(cases["deribit_api"]).settlements[0].interval_hours == 1.0  # hourly by the format
+    assert vf.read_funding_file(cases["dydx_indexer"], default_interval_hours=1).settlements[0].time.isoformat() == \
         "2025-07-25T11:00:00.013000+00:00"
     bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
     with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate 'x' is not a number"):

@@ -13,11 +13,9 @@ const wheels = path.join(root, "build", "pyodide-test-wheels");
 const { startBuilt } = await import(path.join(root, "scripts", "pyodide_node.mjs"));
 
 const t0 = performance.now();
-// CI=true selects the reproducible Hypothesis profile (tests/core/hypothesis_profiles.py) in here too; CI
-// is passed only when set: Hypothesis takes a CI variable that is merely present (even "") for CI
-const ci = process.env.CI === undefined ? {} : { CI: process.env.CI };
-const pyodide = await startBuilt({ env: { HOME: "/home/pyodide", ...ci },
-                                   stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
+// CI=true selects the reproducible Hypothesis profile (tests/core/hypothesis_profiles.py) in here too
+const env = { HOME: "/home/pyodide", ...(process.env.CI === undefined ? {} : { CI: process.env.CI }) };
+const pyodide = await startBuilt({ env, stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
 const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
 for (const file of readdirSync(wheels).filter((f) => f.endsWith(".whl"))) {
   pyodide.unpackArchive(new Uint8Array(readFileSync(path.join(wheels, file))), "wheel", { extractDir: sitePackages });
