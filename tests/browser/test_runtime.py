@@ -153,6 +153,70 @@ def test_an_altered_precompiled_standard_library_is_refused_in_plain_words(
         ctx.close()
 
 
+WASM = "pyodide/pyodide.asm.wasm"
+# Cache Storage entries of the wasm, in every cache
+WASM_SAVED = """async () => { let n = 0; for (const key of await caches.keys())
+    n += (await (await caches.open(key)).keys()).filter(r => r.url.endsWith('/pyodide.asm.wasm')).length; return n; }"""
+
+
+def refused_in_plain_words(tab: Tab, within: float) -> None:
+    """The page says the live calculator could not start, in one plain line, within ``within`` seconds
+    of loading, and keeps the worked example computed when the page was built, marked as such."""
+    started = time.monotonic()
+    tab.wait("() => ['ready', 'error'].includes(window.__perpcalcRuntime?.state)", timeout=within)
+    state = tab.page.evaluate("window.__perpcalcRuntime")
+    assert state["state"] == "error", state
+    assert state["error"].startswith(f"the runtime file {WASM} failed its integrity check"), state
+    form = tab.form("funding_payment")
+    tab.wait("() => document.querySelector('form.perpcalc').dataset.state === 'error'", timeout=10)
+    status = form.locator("[data-status]").text_content()
+    assert status.startswith("The live calculator could not start: the runtime file"), status
+    assert "worked example computed when the page was built" in status
+    assert "Traceback" not in status and "Aborted" not in status
+    assert form.locator("[data-results-note]").text_content() == "worked example"
+    assert time.monotonic() - started < within
+
+
+def test_a_corrupt_served_wasm_ends_in_an_error_not_endless_loading(
+    browser: object, built_site: dict, tampering: tuple[str, dict[str, bytes]]
+) -> None:
+    origin, replace, _ = tampering
+    data = bytearray((built_site["dir"] / "assets" / "runtime" / WASM).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    replace[f"/assets/runtime/{WASM}"] = bytes(data)
+    ctx = browser.new_context()
+    try:
+        tab = Tab(ctx, origin)
+        tab.goto(PAGE)
+        refused_in_plain_words(tab, within=60)  # it stayed "Loading…" for minutes before
+    finally:
+        ctx.close()
+
+
+def test_a_corrupt_saved_wasm_is_refused_dropped_and_fetched_again(context: object, server: str,
+                                                                   built_site: dict) -> None:
+    tab = Tab(context, server)
+    tab.goto(PAGE)
+    assert runtime(tab)["state"] == "ready"
+    kept(tab, built_site["dir"])
+    tab.wait(f"async () => (await ({WASM_SAVED})()) >= 1", timeout=60)
+    # flip one byte of the service worker's saved wasm, as a damaged disk cache would
+    tab.page.evaluate(
+        """async () => { for (const key of await caches.keys()) { const cache = await caches.open(key);
+             for (const req of await cache.keys()) if (req.url.endsWith('/pyodide.asm.wasm')) {
+               const res = await cache.match(req);
+               const bytes = new Uint8Array(await res.arrayBuffer());
+               bytes[bytes.length >> 1] ^= 0xff;
+               await cache.put(req, new Response(bytes, { headers: res.headers })); } } }""")
+    tab.page.reload(wait_until="load")
+    refused_in_plain_words(tab, within=60)
+    tab.wait(f"async () => (await ({WASM_SAVED})()) === 0", timeout=10)  # the bad copy is dropped
+    tab.page.reload(wait_until="load")  # the next visit fetches the wasm again and starts
+    again = runtime(tab)
+    assert again["state"] == "ready", again
+    computes(tab)
+
+
 # Every text the first form's status line shows, recorded in the page as it changes (polling from
 # the test missed the download's steps on a loaded machine).
 RECORD_STATUS = """

@@ -33,6 +33,31 @@ const queue = [];
 
 class IntegrityError extends Error {}
 let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
+// Rejected by the first runtime file that fails its check or breaks off mid-download: Emscripten
+// aborts on such a wasm without ever settling loadPyodide, so start() races it against this.
+let runtimeFailed = false;
+let rejectRuntime = null;
+const runtimeRefused = new Promise((_, reject) => {
+  rejectRuntime = reject;
+});
+
+function refuseRuntime(error) {
+  runtimeFailed = true;
+  rejectRuntime(error);
+}
+runtimeRefused.catch(() => {}); // reported by start()
+
+// A runtime file that failed: refused for this start, and any copy of it in Cache Storage (the
+// service worker's) deleted, so the next visit fetches it again rather than the same bad bytes.
+async function refuse(rel, error) {
+  refuseRuntime(error);
+  try {
+    const url = new URL(rel, runtimeBase).href;
+    for (const key of await caches.keys()) await (await caches.open(key)).delete(url);
+  } catch {
+    // no Cache Storage here
+  }
+}
 
 function progress(step, detail, fraction = 0) {
   postMessage({ type: "progress", step, detail, fraction });
@@ -111,7 +136,16 @@ async function download(rel) {
   let held = null;
   const body = new ReadableStream({
     async pull(controller) {
-      const { done, value } = await reader.read();
+      let done;
+      let value;
+      try {
+        ({ done, value } = await reader.read());
+      } catch (err) {
+        const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
+        refuse(rel, broken);
+        controller.error(broken);
+        return;
+      }
       if (done) {
         const all = new Uint8Array(m.done);
         let at = 0;
@@ -121,6 +155,7 @@ async function download(rel) {
         }
         if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
           integrityFailure = integrityFailure || integrityMessage(rel);
+          refuse(rel, new IntegrityError(integrityMessage(rel)));
           controller.error(new IntegrityError(integrityMessage(rel)));
           return;
         }
@@ -231,7 +266,10 @@ async function dropSnapshot() {
 async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
   return loadPyodide({
     indexURL,
-    createPyodideModule,
+    // an abort (a wasm that does not compile or instantiate) fails the start instead of hanging it
+    createPyodideModule: (settings) => createPyodideModule(Object.assign(settings, {
+      onAbort: (what) => refuseRuntime(new Error(`the Python runtime could not start (${String(what).slice(0, 200)})`)),
+    })),
     stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
     lockFileContents: { info: MANIFEST.lock_info, packages: {} },
     env: { PYTHONPATH: PERPCALC_ZIP },
@@ -247,8 +285,9 @@ async function start() {
     const saved = cachedSnapshot(); // looked up while the files download
     reportDownload();
     meterTimer = setInterval(reportDownload, 200);
-    const [asm, { loadPyodide }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
+    const [asm, { loadPyodide: load }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
       importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
+    const loadPyodide = (options) => Promise.race([load(options), runtimeRefused]);
     const snapshot = await saved;
     let pyodide = null;
     let mode = "fresh";
@@ -259,6 +298,7 @@ async function start() {
         compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
         mode = "snapshot";
       } catch (err) {
+        if (runtimeFailed) throw err; // the runtime itself, not the snapshot: no second start
         snapshotError = String(err && err.message ? err.message : err).slice(0, 200);
         console.warn(`perpcalc: the saved snapshot could not be restored (${snapshotError}); starting normally`);
         pyodide = null;
