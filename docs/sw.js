@@ -7,6 +7,11 @@
 // kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
 // copy from the browser's HTTP cache is fetched again from the server, then checked again);
 // any other file is revalidated with the server before it is stored.
+//
+// Serving: files whose bytes are fixed for this version (a hash in FILES, or a hash in their
+// name) come from the cache first; pages, indexes and every other file (page.js, images...)
+// from the server first, revalidated past the browser's HTTP cache (a host such as GitHub
+// Pages lets it keep them for 10 minutes), and from the cache only offline.
 const VERSION = "__VERSION__";
 const FILES = __FILES__;
 const OFFLINE = "__OFFLINE__";
@@ -97,9 +102,8 @@ self.addEventListener("message", (event) => {
   );
 });
 
-function isPage(request, url) {
-  return request.mode === "navigate" || url.pathname.endsWith("/") || url.pathname.endsWith(".html");
-}
+// A name such as main.6f8e2a1c.min.css or snapshot-0123abcd….bin: its bytes never change.
+const HASHED_NAME = /[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin|zip)$/;
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -108,10 +112,12 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);
-      if (isPage(request, url) || url.pathname.endsWith(".json") || url.pathname.endsWith(".xml")) {
-        // pages and indexes: network first, so readers see updates; the cache when offline
+      const rel = url.pathname.slice(scope.pathname.length);
+      const fixed = Boolean(FILES[rel]) || HASHED_NAME.test(url.pathname);
+      if (!fixed) {
+        // pages, indexes and unhashed assets: network first, so readers see updates; the cache when offline
         try {
-          const response = await fetch(request);
+          const response = await fetch(request, { cache: "no-cache" });
           if (response.ok) cache.put(request, response.clone());
           return response;
         } catch (err) {
@@ -125,13 +131,12 @@ self.addEventListener("fetch", (event) => {
           throw err;
         }
       }
-      // assets: cache first (kept only after the checks above)
+      // fixed bytes: cache first (kept only after the checks above); a miss is revalidated, as the
+      // HTTP cache may still hold the previous version's file of that name
       const hit = await cache.match(request);
       if (hit) return hit;
-      const response = await fetch(request);
-      if (response.ok && response.type === "basic" && !FILES[url.pathname.slice(scope.pathname.length)]) {
-        cache.put(request, response.clone());
-      }
+      const response = await fetch(request, FILES[rel] ? { cache: "no-cache" } : undefined);
+      if (response.ok && response.type === "basic" && !FILES[rel]) cache.put(request, response.clone());
       return response;
     })(),
   );

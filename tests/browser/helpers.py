@@ -184,13 +184,15 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
     """Serves a built site as another deployment would: some files' bytes replaced (``replace``),
     some sent at about 12 MB/s as a fast link would, where localhost gives 1 GB/s (``slow``), and
     the paths asked for recorded (``asked``). ``script_max_age``: scripts other than sw.js are sent
-    with that much HTTP caching (seconds), everything else with no-cache."""
+    with that much HTTP caching (seconds), everything else with no-cache; ``max_age``: every file
+    but sw.js is (GitHub Pages sends max-age=600)."""
 
     replace: dict[str, bytes]
     slow: set[str]
     pause = 0.02  # seconds after each 256 KB of a slow file (about 12 MB/s)
     asked: list[str]
     script_max_age: int = 0
+    max_age: int = 0
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -198,7 +200,8 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         path = self.path.split("?")[0]
         cached = self.script_max_age and path.endswith(".js") and path != "/sw.js"
-        self.send_header("Cache-Control", f"max-age={self.script_max_age}" if cached else "no-cache")
+        age = self.max_age if self.max_age and path != "/sw.js" else self.script_max_age if cached else 0
+        self.send_header("Cache-Control", f"max-age={age}" if age else "no-cache")
         super().end_headers()
 
     def do_GET(self) -> None:
@@ -210,7 +213,7 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
         if body is None:
             return super().do_GET()
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Type", self.guess_type(path + "index.html" if path.endswith("/") else path))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         step = 256 * 1024 if path in self.slow else len(body) or 1
@@ -230,11 +233,12 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def altered_site(directory: Path, port: int, script_max_age: int = 0) -> Iterator[tuple[str, type[AlteredSite]]]:
+def altered_site(directory: Path, port: int, script_max_age: int = 0,
+                 max_age: int = 0) -> Iterator[tuple[str, type[AlteredSite]]]:
     """Serve ``directory`` on 127.0.0.1:``port`` with an AlteredSite handler of its own; yields the
     origin and the handler class, whose ``replace``, ``slow`` and ``asked`` the test changes."""
     handler = type("Handler", (AlteredSite,), {"replace": {}, "slow": set(), "asked": [],
-                                               "script_max_age": script_max_age})
+                                               "script_max_age": script_max_age, "max_age": max_age})
     httpd = QuietServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

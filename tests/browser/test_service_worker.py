@@ -80,6 +80,57 @@ def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
         ctx.close()
 
 
+def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
+    browser: object, built_site: dict
+) -> None:
+    """Security review 2026-12-06, L4: with GitHub Pages' max-age=600 on every file, the worker kept
+    (and served) the previous deployment's page.js and perpcalc.js for the version's whole life."""
+    site: Path = built_site["dir"]
+    page_js = "/assets/js/page.js"
+    with altered_site(site, PORT, max_age=600) as (origin, handler):
+        replace = handler.replace
+        ctx = browser.new_context()
+        try:
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab.wait("() => !!navigator.serviceWorker.controller", timeout=60)
+            tab.goto(PAGE)  # now through the worker, which keeps page.js; the HTTP cache holds all
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
+            # a deploy that changes an unhashed script and the page: the next visit has both
+            replace[page_js] = (site / page_js.lstrip("/")).read_bytes() + b"\nwindow.__deploy = 2;\n"
+            html = (site / PAGE.lstrip("/") / "index.html").read_text(encoding="utf-8")
+            replace[PAGE] = html.replace("<head>", '<head><meta name="perp-deploy" content="2">', 1).encode()
+            # the next visit, in a new tab (a reload of the same tab may take a script that is still
+            # fresh by its max-age from the renderer's own memory, which the worker never sees)
+            tab.page.close()
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
+            assert tab.page.locator('meta[name="perp-deploy"]').count() == 1, "the previous page was shown"
+            # a deploy with a new perpcalc.js and a new version of the worker that records its hash
+            old = (site / SCRIPT.lstrip("/")).read_bytes()
+            new = old + b"\nwindow.__perpcalcDeploy = 2;\n"
+            sw = (site / "sw.js").read_text(encoding="utf-8")
+            version = re.search(r'const VERSION = "([0-9a-f]+)";', sw)[1]
+            digest = hashlib.sha256(old).hexdigest()
+            replace["/sw.js"] = (sw.replace(f'const VERSION = "{version}";', 'const VERSION = "0000000000000003";')
+                                 .replace(digest, hashlib.sha256(new).hexdigest())).encode()
+            replace[SCRIPT] = new
+            tab.page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+            tab.wait("async () => { const k = await caches.keys();"
+                     " return k.length === 1 && k[0] === 'perp-glossary-0000000000000003'; }", timeout=60)
+            tab.page.close()
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            assert tab.page.evaluate("window.__perpcalcDeploy") == 2, "the previous deployment's perpcalc.js ran"
+            assert tab.page.evaluate("window.__deploy") == 2
+        finally:
+            ctx.close()
+
+
 def test_only_the_sites_own_origin_is_admitted(browser: object, built_site: dict) -> None:
     """The shipped sw.js, run in a worker of a blank page with the registration of a default-port
     deployment at https://site.example/: addresses are admitted by their parsed origin."""
