@@ -159,9 +159,13 @@ def test_list_cells_read_by_the_fast_path_keep_the_full_checks() -> None:
     # plain decimal cells skip parse_decimal; bounds, signs and everything else are unchanged
     for cell, ok in (("10", True), ("-1", False), ("0", False), ("1" * 18, True), ("1" * 32, False), ("1e3", True),
                      ("0." + "0" * 16 + "1", True), ("1.5%", False)):
-        text = f"id, side, size, entry_price, mark_price, margin\nA, long, {cell}, 100, 110, 10"
+        # a book of two (the ranking refuses a book of one: issue 20)
+        text = ("id, side, size, entry_price, mark_price, margin\n"
+                f"A, long, {cell}, 100, 110, 10\nB, long, 1, 100, 105, 10")
         result = json.loads(compute_json("adl_ranking", json.dumps({"positions": text})))
         assert result["ok"] is ok, (cell, result)
+        if not ok:
+            assert "row 1" in result["error"]["message"], result
 
 
 
