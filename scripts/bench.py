@@ -39,7 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculators"))
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -232,7 +231,7 @@ RANK_IN_WORKER = """() => {
     const loss = Math.max(0, (side === "long" ? entry - 100 : 100 - entry) * size);
     positions.push({ id: `p${i}`, side, size, entry_price: entry, mark_price: 100, margin: loss + 1 + rnd() * 500 });
   }
-  const compute = py.runPython("from perpcalc.display import compute_json\\ncompute_json");
+  const compute = py.runPython("from perpcalc.page import compute_json\\ncompute_json");
   const t = performance.now();
   const result = JSON.parse(compute("adl_ranking", JSON.stringify({ method: "bitmex", positions })));
   const seconds = (performance.now() - t) / 1000;
@@ -242,7 +241,7 @@ RANK_IN_WORKER = """() => {
 
 
 def browser_figures() -> dict[str, float]:
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from chromium import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, float] = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from background import Background
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -27,16 +27,6 @@ PORT = int(os.environ.get("TEST_PORT", "8765"))
 # one folder per port: scripts/run_tests.py runs two sessions at once, each building for its own origin
 SITE = ROOT / "build" / f"test-site-{PORT}"
 ORIGIN = f"http://{HOST}:{PORT}"
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 SITE_BUILD = Background(

@@ -14,21 +14,21 @@ from pathlib import Path
 import perpcalc
 import pytest
 from background import Background
-from perpcalc import display
+from perpcalc import page
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "build" / "runtime" / "pyodide"
 
 EVERY_EXAMPLE = r"""
 import json, perpcalc
-from perpcalc import display
+from perpcalc import page
 out = {}
 for spec in perpcalc.catalog():
     for key, example in spec["examples"].items():
-        out[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
+        out[f"{spec['name']}@{key}"] = page.compute(spec["name"], example)
 junk = {"funding_payment": {"side": "long", "size": "nan"}, "nope": {}}
 for name, inputs in junk.items():
-    out[f"junk:{name}"] = display.compute(name, inputs)
+    out[f"junk:{name}"] = page.compute(name, inputs)
 print("RESULT " + json.dumps(out, sort_keys=True))
 """
 
@@ -72,7 +72,7 @@ def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
     in_cpython = {}
     for spec in perpcalc.catalog():
         for key, example in spec["examples"].items():
-            in_cpython[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
-    in_cpython["junk:funding_payment"] = display.compute("funding_payment", {"side": "long", "size": "nan"})
-    in_cpython["junk:nope"] = display.compute("nope", {})
+            in_cpython[f"{spec['name']}@{key}"] = page.compute(spec["name"], example)
+    in_cpython["junk:funding_payment"] = page.compute("funding_payment", {"side": "long", "size": "nan"})
+    in_cpython["junk:nope"] = page.compute("nope", {})
     assert json.loads(json.dumps(in_cpython, sort_keys=True)) == in_pyodide

@@ -25,8 +25,8 @@ const [runtime, snapshot] = process.argv.slice(1);
 const indexURL = path.join(runtime, "pyodide") + path.sep;
 const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
 const py = await loadPyodide({ indexURL, _loadSnapshot: new Uint8Array(readFileSync(snapshot)) });
-const compute = py.runPython("import sys\\nassert 'perpcalc.display' in sys.modules\\n"
-  + "from perpcalc.display import compute_json\\ncompute_json");
+const compute = py.runPython("import sys\\nassert 'perpcalc.page' in sys.modules\\n"
+  + "from perpcalc.page import compute_json\\ncompute_json");
 console.log(compute("funding_payment", JSON.stringify(
   { side: "long", size: 10, mark_price: 10000, funding_rate: "0.0011875" })));
 """

@@ -589,7 +589,7 @@ class Ledger:
 
     ``equity`` holds each trader's equity (at the mark, or cash once closed), ``fund`` the
     insurance fund, ``book`` the order book's mark-to-market on what it bought, and
-    ``shortfall`` the unpaid deficits (≤ 0). :meth:`check` records the largest drift of
+    ``shortfall`` the unpaid deficits (≤ 0). [`check`][perpcalc.insolvency.Ledger.check] records the largest drift of
     their total from the start in ``imbalance``.
     """
 

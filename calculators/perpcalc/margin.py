@@ -704,7 +704,7 @@ def entry_value_liquidation_price(side: str, size: Decimal, entry_price: Decimal
 def _at_entry(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
               margin: Decimal | None) -> Liquidation:
     """Maintenance as a share of the USD size at entry, fee to close taken from the collateral
-    (GMX v2, Jupiter Perps: :func:`entry_value_liquidation_price`)."""
+    (GMX v2, Jupiter Perps: [`entry_value_liquidation_price`][perpcalc.margin.entry_value_liquidation_price])."""
     fee = p.taker_fee if rule.fee_to_close else ZERO
     c = _collateral(p, im, margin)
     lp = entry_value_liquidation_price(p.side, p.size, p.entry_price, c, mmr, fee)
@@ -1002,7 +1002,7 @@ def deribit_max_size(equity: Decimal, price: Decimal, base_rate: Decimal, rate_p
 
     Because the rate grows with size, the largest position grows only with the square root
     of equity once k·q dominates b: quadrupling equity roughly doubles it. Derived from
-    :func:`deribit_margin_rate`; Deribit publishes no closed form.
+    [`deribit_margin_rate`][perpcalc.margin.deribit_margin_rate]; Deribit publishes no closed form.
 
     Examples
     --------
@@ -1056,7 +1056,7 @@ def max_open_position(side: str, available: Decimal, order_price: Decimal, lever
 
     Q_max = min( available / (P / L + max(0, s × (P − M))),  max notional at L / P )
 
-    The first term inverts :func:`order_cost`; the second is the leverage bracket's limit:
+    The first term inverts [`order_cost`][perpcalc.margin.order_cost]; the second is the leverage bracket's limit:
     at leverage L only notionals up to the largest bracket that allows L can be opened.
     Without a mark price the open loss is taken as zero (limit order at the mark).
 
@@ -1117,7 +1117,7 @@ def price_at_equity_share(side: str, size: Decimal, entry_price: Decimal, collat
     share = 1 is the liquidation price, share = 0 the bankruptcy price; Hyperliquid hands
     the position to its backstop liquidator once equity falls below 2/3 of maintenance,
     i.e. share = 2/3. ``None`` when no positive price satisfies it. A special case of
-    :func:`liquidation_price_at_mark`.
+    [`liquidation_price_at_mark`][perpcalc.margin.liquidation_price_at_mark].
 
     Source: Hyperliquid docs, "Liquidations" (backstop below 2/3 of maintenance margin).
 
@@ -1179,7 +1179,8 @@ def dydx_insurance_threshold(side: str, bankruptcy: Decimal, mmf: Decimal, smmr:
     Between the liquidation price and p* the order can still fill at or better than
     bankruptcy (any surplus goes to the insurance fund); beyond p* the allowed fill is worse
     than bankruptcy and the insurance fund pays the gap. Derived here from
-    :func:`dydx_fillable_price` (valid while ABR ≤ 1, which holds up to bankruptcy when BA = 1).
+    [`dydx_fillable_price`][perpcalc.margin.dydx_fillable_price] (valid while ABR ≤ 1, which holds up
+    to bankruptcy when BA = 1).
 
     Examples
     --------

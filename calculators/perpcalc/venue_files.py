@@ -48,7 +48,8 @@ from itertools import pairwise
 from typing import Any
 
 from ._errors import InputError
-from ._spec import _coerce, _text, get, rows_to_text
+from ._spec import get
+from .parse import cell_text, coerce, rows_to_text
 from .venues import EXPORT_FORMATS
 from .venues import VENUES as _RECORDS
 
@@ -580,16 +581,16 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     counts = Counter(r.interval_hours for r in rows)
     interval = counts.most_common(1)[0][0]
     values = {
-        "rates": "rate\n" + "\n".join(_text(r.rate) for r in rows),
-        "interval_hours": _text(interval),
+        "rates": "rate\n" + "\n".join(cell_text(r.rate) for r in rows),
+        "interval_hours": cell_text(interval),
         "start": rows[0].time.strftime("%Y-%m-%dT%H:%MZ"),
         "source": "input",
     }
     first, last = rows[0].time, rows[-1].time
     text = (f"{len(rows):,} settlements of {symbols[0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
-            f"every {_text(interval)} h.")
+            f"every {cell_text(interval)} h.")
     if len(counts) > 1:
-        others = ", ".join(f"{_text(h)} h" for h, _ in counts.most_common()[1:4])
+        others = ", ".join(f"{cell_text(h)} h" for h, _ in counts.most_common()[1:4])
         text += (f" The file's intervals vary (also {others}: shortened at the cap, or a gap); the calculator "
                  f"takes one, the most common.")
     return values, text
@@ -642,7 +643,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                         raise FileFormatError(f"line {line}, column {h}: empty", h, line)
                     continue
                 try:
-                    _coerce(c, v)
+                    coerce(c, v)
                 except InputError as exc:
                     raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
             rows.append(row)

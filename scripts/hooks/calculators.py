@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
 import perpcalc  # noqa: E402
-from perpcalc import display  # noqa: E402
-from perpcalc._spec import Calculator, Field, _plain  # noqa: E402
+from perpcalc import page  # noqa: E402
+from perpcalc._spec import Calculator, Field  # noqa: E402
+from perpcalc.parse import plain  # noqa: E402
 
 BLOCK = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
 VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\s*\]\]")
@@ -62,10 +63,10 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
-        result = display.compute(name, calc.examples[key])
+        result = page.compute(name, calc.examples[key])
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
-        result["form"] = display.form_values(name, key)
+        result["form"] = page.form_values(name, key)
         _results[(name, key)] = result
     return _results[(name, key)]
 
@@ -117,7 +118,7 @@ def to_percent_text(text: str) -> str:
     """``"-0.0003"`` → ``"-0.03"``: a fraction's form text in percent, exactly (no float)."""
     if text == "":
         return ""
-    return _plain(Decimal(text).scaleb(2))
+    return plain(Decimal(text).scaleb(2))
 
 
 def money_units(calc: Calculator) -> dict[str, str]:
@@ -214,7 +215,7 @@ def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None
     if f.when:
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
     if f.typical is not None:
-        attrs += f' data-typical="{_esc(_plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
+        attrs += f' data-typical="{_esc(plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
     # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
     # file button outside it, always in view: reading a file makes the field apply (files.js).
     inside, outside = (files, "") if not f.when else ("", files)
@@ -280,7 +281,7 @@ def _check_when(calc: Calculator) -> None:
                 raise CalculatorMarkupError(f"{calc.name}.{f.name}: when={{{key!r}: {allowed!r}}} names no such choice")
     # a form does not send a field that does not apply, so no example may rely on one
     for key, example in calc.examples.items():
-        values = display.form_values(calc.name, key)
+        values = page.form_values(calc.name, key)
         for f in calc.inputs:
             if f.name in example and not _applies(f, values):
                 raise CalculatorMarkupError(f"{calc.name}@{key} sets {f.name}, which does not apply to it")
@@ -386,7 +387,7 @@ def _default_text(f: Field) -> str:
     """A field's own default as the form shows it (percent fields in percent)."""
     if f.required or f.default is None:
         return ""
-    text = _plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
+    text = plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
     return to_percent_text(text) if _is_percent(f) else text
 
 

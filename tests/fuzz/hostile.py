@@ -29,8 +29,8 @@ from typing import Any
 
 import perpcalc
 from perpcalc import InputError
-from perpcalc._spec import parse_rows
-from perpcalc.display import compute, compute_json
+from perpcalc.page import compute, compute_json
+from perpcalc.parse import parse_rows
 
 MILLION_ROWS = "id,profit\n" + "a,1\n" * 1_000_000
 LONG_CELL = "id,profit\n" + "x" * 131_073 + ",1\n"

@@ -12,8 +12,8 @@ import perpcalc
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from perpcalc import display
-from perpcalc._spec import _plain
+from perpcalc import page
+from perpcalc.parse import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,8 +65,8 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
             name, key = form["data-calculator"], form["data-example"]
             calc = perpcalc.get(name)
             expected = perpcalc.run(name, calc.examples[key])
-            shown = display.compute(name, calc.examples[key])["display"]
-            values = display.form_values(name, key)
+            shown = page.compute(name, calc.examples[key])["display"]
+            values = page.form_values(name, key)
             for f in calc.inputs:
                 controls = form.select(f'input[name="{f.name}"], select[name="{f.name}"], textarea[name="{f.name}"]')
                 assert len(controls) == 1, f"{path}: {name} needs one control named {f.name}"
@@ -80,7 +80,7 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
                     current = control.get("value", "")
                 want = values[f.name]
                 if f.percent and f.type == "decimal" and want != "":
-                    want = _plain(Decimal(want).scaleb(2))  # rate fields are shown in percent
+                    want = plain(Decimal(want).scaleb(2))  # rate fields are shown in percent
                 assert current == want, f"{path}: {name}.{f.name}"
                 assert form.select_one(f'[data-error-for="{f.name}"]') is not None
             for o in calc.outputs:
