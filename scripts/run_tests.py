@@ -8,8 +8,9 @@ runs without being listed here. FIRST is chosen so that both take about the same
 accessibility, phone and catalogue tests are the longest). Three sessions were tried: 14.0 min
 against 13.6 for two, with the core tests up to ten times slower under the load.
 
-Each session builds the site for its own origin (``TEST_PORT`` and TEST_PORT + 10; the tests'
-extra servers sit at + 1 and + 2) into its own folder. The first session reports each test
+Each session builds the site for its own origin into its own folder: ``TEST_PORT`` if set (the second
+session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port held by another
+program would fail a run by chance); the tests' extra servers sit at + 1 to + 3. The first session reports each test
 (-v: it has few and slow ones), the second its dots; each line is prefixed with its session,
 and the exit status is the first non-zero one.
 
@@ -26,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from background import PORTS_PER_SESSION, free_port_block  # noqa: E402
+
 FIRST = [
     "tests/browser/test_reader.py",
     "tests/browser/test_catalog.py",
@@ -44,7 +48,12 @@ def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock) -> None
 
 
 def main(argv: list[str]) -> int:
-    port = int(os.environ.get("TEST_PORT", "8765"))
+    if os.environ.get("TEST_PORT"):
+        port = int(os.environ["TEST_PORT"])
+        second = port + 10
+    else:
+        port = free_port_block(8765)
+        second = free_port_block(port + 10, avoid=set(range(port, port + PORTS_PER_SESSION)))
     missing = [f for f in FIRST if not (ROOT / f).exists()]
     if missing:
         print(f"error: scripts/run_tests.py lists files that do not exist: {missing}", file=sys.stderr)
@@ -52,7 +61,7 @@ def main(argv: list[str]) -> int:
     base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=8", *argv]
     sessions = {
         "1": ([*base, "-v", *FIRST], port),
-        "2": ([*base, "-q", "tests", *(f"--ignore={f}" for f in FIRST)], port + 10),
+        "2": ([*base, "-q", "tests", *(f"--ignore={f}" for f in FIRST)], second),
     }
     lock = threading.Lock()
     started = time.perf_counter()

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# a session serves the site on its TEST_PORT and test servers on the next three ports
+PORTS_PER_SESSION = 4
+
+
+def free_port_block(start: int, count: int = PORTS_PER_SESSION, avoid: set[int] = frozenset(),
+                    tries: int = 200) -> int:
+    """The first port from ``start`` (stepping by ``count``) where ``count`` ports in a row are free on
+    127.0.0.1 and none is in ``avoid``: a port another program holds would otherwise fail a run by chance."""
+    for base in range(start, start + tries * count, count):
+        block = range(base, base + count)
+        if avoid.intersection(block):
+            continue
+        if all(_free(port) for port in block):
+            return base
+    raise RuntimeError(f"no {count} free ports in a row between {start} and {start + tries * count}")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 class Background:

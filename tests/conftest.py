@@ -17,13 +17,26 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+# the suite's Hypothesis profile (``ci`` when CI=true: derandomized), loaded before any test module
+# is imported, so every @settings(...) inherits it; tests/core/conftest.py loads the same module
+# inside Pyodide, where only tests/core is mounted
+# (tests/core is on the path through pyproject's pythonpath)
+import hypothesis_profiles
 import pytest
 from background import Background
 from chromium import CHROMIUM, CHROMIUM_ARGS
 
+hypothesis_profiles.load()
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-PORT = int(os.environ.get("TEST_PORT", "8765"))
+if not os.environ.get("TEST_PORT"):
+    # one file run on its own: the first free ports from 8765, shared with the test modules through the
+    # environment (they read TEST_PORT); scripts/run_tests.py sets it for each of its sessions
+    from background import free_port_block
+
+    os.environ["TEST_PORT"] = str(free_port_block(8765))
+PORT = int(os.environ["TEST_PORT"])
 # one folder per port: scripts/run_tests.py runs two sessions at once, each building for its own origin
 SITE = ROOT / "build" / f"test-site-{PORT}"
 ORIGIN = f"http://{HOST}:{PORT}"

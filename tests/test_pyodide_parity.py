@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import hypothesis_profiles
 import perpcalc
 import pytest
 from background import Background
@@ -58,6 +59,9 @@ def test_core_suite_passes_inside_pyodide() -> None:
     proc = BACKGROUND["core"].result()
     tail = proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "on Python 3.14" in proc.stdout and "(emscripten)" in proc.stdout, tail
+    # CI=true reaches Python inside Pyodide: the same derandomized examples as in CPython
+    profile = "ci" if hypothesis_profiles.in_ci() else "dev"
+    assert f"hypothesis profile: {profile}" in proc.stdout, tail
     summary = re.search(r"(\d+) passed", proc.stdout)
     assert proc.returncode == 0, tail
     assert summary and int(summary.group(1)) > 50, tail

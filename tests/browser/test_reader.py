@@ -182,7 +182,7 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
         if scroll > client + 1:
             wide.append(f"{path}: {scroll} > {client}")
         # no unrendered math: every TeX span/block became KaTeX, without a KaTeX error
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30  # a wait ends as soon as the math is drawn
         while True:
             raw = page.evaluate(
                 """() => [...document.querySelectorAll('.arithmatex')]
@@ -331,7 +331,7 @@ def _check_charts(page: object, t: dict[str, str], problems: list[str]) -> None:
         sel = f'#{t["id"]} [data-chart-for="{out}"] .u-legend .u-series'
         legend = _wait(page, f"() => {{ const l = [...document.querySelectorAll('{sel}')]"
                        ".filter(s => s.offsetParent !== null).map(s => s.textContent.trim());"
-                       " return l.length && l; }", timeout=10)
+                       " return l.length && l; }", timeout=30)
         want = [chart["labels"][y] for y in chart["y"]]
         if legend != want:
             problems.append(f"{t['name']}.{out}: legend {legend} != {want}")
@@ -456,14 +456,14 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
             continue
         # landing waits for the page to settle (the theme's own scroll, math), so allow it a moment
         landed = f"a => {{ const top = ({FORM})(a).getBoundingClientRect().top; return top >= 0 && top < 200; }}"
-        if not _wait(page, landed, t["id"], timeout=2):
+        if not _wait(page, landed, t["id"], timeout=20):
             top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
             problems.append(f"{t['name']}: the shared link did not land on its form (top {top})")
         elif i == 0:
             # once the reader scrolls, the page is theirs: nothing pulls it back to the form
             page.mouse.move(200, 400)
             page.mouse.wheel(0, -300)
-            moved = _wait(page, f"a => ({FORM})(a).getBoundingClientRect().top > 250", t["id"], timeout=2)
+            moved = _wait(page, f"a => ({FORM})(a).getBoundingClientRect().top > 250", t["id"], timeout=20)
             time.sleep(1.0)
             top = page.evaluate(f"a => ({FORM})(a).getBoundingClientRect().top", t["id"])
             if not moved or top < 250:

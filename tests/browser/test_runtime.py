@@ -183,7 +183,7 @@ def test_an_unsaved_page_offline_leads_to_the_offline_page(context: object, serv
     try:
         tab.page.goto(server + unsaved, wait_until="load")
         assert "/offline/" in tab.page.url
-        tab.wait("() => document.querySelector('[data-offline-list] a')", timeout=15)
+        tab.wait("() => document.querySelector('[data-offline-list] a')", timeout=60)
         links = tab.page.evaluate(
             "() => [...document.querySelectorAll('[data-offline-list] a')].map(a => [a.getAttribute('href'), a.text])"
         )

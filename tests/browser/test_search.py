@@ -62,14 +62,10 @@ def test_every_query_finds_its_page_in_the_top_three(tab: Tab) -> None:
     tab.goto("/")
     tab.page.locator("input.md-search__input").focus()
     tab.wait("() => !/Initializing/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=30)
-    start = time.perf_counter()
     misses = []
     for query, page in queries():
         found = search(tab, query)
         if page not in found[:TOP]:
             misses.append(f"{query!r}: wanted {page}, got {found[:TOP]}")
-    seconds = time.perf_counter() - start
     assert not misses, f"{len(misses)} of {len(queries())} queries missed:\n" + "\n".join(misses)
-    # about 25 s for 60 queries on an idle 2-core machine; the limit leaves room for a busy one
-    assert seconds < 120, f"the search test took {seconds:.1f} s"
     assert tab.errors == []

@@ -26,8 +26,9 @@ from perpcalc.page import compute_json
 from perpcalc.parse import parse_decimal
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
-CASE_CPU_S = 2.0  # CPU seconds; wall time on a busy 2-core machine can be several times more
-CASE_WALL_S = 20.0
+# a hang guard in CPU seconds (the slowest case takes about 0.1 s): CPU time, so that a busy machine,
+# where wall time can be many times more, cannot fail it; wall time is reported, never asserted
+CASE_CPU_S = 2.0
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -41,7 +42,7 @@ def test_hostile_grid(name: str) -> None:
         cpu = time.process_time() - c0
         count += 1
         problems += [f"{case.label()}: {p}" for p in found]
-        if cpu > CASE_CPU_S or wall > CASE_WALL_S:
+        if cpu > CASE_CPU_S:
             slow.append(f"{case.label()}: {cpu:.2f} s CPU, {wall:.2f} s wall")
     assert count > 0, name
     assert not problems, f"{len(problems)} problems, first ones:\n" + "\n".join(problems[:25])

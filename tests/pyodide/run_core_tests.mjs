@@ -14,7 +14,9 @@ const wheels = path.join(root, "build", "pyodide-test-wheels");
 const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
 
 const t0 = performance.now();
-const pyodide = await loadPyodide({ indexURL, stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
+// CI=true selects the reproducible Hypothesis profile (tests/core/hypothesis_profiles.py) in here too
+const pyodide = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide", CI: process.env.CI ?? "" },
+                                    stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
 await pyodide.loadPackage("perpcalc", { messageCallback: () => {} });
 const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
 for (const file of readdirSync(wheels).filter((f) => f.endsWith(".whl"))) {
@@ -28,6 +30,9 @@ import os, sys, json, perpcalc
 os.chdir("/repo")
 assert perpcalc.__file__.startswith(sys.prefix) or "site-packages" in perpcalc.__file__, perpcalc.__file__
 print(f"perpcalc {perpcalc.__version__} from {perpcalc.__file__} on Python {sys.version.split()[0]} ({sys.platform})")
+sys.path.insert(0, "/repo/tests")
+import hypothesis_profiles
+print(f"hypothesis profile: {'ci' if hypothesis_profiles.in_ci() else 'dev'}")
 import pytest
 # tests/core/test_doctests.py runs the installed package's docstring examples too
 pytest.main(["tests",

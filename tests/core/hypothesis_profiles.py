@@ -1,0 +1,36 @@
+"""Hypothesis profiles for the whole suite, in CPython and inside Pyodide.
+
+``ci``   chosen when the environment says ``CI=true`` (``.ci/run``, and the Pyodide core run, which passes
+         ``CI`` on): ``derandomize=True``, so the same commit draws the same examples on every run and a
+         red CI run is reproducible; no example database (a fresh clone has none); ``print_blob=True``,
+         so a failure prints the line that replays it.
+``dev``  every other run: random examples, which keeps exploring. An example it finds that fails is
+         added to its test with ``@example(...)`` before the fix, so it is checked on every run after.
+
+Both turn off what depends on the machine's speed rather than on the code: the per-example deadline
+and the ``too_slow`` health check (a loaded 2-core machine is several times slower than an idle one).
+Hang and blow-up guards measure CPU time in the tests that need them; speed is measured by
+``make bench``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
+settings.register_profile("ci", derandomize=True, database=None, **_COMMON)
+settings.register_profile("dev", **_COMMON)
+
+
+def in_ci() -> bool:
+    """True when the environment says this is a CI run (``CI=true``, as CI services and ``.ci/run`` set it)."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def load() -> str:
+    """Load the profile for this run (before any test module is imported) and return its name."""
+    name = "ci" if in_ci() else "dev"
+    settings.load_profile(name)
+    return name
