@@ -13,7 +13,7 @@ from pathlib import Path
 
 import perpcalc
 import pytest
-import yaml
+import terms as terms_hook
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -22,9 +22,9 @@ MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
 
 
 def front_matter(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), f"{path.name} has no front matter"
-    return yaml.safe_load(text.split("---\n", 2)[1]) or {}
+    """The page's front matter, read by the build's own parser (scripts/hooks/terms.py)."""
+    assert path.read_text(encoding="utf-8").startswith("---\n"), f"{path.name} has no front matter"
+    return terms_hook.front_matter(path)
 
 
 SLUGS = sorted(p.stem for p in TERMS.glob("*.md"))
@@ -76,3 +76,13 @@ def test_related_and_redirect_slugs_are_consistent() -> None:
     assert not set(redirects) & set(SLUGS), "a redirect slug is also a page"
     for slug, meta in META.items():
         assert all(r in SLUGS for r in meta.get("related") or []), slug
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_front_matter_has_only_known_keys(slug: str) -> None:
+    terms_hook.check_front_matter(f"{slug}.md", META[slug])
+
+
+def test_a_misspelt_front_matter_key_fails_naming_key_and_file() -> None:
+    with pytest.raises(terms_hook.TermError, match=r"funding-rate\.md: unknown front matter key 'card_fromula'"):
+        terms_hook.check_front_matter("funding-rate.md", {"title": "x", "card_fromula": "F = P"})
