@@ -155,7 +155,8 @@ def liquidation_buffer(leverage: Decimal, mmr: Decimal, field: str = "leverage")
     Returns
     -------
     Decimal
-        Approximate adverse price move, as a fraction of entry, that liquidates a leg.
+        The adverse move as a fraction of the entry price (0.05 = the price may move 5 % against the
+        leg before it is liquidated).
 
     Examples
     --------

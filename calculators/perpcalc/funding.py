@@ -51,7 +51,8 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
     Returns
     -------
     Decimal
-        Premium of the perpetual's order book over the index, one sample.
+        The premium as a fraction of the index (0.0001 = 0.01 %): positive when the perp is rich,
+        negative when it is cheap, exactly 0 while the index lies between the impact prices.
 
     Examples
     --------
@@ -136,7 +137,8 @@ def funding_rate(
     Returns
     -------
     Decimal
-        Funding rate for one interval from the interval's average premium.
+        The rate for one settlement as a fraction of the notional (0.0001 = 0.01 %), after the
+        method, the scaling to the interval and the cap; positive means longs pay shorts.
 
     Examples
     --------
@@ -235,7 +237,8 @@ def funding_payment(
     Returns
     -------
     Decimal
-        Funding cash flow of a perpetual position, seen from its holder.
+        The cash flow in the settlement currency (quote for linear contracts, base coin for
+        inverse ones), signed from the holder's view: negative = the holder pays; 0 at a zero rate.
 
     Examples
     --------
@@ -278,7 +281,8 @@ def annualized(
     Returns
     -------
     tuple[Decimal, Decimal, Decimal]
-        Annualised funding: periods per year n, simple APR = F × n, compounded APY.
+        Settlements per year n, the simple APR F × n and the compounded APY (1 + F)ⁿ − 1, as
+        fractions per year (negative when the rate is).
 
     Examples
     --------
@@ -336,7 +340,7 @@ def time_weighted_premium(samples: Sequence[Decimal]) -> Decimal:
     Returns
     -------
     Decimal
-        Time-weighted average premium with linear weights, later samples counting more.
+        The weighted mean premium as a fraction of the index; with one sample, that sample.
 
     Examples
     --------

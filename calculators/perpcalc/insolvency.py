@@ -233,7 +233,8 @@ def adl_score(
     Returns
     -------
     float
-        ADL ranking score of one position: the higher, the sooner it is deleveraged.
+        The score as a float (the higher, the sooner deleveraged; unitless): negative for a losing
+        position under ``pnl_times_leverage``, 0 for one under ``pnl_over_margin``.
 
     Examples
     --------
@@ -270,7 +271,8 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
     Returns
     -------
     list[int]
-        ADL indicator lights (1–5, 5 = first in line) for a queue already in ADL order.
+        One light per position, in the queue's order, by the queue's cumulative size share: 5
+        within the first fifth of the total size, down to 1 within the last; empty for an empty queue.
 
     Examples
     --------
@@ -543,7 +545,8 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     Returns
     -------
     Decimal
-        Linear bankruptcy price: where margin + unrealised PnL is zero.
+        The price in quote at which margin + unrealised PnL is zero (below entry for a long, above
+        for a short); it can be ≤ 0 for a long with margin ≥ its value.
 
     Examples
     --------

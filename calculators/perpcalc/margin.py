@@ -100,7 +100,8 @@ def maintenance_margin(notional: Decimal, mmr: Decimal, maintenance_amount: Deci
     Returns
     -------
     Decimal
-        Maintenance margin = notional × mmr − maintenance amount.
+        The maintenance margin in the settlement currency (quote for linear contracts); negative
+        only if the maintenance amount exceeds notional × rate.
 
     Examples
     --------
@@ -191,7 +192,8 @@ def liquidation_price_at_mark(side: str, size: Decimal, entry_price: Decimal, co
     Returns
     -------
     Decimal | None
-        Price at which equity equals the maintenance margin valued at that same price.
+        The liquidation price in quote; ``None`` when no positive price satisfies the condition
+        (the position cannot be liquidated at any price).
 
     Examples
     --------
@@ -273,7 +275,8 @@ def binance_liquidation_price(side: str, size: Decimal, entry_price: Decimal, wa
     Returns
     -------
     Decimal | None
-        Binance USDⓈ-M liquidation price, one-way mode, in Binance's own arrangement.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -332,7 +335,8 @@ def bybit_liquidation_price(side: str, size: Decimal, entry_price: Decimal, coll
     Returns
     -------
     Decimal | None
-        Bybit liquidation price, maintenance margin valued at the entry value.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -475,7 +479,8 @@ def hyperliquid_liquidation_price(side: str, size: Decimal, price: Decimal, marg
     Returns
     -------
     Decimal | None
-        Hyperliquid liquidation price, as its docs write it.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -919,7 +924,7 @@ def exit_price_for_pnl(side: str, size: Decimal, entry_price: Decimal, pnl: Deci
     Returns
     -------
     Decimal | None
-        Exit price that leaves a net PnL of ``pnl`` after fees and funding.
+        The exit price in quote; ``None`` when no positive price gives that net PnL.
 
     Examples
     --------

@@ -184,7 +184,8 @@ def longest_runs(rates: Sequence[Decimal | float]) -> tuple[int, int]:
     Returns
     -------
     tuple[int, int]
-        Longest streaks of consecutive positive and of consecutive negative rates.
+        The length, in settlements, of the longest run of positive rates and of negative rates
+        (0 when there is none); a zero rate ends a run.
 
     Examples
     --------
@@ -287,7 +288,7 @@ def ar1_coefficient(rates: Sequence[float], mean: float | None = None) -> float 
     Returns
     -------
     float | None
-        Least-squares AR(1) coefficient φ of a series around its mean.
+        φ (unitless); ``None`` for fewer points than the fit needs or a flat series (no variance).
 
     Examples
     --------
@@ -330,7 +331,7 @@ def half_life(phi: float | None) -> float | None:
     Returns
     -------
     float | None
-        Intervals for a deviation from the mean to halve under AR(1) dynamics.
+        The half-life in intervals; ``None`` unless 0 < φ < 1 (no decay to measure).
 
     Examples
     --------
@@ -363,7 +364,7 @@ def reversion_speed(phi: float | None, interval_hours: float) -> float | None:
     Returns
     -------
     float | None
-        Mean-reversion speed κ of the OU process matching an AR(1) fit, per hour.
+        κ per hour; ``None`` unless 0 < φ < 1.
 
     Examples
     --------
