@@ -99,7 +99,9 @@ def funding_exposure(
     Returns
     -------
     ExposureResult
-        Funding paid or received over a sequence of funding intervals, holder's view.
+        ``total_payment`` (signed from the holder's view: negative = paid, in the settlement
+        currency), each interval's ``payments``, the ``average_rate`` per interval, the
+        ``notional`` and how many intervals were paid and received (a zero rate counts as neither).
 
     Examples
     --------

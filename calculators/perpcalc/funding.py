@@ -433,7 +433,8 @@ def predicted_funding(
     Returns
     -------
     tuple[Decimal, Decimal, list[tuple[int, Decimal, Decimal]]]
-        Predicted funding rate from the premium samples seen so far in the interval.
+        The average premium so far P̄ and the predicted rate F (fractions per interval), and the
+        path [(k, P̄ₖ, Fₖ)] after each sample k.
 
     Examples
     --------
@@ -532,7 +533,9 @@ def funding_schedule(
     Returns
     -------
     tuple[list[Settlement], int, int]
-        Settlements when the interval shortens after a rate settles at its cap.
+        The settlements in order, the interval (hours) the next settlement would use, and the
+        hours after the last settlement that did not fill an interval (0 when the period ends on
+        a settlement).
 
     Examples
     --------
@@ -590,7 +593,9 @@ def funding_by_venue(premium: Decimal) -> list[dict[str, Any]]:
     Returns
     -------
     list[dict[str, Any]]
-        The rate each venue would set for the same average premium, with its own rules.
+        One row per venue with a funding record, in display order: its rate per settlement, the
+        8-hour equivalent and the simple APR (fractions), interval, method, cap (``None`` when no
+        figure is recorded), whether the cap bound, and the price payments use.
 
     Examples
     --------

@@ -84,7 +84,9 @@ def liquidation_outcome(
     Returns
     -------
     dict[str, Decimal]
-        Surplus or deficit of one liquidation, and what it does to the insurance fund.
+        ``surplus`` and ``deficit`` (≥ 0, at most one non-zero), ``insurance_fund_after`` (≥ 0) and
+        ``uncovered_loss`` (≥ 0: what passes to ADL or a socialised loss), in quote for linear
+        contracts and in the base coin for inverse ones.
 
     Examples
     --------
@@ -410,7 +412,8 @@ def adl_execution(
     Returns
     -------
     dict[str, Any]
-        Close a bankrupt position against the ranked ADL queue at its bankruptcy price.
+        ``fills`` (id, size closed, price = the bankruptcy price, size remaining) in queue order,
+        ``closed`` and ``unfilled`` sizes (``unfilled`` > 0 only when the queue is too short).
 
     Examples
     --------
@@ -485,7 +488,9 @@ def socialized_loss(
     Returns
     -------
     dict[str, Any]
-        Share a loss over winners as an equal percentage haircut of their profits.
+        The ``loss`` to share, the ``haircut_rate`` (fraction of profit, ≤ 1), each account's
+        ``haircuts``, their total, the ``uncovered`` rest (0 unless the loss exceeds total profit)
+        and the ``total_profit`` of the winners, in the loss's currency.
 
     Examples
     --------

@@ -50,7 +50,8 @@ def maintenance_amounts(tiers: Sequence[tuple[Decimal, Decimal]]) -> list[Decima
     Returns
     -------
     list[Decimal]
-        Maintenance amount (Binance "cum") of each tier of a tiered margin table.
+        One maintenance amount per tier, in the notional's currency, in the table's order: 0 for
+        the first tier, never negative while the rates rise.
 
     Examples
     --------
@@ -393,7 +394,8 @@ def bybit_inverse_cross(side: str, size: Decimal, entry_price: Decimal, balance:
     Returns
     -------
     tuple[Decimal | None, Decimal | None]
-        Bybit inverse cross margin: (liquidation price, bankruptcy price) with the fee to close.
+        The liquidation and bankruptcy prices in USD; either is ``None`` when no positive price
+        solves its equation.
 
     Examples
     --------
@@ -760,7 +762,8 @@ def liquidation_price(venue: str, position: Position, mmr: Decimal, maintenance_
     Returns
     -------
     Liquidation
-        Liquidation and bankruptcy price of ``position`` by ``venue``'s published formula.
+        The liquidation and bankruptcy prices (quote; ``None`` where no positive price exists),
+        the initial and maintenance margins used and the position's value.
 
     Examples
     --------

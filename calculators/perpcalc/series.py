@@ -132,7 +132,8 @@ def describe(rates: Sequence[Decimal]) -> dict[str, Decimal | int | None]:
     Returns
     -------
     dict[str, Decimal | int | None]
-        Exact summary statistics of a funding series.
+        ``count``; ``mean``, ``median``, ``stdev`` (``None`` for a single rate), ``min``, ``max`` in
+        the rates' unit; ``share_negative`` and ``share_positive`` as fractions of the count.
 
     Examples
     --------
@@ -238,7 +239,8 @@ def sign_reversals(rates: Sequence[Decimal | float]) -> list[Reversal]:
     Returns
     -------
     list[Reversal]
-        Every funding reversal: the points where the paying side changes.
+        One ``Reversal`` per change of the paying side, in order; empty when the side never
+        changes (or all rates are zero).
 
     Examples
     --------
