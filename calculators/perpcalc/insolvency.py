@@ -191,7 +191,7 @@ def adl_score(
     inverse: upnl = s·size·cv·(1/entry − 1/mark), value(p) = size·cv/p   (base coin)
     equity = margin + upnl   (must be > 0: a position at or past bankruptcy is not ranked)
 
-    ``method`` is an [`AdlMethod`][perpcalc.venues.AdlMethod]; a venue's loss record names
+    ``method`` is one of ``perpcalc.venues.ADL_METHODS``; a venue's loss record names
     its own (``perpcalc.venues.ADL_VENUES``):
 
     * ``pnl_times_leverage`` (BitMEX): PnL% = upnl / value(entry); EffLev = value(mark) / equity (BitMEX's

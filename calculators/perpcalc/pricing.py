@@ -145,7 +145,7 @@ def mark_price(
 ) -> tuple[Decimal, list[tuple[str, Decimal]]]:
     """Mark price by a venue's rule; returns (mark, [(component, price)]).
 
-    ``method`` is a [`MarkMethod`][perpcalc.venues.MarkMethod]; a venue's record names its
+    ``method`` is one of ``perpcalc.venues.MARK_METHODS``; a venue's record names its
     own (``perpcalc.venues.MARK_VENUES``):
 
     * ``fair_price`` (BitMEX's fair price marking): Mark = Index × (1 + F × t / T). The order
