@@ -30,13 +30,14 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 import perpcalc  # noqa: E402
 from perpcalc import page  # noqa: E402
 from perpcalc._spec import Calculator, Field  # noqa: E402
 from perpcalc.parse import plain  # noqa: E402
 
-BLOCK = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
-VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\s*\]\]")
+BLOCK = markers.CALCULATOR
+VALUE = markers.VALUE
 PLACEHOLDER = "PERPCALC-FORM-{}-END"
 
 _results: dict[tuple[str, str], dict[str, Any]] = {}

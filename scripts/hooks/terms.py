@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 import perpcalc  # noqa: E402
 
 TAGS = {
@@ -71,7 +72,7 @@ TAG_GROUP = {
     "manipulation": "market",
 }
 REQUIRED = ("title", "description", "tags", "related", "sources")
-MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
+MARKER = markers.CALCULATOR
 HUB = "negative-funding-rates"
 
 
@@ -184,7 +185,7 @@ def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
     """Calculator name → source paths of the pages embedding it (by marker)."""
     found: dict[str, list[str]] = {}
     for path in sorted(docs.rglob("*.md")):
-        for name in MARKER.findall(path.read_text(encoding="utf-8")):
+        for name in markers.calculator_names(path.read_text(encoding="utf-8")):
             rel = path.relative_to(docs).as_posix()
             if rel not in found.setdefault(name, []):
                 found[name].append(rel)
@@ -317,7 +318,7 @@ def _source_line(s: dict[str, Any]) -> str:
     return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
 
 
-SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
+SITE_MAP = markers.SITE_MAP
 # the home page's "Start here": what the contract is, then the hub that links everything
 START = ("perpetual-future", HUB)
 

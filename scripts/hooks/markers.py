@@ -1,0 +1,57 @@
+"""The marker grammar writers use in Markdown, in one place: the hooks render the markers and the
+tests read them with these same patterns.
+
+Each marker is ``[[KIND ...]]``; ``MARKERS`` maps each kind to its pattern, so a new kind is one
+entry here (and its renderer in the hook that owns it). Block markers stand alone on their line.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: ``[[calculator NAME]]`` or ``[[calculator NAME example=KEY]]``: a live calculator (calculators hook)
+CALCULATOR = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
+#: ``[[value NAME.OUTPUT]]`` or ``[[value NAME@EXAMPLE.OUTPUT]]``: an example's output in prose
+VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\s*\]\]")
+#: ``[[venues KIND]]`` or ``[[venues KIND columns=a,b]]``: a table of venue records (venue_tables hook)
+VENUES = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
+#: ``[[venue KEY.PART.FIELD]]``: one field of one venue record, inline
+VENUE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
+#: ``[[python example NAME]]``: the Python that runs a calculator's default example (share hook)
+PYTHON_EXAMPLE = re.compile(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", re.M)
+#: ``[[site map]]``: the map of every term (terms hook)
+SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
+#: ``[[wheel url]]``, ``[[wheel link]]``: the perpcalc wheel the site serves (share hook)
+WHEEL_URL = re.compile(r"\[\[wheel url\]\]")
+WHEEL_LINK = re.compile(r"\[\[wheel link\]\]")
+
+MARKERS: dict[str, re.Pattern[str]] = {
+    "calculator": CALCULATOR,
+    "value": VALUE,
+    "venues": VENUES,
+    "venue": VENUE,
+    "python example": PYTHON_EXAMPLE,
+    "site map": SITE_MAP,
+    "wheel url": WHEEL_URL,
+    "wheel link": WHEEL_LINK,
+}
+
+
+def unknown_markers(markdown: str) -> list[str]:
+    """The ``[[...]]`` in ``markdown`` that no marker kind matches (a misspelt marker).
+
+    >>> unknown_markers("[[value funding_rate.funding_rate]] and [[valeu x.y]]")
+    ['[[valeu x.y]]']
+    """
+    for pattern in MARKERS.values():
+        markdown = pattern.sub("", markdown)
+    return re.findall(r"\[\[[^\]\n]*\]\]", markdown)
+
+
+def calculator_names(markdown: str) -> list[str]:
+    """The calculators a page embeds, in order of appearance.
+
+    >>> calculator_names("Intro\\n\\n[[calculator funding_rate]]\\n\\n[[calculator mark_price example=bitmex]]\\n")
+    ['funding_rate', 'mark_price']
+    """
+    return [m.group(1) for m in CALCULATOR.finditer(markdown)]
