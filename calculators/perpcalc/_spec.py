@@ -41,6 +41,8 @@ class _Required:
 REQUIRED: Any = _Required()
 
 FIELD_TYPES = ("decimal", "integer", "choice", "text", "list")
+# the kinds of file a list field may accept (perpcalc.venue_files reads them)
+FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Field:
     and does not send it. ``advanced`` folds a rarely used field under "More inputs".
     ``typical`` is the largest magnitude a venue plausibly uses (same unit as the value):
     beyond it the form shows a note, never an error. ``accepts`` names the kinds of file a
-    reader may drop on a list field (``funding_history``, ``positions``; read by
+    reader may drop on a list field (``FILE_KINDS``; read by
     ``perpcalc.venue_files``): the form offers a file picker for them.
     """
 
@@ -92,8 +94,8 @@ class Field:
             raise ValueError(f"choice field {self.name!r} needs choices")
         if self.type == "list" and not self.columns:
             raise ValueError(f"list field {self.name!r} needs columns")
-        if self.accepts and (self.type != "list" or not set(self.accepts) <= {"funding_history", "positions"}):
-            raise ValueError(f"field {self.name!r}: only list fields accept files (funding_history, positions)")
+        if self.accepts and (self.type != "list" or not set(self.accepts) <= set(FILE_KINDS)):
+            raise ValueError(f"field {self.name!r}: only list fields accept files ({', '.join(FILE_KINDS)})")
 
     @property
     def required(self) -> bool:

@@ -29,6 +29,18 @@ CSV with the API's field names as the header):
   missing), inside ``{"data": [...]}``.
 * Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
   ``fundingRate`` (per hour; ``premium`` is ignored).
+* Also: Binance's public-data monthly funding CSV (the symbol from the file's name),
+  Hyperliquid ``userFunding``, dYdX v4 ``historicalFunding``, Deribit
+  ``get_funding_rate_history`` and ccxt's ``fetch_funding_rate_history`` saved as JSON
+  (venues ``dydx``, ``deribit``, ``ccxt``); API pages appended into one file.
+
+Times written without a zone (Binance's website export) need ``timezone=``.
+
+The funding a trader paid and received, from a payment ledger (Binance
+``GET /fapi/v1/income``, its account statement, Bybit's transaction log, OKX's bills):
+[`read_funding_payments`][perpcalc.frames.read_funding_payments] gives one row per payment
+(``time``, ``symbol``, ``amount``: + received, − paid, ``asset``); the calculator
+``funding_payments`` sums them.
 
 The interval is taken from the file when it says (Binance's website export); otherwise
 it is the time since the symbol's previous settlement, to the nearest minute, and the
@@ -64,6 +76,7 @@ __all__ = [
     "funding_series_inputs",
     "line_chart",
     "read_funding_history",
+    "read_funding_payments",
     "to_frame",
 ]
 
@@ -273,15 +286,17 @@ def read_funding_history(
     venue: str,
     *,
     interval_hours: float | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """Read a venue's funding-history export into the tidy schema (see the module doc).
 
     ``path_or_buffer``: a path, a file object (text or bytes), the file's bytes, or the
     already-parsed JSON (a list or dict). JSON is recognised by a leading ``[`` or ``{``,
     anything else is read as CSV. ``interval_hours`` fixes the interval instead of
-    inferring it. ``timezone`` applies to times written without one (the Binance website
-    export writes local times without a zone; the APIs use UTC milliseconds).
+    inferring it. ``timezone`` is the zone of times written without one (the Binance website
+    export writes the account's display time zone without saying which, e.g.
+    ``timezone="Asia/Shanghai"`` or ``"UTC+8"``); such a file is refused without it. The
+    APIs write UTC milliseconds and need none.
 
     Raises [`FundingFileError`][perpcalc.venue_files.FundingFileError] for a malformed file (naming column and
     line), and when the interval cannot be inferred (a single settlement and no ``interval_hours``).
@@ -291,8 +306,9 @@ def read_funding_history(
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
     if interval_hours is not None and not (math.isfinite(interval_hours) and interval_hours > 0):
         raise FundingFileError("interval_hours must be a positive number of hours", "interval_hours")
-    rows = venue_files.read_funding_history(_load(path_or_buffer), venue, interval_hours=interval_hours,
-                                            timezone=timezone)
+    name = os.fspath(path_or_buffer) if isinstance(path_or_buffer, (str, os.PathLike)) else None
+    rows = venue_files.read_funding_file(_load(path_or_buffer), venue, interval_hours=interval_hours,
+                                         timezone=timezone, symbol=venue_files.symbol_from_name(name)).settlements
     frame = pd.DataFrame(
         {
             "time": pd.to_datetime([r.time for r in rows], utc=True),
@@ -304,6 +320,26 @@ def read_funding_history(
         columns=list(SCHEMA),
     )
     return frame.astype({"venue": str, "symbol": str, "rate": float, "interval_hours": float})
+
+
+def read_funding_payments(path_or_buffer: Any) -> pd.DataFrame:
+    """The funding payments of a venue's ledger, one row each: ``time`` (UTC), ``symbol``,
+    ``amount`` (+ received, − paid; float) and ``asset``, oldest first.
+
+    Other entries of the ledger (trades, fees, transfers) are left out. Raises
+    [`FileFormatError`][perpcalc.venue_files.FileFormatError] naming the line or record.
+    """
+    _fmt, rows = venue_files.read_payments(_load(path_or_buffer))
+    rows = sorted(rows, key=lambda r: (r["time"], r["symbol"]))
+    frame = pd.DataFrame(
+        {
+            "time": pd.to_datetime([r["time"] for r in rows], utc=True),
+            "symbol": [r["symbol"] for r in rows],
+            "amount": [float(r["amount"]) for r in rows],
+            "asset": [r["asset"] for r in rows],
+        }
+    )
+    return frame.astype({"symbol": str, "amount": float, "asset": str})
 
 
 def _load(source: Any) -> bytes | str | list | dict:

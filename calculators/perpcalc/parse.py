@@ -271,7 +271,9 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     """Rows from CSV text: a header line naming columns, then one row per line.
 
-    With a single column the header may be left out. Blank lines are ignored. Reading
+    With a single column the header may be left out, and a line may hold several values
+    separated by commas (``0.01, 0.012, -0.005``): each is a row, in order. Blank lines
+    and empty cells of a single column are ignored. Reading
     stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
     (a text of more than twice as many lines is refused unread: a million-row paste is
     not parsed whole first), and a malformed text (a value over
@@ -294,8 +296,13 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     if not records:
         return []
     header = [h.strip().lower() for h in records[0]]
-    if len(names) == 1 and header and header[0] not in names:
-        return [{names[0]: r[0]} for r in records]
+    if len(names) == 1 and (names[0] not in header or set(header) <= {"", names[0]}):
+        # one column: every cell of every line is a value (a reader types "0.01, 0.012" on one line)
+        body = records[1:] if names[0] in header else records
+        cells = [cell.strip() for r in body for cell in r if cell.strip()]
+        if len(cells) > f.max_items:
+            raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+        return [{names[0]: cell} for cell in cells]
     unknown = [h for h in header if h not in names]
     if unknown:
         raise InputError(
@@ -317,8 +324,15 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
     for r in rows:
-        lines.append(", ".join(cell_text(r.get(n)) for n in names))
+        lines.append(", ".join(_cell(cell_text(r.get(n))) for n in names))
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A CSV cell, quoted when it holds a comma, a quote or a line break (``"65,000.00"``)."""
+    if any(ch in text for ch in ',"\n\r') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def cell_text(value: Any) -> str:

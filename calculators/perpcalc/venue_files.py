@@ -18,6 +18,22 @@ records as CSV with the API's field names as the header):
   inside ``{"data": [...]}``.
 * Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
   ``fundingRate`` (per hour; ``premium`` is ignored).
+* Read field by field (``READERS``): Binance's public-data monthly funding CSV
+  (``calc_time``, ``funding_interval_hours``, ``last_funding_rate``; the symbol is in the
+  file's name), Hyperliquid ``userFunding`` (rates under ``delta``), dYdX v4's indexer
+  ``historicalFunding``, Deribit ``public/get_funding_rate_history`` (``interest_1h``,
+  hourly) and ccxt's ``fetch_funding_rate_history`` output saved as JSON.
+
+A format is recognised by its whole set of fields (``FUNDING_FORMATS``); a file that is
+none of them is named when it is a known other file (an account statement, a payment
+ledger, a deposit history). API pages appended into one file are read as one history.
+Spreadsheets' versions are read too: UTF-16 text, semicolon or tab separators with
+decimal commas, US or day-first slash dates; times rewritten in scientific notation are
+refused, and rates rounded to 0.01 % are warned of. Times written without a zone are read
+in the ``timezone`` given (the page passes the reader's choice, by default the browser's).
+
+Payment ledgers (``PAYMENT_FORMATS``, ``read_payments``): Binance ``GET /fapi/v1/income``
+(``FUNDING_FEE``), Binance's account statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
@@ -40,9 +56,10 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timezone as _fixed_zone
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
@@ -58,34 +75,60 @@ __all__ = [
     "VENUES",
     "FileFormatError",
     "FundingFileError",
+    "FundingRead",
     "Record",
     "Settlement",
     "decode",
+    "detect_format",
+    "detect_payments",
     "detect_venue",
     "funding_inputs",
     "import_file",
     "import_file_json",
     "parse_rate",
     "parse_time",
+    "read_funding_file",
     "read_funding_history",
+    "read_payments",
     "read_positions",
     "read_records",
     "settlements",
+    "symbol_from_name",
+    "usual_interval_hours",
 ]
 
-#: the venues whose funding-history files are read (their records' ``export``), in display order
-VENUES = tuple(EXPORT_FORMATS)
-FILE_KINDS = ("funding_history", "positions")
+#: the venues whose funding-history files are read: those whose records give an ``export``, then the
+#: formats read field by field (``READERS``); ``ccxt`` is the library's own format
+VENUES = (*EXPORT_FORMATS, "dydx", "deribit", "ccxt")
+FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
 API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     k: (f.symbol, f.time, f.rates) for k, f in EXPORT_FORMATS.items()
 }
-_DETECT = sorted(EXPORT_FORMATS.items(), key=lambda kf: kf[1].detect_order)
+#: the header of a website CSV export (Binance's; see ``ExportFormat.web_header``)
+WEB_HEADER = next(f.web_header for f in EXPORT_FORMATS.values() if f.web_header)
+
+# Formats read field by field: format -> (where the records are in the response, symbol field
+# (None: the file names none), time field, rate field, the interval: a field, a number of
+# hours, or None to infer it). Dotted names reach inside a record (Hyperliquid's "delta").
+READERS: dict[str, tuple[tuple[str, ...], str | None, str, str, str | float | None]] = {
+    "binance_data": ((), None, "calc_time", "last_funding_rate", "funding_interval_hours"),
+    "hyperliquid_user": ((), "delta.coin", "time", "delta.fundingRate", None),
+    "dydx": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
+    "deribit": (("result",), None, "timestamp", "interest_1h", 1.0),
+    "ccxt": ((), "symbol", "timestamp", "fundingRate", None),
+}
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
 _MS_FROM, _MS_TO = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+# a spreadsheet's own dates: 6/18/2025 16:00 (US, month first) or 18/6/2025 16:00 (day first)
+_SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*$")
+_SCIENTIFIC = re.compile(r"^\s*[+-]?\d(?:[.,]\d+)?[eE]\+?\d+\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-\u2212]?\d{1,3}(?:\.\d{3})*,\d+\s*%?\s*$|^\s*[+-\u2212]?\d+,\d+\s*%?\s*$"
+                            r"|^\s*[+-\u2212]?\d{1,3}(?:\.\d{3})+\s*$")  # 0,01 % · 65.000,5 · 1.000
+_ROUNDED_PERCENT = re.compile(r"^\s*[+-\u2212]?\d+(?:\.\d{1,2})?\s*%\s*$")
 
 Progress = Callable[[int, int], Any]
 
@@ -116,6 +159,7 @@ class Record:
     rate: Decimal
     given_hours: float | None
     line: int
+    zoneless: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,10 +191,7 @@ def decode(raw: bytes | str) -> str | list | dict:
     'Time,Funding Rate\\n'
     """
     if isinstance(raw, (bytes, bytearray, memoryview)):
-        try:
-            raw = bytes(raw).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileFormatError(f"the file is not UTF-8 text (byte {exc.start})") from None
+        raw = _bytes_to_text(bytes(raw))
     text = raw.lstrip("\ufeff")
     if "\x00" in text:
         raise FileFormatError("the file is binary, not text (it holds NUL bytes)")
@@ -160,12 +201,78 @@ def decode(raw: bytes | str) -> str | list | dict:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data":
+                return _join_pages(text)
             raise FileFormatError(
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", line=exc.lineno
             ) from None
         except RecursionError:
             raise FileFormatError("invalid JSON: nested too deeply") from None
     return text
+
+
+def _bytes_to_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16, as spreadsheets save "Unicode text": with
+    its BOM, or without one when every other byte of the start is NUL (plain ASCII text)."""
+    encoding = "utf-8-sig"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif len(raw) >= 4 and raw[1:64:2].count(0) == len(raw[1:64:2]) and raw[0:64:2].count(0) == 0:
+        encoding = "utf-16-le"
+    elif len(raw) >= 4 and raw[0:64:2].count(0) == len(raw[0:64:2]) and raw[1:64:2].count(0) == 0:
+        encoding = "utf-16-be"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        what = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
+        raise FileFormatError(f"the file is not {what} text (byte {exc.start}); save it as CSV UTF-8") from None
+
+
+_PAGE_LISTS = (("result", "list"), ("data",), ("historicalFunding",), ("result",))
+
+
+def _join_pages(text: str) -> list | dict:
+    """Several JSON documents one after another (API pages saved into one file, or JSON
+    Lines): their records as one response. The pages may overlap (settlements dedupes).
+
+    >>> _join_pages('[{"a": 1}]\\n[{"a": 2}]')
+    [{'a': 1}, {'a': 2}]
+    >>> _join_pages('{"code": "0", "data": [{"a": 1}]}{"code": "0", "data": [{"a": 2}]}')
+    {'code': '0', 'data': [{'a': 1}, {'a': 2}]}
+    """
+    decoder = json.JSONDecoder()
+    pages: list[Any] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n,":
+            at += 1
+        if at >= len(text):
+            break
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            raise FileFormatError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                                  line=exc.lineno) from None
+        pages.append(value)
+    if all(isinstance(p, list) for p in pages):
+        return [r for p in pages for r in p]
+    if all(isinstance(p, dict) for p in pages):
+        if all(not any(isinstance(v, (list, dict)) for v in p.values()) for p in pages):
+            return pages  # JSON Lines: one record a line
+        for path in _PAGE_LISTS:
+            lists = [_at_path(p, path) for p in pages]
+            if all(isinstance(x, list) for x in lists):
+                joined = json.loads(json.dumps(pages[0]))
+                _at_path(joined, path[:-1])[path[-1]] = [r for x in lists for r in x]  # type: ignore[index]
+                return joined
+    raise FileFormatError(f"the file holds {len(pages)} JSON documents one after another that are not pages of one "
+                          "funding history")
+
+
+def _at_path(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -191,19 +298,125 @@ def _check_depth(text: str) -> None:
         raise FileFormatError(f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep")
 
 
+def _delimiter(text: str) -> str:
+    """The CSV separator of ``text``, from its first line: a comma, or the semicolon of a
+    spreadsheet saved where the decimal mark is a comma, or the tab of "Unicode text"."""
+    first = text[:4096].split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _keys(data: Any) -> set[str]:
     if isinstance(data, str):
-        first = next(csv.reader(io.StringIO(data[:4096])), [])
+        first = next(csv.reader(io.StringIO(data.lstrip()[:4096]), delimiter=_delimiter(data.lstrip())), [])
         return {h.strip().lower() for h in first}
     if isinstance(data, dict):
         if isinstance(data.get("result"), dict):
             return _keys(data["result"].get("list"))
+        if isinstance(data.get("result"), list):
+            return _keys(data["result"])
+        if isinstance(data.get("historicalFunding"), list):
+            return _keys(data["historicalFunding"])
         if "data" in data:
             return _keys(data["data"])
         return {str(k).lower() for k in data}
     if isinstance(data, list) and data and isinstance(data[0], dict):
         return {str(k).lower() for k in data[0]}
     return set()
+
+
+# format -> (venue, what it is, the fields it always has, one of which it also has (or none)).
+# Add a format here with its reading in ``read_records``.
+FUNDING_FORMATS: dict[str, tuple[str, str, frozenset[str], frozenset[str]]] = {
+    "binance_api": ("binance", "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
+                    frozenset({"symbol", "fundingtime", "fundingrate"}), frozenset()),
+    "binance_web": ("binance", "a Binance website funding-rate history export",
+                    frozenset({"time", "contracts", "funding rate"}), frozenset()),
+    "bybit": ("bybit", "a Bybit funding-rate history (GET /v5/market/funding/history)",
+              frozenset({"symbol", "fundingrate", "fundingratetimestamp"}), frozenset()),
+    "okx": ("okx", "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
+            frozenset({"instid", "fundingtime"}), frozenset({"realizedrate", "fundingrate"})),
+    "hyperliquid": ("hyperliquid", "a Hyperliquid funding history (info fundingHistory)",
+                    frozenset({"coin", "fundingrate", "time"}), frozenset()),
+    "binance_data": ("binance", "a Binance public-data monthly funding file (data.binance.vision)",
+                     frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), frozenset()),
+    "hyperliquid_user": ("hyperliquid", "a Hyperliquid user funding history (info userFunding)",
+                         frozenset({"delta", "hash", "time"}), frozenset()),
+    "dydx": ("dydx", "a dYdX v4 funding history (indexer /v4/historicalFunding)",
+             frozenset({"ticker", "rate", "effectiveat"}), frozenset()),
+    "deribit": ("deribit", "a Deribit funding-rate history (public/get_funding_rate_history)",
+                frozenset({"timestamp", "interest_1h"}), frozenset()),
+    "ccxt": ("ccxt", "ccxt's fetch_funding_rate_history output",
+             frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), frozenset()),
+}
+
+_RATES_ADVICE = (
+    "download a funding-rate history instead: Binance's Funding Rate History page (Export) or GET "
+    "/fapi/v1/fundingRate, Bybit GET /v5/market/funding/history, OKX GET /api/v5/public/funding-rate-history or "
+    "Hyperliquid's fundingHistory"
+)
+
+# Files readers take for a funding history that are something else: (the fields they always
+# have, what the file is). Their shapes: Binance's "Generate all statements" CSV (header as
+# tax tools that read it list it), Binance GET /fapi/v1/income, Bybit GET
+# /v5/account/transaction-log, OKX GET /api/v5/account/bills, venues' deposit histories.
+OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"user_id", "utc_time", "account", "operation", "coin", "change"}),
+     "a Binance account statement (transaction records: payments and transfers, not rates; read its funding "
+     "payments in Your funding payments)"),
+    (frozenset({"incometype", "income", "asset", "time"}),
+     "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
+    (frozenset({"transactiontime", "cashflow", "funding"}),
+     "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
+    (frozenset({"billid", "subtype", "balchg"}),
+     "an OKX bills file (payments, not rates; use it in Your funding payments)"),
+    (frozenset({"txid"}), "a deposit or withdrawal history"),
+)
+
+
+def detect_format(data: str | list | dict) -> str:
+    """The key in ``FUNDING_FORMATS`` of the funding-history format ``data`` is in, from
+    its whole set of fields (a ``Coin`` column alone makes no Hyperliquid file).
+
+    >>> detect_format("Time,Contracts,Funding Interval,Funding Rate\\n")
+    'binance_web'
+    >>> try:
+    ...     detect_format("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\\n")
+    ... except FundingFileError as exc:
+    ...     print(str(exc)[:55])
+    this is a Binance account statement (transaction record
+    """
+    if isinstance(data, str) and not data.strip():
+        raise FundingFileError("the file is empty")
+    if isinstance(data, dict) and "retCode" in data and not isinstance(data.get("result"), dict):
+        return "bybit"  # an error response; reading it says so
+    if isinstance(data, dict) and "code" in data and "data" in data and not isinstance(data.get("data"), list):
+        return "okx"
+    keys = _keys(data)
+    for key, (_venue, _what, needed, one_of) in FUNDING_FORMATS.items():
+        if needed <= keys and (not one_of or one_of & keys):
+            return key
+    if isinstance(data, dict) and "retCode" in data:
+        return "bybit"
+    if isinstance(data, dict) and "code" in data and "data" in data:
+        return "okx"
+    if isinstance(data, dict) and "code" in data and "msg" in data:
+        return "binance_api"  # an error response; reading it says so
+    if isinstance(data, list) and not data:
+        raise FundingFileError("the file holds no funding records")
+    for needed, what in OTHER_FILES:
+        if needed <= keys:
+            raise FundingFileError(f"this is {what}, not a funding-rate history; {_RATES_ADVICE}")
+    near = max(FUNDING_FORMATS.values(), key=lambda f: len((f[2] | f[3]) & keys))
+    shown = ", ".join(sorted(keys)[:8]) or "none"
+    message = f"this is not a funding-rate history (the fields found: {shown[:160]})"
+    if len((near[2] | near[3]) & keys) >= 2:
+        names = {n.lower(): n for fields in API_FIELDS.values() for n in (fields[0], fields[1], *fields[2])}
+        names.update({n.lower(): n for n in WEB_HEADER})
+        missing = ", ".join(names.get(k, k) for k in sorted(near[2] - keys) or sorted(near[3]))
+        message += f"; it looks like {near[1]}, without its field {missing}"
+    raise FundingFileError(f"{message}; {_RATES_ADVICE}")
 
 
 def detect_venue(data: str | list | dict) -> str:
@@ -214,27 +427,7 @@ def detect_venue(data: str | list | dict) -> str:
     >>> detect_venue("Time,Contracts,Funding Interval,Funding Rate\\n")
     'binance'
     """
-    if isinstance(data, str) and not data.strip():
-        raise FundingFileError("the file is empty")
-    if isinstance(data, dict):
-        for venue, fmt in _DETECT:
-            if fmt.envelope is not None and all(k in data for k in fmt.envelope.markers):
-                return venue
-    keys = _keys(data)
-    for venue, fmt in _DETECT:
-        if any(sig <= keys for sig in fmt.signatures):
-            return venue
-    if isinstance(data, dict):
-        for venue, fmt in _DETECT:
-            if fmt.error_keys and all(k in data for k in fmt.error_keys):
-                return venue  # an error response; reading it says so
-    if isinstance(data, list) and not data:
-        raise FundingFileError("the file holds no funding records")
-    shown = ", ".join(sorted(keys)[:8]) or "none"
-    raise FundingFileError(
-        "this is not a funding history from Binance, Bybit, OKX or Hyperliquid (the fields found: "
-        f"{shown[:160]})"
-    )
+    return FUNDING_FORMATS[detect_format(data)][0]
 
 
 # ------------------------------------------------------------------ records
@@ -273,31 +466,98 @@ def _too_many(count: int, limit: int | None) -> None:
 def read_records(
     data: str | list | dict,
     venue: str,
-    timezone: str = "UTC",
+    timezone: str | tzinfo = "UTC",
     *,
     max_records: int | None = None,
     progress: Progress | None = None,
+    notes: list[str] | None = None,
 ) -> list[Record]:
-    """The settlements of a decoded file, in file order (see ``read_funding_history``)."""
+    """The settlements of a decoded file, in file order (see ``read_funding_history``).
+
+    ``notes`` receives sentences about how a spreadsheet's file was read (separators,
+    dates, rounded rates)."""
     tz = _zone(timezone)
     if isinstance(data, str):
-        return _csv_records(data, venue, tz, max_records, progress)
-    rows = _unwrap(data, venue)
+        return _csv_records(data, venue, tz, max_records, progress, [] if notes is None else notes)
+    rows = _unwrap_at(data, READERS[venue][0]) if venue in READERS else _unwrap(data, venue)
     _too_many(len(rows), max_records)
     out = []
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise FundingFileError(f"record {i} is not an object", line=i)
-        out.append(_api_record(row, venue, tz, i, "record"))
+        out.append(_read_record(row, venue, tz, i, "record") if venue in READERS
+                   else _api_record(row, venue, tz, i, "record"))
         if progress is not None and i % 10_000 == 0:
             progress(i, len(rows))
     return out
 
 
-def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, progress: Progress | None) -> list:
+def _unwrap_at(data: Any, path: tuple[str, ...]) -> list:
+    """The list of records at ``path`` inside a response (the response itself for ``()``)."""
+    where = data
+    for key in path:
+        if isinstance(where, list):
+            return where  # the bare list, saved without its envelope
+        if not isinstance(where, dict) or key not in where:
+            if isinstance(where, dict) and "error" in where:
+                raise FundingFileError(f"the file is an error response: {str(where['error'])[:160]}", "error")
+            raise FundingFileError(f"expected {'.'.join(path)} in the response", ".".join(path))
+        where = where[key]
+    if not isinstance(where, list):
+        raise FundingFileError(f"expected a list of records{' in ' + '.'.join(path) if path else ''}",
+                               ".".join(path) or None)
+    return where
+
+
+def _dotted(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
+    head, _, rest = name.partition(".")
+    if not rest:
+        return _field(row, name, where, line)
+    inner = _field(row, head, where, line)
+    if not isinstance(inner, Mapping):
+        raise FundingFileError(f"{where} {line}: {head} is not an object", head, line)
+    return _dotted(inner, rest, where, line)
+
+
+_UNNAMED = "the file's contract"
+_NAMED_FILE = re.compile(r"^([A-Za-z0-9]+)-fundingRate-\d{4}-\d{2}(?:-\d{2})?\b")
+
+
+def symbol_from_name(filename: str | None) -> str | None:
+    """The symbol a Binance public-data file names in its file name (the file holds none).
+
+    >>> symbol_from_name("BTCUSDT-fundingRate-2024-01.csv"), symbol_from_name("export.csv")
+    ('BTCUSDT', None)
+    """
+    m = _NAMED_FILE.match(str(filename or "").rsplit("/", 1)[-1])
+    return m.group(1).upper() if m else None
+
+
+def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
+    _path, sym_f, time_f, rate_f, hours = READERS[fmt]
+    symbol = str(_dotted(row, sym_f, where, line)).strip() if sym_f else _UNNAMED
+    when, zoneless = _time(_dotted(row, time_f, where, line), time_f, line, where, tz)
+    rate = parse_rate(_dotted(row, rate_f, where, line), rate_f, line, where)
+    given = None
+    if isinstance(hours, float):
+        given = hours
+    elif isinstance(hours, str):
+        text = str(_dotted(row, hours, where, line))
+        m = _INTERVAL.match(text)
+        if not m or float(m.group(1)) <= 0:
+            raise FundingFileError(f"{where} {line}: {hours} {text[:30]!r} is not a number of hours", hours, line)
+        given = float(m.group(1))
+    return Record(when, symbol, rate, given, line, zoneless)
+
+
+def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, progress: Progress | None,
+                 notes: list[str]) -> list:
     if limit is not None and text.count("\n") > 2 * (limit + 1):  # refuse a million-line file unread
         _too_many(limit + 1, limit)
-    reader = csv.reader(io.StringIO(text))
+    text = text.lstrip("\r\n")
+    delimiter = _delimiter(text)
+    dayfirst = _day_first(text, notes)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         try:
             header = next(reader)
@@ -306,24 +566,80 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
         header = [h.strip() for h in header]
         lowered = [h.lower() for h in header]
         # the venue's website export (Time, Contracts, Funding Interval, Funding Rate)
-        web = bool(EXPORT_FORMATS[venue].web_header) and "time" in lowered and "funding rate" in lowered
+        web = venue in EXPORT_FORMATS and bool(EXPORT_FORMATS[venue].web_header) and "time" in lowered \
+            and "funding rate" in lowered
+        rate_at = _rate_column(lowered, venue, web)
         total = text.count("\n")
         out = []
+        rounded = 0
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise FundingFileError(f"line {line} has {len(row)} fields, the header has {len(header)}", line=line)
+            if delimiter != ",":
+                row = [_point_decimal(cell) for cell in row]
+            if rate_at is not None and _ROUNDED_PERCENT.match(row[rate_at]):
+                rounded += 1
             record = dict(zip(header, row, strict=True))
-            out.append(_web_record(record, tz, line) if web else _api_record(record, venue, tz, line, "line"))
+            tz_or_order = (tz, dayfirst)
+            if venue in READERS:
+                out.append(_read_record(record, venue, tz_or_order, line, "line"))
+            else:
+                out.append(_web_record(record, tz_or_order, line) if web
+                           else _api_record(record, venue, tz_or_order, line, "line"))
             _too_many(len(out), limit)
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
     except csv.Error as exc:
         raise FundingFileError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) \
             from None
+    if delimiter != ",":
+        notes.append("The file's values are separated by " + ("semicolons (decimal commas read as points)"
+                                                               if delimiter == ";" else "tabs") + ".")
+    if out and rounded == len(out) and len(out) >= 2:
+        notes.append(
+            "Warning: every rate in the file is rounded to 0.01 % (as a spreadsheet shows percentages with two "
+            "decimals), so small rates read as 0.00 % or 0.01 %: the results are not the venue's. Export the "
+            "history again and open it without saving, or format the rate column with 6 decimals first."
+        )
     return out
+
+
+def _rate_column(lowered: Sequence[str], venue: str, web: bool) -> int | None:
+    if venue in READERS:
+        names: tuple[str, ...] = (READERS[venue][3].lower(),)
+    else:
+        names = ("funding rate",) if web else tuple(f.lower() for f in API_FIELDS[venue][2])
+    return next((lowered.index(n) for n in names if n in lowered), None)
+
+
+def _point_decimal(cell: str) -> str:
+    """A number written with a decimal comma (``0,0100%``, ``65.000,5``, ``1.000``) with a
+    decimal point: in a file whose separator is a semicolon, a point groups thousands."""
+    if _DECIMAL_COMMA.match(cell):
+        return cell.replace(".", "").replace(",", ".")
+    return cell
+
+
+def _day_first(text: str, notes: list[str]) -> bool:
+    """Whether the file's slash dates (``6/18/2025``) put the day first: yes when a first
+    number is above 12, no (the US order, as US Excel writes) otherwise; both orders in
+    one file are an error. A note says which order was read when the dates have slashes."""
+    firsts, seconds = set(), set()
+    for m in re.finditer(r"(?<![\d/])(\d{1,2})/(\d{1,2})/\d{4}\b", text[:2_000_000]):
+        firsts.add(int(m.group(1)))
+        seconds.add(int(m.group(2)))
+    if not firsts:
+        return False
+    if max(firsts) > 12 and max(seconds) > 12:
+        raise FundingFileError("the file's dates are written both day/month/year and month/day/year; save it "
+                               "with dates as year-month-day", "time")
+    dayfirst = max(firsts) > 12
+    order = "day/month/year" if dayfirst else "month/day/year (as US spreadsheets write them)"
+    notes.append(f"Dates like {m.group(0)} were read as {order}.")
+    return dayfirst
 
 
 def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
@@ -339,7 +655,7 @@ def _field(row: Mapping[str, Any], name: str, where: str, line: int) -> Any:
     return value
 
 
-def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int, where: str) -> Record:
+def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
     sym_f, time_f, rate_fs = API_FIELDS[venue]
     rate_f = rate_fs[0] if len(rate_fs) == 1 else next(
         (f for f in rate_fs if any(isinstance(k, str) and k.lower() == f.lower() and str(v).strip()
@@ -347,13 +663,13 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | None, line: int
         rate_fs[-1],
     )
     symbol = str(_field(row, sym_f, where, line)).strip()
-    when = parse_time(_field(row, time_f, where, line), time_f, line, where, tz)
+    when, zoneless = _time(_field(row, time_f, where, line), time_f, line, where, tz)
     rate = parse_rate(_field(row, rate_f, where, line), rate_f, line, where)
-    return Record(when, symbol, rate, None, line)
+    return Record(when, symbol, rate, None, line, zoneless)
 
 
-def _web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) -> Record:
-    when = parse_time(_field(row, "Time", "line", line), "Time", line, "line", tz)
+def _web_record(row: Mapping[str, Any], tz: tzinfo | tuple | None, line: int) -> Record:
+    when, zoneless = _time(_field(row, "Time", "line", line), "Time", line, "line", tz)
     symbol = str(_field(row, "Contracts", "line", line)).strip()
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
     rate = parse_rate(_field(row, "Funding Rate", "line", line), "Funding Rate", line, "line")
@@ -365,7 +681,7 @@ def _web_record(row: Mapping[str, Any], tz: tzinfo | None, line: int) -> Record:
             raise FundingFileError(f"line {line}: Funding Interval {text[:30]!r} is not a number of hours like 8h",
                                    "Funding Interval", line)
         interval = float(m.group(1))
-    return Record(when, symbol, rate, interval, line)
+    return Record(when, symbol, rate, interval, line, zoneless)
 
 
 def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decimal:
@@ -390,16 +706,106 @@ def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decim
     return number
 
 
-def _zone(name: str) -> tzinfo | None:
-    """The time zone for times written without one (``None`` = UTC)."""
-    if str(name).strip().upper() in ("UTC", "Z", "ETC/UTC"):
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-\u2212])\s*(\d{1,2})(?::?(\d{2}))?$", re.I)
+
+
+class CallbackZone(tzinfo):
+    """A time zone whose offsets come from a function: in the browser, its own time-zone
+    database (``Intl``), called as ``offset_minutes(name, year, month, day, hour, minute)``
+    with a wall time in the zone. Pyodide ships no zone database of its own."""
+
+    def __init__(self, name: str, offset_minutes: Callable[..., Any]) -> None:
+        self.name = name
+        self._offset = offset_minutes
+        self._cache: dict[tuple[int, int, int, int, int], timedelta] = {}
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        if dt is None:
+            return timedelta(0)
+        key = (dt.year, dt.month, dt.day, dt.hour, dt.minute)
+        if key not in self._cache:
+            self._cache[key] = timedelta(minutes=float(self._offset(self.name, *key)))
+        return self._cache[key]
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
         return None
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self.name
+
+
+def _zone(name: str | tzinfo, offset_minutes: Callable[..., Any] | None = None) -> tzinfo | None:
+    """The time zone for times written without one (``None`` = UTC): an IANA name
+    (``Asia/Shanghai``), a fixed offset (``UTC+8``, ``+08:00``) or a ``tzinfo``."""
+    if isinstance(name, tzinfo):
+        return name
+    text = str(name).strip()
+    if text.upper() in ("UTC", "Z", "ETC/UTC", "GMT", "UTC+0", "UTC+00:00"):
+        return None
+    m = _OFFSET.match(text)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        if minutes > 14 * 60 or int(m.group(3) or 0) >= 60:
+            raise FundingFileError(f"time zone {text!r} is not an offset between UTC-14 and UTC+14", "timezone")
+        sign = -1 if m.group(1) in "-\u2212" else 1
+        return _fixed_zone(sign * timedelta(minutes=minutes), zone_label(sign * minutes))
     try:
         from zoneinfo import ZoneInfo
 
-        return ZoneInfo(str(name))
+        return ZoneInfo(text)
     except Exception:  # unknown name, malformed key, no time-zone database
-        raise FundingFileError(f"unknown time zone {name!r}", "timezone") from None
+        if offset_minutes is not None and re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}", text):
+            return CallbackZone(text, offset_minutes)
+        raise FundingFileError(f"unknown time zone {text[:60]!r}", "timezone") from None
+
+
+def zone_label(minutes: float) -> str:
+    """A UTC offset as people write it.
+
+    >>> zone_label(480), zone_label(-210), zone_label(0)
+    ('UTC+8', 'UTC-3:30', 'UTC')
+    """
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    h, m = divmod(abs(int(minutes)), 60)
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
+
+
+def _time(value: Any, column: str, line: int, where: str, tz: tzinfo | tuple | None) -> tuple[datetime, bool]:
+    """``parse_time`` with whether the time was written without a zone; ``tz`` may be a
+    pair (zone, whether slash dates put the day first)."""
+    zone, dayfirst = tz if isinstance(tz, tuple) else (tz, False)
+    text = str(value).strip()
+    if isinstance(value, str) and _SCIENTIFIC.match(text):
+        digits = len(re.sub(r"[eE].*|[^0-9]", "", text))
+        lost = 10 ** max(0, 13 - digits) / 3_600_000
+        raise FundingFileError(
+            f"{where} {line}, column {column}: {text[:20]!r} is a time a spreadsheet rewrote in scientific notation, "
+            f"keeping {digits} digits of the epoch milliseconds: the times are lost (up to {lost:,.1f} hours off). "
+            "Export the file again and do not save it from the spreadsheet, or format the column as a whole number "
+            "before saving", column, line)
+    m = _SLASH_DATE.match(text) if isinstance(value, str) else None
+    if m:
+        first, second, year, hour, minute, second_s, ampm = m.groups()
+        day, month = (int(first), int(second)) if dayfirst else (int(second), int(first))
+        h = int(hour or 0)
+        if ampm:
+            if not 1 <= h <= 12:
+                raise FundingFileError(f"{where} {line}, column {column}: {text[:40]!r} is not a time", column, line)
+            h = h % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            when = datetime(int(year), month, day, h, int(minute or 0), int(second_s or 0))
+        except ValueError:
+            raise FundingFileError(f"{where} {line}, column {column}: {text[:40]!r} is not a date", column,
+                                   line) from None
+        return when.replace(tzinfo=zone or UTC).astimezone(UTC), True
+    when = parse_time(value, column, line, where, zone)
+    zoneless = isinstance(value, str) and not text.isdigit() and not _HAS_ZONE.search(text)
+    return when, zoneless
+
+
+_HAS_ZONE = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2}|UTC|GMT)\s*$")
 
 
 def parse_time(value: Any, column: str, line: int, where: str = "line", tz: tzinfo | None = None) -> datetime:
@@ -450,13 +856,16 @@ def parse_time(value: Any, column: str, line: int, where: str = "line", tz: tzin
 # ------------------------------------------------------------------ settlements
 
 
-def settlements(records: Sequence[Record], fixed_hours: float | None = None) -> list[Settlement]:
+def settlements(records: Sequence[Record], fixed_hours: float | None = None, *,
+                default_hours: float | None = None) -> list[Settlement]:
     """Records sorted by symbol then time, duplicates dropped, each with its interval.
 
     The same settlement twice (overlapping pages) is kept once; two different rates for
     it are an error. The interval is ``fixed_hours`` when given, else the file's own
     (Binance's website export), else inferred from the time since the previous
-    settlement (to the minute; the first takes the interval after it).
+    settlement (to the minute; the first takes the interval after it). A symbol with one
+    settlement, whose interval cannot be inferred, takes ``default_hours`` (an error
+    without it).
     """
     groups: dict[tuple[str, datetime], list[Record]] = {}
     for r in records:
@@ -476,22 +885,24 @@ def settlements(records: Sequence[Record], fixed_hours: float | None = None) -> 
         end = start
         while end < len(unique) and unique[end].symbol == unique[start].symbol:
             end += 1
-        out.extend(_with_intervals(unique[start:end], fixed_hours))
+        out.extend(_with_intervals(unique[start:end], fixed_hours, default_hours))
         start = end
     return out
 
 
-def _with_intervals(part: Sequence[Record], fixed: float | None) -> list[Settlement]:
+def _with_intervals(part: Sequence[Record], fixed: float | None, default: float | None = None) -> list[Settlement]:
     if fixed is not None:
         hours = [float(fixed)] * len(part)
     elif all(r.given_hours is not None for r in part):
         hours = [float(r.given_hours) for r in part]  # type: ignore[arg-type]
+    elif len(part) < 2 and default is not None:
+        hours = [float(default)]
     else:
         sym = part[0].symbol
         if len(part) < 2:
             raise FundingFileError(
-                f"only one settlement for {sym}: pass interval_hours= (the interval cannot be inferred)",
-                "interval_hours",
+                f"only one settlement for {sym}: the interval between settlements cannot be read from one "
+                "(give interval_hours)", "interval_hours",
             )
         gaps = [round((b.time - a.time).total_seconds() / 60) / 60 for a, b in pairwise(part)]
         inferred = [gaps[0], *gaps]
@@ -505,12 +916,107 @@ def _with_intervals(part: Sequence[Record], fixed: float | None) -> list[Settlem
     return [Settlement(r.time, r.symbol, h, r.rate, r.line) for r, h in zip(part, hours, strict=True)]
 
 
+@dataclass(frozen=True)
+class FundingRead:
+    """A funding-history file as read: its settlements and what the reader should know.
+
+    ``format`` is the key of ``FUNDING_FORMATS``; ``zoneless`` says the file's times carry
+    no zone and were read in ``timezone`` (a label such as ``Asia/Shanghai`` or
+    ``UTC+8``); ``notes`` are sentences on how it was read (the interval given to a lone
+    settlement, a spreadsheet's separators and date order, rounded rates)."""
+
+    settlements: list[Settlement]
+    venue: str
+    format: str
+    zoneless: bool
+    timezone: str
+    notes: tuple[str, ...]
+
+
+def read_funding_file(
+    data: bytes | str | list | dict,
+    venue: str | None = None,
+    *,
+    interval_hours: float | None = None,
+    default_interval_hours: float | None = None,
+    timezone: str | tzinfo | None = None,
+    offset_minutes: Callable[..., Any] | None = None,
+    max_records: int | None = None,
+    progress: Progress | None = None,
+    symbol: str | None = None,
+) -> FundingRead:
+    """``read_funding_history`` with what was assumed: see ``FundingRead``.
+
+    ``timezone`` is the zone of times written without one (an IANA name such as
+    ``Asia/Shanghai``, an offset such as ``UTC+8``); without it such a file is refused,
+    since its times cannot be placed. ``default_interval_hours`` is the interval of a
+    symbol with a single settlement (the page passes its form's interval);
+    ``offset_minutes`` gives the offsets of a zone the
+    Python runtime does not know (see ``CallbackZone``). ``symbol`` names the contract of a
+    file that holds no symbol (Binance's public-data files name it in the file's name).
+
+    >>> text = "Time,Contracts,Funding Interval,Funding Rate\\n2019-09-10 16:00:00,BTCUSDT Perpetual,8h,0.010000%\\n"
+    >>> read = read_funding_file(text, timezone="UTC+8")
+    >>> read.settlements[0].time.isoformat(), read.zoneless, read.timezone
+    ('2019-09-10T08:00:00+00:00', True, 'UTC+8')
+    """
+    for name, hours in (("interval_hours", interval_hours), ("default_interval_hours", default_interval_hours)):
+        if hours is not None and not (hours == hours and 0 < hours < float("inf")):
+            raise FundingFileError(f"{name} must be a positive number of hours", "interval_hours")
+    try:
+        decoded = data if isinstance(data, (list, dict)) else decode(data)
+    except FundingFileError:
+        raise
+    except FileFormatError as exc:
+        raise FundingFileError(str(exc), exc.column, exc.line) from None
+    if venue is None:
+        fmt = detect_format(decoded)
+        venue = FUNDING_FORMATS[fmt][0]
+    else:
+        venue = str(venue).strip().lower()
+        try:
+            fmt = detect_format(decoded)
+        except FundingFileError:  # reading it as the venue named says what is wrong
+            fmt = ""
+        if FUNDING_FORMATS.get(fmt, ("",))[0] != venue:
+            fmt = next((k for k, f in FUNDING_FORMATS.items() if f[0] == venue), venue)
+    if venue not in VENUES:
+        raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
+    zone = _zone("UTC" if timezone is None else timezone, offset_minutes)
+    notes: list[str] = []
+    reader = fmt if fmt in READERS else venue
+    records = read_records(decoded, reader, zone or "UTC", max_records=max_records, progress=progress, notes=notes)
+    if symbol and any(r.symbol == _UNNAMED for r in records):
+        records = [r if r.symbol != _UNNAMED else Record(r.time, symbol, r.rate, r.given_hours, r.line, r.zoneless)
+                   for r in records]
+    if not records:
+        raise FundingFileError(f"the {venue} file holds no funding records")
+    rows = settlements(records, interval_hours, default_hours=default_interval_hours)
+    if interval_hours is None and default_interval_hours is not None:
+        lone = sorted({r.symbol for r in rows} - {r.symbol for r in records if r.given_hours is not None}
+                      - {s for s, n in Counter(r.symbol for r in rows).items() if n > 1})
+        if lone:
+            notes.append(f"The file holds one settlement of {', '.join(lone[:3])}: the interval between settlements "
+                         f"cannot be read from it, so it is taken as {cell_text(default_interval_hours)} h.")
+    zoneless = any(r.zoneless for r in records)
+    if zoneless and timezone is None:
+        first = next(r for r in records if r.zoneless)
+        column = "Time" if fmt == "binance_web" else READERS[fmt][2] if fmt in READERS else API_FIELDS[venue][1]
+        raise FundingFileError(
+            f"{'line' if isinstance(decoded, str) else 'record'} {first.line}, column {column}: the file's times "
+            "carry no time zone (Binance's website export "
+            "writes them in the zone the account displays); give the zone, e.g. timezone='Asia/Shanghai' or "
+            "'UTC+8'", "timezone", first.line)
+    label = "UTC" if zone is None else getattr(zone, "name", None) or getattr(zone, "key", None) or str(zone)
+    return FundingRead(rows, venue, fmt, zoneless, label, tuple(notes))
+
+
 def read_funding_history(
     data: bytes | str | list | dict,
     venue: str | None = None,
     *,
     interval_hours: float | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
     max_records: int | None = None,
     progress: Progress | None = None,
 ) -> list[Settlement]:
@@ -525,8 +1031,11 @@ def read_funding_history(
         fields when omitted.
     interval_hours : float, optional
         Fixes the interval instead of reading or inferring it.
-    timezone : str
-        Applies to times written without a zone (Binance's website export).
+    timezone : str, optional
+        The zone of times written without one (Binance's website export writes the
+        account's display time zone): an IANA name (``Asia/Shanghai``) or an offset
+        (``UTC+8``). Required for such a file (it is refused without it); times in
+        epoch milliseconds or with a zone need none.
     max_records : int, optional
         Refuse files with more settlements (a million-line file is refused unread).
     progress : callable, optional
@@ -542,23 +1051,8 @@ def read_funding_history(
     FundingFileError
         For a malformed file, naming column and line (or record).
     """
-    if interval_hours is not None and not (interval_hours == interval_hours and 0 < interval_hours < float("inf")):
-        raise FundingFileError("interval_hours must be a positive number of hours", "interval_hours")
-    try:
-        decoded = data if isinstance(data, (list, dict)) else decode(data)
-    except FundingFileError:
-        raise
-    except FileFormatError as exc:
-        raise FundingFileError(str(exc), exc.column, exc.line) from None
-    if venue is None:
-        venue = detect_venue(decoded)
-    venue = str(venue).strip().lower()
-    if venue not in VENUES:
-        raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
-    records = read_records(decoded, venue, timezone, max_records=max_records, progress=progress)
-    if not records:
-        raise FundingFileError(f"the {venue} file holds no funding records")
-    return settlements(records, interval_hours)
+    return read_funding_file(data, venue, interval_hours=interval_hours, timezone=timezone,
+                             max_records=max_records, progress=progress).settlements
 
 
 def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
@@ -588,7 +1082,14 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     }
     first, last = rows[0].time, rows[-1].time
     text = (f"{len(rows):,} settlements of {symbols[0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
-            f"every {cell_text(interval)} h.")
+            f"every {cell_text(interval)} h.") if len(rows) > 1 else \
+        f"1 settlement of {symbols[0]}, at {first:%Y-%m-%d %H:%M} UTC, for {cell_text(interval)} h."
+    gaps = [(a, b) for a, b in pairwise(rows) if (b.time - a.time).total_seconds() > 5400 * b.interval_hours]
+    if gaps:
+        a, b = gaps[0]
+        text += (f" The file has {len(gaps):,} gap{'s' if len(gaps) > 1 else ''} (the first from "
+                 f"{a.time:%Y-%m-%d %H:%M} to {b.time:%Y-%m-%d %H:%M} UTC): the calculator takes its rates as "
+                 "consecutive settlements, so its times after a gap are not the file's. Export one unbroken period.")
     if len(counts) > 1:
         others = ", ".join(f"{cell_text(h)} h" for h, _ in counts.most_common()[1:4])
         text += (f" The file's intervals vary (also {others}: shortened at the cap, or a gap); the calculator "
@@ -616,7 +1117,9 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     if text.count("\n") > 2 * (max_rows + 1):
         raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
     by_name = {c.name: c for c in columns}
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    text = text.lstrip("\r\n")
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True, delimiter=delimiter)
     rows: list[dict[str, str]] = []
     total = text.count("\n")
     try:
@@ -635,7 +1138,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                 continue
             if len(raw) != len(header):
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
-            row = {h: v.strip() for h, v in zip(header, raw, strict=True)}
+            row = {h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)}
             for h, v in row.items():
                 c = by_name[h]
                 if not v:
@@ -658,38 +1161,250 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     return rows
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _plain_number(cell: str, kind: str, delimiter: str) -> str:
+    """A number cell as the form takes it: without the thousands separators a spreadsheet
+    writes (``"65,000.00"`` → ``65000.00``), with a decimal point where the file's
+    separator is a semicolon (``65.000,5`` → ``65000.5``). Other cells are only stripped.
+
+    >>> _plain_number(" 65,000.00 ", "decimal", ","), _plain_number("65.000,5", "decimal", ";")
+    ('65000.00', '65000.5')
+    """
+    text = cell.strip()
+    if kind not in ("decimal", "integer"):
+        return text
+    if delimiter != ",":
+        return _point_decimal(text)
+    return text.replace(",", "") if _THOUSANDS.match(text) else text
+
+
+# ------------------------------------------------------------------ payment ledgers
+
+# ledger -> (what it is, the fields it always has, where its records are, the kind field and
+# the value marking a funding payment, time field, symbol field (None: none in the file),
+# amount field, its sign (+1: + = received; -1: + = paid), asset field). Shapes: Binance
+# GET /fapi/v1/income (incomeType FUNDING_FEE), Binance's "Generate all statements" CSV
+# (Operation "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
+# "change", the balance change, is read, since the sign of its "funding" field has been
+# documented both ways), OKX GET /api/v5/account/bills (type 8 = funding fee; balChg signed).
+PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str, str, str | None, str, int, str]] = {
+    "binance_income": ("a Binance income history (GET /fapi/v1/income)",
+                       frozenset({"incometype", "income", "asset", "time"}), (), "incomeType", "FUNDING_FEE",
+                       "time", "symbol", "income", 1, "asset"),
+    "binance_statement": ("a Binance account statement",
+                          frozenset({"utc_time", "account", "operation", "coin", "change"}), (), "Operation",
+                          "Funding Fee", "UTC_Time", None, "Change", 1, "Coin"),
+    "bybit_log": ("a Bybit transaction log (GET /v5/account/transaction-log)",
+                  frozenset({"transactiontime", "type", "funding", "currency"}), ("result", "list"), "type",
+                  "SETTLEMENT", "transactionTime", "symbol", "change", 1, "currency"),
+    "okx_bills": ("an OKX bills file (GET /api/v5/account/bills)",
+                  frozenset({"billid", "type", "balchg", "ccy", "ts"}), ("data",), "type", "8", "ts", "instId",
+                  "balChg", 1, "ccy"),
+}
+
+_PAYMENTS_ADVICE = (
+    "download your funding payments instead: Binance GET /fapi/v1/income (incomeType FUNDING_FEE) or its "
+    "account statement, Bybit's transaction log (GET /v5/account/transaction-log) or OKX's bills "
+    "(GET /api/v5/account/bills)"
+)
+
+
+def detect_payments(data: str | list | dict) -> str:
+    """The key in ``PAYMENT_FORMATS`` of the ledger ``data`` (from ``decode``) is in.
+
+    A funding-rate history is named for what it is ("rates, not payments").
+
+    >>> detect_payments("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\\n")
+    'binance_statement'
+    """
+    if isinstance(data, str) and not data.strip():
+        raise FileFormatError("the file is empty")
+    keys = _keys(data)
+    if isinstance(data, dict) and not keys:
+        for path in (("result", "list"), ("data",)):
+            keys = _keys(_at_path(data, path)) or keys
+    for key, spec in PAYMENT_FORMATS.items():
+        if spec[1] <= keys:
+            return key
+    try:
+        fmt = detect_format(data)
+    except FundingFileError:
+        fmt = ""
+    if fmt:
+        raise FileFormatError(f"this is {FUNDING_FORMATS[fmt][1]}: rates, not payments; use it in the rate "
+                              f"history field below (or in a funding-rate calculator); {_PAYMENTS_ADVICE}")
+    shown = ", ".join(sorted(keys)[:8]) or "none"
+    raise FileFormatError(f"this is not a ledger of funding payments (the fields found: {shown[:160]}); "
+                          f"{_PAYMENTS_ADVICE}")
+
+
+def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "UTC",
+                  max_records: int | None = None, progress: Progress | None = None) -> tuple[str, list[dict]]:
+    """The funding payments of a venue's ledger: ``(format, rows)``, each row ``{time (UTC
+    datetime), symbol, amount (Decimal, + received, − paid), asset, line}``, other entries
+    (trades, fees, transfers) left out. Errors name the line (CSV) or record (JSON).
+
+    >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
+    ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
+    ...                           '"tranId": 9689322392, "tradeId": ""}]')
+    >>> first = rows[0]
+    >>> fmt, first.get("amount"), first.get("time").isoformat()
+    ('binance_income', Decimal('-0.37500000'), '2019-10-09T16:00:00+00:00')
+    """
+    decoded = data if isinstance(data, (list, dict)) else decode(data)
+    fmt = detect_payments(decoded)
+    path, kind_f, kind_v, time_f, sym_f, amount_f, sign, asset_f = PAYMENT_FORMATS[fmt][2:]
+    tz = _zone(timezone)
+    if isinstance(decoded, str):
+        text = decoded.lstrip("\r\n")
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        header = [h.strip() for h in next(reader, [])]
+        records: Iterable[tuple[int, Mapping[str, Any]]] = (
+            (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
+        where, total = "line", text.count("\n")
+    else:
+        if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
+            message = decoded.get("retMsg") or decoded.get("msg") or "an error"
+            raise FileFormatError(f"the file is an error response: {str(message)[:160]}", "code")
+        items = _unwrap_at(decoded, path)
+        records = enumerate(items, start=1)
+        where, total = "record", len(items)
+    out: list[dict] = []
+    try:
+        for line, row in records:
+            if not isinstance(row, Mapping):
+                raise FileFormatError(f"record {line} is not an object", line=line)
+            if str(_field(row, kind_f, where, line)).strip() != kind_v:
+                continue
+            when, _ = _time(_field(row, time_f, where, line), time_f, line, where, tz)
+            raw = str(_field(row, amount_f, where, line)).strip().replace("\u2212", "-")
+            try:
+                amount = Decimal(_point_decimal(raw) if len(raw) <= 60 else "nan")
+            except InvalidOperation:
+                amount = Decimal("nan")
+            if not amount.is_finite():
+                raise FileFormatError(f"{where} {line}, column {amount_f}: {raw[:30]!r} is not an amount", amount_f,
+                                      line)
+            symbol = str(_field(row, sym_f, where, line)).strip() if sym_f else "(no symbol in the file)"
+            asset = str(row.get(asset_f) or "").strip()
+            out.append({"time": when, "symbol": symbol, "amount": amount * sign, "asset": asset, "line": line})
+            if max_records is not None and len(out) > max_records:
+                raise FileFormatError(f"the file holds more than {max_records:,} funding payments, the most a "
+                                      "calculator takes")
+            if progress is not None and line % 10_000 == 0:
+                progress(line, total)
+    except csv.Error as exc:
+        raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) \
+            from None
+    if not out:
+        raise FileFormatError(f"this is {PAYMENT_FORMATS[fmt][0]} without funding payments ({kind_f} "
+                              f"{kind_v!r}): it holds other entries only")
+    return fmt, out
+
+
 # ------------------------------------------------------------------ into a calculator's form
 
 
-def import_file(calculator: str, field: str, data: bytes | str, progress: Progress | None = None) -> dict[str, Any]:
+def usual_interval_hours(venue: str) -> float | None:
+    """The funding interval a venue's record gives (``None`` when none is recorded)."""
+    record = _RECORDS.get(venue)
+    funding = getattr(record, "funding", None)
+    return float(funding.interval_hours) if funding is not None else None
+
+
+def import_file(calculator: str, field: str, data: bytes | str, progress: Progress | None = None, *,
+                timezone: str = "UTC", interval_hours: Any = None,
+                offset_minutes: Callable[..., Any] | None = None, filename: str | None = None) -> dict[str, Any]:
     """Form values for a calculator from a reader's file dropped on its ``field``.
 
-    Returns ``{"values": {field name: form text}, "message": sentence}``: the funding
-    history's rates (with ``interval_hours``, ``start`` and ``source`` where the calculator
-    has them), or the positions as CSV text. Raises ``FileFormatError``.
+    Returns ``{"values": {field name: form text}, "message": sentence, "zoneless": bool,
+    "timezone": label}``: the funding history's rates (with ``interval_hours``, ``start``
+    and ``source`` where the calculator has them), or the positions as CSV text. Times
+    written without a zone are read in ``timezone``; a lone settlement takes the form's
+    ``interval_hours`` (else the venue's usual interval). Raises ``FileFormatError``.
     """
     calc = get(calculator)
     f = calc.field(field)
     if "funding_history" in f.accepts:
-        rows = read_funding_history(data, max_records=f.max_items, progress=progress)
-        values, message = funding_inputs(rows)
+        decoded = decode(data)
+        try:
+            form_hours = float(str(interval_hours).strip()) if interval_hours not in (None, "") else None
+        except ValueError:
+            form_hours = None
+        if form_hours is not None and not 0 < form_hours < float("inf"):
+            form_hours = None
+        venue = detect_venue(decoded)
+        usual = usual_interval_hours(venue)
+        default = form_hours if form_hours is not None else usual
+        read = read_funding_file(decoded, default_interval_hours=default, timezone=timezone,
+                                 offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,
+                                 symbol=symbol_from_name(filename))
+        values, message = funding_inputs(read.settlements)
         names = {i.name for i in calc.inputs}
         values = {(field if k == "rates" else k): v for k, v in values.items() if k in names or k == "rates"}
-        return {"values": values, "message": message}
+        notes = list(read.notes)
+        lone = next((k for k, n in enumerate(notes) if n.startswith("The file holds one settlement")), None)
+        if lone is not None and default is not None:
+            whose = "the form's interval" if form_hours is not None else f"{venue.title()}'s usual interval"
+            notes[lone] = notes[lone][:-1] + f" ({whose}: change it in the form if it differs)."
+            if "interval_hours" in values:
+                values["interval_hours"] = cell_text(default)
+        if read.zoneless:
+            notes.insert(0, f"The file's times carry no time zone: they were read as {read.timezone} time.")
+        return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,
+                "timezone": read.timezone}
+    if "funding_payments" in f.accepts:
+        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress)
+        listed = [{"time": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r["symbol"], "amount": r["amount"],
+                   "asset": r["asset"]} for r in rows]
+        symbols = sorted({r["symbol"] for r in rows})
+        first, last = min(r["time"] for r in rows), max(r["time"] for r in rows)
+        message = (f"{len(rows):,} funding payment{'s' if len(rows) != 1 else ''} from "
+                   f"{PAYMENT_FORMATS[fmt][0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
+                   f"{len(symbols):,} symbol{'s' if len(symbols) != 1 else ''} ({', '.join(symbols[:5])}"
+                   f"{', …' if len(symbols) > 5 else ''}).")
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": False,
+                "timezone": "UTC"}
+    if "rate_history" in f.accepts:
+        read = read_funding_file(decode(data), default_interval_hours=8, timezone=timezone,
+                                 offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,
+                                 symbol=symbol_from_name(filename))
+        listed = [{"time": r.time.strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r.symbol, "rate": r.rate}
+                  for r in read.settlements]
+        symbols = sorted({r.symbol for r in read.settlements})
+        message = f"{len(listed):,} settled rates of {', '.join(symbols[:5])}{', …' if len(symbols) > 5 else ''}."
+        if read.zoneless:
+            message += f" The file's times carry no time zone: they were read as {read.timezone} time."
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": read.zoneless,
+                "timezone": read.timezone}
     if "positions" in f.accepts:
         positions = read_positions(data, f.columns, max_rows=f.max_items, progress=progress)
-        return {"values": {field: rows_to_text(f, positions)}, "message": f"{len(positions):,} positions."}
+        return {"values": {field: rows_to_text(f, positions)},
+                "message": f"{len(positions):,} position{'s' if len(positions) != 1 else ''}.",
+                "zoneless": False, "timezone": "UTC"}
     raise FileFormatError(f"{calculator}.{field} takes no file", field)
 
 
-def import_file_json(calculator: str, field: str, data: bytes | str, progress: Progress | None = None) -> str:
+def import_file_json(calculator: str, field: str, data: bytes | str, progress: Progress | None = None,
+                     options: str | None = None, offset_minutes: Callable[..., Any] | None = None) -> str:
     """``import_file`` as JSON for the browser's worker; never raises.
 
-    ``{"ok": true, "values": …, "message": …}`` or ``{"ok": false, "error": {"field",
-    "message", "column", "line"}}`` with the error in plain words.
+    ``options`` is JSON: ``{"timezone": name, "interval_hours": the form's text, "filename":
+    the file's name}``.
+    ``{"ok": true, "values": …, "message": …, "zoneless": …, "timezone": …}`` or
+    ``{"ok": false, "error": {"field", "message", "column", "line"}}`` with the error in
+    plain words.
     """
     try:
-        out: dict[str, Any] = {"ok": True, **import_file(calculator, field, data, progress)}
+        opts = json.loads(options) if options else {}
+        if not isinstance(opts, dict):
+            opts = {}
+        out: dict[str, Any] = {"ok": True, **import_file(
+            calculator, field, data, progress, timezone=str(opts.get("timezone") or "UTC"),
+            interval_hours=opts.get("interval_hours"), offset_minutes=offset_minutes,
+            filename=opts.get("filename"))}
     except FileFormatError as exc:
         out = {"ok": False, "error": {"field": field, "message": str(exc), "column": exc.column, "line": exc.line}}
     except (InputError, KeyError, ValueError, RecursionError, MemoryError) as exc:

@@ -6,7 +6,21 @@ Markers (in any Markdown page):
   the calculator's form, built from its spec, with the example's outputs computed now in
   CPython by the same ``perpcalc`` the browser runs later;
 * ``[[value NAME.FIELD]]`` or ``[[value NAME@KEY.FIELD]]`` inline: the formatted value of
-  an output (or input) of that example, so prose never retypes a computed number.
+  an output (or input) of that example, so prose never retypes a computed number;
+* the same with settings and claims, for prose that tells the reader to change an input
+  and says what happens: ``[[value NAME[@KEY].FIELD INPUT=VALUE ... CLAIM ...]]``. Each
+  ``INPUT=VALUE`` changes one input of the example, typed as a reader types it in the form
+  (rates in percent, the ``%`` optional; quote a value with spaces); the marker shows FIELD
+  as the calculator computes it with those changes. Each claim is checked against that
+  result, and a false one fails the build: ``is=X`` (the value: a number in the unit the
+  page shows, a text such as ``short``, or ``example``, ``-example``, ``2*example`` for the
+  example's own value, negated or scaled), ``is>X``, ``is<X``, ``is~X`` (within 2 %) and
+  ``sign=+``, ``sign=-`` or ``sign=0``; ``is=refused`` claims the calculator refuses the
+  inputs, and the marker then shows its message. Choosing a preset (``venue=binance``) fills
+  the fields the example set as the form does: from the preset, or the field's default. So
+  "set the premium index to −1 % and the short side pays" is written
+  ``[[value funding_rate.premium_index premium_index=-1]] ... the
+  [[value funding_rate.payer premium_index=-1 is=short]] side pays``.
 
 Unknown calculators, examples or fields fail the build. The form follows the page
 contract (see the README): ``form.perpcalc[data-calculator][data-state]``, one control per
@@ -18,8 +32,10 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
+import shlex
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -32,9 +48,9 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
-from perpcalc import page  # noqa: E402
+from perpcalc import display, page  # noqa: E402
 from perpcalc._spec import Calculator, Field  # noqa: E402
-from perpcalc.parse import plain  # noqa: E402
+from perpcalc.parse import coerce, parse_rows, plain, rows_to_text, value_to_text  # noqa: E402
 
 BLOCK = markers.CALCULATOR
 VALUE = markers.VALUE
@@ -88,9 +104,11 @@ def _control(f: Field, value: str, uid: str, has_help: bool) -> str:
     if f.type == "list":
         rows = max(3, min(12, value.count("\n") + 2))
         cols = ", ".join(c.name for c in f.columns)
+        rates = percent_columns(f)
+        marked = f' data-percent-columns="{_esc(", ".join(rates))}"' if rates else ""
         return (
             f'<textarea {common} rows="{rows}" spellcheck="false" autocapitalize="off" '
-            f'data-columns="{_esc(cols)}">{_esc(value)}</textarea>'
+            f'data-columns="{_esc(cols)}"{marked}>{_esc(value)}</textarea>'
         )
     # Phone keyboards: iOS's decimal pad has no minus key, so a field that takes negative
     # values gets the full keyboard (inputmode=text) with a pattern that documents the shape;
@@ -120,6 +138,31 @@ def to_percent_text(text: str) -> str:
     if text == "":
         return ""
     return plain(Decimal(text).scaleb(2))
+
+
+def percent_columns(f: Field) -> tuple[str, ...]:
+    """The columns of a list field that hold rates: typed and shown in percent, like rate fields."""
+    return tuple(c.name for c in f.columns if c.percent and c.type == "decimal") if f.type == "list" else ()
+
+
+def form_text(f: Field, text: str) -> str:
+    """A field's text in the API's units (``value_to_text``) as the form shows it: rate fields
+    and the rate columns of lists in percent (``"rate\\n0.0001"`` → ``"rate\\n0.01"``)."""
+    if _is_percent(f):
+        return to_percent_text(text)
+    rates = percent_columns(f)
+    if not rates or not text:
+        return text
+    rows = [{k: to_percent_text(v) if k in rates and v else v for k, v in row.items()} for row in parse_rows(text, f)]
+    return rows_to_text(f, rows)
+
+
+def _list_typical(f: Field) -> Decimal | None:
+    """The plausibility limit of a list's rate column (the first with one), in percent."""
+    for c in f.columns:
+        if c.typical is not None and c.name in percent_columns(f):
+            return Decimal(str(c.typical)).scaleb(2)
+    return None
 
 
 def money_units(calc: Calculator) -> dict[str, str]:
@@ -206,17 +249,24 @@ def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None
     if f.type == "list":
         cols = ", ".join(c.name for c in f.columns)
         extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
-        hint = (
-            f'<small class="perpcalc__help" id="{ident}-help">One row per line after the header '
-            f"({_esc(cols)}).{extra.replace('..', '.')}</small>"
-        )
-    control_value = to_percent_text(value) if percent else value
+        rates = percent_columns(f)
+        if rates:
+            which = f"{f.columns[0].label}s" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
+            extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
+        # a list of one column takes values one per line or separated by commas, header optional
+        lead = (f"One value per line, or several separated by commas (a first line {_esc(cols)!r} is optional)."
+                if len(f.columns) == 1 else f"One row per line after the header ({_esc(cols)}).")
+        hint = f'<small class="perpcalc__help" id="{ident}-help">{lead}{extra.replace("..", ".")}</small>'
+
+    control_value = form_text(f, value)
     files = _file_box(f, ident) if f.accepts else ""
     attrs = ""
     if f.when:
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
     if f.typical is not None:
         attrs += f' data-typical="{_esc(plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
+    elif f.type == "list" and _list_typical(f) is not None:
+        attrs += f' data-typical="{_esc(plain(_list_typical(f)))}"'
     # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
     # file button outside it, always in view: reading a file makes the field apply (files.js).
     inside, outside = (files, "") if not f.when else ("", files)
@@ -238,6 +288,16 @@ FILE_WORDS = {
         "it fills in the rates and the interval between them (and the first one's time, where the form asks)",
     ),
     "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
+    "funding_payments": (
+        "Read your funding payments",
+        "your venue's ledger: Binance's income history (GET /fapi/v1/income) or account statement, Bybit's "
+        "transaction log or OKX's bills; only its funding payments are kept",
+    ),
+    "rate_history": (
+        "Read a funding-rate history",
+        "a venue's funding-rate history (Binance, Bybit, OKX, Hyperliquid, dYdX, Deribit or ccxt's output) for "
+        "the same symbols",
+    ),
 }
 
 
@@ -254,6 +314,9 @@ def _file_box(f: Field, ident: str) -> str:
         "in your browser and never uploaded.</small>"
         '<progress class="perpcalc__file-progress" hidden></progress>'
         '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
+        f'<span class="perpcalc__file-zone" data-file-zone-box hidden><label for="{ident}-zone">The file\'s times '
+        f'carry no time zone; they are in</label> <select id="{ident}-zone" data-file-zone></select> '
+        '<small data-file-zone-note></small></span>'
         "</div>"
     )
 
@@ -324,9 +387,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     outputs = "".join(
         _output_html(o, result["outputs"][o.name], result["display"][o.name], uid, currency) for o in calc.outputs
     )
-    form_values = {
-        f.name: to_percent_text(values[f.name]) if _is_percent(f) else values[f.name] for f in calc.inputs
-    }
+    form_values = {f.name: form_text(f, values[f.name]) for f in calc.inputs}
     spec = {
         "name": name,
         "example": key,
@@ -336,7 +397,7 @@ def render_form(name: str, key: str, uid: str) -> str:
             f.name: _default_text(f) for f in calc.inputs
             if any(f.name in table for tables in calc.presets.values() for table in tables.values())
         },
-        "presets": calc.spec()["presets"],
+        "presets": preset_texts(calc),
         "function": calc.function,
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
     }
@@ -375,6 +436,22 @@ def render_form(name: str, key: str, uid: str) -> str:
     )
 
 
+def preset_texts(calc: Calculator) -> dict[str, dict[str, dict[str, str]]]:
+    """Each preset's values as the form shows them (rates in percent, lists as text), so the page
+    fills a field with exactly what a reader would type."""
+    return {
+        chooser: {
+            choice: {
+                name: "" if value is None else form_text(calc.field(name), value_to_text(calc.field(name),
+                                                                                  coerce(calc.field(name), value)))
+                for name, value in values.items()
+            }
+            for choice, values in table.items()
+        }
+        for chooser, table in calc.presets.items()
+    }
+
+
 def _value(match: re.Match[str]) -> str:
     try:
         return _value_text(match)
@@ -389,32 +466,189 @@ def _default_text(f: Field) -> str:
     if f.required or f.default is None:
         return ""
     text = plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
-    return to_percent_text(text) if _is_percent(f) else text
+    return form_text(f, text)
 
 
 def _value_text(match: re.Match[str]) -> str:
     name, key, fieldname = match.group(1), match.group(2) or "default", match.group(3)
+    return value_marker(name, key, fieldname, match.group(4) or "")
+
+
+_CLAIM = re.compile(r"^(is|sign)([=<>~])(.+)$")
+_SETTING = re.compile(r"^([a-z0-9_]+)=(.*)$")
+_SIGNS = {"+": 1, "positive": 1, "-": -1, "negative": -1, "0": 0, "zero": 0}
+
+
+def parse_marker_args(calc: Calculator, args: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """The settings (input → value as the form takes it) and claims (kind, operator, operand)
+    of a ``[[value]]`` marker's arguments: ``premium_index=-1 is=short sign=-``."""
+    try:
+        tokens = shlex.split(args.replace("\u2212", "-"))
+    except ValueError as exc:
+        raise CalculatorMarkupError(f"cannot read the marker's arguments {args.strip()!r} ({exc})") from None
+    settings: dict[str, str] = {}
+    claims: list[tuple[str, str, str]] = []
+    for token in tokens:
+        claim, setting = _CLAIM.match(token), _SETTING.match(token)
+        if claim:
+            claims.append((claim.group(1), claim.group(2), claim.group(3)))
+            if claim.group(1) == "sign" and (claim.group(2) != "=" or claim.group(3) not in _SIGNS):
+                raise CalculatorMarkupError(f"{token!r}: a sign claim is sign=+, sign=- or sign=0")
+        elif setting:
+            try:
+                f = calc.field(setting.group(1))
+            except KeyError:
+                raise CalculatorMarkupError(f"{calc.name} has no input {setting.group(1)!r} to set") from None
+            if percent_columns(f):
+                raise CalculatorMarkupError(f"{calc.name}.{f.name}: a marker does not set lists of rates "
+                                            "(give the calculator an example instead)")
+            value = setting.group(2).strip().replace("\\n", "\n")  # a list's rows: "id, profit\\nA, 10"
+            # as the page sends it: rate fields are typed in percent, "%" optional
+            settings[f.name] = f"{value.removesuffix('%')}%" if _is_percent(f) and value else value
+        else:
+            raise CalculatorMarkupError(f"{token!r} is neither INPUT=VALUE nor a claim (is=, is>, is<, is~, sign=)")
+    return settings, claims
+
+
+def _scalar(o: perpcalc.Output, raw: Any) -> float | None:
+    """An output's number in the unit the page shows (percent outputs × 100)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    return float(raw) * 100 if o.format == "percent" else float(raw)
+
+
+def _operand(text: str, o: perpcalc.Output, example_raw: Any) -> float | str:
+    m = re.fullmatch(r"(-?(?:\d+(?:\.\d*)?|\.\d+)?)\*?example", text)
+    if m:
+        base = _scalar(o, example_raw)
+        if base is None:
+            raise CalculatorMarkupError(f"{o.name} of the example is not a number")
+        factor = {"": 1.0, "-": -1.0}.get(m.group(1), None)
+        return base * (factor if factor is not None else float(m.group(1)))
+    try:
+        return float(text.removesuffix("%").replace(",", ""))
+    except ValueError:
+        return text
+
+
+def check_claim(o: perpcalc.Output, raw: Any, shown: str, example_raw: Any, claim: tuple[str, str, str]) -> bool:
+    """Whether an output (``raw`` JSON value, ``shown`` text) satisfies one claim of a marker."""
+    kind, op, operand = claim
+    number = _scalar(o, raw)
+    if kind == "sign":
+        return number is not None and (number > 0) - (number < 0) == _SIGNS[operand]
+    want = _operand(operand, o, example_raw)
+    if isinstance(want, str) or number is None:
+        return op == "=" and (str(raw) == operand or shown == operand)
+    if op == "=":
+        return math.isclose(number, want, rel_tol=1e-9, abs_tol=1e-12)
+    if op == "~":
+        return math.isclose(number, want, rel_tol=0.02, abs_tol=1e-12)
+    return number > want if op == ">" else number < want
+
+
+_changed: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
+def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, Any]:
+    """A named example's outputs with some inputs set otherwise (as in a marker), once per build."""
+    ident = (name, key, json.dumps(settings, sort_keys=True))
+    if ident not in _changed:
+        calc = perpcalc.get(name)
+        example_result(name, key)  # the example itself must exist and compute
+        inputs = {**calc.examples[key], **settings}
+        for chooser, table in calc.presets.items():
+            if chooser in settings:  # as the form: a preset fills every field it (or any sibling) sets
+                for field_name in {n for values in table.values() for n in values} - set(settings):
+                    inputs.pop(field_name, None)
+        result = page.compute(name, inputs)
+        if result["ok"]:
+            values = calc.resolve(inputs)
+            result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
+        _changed[ident] = result
+    return _changed[ident]
+
+
+def _failed(name: str, key: str, settings: dict[str, str], result: dict[str, Any]) -> CalculatorMarkupError:
+    err = result["error"]
+    return CalculatorMarkupError(f"{name}@{key} with {settings}: {err.get('field') or ''} {err['message']}")
+
+
+def _input_text(f: Field, text: str) -> str:
+    """An input's value in prose, as the form shows it (rates in percent, with the sign)."""
+    shown = form_text(f, text)
+    if f.type in ("decimal", "integer") and shown:
+        return display.format_number(Decimal(shown), 12) + (" %" if _is_percent(f) else "")
+    return shown
+
+
+def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
+    """The HTML of one ``[[value]]`` marker (see the module docstring); a false claim, an unknown
+    name or a setting the calculator refuses raises ``CalculatorMarkupError``."""
     try:
         calc = perpcalc.get(name)
     except perpcalc.InputError as exc:
         raise CalculatorMarkupError(str(exc)) from None
-    result = example_result(name, key)
-    if fieldname in result["display"]:
-        text = _esc(result["display"][fieldname]["text"])
+    settings, claims = parse_marker_args(calc, args)
+    example = example_result(name, key)
+    result = changed_result(name, key, settings) if settings else example
+    outputs = {o.name: o for o in calc.outputs}
+    if fieldname in settings:  # the input the marker sets, as typed
+        if claims and ("is", "=", "refused") not in claims:
+            raise CalculatorMarkupError(f"{name}.{fieldname} is an input: claims are about outputs")
+        text = _typed_text(calc.field(fieldname), settings[fieldname])
+        return _try_span(calc, key, settings, text)
+    refused = ("is", "=", "refused") in claims
+    if refused != (not result["ok"]):
+        if refused:
+            raise CalculatorMarkupError(f"the page claims {name}@{key} refuses {settings}, but it computes")
+        raise _failed(name, key, settings, result)
+    if refused:
+        text = result["error"]["message"]
+    elif fieldname in outputs:
+        text = result["display"][fieldname]["text"]
+        for claim in claims:
+            if not check_claim(outputs[fieldname], result["outputs"][fieldname], text,
+                               example["outputs"][fieldname], claim):
+                raise CalculatorMarkupError(
+                    f"the page claims {fieldname} {claim[0]}{claim[1]}{claim[2]} for {name}@{key}"
+                    f"{' with ' + str(settings) if settings else ''}, but the calculator gives {text}")
     elif fieldname in result["form"]:
-        text = _esc(result["form"][fieldname])
+        if claims:
+            raise CalculatorMarkupError(f"{name}.{fieldname} is an input: claims are about outputs")
+        text = _input_text(calc.field(fieldname), result["form"][fieldname])
     else:
         raise CalculatorMarkupError(f"{name}@{key} has no output or input {fieldname!r}")
-    # The worked example's number: when the reader changes that calculator on this page, the
-    # front end marks it as the example's (it never silently stands for the reader's inputs).
-    return (
-        f'<span class="perpcalc-example-value" data-calculator="{name}" data-example="{key}"'
-        f' title="From the worked example ({_esc(calc.title)}), not from inputs you change">{text}</span>'
-    )
+    source = f'data-source="calculator:{name}" data-calculator="{name}" data-example="{key}"'
+    if not settings:
+        # The worked example's number: when the reader changes that calculator on this page, the
+        # front end marks it as the example's (it never silently stands for the reader's inputs).
+        return (f'<span class="perpcalc-example-value" {source} title="From the worked example '
+                f'({_esc(calc.title)}), not from inputs you change">{_esc(text)}</span>')
+    return _try_span(calc, key, settings, text)
+
+
+def _typed_text(f: Field, value: str) -> str:
+    """A setting of a marker in prose, as the reader types it in the form (rates in percent)."""
+    if f.type in ("decimal", "integer"):
+        try:
+            return display.format_number(Decimal(value.removesuffix("%")), 12) + (" %" if _is_percent(f) else "")
+        except ArithmeticError:
+            raise CalculatorMarkupError(f"{f.name}={value!r} is not a number") from None
+    return value
+
+
+def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -> str:
+    """A value computed with settings: names its calculator and the change it stands for."""
+    typed = ", ".join(f"{calc.field(k).label} = {_typed_text(calc.field(k), v)}" for k, v in settings.items())
+    return (f'<span class="perpcalc-try-value" data-source="calculator:{calc.name}" data-calculator="{calc.name}"'
+            f' data-example="{key}" data-inputs="{_esc(json.dumps(settings))}"'
+            f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
 
 
 def on_pre_build(config: Any) -> None:
     _results.clear()
+    _changed.clear()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

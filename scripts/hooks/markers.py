@@ -11,8 +11,10 @@ import re
 
 #: ``[[calculator NAME]]`` or ``[[calculator NAME example=KEY]]``: a live calculator (calculators hook)
 CALCULATOR = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
-#: ``[[value NAME.OUTPUT]]`` or ``[[value NAME@EXAMPLE.OUTPUT]]``: an example's output in prose
-VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\s*\]\]")
+#: ``[[value NAME.OUTPUT]]`` or ``[[value NAME@EXAMPLE.OUTPUT]]``: an example's output in prose; settings
+#: and checked claims may follow the name (``premium_index=-1 is=short``: the calculators hook documents
+#: them and checks each claim when the site is built)
+VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)((?:\s+[^\[\]]*?)?)\s*\]\]")
 #: ``[[venues KIND]]`` or ``[[venues KIND columns=a,b]]``: a table of venue records (venue_tables hook)
 VENUES = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
 #: ``[[venue KEY.PART.FIELD]]``: one field of one venue record, inline

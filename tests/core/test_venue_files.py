@@ -46,7 +46,7 @@ def test_each_venue_is_recognised_from_its_fields() -> None:
 def test_binance_web_export_newest_first_percent_and_given_interval() -> None:
     text = ("Time,Contracts,Funding Interval,Funding Rate\n2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.003694%\n"
             "2025-06-18 08:00:00,BTCUSDT Perpetual,8h,-0.001752%\n2025-06-18 00:00:00,BTCUSDT Perpetual,4h,0.01%\n")
-    rows = vf.read_funding_history(text)
+    rows = vf.read_funding_history(text, timezone="UTC")
     assert [r.time.strftime("%H") for r in rows] == ["00", "08", "16"]
     assert [r.rate for r in rows] == [Decimal("0.0001"), Decimal("-0.00001752"), Decimal("0.00003694")]
     assert [r.interval_hours for r in rows] == [4.0, 8.0, 8.0]  # the file says: not inferred
@@ -148,12 +148,12 @@ def test_import_file_fills_the_form_and_reports_errors_as_json() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
         (b"\x00\x01\x02\x03" * 100, "binary"),
         (b"[]", "no funding records"),
-        (b"{}", "not a funding history"),
-        (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding history"),  # positions file
+        (b"{}", "not a funding-rate history"),
+        (b"id,side,size,entry_price,margin\nA,long,1,100,10\n", "not a funding-rate history"),  # positions file
         (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),  # would overflow Pyodide's stack
         (b"[" * 100_000, "nested more than 32 levels"),
-        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "is not a time"),
-        (b'"just a string"', "not a funding history"),
+        (b'[{"coin": "BTC", "time": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]', "without its field fundingRate"),
+        (b'"just a string"', "not a funding-rate history"),
     ],
 )
 def test_hostile_files_are_refused_in_words(data: bytes, words: str) -> None:
@@ -196,3 +196,249 @@ def test_a_long_file_is_read_with_progress() -> None:
                                          lambda done, total: seen.append((done, total))))
     assert out["ok"] and out["values"]["rates"].count("\n") == 30_000
     assert seen == [(10_000, 30_000), (20_000, 30_000), (30_000, 30_000)]
+
+
+# ------------------------------------------------------------ files as venues and spreadsheets write them
+
+WEB = "Time,Contracts,Funding Interval,Funding Rate\n"
+FIRST = 1_568_102_400_000  # Binance's first BTCUSDT settlement, 2019-09-10 08:00 UTC
+
+
+def zone_database() -> bool:
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo("Asia/Shanghai")
+    except Exception:  # no zone database (Pyodide)
+        return False
+    return True
+
+
+def web(*rows: str) -> str:
+    return WEB + "".join(f"{r}\n" for r in rows)
+
+
+def test_zoneless_times_are_read_in_the_zone_given_and_said() -> None:
+    text = web("2019-09-10 16:00:00,BTCUSDT Perpetual,8h,0.010000%")
+    for zone in ("UTC+8", "+08:00", "GMT+8", "UTC+08:00"):
+        read = vf.read_funding_file(text, timezone=zone)
+        assert read.settlements[0].time.timestamp() * 1000 == FIRST, zone
+        assert read.zoneless and read.format == "binance_web"
+    assert vf.read_funding_file(text, timezone="UTC+8").timezone == "UTC+8"
+    if zone_database():  # CPython with the system's zones; Pyodide ships none (the page passes the browser's)
+        read = vf.read_funding_file(text, timezone="Asia/Shanghai")
+        assert read.settlements[0].time.timestamp() * 1000 == FIRST and read.timezone == "Asia/Shanghai"
+    else:
+        with pytest.raises(FundingFileError, match="unknown time zone 'Asia/Shanghai'"):
+            vf.read_funding_file(text, timezone="Asia/Shanghai")
+    # the browser's own zone database, as the worker passes it (Pyodide has none): wall time in, offset out
+    calls: list[tuple] = []
+    zone = vf.CallbackZone("Asia/Shanghai", lambda *a: calls.append(a) or 480)
+    read = vf.read_funding_file(text + "2019-09-10 08:00:00,BTCUSDT Perpetual,8h,0.01%\n", timezone=zone)
+    assert [r.time.timestamp() * 1000 for r in read.settlements] == [FIRST - 8 * H, FIRST]
+    assert calls == [("Asia/Shanghai", 2019, 9, 10, 16, 0), ("Asia/Shanghai", 2019, 9, 10, 8, 0)]
+    assert read.timezone == "Asia/Shanghai"
+    # without a zone such a file is refused where the first such time is; API files need none
+    with pytest.raises(FundingFileError, match="line 2, column Time: the file's times carry no time zone"):
+        vf.read_funding_file(text)
+    assert not vf.read_funding_file(hyperliquid(3)).zoneless
+    for bad in ("Mars/Olympus", "UTC+15", "../../etc/passwd"):
+        with pytest.raises(FundingFileError, match="time zone") as info:
+            vf.read_funding_file(text, timezone=bad)
+        assert info.value.column == "timezone"
+
+
+def test_the_page_import_says_which_zone_it_read_and_takes_the_browsers() -> None:
+    data = web("2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.003694%",
+               "2025-06-18 08:00:00,BTCUSDT Perpetual,8h,-0.001752%").encode()
+    out = json.loads(vf.import_file_json("funding_series", "rates", data, None, json.dumps({"timezone": "UTC+8"})))
+    assert out["ok"] and out["zoneless"] and out["timezone"] == "UTC+8"
+    assert out["values"]["start"] == "2025-06-18T00:00Z"
+    assert "times carry no time zone: they were read as UTC+8 time" in out["message"]
+    js_offsets = lambda name, *wall: 480 if name == "Asia/Shanghai" else 0  # noqa: E731
+    out = json.loads(vf.import_file_json("funding_series", "rates", data, None,
+                                         json.dumps({"timezone": "Asia/Shanghai"}), js_offsets))
+    assert out["values"]["start"] == "2025-06-18T00:00Z" and out["timezone"] == "Asia/Shanghai"
+    api = json.loads(vf.import_file_json("funding_series", "rates", hyperliquid(3).encode(), None,
+                                         json.dumps({"timezone": "Asia/Shanghai"}), js_offsets))
+    assert api["ok"] and not api["zoneless"] and "time zone" not in api["message"]
+
+
+@pytest.mark.parametrize(
+    ("venue", "data", "usual"),
+    [  # the venues' own documentation examples hold one record
+        ("bybit", '{"retCode": 0, "retMsg": "OK", "result": {"category": "linear", "list": [{"symbol": "ETHPERP", '
+                  '"fundingRate": "0.0001", "fundingRateTimestamp": "1672041600000"}]}, "retExtInfo": {}, '
+                  '"time": 1672051897447}', "8"),
+        ("hyperliquid", '[{"coin": "ETH", "fundingRate": "-0.00022196", "premium": "-0.00052196", '
+                        '"time": 1683849600076}]', "1"),
+    ],
+)
+def test_one_settlement_takes_the_forms_interval_or_the_venues_usual_one(venue: str, data: str, usual: str) -> None:
+    with pytest.raises(FundingFileError, match="only one settlement") as info:
+        vf.read_funding_history(data)
+    assert info.value.column == "interval_hours" and "pass interval_hours=" not in str(info.value)
+    out = json.loads(vf.import_file_json("funding_series", "rates", data.encode()))
+    assert out["ok"] and out["values"]["interval_hours"] == usual
+    assert f"taken as {usual} h ({venue.title()}'s usual interval" in out["message"]
+    out = json.loads(vf.import_file_json("funding_series", "rates", data.encode(), None, '{"interval_hours": "4"}'))
+    assert out["values"]["interval_hours"] == "4" and "taken as 4 h (the form's interval" in out["message"]
+    assert out["message"].startswith("1 settlement of ")
+    assert perpcalc.run("funding_series", out["values"])["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n1,2025-06-18 08:00:00,USD-M Futures,Funding Fee,"
+         "USDT,-0.5,\n", "this is a Binance account statement (transaction records: payments"),
+        ('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", "asset": "USDT", '
+         '"info": "FUNDING_FEE", "time": 1570636800000, "tranId": 9689322392, "tradeId": ""}]',
+         "this is a Binance income history"),
+        ("Coin,Network,Amount,Address,TXID,Status,Date\nUSDT,TRX,100,T9y,ab12,Completed,2025-06-18\n",
+         "this is a deposit or withdrawal history"),
+        ("Coin,Time,Amount\nBTC,1725148800000,1\n", "it looks like a Hyperliquid funding history (info "
+         "fundingHistory), without its field fundingRate"),
+    ],
+)
+def test_a_file_is_recognised_by_all_its_fields_and_named_when_it_is_no_funding_history(data: str,
+                                                                                        words: str) -> None:
+    out = json.loads(vf.import_file_json("funding_series", "rates", data.encode()))
+    assert not out["ok"] and words in out["error"]["message"], out
+    assert "download a funding-rate history instead" in out["error"]["message"]
+
+
+def test_positions_with_thousands_separators_import_and_round_trip() -> None:
+    # as Excel writes numbers with a thousands format: quoted, with commas
+    text = ('id,side,size,entry_price,mark_price,margin\n"Desk A, main",long,"1,250",'
+            '"65,000.00","66,000.00","1,000"\nB,short,2,"65,000.00","66,000.00","12,500.5"\n')
+    out = vf.import_file("adl_ranking", "positions", text.encode())
+    assert out["message"] == "2 positions."
+    rows = perpcalc.run("adl_ranking", {"method": "bitmex", "positions": out["values"]["positions"]})["ranking"]
+    assert sorted(r["id"] for r in rows) == ["B", "Desk A, main"]
+    from perpcalc._spec import get
+    from perpcalc.parse import parse_rows
+
+    parsed = parse_rows(out["values"]["positions"], get("adl_ranking").field("positions"))
+    assert parsed[0] == {"id": "Desk A, main", "side": "long", "size": "1250", "entry_price": "65000.00",
+                         "mark_price": "66000.00", "margin": "1000"}
+    assert parsed[1]["margin"] == "12500.5"
+
+
+def test_a_german_spreadsheet_csv_semicolons_and_decimal_commas() -> None:
+    text = ("Time;Contracts;Funding Interval;Funding Rate\n18.06.2025 16:00;BTCUSDT Perpetual;8h;0,003694%\n"
+            "18.06.2025 08:00;BTCUSDT Perpetual;8h;-0,001752%\n")
+    read = vf.read_funding_file(text.encode("cp1252"), timezone="UTC")
+    assert [r.rate for r in read.settlements] == [Decimal("-0.00001752"), Decimal("0.00003694")]
+    assert read.settlements[0].time.isoformat() == "2025-06-18T08:00:00+00:00"
+    assert any("semicolons" in n for n in read.notes)
+    positions = "id;side;size;entry_price;mark_price;margin\nA;long;1,5;65.000,00;66.000,5;1.000\n"
+    rows = vf.read_positions(positions, perpcalc_columns())
+    assert rows[0] == {"id": "A", "side": "long", "size": "1.5", "entry_price": "65000.00", "mark_price": "66000.5",
+                       "margin": "1000"}
+
+
+def perpcalc_columns():  # the ADL ranking's positions columns
+    from perpcalc._spec import get
+
+    return get("adl_ranking").field("positions").columns
+
+
+def test_utf16_unicode_text_with_tabs() -> None:
+    text = ("symbol\tfundingRate\tfundingRateTimestamp\r\nETHUSDT\t0.0001\t1714608000000\r\n"
+            "ETHUSDT\t-0.00005\t1714579200000\r\n")
+    for raw in (text.encode("utf-16"), b"\xff\xfe" + text.encode("utf-16-le"), text.encode("utf-16-le")):
+        read = vf.read_funding_file(raw)
+        assert [str(r.rate) for r in read.settlements] == ["-0.00005", "0.0001"] and read.venue == "bybit"
+    with pytest.raises(FileFormatError, match="not UTF-16 text"):
+        vf.decode(b"\xff\xfe" + b"\x00\xd8")  # a lone surrogate
+
+
+def test_us_and_day_first_slash_dates() -> None:
+    us = web("6/18/2025 16:00,BTCUSDT Perpetual,8h,0.003694%", "6/18/2025 8:00,BTCUSDT Perpetual,8h,-0.001752%",
+             "6/9/2025 0:00,BTCUSDT Perpetual,8h,0.01%")
+    read = vf.read_funding_file(us, timezone="UTC")
+    assert [r.time.strftime("%Y-%m-%d %H:%M") for r in read.settlements] == [
+        "2025-06-09 00:00", "2025-06-18 08:00", "2025-06-18 16:00"]
+    assert any("month/day/year" in n for n in read.notes)
+    eu = web("18/6/2025 16:00,BTCUSDT Perpetual,8h,0.003694%", "9/6/2025 0:00,BTCUSDT Perpetual,8h,0.01%")
+    read = vf.read_funding_file(eu, timezone="UTC")
+    assert [r.time.strftime("%m-%d") for r in read.settlements] == ["06-09", "06-18"]
+    ampm = web("6/18/2025 4:00 PM,BTCUSDT Perpetual,8h,0.003694%", "6/18/2025 12:00 AM,BTCUSDT Perpetual,8h,0.01%")
+    assert [r.time.hour for r in vf.read_funding_file(ampm, timezone="UTC").settlements] == [0, 16]
+    mixed = web("18/6/2025 16:00,BTCUSDT Perpetual,8h,0.01%", "6/13/2025 0:00,BTCUSDT Perpetual,8h,0.01%")
+    with pytest.raises(FundingFileError, match="both day/month/year and month/day/year"):
+        vf.read_funding_file(mixed, timezone="UTC")
+    with pytest.raises(FundingFileError, match=r"line 2, column Time: '6/31/2025 16:00' is not a date"):
+        vf.read_funding_file(web("6/31/2025 16:00,BTCUSDT Perpetual,8h,0.01%"), timezone="UTC")
+
+
+def test_excel_scientific_timestamps_are_refused_with_why() -> None:
+    text = "symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0001,1.70988E+12\n"
+    with pytest.raises(FundingFileError) as info:
+        vf.read_funding_file(text)
+    message = str(info.value)
+    assert message.startswith("line 3, column fundingRateTimestamp: '1.70988E+12' is a time a spreadsheet rewrote "
+                              "in scientific notation")
+    assert "up to 2.8 hours off" in message and info.value.line == 3
+    assert info.value.column == "fundingRateTimestamp"
+
+
+def test_rates_rounded_by_a_spreadsheet_are_warned_of() -> None:
+    rounded = web("2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.00%",
+                  "2025-06-18 08:00:00,BTCUSDT Perpetual,8h,0.01%", "2025-06-18 00:00:00,BTCUSDT Perpetual,8h,0.01%")
+    out = json.loads(vf.import_file_json("funding_series", "rates", rounded.encode()))
+    assert out["ok"] and "every rate in the file is rounded to 0.01 %" in out["message"]
+    exact = web("2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.003694%", "2025-06-18 08:00:00,BTCUSDT Perpetual,8h,"
+                "0.010000%")
+    assert "rounded" not in json.loads(vf.import_file_json("funding_series", "rates", exact.encode()))["message"]
+
+
+def test_gaps_in_a_history_are_said() -> None:
+    times = [T0, T0 + 8 * H, T0 + 80 * H, T0 + 88 * H]
+    data = [{"symbol": "BTCUSDT", "fundingTime": t, "fundingRate": "0.0001"} for t in times]
+    _, message = vf.funding_inputs(vf.read_funding_history(data, interval_hours=8))
+    assert "The file has 1 gap (the first from 2024-03-01 08:00 to 2024-03-04 08:00 UTC)" in message
+
+
+def test_api_pages_appended_into_one_file_are_one_history() -> None:
+    page = ('{{"retCode": 0, "retMsg": "OK", "result": {{"category": "linear", "list": [{rows}]}}, '
+            '"retExtInfo": {{}}, "time": 1714610000000}}')
+    row = '{{"symbol": "ETHUSDT", "fundingRate": "{rate}", "fundingRateTimestamp": "{t}"}}'
+    newer = page.format(rows=", ".join(row.format(rate=r, t=T0 + k * 8 * H) for k, r in ((2, "0.0001"),
+                                                                                          (1, "0.0002"))))
+    older = page.format(rows=", ".join(row.format(rate=r, t=T0 + k * 8 * H) for k, r in ((1, "0.0002"),
+                                                                                          (0, "-0.0001"))))
+    read = vf.read_funding_file(newer + "\n" + older + "\n")
+    assert [str(r.rate) for r in read.settlements] == ["-0.0001", "0.0002", "0.0001"]  # the overlap kept once
+    lines = "\n".join(json.dumps({"coin": "BTC", "fundingRate": "0.00001", "time": T0 + k * H}) for k in range(3))
+    assert len(vf.read_funding_history(lines)) == 3  # JSON Lines
+    with pytest.raises(FundingFileError, match="not pages of one funding history"):
+        vf.read_funding_history('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1}]{"code": "0"}')
+    with pytest.raises(FundingFileError, match="invalid JSON at line 2, column 2"):
+        vf.read_funding_history('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1725148800000}]\n{oops')
+
+
+def test_more_formats_are_recognised_by_their_fields() -> None:
+    cases = {
+        "binance_data": "calc_time,funding_interval_hours,last_funding_rate\n1704067200000,8,0.00037409\n",
+        "hyperliquid_user": '[{"delta": {"coin": "ETH", "fundingRate": "0.0000417", "szi": "49.1477", "type": '
+                            '"funding", "usdc": "-3.625312"}, "hash": "0xa1", "time": 1681222254710}]',
+        "dydx": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
+                '"effectiveAtHeight": "44865196", "effectiveAt": "2025-07-25T11:00:00.013Z"}]}',
+        "deribit": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
+                   '"prev_index_price": 8305.72, "interest_8h": -0.00009234260068476106, '
+                   '"interest_1h": -4.739622041017375e-7}]}',
+        "ccxt": '[{"info": {}, "symbol": "BTC/USDT:USDT", "fundingRate": 0.0001, "timestamp": 1709251200000, '
+                '"datetime": "2024-03-01T00:00:00.000Z"}]',
+    }
+    for fmt, text in cases.items():
+        assert vf.detect_format(vf.decode(text)) == fmt
+        read = vf.read_funding_file(text, default_interval_hours=8)
+        assert read.format == fmt and len(read.settlements) == 1
+    assert vf.read_funding_file(cases["deribit"]).settlements[0].interval_hours == 1.0  # hourly by the format
+    assert vf.read_funding_file(cases["dydx"], default_interval_hours=1).settlements[0].time.isoformat() == \
+        "2025-07-25T11:00:00.013000+00:00"
+    bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
+    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate 'x' is not a number"):
+        vf.read_funding_file(bad, default_interval_hours=1)

@@ -8,8 +8,8 @@ bytes; strings: huge exponents, 100,000 digits, Unicode digits and minus signs, 
 forms, thousands separators, NUL, bidi controls, calendar ends, hostile CSV texts). Each
 list field also gets a hostile value in place of a whole row.
 
-:func:`check_case` runs one case through ``perpcalc.run`` and ``display.compute_json``
-(``display.compute`` when the value is not JSON) and returns a list of problems: any
+:func:`check_case` runs one case through ``perpcalc.run`` and ``page.compute_json``
+(``page.compute`` when the value is not JSON) and returns a list of problems: any
 exception other than ``InputError`` out of ``run``, an ``InputError`` naming no real
 field, any exception at all out of ``compute``/``compute_json``, JSON that is not strict
 (NaN/Infinity), a non-finite number, or a disagreement between the two paths.

@@ -48,22 +48,40 @@ def test_binance_api_json_with_interval_change() -> None:
 
 
 def test_binance_website_csv_export() -> None:
-    df = read_funding_history(FIX / "binance_web.csv", "binance")
+    # the head and the tail of a public BTCUSDT export saved in UTC+8: its oldest row is
+    # Binance's first BTCUSDT settlement, 2019-09-10 08:00 UTC (fundingTime 1568102400000)
+    df = read_funding_history(FIX / "binance_web.csv", "binance", timezone="Asia/Shanghai")
     check_schema(df)
+    assert df["time"].iloc[0] == pd.Timestamp(1568102400000, unit="ms", tz="UTC")
     # newest first in the file, oldest first here; "BTCUSDT Perpetual" → BTCUSDT; percent → fraction
     assert df["time"].tolist() == [
-        pd.Timestamp(t, tz="UTC") for t in ("2025-06-17 16:00", "2025-06-18 00:00", "2025-06-18 08:00",
-                                            "2025-06-18 16:00")
+        pd.Timestamp(t, tz="UTC") for t in ("2019-09-10 08:00", "2025-06-17 08:00", "2025-06-17 16:00",
+                                            "2025-06-18 00:00", "2025-06-18 08:00")
     ]
     assert set(df["symbol"]) == {"BTCUSDT"}
-    assert df["rate"].tolist() == pytest.approx([0.0001, 0.0001, -0.00001752, 0.00003694], abs=1e-15)
-    assert df["interval_hours"].tolist() == [8.0] * 4
+    assert df["rate"].tolist() == pytest.approx([0.0001, 0.0001, 0.0001, -0.00001752, 0.00003694], abs=1e-15)
+    assert df["interval_hours"].tolist() == [8.0] * 5
+    # the same wall times in an offset or in another zone's name
+    assert read_funding_history(FIX / "binance_web.csv", "binance", timezone="UTC+8")["time"].equals(df["time"])
+    utc = read_funding_history(FIX / "binance_web.csv", "binance", timezone="UTC")
+    assert (utc["time"] - df["time"]).unique().tolist() == [pd.Timedelta(hours=8)]
 
 
-def test_binance_website_csv_local_time_zone() -> None:
-    df = read_funding_history(FIX / "binance_web.csv", "binance", timezone="Asia/Singapore")
-    # 2025-06-17 16:00 in Singapore (UTC+8) is 08:00 UTC
-    assert df["time"].iloc[0] == pd.Timestamp("2025-06-17 08:00", tz="UTC")
+def test_binance_website_csv_without_a_zone_is_refused() -> None:
+    # its times carry no zone: read as UTC they would be 8 hours off and look right
+    with pytest.raises(FundingFileError, match=r"line 2, column Time: the file's times carry no time zone") as info:
+        read_funding_history(FIX / "binance_web.csv", "binance")
+    assert info.value.line == 2 and info.value.column == "timezone"
+    with pytest.raises(FundingFileError, match="unknown time zone 'Mars/Olympus'"):
+        read_funding_history(FIX / "binance_web.csv", "binance", timezone="Mars/Olympus")
+
+
+def test_binance_website_csv_across_a_daylight_saving_change() -> None:
+    text = ("Time,Contracts,Funding Interval,Funding Rate\n2025-03-30 09:00:00,BTCUSDT Perpetual,8h,0.01%\n"
+            "2025-03-30 01:00:00,BTCUSDT Perpetual,8h,0.02%\n")
+    df = read_funding_history(io.StringIO(text), "binance", timezone="Europe/Berlin")
+    # 01:00 is CET (UTC+1), 09:00 CEST (UTC+2) in Berlin on the night the clocks go forward
+    assert df["time"].tolist() == [pd.Timestamp(t, tz="UTC") for t in ("2025-03-30 00:00", "2025-03-30 07:00")]
 
 
 def test_bybit_envelope_and_csv_agree() -> None:
@@ -191,7 +209,8 @@ def test_to_frame_table_series_and_scalars() -> None:
 
 
 def test_export_round_trip_into_the_series_calculator() -> None:
-    df = read_funding_history(FIX / "binance_web.csv", "binance")
+    df = read_funding_history(FIX / "binance_web.csv", "binance", timezone="UTC")
+    df = df[df["time"] >= "2025-01-01"]  # the unbroken part of the export
     inputs = frames.funding_series_inputs(df)
     assert inputs["interval_hours"] == "8.0" and inputs["start"] == "2025-06-17T16:00Z"
     out = perpcalc.run("funding_series", inputs)
@@ -227,7 +246,7 @@ def test_line_chart_is_svg_with_one_line_per_column() -> None:
 def test_binance_website_csv_without_interval_column_and_with_bom() -> None:
     text = "\ufeffTime,Contracts,Funding Rate\n2025-06-18 16:00:00,ETHUSDT Perpetual,0.01%\n" \
            "2025-06-18 12:00:00,ETHUSDT Perpetual,0.02%\n2025-06-18 08:00:00,ETHUSDT Perpetual,-0.01%\n"
-    df = read_funding_history(io.BytesIO(text.encode("utf-8")), "binance")
+    df = read_funding_history(io.BytesIO(text.encode("utf-8")), "binance", timezone="UTC")
     check_schema(df)
     assert df["interval_hours"].tolist() == [4.0, 4.0, 4.0] and set(df["symbol"]) == {"ETHUSDT"}
     assert df["rate"].tolist() == pytest.approx([-0.0001, 0.0002, 0.0001], abs=1e-15)

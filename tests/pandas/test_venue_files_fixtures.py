@@ -5,12 +5,13 @@ the same times, symbols, intervals and rates. The fixtures are described in test
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 import perpcalc
 import pytest
-from perpcalc import venue_files
+from perpcalc import frames, venue_files
 from perpcalc.frames import read_funding_history
 
 FIX = Path(__file__).parent / "fixtures"
@@ -21,19 +22,47 @@ FILES = {
     "bybit_funding_history.json": "bybit",
     "hyperliquid_fundingHistory.json": "hyperliquid",
     "okx_funding_rate_history.json": "okx",
+    # the header and ms times of Binance's public data (data.binance.vision, futures/um/monthly/
+    # fundingRate/<SYMBOL>/<SYMBOL>-fundingRate-YYYY-MM.zip): the symbol only in the file's name
+    "BTCUSDT-fundingRate-2024-01.csv": "binance",
+    # Hyperliquid info {"type": "userFunding"}: the first record is the example of Hyperliquid's
+    # API documentation ("Retrieve a user's funding history"); rates under "delta", hourly
+    "hyperliquid_userFunding.json": "hyperliquid",
+    # dYdX v4 indexer GET /v4/historicalFunding/{ticker}: the shape of the response recorded in
+    # ccxt's dydx.fetchFundingRateHistory (js/src/dydx.js), newest first, hourly, ISO times
+    "dydx_historicalFunding.json": "dydx",
+    # Deribit public/get_funding_rate_history: the JSON-RPC envelope and the first record of
+    # Deribit's API documentation example; hourly rates in interest_1h (numbers, not strings)
+    "deribit_get_funding_rate_history.json": "deribit",
+    # ccxt fetch_funding_rate_history (binanceusdm) saved with json.dump: ccxt's unified
+    # funding-rate-history structure (info, symbol, fundingRate, timestamp, datetime)
+    "ccxt_fetch_funding_rate_history.json": "ccxt",
+    # two pages of OKX GET /api/v5/public/funding-rate-history appended into one file, the
+    # second older and overlapping the first by one settlement (kept once)
+    "okx_two_pages.json": "okx",
+}
+# file -> (settlements, symbol, interval of each, first rate): what each fixture holds
+EXPECTED = {
+    "BTCUSDT-fundingRate-2024-01.csv": (4, "BTCUSDT", 8.0, 0.00037409),
+    "hyperliquid_userFunding.json": (3, "ETH", 1.0, 0.0000417),
+    "dydx_historicalFunding.json": (3, "BTC-USD", 1.0, 0.0),
+    "deribit_get_funding_rate_history.json": (3, "the file's contract", 1.0, -4.739622041017375e-7),
+    "ccxt_fetch_funding_rate_history.json": (3, "BTC/USDT:USDT", 8.0, 0.0001),
+    "okx_two_pages.json": (3, "BTC-USDT-SWAP", 8.0, -0.0000215),
 }
 
 
 def test_every_fixture_is_listed() -> None:
-    assert sorted(p.name for p in FIX.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in FIX.iterdir()) == sorted([*FILES, *LEDGERS])
 
 
 @pytest.mark.parametrize(("name", "venue"), sorted(FILES.items()))
 def test_browser_reader_matches_the_pandas_layer(name: str, venue: str) -> None:
     data = (FIX / name).read_bytes()
     assert venue_files.detect_venue(venue_files.decode(data)) == venue
-    rows = venue_files.read_funding_history(data)
-    frame = read_funding_history(FIX / name, venue)
+    rows = venue_files.read_funding_file(data, timezone="Asia/Shanghai",
+                                         symbol=venue_files.symbol_from_name(name)).settlements
+    frame = read_funding_history(FIX / name, venue, timezone="Asia/Shanghai")
     assert [pd.Timestamp(r.time) for r in rows] == frame["time"].tolist()
     assert [r.symbol for r in rows] == frame["symbol"].tolist()
     assert [r.interval_hours for r in rows] == frame["interval_hours"].tolist()
@@ -43,11 +72,103 @@ def test_browser_reader_matches_the_pandas_layer(name: str, venue: str) -> None:
 @pytest.mark.parametrize(("name", "calculator"), [(n, c) for n in sorted(FILES)
                                                   for c in ("funding_series", "funding_exposure")])
 def test_each_fixture_fills_a_calculator(name: str, calculator: str) -> None:
-    out = json.loads(venue_files.import_file_json(calculator, "rates", (FIX / name).read_bytes()))
+    options = json.dumps({"timezone": "Asia/Shanghai"})
+    out = json.loads(venue_files.import_file_json(calculator, "rates", (FIX / name).read_bytes(), None, options))
     assert out["ok"], out
-    frame = read_funding_history(FIX / name, FILES[name])
+    frame = read_funding_history(FIX / name, FILES[name], timezone="Asia/Shanghai")
+    assert out["zoneless"] == (name == "binance_web.csv")
+    first = frame["time"].iloc[0].strftime("%Y-%m-%dT%H:%MZ")
+    assert out["values"].get("start", first) == first
     inputs = {**out["values"], "side": "short", "mark_price": 100} if calculator == "funding_exposure" \
         else out["values"]
     result = perpcalc.run(calculator, inputs)
     count = result["count"] if calculator == "funding_series" else result["intervals"]
     assert count == len(frame)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED.items()))
+def test_more_formats_carrying_rates(name: str, expected: tuple) -> None:
+    count, symbol, hours, first = expected
+    read = venue_files.read_funding_file((FIX / name).read_bytes(), symbol=venue_files.symbol_from_name(name))
+    rows = read.settlements
+    assert read.venue == FILES[name] and len(rows) == count
+    assert {r.symbol for r in rows} == {symbol} and {r.interval_hours for r in rows} == {hours}
+    assert float(rows[0].rate) == first
+    assert all(a.time < b.time for a, b in pairwise(rows))
+    frame = read_funding_history(FIX / name, FILES[name])
+    assert set(frame["symbol"]) == {symbol} and len(frame) == count
+
+
+def test_more_formats_fill_the_page_calculator_with_their_names() -> None:
+    data = (FIX / "BTCUSDT-fundingRate-2024-01.csv").read_bytes()
+    options = json.dumps({"filename": "BTCUSDT-fundingRate-2024-01.csv"})
+    out = json.loads(venue_files.import_file_json("funding_series", "rates", data, None, options))
+    assert out["ok"] and out["message"].startswith("4 settlements of BTCUSDT, 2024-01-01 00:00")
+    assert out["values"]["interval_hours"] == "8"
+    deribit = json.loads(venue_files.import_file_json(
+        "funding_series", "rates", (FIX / "deribit_get_funding_rate_history.json").read_bytes()))
+    assert deribit["ok"] and deribit["values"]["interval_hours"] == "1"
+    assert deribit["message"].startswith("3 settlements of the file's contract, 2019-10-01 01:00")
+
+
+# Payment ledgers, in the venues' shapes (values invented unless said):
+LEDGERS = {
+    # Binance GET /fapi/v1/income: the first two records are the example of Binance's API
+    # documentation (TRANSFER, COMMISSION), then FUNDING_FEE records in the same shape
+    "binance_income_FUNDING_FEE.json": (4, {"BTCUSDT": -1.09405325, "ETHUSDT": 0.053625}),
+    # Binance "Generate all statements" CSV (User_ID, UTC_Time, Account, Operation, Coin,
+    # Change, Remark, as tax tools that read it list the header): no symbol column
+    "binance_statement.csv": (3, {"(no symbol in the file)": -23.9547}),
+    # Bybit GET /v5/account/transaction-log: the v5 record's fields (SETTLEMENT = funding,
+    # TRADE left out), read by its balance change
+    "bybit_transaction_log.json": (2, {"XRPUSDT": 0.003676}),
+    # OKX GET /api/v5/account/bills: the bill's fields; type 8 (funding fee, subType 173
+    # expense / 174 income), a trade bill (type 2) left out
+    "okx_bills.json": (2, {"BTC-USDT-SWAP": -0.2096945701}),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(LEDGERS.items()))
+def test_payment_ledgers_through_venue_files_frames_and_the_calculator(name: str, expected: tuple) -> None:
+    count, nets = expected
+    frame = frames.read_funding_payments(FIX / name)
+    assert len(frame) == count and str(frame["time"].dt.tz) == "UTC"
+    assert frame["time"].is_monotonic_increasing
+    assert {s: round(v, 10) for s, v in frame.groupby("symbol")["amount"].sum().items()} == nets
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", (FIX / name).read_bytes()))
+    assert out["ok"], out
+    assert out["message"].startswith(f"{count} funding payment")
+    result = perpcalc.run("funding_payments", out["values"])
+    assert result["count"] == count
+    assert {r["symbol"]: round(r["net"], 10) for r in result["by_symbol"]} == nets
+    assert round(result["net"], 10) == round(sum(nets.values()), 10)
+    tables = frames.to_frame("funding_payments", result, "by_day")
+    assert tables["net"].sum() == pytest.approx(sum(nets.values()))
+
+
+def test_payments_beside_their_rates_imply_the_position() -> None:
+    payments = json.loads(venue_files.import_file_json(
+        "funding_payments", "payments", (FIX / "binance_income_FUNDING_FEE.json").read_bytes()))["values"]
+    rates = [{"symbol": "BTCUSDT", "fundingTime": t, "fundingRate": r}
+             for t, r in ((1570636800000, "0.00010000"), (1570665600000, "0.00005135"),
+                          (1570694400000, "-0.00001500"))]
+    read = json.loads(venue_files.import_file_json("funding_payments", "rates", json.dumps(rates).encode()))
+    assert read["ok"] and read["message"] == "3 settled rates of BTCUSDT."
+    out = perpcalc.run("funding_payments", {**payments, **read["values"]})
+    assert out["matched"] == 3
+    btc = [p for p in out["payments_table"] if p["symbol"] == "BTCUSDT"]
+    # a long: paid 0.80250103 at 0.01 % → 8,025.01 of notional; received at a negative rate
+    assert [round(p["implied_notional"], 2) for p in btc] == [8025.01, 8024.68, 8034.33]
+    assert [p["rate"] for p in btc] == [0.0001, 0.00005135, -0.000015]
+
+
+def test_a_rate_history_is_not_a_ledger_and_a_ledger_is_not_a_rate_history() -> None:
+    rates = (FIX / "binance_fundingRate.json").read_bytes()
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", rates))
+    assert not out["ok"]
+    assert out["error"]["message"].startswith("this is a Binance funding-rate history (GET /fapi/v1/fundingRate): "
+                                              "rates, not payments; use it in the rate history field")
+    ledger = (FIX / "binance_income_FUNDING_FEE.json").read_bytes()
+    out = json.loads(venue_files.import_file_json("funding_series", "rates", ledger))
+    assert "this is a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding " \
+           "payments)" in out["error"]["message"]

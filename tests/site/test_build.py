@@ -57,6 +57,40 @@ def test_spine_page_has_funding_payment_prerendered(site: Path) -> None:
     assert form.select_one('output[name="payment"]').get_text() == "−118.75"
 
 
+def _shown_in_percent(f: perpcalc.Field, text: str) -> str:
+    """The API's text of a field (fractions) as the form shows it: rate fields and the rate
+    columns of lists (percent columns) in percent, every other value as it is."""
+    if f.percent and f.type == "decimal" and text != "":
+        return plain(Decimal(text).scaleb(2))
+    if f.type != "list" or not text:
+        return text
+    lines = text.split("\n")
+    header = [h.strip() for h in lines[0].split(",")]
+    rates = {i for i, h in enumerate(header) for c in f.columns if c.name == h and c.percent}
+    rows = [", ".join(plain(Decimal(v.strip()).scaleb(2)) if i in rates and v.strip() else v.strip()
+                      for i, v in enumerate(line.split(","))) for line in lines[1:]]
+    return "\n".join([lines[0], *rows])
+
+
+def test_list_rates_are_shown_in_percent_in_the_prerendered_example(site: Path) -> None:
+    """The funding-series example on the reversal page shows its rates as venues print them:
+    0.01 for 0.01 % (the API's 0.0001), in the box, in the form's spec and in the field's help."""
+    page = soup(site / "terms" / "funding-rate-reversal" / "index.html")
+    form = page.select_one('form.perpcalc[data-calculator="funding_series"]')
+    box = form.select_one('textarea[name="rates"]')
+    api_rates = [r["rate"] for r in perpcalc.get("funding_series").resolve(
+        perpcalc.get("funding_series").examples["reversal"])["rates"]]
+    shown = box.get_text().split("\n")
+    assert shown[0] == "rate" and shown[1:] == [plain(r.scaleb(2)) for r in api_rates]
+    assert shown[1] == "0.01" and "0.0001" not in shown  # 0.01 %, not the fraction
+    assert box["data-percent-columns"] == "rate"
+    assert json.loads(form["data-spec"])["values"]["rates"] == box.get_text()
+    assert "in percent" in form.select_one('[data-field="rates"] .perpcalc__help').get_text()
+    # a tier table's rates too (maintenance-margin page: floor, mmr)
+    tiers = soup(site / "terms" / "maintenance-margin" / "index.html").select_one('textarea[name="tiers"]')
+    assert tiers.get_text().split("\n")[1] == "0, 0.4" and tiers["data-percent-columns"] == "mmr"
+
+
 def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSoup]) -> None:
     """Each embedded form shows its example's inputs and CPython's outputs, as the contract says."""
     checked = 0
@@ -78,9 +112,7 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
                     current = control.get_text()
                 else:
                     current = control.get("value", "")
-                want = values[f.name]
-                if f.percent and f.type == "decimal" and want != "":
-                    want = plain(Decimal(want).scaleb(2))  # rate fields are shown in percent
+                want = _shown_in_percent(f, values[f.name])
                 assert current == want, f"{path}: {name}.{f.name}"
                 assert form.select_one(f'[data-error-for="{f.name}"]') is not None
             for o in calc.outputs:

@@ -11,7 +11,19 @@ spec missing here is missing from the site (and fails ``tests/core/test_layers.p
 from __future__ import annotations
 
 from .._spec import Calculator
-from . import carry, cascade, funding, insolvency, margin, pools, pricing, series, venue_funding, venue_margin
+from . import (
+    carry,
+    cascade,
+    funding,
+    insolvency,
+    margin,
+    payments,
+    pools,
+    pricing,
+    series,
+    venue_funding,
+    venue_margin,
+)
 
 __all__ = ["CALCULATORS"]
 
@@ -31,6 +43,7 @@ CALCULATORS: tuple[Calculator, ...] = (
     pools.gmx_adaptive_funding_calculator,
     pools.pool_borrow_fee_calculator,
     carry.funding_exposure_calculator,
+    payments.funding_payments_calculator,
     carry.funding_arbitrage_calculator,
     carry.carry_trade_calculator,
     carry.leverage_cost_calculator,

@@ -18,7 +18,7 @@ from ..carry import (
 )
 from ..display import format_money, format_percent
 from ..funding import payer_of, periods_per_year
-from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, currency_of, field, rate_field, with_currency
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, RATE_COLUMN, currency_of, field, rate_field, with_currency
 
 
 def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _exposure_calc(v: dict[str, Any]) -> dict[str, Any]:
 
 
 RATES_HELP = (
-    "one funding rate per interval, oldest first (0.0001 = 0.01 %); paste a column of numbers. "
+    "one funding rate per interval, oldest first. "
     "When given, it replaces the constant rate and the interval count"
 )
 
@@ -109,7 +109,7 @@ funding_exposure_calculator = Calculator(
             max_items=MAX_INTERVALS,
             help=RATES_HELP,
             accepts=("funding_history",),
-            columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
+            columns=(RATE_COLUMN,),
         ),
         field("interval_hours", help="8 on most venues, 1 on Hyperliquid and dYdX; used for the yearly figures"),
         field("contract", advanced=True),

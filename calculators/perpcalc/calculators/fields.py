@@ -18,6 +18,7 @@ from .._spec import Field, Output
 __all__ = [
     "CURRENCY_OUTPUT",
     "QUOTE_OUTPUT",
+    "RATE_COLUMN",
     "SETTLE_CHOICES",
     "VOCABULARY",
     "currency_of",
@@ -138,6 +139,11 @@ VOCABULARY: dict[str, Field] = {
         ),
     )
 }
+
+
+#: A funding rate in a list (a column of rates per interval, fractions in the API): the page shows
+#: and reads it in percent, with the same plausibility hint (``typical``) as the single field.
+RATE_COLUMN = Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1, typical=Decimal("0.01"))
 
 
 def field(name: str, **changes: Any) -> Field:

@@ -278,7 +278,9 @@ funding_payment_calculator = Calculator(
     ),
     compute=_funding_payment_calc,
     examples={
-        "default": {"side": "long", "size": "10", "mark_price": "10000", "funding_rate": "0.0011875"},
+        # the hub's example: an hourly rate (Hyperliquid's published example), so hourly settlements
+        "default": {"side": "long", "size": "10", "mark_price": "10000", "funding_rate": "0.0011875",
+                    "interval_hours": "1"},
         "bitmex_inverse": {
             "side": "long",
             "size": "15000",
@@ -362,7 +364,8 @@ def _rule_fields(interval: Field) -> tuple[Field, ...]:
     )
 
 
-PREMIUM_COLUMN = Field("premium", "Premium", unit="fraction", percent=True, min=-1, max=1)
+# premiums beyond ±5 % are rare even in stress (the page notes them, never refuses them)
+PREMIUM_COLUMN = Field("premium", "Premium", unit="fraction", percent=True, min=-1, max=1, typical=Decimal("0.05"))
 
 
 @fields_for(samples="premiums")
@@ -402,7 +405,7 @@ predicted_funding_calculator = Calculator(
             columns=(PREMIUM_COLUMN,),
             min_items=1,
             max_items=20_000,
-            help="one premium index sample per line (fractions; 0.0005 = 0.05 %)",
+            help="premium index samples, one per sample time",
         ),
         VENUE,
         Field(
@@ -534,7 +537,7 @@ funding_schedule_calculator = Calculator(
             columns=(PREMIUM_COLUMN,),
             min_items=1,
             max_items=720,
-            help="one average premium per hour (fractions); to feed 8-hour rates directly, choose the premium formula",
+            help="one average premium per hour; to feed 8-hour rates directly, choose the premium formula",
         ),
         field("venue", choices=SCHEDULE_VENUES, help="fills the venue's interval, cap, formula and shortening rule"),
         Field(
@@ -592,6 +595,13 @@ funding_schedule_calculator = Calculator(
             "interval_hours": 4,
             "start": "2026-05-01T12:00Z",
             "premiums": [{"premium": p} for p in ["0.005"] * 6 + ["0.004", "0.002"] + ["0.001"] * 4],
+        },
+        # the same hours with the perp below the index: shorts pay, at the floor
+        "negative": {
+            "venue": okx.KEY,
+            "interval_hours": 4,
+            "start": "2026-05-01T12:00Z",
+            "premiums": [{"premium": p} for p in ["-0.005"] * 6 + ["-0.004", "-0.002"] + ["-0.001"] * 4],
         },
         bybit.KEY: {
             "venue": bybit.KEY,

@@ -27,7 +27,7 @@ from ..series import (
     sign_reversals,
     simulate_funding,
 )
-from .fields import field
+from .fields import RATE_COLUMN, field
 
 
 def round_sig(x: float | None, digits: int = 12) -> float | None:
@@ -92,7 +92,7 @@ def _sign_text(s: int) -> str:
     return "+" if s > 0 else "−" if s < 0 else "0"
 
 
-RATE_HELP = "one rate per line, oldest first; fractions per interval (0.0001) or percentages (0.01%)"
+RATE_HELP = "one rate per interval, oldest first"
 
 
 # the pasted rates and the simulation's parameters each apply to one source only
@@ -118,7 +118,7 @@ def _common_inputs() -> tuple[Field, ...]:
             max_items=100_000,
             help=RATE_HELP,
             accepts=("funding_history",),
-            columns=(Field("rate", "Rate", unit="fraction", percent=True, min=-1, max=1),),
+            columns=(RATE_COLUMN,),
             when=PASTED,
         ),
         field("interval_hours", help="hours between two rates: 8 on most venues, 1 on Hyperliquid"),

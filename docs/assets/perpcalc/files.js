@@ -7,6 +7,11 @@
 // never parses it): the worker reads it in slices and perpcalc.venue_files checks and
 // converts it, the same code that reads these exports into pandas. Nothing is sent anywhere.
 // Progress and errors show beside the field ([data-error-for=FIELD]), in plain words.
+//
+// A file whose times carry no zone (Binance's website export writes the zone the account
+// displays) is read in the browser's time zone first; the box then shows a zone control
+// ([data-file-zone], no form field: not an input of the calculator, not in the URL), and
+// choosing another zone reads the same file again in it.
 
 function mb(bytes) {
   return (bytes / 1e6).toFixed(1);
@@ -24,6 +29,64 @@ function looksLikeFile(text, control) {
   const first = head.split(/\r?\n/, 1)[0].toLowerCase().split(",").map((c) => c.trim());
   const columns = columnsOf(control);
   return first.length > 1 && !first.every((c) => columns.includes(c));
+}
+
+function browserZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+// UTC offsets as venues' websites offer them (Binance's "UTC+8"), then the zone names the
+// browser knows.
+const OFFSETS = [-12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 3.5, 4, 4.5, 5, 5.5, 5.75, 6, 6.5, 7, 8,
+  9, 9.5, 10, 11, 12, 13, 14];
+
+function offsetName(hours) {
+  const h = Math.trunc(Math.abs(hours));
+  const m = Math.round((Math.abs(hours) - h) * 60);
+  return `UTC${hours < 0 ? "-" : "+"}${h}${m ? `:${String(m).padStart(2, "0")}` : ""}`;
+}
+
+function fillZones(select, current) {
+  if (!select.options.length) {
+    const add = (parent, value, text) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = text;
+      parent.append(option);
+    };
+    const here = browserZone();
+    add(select, here, `${here} (your browser's time zone)`);
+    if (here !== "UTC") add(select, "UTC", "UTC");
+    const offsets = document.createElement("optgroup");
+    offsets.label = "UTC offsets";
+    for (const hours of OFFSETS) add(offsets, offsetName(hours), offsetName(hours));
+    const names = document.createElement("optgroup");
+    names.label = "Time zones";
+    let known = [];
+    try {
+      known = Intl.supportedValuesOf("timeZone");
+    } catch {
+      known = [];
+    }
+    for (const zone of known) if (zone !== here && zone !== "UTC") add(names, zone, zone);
+    select.append(offsets, names);
+  }
+  select.value = current;
+}
+
+function showZone(box, result, zone) {
+  const zoneBox = box.querySelector("[data-file-zone-box]");
+  if (!zoneBox) return;
+  zoneBox.hidden = !result.zoneless;
+  if (!result.zoneless) return;
+  fillZones(zoneBox.querySelector("[data-file-zone]"), zone);
+  zoneBox.querySelector("[data-file-zone-note]").textContent = zone === browserZone()
+    ? "Read in your browser's time zone: choose the zone the venue showed when you exported it."
+    : `Read as ${result.timezone} time.`;
 }
 
 function showProgress(box, name, msg) {
@@ -72,8 +135,16 @@ async function load(form, box, file, api) {
   bar.hidden = false;
   bar.removeAttribute("value");
   status.textContent = `Reading ${name} in your browser…`;
-  const result = await api.readFile(form, field, file, (msg) => showProgress(box, name, msg));
+  box._file = file;
+  const zone = box.dataset.zone || browserZone();
+  // a lone settlement takes the interval the reader set, else the venue's usual one
+  const interval = form.querySelector('input[name="interval_hours"]');
+  const typed = interval && api.touched(form).has("interval_hours") ? api.valueOf(interval) : null;
+  const options = { timezone: zone, interval_hours: typed, filename: file.name || "" };
+  const result = await api.readFile(form, field, file, (msg) => showProgress(box, name, msg), options);
   bar.hidden = true;
+  box.dataset.zoneless = String(Boolean(result.ok && result.zoneless));
+  if (result.ok) showZone(box, result, zone);
   if (!result.ok) {
     box.dataset.state = "error";
     slot.textContent = `${name}: ${result.error.message}`;
@@ -83,9 +154,11 @@ async function load(form, box, file, api) {
     return;
   }
   const changed = [];
-  for (const [key, value] of Object.entries(result.values)) {
+  for (const [key, given] of Object.entries(result.values)) {
     const el = form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(key)}"]`);
-    if (!el || api.valueOf(el) === value) continue;
+    if (!el) continue;
+    const value = api.fromAPI(el, given); // the file's rates in the unit the reader types (percent)
+    if (api.valueOf(el) === value) continue;
     api.setValue(el, value);
     api.touched(form).add(key);
     changed.push(el);
@@ -116,6 +189,15 @@ export function wireFiles(form, api) {
       input.value = "";
     });
     input.addEventListener("input", (event) => event.stopPropagation());
+    const zone = box.querySelector("[data-file-zone]");
+    if (zone) {
+      zone.addEventListener("input", (event) => event.stopPropagation());
+      zone.addEventListener("change", (event) => {
+        event.stopPropagation(); // the file's zone, not an input of the calculator
+        box.dataset.zone = zone.value;
+        if (box._file) take(box._file);
+      });
+    }
     const hasFiles = (event) => [...(event.dataTransfer?.types || [])].includes("Files");
     for (const field of zones) {
       field.addEventListener("dragover", (event) => {

@@ -119,10 +119,62 @@ function readInputs(form) {
     const text = valueOf(el);
     const value = text.trim();
     if (value === "") continue;
-    // rate fields are typed in percent (as venues print them); perpcalc reads "x%" as x/100
-    inputs[el.name] = el.hasAttribute("data-percent") && !value.endsWith("%") ? `${value}%` : text;
+    inputs[el.name] = toAPI(el, text);
   }
   return inputs;
+}
+
+// ---------------------------------------------------------------- rates in percent
+// Rate fields (data-percent) and the rate columns of list fields (data-percent-columns) are
+// typed and shown in percent, as venues print them (0.01 means 0.01 %, the % sign optional);
+// perpcalc reads "x%" as x/100 and a bare number as a fraction. toAPI marks what the reader
+// typed with %; fromAPI turns text in the API's unit (a link made before rates were shown in
+// percent, a file's rates) into what the form shows.
+
+function toAPI(el, text) {
+  const mark = (t) => (t.endsWith("%") ? t : `${t}%`);
+  if (el.hasAttribute("data-percent")) return text.trim() === "" ? text : mark(text.trim());
+  return rateCells(el, text, mark);
+}
+
+function fromAPI(el, text) {
+  const unmark = (t) => (t.endsWith("%") ? t.slice(0, -1).trim() : shiftPoint(t, 2));
+  if (el.hasAttribute("data-percent")) return text.trim() === "" ? "" : unmark(text.trim());
+  return rateCells(el, text, unmark);
+}
+
+// `text` with `fn` applied to each rate cell of a list field (spacing kept). A list of one
+// column takes values one per line or separated by commas, after an optional header line; a
+// list of several columns starts with a header that names them (perpcalc's parse_rows).
+function rateCells(el, text, fn) {
+  const rates = (el.dataset.percentColumns || "").split(",").map((c) => c.trim()).filter(Boolean);
+  if (!rates.length || !text.trim()) return text;
+  const columns = (el.dataset.columns || "").split(",").map((c) => c.trim().toLowerCase());
+  const cell = (raw) => {
+    const m = /^(\s*)(.*?)(\s*)$/s.exec(raw);
+    return m[2] === "" ? raw : m[1] + fn(m[2]) + m[3];
+  };
+  const start = text.search(/\S/);
+  const lineEnd = text.indexOf("\n", start) === -1 ? text.length : text.indexOf("\n", start);
+  const head = text.slice(start, lineEnd).split(",").map((c) => c.trim().toLowerCase());
+  const hasHeader = columns.length > 1 || head.includes(columns[0]);
+  const bodyFrom = hasHeader ? lineEnd : 0;
+  if (columns.length === 1) return text.slice(0, bodyFrom) + text.slice(bodyFrom).replace(/[^,\n]+/g, cell);
+  const marked = head.map((h) => rates.includes(h));
+  const body = text.slice(bodyFrom).split("\n").map((line) => line.split(",").map((c, i) => (marked[i] ? cell(c) : c)).join(","));
+  return text.slice(0, bodyFrom) + body.join("\n");
+}
+
+// What a rate field or a list's rate cells hold, as numbers in percent (blank or unreadable: NaN).
+function typedRates(el) {
+  const values = [];
+  const read = (t) => {
+    values.push(t.trim() === "" ? NaN : Number(t.replace(/%$/, "").replace("\u2212", "-").trim()));
+    return t;
+  };
+  if (el.tagName === "TEXTAREA") rateCells(el, valueOf(el), read);
+  else read(el.value);
+  return values;
 }
 
 // ---------------------------------------------------------------- large lists
@@ -258,14 +310,15 @@ function requestCompute(form) {
 }
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
-// {ok, values, message} or {ok: false, error}; onProgress gets {phase, done, total}.
+// {ok, values, message, zoneless, timezone} or {ok: false, error}; onProgress gets {phase, done,
+// total}; options: {timezone, interval_hours} (the zone of times written without one, the form's interval).
 const fileJobs = new Map();
 
-function readFile(form, field, file, onProgress) {
+function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
   if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
   const id = nextId++;
-  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file });
+  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
   return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 
@@ -403,18 +456,35 @@ function buildTable(shown) {
 // venue prints 0.03 % is the usual slip. Fields that do not apply to the chosen venue,
 // contract or margin mode (the spec's `when`) are hidden and not sent.
 
+// A rate typed as a fraction (0.0001 for 0.01 %) reads as a tiny percentage: when every non-zero
+// rate of a field or list is below FRACTION_LIKE percent, the note says so.
+const FRACTION_LIKE = 0.001;
+
 function showNotes(form) {
   for (const field of form.querySelectorAll("[data-typical]")) {
-    const el = field.querySelector("input[name]");
+    const el = field.querySelector("input[name], textarea[name]");
     const slot = field.querySelector("[data-note-for]");
     if (!el || !slot) continue;
-    const value = Math.abs(Number(el.value.trim().replace(/%$/, "").replace("\u2212", "-")));
-    const limit = Number(field.dataset.typical);
-    const unit = el.hasAttribute("data-percent") ? " %" : "";
-    slot.textContent = Number.isFinite(value) && value > limit
-      ? `Unusually large: venues rarely go beyond ±${field.dataset.typical}${unit}. Rates here are in percent (0.03 means 0.03 %).`
-      : "";
+    slot.textContent = rateNote(el, typedRates(el), Number(field.dataset.typical), field.dataset.typical);
   }
+}
+
+function rateNote(el, values, limit, limitText) {
+  const list = el.tagName === "TEXTAREA";
+  const percent = el.hasAttribute("data-percent") || list;
+  const unit = percent ? " %" : "";
+  const big = values.findIndex((v) => Math.abs(v) > limit);
+  if (big !== -1) {
+    const where = list ? `row ${big + 1} is ${values[big]} %; ` : "";
+    return `Unusually large: ${where}venues rarely go beyond ±${limitText}${unit}. Rates here are in percent (0.03 means 0.03 %).`;
+  }
+  const nonzero = values.filter((v) => Number.isFinite(v) && v !== 0);
+  if (percent && nonzero.length && nonzero.every((v) => Math.abs(v) < FRACTION_LIKE)) {
+    const shown = nonzero[0];
+    return `${list ? "These look" : "This looks"} like ${list ? "fractions" : "a fraction"}: ${shown} here means ${shown} %,`
+      + ` not ${shiftPoint(String(shown), 2)} %. Rates here are in percent, as venues print them: type 0.01 for 0.01 %.`;
+  }
+  return "";
 }
 
 function applyWhen(form) {
@@ -652,9 +722,9 @@ async function copyPython(form, button) {
 // One calculator on the page: keys are the field names (?size=5). Several: keys are
 // "<form>.field", where <form> is the form's id without "calc-" (the calculator's name for
 // its first use on the page, "name-N" for a second use), so two uses never share a key.
-// Rate fields are written in percent with their sign (funding_rate=-0.03%25); a value
-// without % is a fraction, as links made before rates were shown in percent hold, and is
-// converted. Values are only ever assigned to .value, never parsed as HTML.
+// Rates (fields and the rate cells of lists) are written in percent with their sign
+// (funding_rate=-0.03%25); a value without % is a fraction, as links made before rates were
+// shown in percent hold, and is converted. Values are only ever assigned to .value, never parsed as HTML.
 
 function formsOnPage() {
   return [...document.querySelectorAll("form.perpcalc[data-calculator]")];
@@ -665,8 +735,7 @@ function prefixFor(form) {
 }
 
 function queryValue(el) {
-  const value = valueOf(el);
-  return el.hasAttribute("data-percent") && value.trim() !== "" && !value.trim().endsWith("%") ? `${value.trim()}%` : value;
+  return toAPI(el, valueOf(el));
 }
 
 // `tooLong` collects the controls whose value alone is over the link's budget: they are left
@@ -767,10 +836,7 @@ function readQuery(form) {
     let value = params.get(prefixFor(form) + el.name);
     if (value === null && legacy) value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
     if (value === null) continue;
-    if (el.hasAttribute("data-percent")) {
-      const text = value.trim();
-      value = text.endsWith("%") ? text.slice(0, -1).trim() : text === "" ? "" : shiftPoint(text, 2);
-    }
+    value = fromAPI(el, value);
     if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
       const opt = document.createElement("option");
       opt.value = value;
@@ -830,8 +896,7 @@ function applyPreset(form, field, value) {
       setValue(el, spec.defaults?.[name] ?? "");
       continue;
     }
-    const text = chosen[name] === null ? "" : String(chosen[name]);
-    setValue(el, el.hasAttribute("data-percent") && text !== "" ? shiftPoint(text, 2) : text);
+    setValue(el, chosen[name] ?? ""); // the build wrote presets as the form shows them
   }
 }
 
@@ -939,7 +1004,7 @@ function wire(form) {
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
   if (form.querySelector("[data-file-for]")) {
-    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched, valueOf, setValue })).catch((err) => console.warn(err));
+    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched, valueOf, setValue, fromAPI })).catch((err) => console.warn(err));
   }
   if (readQuery(form)) {
     applyWhen(form);

@@ -305,6 +305,28 @@ const FILE_SLICE = 1 << 20;
 const FILE_LIMIT = 64 << 20;
 let importFile = null;
 
+// The offset from UTC, in minutes, of a wall time in a time zone, from the browser's own zone
+// database (Pyodide carries none): perpcalc.venue_files.CallbackZone calls it for times a file
+// writes without a zone. The offset at the wall time read as UTC, corrected once for the offset.
+const zoneFormats = new Map();
+
+function zoneOffset(zone, year, month, day, hour, minute) {
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    });
+    zoneFormats.set(zone, format);
+  }
+  const offsetAt = (t) => {
+    const p = Object.fromEntries(format.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return (Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute) - t) / 60000;
+  };
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const first = offsetAt(wall);
+  return offsetAt(wall - first * 60000);
+}
+
 function fileProgress(id, phase, done, total) {
   postMessage({ type: "file-progress", id, phase, done, total });
 }
@@ -327,10 +349,11 @@ async function readFile(msg) {
     fileProgress(msg.id, "checking", 0, 1);
     importFile ||= self.__pyodide.runPython(
       "from perpcalc.venue_files import import_file_json\n" +
-      "lambda calc, field, data, progress: import_file_json(calc, field, data.to_bytes(), progress)",
+      "lambda calc, field, data, progress, options, offset: " +
+      "import_file_json(calc, field, data.to_bytes(), progress, options, offset)",
     );
     const progress = (done, total) => fileProgress(msg.id, "checking", done, total);
-    reply(JSON.parse(importFile(msg.calculator, msg.field, bytes, progress)));
+    reply(JSON.parse(importFile(msg.calculator, msg.field, bytes, progress, msg.options || "{}", zoneOffset)));
   } catch (err) {
     fail(`the file could not be read: ${plain(String(err && err.message ? err.message : err))}`);
   }

@@ -1,0 +1,157 @@
+"""The funding a trader actually paid and received: a venue's payment ledger summed.
+
+A funding payment is signed from its holder's view, as everywhere in perpcalc: negative =
+the holder paid, positive = the holder received, which is how Binance's ``income``, OKX's
+``balChg`` and Bybit's ``change`` are signed; [`perpcalc.venue_files`][perpcalc.venue_files]
+reads each ledger into this sign.
+
+With the rate history of the same symbol, each payment is set beside the rate settled at
+its time, and the position it implies follows from the payment formula of
+[`funding_payment`][perpcalc.funding.funding_payment]:
+
+    payment = −s · notional · rate   ⇒   s · notional = −payment / rate
+
+(s = +1 long, −1 short). The notional is the size times the price the venue used (mark
+or index at settlement), in the payment's currency; a zero rate implies nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+__all__ = ["Payment", "RateAt", "implied_notional", "summarize_payments"]
+
+MATCH_WINDOW = timedelta(minutes=5)  # a payment is booked within seconds to a minute of its settlement
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One funding payment: UTC time, symbol, signed amount (+ received) and its asset."""
+
+    time: datetime
+    symbol: str
+    amount: Decimal
+    asset: str = ""
+
+
+@dataclass(frozen=True)
+class RateAt:
+    """One settled rate (fraction per interval, + = longs pay) of a symbol at a UTC time."""
+
+    time: datetime
+    symbol: str
+    rate: Decimal
+
+
+def implied_notional(payment: Decimal, rate: Decimal) -> Decimal | None:
+    """The signed position notional a payment implies at a rate: −payment / rate.
+
+    Positive = long, negative = short; ``None`` for a zero rate (any position pays 0).
+
+    Examples
+    --------
+    A long paying 3.625312 USDC at 0.00417 % held 86,937.94 USDC of the asset:
+
+    >>> implied_notional(Decimal("-3.625312"), Decimal("0.0000417")).quantize(Decimal("0.01"))
+    Decimal('86937.94')
+    >>> implied_notional(Decimal("5"), Decimal("0.0001"))  # received at a positive rate: short
+    Decimal('-5E+4')
+    """
+    if rate == 0:
+        return None
+    return -payment / rate
+
+
+def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> dict:
+    """Paid, received and net funding per symbol, per UTC day and in total.
+
+    ``paid`` and ``received`` are both positive sums (of the payments below and above
+    zero); ``net = received − paid``. Per symbol, the net is also given per asset when a
+    symbol settles in more than one. Each payment whose symbol has a rate within five minutes of
+    it gets that ``rate`` and the ``implied_notional`` (``None`` without one).
+
+    Parameters
+    ----------
+    payments : sequence of Payment
+        In any order; the result lists them by time.
+    rates : iterable of RateAt
+        The rate history of some or all of the symbols (optional).
+
+    Returns
+    -------
+    dict
+        ``total`` {paid, received, net, count}, ``by_symbol`` and ``by_day`` (lists of
+        the same with ``symbol``/``asset`` or ``day``), ``payments`` (each with ``rate``
+        and ``implied_notional``), ``matched`` (payments with a rate) and ``running``
+        (the cumulative net after each payment).
+
+    Examples
+    --------
+    >>> from datetime import UTC
+    >>> t = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> s = summarize_payments([Payment(t, "BTCUSDT", Decimal("-1.5"), "USDT"),
+    ...                         Payment(t + timedelta(hours=8), "BTCUSDT", Decimal("0.5"), "USDT")])
+    >>> s["total"]
+    {'paid': Decimal('1.5'), 'received': Decimal('0.5'), 'net': Decimal('-1.0'), 'count': 2}
+    """
+    ordered = sorted(payments, key=lambda p: (p.time, p.symbol))
+    by_rate: dict[str, list[RateAt]] = {}
+    for r in rates:
+        by_rate.setdefault(r.symbol, []).append(r)
+    for group in by_rate.values():
+        group.sort(key=lambda r: r.time)
+
+    def _sums(items: Iterable[Payment]) -> dict:
+        paid = received = Decimal(0)
+        count = 0
+        for p in items:
+            count += 1
+            if p.amount < 0:
+                paid -= p.amount
+            else:
+                received += p.amount
+        return {"paid": paid, "received": received, "net": received - paid, "count": count}
+
+    groups: dict[tuple[str, str], list[Payment]] = {}
+    days: dict[tuple[str, str], list[Payment]] = {}
+    for p in ordered:
+        groups.setdefault((p.symbol, p.asset), []).append(p)
+        days.setdefault((p.time.strftime("%Y-%m-%d"), p.asset), []).append(p)
+
+    rows, running, acc = [], [], Decimal(0)
+    matched = 0
+    for p in ordered:
+        rate = _rate_at(by_rate.get(p.symbol, ()), p.time)
+        notional = implied_notional(p.amount, rate) if rate is not None else None
+        matched += rate is not None
+        acc += p.amount
+        rows.append({"time": p.time, "symbol": p.symbol, "asset": p.asset, "amount": p.amount, "rate": rate,
+                     "implied_notional": notional})
+        running.append({"time": p.time, "net": acc})
+    return {
+        "total": _sums(ordered),
+        "assets": sorted({p.asset for p in ordered}),
+        "by_symbol": [{"symbol": s, "asset": a, **_sums(g)} for (s, a), g in sorted(groups.items())],
+        "by_day": [{"day": d, "asset": a, **_sums(g)} for (d, a), g in sorted(days.items())],
+        "payments": rows,
+        "matched": matched,
+        "running": running,
+    }
+
+
+def _rate_at(rates: Sequence[RateAt], when: datetime) -> Decimal | None:
+    """The rate settled within ``MATCH_WINDOW`` of ``when`` (binary search by time)."""
+    lo, hi = 0, len(rates)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rates[mid].time < when - MATCH_WINDOW:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(rates) and abs(rates[lo].time - when) <= MATCH_WINDOW:
+        return rates[lo].rate
+    return None
+

@@ -1,0 +1,92 @@
+"""perpcalc.payments and the funding_payments calculator: the funding a trader paid and
+received, summed per symbol, per day and in total, and the position a payment implies.
+Ledger shapes are read by perpcalc.venue_files (tests/pandas/test_venue_files_fixtures.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import perpcalc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from perpcalc.funding import funding_payment
+from perpcalc.payments import Payment, RateAt, implied_notional, summarize_payments
+
+T0 = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+def test_hyperliquid_user_funding_example_implies_its_position() -> None:
+    # Hyperliquid's API documentation, userFunding: ETH, szi 49.1477, fundingRate 0.0000417,
+    # usdc -3.625312: the long paid; the notional is szi times the oracle price it used
+    notional = implied_notional(Decimal("-3.625312"), Decimal("0.0000417"))
+    assert notional > 0  # a long
+    price = notional / Decimal("49.1477")
+    assert Decimal("1768") < price < Decimal("1770")  # ETH near 1,769 USD on 2023-04-11
+    # and back through the payment formula: the same payment
+    paid = funding_payment("long", Decimal("49.1477"), price, Decimal("0.0000417"))
+    assert abs(paid - Decimal("-3.625312")) < Decimal("1e-12")
+    assert implied_notional(Decimal("1"), Decimal(0)) is None
+
+
+amounts = st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["BTCUSDT", "ETHUSDT", "SOLUSDT"]), amounts),
+                min_size=1, max_size=60))
+def test_totals_add_up_every_way(rows: list) -> None:
+    payments = [Payment(T0 + timedelta(hours=8 * k), s, a, "USDT") for k, s, a in rows]
+    out = summarize_payments(payments)
+    total = out["total"]
+    assert total["net"] == sum(a for _, _, a in rows) == total["received"] - total["paid"]
+    assert total["paid"] >= 0 and total["received"] >= 0 and total["count"] == len(rows)
+    for part in ("by_symbol", "by_day"):
+        assert sum(r["net"] for r in out[part]) == total["net"]
+        assert sum(r["count"] for r in out[part]) == len(rows)
+    assert out["running"][-1]["net"] == total["net"]
+    assert [r["time"] for r in out["payments"]] == sorted(r["time"] for r in out["payments"])
+
+
+def test_a_payment_meets_the_rate_settled_within_five_minutes() -> None:
+    p = [Payment(T0 + timedelta(seconds=54), "ETH", Decimal("-3.625312"), "USDC"),
+         Payment(T0 + timedelta(hours=1, minutes=7), "ETH", Decimal("-1"), "USDC")]
+    rates = [RateAt(T0, "ETH", Decimal("0.0000417")), RateAt(T0 + timedelta(hours=1), "ETH", Decimal("0.00001")),
+             RateAt(T0, "BTC", Decimal("0.5"))]
+    out = summarize_payments(p, rates)
+    assert [r["rate"] for r in out["payments"]] == [Decimal("0.0000417"), None]  # 7 minutes off: no rate
+    assert out["matched"] == 1
+
+
+def test_the_calculator_on_its_example_and_in_words() -> None:
+    spec = perpcalc.get("funding_payments")
+    out = perpcalc.run("funding_payments", spec.examples["default"])
+    assert out["count"] == 6 and out["asset"] == "USDT"
+    assert out["paid"] == pytest.approx(32.2155) and out["received"] == pytest.approx(3.6468)
+    assert out["net"] == pytest.approx(-28.5687)
+    assert out["summary"].startswith("6 funding payments from 2024-03-01 to 2024-03-02: paid 32.2155 USDT")
+    assert "you paid more than you received" in out["summary"]
+    assert out["matched"] == 4 and len(out["chart"]) == 6 and out["chart"][-1]["net"] == pytest.approx(-28.5687)
+
+
+def test_several_assets_are_not_added_together() -> None:
+    text = "time,symbol,amount,asset\n2024-03-01T00:00Z,BTCUSD,-0.0001,BTC\n2024-03-01T00:00Z,BTCUSDT,-5,USDT\n"
+    out = perpcalc.run("funding_payments", {"payments": text})
+    assert out["net"] is None and out["asset"] == "several" and "do not add up" in out["summary"]
+    assert {(r["symbol"], r["net"]) for r in out["by_symbol"]} == {("BTCUSD", -0.0001), ("BTCUSDT", -5.0)}
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field", "words"),
+    [
+        ({}, "payments", "enter your funding payments"),
+        ({"payments": "time,symbol,amount\nyesterday,BTCUSDT,-1\n"}, "payments", "Payments row 1"),
+        ({"payments": "time,symbol,amount\n2024-03-01T00:00Z,BTCUSDT,abc\n"}, "payments", "Amount"),
+        ({"payments": "time,symbol,amount\n2024-03-01T00:00Z,BTCUSDT,-1\n", "rates": "time,symbol,rate\nx,B,0.1\n"},
+         "rates", "Rates row 1"),
+    ],
+)
+def test_bad_input_names_its_field(inputs: dict, field: str, words: str) -> None:
+    with pytest.raises(perpcalc.InputError) as info:
+        perpcalc.run("funding_payments", inputs)
+    assert info.value.field == field and words in info.value.message
