@@ -15,21 +15,21 @@ import hypothesis_profiles
 import perpcalc
 import pytest
 from background import Background
-from perpcalc import page
+from perpcalc import page as page_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "build" / "runtime" / "pyodide"
 
 EVERY_EXAMPLE = r"""
 import json, perpcalc
-from perpcalc import page
+from perpcalc import page as page_entry
 out = {}
 for spec in perpcalc.catalog():
     for key, example in spec["examples"].items():
-        out[f"{spec['name']}@{key}"] = page.compute(spec["name"], example)
+        out[f"{spec['name']}@{key}"] = page_entry.compute(spec["name"], example)
 junk = {"funding_payment": {"side": "long", "size": "nan"}, "nope": {}}
 for name, inputs in junk.items():
-    out[f"junk:{name}"] = page.compute(name, inputs)
+    out[f"junk:{name}"] = page_entry.compute(name, inputs)
 print("RESULT " + json.dumps(out, sort_keys=True))
 """
 
@@ -76,7 +76,7 @@ def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
     in_cpython = {}
     for spec in perpcalc.catalog():
         for key, example in spec["examples"].items():
-            in_cpython[f"{spec['name']}@{key}"] = page.compute(spec["name"], example)
-    in_cpython["junk:funding_payment"] = page.compute("funding_payment", {"side": "long", "size": "nan"})
-    in_cpython["junk:nope"] = page.compute("nope", {})
+            in_cpython[f"{spec['name']}@{key}"] = page_entry.compute(spec["name"], example)
+    in_cpython["junk:funding_payment"] = page_entry.compute("funding_payment", {"side": "long", "size": "nan"})
+    in_cpython["junk:nope"] = page_entry.compute("nope", {})
     assert json.loads(json.dumps(in_cpython, sort_keys=True)) == in_pyodide

@@ -48,7 +48,8 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
-from perpcalc import display, page  # noqa: E402
+from perpcalc import display  # noqa: E402
+from perpcalc import page as page_entry  # noqa: E402
 from perpcalc._spec import Calculator, Field  # noqa: E402
 from perpcalc.parse import coerce, parse_rows, plain, rows_to_text, value_to_text  # noqa: E402
 
@@ -80,10 +81,10 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
-        result = page.compute(name, calc.examples[key])
+        result = page_entry.compute(name, calc.examples[key])
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
-        result["form"] = page.form_values(name, key)
+        result["form"] = page_entry.form_values(name, key)
         _results[(name, key)] = result
     return _results[(name, key)]
 
@@ -345,7 +346,7 @@ def _check_when(calc: Calculator) -> None:
                 raise CalculatorMarkupError(f"{calc.name}.{f.name}: when={{{key!r}: {allowed!r}}} names no such choice")
     # a form does not send a field that does not apply, so no example may rely on one
     for key, example in calc.examples.items():
-        values = page.form_values(calc.name, key)
+        values = page_entry.form_values(calc.name, key)
         for f in calc.inputs:
             if f.name in example and not _applies(f, values):
                 raise CalculatorMarkupError(f"{calc.name}@{key} sets {f.name}, which does not apply to it")
@@ -561,7 +562,7 @@ def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, A
             if chooser in settings:  # as the form: a preset fills every field it (or any sibling) sets
                 for field_name in {n for values in table.values() for n in values} - set(settings):
                     inputs.pop(field_name, None)
-        result = page.compute(name, inputs)
+        result = page_entry.compute(name, inputs)
         if result["ok"]:
             values = calc.resolve(inputs)
             result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}

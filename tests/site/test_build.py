@@ -12,7 +12,7 @@ import perpcalc
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from perpcalc import page
+from perpcalc import page as page_entry
 from perpcalc.parse import plain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +99,8 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
             name, key = form["data-calculator"], form["data-example"]
             calc = perpcalc.get(name)
             expected = perpcalc.run(name, calc.examples[key])
-            shown = page.compute(name, calc.examples[key])["display"]
-            values = page.form_values(name, key)
+            shown = page_entry.compute(name, calc.examples[key])["display"]
+            values = page_entry.form_values(name, key)
             for f in calc.inputs:
                 controls = form.select(f'input[name="{f.name}"], select[name="{f.name}"], textarea[name="{f.name}"]')
                 assert len(controls) == 1, f"{path}: {name} needs one control named {f.name}"
