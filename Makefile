@@ -19,7 +19,7 @@ PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 
   if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
   then command -v $$c; break; fi; done))
 
-.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium
+.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium nginx
 
 help:
 	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
@@ -75,6 +75,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "error: the browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; fi
 
+# the deployment page's nginx block runs in Debian's nginx (tests/site/test_deploy_configs.py)
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> installing Debian's nginx-light and its brotli module for the deployment test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    nginx-light libnginx-mod-http-brotli-static >/dev/null; \
+	else echo "error: the deployment test needs nginx: run 'sudo apt-get install nginx-light libnginx-mod-http-brotli-static'"; exit 1; fi
+
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
 
@@ -91,7 +100,7 @@ check: setup
 	$(PY) -m ruff check calculators scripts tests
 	$(PY) -m pytest -q $(CHECK_TESTS)
 
-test: runtime-test chromium lint
+test: runtime-test chromium nginx lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"
 	$(PY) scripts/run_tests.py
 

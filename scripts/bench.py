@@ -55,7 +55,9 @@ PROFILES: dict[str, tuple[float | None, float, bool, float]] = {
     "1.6mbps_br_cpu4": (1.6e6 / 8, 0.300, True, 4),
     "1.6mbps_id_cpu4": (1.6e6 / 8, 0.300, False, 4),
 }
+FIRST_VISIT_BYTES = 6.2e6  # the wire cost of a first visit on 2026-12-05 (README): a target not to exceed
 TARGETS = {
+    "local_first_visit_server_bytes": ("≤", FIRST_VISIT_BYTES),
     "local_first_ratio": ("≤", 1.0),
     "local_return_ratio": ("≤", 0.5),
     "recompute_median_ms": ("≤", 16),
@@ -110,6 +112,7 @@ class Link:
         self.compress = True
         self.lock = threading.Lock()
         self.busy_until = 0.0
+        self.sent = 0  # body bytes sent (as on the wire: compressed when the copy is)
 
     def set(self, rate: float | None, latency: float, compress: bool) -> None:
         self.rate, self.latency, self.compress = rate, latency, compress
@@ -120,7 +123,18 @@ class Link:
         if self.latency:
             time.sleep(self.latency)
         body = self.app(environ, start_response)
-        return self._paced(body, self.rate) if self.rate else body
+        return self._paced(body, self.rate) if self.rate else self._counted(body)
+
+    def _counted(self, body: Iterable[bytes]) -> Iterable[bytes]:
+        try:
+            for chunk in body:
+                with self.lock:
+                    self.sent += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close:
+                close()
 
     def _paced(self, body: Iterable[bytes], rate: float) -> Iterable[bytes]:
         try:
@@ -132,6 +146,8 @@ class Link:
                         self.busy_until = start + len(piece) / rate
                         until = self.busy_until
                     time.sleep(max(0.0, until - time.monotonic()))
+                    with self.lock:
+                        self.sent += len(piece)
                     yield piece
         finally:
             close = getattr(body, "close", None)
@@ -199,17 +215,23 @@ def visits(browser: object, link: Link, profile: tuple[float | None, float, bool
     # the site: first visit; the service worker keeps the snapshot (unthrottled, not timed); reload
     ctx, page = new_page(browser, cpu)
     link.set(rate, latency, compress)
+    sent = link.sent
     page.goto(ORIGIN + PAGE, wait_until="load")
     poll(page, READY)
     out["first_site_ms"] = site_ready_at(page)
     rt = page.evaluate("window.__perpcalcRuntime")
     out["first_site_wire_bytes"] = rt["timings"]["bytes"]
+    out["first_visit_server_bytes"] = link.sent - sent  # everything the server sent until ready
     link.set(None, 0.0, compress)
+    sent = link.sent
     poll(page, SNAPSHOT_KEPT)
+    out["snapshot_kept_server_bytes"] = link.sent - sent  # what the service worker fetched after
     link.set(rate, latency, compress)
+    sent = link.sent
     page.reload(wait_until="load")
     poll(page, READY)
     out["return_site_ms"] = site_ready_at(page)
+    out["return_visit_server_bytes"] = link.sent - sent
     mode = page.evaluate("window.__perpcalcRuntime.timings.mode")
     if mode != "snapshot":
         raise RuntimeError(f"the return visit did not restore the snapshot ({mode})")
@@ -392,16 +414,106 @@ def heavy_figures() -> dict[str, float]:
     return out
 
 
+BUDGET_S = 1.0  # CPU seconds per calculator at its declared maximum size, in CPython
+
+
+def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict[str, str], dict[str, int]]:
+    """An example's form values with every list field filled to its ``max_items``, as text
+    (what a reader's paste or file of that size sends to the worker): the example's rows
+    repeated (ids numbered so that they stay unique), or with ``extend`` its last row
+    repeated with the first column rising above the last (tiers, whose floors must rise
+    and rates must not fall)."""
+
+    from perpcalc import get
+    from perpcalc.page import form_values
+    from perpcalc.parse import parse_rows, rows_to_text
+
+    values = form_values(name, example)
+    sizes = {}
+    for f in get(name).inputs:
+        rows = parse_rows(values[f.name], f) if f.type == "list" and values.get(f.name) else []
+        if not rows:
+            continue
+        filled = []
+        first = f.columns[0].name
+        for i in range(f.max_items):
+            if extend and i >= len(rows):
+                row = {**rows[-1], first: repr(float(rows[-1][first]) * (i - len(rows) + 2))}
+            else:
+                row = dict(rows[i % len(rows)])
+            filled.append({**row, "id": f"{row['id']}-{i}"} if "id" in row else row)
+        values[f.name] = rows_to_text(f, filled)
+        sizes[f.name] = len(filled)
+    return values, sizes
+
+
+def calculator_budgets() -> dict[str, object]:
+    """CPU seconds of ``perpcalc.run`` and of the worker's ``page.compute`` for every
+    calculator with a list field, each example, the lists at their maximum size; the
+    budget (≤ BUDGET_S of CPU for ``run``) applies to the slowest example of each."""
+    import perpcalc
+    from perpcalc.page import compute
+
+    out: dict[str, object] = {}
+    for spec in perpcalc.catalog():
+        name = spec["name"]
+        if not any(i["type"] == "list" for i in spec["inputs"]):
+            continue
+        worst_run = worst_compute = 0.0
+        for example in perpcalc.get(name).examples:
+            try:
+                values, sizes = max_size_inputs(name, example)
+                perpcalc.run(name, values)
+            except perpcalc.InputError:  # rows that cannot simply repeat (tiers must rise)
+                values, sizes = max_size_inputs(name, example, extend=True)
+            began = time.process_time()
+            try:
+                perpcalc.run(name, values)
+            except perpcalc.InputError as exc:
+                out[f"budget_{name}_{example}_error"] = str(exc)[:120]
+                continue
+            ran = time.process_time()
+            compute(name, values)
+            worst_run = max(worst_run, ran - began)
+            worst_compute = max(worst_compute, time.process_time() - ran)
+            out[f"budget_{name}_rows"] = max(int(out.get(f"budget_{name}_rows", 0)), *sizes.values(), 0)
+        out[f"budget_{name}_run_cpython_s"] = worst_run
+        out[f"budget_{name}_compute_cpython_s"] = worst_compute
+        TARGETS[f"budget_{name}_run_cpython_s"] = ("≤", BUDGET_S)
+    return out
+
+
 def fmt(v: object) -> str:
     return f"{v:12.3f}" if isinstance(v, float) else f"{v!s:>12}"
 
 
+def print_table(figures: dict[str, object], baseline: dict[str, object]) -> list[str]:
+    """Print each figure beside the baseline and its target; return the targets missed."""
+    missed_keys = []
+    print(f"{'figure':44} {'now':>12} {'before':>12}  target")
+    for key, value in figures.items():
+        prev = baseline.get(key)
+        target = TARGETS.get(key)
+        mark = ""
+        if target and isinstance(value, (int, float)):
+            missed = f"MISSED by {value / target[1] - 1:.0%}" if value > target[1] else "ok"
+            if value > target[1]:
+                missed_keys.append(key)
+            mark = f"{target[0]} {target[1]}  {missed}"
+        print(f"{key:44} {fmt(value)} {fmt(prev) if prev is not None else ' ' * 12}  {mark}")
+    return missed_keys
+
+
 def main() -> None:
+    if sys.argv[1:] == ["budgets"]:  # the calculators alone: python scripts/bench.py budgets
+        print_table(calculator_budgets(), {})
+        return
     print(f"==> bench: {RUNS} local runs per figure on {platform.machine()}, {os.cpu_count()} cores")
     began = time.perf_counter()
     figures: dict[str, object] = {"build_seconds": build_site()}
     figures.update(browser_figures())
     figures.update(heavy_figures())
+    figures.update(calculator_budgets())
     figures["bench_seconds"] = time.perf_counter() - began
     result = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -417,16 +529,15 @@ def main() -> None:
     (out_dir / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     baseline_path = out_dir / "baseline.json"
     baseline = json.loads(baseline_path.read_text())["figures"] if baseline_path.exists() else {}
-    print(f"{'figure':32} {'now':>12} {'before':>12}  target")
-    for key, value in figures.items():
-        prev = baseline.get(key)
-        target = TARGETS.get(key)
-        mark = ""
-        if target and isinstance(value, (int, float)):
-            missed = f"MISSED by {value / target[1] - 1:.0%}" if value > target[1] else "ok"
-            mark = f"{target[0]} {target[1]}  {missed}"
-        print(f"{key:32} {fmt(value)} {fmt(prev) if prev is not None else ' ' * 12}  {mark}")
+    print_table(figures, baseline)
+    first = figures.get("local_first_visit_server_bytes")
+    kept, back = figures.get("local_snapshot_kept_server_bytes"), figures.get("local_return_visit_server_bytes")
+    print(f"==> on the wire (compressed, local link): first visit {first}, snapshot kept after it {kept}, "
+          f"return visit {back} bytes")
     print(f"==> wrote {out_dir / 'latest.json'} (copy it to bench/baseline.json to make it the new reference)")
+    if isinstance(first, (int, float)) and first > FIRST_VISIT_BYTES:
+        sys.exit(f"error: a first visit costs {first:,.0f} bytes on the wire, over the {FIRST_VISIT_BYTES:,.0f} "
+                 "allowed (make bench fails)")
 
 
 if __name__ == "__main__":

@@ -56,17 +56,23 @@ def precompress_tree(folder: Path) -> dict[str, dict[str, int]]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.suffix not in SUFFIXES or path.stat().st_size < MIN_BYTES:
             continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        sizes = {}
-        for encoding in ("gz", "br"):
-            out = _compressed(data, digest, encoding)
-            target = path.with_name(f"{path.name}.{encoding}")
-            if len(out) <= 0.9 * len(data):
-                target.write_bytes(out)
-                sizes[encoding] = len(out)
-            elif target.exists():
-                target.unlink()
+        sizes = precompress_file(path)
         if sizes:
             written[path.relative_to(folder).as_posix()] = sizes
     return written
+
+
+def precompress_file(path: Path) -> dict[str, int]:
+    """Write (or drop) the ``.gz`` and ``.br`` copies of one file; their sizes."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    sizes = {}
+    for encoding in ("gz", "br"):
+        out = _compressed(data, digest, encoding)
+        target = path.with_name(f"{path.name}.{encoding}")
+        if len(out) <= 0.9 * len(data):
+            target.write_bytes(out)
+            sizes[encoding] = len(out)
+        elif target.exists():
+            target.unlink()
+    return sizes

@@ -9,6 +9,11 @@ caching for files named by their hash. Every other file gets
 ``Cache-Control: public, max-age=0, must-revalidate`` (what those hosts send by default), so
 pages and unhashed files are revalidated on each visit.
 
+Files are looked up on each request (WhiteNoise's ``autorefresh``), not once at start-up: a
+rebuild in another terminal while this runs would otherwise be served with the sizes and
+headers recorded at start-up, i.e. truncated or padded files that the runtime's integrity check
+rightly refuses. A host serving a fixed deployment needs no such re-scan.
+
 Usage: ``python scripts/serve.py SITE_DIR [--host 127.0.0.1] [--port 8000]``.
 """
 
@@ -42,12 +47,20 @@ def read_rules(path: Path) -> list[tuple[re.Pattern[str], dict[str, str]]]:
     return rules
 
 
-def not_found(site: Path) -> Callable:
+def not_found(site: Path, rules: list[tuple[re.Pattern[str], dict[str, str]]] = ()) -> Callable:  # type: ignore[assignment]
+    """The 404 page, with the headers of every rule matching the path asked for (the
+    policy's ``frame-ancestors`` too: a framed 404 page would let instant navigation bring
+    any page into a foreign frame)."""
     page = (site / "404.html").read_bytes() if (site / "404.html").exists() else b"Not found"
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8"),
-                                         ("Content-Length", str(len(page)))])
+        headers = {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(page)),
+                   "Cache-Control": DEFAULT_CACHE}
+        path = environ.get("PATH_INFO", "/")
+        for pattern, values in rules:
+            if pattern.match(path):
+                headers.update((k, v) for k, v in values.items() if k.lower() != "content-type")
+        start_response("404 Not Found", list(headers.items()))
         return [page]
 
     return app
@@ -64,8 +77,8 @@ def application(site: Path) -> WhiteNoise:
                 for name, value in values.items():
                     headers[name] = value
 
-    return WhiteNoise(not_found(site), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
-                      add_headers_function=add_headers)
+    return WhiteNoise(not_found(site, rules), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
+                      add_headers_function=add_headers, autorefresh=True)
 
 
 class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from ._errors import InputError
-from .parse import coerce, is_blank, jsonable, output_json
+from .parse import coerce, is_blank, jsonable, output_json, shown
 
 __all__ = [
     "Calculator",
@@ -161,7 +161,9 @@ class Output:
     A ``series`` output is drawn as a chart: by default the first column is the x axis
     and every other numeric column a line. ``chart`` overrides that with a mapping:
     ``x`` (column), ``y`` (columns), ``kind`` (``line`` or ``bar``), ``marks`` (names of
-    scalar outputs drawn as vertical lines, e.g. a liquidation price), ``title``, and
+    scalar outputs, or of inputs, drawn as vertical lines, e.g. a liquidation price or the
+    reader's leverage), ``x_names`` (a text column that names each x value: the axis shows
+    those words instead of numbers), ``title``, and
     ``time`` (a column of UTC times, ``YYYY-MM-DDTHH:MMZ``: when every point has one, the
     page draws the x axis as dates instead of ``x``).
     """
@@ -269,7 +271,8 @@ class Calculator:
         for key in inputs:
             if not isinstance(key, str) or key not in known:
                 raise InputError(
-                    str(key), f"unknown field {key!r} for {self.name}; expected one of: {', '.join(sorted(known))}"
+                    shown(key), f"unknown field {shown(key)!r} for {self.name}; expected one of: "
+                    f"{', '.join(sorted(known))}"
                 )
         given = {k: v for k, v in inputs.items() if not is_blank(v)}
         values: dict[str, Any] = {}
@@ -337,7 +340,7 @@ def install(calculators: Sequence[Calculator]) -> None:
 def get(name: Any) -> Calculator:
     """The registered calculator called ``name``, or ``InputError``."""
     if not isinstance(name, str) or name not in _REGISTRY:
-        raise InputError(None, f"unknown calculator {name!r}; see perpcalc.catalog()")
+        raise InputError(None, f"unknown calculator {shown(name)!r}; see perpcalc.catalog()")
     return _REGISTRY[name]
 
 

@@ -27,6 +27,8 @@ __all__ = [
 
 # Beyond this magnitude a number is shown as "1.234568 × 10²³" rather than as 24+ digits.
 SCIENTIFIC_FROM = 21
+# The most decimals a number is ever written with (a text's length is bounded by this).
+MAX_PLACES = 40
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -44,15 +46,23 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
 
     Never raises: rounding runs in a local decimal context wide enough for the number
     (the default 28 digits are not: 1e20 at 8 places needs 29), magnitudes of 10²¹ and
-    more are shown as ``1.234568 × 10²³``, and a non-finite value as ``—``.
+    more are shown as ``1.234568 × 10²³``, and a non-finite value as ``—``. The text is
+    bounded whatever the number: at most ``MAX_PLACES`` decimals, and with ``places < 0``
+    (no rounding) a magnitude below 10⁻²¹ is shown as ``1 × 10⁻⁹⁹⁹⁹⁹⁹``, never as a
+    million zeros.
 
     >>> format_number(1234.5), format_number(-0.000000001), format_number(1.5932446968008818e23)
     ('1,234.5', '0', '1.593245 × 10²³')
+    >>> format_number(Decimal("1e-999999"), -1), len(format_number(Decimal("1e-999999"), 10**6))
+    ('1 × 10⁻⁹⁹⁹⁹⁹⁹', 1)
     """
     d = _decimal(value)
     if not d.is_finite():
         return "—"
-    if d and d.adjusted() >= SCIENTIFIC_FROM:
+    places = min(places, MAX_PLACES)
+    if not d:
+        d = Decimal(0)  # 0E-999999999 too: no exponent to write out
+    if d and (d.adjusted() >= SCIENTIFIC_FROM or (places < 0 and d.adjusted() < -SCIENTIFIC_FROM)):
         mantissa, exponent = format(d, ".6e").split("e")  # rounds 9.9999999e22 to 1.000000e+23
         mantissa = mantissa.rstrip("0").rstrip(".").replace("-", "\u2212")
         return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -459,7 +459,8 @@ def hyperliquid_liquidation_price(side: str, size: Decimal, price: Decimal, marg
 
     l = 1 / maintenance leverage = half the initial margin at the asset's *maximum*
     leverage, i.e. l = 1 / (2 × max leverage) (1 % for 50x assets); margin_available =
-    isolated margin (or cross account value) − l × size × price. At liq, equity equals
+    isolated margin (or cross account value) − (l × size × price − the tier's maintenance
+    deduction, 0 in the first tier). At liq, equity equals
     l × size × liq: the maintenance margin is valued at the mark, and the result does not
     depend on which current price is used.
 
@@ -491,6 +492,15 @@ def hyperliquid_liquidation_price(side: str, size: Decimal, price: Decimal, marg
 
     >>> round(hyperliquid_liquidation_price("long", Decimal(1), Decimal(50000), Decimal(4500), Decimal("0.01")), 2)
     Decimal('45454.55')
+
+    Above the first margin tier the maintenance margin is value × rate − deduction (Hyperliquid's
+    "Margin tiers" page). BTC: 40x up to 150 M USDC, 20x above, so l = 2.5 % and the deduction is
+    150 M × (2.5 % − 1.25 %) = 1.875 M. A 200 M long at 100,000 with 10 M of margin has
+    margin available 10 M − (5 M − 1.875 M) = 6.875 M, and liq = 100,000 − 3,437.5 / 0.975:
+
+    >>> round(hyperliquid_liquidation_price("long", Decimal(2000), Decimal(100000), Decimal(6875000),
+    ...                                     Decimal("0.025")), 2)
+    Decimal('96474.36')
     """
     s = side_sign(side)
     lp = price - s * margin_available / size / (ONE - maintenance_leverage_inverse * s)
@@ -669,11 +679,15 @@ def _margin_available(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal,
                  margin: Decimal | None) -> Liquidation:
     """Hyperliquid's own form
     ([`hyperliquid_liquidation_price`][perpcalc.margin.hyperliquid_liquidation_price]); ``mmr`` is its
-    maintenance fraction l, and margin available = C − l × value."""
+    maintenance fraction l, and margin available = C − (l × value − d), where d is the tier's
+    maintenance deduction (its margin-tiers page: maintenance = value × rate − deduction) when the
+    record counts one."""
     c = _collateral(p, im, margin)
-    lp = hyperliquid_liquidation_price(p.side, p.size, p.entry_price, c - mmr * p.value, mmr)
+    deduction = cum if rule.maintenance_amount else ZERO
+    mm = maintenance_margin(p.value, mmr, deduction)
+    lp = hyperliquid_liquidation_price(p.side, p.size, p.entry_price, c - mm, mmr)
     bp = bankruptcy_price(p.side, p.size, p.entry_price, c, p.contract, p.contract_value)
-    return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, mmr * p.value, p.value)
+    return Liquidation(lp, _cross_bankruptcy(p, c, bp), im, mm, p.value)
 
 
 def entry_value_liquidation_price(side: str, size: Decimal, entry_price: Decimal, collateral: Decimal,

@@ -66,8 +66,8 @@ from typing import Any
 
 from ._errors import InputError
 from ._spec import get
-from .parse import cell_text, coerce, rows_to_text
-from .venues import EXPORT_FORMATS
+from .parse import cell_text, coerce, parse_decimal, rows_to_text, shown
+from .venues import EXPORT_FORMATS, binance, bybit, deribit, dydx, hyperliquid, okx
 from .venues import VENUES as _RECORDS
 
 __all__ = [
@@ -99,7 +99,7 @@ __all__ = [
 
 #: the venues whose funding-history files are read: those whose records give an ``export``, then the
 #: formats read field by field (``READERS``); ``ccxt`` is the library's own format
-VENUES = (*EXPORT_FORMATS, "dydx", "deribit", "ccxt")
+VENUES = (*EXPORT_FORMATS, dydx.KEY, deribit.KEY, "ccxt")
 FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
 
 # venue -> (symbol field, time field, rate fields in order of preference)
@@ -115,8 +115,8 @@ WEB_HEADER = next(f.web_header for f in EXPORT_FORMATS.values() if f.web_header)
 READERS: dict[str, tuple[tuple[str, ...], str | None, str, str, str | float | None]] = {
     "binance_data": ((), None, "calc_time", "last_funding_rate", "funding_interval_hours"),
     "hyperliquid_user": ((), "delta.coin", "time", "delta.fundingRate", None),
-    "dydx": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
-    "deribit": (("result",), None, "timestamp", "interest_1h", 1.0),
+    "dydx_indexer": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
+    "deribit_api": (("result",), None, "timestamp", "interest_1h", 1.0),
     "ccxt": ((), "symbol", "timestamp", "fundingRate", None),
 }
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
@@ -208,6 +208,8 @@ def decode(raw: bytes | str) -> str | list | dict:
             ) from None
         except RecursionError:
             raise FileFormatError("invalid JSON: nested too deeply") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise FileFormatError("invalid JSON: it holds a number of more than 4,300 digits") from None
     return text
 
 
@@ -275,7 +277,8 @@ def _at_path(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_ESCAPE = re.compile(r"\\.", re.S)
+_JSON_STRING = re.compile(r'"[^"]*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _OPENS = re.compile(r"[\[{]+")
 MAX_JSON_DEPTH = 32
@@ -284,8 +287,20 @@ MAX_JSON_DEPTH = 32
 def _check_depth(text: str) -> None:
     """Refuse JSON nested deeper than ``MAX_JSON_DEPTH`` before parsing it: the parser
     recurses, and in the browser a deep enough file exhausts the stack of the WebAssembly
-    runtime itself (a fatal error, not an exception). Venue exports nest 3 levels."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    runtime itself (a fatal error, not an exception). Venue exports nest 3 levels.
+
+    Linear in the size of the text: escapes (a backslash and the character after it) go
+    first, so that a string is a quote, anything but a quote, and a quote; neither pattern
+    can rescan text it has passed (a string regex that allows escapes rescans the rest of
+    the file from every escaped quote of an unclosed string: quadratic).
+
+    >>> _check_depth('{"a": [[1, "]]]]"], {"b": "\\\\"}]}')
+    >>> _check_depth("[" * 33 + "]" * 33)
+    Traceback (most recent call last):
+    ...
+    perpcalc.venue_files.FileFormatError: invalid JSON: nested more than 32 levels deep
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", _ESCAPE.sub("", text)))
     for _ in range(MAX_JSON_DEPTH):  # strip the innermost pairs, one level a round
         shorter = brackets.replace("[]", "").replace("{}", "")
         if shorter == brackets:
@@ -298,10 +313,20 @@ def _check_depth(text: str) -> None:
         raise FileFormatError(f"invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep")
 
 
+def _lines(text: str) -> io.StringIO:
+    """CSV text to read with any line ends: LF, CRLF or CR alone (Excel for Mac's "CSV
+    (Macintosh)")."""
+    return io.StringIO(text, newline=None)
+
+
+def _line_count(text: str) -> int:
+    return max(text.count("\n"), text.count("\r"))
+
+
 def _delimiter(text: str) -> str:
     """The CSV separator of ``text``, from its first line: a comma, or the semicolon of a
     spreadsheet saved where the decimal mark is a comma, or the tab of "Unicode text"."""
-    first = text[:4096].split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text[:4096], maxsplit=1)[0]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > counts[","] else ","
@@ -309,7 +334,10 @@ def _delimiter(text: str) -> str:
 
 def _keys(data: Any) -> set[str]:
     if isinstance(data, str):
-        first = next(csv.reader(io.StringIO(data.lstrip()[:4096]), delimiter=_delimiter(data.lstrip())), [])
+        try:
+            first = next(csv.reader(_lines(data.lstrip()[:4096]), delimiter=_delimiter(data.lstrip())), [])
+        except csv.Error as exc:
+            raise FundingFileError(f"line 1 is not readable as CSV ({exc})", line=1) from None
         return {h.strip().lower() for h in first}
     if isinstance(data, dict):
         if isinstance(data.get("result"), dict):
@@ -329,23 +357,23 @@ def _keys(data: Any) -> set[str]:
 # format -> (venue, what it is, the fields it always has, one of which it also has (or none)).
 # Add a format here with its reading in ``read_records``.
 FUNDING_FORMATS: dict[str, tuple[str, str, frozenset[str], frozenset[str]]] = {
-    "binance_api": ("binance", "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
+    "binance_api": (binance.KEY, "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
                     frozenset({"symbol", "fundingtime", "fundingrate"}), frozenset()),
-    "binance_web": ("binance", "a Binance website funding-rate history export",
+    "binance_web": (binance.KEY, "a Binance website funding-rate history export",
                     frozenset({"time", "contracts", "funding rate"}), frozenset()),
-    "bybit": ("bybit", "a Bybit funding-rate history (GET /v5/market/funding/history)",
+    "bybit_api": (bybit.KEY, "a Bybit funding-rate history (GET /v5/market/funding/history)",
               frozenset({"symbol", "fundingrate", "fundingratetimestamp"}), frozenset()),
-    "okx": ("okx", "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
+    "okx_api": (okx.KEY, "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
             frozenset({"instid", "fundingtime"}), frozenset({"realizedrate", "fundingrate"})),
-    "hyperliquid": ("hyperliquid", "a Hyperliquid funding history (info fundingHistory)",
+    "hyperliquid_api": (hyperliquid.KEY, "a Hyperliquid funding history (info fundingHistory)",
                     frozenset({"coin", "fundingrate", "time"}), frozenset()),
-    "binance_data": ("binance", "a Binance public-data monthly funding file (data.binance.vision)",
+    "binance_data": (binance.KEY, "a Binance public-data monthly funding file (data.binance.vision)",
                      frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), frozenset()),
-    "hyperliquid_user": ("hyperliquid", "a Hyperliquid user funding history (info userFunding)",
+    "hyperliquid_user": (hyperliquid.KEY, "a Hyperliquid user funding history (info userFunding)",
                          frozenset({"delta", "hash", "time"}), frozenset()),
-    "dydx": ("dydx", "a dYdX v4 funding history (indexer /v4/historicalFunding)",
+    "dydx_indexer": (dydx.KEY, "a dYdX v4 funding history (indexer /v4/historicalFunding)",
              frozenset({"ticker", "rate", "effectiveat"}), frozenset()),
-    "deribit": ("deribit", "a Deribit funding-rate history (public/get_funding_rate_history)",
+    "deribit_api": (deribit.KEY, "a Deribit funding-rate history (public/get_funding_rate_history)",
                 frozenset({"timestamp", "interest_1h"}), frozenset()),
     "ccxt": ("ccxt", "ccxt's fetch_funding_rate_history output",
              frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), frozenset()),
@@ -390,17 +418,17 @@ def detect_format(data: str | list | dict) -> str:
     if isinstance(data, str) and not data.strip():
         raise FundingFileError("the file is empty")
     if isinstance(data, dict) and "retCode" in data and not isinstance(data.get("result"), dict):
-        return "bybit"  # an error response; reading it says so
+        return "bybit_api"  # an error response; reading it says so
     if isinstance(data, dict) and "code" in data and "data" in data and not isinstance(data.get("data"), list):
-        return "okx"
+        return "okx_api"
     keys = _keys(data)
     for key, (_venue, _what, needed, one_of) in FUNDING_FORMATS.items():
         if needed <= keys and (not one_of or one_of & keys):
             return key
     if isinstance(data, dict) and "retCode" in data:
-        return "bybit"
+        return "bybit_api"
     if isinstance(data, dict) and "code" in data and "data" in data:
-        return "okx"
+        return "okx_api"
     if isinstance(data, dict) and "code" in data and "msg" in data:
         return "binance_api"  # an error response; reading it says so
     if isinstance(data, list) and not data:
@@ -535,7 +563,7 @@ def symbol_from_name(filename: str | None) -> str | None:
 
 def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
     _path, sym_f, time_f, rate_f, hours = READERS[fmt]
-    symbol = str(_dotted(row, sym_f, where, line)).strip() if sym_f else _UNNAMED
+    symbol = _symbol(_dotted(row, sym_f, where, line), sym_f, line, where) if sym_f else _UNNAMED
     when, zoneless = _time(_dotted(row, time_f, where, line), time_f, line, where, tz)
     rate = parse_rate(_dotted(row, rate_f, where, line), rate_f, line, where)
     given = None
@@ -543,21 +571,20 @@ def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, li
         given = hours
     elif isinstance(hours, str):
         text = str(_dotted(row, hours, where, line))
-        m = _INTERVAL.match(text)
-        if not m or float(m.group(1)) <= 0:
+        given = _hours(text)
+        if given is None:
             raise FundingFileError(f"{where} {line}: {hours} {text[:30]!r} is not a number of hours", hours, line)
-        given = float(m.group(1))
     return Record(when, symbol, rate, given, line, zoneless)
 
 
 def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, progress: Progress | None,
                  notes: list[str]) -> list:
-    if limit is not None and text.count("\n") > 2 * (limit + 1):  # refuse a million-line file unread
+    if limit is not None and _line_count(text) > 2 * (limit + 1):  # refuse a million-line file unread
         _too_many(limit + 1, limit)
     text = text.lstrip("\r\n")
     delimiter = _delimiter(text)
     dayfirst = _day_first(text, notes)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
         try:
             header = next(reader)
@@ -569,7 +596,7 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
         web = venue in EXPORT_FORMATS and bool(EXPORT_FORMATS[venue].web_header) and "time" in lowered \
             and "funding rate" in lowered
         rate_at = _rate_column(lowered, venue, web)
-        total = text.count("\n")
+        total = _line_count(text)
         out = []
         rounded = 0
         for row in reader:
@@ -662,7 +689,7 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | tuple | None, l
                                    for k, v in row.items())),
         rate_fs[-1],
     )
-    symbol = str(_field(row, sym_f, where, line)).strip()
+    symbol = _symbol(_field(row, sym_f, where, line), sym_f, line, where)
     when, zoneless = _time(_field(row, time_f, where, line), time_f, line, where, tz)
     rate = parse_rate(_field(row, rate_f, where, line), rate_f, line, where)
     return Record(when, symbol, rate, None, line, zoneless)
@@ -670,37 +697,65 @@ def _api_record(row: Mapping[str, Any], venue: str, tz: tzinfo | tuple | None, l
 
 def _web_record(row: Mapping[str, Any], tz: tzinfo | tuple | None, line: int) -> Record:
     when, zoneless = _time(_field(row, "Time", "line", line), "Time", line, "line", tz)
-    symbol = str(_field(row, "Contracts", "line", line)).strip()
+    symbol = _symbol(_field(row, "Contracts", "line", line), "Contracts", line, "line")
     symbol = re.sub(r"\s+perpetual$", "", symbol, flags=re.I).strip()
     rate = parse_rate(_field(row, "Funding Rate", "line", line), "Funding Rate", line, "line")
     interval = None
     if any(k.strip().lower() == "funding interval" for k in row):
         text = str(_field(row, "Funding Interval", "line", line))
-        m = _INTERVAL.match(text)
-        if not m or float(m.group(1)) <= 0:
+        interval = _hours(text)
+        if interval is None:
             raise FundingFileError(f"line {line}: Funding Interval {text[:30]!r} is not a number of hours like 8h",
                                    "Funding Interval", line)
-        interval = float(m.group(1))
     return Record(when, symbol, rate, interval, line, zoneless)
+
+
+def _hours(text: str) -> float | None:
+    """An interval such as ``8h`` in hours, within the sensible range and > 0, else ``None``."""
+    m = _INTERVAL.match(text)
+    try:
+        hours = float(parse_decimal(m.group(1), "interval")) if m else 0.0
+    except InputError:
+        return None
+    return hours if hours > 0 else None
+
+
+MAX_SYMBOL = 60
+
+
+def _symbol(value: Any, column: str, line: int, where: str) -> str:
+    """A symbol as text, at most ``MAX_SYMBOL`` characters (venues' are under 30), so that no
+    message or table repeats a file's 100,000-character "symbol"."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or (
+            isinstance(value, int) and value.bit_length() > 200):
+        raise FundingFileError(f"{where} {line}: {column} is not a symbol", column, line)
+    text = shown(value, MAX_SYMBOL + 1).strip()
+    if len(text) > MAX_SYMBOL:
+        raise FundingFileError(f"{where} {line}: {column} is longer than {MAX_SYMBOL} characters", column, line)
+    return text
 
 
 def parse_rate(value: Any, column: str, line: int, where: str = "line") -> Decimal:
     """A rate as a fraction: ``"0.0001"`` or ``"0.01%"``; ``|rate| ≤ 1``.
 
+    The number is read as every number a reader gives is (``_spec.parse_decimal``): a
+    magnitude outside 1e-30 … 1e30
+    (``1e-999999``, which would be written out as a million digits) is refused.
+
     >>> parse_rate("-0.001752%", "Funding Rate", 2)
     Decimal('-0.00001752')
+    >>> parse_rate("1e-999999", "fundingRate", 3, "record")
+    Traceback (most recent call last):
+    ...
+    perpcalc.venue_files.FundingFileError: record 3: fundingRate is out of any sensible range
     """
     if isinstance(value, bool):
         raise FundingFileError(f"{where} {line}: {column} is true/false, not a rate", column, line)
-    text = str(value).strip().replace("\u2212", "-")
-    scale = Decimal(1)
-    if text.endswith("%"):
-        text, scale = text[:-1].strip(), Decimal("0.01")
     try:
-        number = Decimal(text[:60]) * scale if len(text) <= 60 else Decimal("nan")
-    except InvalidOperation:
-        raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a number", column, line) from None
-    if not number.is_finite() or abs(number) > 1:
+        number = parse_decimal(value, column, column, percent=True)
+    except InputError as exc:
+        raise FundingFileError(f"{where} {line}: {exc.message}", column, line) from None
+    if abs(number) > 1:
         raise FundingFileError(f"{where} {line}: {column} {str(value)[:30]!r} is not a rate (|rate| ≤ 1 = 100 %)",
                                column, line)
     return number
@@ -1114,14 +1169,14 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     text = decode(data) if not isinstance(data, str) or data[:1] == "\ufeff" else data
     if not isinstance(text, str):
         raise FileFormatError("a positions file is CSV text with a header line, not JSON")
-    if text.count("\n") > 2 * (max_rows + 1):
+    total = _line_count(text)
+    if total > 2 * (max_rows + 1):
         raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
     by_name = {c.name: c for c in columns}
     text = text.lstrip("\r\n")
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True, delimiter=delimiter)
+    reader = csv.reader(_lines(text), skipinitialspace=True, delimiter=delimiter)
     rows: list[dict[str, str]] = []
-    total = text.count("\n")
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not any(header):
@@ -1259,11 +1314,11 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
     tz = _zone(timezone)
     if isinstance(decoded, str):
         text = decoded.lstrip("\r\n")
-        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        reader = csv.reader(_lines(text), delimiter=_delimiter(text))
         header = [h.strip() for h in next(reader, [])]
         records: Iterable[tuple[int, Mapping[str, Any]]] = (
             (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
-        where, total = "line", text.count("\n")
+        where, total = "line", _line_count(text)
     else:
         if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
             message = decoded.get("retMsg") or decoded.get("msg") or "an error"

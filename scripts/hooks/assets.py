@@ -36,7 +36,8 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from precompress import precompress_tree  # noqa: E402
+from host_limits import deploy_figures, fill_figures, problems  # noqa: E402
+from precompress import precompress_file, precompress_tree  # noqa: E402
 
 # The executed notebooks read their Jupyter settings from the repository (see that folder).
 os.environ.setdefault("JUPYTER_CONFIG_PATH", str(ROOT / "scripts" / "jupyter"))
@@ -98,6 +99,29 @@ def on_post_build(config: Any) -> None:
     policy = write_csp(site)
     write_headers(site, policy, manifest)
     precompress_tree(site)
+    write_deploy_figures(site)
+    check_host_limits(site)
+
+
+def write_deploy_figures(site: Path) -> None:
+    """The deployment page's bytes per reader and readers per month, from this very output."""
+    page = site / "deploy" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    filled = fill_figures(text, deploy_figures(site))
+    if filled != text:
+        page.write_text(filled, encoding="utf-8")
+        precompress_file(page)
+
+
+def check_host_limits(site: Path) -> None:
+    """Refuse a site that a host on the deployment page would refuse (scripts/host_limits.py)."""
+    import logging
+
+    found, known = problems(site)
+    for sentence in known:
+        logging.getLogger("mkdocs.hooks.assets").info("NOTE: host limits, known exception: %s", sentence)
+    if found:
+        raise PluginError("the site breaks a host's limits: " + "; ".join(found))
 
 
 OFFLINE_PAGE = "offline/"

@@ -352,9 +352,55 @@ def _check_when(calc: Calculator) -> None:
                 raise CalculatorMarkupError(f"{calc.name}@{key} sets {f.name}, which does not apply to it")
 
 
+def _export_header(o: perpcalc.Output, units: dict[str, str]) -> str:
+    """A download's column name: the output's name and its unit, as pandas users want them
+    (``mean (%)``, ``payment ({currency_label})``: the page puts that output's text in the braces)."""
+    if o.format == "percent":
+        return f"{o.name} (%)"
+    if o.unit in units:
+        return f"{o.name} ({{{units[o.unit]}}})"
+    return f"{o.name} ({o.unit})" if o.unit else o.name
+
+
+def export_spec(calc: Calculator) -> list[dict[str, Any]]:
+    """What the downloads write, output by output: column names with units, and which values
+    are rates (fractions in perpcalc, written in percent as the page shows them)."""
+    units = money_units(calc)
+    out = []
+    for o in calc.outputs:
+        item: dict[str, Any] = {"name": o.name, "header": _export_header(o, units), "format": o.format}
+        if o.format in ("table", "series"):
+            item["label"] = o.label
+            item["columns"] = [{"name": c.name, "header": _export_header(c, units), "format": c.format}
+                               for c in o.columns]
+        out.append(item)
+    return out
+
+
+def _downloads(name: str, calc: Calculator) -> str:
+    """The download buttons (one CSV for the single figures, one per table or chart, JSON), the
+    line that says why they are off while the results are not the reader's, and a pandas recipe."""
+    tables = [o for o in calc.outputs if o.format in ("table", "series")]
+    buttons = '<button type="button" class="md-button" data-action="csv" data-export>Summary CSV</button>'
+    for o in tables:
+        buttons += (f'<button type="button" class="md-button" data-action="csv-table" data-table="{o.name}"'
+                    f' data-export>CSV: {_esc(o.label)}</button>')
+    buttons += '<button type="button" class="md-button" data-action="json" data-export>JSON</button>'
+    example = f"{name}-{tables[0].name}.csv" if tables else f"{name}-summary.csv"
+    return (
+        f'<div class="perpcalc__downloads"><span class="perpcalc__downloads-title">Download</span>{buttons}'
+        '<p class="perpcalc__export-why" data-export-why role="status"></p>'
+        '<p class="perpcalc__recipe">Each file reads as it is in pandas: '
+        f'<code>pd.read_csv("{_esc(example)}")</code>, <code>pd.read_json("{_esc(name)}.json")</code>. '
+        "Units are in the column names; rates are in percent, as on this page.</p></div>"
+    )
+
+
 def main_output(calc: Calculator) -> perpcalc.Output:
-    """The result the sticky summary keeps on screen: the first figure (not a table, chart or sentence)."""
-    for formats in (("number", "percent", "integer"), ("text",)):
+    """The result the sticky summary keeps on screen: the first amount or rate, else the first
+    count (a count such as "Rates 270" is rarely the answer: the mean after it is), else the
+    first sentence; never a table or chart."""
+    for formats in (("number", "percent"), ("integer",), ("text",)):
         for o in calc.outputs:
             if o.format in formats:
                 return o
@@ -385,9 +431,18 @@ def render_form(name: str, key: str, uid: str) -> str:
         f'<span class="perpcalc__sticky-label">{_esc(main.label)}</span> '
         f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
     )
-    outputs = "".join(
-        _output_html(o, result["outputs"][o.name], result["display"][o.name], uid, currency) for o in calc.outputs
-    )
+    # tables and charts get the form's full width, below the inputs and the single results
+    def outputs_html(wide: bool) -> str:
+        return "".join(
+            _output_html(o, result["outputs"][o.name], result["display"][o.name], uid, currency)
+            for o in calc.outputs
+            if (o.format in ("table", "series")) == wide
+        )
+
+    outputs, wide_outputs = outputs_html(False), outputs_html(True)
+    wide = f'<div class="perpcalc__wide" aria-live="polite" aria-atomic="false">{wide_outputs}</div>'
+    if not wide_outputs:
+        wide = ""
     form_values = {f.name: form_text(f, values[f.name]) for f in calc.inputs}
     spec = {
         "name": name,
@@ -401,6 +456,7 @@ def render_form(name: str, key: str, uid: str) -> str:
         "presets": preset_texts(calc),
         "function": calc.function,
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
+        "exports": export_spec(calc),
     }
     # an attribute, not a <script> data block: Material's instant navigation re-creates inline
     # scripts as executable ones, which the CSP (rightly) refuses
@@ -421,18 +477,18 @@ def render_form(name: str, key: str, uid: str) -> str:
         f'<span class="perpcalc__error perpcalc__error--form" data-error-for=""></span>{summary_bar}</fieldset>'
         f'<div class="perpcalc__outputs" aria-live="polite" aria-atomic="false">'
         '<p class="perpcalc__legend">Results: <span data-results-note>worked example</span></p>'
-        f"{outputs}{notes}</div></div>"
+        '<p class="perpcalc__nojs">Not your inputs: this calculator needs JavaScript, which has not run on'
+        " this page, so the results stay those of the worked example.</p>"
+        f"{outputs}{notes}</div></div>{wide}"
         '<div class="perpcalc__foot">'
-        '<p class="perpcalc__status" data-status role="status">Worked example, computed with perpcalc when this'
-        " page was built. Change any input to recalculate in your browser.</p>"
+        '<p class="perpcalc__status" data-status role="status">Worked example, computed when this page was'
+        " built. This calculator needs JavaScript to recalculate.</p>"
         '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
         '<div class="perpcalc__actions">'
         '<button type="button" class="md-button" data-action="link">Copy link</button>'
         '<button type="button" class="md-button" data-action="python">Copy as Python</button>'
-        '<button type="button" class="md-button" data-action="csv">CSV</button>'
-        '<button type="button" class="md-button" data-action="json">JSON</button>'
         '<button type="button" class="md-button" data-action="reset">Reset to example</button>'
-        "</div></div>"
+        f"</div>{_downloads(name, calc)}</div>"
         "</form>"
     )
 

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import html
 import json
+import logging
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
@@ -29,6 +34,7 @@ import og_images  # noqa: E402
 import perpcalc  # noqa: E402
 
 MANIFEST = ROOT / "build" / "runtime" / "manifest.json"
+log = logging.getLogger("mkdocs.hooks.share")
 RUNTIME_URL = "assets/runtime/"  # where scripts/hooks/assets.py copies build/runtime
 PREVIEW_DIR = "assets/previews/"
 
@@ -56,9 +62,28 @@ def python_example(name: str) -> str:
             f"# {json.dumps(shown, ensure_ascii=False)}\n```")
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")
+
+
 def on_config(config: Any) -> Any:
     _cards.clear()
+    check_site_url(config["site_url"] or "", os.environ.get("PRODUCTION", ""))
     return config
+
+
+def check_site_url(site_url: str, production: str) -> None:
+    """The install command and every absolute link name ``site_url``: a build for a loopback
+    address (the default, and what the tests build) is for this machine only. With
+    ``PRODUCTION=1`` (the Pages workflow sets it) the build refuses one; otherwise it says so."""
+    host = (urlsplit(site_url).hostname or "").lower()
+    if host and host not in LOOPBACK and not host.startswith("127."):  # an address readers can reach
+        return
+    message = (f"SITE_URL is {site_url or 'unset'}, a loopback address: the 'Use it in Python' page will tell "
+               "readers to install from their own machine. Set SITE_URL=https://your.site/ for a site you "
+               "publish (docs/deploy.md).")
+    if production.strip() not in ("", "0"):
+        raise PluginError(f"PRODUCTION build refused: {message}")
+    log.info("NOTE: %s", message)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -67,7 +92,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     wheel = wheel_name()
     base = config["site_url"] or "/"
     depth = page.url.count("/")
-    markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}")
+    sha256 = json.loads(MANIFEST.read_text(encoding="utf-8"))["wheel_sha256"]
+    # pip checks the file against the hash after '#sha256=' and refuses any other
+    markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}#sha256={sha256}")
+    markdown = markdown.replace("[[wheel sha256]]", sha256)
     name = html.escape(wheel.rsplit("/", 1)[-1])
     markdown = markdown.replace("[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{name}</a>')
     return markers.PYTHON_EXAMPLE.sub(lambda m: python_example(m.group(1)), markdown)

@@ -1,14 +1,16 @@
 """MkDocs hook: everything derived from term pages' front matter, in one place.
 
 Each ``docs/terms/<slug>.md`` carries its metadata in front matter (title, description,
-aliases, redirects, tags, related, calculators, sources). From it the build generates:
+aliases, redirects, tags, related, calculators); its sources are cited inline by id from
+``docs/sources.yml`` (see ``citations.py``). From it the build generates:
 
 * the navigation, grouped under readers' words by each term's ``group`` (default: from its
   first tag), the short "basic" pages first in each group;
 * the site map at the top of the home page (a ``[[site map]]`` line);
 * redirects for synonym slugs (through mkdocs-redirects);
 * the A–Z glossary page and the calculator catalogue page;
-* each term page's "Also called", "Related terms" and "Sources" sections;
+* each term page's "Also called" and "Related terms" sections, and its "Sources" section from
+  the ids the page cites;
 * schema.org ``DefinedTerm`` JSON-LD per page, in a ``DefinedTermSet``;
 * hover tooltips: the first mention of another term on a page links to it, with its
   one-line definition as the link's title (Material's content.tooltips shows it);
@@ -26,7 +28,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "calculators"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
+from citations import load_registry, sources_html  # noqa: E402
 
 TAGS = {
     "funding": "Funding",
@@ -71,7 +75,7 @@ TAG_GROUP = {
     "cascades": "market",
     "manipulation": "market",
 }
-REQUIRED = ("title", "description", "tags", "related", "sources")
+REQUIRED = ("title", "description", "tags", "related")
 MARKER = markers.CALCULATOR
 HUB = "negative-funding-rates"
 
@@ -87,7 +91,6 @@ class Term:
     description: str
     tags: list[str]
     related: list[str]
-    sources: list[dict[str, Any]]
     aliases: list[str] = field(default_factory=list)
     redirects: list[str] = field(default_factory=list)
     calculators: list[str] = field(default_factory=list)
@@ -138,6 +141,8 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
         missing = [k for k in REQUIRED if not meta.get(k)]
         if missing:
             raise TermError(f"{path.name}: front matter lacks {', '.join(missing)}")
+        if "sources" in meta:
+            raise TermError(f"{path.name}: sources live in docs/sources.yml and are cited inline ([[cite ID]])")
         bad_tags = [t for t in meta["tags"] if t not in TAGS]
         if bad_tags:
             raise TermError(f"{path.name}: unknown tags {bad_tags}; use {list(TAGS)}")
@@ -153,7 +158,6 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
             description=" ".join(str(meta["description"]).split()),
             tags=list(meta["tags"]),
             related=list(meta.get("related") or []),
-            sources=list(meta.get("sources") or []),
             aliases=aliases,
             redirects=list(meta.get("redirects") or []),
             calculators=list(meta.get("calculators") or []),
@@ -172,9 +176,6 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
         for slug in term.related:
             if slug not in terms and os.environ.get("PERPCALC_DRAFT") != "1":
                 raise TermError(f"{term.slug}.md: related term {slug!r} has no page")
-        for s in term.sources:
-            if not isinstance(s, dict) or not s.get("title") or not s.get("url") or not s.get("date"):
-                raise TermError(f"{term.slug}.md: every source needs title, url and date ({s!r})")
         for slug in term.redirects:
             if slug in terms:
                 raise TermError(f"{term.slug}.md: redirect {slug!r} is also a page")
@@ -194,14 +195,16 @@ def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
 
 _terms: dict[str, Term] = {}
 _embedded: dict[str, list[str]] = {}
+_registry: dict[str, dict[str, Any]] = {}
 
 
 # ------------------------------------------------------------------ config: nav, redirects
 
 
 def on_config(config: Any) -> Any:
-    global _terms, _embedded
+    global _terms, _embedded, _registry
     _terms = load_terms(Path(config["docs_dir"]))
+    _registry = load_registry(Path(config["docs_dir"]) / "sources.yml")
     _embedded = embedded_calculators(Path(config["docs_dir"]))
     redirects = config["plugins"]["redirects"].config.setdefault("redirect_maps", {})
     for term in _terms.values():
@@ -303,22 +306,7 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
-def _when(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def _source_line(s: dict[str, Any]) -> str:
-    """``date`` is when the source was published (or ``undated``); the optional ``accessed``
-    is when it was read, shown separately so the two are never confused."""
-    when = _when(s["date"])
-    if s.get("accessed"):
-        when += f"; accessed {_when(s['accessed'])}"
-    who = f"{s['publisher']}, " if s.get("publisher") else ""
-    note = f" — {s['note']}" if s.get("note") else ""
-    return f"1. {who}[{s['title']}]({s['url']}) ({when}){note}"
-
-
-SITE_MAP = markers.SITE_MAP
+SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
 # the home page's "Start here": what the contract is, then the hub that links everything
 START = ("perpetual-future", HUB)
 
@@ -361,9 +349,19 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     related = "\n".join(
         f"- [{_terms[r].title}]({r}.md) — {_terms[r].description}" for r in term.related if r in _terms
     )
-    sources = "\n".join(_source_line(s) for s in term.sources)
+    cited = page.meta.get("cited") or []
+    if not cited:
+        raise TermError(f"{term.path}: cites no source (mark each claim with [[cite ID]])")
+    sources = sources_html(cited, _registry)
     page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
-    return f"{aka}{markdown.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+    # "Also called" goes under the page's title: after the page's own H1 where it writes one
+    # (the theme adds the H1 from the title only to pages without)
+    h1 = H1.match(markdown)
+    body = f"{markdown[:h1.end()]}\n{aka}{markdown[h1.end():].lstrip()}" if h1 else f"{aka}{markdown}"
+    return f"{body.rstrip()}\n\n## Related terms\n\n{related}\n\n## Sources\n\n{sources}\n"
+
+
+H1 = re.compile(r"\A\s*# [^\n]*\n")
 
 
 def jsonld(term: Term, config: Any) -> dict[str, Any]:
@@ -464,15 +462,20 @@ def search_entries(entries: list[dict[str, Any]], terms: dict[str, Term]) -> lis
     The theme copies a page's ``tags`` into every section's entry and boosts that field above
     the title, so with its trailing wildcard a query such as "fund" ranked every page tagged
     ``funding`` first. Here the ``tags`` field of a term page's top entry carries what a reader
-    may type for it instead (aliases and ``keywords``), and no other entry has tags.
+    may type for it instead: its aliases (shown as chips under the result), and its ``keywords``
+    in a ``keywords`` field, searched with the same weight but never shown; no other entry has tags.
     """
     by_url = {t.url: t for t in terms.values()}
     out = []
     for entry in entries:
         entry = {k: v for k, v in entry.items() if k != "tags"}
         term = by_url.get(entry["location"])
-        if term and (term.aliases or term.keywords):
-            entry["tags"] = [*term.aliases, *term.keywords]
+        # aliases show as chips under the result; other spellings (often misspellings) are
+        # searched in a field of their own, which the theme indexes but never shows
+        if term and term.aliases:
+            entry["tags"] = list(term.aliases)
+        if term and term.keywords:
+            entry["keywords"] = list(term.keywords)
         for prefix, boost in SEARCH_BOOST.items():
             if entry["location"].startswith(prefix):
                 entry["boost"] = boost
@@ -480,7 +483,30 @@ def search_entries(entries: list[dict[str, Any]], terms: dict[str, Term]) -> lis
     return out
 
 
+# lunr (inside the theme's search worker) keys a token-set node by its final flag followed by each
+# edge's label and child id with nothing between them, so "1"→#234 and "1"→#2, "3"→#4 both read
+# "01234". Minimising the index's token set then merges two different nodes when words hold digits,
+# and every query that expands into the merged part fails outright ("Invalid query", no results: it
+# took "8" and "8 hour funding" once; lunr issue 503 reports the same). A comma after each id makes
+# the key unambiguous; the build fails if the theme's code no longer has the expected form.
+LUNR_NODE_KEY = ('e=e+s+o.id}return e}', 'e=e+s+o.id+","}return e}')
+
+
+def fix_search_worker(site: Path) -> None:
+    """Make lunr's token-set node keys unambiguous in the theme's search worker (see LUNR_NODE_KEY)."""
+    old, new = LUNR_NODE_KEY
+    for worker in (site / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
+        text = worker.read_text(encoding="utf-8")
+        if text.count(new) == 1:  # already fixed (a build into a site folder that kept it)
+            continue
+        if text.count(old) != 1:
+            raise PluginError(f"{worker.name}: lunr's TokenSet.toString is not in the expected form; "
+                              "check LUNR_NODE_KEY in scripts/hooks/terms.py against this theme version")
+        worker.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def on_post_build(config: Any) -> None:
+    fix_search_worker(Path(config["site_dir"]))
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if not path.exists():
         return

@@ -23,9 +23,12 @@ do not hold. Numbers become text through :func:`perpcalc.display.format_number`.
 
 from __future__ import annotations
 
+import html
+import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -132,13 +135,17 @@ def _interval(r: FundingRules) -> str:
 
 
 def _scaling(r: FundingRules) -> str:
+    if not r.scaling_documented:
+        return f"not documented (settles every {hours(r.interval_hours)} h)"
     if _continuous(r):
         return "pro rata for the time held: F × Δt / 8 h"
     if r.scaling == "n_over_8":
         return "N/8 of the 8-hour rate"
     if r.scaling == "n_over_24":
         return "P is a daily rate: each hourly settlement pays 1/24 of it"
-    return "formula per settlement, interest split across the day; no N/8"
+    if r.method == "clamp" and r.interest_rate:
+        return "formula per settlement, interest split across the day; no N/8"
+    return "formula per settlement; no N/8"
 
 
 def _shortening(r: FundingRules) -> str:
@@ -161,8 +168,7 @@ def _host(url: str) -> str:
 
 
 def _record(r: FundingRules) -> str:
-    when = f"as of {r.as_of}" if r.as_of[:1].isdigit() else r.as_of
-    return f"{when}; confidence {r.confidence}; [{_host(r.source)}]({r.source})"
+    return _part_record(r)
 
 
 def _neutral(r: FundingRules) -> str:
@@ -249,7 +255,8 @@ def funding_table(columns: list[str] | None = None) -> str:
 
 
 def _part_record(part: Any) -> str:
-    when = f"as of {part.as_of}" if part.as_of[:1].isdigit() else part.as_of
+    """A table row's record cell: its date (flagged once it is over 12 months old), confidence, source."""
+    when = age_note(part.as_of, build_date()) if part.as_of[:1].isdigit() else part.as_of
     return f"{when}; confidence {part.confidence}; [{_host(part.source)}]({part.source})"
 
 
@@ -358,6 +365,62 @@ FIELDS: dict[str, Callable[[str, str], str]] = {
 }
 
 
+# ------------------------------------------------------------------ a figure on the page, dated
+
+#: A record older than this says so where its figure is used.
+STALE_DAYS = 365
+
+
+def build_date() -> date:
+    """The day a record's age is counted to: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
+    else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch else datetime.now(UTC)
+    return when.date()
+
+
+def record_of(key: str, kind: str) -> Any:
+    """The dated record a ``[[venue KEY.KIND.FIELD]]`` figure comes from."""
+    records = {"funding": FUNDING_VENUES, "margin": MARGIN_VENUES, "loss": LOSS_VENUES, "borrow": BORROW_VENUES}
+    return records[kind][key]
+
+
+def age_note(as_of: str, today: date) -> str:
+    """``"as of 2025-09-18"``, with ``", over 12 months old"`` once the date is a year behind ``today``
+    (a month counts from its first day, a year from its last, so a coarse date is never called old too
+    soon); an undated record says what it is.
+
+    >>> age_note("2025-09-18", date(2026, 1, 1))
+    'as of 2025-09-18'
+    >>> age_note("2025-01-14", date(2026, 12, 6))
+    'as of 2025-01-14, over 12 months old'
+    >>> age_note("2023-08-23 (docs page update)", date(2026, 12, 6))
+    'as of 2023-08-23 (docs page update), over 12 months old'
+    >>> age_note("2025", date(2026, 12, 6))
+    'as of 2025'
+    >>> age_note("undated docs", date(2026, 12, 6))
+    'record: undated docs'
+    """
+    m = re.match(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?\b", as_of)
+    if not m:
+        return f"record: {as_of}"
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    start = date(year, int(month) if month else 12, int(day) if day else (1 if month else 31))
+    old = (today - start).days > STALE_DAYS
+    return f"as of {as_of}" + (", over 12 months old" if old else "")
+
+
+def dated(key: str, kind: str, text: str) -> str:
+    """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date."""
+    record = record_of(key, kind)
+    note = age_note(record.as_of, build_date())
+    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
+    name = VENUES[key].name if key in VENUES else key
+    title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
+    return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
+            f' <small class="venue-asof">({html.escape(shown)})</small></span>')
+
+
 # ------------------------------------------------------------------ hook
 
 
@@ -374,7 +437,7 @@ def render(markdown: str) -> str:
         key, kind, name = m.groups()
         if kind not in FIELDS:
             raise VenueMarkupError(f"no venue records {kind!r}; have {list(FIELDS)}")
-        return FIELDS[kind](key, name)
+        return dated(key, kind, FIELDS[kind](key, name))
 
     out = INLINE.sub(inline, BLOCK.sub(block, markdown))
     if "[[venue" in out:

@@ -110,7 +110,7 @@ def test_funding_files_fill_the_series_calculator(tab: Tab, built_site: dict) ->
     _choose(tab, "funding_series", "rates", "broken.csv", bad)
     tab.wait("() => document.querySelector('[data-error-for=\"rates\"]').textContent !== ''")
     error = form.locator('[data-error-for="rates"]').inner_text()
-    assert error == "broken.csv: line 3: fundingRate 'abc' is not a number", error
+    assert error == "broken.csv: line 3: fundingRate must be a number (got 'abc')", error
     assert form.locator('textarea[name="rates"]').get_attribute("aria-invalid") == "true"
     last_good = list(FUNDING.values())[-1][0]
     assert tab.outputs("funding_series")["count"]["value"] == last_good  # the last good file's results stay
@@ -371,7 +371,7 @@ def test_your_funding_payments_from_a_ledger_and_a_rate_history(tab: Tab, built_
     assert [round(p["implied_notional"], 2) for p in btc] == [8025.01, 8024.68, 8034.33]
     # rates are shown in percent in the table
     table = form.locator('[data-table-for="payments_table"]').inner_text()
-    assert "0.010000 %" in table or "0.010000%" in table, table[:400]
+    assert "\t0.01 %\t" in table and "\t0.005135 %\t" in table and "\t−0.0015 %\t" in table, table[:400]
     chart = 'form.perpcalc[data-calculator="funding_payments"] [data-chart-for="chart"]'
     tab.wait("s => document.querySelector(s)?.dataset.xAxis === 'time'", chart)
     # a rate history dropped on the payments: named for what it is, and where it belongs

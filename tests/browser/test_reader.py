@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import time
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -73,39 +72,52 @@ def test_copied_python_reproduces_the_page(tab: Tab, calc_pages: dict[str, list[
 
 
 def test_downloads_parse_and_match(tab: Tab, calc_pages: dict[str, list[str]]) -> None:
-    """JSON holds inputs and outputs; CSV is one file per table (a zip when there are tables),
-    each of which pandas.read_csv reads as it is."""
+    """JSON: one record per input and output, read by pandas.read_json as it is, whose inputs
+    reproduce the page; CSV: one file for the single figures and one per table or series, each
+    read by pandas.read_csv as it is, with units in the column names and rates in percent."""
     import pandas
 
     path, name = first_page_with(calc_pages, has_series)
     tab.goto(path)
     form = tab.form(name)
+    calc = perpcalc.get(name)
     with tab.page.expect_download() as info:
         form.locator('[data-action="json"]').click()
-    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    records = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert pandas.read_json(info.value.path())["value"].notna().all()
     page_values = {k: v["value"] for k, v in tab.outputs(name).items()}
-    assert data["calculator"] == name and data["outputs"] == page_values
-    assert perpcalc.run(name, data["inputs"]) == page_values
+    assert {r["calculator"] for r in records} == {name}
+    inputs = {r["name"]: r["value"] for r in records if r["kind"] == "input"}
+    assert perpcalc.run(name, inputs) == page_values
+    outputs = {r["name"]: r for r in records if r["kind"] == "output"}
+    assert list(outputs) == [o.name for o in calc.outputs]
+    for o in calc.outputs:
+        value = page_values[o.name]
+        if o.format == "percent" and isinstance(value, float):
+            assert outputs[o.name]["column"] == f"{o.name} (%)"
+            assert outputs[o.name]["value"] == pytest.approx(value * 100, rel=1e-12)
+        elif o.format not in ("table", "series"):
+            assert outputs[o.name]["value"] == value
     with tab.page.expect_download() as info:
         form.locator('[data-action="csv"]').click()
-    assert info.value.suggested_filename == f"{name}.zip"
-    with zipfile.ZipFile(info.value.path()) as archive:
-        tables = {n: pandas.read_csv(io.BytesIO(archive.read(n))) for n in archive.namelist()}
-    summary = tables.pop("summary.csv")
-    assert list(summary.columns) == ["output", "value"]
-    scalar_names = [o.name for o in perpcalc.get(name).outputs if o.format not in ("table", "series")]
-    assert list(summary["output"]) == scalar_names
-    for out, text in zip(summary["output"], summary["value"], strict=True):
-        value = page_values[out]
+    assert info.value.suggested_filename == f"{name}-summary.csv"
+    summary = pandas.read_csv(info.value.path())
+    scalars = [o for o in calc.outputs if o.format not in ("table", "series")]
+    assert len(summary) == 1 and len(summary.columns) == len(scalars)
+    for o, column in zip(scalars, summary.columns, strict=True):
+        assert column.split(" (")[0] == o.name
+        value = page_values[o.name]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            assert float(text) == pytest.approx(value, rel=1e-12)
-    table_names = [o.name for o in perpcalc.get(name).outputs
-                   if o.format in ("table", "series") and page_values[o.name]]
-    assert sorted(tables) == sorted(f"{n}.csv" for n in table_names)
-    for table_name in table_names:
-        frame = tables[f"{table_name}.csv"]
-        rows = page_values[table_name]
-        assert len(frame) == len(rows) and list(frame.columns) == list(rows[0])
+            assert summary[column][0] == pytest.approx(value * (100 if o.format == "percent" else 1), rel=1e-12)
+    for o in calc.outputs:
+        if o.format not in ("table", "series") or not page_values[o.name]:
+            continue
+        with tab.page.expect_download() as info:
+            form.locator(f'[data-action="csv-table"][data-table="{o.name}"]').click()
+        assert info.value.suggested_filename == f"{name}-{o.name}.csv"
+        frame = pandas.read_csv(info.value.path())
+        rows = page_values[o.name]
+        assert len(frame) == len(rows) and {c.split(" (")[0] for c in frame.columns} == set(rows[0])
 
 
 def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
@@ -124,21 +136,20 @@ def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
     form.locator('[name="profits"]').fill("id, profit\n" + rows)
     tab.wait("() => document.querySelector('form.perpcalc[data-calculator=socialized_loss]').dataset.stale === 'false'")
     with tab.page.expect_download() as info:
-        form.locator('[data-action="csv"]').click()
-    with zipfile.ZipFile(info.value.path()) as archive:
-        raw = {n: archive.read(n).decode("utf-8") for n in archive.namelist()}
-    haircuts = raw["haircuts.csv"]
+        form.locator('[data-action="csv-table"][data-table="haircuts"]').click()
+    haircuts = Path(info.value.path()).read_text(encoding="utf-8")
     for h in hostile:
         quoted = '"' + ("'" + h).replace('"', '""') + '"'
         assert quoted in haircuts, h  # quoted and prefixed with a single quote
     frame = pandas.read_csv(io.StringIO(haircuts))
     assert list(frame["id"]) == ["'" + h for h in hostile]
-    assert pandas.api.types.is_numeric_dtype(frame["profit_after"])  # numbers stay numbers
-    # stale (an invalid value): both exports are disabled, so new inputs never pair with old outputs
+    profit_after = next(c for c in frame.columns if c.startswith("profit_after"))
+    assert pandas.api.types.is_numeric_dtype(frame[profit_after])  # numbers stay numbers
+    # stale (an invalid value): every export is disabled, so new inputs never pair with old outputs
     form.locator('[name="deficit"]').fill("-1")
     form.locator('[data-error-for="deficit"]').wait_for(state="visible")
     assert form.get_attribute("data-stale") == "true"
-    assert form.locator('[data-action="csv"]').is_disabled() and form.locator('[data-action="json"]').is_disabled()
+    assert all(b.is_disabled() for b in form.locator("[data-export]").all())
 
 
 def test_works_offline_after_a_first_visit(context: object, server: str) -> None:
@@ -332,7 +343,19 @@ def _check_charts(page: object, t: dict[str, str], problems: list[str]) -> None:
         legend = _wait(page, f"() => {{ const l = [...document.querySelectorAll('{sel}')]"
                        ".filter(s => s.offsetParent !== null).map(s => s.textContent.trim());"
                        " return l.length && l; }", timeout=30)
-        want = [chart["labels"][y] for y in chart["y"]]
+        # money units as the form names the currency ("Liquidation price (USDT)", not "(quote)")
+        names = page.evaluate(
+            f"""a => Object.fromEntries(['quote_label', 'currency_label'].map(n =>
+                 [n, ({FORM})(a).querySelector(`output[name="${{n}}"]`)?.textContent.trim() || '']))""", t["id"])
+        quote = names["quote_label"] or names["currency_label"]
+        units = {"(quote)": quote, "(settlement currency)": names["currency_label"]}
+        want = []
+        for y in chart["y"]:
+            label = chart["labels"][y]
+            for unit, currency in units.items():
+                if label.endswith(unit) and currency:
+                    label = f"{label[: -len(unit)]}({currency})"
+            want.append(label)
         if legend != want:
             problems.append(f"{t['name']}.{out}: legend {legend} != {want}")
 

@@ -140,10 +140,12 @@ def test_an_altered_runtime_file_is_refused_in_plain_words(
 # Every text the first form's status line shows, recorded in the page as it changes (polling from
 # the test missed the download's steps on a loaded machine).
 RECORD_STATUS = """
-window.__statuses = [];
+window.__statuses = []; window.__bars = [];
 document.addEventListener('DOMContentLoaded', () => {
   const el = document.querySelector('form.perpcalc [data-status]');
-  const note = () => { if (window.__statuses.at(-1) !== el.textContent) window.__statuses.push(el.textContent); };
+  const bar = document.querySelector('form.perpcalc .perpcalc__progress');
+  const note = () => { if (window.__statuses.at(-1) !== el.textContent) {
+    window.__statuses.push(el.textContent); window.__bars.push(bar.value); } };
   note();
   new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
 });
@@ -170,7 +172,19 @@ def test_progress_counts_bytes_and_claims_no_step_early(
     assert all(a <= total for a, total in amounts)
     steps = [int(m[1]) for m in (re.search(r"step (\d) of 4", t) for t in seen) if m]
     assert steps == sorted(steps), seen
-    assert all("step 3" in t for t in seen if "loading perpcalc" in t)
+    assert all("step 3" in t for t in seen if "importing perpcalc" in t)
+    # the bar follows the bytes: it grows while they stream, most of the way, never backwards
+    bars: list[float] = tab.page.evaluate("window.__bars")
+    during = [(b, m) for t, b in zip(seen, bars, strict=True)
+              if (m := re.search(r"downloading the Python runtime, ([0-9.]+) of ([0-9.]+) MB", t))]
+    assert len({b for b, _ in during}) >= 2, (during, seen)
+    # the download fills 2.8 of the bar's 4: its share, never ahead of the bytes the line reports
+    assert all(b / 2.8 <= float(m[1]) / float(m[2]) + 0.02 for b, m in during if float(m[2]) > 0), during
+    loading = [b for t, b in zip(seen, bars, strict=True) if t.startswith("Loading")]
+    assert loading == sorted(loading), loading
+    # after the last byte the line says what is happening, not "6.1 of 6.2 MB"
+    assert any("compiling" in t for t in seen), "\n".join(seen)
+    assert any("importing perpcalc (step 3" in t for t in seen), "\n".join(seen)
 
 
 def test_an_unsaved_page_offline_leads_to_the_offline_page(context: object, server: str, built_site: dict) -> None:

@@ -259,6 +259,23 @@ def test_hyperliquid_short_mirror() -> None:
     assert out["liquidation_price"] == pytest.approx(55000 / 1.01)
 
 
+def test_hyperliquid_second_tier_maintenance_deduction() -> None:
+    """Hyperliquid "Margin tiers": maintenance = value × rate − deduction; BTC is 40x to 150 M USDC, 20x
+    above, so the second tier's rate is 2.5 % and its deduction 150 M × (2.5 % − 1.25 %) = 1.875 M. A
+    200 M USDC long at 100,000 with 10 M of margin is liquidated where equity meets that maintenance."""
+    deduction = D(150_000_000) * (D("0.025") - D("0.0125"))
+    out = liq(venue="hyperliquid", side="long", entry_price=100000, size=2000, margin=10_000_000,
+              mmr="0.025", maintenance_amount=str(deduction))
+    lp = D(str(out["liquidation_price"]))
+    equity = D(10_000_000) + 2000 * (lp - 100000)
+    assert float(equity) == pytest.approx(float(D("0.025") * 2000 * lp - deduction), abs=1e-3)
+    assert out["liquidation_price"] == pytest.approx(96474.359, abs=0.001)
+    # the tiered table gives the same deduction through the maintenance-amount recurrence
+    tiered = liq(venue="hyperliquid", side="long", entry_price=100000, size=2000, margin=10_000_000,
+                 tiers=[{"floor": 0, "mmr": "0.0125"}, {"floor": 150_000_000, "mmr": "0.025"}])
+    assert tiered["liquidation_price"] == pytest.approx(out["liquidation_price"], abs=1e-6)
+
+
 def test_dydx_deleveraging_example_bankruptcy() -> None:
     """worked-examples.md (dYdX): B deposits 100 and shorts 500 at 1 → bankruptcy 1 + 100/500 = 1.2."""
     out = liq(venue="dydx", side="short", entry_price=1, size=500, margin=100, mmr="0.03")

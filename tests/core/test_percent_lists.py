@@ -14,6 +14,7 @@ import perpcalc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from perpcalc import InputError
 from perpcalc.parse import parse_rows
 
 BINANCE = ["0.01", "0.012", "-0.005", "0.008"]  # as Binance prints them, in percent
@@ -79,3 +80,22 @@ def test_a_list_in_percent_means_the_fractions_a_hundred_times_smaller(values: l
     a = perpcalc.run("funding_series", {"source": "input", "rates": percent})
     b = perpcalc.run("funding_series", {"source": "input", "rates": fractions})
     assert a["mean"] == b["mean"] and a["min"] == b["min"] and a["count"] == len(values)
+
+
+@pytest.mark.parametrize("text, shown", [("0,01", "0,01"), ("0,01%", "0,01%"), ("-0,005", "-0,005"),
+                                         ("0.01\n1,5", "1,5"), ("65,000.00", "65,000.00"), ("0%,01%", "0%,01%")])
+def test_a_decimal_comma_in_a_one_column_list_is_refused(text: str, shown: str) -> None:
+    """Review of issue 20: typed as a German-locale export writes it, '0,01' was read as two settlements,
+    0 % and 1 % (a comma separates values in a one-column list). A comma between a whole number and a
+    digit is a decimal comma or a thousands separator: refused, naming the line and the text."""
+    example = dict(perpcalc.get("funding_exposure").examples["default"])
+    with pytest.raises(InputError) as err:
+        perpcalc.run("funding_exposure", dict(example, rates=text))
+    assert err.value.field == "rates" and repr(shown) in err.value.message, err.value.message
+
+
+@pytest.mark.parametrize("text, count", [("0.01, 0.012, -0.005", 3), ("0.01,0.012,-0.005", 3), ("1%, 5%", 2),
+                                         ("rate\n0.01\n0.02", 2), ("0.01%,0.02%", 2)])
+def test_separating_commas_still_separate(text: str, count: int) -> None:
+    example = dict(perpcalc.get("funding_exposure").examples["default"])
+    assert perpcalc.run("funding_exposure", dict(example, rates=text))["intervals"] == count

@@ -51,7 +51,7 @@ def test_issue_11_tier_2_figure_binance_btcusdt() -> None:
     assert out["liquidation_price"] == pytest.approx(float(expected), abs=1e-9)
     assert round(out["liquidation_price"], 2) == 57236.18
     assert out["tier"] == ("Binance BTCUSDT tier 2 (notional 50,000–250,000 USDT; MMR 0.5 %; "
-                           "table dated 2021)")
+                           "table dated 2021-03-18)")
     flat = liq(venue="binance", side="long", entry_price=60000, size=1, leverage=20, mmr="0.4%")
     assert round(flat["liquidation_price"], 2) == 57228.92
     assert flat["liquidation_price"] == pytest.approx(float(D(57000) / D("0.996")), abs=1e-9)

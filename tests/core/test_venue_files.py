@@ -91,7 +91,7 @@ def test_several_symbols_are_refused_by_name() -> None:
     ("text", "column", "line", "words"),
     [
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0x1,1714579200000\n",
-         "fundingRate", 3, "line 3: fundingRate '0.0x1' is not a number"),
+         "fundingRate", 3, "line 3: fundingRate must be a number (got '0.0x1')"),
         ("symbol,fundingRate,fundingRateTimestamp\nETHUSDT,0.0001,1714608000000\nETHUSDT,0.0001,tomorrow\n",
          "fundingRateTimestamp", 3, "not a time"),
         ('[{"coin": "BTC", "fundingRate": "0.00001", "time": 1725148800000}, {"coin": "BTC", "time": 1725152400000}]',
@@ -424,9 +424,9 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
         "binance_data": "calc_time,funding_interval_hours,last_funding_rate\n1704067200000,8,0.00037409\n",
         "hyperliquid_user": '[{"delta": {"coin": "ETH", "fundingRate": "0.0000417", "szi": "49.1477", "type": '
                             '"funding", "usdc": "-3.625312"}, "hash": "0xa1", "time": 1681222254710}]',
-        "dydx": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
+        "dydx_indexer": '{"historicalFunding": [{"ticker": "BTC-USD", "rate": "0", "price": "116302.62419", '
                 '"effectiveAtHeight": "44865196", "effectiveAt": "2025-07-25T11:00:00.013Z"}]}',
-        "deribit": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
+        "deribit_api": '{"jsonrpc": "2.0", "id": 7617, "result": [{"timestamp": 1569891600000, "index_price": 8222.87, '
                    '"prev_index_price": 8305.72, "interest_8h": -0.00009234260068476106, '
                    '"interest_1h": -4.739622041017375e-7}]}',
         "ccxt": '[{"info": {}, "symbol": "BTC/USDT:USDT", "fundingRate": 0.0001, "timestamp": 1709251200000, '
@@ -436,9 +436,9 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
         assert vf.detect_format(vf.decode(text)) == fmt
         read = vf.read_funding_file(text, default_interval_hours=8)
         assert read.format == fmt and len(read.settlements) == 1
-    assert vf.read_funding_file(cases["deribit"]).settlements[0].interval_hours == 1.0  # hourly by the format
-    assert vf.read_funding_file(cases["dydx"], default_interval_hours=1).settlements[0].time.isoformat() == \
+    assert vf.read_funding_file(cases["deribit_api"]).settlements[0].interval_hours == 1.0  # hourly by the format
+    assert vf.read_funding_file(cases["dydx_indexer"], default_interval_hours=1).settlements[0].time.isoformat() == \
         "2025-07-25T11:00:00.013000+00:00"
     bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
-    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate 'x' is not a number"):
+    with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate must be a number \(got 'x'\)"):
         vf.read_funding_file(bad, default_interval_hours=1)

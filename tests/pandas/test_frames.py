@@ -145,7 +145,7 @@ def test_several_symbols_are_separate_series() -> None:
 BAD = [
     # (venue, content, column, line, words in the message)
     ("binance", "Time,Contracts,Funding Interval,Funding Rate\n2025-06-18 16:00:00,BTCUSDT Perpetual,8h,abc%\n",
-     "Funding Rate", 2, "not a number"),
+     "Funding Rate", 2, "must be a number"),
     ("binance", "Time,Contracts,Funding Interval,Funding Rate\n2025-06-18 16:00:00,BTCUSDT Perpetual,8h,0.01%\n"
      "yesterday,BTCUSDT Perpetual,8h,0.01%\n", "Time", 3, "not a time"),
     ("binance", "Time,Contracts,Funding Interval,Funding Rate\n2025-06-18 16:00:00,BTCUSDT Perpetual,eight,0.01%\n",

@@ -15,7 +15,8 @@ const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
 
 const t0 = performance.now();
 // CI=true selects the reproducible Hypothesis profile (tests/core/hypothesis_profiles.py) in here too
-const pyodide = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide", CI: process.env.CI ?? "" },
+const env = { HOME: "/home/pyodide", ...(process.env.CI === undefined ? {} : { CI: process.env.CI }) };
+const pyodide = await loadPyodide({ indexURL, env,
                                     stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
 await pyodide.loadPackage("perpcalc", { messageCallback: () => {} });
 const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");

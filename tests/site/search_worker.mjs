@@ -1,6 +1,7 @@
 // Runs the theme's own search worker (lunr inside) under Node on a built search index, the way the
 // page does: one setup message, then one query message per line of stdin. Prints one JSON line per
-// query: {"query", "pages": [first result locations], "warnings": [what the worker logged]}.
+// query: {"query", "pages": [first result locations], "sections": [the first result's best sections],
+// "warnings": [what the worker logged]}.
 // Usage: node search_worker.mjs <worker.min.js> <search_index.json> < queries.txt
 import { readFileSync } from "node:fs";
 
@@ -30,6 +31,8 @@ for (const query of queries) {
   warnings.length = 0;
   const reply = await ask({ type: 2, data: query });
   const pages = (reply.data.items || []).map((group) => group[0] && group[0].location);
-  lines.push(JSON.stringify({ query, pages: pages.slice(0, 5), warnings: [...warnings] }));
+  const sections = ((reply.data.items || [])[0] || []).filter((doc) => doc.location.includes("#"));
+  lines.push(JSON.stringify({ query, pages: pages.slice(0, 5), sections: sections.slice(0, 3).map((doc) => doc.location),
+    warnings: [...warnings] }));
 }
 process.stdout.write(lines.join("\n") + "\n");

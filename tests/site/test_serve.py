@@ -149,3 +149,29 @@ def test_the_calculators_go_live_from_compressed_files_under_the_header_policy(s
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:
         ctx.close()
+
+
+def test_a_rebuild_while_serving_is_served_whole(tmp_path: Path) -> None:
+    """`make serve` keeps running while the site is rebuilt in another terminal: each file is
+    served as it is now (its new size, its new compressed copy), never cut to the size it had
+    when the server started, and a file added by the rebuild is found."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>first build</p>", encoding="utf-8")
+    script = site / "app.js"
+    script.write_bytes(b"a" * 100)
+    httpd = serve.make(site, HOST, 0)  # a free port: this test needs no built site
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    origin = f"http://{HOST}:{httpd.server_port}"
+    try:
+        assert get(f"{origin}/app.js", None)[1] == b"a" * 100
+        script.write_bytes(b"b" * 5000)  # the rebuild: a longer file, now with a brotli copy
+        (site / "app.js.br").write_bytes(brotli.compress(b"b" * 5000))
+        (site / "new.html").write_text("<p>added</p>", encoding="utf-8")
+        headers, body = get(f"{origin}/app.js", "br")
+        assert headers.get("content-encoding") == "br" and decode(headers, body) == b"b" * 5000
+        assert get(f"{origin}/app.js", None)[1] == b"b" * 5000
+        assert get(f"{origin}/new.html", None)[1] == b"<p>added</p>"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

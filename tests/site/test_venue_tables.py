@@ -50,7 +50,20 @@ def test_rows_carry_the_records_facts() -> None:
     assert "size / 500" in margin
     loss = venue_tables.loss_table(["fund", "pool"])
     assert "JLP" in loss
-    assert venue_tables.render("[[venue jupiter.borrow.paid_to]]") == VENUES["jupiter"].borrow.paid_to
+    inline = venue_tables.render("[[venue jupiter.borrow.paid_to]]")
+    assert f">{VENUES['jupiter'].borrow.paid_to} <small" in inline
+    assert 'data-source="venue:jupiter.borrow"' in inline and "(undated record)" in inline
+
+
+def test_inline_figure_carries_its_record_and_date() -> None:
+    """A figure from a record names the record (data-source) and shows the record's date, flagged once
+    it is more than 12 months old."""
+    from datetime import date
+    out = venue_tables.render("[[venue binance.funding.interest_rate]]")
+    assert 'data-source="venue:binance.funding"' in out
+    assert f"as of {FUNDING_VENUES['binance'].as_of}" in out
+    assert venue_tables.age_note("2025-01-14", date(2026, 12, 6)).endswith("over 12 months old")
+    assert not venue_tables.age_note("2026-06-01", date(2026, 12, 6)).endswith("old")
 
 
 def test_marker_renders_and_unknown_table_fails() -> None:

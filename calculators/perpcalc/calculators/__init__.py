@@ -49,6 +49,7 @@ CALCULATORS: tuple[Calculator, ...] = (
     carry.leverage_cost_calculator,
     cascade.liquidation_cascade_calculator,
     insolvency.liquidation_outcome_calculator,
+    insolvency.adl_score_calculator,
     insolvency.adl_ranking_calculator,
     insolvency.adl_execution_calculator,
     insolvency.socialized_loss_calculator,

@@ -613,10 +613,11 @@ funding_schedule_calculator = Calculator(
     presets={"venue": {k: schedule_preset(k) for k in SCHEDULE_VENUES if k != "custom"}},
     notes=(
         "Bybit (since 2025-10-30) moves a symbol to 1-hour settlement after a settlement at its cap; "
-        "OKX (from 2026-04-14) shortens one level at a time, 8 → 4 → 2 → 1 h. Binance's automatic "
-        "switch is reported only by a secondary source. When a venue returns to its base interval is "
-        "not fully published: here it does so after the first settlement below the cap, on the base "
-        "clock. Each hour's average is taken as steady within the hour."
+        "OKX (from 2026-04-14) shortens one level at a time, 8 → 4 → 2 → 1 h; Binance (from 2025-05-02, "
+        "its own announcement) goes straight to 1 h. Only Binance publishes when a symbol returns (from "
+        "2026-01-02: after 16 hourly rates in a row at or below 0.025 % in absolute value); here every venue "
+        "returns after the first settlement below the cap, on the base clock. Each hour's average is taken "
+        "as steady within the hour."
     ),
 )
 
@@ -633,7 +634,8 @@ def _funding_by_venue_calc(v: dict[str, Any]) -> dict[str, Any]:
     )
     if capped:
         summary += f" At the cap: {', '.join(capped)}."
-    summary += " Caps are set per symbol; the figures here are one documented value each."
+    summary += (" Caps are set per symbol; the figures here are one value per venue, some of them illustrative "
+                "(see each record's confidence on the Venues page).")
     return {"venues": rows, "spread_8h": max(by8) - min(by8), "summary": summary}
 
 
@@ -641,7 +643,7 @@ funding_by_venue_calculator = Calculator(
     name="funding_by_venue",
     title="Funding rate by venue",
     summary=(
-        "One average premium through seven venues' rules: formula, interest, band, interval and cap, "
+        "One average premium through each venue's recorded rule: formula, interest, band, interval and cap, "
         "compared per settlement, per 8 hours and per year."
     ),
     terms=("funding-rate-discrepancy", "funding-rate-management", "funding-rate-calculations"),

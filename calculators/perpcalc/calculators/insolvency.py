@@ -6,18 +6,31 @@ from typing import Any
 from .._errors import InputError
 from .._num import ZERO, opposite
 from .._spec import REQUIRED, Calculator, Field, Output
-from ..display import format_number
+from ..display import format_number, format_percent
 from ..insolvency import (
+    MARGIN_MODES,
     SIDES,
     SOCIAL_METHODS,
     TOLERANCE,
     adl_execution,
+    adl_outlook,
     insolvency_waterfall,
     liquidation_outcome,
     rank_positions,
     socialized_loss,
 )
-from ..venues import ADL_VENUES, binance, bitmex, dydx, hyperliquid
+from ..venues import (
+    ADL_VENUES,
+    VENUES,
+    binance,
+    bitmex,
+    bybit,
+    dydx,
+    hyperliquid,
+    okx,
+    quote_label,
+    settlement_label,
+)
 from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
 
 #: the venues whose ADL ranking is modelled (the choice of ranking formula)
@@ -152,14 +165,33 @@ POSITION_COLUMNS = (
 )
 
 
+ADL_SCORE_CALCULATOR = "adl_score"
+
+
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     rows = rank_positions(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"], v["mmr"])
-    firsts = [r for r in rows if r["rank"] == 1]
+    counts = {side: sum(1 for r in rows if r["side"] == side) for side in SIDES}
+    if max(counts.values()) < 2:
+        raise InputError(
+            "positions",
+            "a ranking needs the other traders' positions: with one position per side there is no queue to "
+            "place anyone in, so nobody here can be called first in line. Add the other positions of the book, "
+            f"or see your own score and what lowers it in “Your ADL score” ({ADL_SCORE_CALCULATOR}, on the ADL "
+            "ranking page).",
+        )
+    firsts = [r for r in rows if r["rank"] == 1 and counts[r["side"]] >= 2]
     heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
-    text = (
-        f"First in line to be deleveraged — {heads}. A long is only deleveraged against a bankrupt short, and "
-        "a short against a bankrupt long."
-    )
+    parts = [f"First in line to be deleveraged among these positions — {heads}."]
+    for side in SIDES:
+        if counts[side] == 1:
+            alone = next(r["id"] for r in rows if r["side"] == side)
+            parts.append(f"{alone} is the only {side} here: a queue of one ranks nothing, so its place and lights "
+                         f"say nothing until the other {side}s are added.")
+        elif counts[side] == 0:
+            parts.append(f"Nobody here is {side}: this book's {opposite(side)}s can only be deleveraged against a "
+                         f"bankrupt {side} from outside it.")
+    parts.append("A long is only deleveraged against a bankrupt short, and a short against a bankrupt long.")
+    text = " ".join(parts)
     # the chart: each side's scores in queue order (the first 500 places of each queue)
     by_side = {side: [r["score"] for r in rows if r["side"] == side][:500] for side in SIDES}
     queue = [
@@ -270,6 +302,155 @@ adl_ranking_calculator = Calculator(
                 "A, long, 2, 100, 110, 20\nB, long, 1, 100, 110, 5\nC, long, 1, 120, 110, 30"
             ),
         },
+    },
+)
+
+
+#: Venues whose loss records describe a queue ranked by profit and leverage; the score's
+#: formula is the venue's own where its record names one (``ADL_VENUES``), else BitMEX's.
+OWN_SCORE_VENUES = tuple(m.KEY for m in (bitmex, binance, bybit, okx, hyperliquid) if VENUES[m.KEY].loss)
+#: each ranking kernel's formula, as the reader reads it
+METHOD_TEXT = {
+    "pnl_times_leverage": "PnL % × effective leverage (PnL % ÷ effective leverage when losing)",
+    "price_ratio_leverage": "(mark ÷ entry) × (notional ÷ account value); entry ÷ mark for a short (this site's "
+    "reading)",
+    "pnl_over_margin": "max(0, PnL) ÷ max(1, wallet) × maintenance margin ÷ equity",
+}
+
+
+def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
+    size, entry, mark = float(v["size"]), float(v["entry_price"]), float(v["mark_price"])
+    if v["margin"] is not None:
+        margin = float(v["margin"])
+    else:
+        entry_value = size * float(v["contract_value"]) / entry if v["contract"] == "inverse" else size * entry
+        margin = entry_value / float(v["leverage"])
+    method, venue = v["method"], VENUES[v["venue"]]
+    try:
+        out = adl_outlook(ADL_VENUES[method], v["side"], size, entry, mark, margin, v["margin_mode"],
+                          v["contract"], float(v["contract_value"]), float(v["mmr"]))
+    except InputError as exc:
+        if exc.field == "margin" and v["margin"] is None:
+            raise InputError("leverage", exc.message + " (lower the leverage or give a margin)") from None
+        raise
+    loss = venue.loss
+    assert loss is not None  # ADL_VENUES holds venues with a loss record only
+    rule = f"{venue.name}: {loss.adl_text} (as of {loss.as_of}; confidence {loss.confidence})."
+    if v["venue"] not in ADL_VENUES:
+        rule += (f" This site's record for {venue.name} names no formula it can reproduce exactly, so the score here "
+                 f"uses the {method} formula: read it as an estimate of how {venue.name} ranks you.")
+    elif v["venue"] != method:
+        rule += f" The score here uses the {method} formula, not {venue.name}'s own."
+    score, half_lev, half_closed = out["score"], out["score_half_leverage"], out["score_half_closed"]
+    coin = " in the base coin" if v["contract"] == "inverse" else ""
+    if out["upnl"] > 0:
+        gain = format_percent(out["pnl_percent"], 2, fixed=False)
+        standing = (f"You are in profit ({gain} of the entry value), so you are in your side's queue: the higher "
+                    "your score, the nearer the front.")
+    elif score > 0:
+        standing = ("You are not in profit, but this formula still gives you a positive score (it weighs leverage "
+                    "as well as profit), so you are not necessarily at the back of the queue.")
+    else:
+        standing = ("You are not in profit, so this formula puts you behind every winner on your side: the queue "
+                    "reaches you only after all of them have been closed.")
+    if half_closed == score:
+        closed_note = "the same score on half the size: the same place in the queue, with half as much to close"
+    elif v["margin_mode"] == "cross":
+        closed_note = "the realised profit stays in the account behind the rest, so its leverage falls"
+    else:
+        closed_note = "a lower score"
+    summary = (
+        f"ADL score {format_number(score, 6)} by the {method} formula, at an effective leverage of "
+        f"{format_number(out['effective_leverage'], 2)}x. {standing} Halving your effective leverage (adding "
+        f"{format_number(out['margin_to_halve'], 2)} of margin{coin}) takes the score to "
+        f"{format_number(half_lev, 6)}; closing half the position at the mark takes it to "
+        f"{format_number(half_closed, 6)} ({closed_note})."
+    )
+    indicator = (
+        "A venue's lights or quantile compare your score with every other score on your side: five lights (or "
+        "the top quantile) means you are in the front 20 % of your side's queue. A score alone cannot give "
+        "your lights, because the other traders' positions are known only to the venue, so none is shown here; "
+        "the venue's own indicator is the place to read it. Lower leverage (more margin) and less unrealised "
+        "profit move you back; the queue is only used when a position on the other side goes bankrupt and the "
+        "insurance fund cannot cover it."
+    )
+    return {**{k: out[k] for k in ("score", "pnl_percent", "effective_leverage", "margin_to_halve",
+                                   "score_half_leverage", "score_half_closed")},
+            "margin_used": margin, "formula": METHOD_TEXT[ADL_VENUES[method]], "venue_rule": rule, "summary": summary,
+            "indicator": indicator, "currency_label": settlement_label(v["venue"], v["contract"]),
+            "quote_label": quote_label(v["venue"], v["contract"])}
+
+
+adl_score_calculator = Calculator(
+    name=ADL_SCORE_CALCULATOR,
+    title="Your ADL score",
+    summary=(
+        "How your own position stands in the auto-deleveraging queue: its score by your venue's formula, what "
+        "the venue's lights mean, and how much lowering leverage or closing half moves you back."
+    ),
+    terms=("adl-ranking", "auto-deleveraging"),
+    function="perpcalc.insolvency.adl_outlook",
+    notes=(
+        "Scores come from the same kernel as the ADL ranking. Halving leverage adds margin equal to the equity; "
+        "closing half keeps half the margin in isolated mode, and the realised PnL in the account in cross mode. "
+        "Bybit publishes no formula, and OKX's (PnL % × effective leverage) says nothing of losing positions: "
+        "both use the bitmex form, as an estimate."
+    ),
+    inputs=(
+        field("venue", label="Venue", choices=OWN_SCORE_VENUES, default=bitmex.KEY,
+              help="whose ranking rule to use; the formula follows the venue where its record names one"),
+        field("side"),
+        field("size"),
+        field("entry_price"),
+        field("mark_price"),
+        field("leverage", help="initial margin = entry value / leverage (ignored when a margin is given)"),
+        Field(
+            "margin",
+            "Margin",
+            unit="settlement currency",
+            default=None,
+            min=0,
+            min_open=True,
+            help="collateral behind the position (isolated margin, or the account value in cross); wins over "
+            "leverage when given",
+        ),
+        Field("margin_mode", "Margin mode", type="choice", choices=MARGIN_MODES, default="isolated",
+              help="where the profit goes when you close part: out of the position (isolated) or into the account "
+              "behind it (cross)"),
+        Field("method", "Ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY, advanced=True,
+              help="set by the venue where its record names one; otherwise bitmex, PnL % × effective leverage"),
+        CONTRACT,
+        CONTRACT_VALUE,
+        field("mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
+              when={"method": tuple(k for k, m in ADL_VENUES.items() if m == "pnl_over_margin")}),
+    ),
+    outputs=(
+        Output("score", "Your ADL score (higher = nearer the front)", places=6),
+        Output("effective_leverage", "Effective leverage (mark value ÷ equity)", unit="x", places=2),
+        Output("pnl_percent", "Unrealised PnL as % of entry value", format="percent", places=2),
+        Output("score_half_leverage", "Score after halving effective leverage (adding margin)", places=6),
+        Output("margin_to_halve", "Margin to add to halve effective leverage", unit="settlement currency",
+               places=4),
+        Output("score_half_closed", "Score after closing half at the mark", places=6),
+        Output("margin_used", "Margin behind the position", unit="settlement currency", places=4),
+        Output("summary", "In short", format="text"),
+        Output("indicator", "What the lights mean, and why none is shown", format="text"),
+        Output("venue_rule", "Your venue's rule", format="text"),
+        Output("formula", "Formula used", format="text"),
+        CURRENCY_OUTPUT,
+        QUOTE_OUTPUT,
+    ),
+    compute=_adl_score_calc,
+    presets={"venue": {k: {"method": k} for k in OWN_SCORE_VENUES if k in ADL_VENUES}},
+    examples={
+        "default": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000",
+                    "mark_price": "66000", "leverage": "10"},
+        "cross": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000", "mark_price": "66000",
+                  "margin": "6000", "margin_mode": "cross"},
+        hyperliquid.KEY: {"venue": hyperliquid.KEY, "side": "short", "size": "10", "entry_price": "3000",
+                        "mark_price": "2700", "leverage": "20"},
+        "losing": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000",
+                   "mark_price": "57000", "leverage": "10"},
     },
 )
 
@@ -475,9 +656,12 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
         ADL_VENUES[v["adl_method"]],
     )
     ok = out["imbalance"] <= TOLERANCE
+    # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
     conserved = (
-        f"{'yes' if ok else 'NO'}: the ledger (traders, fund, book, shortfall) holds the same total after "
-        f"every step (largest difference {float(out['imbalance']):.1e}, tolerance 1e-9)"
+        "yes: the ledger (traders, fund, book, shortfall) holds the same total after every step"
+        if ok
+        else f"NO: the ledger's total (traders, fund, book, shortfall) moved by {format_number(out['imbalance'])}"
+        " at one step"
     )
     n = len(out["liquidated"])
     parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
@@ -621,7 +805,8 @@ insolvency_waterfall_calculator = Calculator(
                 "y": ["unpaid"],
                 "kind": "bar",
                 "title": "Deficit still unpaid after each step",
-                "x_label": "Step of the waterfall, in the order it pays (see the table)",
+                "x_label": "Step of the waterfall",
+                "x_names": "stage",
                 "y_label": "Still unpaid ({currency_label})",
             },
         ),

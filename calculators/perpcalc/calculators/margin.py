@@ -212,8 +212,15 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
         "tier": _tier_label(source, rows, choice, mmr),
         "currency_label": settlement_label(venue, v["contract"]),
         "quote_label": quote_label(venue, v["contract"]),
-        "by_leverage": _by_leverage(v, mmr, cum),
+        "by_leverage": _by_leverage(v, mmr, cum, leverage or _leverage_of(v, res.initial_margin)),
     }
+
+
+def _leverage_of(v: dict[str, Any], initial_margin: Decimal | None) -> Decimal | None:
+    """The position's leverage when the reader gave its margin instead: value / initial margin."""
+    if not initial_margin or initial_margin <= 0:
+        return None
+    return position_value(v["size"], v["entry_price"], v["contract"], v["contract_value"]) / initial_margin
 
 
 LEVERAGES = tuple(
@@ -246,12 +253,19 @@ LEVERAGES = tuple(
 )
 
 
-def _by_leverage(v: dict[str, Any], mmr: Decimal, cum: Decimal) -> list[dict[str, Any]]:
-    """Isolated liquidation and bankruptcy prices at standard leverages, up to the venue's limit."""
+def _by_leverage(
+    v: dict[str, Any], mmr: Decimal, cum: Decimal, around: Decimal | None = None
+) -> list[dict[str, Any]]:
+    """Isolated liquidation and bankruptcy prices at standard leverages, up to the venue's limit
+    and, around the reader's leverage ``around``, to 2.5 times it (at least 20x): a chart out to
+    200x would leave the usual 5-20x a sliver."""
     iso = replace(_position(v), margin_mode="isolated")
+    top = max(Decimal(20), around * Decimal("2.5")) if around is not None else None
     rows = []
     for lev in LEVERAGES:
         if v["max_leverage"] is not None and lev > v["max_leverage"]:
+            break
+        if top is not None and lev > top:
             break
         try:
             res = liquidation_price(v["venue"], iso, mmr, cum, lev)
@@ -435,6 +449,8 @@ liquidation_price_calculator = Calculator(
                 "title": "Liquidation price against leverage",
                 "x_label": "Leverage (× position value / margin)",
                 "y_label": "Price ({quote_label})",
+                # a vertical line at the reader's own leverage (an input: marks name outputs or inputs)
+                "marks": ["leverage"],
             },
         ),
     ),

@@ -362,7 +362,7 @@ funding_series_calculator = Calculator(
         Output("reversal_count", "Sign reversals (paying side changes)", format="integer"),
         Output("longest_positive_run", "Longest positive run", unit="intervals", format="integer"),
         Output("longest_negative_run", "Longest negative run", unit="intervals", format="integer"),
-        Output("ar1_phi", "AR(1) persistence φ (fit on deviations from the mean)", places=4),
+        Output("ar1_phi", "AR(1) persistence φ (deviations from the chosen level)", places=4),
         Output("half_life_intervals", "Half-life of a deviation", unit="intervals", places=2),
         Output("half_life_hours", "Half-life of a deviation", unit="hours", places=2),
         Output("reversion_speed", "Mean-reversion speed κ = −ln φ / Δt", unit="per hour", places=5),

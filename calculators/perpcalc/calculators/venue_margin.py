@@ -9,7 +9,7 @@ from typing import Any
 from .._errors import InputError
 from .._num import ONE, ZERO, side_sign
 from .._spec import Calculator, Field, Output
-from ..display import format_money, format_percent
+from ..display import format_money, format_number, format_percent
 from ..margin import (
     bankruptcy_price,
     deribit_margin,
@@ -27,7 +27,7 @@ from ..margin import (
 )
 from ..venues import STAGE_VENUES, TIER_SCHEDULES, VENUES, deribit, dydx, hyperliquid
 from ._adapt import fields_for
-from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, field, with_currency
+from .fields import CURRENCY_OUTPUT, QUOTE_OUTPUT, currency_of, field, with_currency
 
 PRICE = {"unit": "quote", "min": 0, "min_open": True}
 RATE = {"unit": "fraction", "percent": True, "min": 0, "max": 1}
@@ -204,11 +204,11 @@ def _roe_calc(v: dict[str, Any]) -> dict[str, Any]:
     pnl = unrealized_pnl(side, q, ep, mark, contract, cv)
     roe = return_on_equity(side, q, ep, mark, lev, contract, cv)
     move = side_sign(side) * (mark / ep - ONE)
-    unit = "coin" if contract == "inverse" else "quote"
+    unit = "coins" if contract == "inverse" else currency_of(v)
     summary = (
-        f"A {format_percent(move, 2, False)} move in the position's favour at {format_money(lev, 2)}x is "
-        f"{format_percent(roe, 2, False)} on the initial margin ({format_money(pnl, 6)} on "
-        f"{format_money(margin, 6)} {unit}). Venues that rank ADL by PnL % and leverage put a high ROE near the "
+        f"A {format_percent(move, 2, False)} move in the position's favour at {format_number(lev)}x is "
+        f"{format_percent(roe, 2, False)} on the initial margin ({format_number(pnl)} on "
+        f"{format_number(margin)} {unit}). Venues that rank ADL by PnL % and leverage put a high ROE near the "
         "front of the queue."
     )
     return {"pnl": pnl, "initial_margin": margin, "roe": roe, "price_move": move, "summary": summary}
@@ -352,7 +352,7 @@ liquidation_stages_calculator = Calculator(
               default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: 2/3"),
         Field("smmr", "Max spread / maintenance fraction", default=Decimal("1.5"), min=0, max=10,
                   when={"venue": FILLABLE_VENUES},
-              help="dYdX: 1.5, so the maximum liquidation spread is 1.5 × MMF"),
+              help="dYdX's help page: 1.5 (the v4 chain code's default is 0.1; a governance parameter)"),
     ),
     outputs=(
         Output("liquidation_price", "Liquidation price (equity = maintenance)", unit="quote", places=4),

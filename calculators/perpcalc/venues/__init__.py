@@ -55,6 +55,9 @@ Fields of [`FundingRules`][perpcalc.venues.FundingRules]:
     component split across the day's settlements and the premium not scaled (Bybit, OKX:
     no N/8 factor is documented). Both agree at 8-hour intervals.
     ``n_over_24``: the formula gives a daily premium paid in 24 hourly slices (Drift).
+    ``scaling_documented`` is False where the venue documents no such rule (BitMEX settles every
+    8 h; its discretionary 2-hour XBTUSD mode states only the daily maximum): the tables then say
+    "not documented", and ``scaling`` is only the calculators' assumption.
 ``averaging``
     How premium samples are averaged over the interval: ``time_weighted`` (sample i of n gets
     weight i, so later samples count more: Binance, Bybit) or ``mean`` (simple average).

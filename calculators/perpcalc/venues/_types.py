@@ -112,6 +112,9 @@ class FundingRules:
     as_of: str
     confidence: str
     note: str = ""
+    #: False where the venue settles only at its usual interval and documents no rule for N-hour
+    #: settlements (BitMEX): ``scaling`` is then what the calculators assume, not a venue fact.
+    scaling_documented: bool = True
 
     @property
     def cap_8h(self) -> Decimal | None:

@@ -50,14 +50,18 @@ VENUE = Venue(
         shortening="jump",
         shortest_interval_hours=1,
         source="https://www.binance.com/en/support/faq/detail/360033525031",
-        as_of="2025-09-18",
-        confidence="H formula; M cap; L interval shortening (announcement read through a mirror)",
-        note="Cap 0.30 % is the figure reported for BTCUSDT (a secondary note), consistent with "
-        "0.75 × a 0.40 % first-tier MMR; live caps come from GET /fapi/v1/fundingInfo. Since "
-        "2025-09-18 the rate is divided by 8/N for N-hour symbols; many symbols settle every 4 h. "
-        "I is 0 for a few pairs (BNBUSDT). After a settlement at the cap or floor, 8 h and 4 h "
-        "symbols settle every hour: Binance announcement effective 2025-05-02 08:00 UTC, read "
-        "through a mirror of binance.com (the funding-rate management page cites it).",
+        as_of="2026-01-02",
+        confidence="H formula; M cap; L cap multiplier k (0.75 or 1 in copies of the rule); M interval "
+        "shortening and return (announcements read through a mirror and a Binance Square relay)",
+        note="Cap 0.30 % is BTCUSDT's, the example in Binance's 2025-05-02 announcement, consistent with "
+        "0.75 × a 0.40 % first-tier MMR; every contract with a maximum leverage of 25x or less has had ±3 % "
+        "since 2023-10-09; live caps come from GET /fapi/v1/fundingInfo. Since 2025-09-18 the rate is "
+        "divided by 8/N for N-hour symbols; many symbols settle every 4 h. I is 0 for a few pairs "
+        "(BNBUSDT). After a settlement at the cap or floor, 8 h and 4 h symbols settle every hour "
+        "(announcement effective 2025-05-02 08:00 UTC, read through a mirror of binance.com). Since "
+        "2026-01-02 12:00 UTC an hourly symbol returns to 4-hour settlement in the 17th period after 16 "
+        "hourly rates in a row at or below 0.025 % in absolute value (announcement as relayed on Binance "
+        "Square); it replaced a 2025-09-01 rule of 36 rates within ±0.002 %.",
     ),
     margin=MarginRule(
         formula="wallet_cum",
@@ -78,8 +82,9 @@ VENUE = Venue(
         source="https://www.binance.com/en/support/faq/detail/b3c689c1f50a44cabb3a84e663b81d93",
         as_of="2020-08-14",
         confidence="H linear formula (reproduces Binance's example); M inverse form (derived)",
-        note="MMR 0.4 % and cum 0 are BTCUSDT's first bracket in a 2020–21 snapshot; live brackets come "
-        "from GET /fapi/v1/leverageBracket. The liquidation (clearance) fee is not part of the formula.",
+        note="MMR 0.4 % and cum 0 are BTCUSDT's first bracket in Binance's 2021-03-18 table, the newest "
+        "BTCUSDT table found; live brackets come from GET /fapi/v1/leverageBracket. The liquidation "
+        "(clearance) fee is not part of the formula.",
     ),
     loss=LossRule(
         insurance_fund="several funds, each covering a category of contracts; fed by clearance fees of "
@@ -110,10 +115,12 @@ VENUE = Venue(
                 ("200000000", "0.25"),
                 ("300000000", "0.5"),
             ),
-            source="Binance USDⓈ-M BTCUSDT brackets about 2020–21, as transcribed in GitHub "
-            "Jay-Pak/BinanceBot (Code/temp.py); every row satisfies the cum recurrence. "
-            "Live: GET /fapi/v1/leverageBracket.",
-            as_of="2021",
+            source="Binance announcement 'Updates to Leverage and Margin Tiers of Binance Futures Contracts "
+            "(2021-03-18)' (binance.com/en/support/announcement/86cf9aa472574b8cb2e05bb751c2a9a6), the same "
+            "brackets as transcribed in GitHub Jay-Pak/BinanceBot; every row satisfies the cum recurrence. "
+            "No newer BTCUSDT table was found in the stored documentation, and Binance has changed brackets "
+            "since: read the live ones (GET /fapi/v1/leverageBracket) before relying on this table.",
+            as_of="2021-03-18",
         ),
     },
     # 200 USDT of margin at the symbol's maximum leverage (200 USD on COIN-M): funding FAQ 360033525031

@@ -51,10 +51,14 @@ VENUE = Venue(
         source="https://www.bitmex.com/app/perpetualContractsGuide",
         as_of="2025-01-14",
         confidence="H formula; M-H cap",
-        note="Cap 0.375 % = 75 % × (1 % − 0.5 %), BitMEX's example. I = 0.01 % is the fixed value "
-        "for USDT contracts; XBTUSD historically used (quote rate − base rate)/3. The rate paid "
-        "at T uses the premium of the window that ended at the previous settlement (one "
-        "period of lag). Settles at 04:00, 12:00 and 20:00 UTC.",
+        scaling_documented=False,
+        note="Cap 0.375 % = 75 % × (1 % − 0.5 %), BitMEX's example. I = 0.01 % per 8 h: XBTUSD derived it "
+        "from Bitfinex lending rates, (quote rate − base rate)/3, until BitMEX fixed it at +0.03 % a day "
+        "from 2017-04-21 12:00 UTC (blog.bitmex.com announcement); it is the fixed value for USDT "
+        "contracts too. The rate paid at T uses the premium of the window that ended at the previous "
+        "settlement (one period of lag). Settles at 04:00, 12:00 and 20:00 UTC. No rule for N-hour "
+        "settlements is documented: BitMEX may cut XBTUSD to 2-hour settlements with 8 hours' notice and "
+        "states only that funding can then reach ±4.5 % a day; the N/8 scaling here is an assumption.",
     ),
     margin=MarginRule(
         formula="bankruptcy_offset",

@@ -85,7 +85,12 @@ VENUE = Venue(
         pool=None,
         source="https://help.dydx.trade/en/articles/166973-contract-loss-mechanisms-on-dydx-chain",
         as_of="undated (v4)",
-        confidence="H mechanism; L selection rule (sources disagree)",
+        confidence="H mechanism; L selection rule (sources disagree); L spread ratio (sources disagree)",
+        note="The maximum liquidation spread is a multiple of the maintenance fraction, and dYdX's own "
+        "sources disagree on its default: the help page gives 1.5 (default genesis parameters), the v4-chain "
+        "code's LiquidationsConfig_Default sets SpreadToMaintenanceMarginRatioPpm = 100,000, i.e. 0.1 "
+        "(protocol/x/clob/types/liquidations_config.go). The live value is a governance parameter; the "
+        "calculators use 1.5 as the help page does.",
     ),
     settles_in="USDC",
     # 500 USDC over the market's initial margin fraction: dYdX v4 funding docs

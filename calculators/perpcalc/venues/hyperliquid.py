@@ -46,21 +46,28 @@ VENUE = Venue(
         formula="margin_available",
         mmr_from_max_leverage=True,
         valued_at="mark",
-        maintenance_amount=False,
+        maintenance_amount=True,
         fee_to_close=False,
-        tiers=False,
+        tiers=True,
         tier_table=None,
         inverse=False,
         default_mmr=D("0.0125"),
-        mmr_rule="maintenance fraction = 1/(2 × the asset's maximum leverage), the same at every size",
+        mmr_rule="by margin tier of the position's notional: maintenance = notional × rate − maintenance "
+        "deduction, rate = half the initial margin at the tier's maximum leverage (BTC: 40x up to 150 M "
+        "USDC, 20x above); the deduction keeps the requirement continuous in size",
         formula_text={
-            "linear": "Hyperliquid: LP = EP − s·(C − l·Q·EP) / Q / (1 − l·s), l = maintenance fraction = "
-            "1/(2 × max leverage); maintenance at the mark.",
+            "linear": "Hyperliquid: LP = EP − s·(C − (l·Q·EP − d)) / Q / (1 − l·s), l = maintenance fraction = "
+            "1/(2 × the tier's max leverage), d = the tier's maintenance deduction (0 in the first tier); "
+            "maintenance at the mark.",
         },
-        source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations",
-        as_of="undated docs (read 2025–26)",
-        confidence="H",
-        note="1.25 % is half the initial margin of a 40x-max asset (later docs); 50x assets give 1 %.",
+        source="https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margin-tiers",
+        as_of="undated docs (liquidations read 2025–26, margin tiers read 2026-12-06)",
+        confidence="H formula and tiers (Hyperliquid's Liquidations and Margin tiers pages)",
+        note="1.25 % is half the initial margin of a 40x-max asset (BTC's first tier); 50x assets give 1 %. "
+        "Mainnet tiers on the margin-tiers page: BTC 40x to 150 M USDC then 20x; ETH 25x to 100 M then 15x; "
+        "SOL 20x to 70 M then 10x; many alts 10x to 20 M or 3 M then 5x. Above the first tier give the "
+        "tier's rate and its deduction as the maintenance amount (or a tier table); no tier table is "
+        "stored here.",
     ),
     loss=LossRule(
         insurance_fund="no separate fund: the liquidator vault inside HLP takes positions by backstop "

@@ -68,6 +68,38 @@ function axisLabel(box, text) {
   });
 }
 
+// A series label's money unit as the form names it: "Liquidation price (quote)" → "… (USDT)",
+// the same currency the axis and the results show.
+function unitLabel(box, text) {
+  const form = box.closest("form.perpcalc");
+  return String(text).replace(/\((quote|settlement currency)\)$/, (whole, unit) => {
+    const names = unit === "quote" ? ["quote_label", "currency_label"] : ["currency_label"];
+    const out = names.map((n) => form?.querySelector(`output[name="${n}"]`)).find(Boolean);
+    return out && out.textContent.trim() ? `(${out.textContent.trim()})` : whole;
+  });
+}
+
+// An x axis whose values are named (the waterfall's steps): one tick per point, labelled with
+// its name wrapped to the room each point has, in a smaller type, instead of 1, 1.5, 2.
+function nameTicks(opts, xs, names) {
+  const room = Math.max(5, Math.floor((opts.width - 90) / xs.length / 6.2)); // characters per line at 10 px
+  const wrap = (name) => name.split(" ").reduce((lines, word) => {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= room) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+    return lines;
+  }, []);
+  const byX = new Map(xs.map((x, i) => [x, wrap(names[i])]));
+  const lines = Math.max(...[...byX.values()].map((l) => l.length));
+  opts.axes[0] = {
+    ...opts.axes[0],
+    font: "10px sans-serif",
+    splits: () => xs,
+    values: (u, splits) => splits.map((x) => (byX.get(x) || []).join("\n")),
+    size: 24 + 14 * lines,
+  };
+}
+
 export function drawChart(box, chart, rows, markValues) {
   box.replaceChildren();
   if (!Array.isArray(rows) || rows.length < 2) {
@@ -89,7 +121,7 @@ export function drawChart(box, chart, rows, markValues) {
   const series = [
     { label: xLabel },
     ...chart.y.map((key, i) => ({
-      label: chart.labels[key] || key,
+      label: unitLabel(box, chart.labels[key] || key),
       stroke: colors[i % colors.length],
       fill: chart.kind === "bar" ? colors[i % colors.length] + "99" : undefined,
       width: 2,
@@ -109,7 +141,8 @@ export function drawChart(box, chart, rows, markValues) {
   const units = [...new Set(chart.y.map((key) => /\(([^()]*)\)$/.exec(chart.labels[key] || "")?.[1] || ""))];
   const yLabel = chart.y_label
     ? axisLabel(box, chart.y_label)
-    : units.length === 1 && units[0] ? units[0] : chart.y.length === 1 ? chart.labels[chart.y[0]] : "";
+    : units.length === 1 && units[0] ? unitLabel(box, `(${units[0]})`).slice(1, -1)
+    : chart.y.length === 1 ? unitLabel(box, chart.labels[chart.y[0]]) : "";
   const boxHeight = box.clientHeight || 300;
   const opts = {
     width,
@@ -130,6 +163,12 @@ export function drawChart(box, chart, rows, markValues) {
     if (fitted !== u.height) u.setSize({ width, height: fitted });
   };
   opts.hooks = { ready: [fit] };
+  if (chart.x_names) nameTicks(opts, xs, rows.map((row) => String(row[chart.x_names] ?? "")));
+  if (chart.kind === "bar" && xs.length > 1) {
+    // half a bar's spacing either side, so the first and last bars are whole
+    const half = (xs[xs.length - 1] - xs[0]) / (xs.length - 1) / 2;
+    opts.scales.x.range = () => [xs[0] - half, xs[xs.length - 1] + half];
+  }
   const plot = new uPlot(opts, data, box);
   box.setAttribute("role", "img");
   box.dataset.xAxis = dated ? "time" : chart.x;

@@ -46,7 +46,7 @@ function failRuntime(message) {
 function onWorkerMessage(event) {
   const msg = event.data;
   if (msg.type === "progress") {
-    runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step };
+    runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step, fraction: msg.fraction ?? 0 };
     broadcast();
   } else if (msg.type === "ready") {
     runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
@@ -85,7 +85,7 @@ function showRuntime(form) {
   if (runtime.state === "loading") {
     form.dataset.state = "loading";
     bar.hidden = false;
-    bar.value = runtime.step;
+    bar.value = Math.max(bar.value, barValue(runtime)); // never backwards
     status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4).`;
     markStale(form);
   } else if (runtime.state === "ready") {
@@ -101,6 +101,12 @@ function showRuntime(form) {
     status.textContent = `The live calculator could not start: ${runtime.error}. The results shown are the worked example computed when the page was built.`;
     markStale(form);
   }
+}
+
+// The bar (max 4) follows the bytes: the download fills most of it (on a slow link it is most
+// of the wait), then starting Python and importing perpcalc take the rest.
+function barValue({ step, fraction }) {
+  return step <= 1 ? 2.8 * Math.min(1, Math.max(0, fraction || 0)) : step === 2 ? 3.2 : 3.7;
 }
 
 function specOf(form) {
@@ -277,10 +283,9 @@ function markStale(form, why) {
   }
   const stale = edited || form.dataset.failed === "true";
   form.dataset.stale = String(stale);
-  for (const b of form.querySelectorAll('[data-action="csv"], [data-action="json"]')) {
-    b.disabled = stale;
-    b.title = stale ? "The results do not match the inputs yet" : "";
-  }
+  for (const b of form.querySelectorAll("[data-export]")) b.disabled = stale;
+  const off = form.querySelector("[data-export-why]");
+  if (off) off.textContent = stale ? "Downloads are off until the results are those of your inputs." : "";
   markProse(form);
 }
 
@@ -538,10 +543,19 @@ async function drawCharts(form) {
     for (const mark of charts[name].marks || []) {
       const label = form.querySelector(`output[name="${CSS.escape(mark)}"]`)?.closest(".perpcalc__out")
         ?.querySelector(".perpcalc__label")?.textContent;
-      marks[mark] = { value: outputValue(form, mark), label: label || mark };
+      marks[mark] = label ? { value: outputValue(form, mark), label } : inputMark(form, mark);
     }
     mod.drawChart(box, charts[name], outputValue(form, name), marks);
   }
+}
+
+// A mark may name an input: a line at the reader's own value ("Your leverage"), none when empty.
+function inputMark(form, name) {
+  const el = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+  const text = el && !el.closest(".perpcalc__field")?.hidden ? valueOf(el).trim() : "";
+  const value = text === "" ? NaN : Number(text.replace("\u2212", "-"));
+  const label = el?.labels?.[0]?.textContent.trim() || name;
+  return { value: Number.isFinite(value) ? value : undefined, label: `Your ${label[0].toLowerCase()}${label.slice(1)}` };
 }
 
 function redrawAll() {
@@ -594,6 +608,7 @@ function outputsOf(form) {
 // prefixed with a single quote and quoted. Numbers stay numbers (−5 is written -5).
 function csvCell(value) {
   if (typeof value === "number") return String(value);
+  if (value instanceof Exact) return value.text;
   let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
   const formula = /^[=+\-@\t\r]/.test(text);
   if (formula) text = `'${text}`;
@@ -604,98 +619,79 @@ function csvText(rows) {
   return rows.map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
 }
 
-// One CSV per table, each readable by pandas.read_csv as it is: "summary.csv" (output, value)
-// for the single figures, then "<output>.csv" for each table or series.
-function csvFiles(form) {
+// ---------------------------------------------------------------- downloads
+// What the downloads write comes from the spec's `exports` (the build writes it): column names
+// carry their unit ("mean (%)", "payment (USDT)"), numbers stay numbers, and rates, fractions in
+// perpcalc, are written in percent as the page shows them, exactly ("-0.0003" → -0.03).
+
+class Exact {
+  constructor(text) {
+    this.text = text;
+  }
+}
+
+function exportValue(format, value) {
+  if (format === "percent" && typeof value === "number") return new Exact(shiftPoint(String(value), 2));
+  return value;
+}
+
+// "payment ({currency_label})" → "payment (USDT)": the braces name an output whose text is the unit.
+function exportHeader(form, header) {
+  return header.replace(/\{(\w+)\}/g, (whole, name) => form.querySelector(`output[name="${CSS.escape(name)}"]`)?.textContent.trim() || whole);
+}
+
+// {header: [names], rows: [[cells]]} for one table or series output, or for the single figures.
+function exportTable(form, table) {
   const outputs = outputsOf(form);
-  const scalars = [["output", "value"]];
-  const files = [];
-  for (const [name, value] of Object.entries(outputs)) {
-    if (Array.isArray(value) && value.length && typeof value[0] === "object") {
-      const cols = Object.keys(value[0]);
-      files.push([`${name}.csv`, csvText([cols, ...value.map((row) => cols.map((c) => row[c]))])]);
-    } else scalars.push([name, value]);
+  const items = specOf(form).exports || [];
+  if (!table) {
+    const scalars = items.filter((o) => !o.columns);
+    return { header: scalars.map((o) => exportHeader(form, o.header)), rows: [scalars.map((o) => exportValue(o.format, outputs[o.name]))] };
   }
-  return [["summary.csv", csvText(scalars)], ...files];
+  const item = items.find((o) => o.name === table);
+  const rows = Array.isArray(outputs[table]) ? outputs[table] : [];
+  const known = item.columns.map((c) => c.name);
+  // a column a row carries that the spec does not describe is kept, without a unit
+  const extra = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => !known.includes(k));
+  const columns = [...item.columns.filter((c) => rows.some((r) => c.name in r)), ...extra.map((k) => ({ name: k, header: k, format: "" }))];
+  return {
+    header: columns.map((c) => exportHeader(form, c.header)),
+    rows: rows.map((r) => columns.map((c) => exportValue(c.format, r[c.name]))),
+  };
 }
 
-function toCSV(form) {
-  return csvFiles(form)[0][1];
+function toCSV(form, table = null) {
+  const { header, rows } = exportTable(form, table);
+  return csvText([header, ...rows]);
 }
 
-// A minimal ZIP (stored, no compression) so several tables download as one file.
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function zip(files) {
-  const enc = new TextEncoder();
-  const parts = [];
-  const central = [];
-  let offset = 0;
-  for (const [name, text] of files) {
-    const nameBytes = enc.encode(name);
-    const data = enc.encode(text);
-    const crc = crc32(data);
-    const head = new DataView(new ArrayBuffer(30));
-    head.setUint32(0, 0x04034b50, true);
-    head.setUint16(4, 20, true);
-    head.setUint16(6, 0x0800, true); // UTF-8 names
-    head.setUint32(14, crc, true);
-    head.setUint32(18, data.length, true);
-    head.setUint32(22, data.length, true);
-    head.setUint16(26, nameBytes.length, true);
-    const dir = new DataView(new ArrayBuffer(46));
-    dir.setUint32(0, 0x02014b50, true);
-    dir.setUint16(4, 20, true);
-    dir.setUint16(6, 20, true);
-    dir.setUint16(8, 0x0800, true);
-    dir.setUint32(16, crc, true);
-    dir.setUint32(20, data.length, true);
-    dir.setUint32(24, data.length, true);
-    dir.setUint16(28, nameBytes.length, true);
-    dir.setUint32(42, offset, true);
-    parts.push(head, nameBytes, data);
-    central.push(dir, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
+// JSON that pandas.read_json reads as it is: one record per input and per output (calculator,
+// kind, name, unit-bearing column name, value); a table's value is its rows as in its CSV. The
+// inputs are the ones perpcalc.run takes: {r.name: r.value for r in records if r.kind == "input"}.
+function toJSON(form) {
+  const calculator = specOf(form).name;
+  const records = Object.entries(readInputs(form)).map(([name, value]) => ({ calculator, kind: "input", name, column: name, value }));
+  const outputs = outputsOf(form);
+  for (const item of specOf(form).exports || []) {
+    let value = exportValue(item.format, outputs[item.name]);
+    if (item.columns) {
+      const { header, rows } = exportTable(form, item.name);
+      value = rows.map((row) => Object.fromEntries(row.map((cell, i) => [header[i], cell instanceof Exact ? Number(cell.text) : cell])));
+    } else if (value instanceof Exact) value = Number(value.text);
+    records.push({ calculator, kind: "output", name: item.name, column: exportHeader(form, item.header), value });
   }
-  const size = central.reduce((n, p) => n + p.byteLength, 0);
-  const end = new DataView(new ArrayBuffer(22));
-  end.setUint32(0, 0x06054b50, true);
-  end.setUint16(8, files.length, true);
-  end.setUint16(10, files.length, true);
-  end.setUint32(12, size, true);
-  end.setUint32(16, offset, true);
-  return new Blob([...parts, ...central, end], { type: "application/zip" });
+  return JSON.stringify(records, null, 2);
 }
 
-function download(form, kind) {
+function download(form, kind, table = null) {
   const spec = specOf(form);
   if (form.dataset.stale === "true") return; // never pair new inputs with old outputs
-  let blob;
-  let ext = kind;
-  if (kind === "json") {
-    const body = JSON.stringify({ calculator: spec.name, inputs: readInputs(form), outputs: outputsOf(form) }, null, 2);
-    blob = new Blob([body], { type: "application/json" });
-  } else {
-    const files = csvFiles(form);
-    if (files.length === 1) blob = new Blob([files[0][1]], { type: "text/csv" });
-    else {
-      blob = zip(files);
-      ext = "zip";
-    }
-  }
+  const blob = kind === "json"
+    ? new Blob([toJSON(form)], { type: "application/json" })
+    : new Blob([toCSV(form, table)], { type: "text/csv" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = `${spec.name}.${ext}`;
+  a.download = kind === "json" ? `${spec.name}.json` : `${spec.name}-${table || "summary"}.csv`;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -1001,6 +997,7 @@ function wire(form) {
   form.querySelector('[data-action="reset"]').addEventListener("click", () => resetForm(form));
   form.querySelector('[data-action="python"]').addEventListener("click", (e) => copyPython(form, e.currentTarget));
   form.querySelector('[data-action="csv"]').addEventListener("click", () => download(form, "csv"));
+  for (const b of form.querySelectorAll('[data-action="csv-table"]')) b.addEventListener("click", () => download(form, "csv", b.dataset.table));
   form.querySelector('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
   if (form.querySelector("[data-file-for]")) {
@@ -1016,9 +1013,17 @@ function wire(form) {
     // instant navigation, even the previous page's section: "/?size=15#formula" on the home page).
     const named = hashTarget();
     if (named?.matches("form.perpcalc") ? named === form : !landing?.form.isConnected) land(form);
+  } else if (!atExample(form)) {
+    // edited before this script ran (a slow network, the browser's restored form): recompute
+    showNotes(form);
+    requestCompute(form);
   }
   if (runtime.state !== "idle") showRuntime(form);
+  else form.querySelector("[data-status]").textContent = SCRIPT_RUNS;
 }
+
+// The status line the build writes says the calculator needs JavaScript; once this runs, it can.
+const SCRIPT_RUNS = "Worked example, computed with perpcalc when this page was built. Change any input to recalculate in your browser.";
 
 function init() {
   const forms = formsOnPage();
@@ -1055,4 +1060,4 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
   navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
 }
 
-export { startRuntime, runtime, pythonCall, toCSV };
+export { startRuntime, runtime, pythonCall, toCSV, toJSON };

@@ -27,8 +27,8 @@ const queue = [];
 class IntegrityError extends Error {}
 let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
 
-function progress(step, detail) {
-  postMessage({ type: "progress", step, detail });
+function progress(step, detail, fraction = 0) {
+  postMessage({ type: "progress", step, detail, fraction });
 }
 
 function mb(bytes) {
@@ -48,6 +48,7 @@ async function sha256(bytes) {
 const downloads = new Map(); // relative path -> {response: Promise<Response>, taken: boolean}
 const meter = new Map(); // relative path -> {raw, done, ratio}
 let meterTimer = null;
+let meterStopped = false;
 
 function wireTotals() {
   let done = 0;
@@ -60,11 +61,25 @@ function wireTotals() {
 }
 
 function reportDownload() {
+  if (meterStopped) return; // Python runs, is ready or failed: no download report may follow
   const { done, total } = wireTotals();
   const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
-  if (big.every((m) => m && m.done === m.raw)) progress(2, `starting Python (${mb(done)} MB downloaded)`);
-  else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
-  else progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`);
+  if (big.every((m) => m && m.done === m.raw)) {
+    progress(2, `compiling and starting Python (${mb(done)} MB downloaded)`, 1);
+  } else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
+  else {
+    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`, downloadedShare(done, total));
+  }
+}
+
+// The share of the bytes on their way that has arrived, counting the files whose response has
+// not started yet (at the wire ratio of those that have), so the bar never runs ahead.
+function downloadedShare(done, total) {
+  let waiting = 0;
+  for (const rel of downloads.keys()) if (!meter.has(rel)) waiting += MANIFEST.files[rel]?.bytes || 0;
+  const raw = [...meter.values()].reduce((n, m) => n + m.raw, 0);
+  const expected = total + waiting * (raw ? total / raw : 1);
+  return expected > 0 ? Math.min(1, done / expected) : 0;
 }
 
 function integrityMessage(rel) {
@@ -108,6 +123,7 @@ async function download(rel) {
       }
       chunks.push(value);
       m.done += value.length;
+      if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
       if (held) controller.enqueue(held);
       held = value;
     },
@@ -180,7 +196,8 @@ async function freshStart(loadPyodide) {
   const pyodide = await loadPyodide({ indexURL });
   const t = performance.now();
   clearInterval(meterTimer); // Python runs: no download report may follow this step
-  progress(3, "loading perpcalc");
+  meterStopped = true;
+  progress(3, "importing perpcalc");
   await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   return { pyodide, pythonAt: t };
 }
@@ -220,6 +237,7 @@ async function start() {
       compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
     }
     clearInterval(meterTimer);
+    meterStopped = true;
     t.ready = performance.now();
     postMessage({
       type: "ready",
@@ -238,6 +256,7 @@ async function start() {
     for (const msg of queue.splice(0)) handle(msg);
   } catch (err) {
     clearInterval(meterTimer);
+    meterStopped = true;
     const message = integrityFailure || String(err && err.message ? err.message : err);
     postMessage({ type: "failed", message: plain(message) });
   }
