@@ -23,9 +23,13 @@ VENUE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
 PYTHON_EXAMPLE = re.compile(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", re.M)
 #: ``[[site map]]``: the map of every term (terms hook)
 SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
-#: ``[[wheel url]]``, ``[[wheel link]]``: the perpcalc wheel the site serves (share hook)
-WHEEL_URL = re.compile(r"\[\[wheel url\]\]")
-WHEEL_LINK = re.compile(r"\[\[wheel link\]\]")
+#: ``[[wheel url]]``, ``[[wheel link]]``, ``[[wheel sha256]]``: the perpcalc wheel the site serves (share hook)
+WHEEL = re.compile(r"\[\[wheel (url|link|sha256)\]\]")
+
+#: ``[[cite KEY ...]]``: citations of the source registry (citations hook)
+CITE = re.compile(r"\[\[cite((?:\s+[a-z0-9][a-z0-9-]*)+)\s*\]\]")
+#: ``[[calc EXPRESSION; PLACES]]``: a figure computed from example outputs (citations hook)
+CALC = re.compile(r"\[\[calc\s+([^\]\n;]+?)(?:;\s*(\d+))?\s*\]\]")
 
 MARKERS: dict[str, re.Pattern[str]] = {
     "calculator": CALCULATOR,
@@ -34,8 +38,9 @@ MARKERS: dict[str, re.Pattern[str]] = {
     "venue": VENUE,
     "python example": PYTHON_EXAMPLE,
     "site map": SITE_MAP,
-    "wheel url": WHEEL_URL,
-    "wheel link": WHEEL_LINK,
+    "wheel": WHEEL,
+    "cite": CITE,
+    "calc": CALC,
 }
 
 
