@@ -93,7 +93,8 @@ test-core: setup
 # The fast loop: everything that needs no site build, no Pyodide and no browser.
 CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostile_grid.py tests/pandas \
   tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
-  tests/site/test_calculator_index.py tests/site/test_scripts_parse.py
+  tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
+  tests/fuzz/test_file_grid.py
 
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources and script parsing (no build, no browser)"
