@@ -5,16 +5,22 @@ Steps, each printed:
 1. build the pure-Python ``perpcalc`` wheel from pyproject.toml (``python -m build``,
    no isolation, so it works offline), byte-reproducible through SOURCE_DATE_EPOCH, and
    check it holds ``perpcalc/`` only;
-2. copy the runtime files of the pinned npm ``pyodide`` package into
+2. copy Pyodide's loader and wasm from the pinned npm ``pyodide`` package into
    ``build/runtime/pyodide/`` (the site serves them from ``assets/runtime/pyodide/``);
 3. write ``build/runtime/pyodide/pyodide-lock.json`` with pyodide-build's
    ``pyodide lockfile add-wheels``: Pyodide's own lock plus the perpcalc wheel and its
-   sha256, which the browser checks when it loads the package (never hand-edited);
-4. build the memory snapshot the browser restores on return visits
-   (``build/runtime/snapshot-<sha256[:16]>.bin``, ``scripts/make_snapshot.mjs`` under Node:
-   Pyodide with every browser-side perpcalc module imported; reproducible, offline);
-5. write ``.gz`` and ``.br`` copies of every compressible runtime file (``scripts/precompress.py``);
-6. write ``build/runtime/manifest.json``: versions, and for every runtime file its size,
+   sha256 (never hand-edited; for ``loadPackage`` users; the worker needs only its ``info``);
+4. precompile, with Pyodide's own Python under Node (``scripts/precompile_runtime.mjs``), the
+   standard library (``python_stdlib-<sha256[:16]>.zip``: the modules start-up and perpcalc
+   import as ``.pyc``, the rest as ``.py``; the npm zip has no ``.pyc``, so a stock start compiles
+   about 150 modules) and perpcalc (``perpcalc-<sha256[:16]>.zip``, ``.pyc`` only, put on
+   ``sys.path`` instead of installing the wheel): reproducible, offline;
+5. build the memory snapshot the browser restores on return visits from those same zips
+   (``scripts/make_snapshot.mjs``: Pyodide with every browser-side perpcalc module imported;
+   reproducible, offline), published in parts of at most 16 MiB
+   (``snapshot-<sha256[:16]>.bin`` each; hosts refuse files over 25 MiB);
+6. write ``.gz`` and ``.br`` copies of every compressible runtime file (``scripts/precompress.py``);
+7. write ``build/runtime/manifest.json``: versions, and for every runtime file its size,
    sha256 and compressed sizes. The worker and the service worker check every file against
    these hashes before using or keeping it.
 
@@ -39,7 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 OUT = ROOT / "build" / "runtime"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# Cloudflare Pages (and Workers static assets) refuse a file over 25 MiB: the snapshot (about
+# 30 MiB) is published in parts of at most this many bytes, each named by its own hash.
+SNAPSHOT_PART_BYTES = 16 << 20
 TEST_WHEELS = ("pytest", "pluggy", "iniconfig", "packaging", "pygments", "hypothesis", "attrs", "sortedcontainers")
 
 
@@ -119,23 +128,64 @@ def write_lock(wheel: Path, target: Path) -> Path:
     return target / "pyodide-lock.json"
 
 
-def make_snapshot(wheel: Path, target: Path) -> Path:
-    """Pyodide's memory after importing perpcalc, named by its sha256 (see make_snapshot.mjs)."""
+def hash_named(path: Path, stem: str) -> Path:
+    """Move ``path`` to ``OUT/<stem>-<sha256[:16]><suffix>`` and return the new path."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    named = OUT / f"{stem}-{digest[:16]}{path.suffix}"
+    path.replace(named)
+    return named
+
+
+def precompile(wheel: Path) -> tuple[Path, Path]:
+    """The precompiled standard library and perpcalc zips (see precompile_runtime.mjs)."""
+    for old in [*OUT.glob("python_stdlib-*"), *OUT.glob("perpcalc-*")]:  # with their .gz/.br copies
+        old.unlink()
+    tmp = OUT / "precompile.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    proc = subprocess.run(["node", str(ROOT / "scripts" / "precompile_runtime.mjs"), str(NPM_PYODIDE), str(wheel),
+                           str(tmp)], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        fail(f"precompiling the standard library and perpcalc failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    stdlib = hash_named(tmp / "python_stdlib.zip", "python_stdlib")
+    package = hash_named(tmp / "perpcalc.zip", "perpcalc")
+    tmp.rmdir()
+    step(f"{stdlib.name}: {stdlib.stat().st_size:,} bytes ({proc.stdout.strip().splitlines()[-1]}); "
+         f"{package.name}: {package.stat().st_size:,} bytes")
+    return stdlib, package
+
+
+def make_snapshot(stdlib: Path, package: Path) -> dict[str, object]:
+    """Pyodide's memory after importing perpcalc (see make_snapshot.mjs), in hash-named parts.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": ..., "sha256": ..., "parts": [file names in order]}`` for the manifest.
+    """
     for old in [*OUT.glob("snapshot-*"), *OUT.glob("manifest.json*")]:  # with their .gz/.br copies
         old.unlink()
     tmp = OUT / "snapshot.tmp"
-    proc = subprocess.run(["node", str(ROOT / "scripts" / "make_snapshot.mjs"), str(target), str(wheel), str(tmp)],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(["node", str(ROOT / "scripts" / "make_snapshot.mjs"), str(OUT), str(stdlib),
+                           str(package), str(tmp)], cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         fail(f"making the Pyodide memory snapshot failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-    snapshot = OUT / f"snapshot-{digest[:16]}.bin"
-    tmp.replace(snapshot)
-    step(f"snapshot {snapshot.name}: {snapshot.stat().st_size:,} bytes (perpcalc imported)")
-    return snapshot
+    data = tmp.read_bytes()
+    tmp.unlink()
+    count = -(-len(data) // SNAPSHOT_PART_BYTES)
+    size = -(-len(data) // count)  # equal parts, fetched in parallel
+    parts = []
+    for at in range(0, len(data), size):
+        part = data[at:at + size]
+        path = OUT / f"snapshot-{hashlib.sha256(part).hexdigest()[:16]}.bin"
+        path.write_bytes(part)
+        parts.append(path.name)
+    step(f"snapshot: {len(data):,} bytes (perpcalc imported) in {len(parts)} parts: {', '.join(parts)}")
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "parts": parts}
 
 
-def write_manifest(wheel: Path, snapshot: Path, compressed: dict[str, dict[str, int]]) -> None:
+def write_manifest(wheel: Path, stdlib: Path, package: Path, snapshot: dict[str, object],
+                   compressed: dict[str, dict[str, int]]) -> None:
     files = {}
     for path in sorted(p for p in OUT.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")):
         rel = path.relative_to(OUT).as_posix()
@@ -149,12 +199,17 @@ def write_manifest(wheel: Path, snapshot: Path, compressed: dict[str, dict[str, 
         "wheel": f"pyodide/{wheel.name}",
         "wheel_sha256": files[f"pyodide/{wheel.name}"]["sha256"],
         "lock": "pyodide/pyodide-lock.json",
-        "snapshot": snapshot.name,
+        # the worker passes this to loadPyodide: no lock file to request (perpcalc is not a package there)
+        "lock_info": json.loads((OUT / "pyodide" / "pyodide-lock.json").read_text())["info"],
+        "stdlib": stdlib.name,
+        "perpcalc_zip": package.name,
+        "snapshot": snapshot,
         "files": files,
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     raw = sum(f["bytes"] for f in files.values())
-    wire = sum(f.get("br", f["bytes"]) for name, f in files.items() if name != snapshot.name)
+    first = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm", stdlib.name, package.name]
+    wire = sum(files[name].get("br", files[name]["bytes"]) for name in first)
     step(f"manifest: {raw:,} bytes in {len(files)} files; first visit {wire:,} bytes with brotli")
 
 
@@ -180,13 +235,14 @@ def main() -> None:
     target = OUT / "pyodide"
     copy_runtime(target)
     write_lock(wheel, target)
-    snapshot = make_snapshot(wheel, target)
+    stdlib, package = precompile(wheel)
+    snapshot = make_snapshot(stdlib, package)
     sys.path.insert(0, str(ROOT / "scripts"))
     from precompress import precompress_tree
 
     compressed = precompress_tree(OUT)
     step(f"precompressed {len(compressed)} runtime files (.gz, .br)")
-    write_manifest(wheel, snapshot, compressed)
+    write_manifest(wheel, stdlib, package, snapshot, compressed)
     if args.test_wheels:
         test_wheels()
 

@@ -1,13 +1,15 @@
 // Builds the Pyodide memory snapshot the browser restores on return visits: Pyodide started
-// with the perpcalc wheel unpacked and every browser-side perpcalc module imported, then
-// `makeMemorySnapshot()`. Offline (the npm pyodide package and the built wheel only).
-// Usage: node scripts/make_snapshot.mjs RUNTIME_DIR WHEEL_FILE OUT_FILE
+// as the worker starts it (the precompiled standard library, perpcalc's zip on sys.path; see
+// pyodide_node.mjs) with every browser-side perpcalc module imported, then
+// `makeMemorySnapshot()`. The restored memory holds zipimport's tables of both zips' offsets:
+// it must be restored with the very same zips. Offline.
+// Usage: node scripts/make_snapshot.mjs RUNTIME_DIR STDLIB_ZIP PERPCALC_ZIP OUT_FILE
 // The snapshot API is underscored (private) in Pyodide: tests/browser/test_runtime.py and
 // tests/test_snapshot.py restore it and compute, so a Pyodide upgrade that changes it fails loudly.
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
+import { startPyodide } from "./pyodide_node.mjs";
 
-const [runtimeDir, wheelFile, outFile] = process.argv.slice(2);
+const [runtimeDir, stdlib, perpcalcZip, outFile] = process.argv.slice(2);
 
 // Reproducible bytes: the interpreter's entropy (hash secret, random's state) and clocks are
 // fixed while the snapshot is made. Every reader restores the same memory anyway, so fixed
@@ -27,12 +29,8 @@ Object.defineProperty(globalThis.crypto, "getRandomValues", { value: fill });
 let tick = 0;
 Date.now = () => 315532800000 + tick++;
 performance.now = () => tick++;
-const indexURL = path.resolve(runtimeDir) + path.sep;
-const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
-const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true, env: { PYTHONHASHSEED: "0" } });
-pyodide.unpackArchive(new Uint8Array(readFileSync(wheelFile)), "wheel", {
-  extractDir: pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']"),
-});
+const pyodide = await startPyodide({ runtimeDir, stdlib, perpcalcZip, _makeSnapshot: true,
+  env: { PYTHONHASHSEED: "0" } });
 // Import every module the browser may need now: the snapshot holds the interpreter's memory,
 // not its file system, so a module imported only after restoring would have to be found on disk.
 pyodide.runPython(`

@@ -1,13 +1,8 @@
-// Runs Python read from stdin inside Pyodide under Node, with perpcalc loaded from the
-// same lock file and wheel the browser uses (build/runtime/pyodide). Used by the parity
-// test and by bench.py: `node scripts/pyodide_run.mjs < script.py`.
+// Runs Python read from stdin inside Pyodide under Node, on the runtime the browser gets: the
+// build's precompiled standard library and perpcalc zip (build/runtime, see pyodide_node.mjs).
+// Used by the parity test and by bench.py: `node scripts/pyodide_run.mjs < script.py`.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
+import { startBuilt } from "./pyodide_node.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const indexURL = path.join(root, "build", "runtime", "pyodide") + path.sep;
-const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
-const pyodide = await loadPyodide({ indexURL, stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
-await pyodide.loadPackage("perpcalc", { messageCallback: () => {} });
+const pyodide = await startBuilt({ stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
 await pyodide.runPythonAsync(readFileSync(0, "utf8"));

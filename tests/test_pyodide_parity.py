@@ -1,5 +1,5 @@
-"""The browser runs the same code with the same answers: perpcalc inside Pyodide (Node,
-the same npm package, wheel and lock file the site serves) against CPython.
+"""The browser runs the same code with the same answers: perpcalc inside Pyodide (Node, the same
+npm package, precompiled standard library and perpcalc zip the site serves) against CPython.
 
 Nothing is skipped: without Node or the runtime folder these tests fail and say what to run.
 """
@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "build" / "runtime" / "pyodide"
 
 EVERY_EXAMPLE = r"""
-import json, perpcalc
+import json, sys, perpcalc
 from perpcalc import display
+# the precompiled runtime: perpcalc and the standard library's modules come from the build's .pyc
+print("FILES " + json.dumps([perpcalc.__file__, display.__file__, json.__file__, sys.modules["decimal"].__file__]))
 out = {}
 for spec in perpcalc.catalog():
     for key, example in spec["examples"].items():
@@ -38,7 +40,7 @@ def node() -> str:
     exe = shutil.which("node")
     if not exe:
         pytest.fail("Node is required for the Pyodide tests (Node >= 18)")
-    if not (RUNTIME / "pyodide-lock.json").exists():
+    if not (RUNTIME.parent / "manifest.json").exists():
         pytest.fail("build/runtime is missing: run `make test` (it runs scripts/build_runtime.py)")
     return exe
 
@@ -71,6 +73,9 @@ def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
     node()
     proc = BACKGROUND["examples"].result()
     assert proc.returncode == 0, proc.stderr[-2000:]
+    files = json.loads(next(ln for ln in proc.stdout.splitlines() if ln.startswith("FILES "))[len("FILES "):])
+    assert files[:2] == ["/lib/perpcalc.zip/perpcalc/__init__.pyc", "/lib/perpcalc.zip/perpcalc/display.pyc"], files
+    assert all(f.startswith("/lib/python314.zip/") and f.endswith(".pyc") for f in files[2:]), files
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
     in_pyodide = json.loads(line[len("RESULT "):])
     in_cpython = {}

@@ -1,4 +1,6 @@
-"""The build's Pyodide memory snapshot, under Node: it restores and computes, and it is reproducible.
+"""The build's precompiled runtime and Pyodide memory snapshot, under Node: the snapshot restores and
+computes, it is published in hash-named parts under the hosts' file limit, and the precompiled zips and
+the snapshot are reproducible.
 
 Pyodide's snapshot API is underscored (``_makeSnapshot``, ``_loadSnapshot``): this test is what
 tells a Pyodide upgrade that changed it. Nothing is skipped: without Node or the runtime folder
@@ -11,20 +13,22 @@ import hashlib
 import json
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "build" / "runtime"
+CLOUDFLARE_FILE_LIMIT = 25 * 2**20  # Cloudflare Pages refuses a bigger file
 
 RESTORE = """
 import { readFileSync } from "node:fs";
 import path from "node:path";
-const [runtime, snapshot] = process.argv.slice(1);
-const indexURL = path.join(runtime, "pyodide") + path.sep;
-const { loadPyodide } = await import(path.join(indexURL, "pyodide.mjs"));
-const py = await loadPyodide({ indexURL, _loadSnapshot: new Uint8Array(readFileSync(snapshot)) });
+import { startBuilt } from "./scripts/pyodide_node.mjs";
+const [runtime, ...parts] = process.argv.slice(1);
+const snapshot = Buffer.concat(parts.map((p) => readFileSync(path.join(runtime, p))));
+const py = await startBuilt({ _loadSnapshot: new Uint8Array(snapshot) }, runtime);
 const compute = py.runPython("import sys\\nassert 'perpcalc.display' in sys.modules\\n"
   + "from perpcalc.display import compute_json\\ncompute_json");
 console.log(compute("funding_payment", JSON.stringify(
@@ -38,25 +42,60 @@ def manifest() -> dict:
     return json.loads((RUNTIME / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_the_snapshot_restores_with_perpcalc_imported_and_computes() -> None:
+def test_the_split_snapshot_restores_with_perpcalc_imported_and_computes() -> None:
     """Binance's funding example: a 10 BTC long at 10,000 with 0.11875 % pays 118.75."""
-    snapshot = RUNTIME / manifest()["snapshot"]
-    proc = subprocess.run(["node", "--input-type=module", "-e", RESTORE, str(RUNTIME), str(snapshot)],
-                          capture_output=True, text=True, timeout=300)
+    parts = manifest()["snapshot"]["parts"]
+    assert len(parts) >= 2
+    proc = subprocess.run(["node", "--input-type=module", "-e", RESTORE, str(RUNTIME), *parts],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["ok"] is True
     assert result["outputs"]["payment"] == -118.75
 
 
-def test_the_snapshot_is_named_by_its_hash_and_reproducible(tmp_path: Path) -> None:
+def test_every_part_is_named_by_its_hash_and_under_the_hosts_file_limit() -> None:
     info = manifest()
-    snapshot = RUNTIME / info["snapshot"]
-    digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()
-    assert snapshot.name == f"snapshot-{digest[:16]}.bin"
-    assert info["files"][info["snapshot"]]["sha256"] == digest
-    again = tmp_path / "snapshot.bin"
-    proc = subprocess.run(["node", str(ROOT / "scripts" / "make_snapshot.mjs"), str(RUNTIME / "pyodide"),
-                           str(RUNTIME / info["wheel"]), str(again)], capture_output=True, text=True, timeout=600)
+    joined = b""
+    for name in info["snapshot"]["parts"]:
+        data = (RUNTIME / name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        assert name == f"snapshot-{digest[:16]}.bin"
+        assert info["files"][name]["sha256"] == digest
+        assert len(data) < CLOUDFLARE_FILE_LIMIT
+        joined += data
+    assert len(joined) == info["snapshot"]["bytes"]
+    assert hashlib.sha256(joined).hexdigest() == info["snapshot"]["sha256"]
+    for name in (info["stdlib"], info["perpcalc_zip"]):
+        digest = hashlib.sha256((RUNTIME / name).read_bytes()).hexdigest()
+        assert name.endswith(f"-{digest[:16]}.zip") and info["files"][name]["sha256"] == digest
+
+
+def test_the_zips_hold_precompiled_modules_stored_with_fixed_times() -> None:
+    info = manifest()
+    with zipfile.ZipFile(RUNTIME / info["stdlib"]) as z:
+        entries = z.infolist()
+        names = {e.filename for e in entries}
+    # start-up's and perpcalc's modules are .pyc; one it never imports stays .py (lazy imports still work)
+    assert {"encodings/__init__.pyc", "json/__init__.pyc", "decimal.pyc", "csv.pyc"} <= names
+    assert "tomllib/__init__.py" in names and "json/__init__.py" not in names
+    assert all(e.compress_type == zipfile.ZIP_STORED and e.date_time == (1980, 1, 1, 0, 0, 0) for e in entries)
+    with zipfile.ZipFile(RUNTIME / info["perpcalc_zip"]) as z:
+        names = z.namelist()
+    assert "perpcalc/display.pyc" in names and not [n for n in names if n.endswith(".py")]
+
+
+def test_the_precompiled_zips_and_the_snapshot_are_reproducible(tmp_path: Path) -> None:
+    info = manifest()
+    scripts = ROOT / "scripts"
+    proc = subprocess.run(["node", str(scripts / "precompile_runtime.mjs"), str(ROOT / "node_modules" / "pyodide"),
+                           str(RUNTIME / info["wheel"]), str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert hashlib.sha256(again.read_bytes()).hexdigest() == digest
+    for built, again in ((info["stdlib"], "python_stdlib.zip"), (info["perpcalc_zip"], "perpcalc.zip")):
+        assert hashlib.sha256((tmp_path / again).read_bytes()).hexdigest() == info["files"][built]["sha256"], built
+    snapshot = tmp_path / "snapshot.bin"
+    zips = [str(tmp_path / "python_stdlib.zip"), str(tmp_path / "perpcalc.zip")]
+    proc = subprocess.run(["node", str(scripts / "make_snapshot.mjs"), str(RUNTIME), *zips, str(snapshot)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert hashlib.sha256(snapshot.read_bytes()).hexdigest() == info["snapshot"]["sha256"]

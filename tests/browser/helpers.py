@@ -188,6 +188,7 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
 
     replace: dict[str, bytes]
     slow: set[str]
+    pause = 0.02  # seconds after each 256 KB of a slow file (about 12 MB/s)
     asked: list[str]
     script_max_age: int = 0
 
@@ -216,7 +217,7 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
         for at in range(0, len(body), step):
             self.wfile.write(body[at:at + step])
             if path in self.slow:
-                time.sleep(0.02)
+                time.sleep(self.pause)
         return None
 
 

@@ -527,6 +527,7 @@ def test_percent_rates_and_per_form_query_keys(tab: Tab, built_site: dict) -> No
     first_value = tab.page.locator(f'#{twins[0]["id"]} input[name="size"]').input_value()
     second.fill("12345")
     tab.wait(f"() => document.getElementById('{twins[1]['id']}').dataset.stale === 'false'")
+    tab.wait(f"() => location.search.includes('{twins[1]['prefix']}size=12345')")  # a moment after the result
     search = tab.page.evaluate("location.search")
     assert f"{twins[1]['prefix']}size=12345" in search and f"{twins[0]['prefix']}size" not in search
     assert tab.page.evaluate("location.hash") == f"#{twins[1]['id']}"

@@ -20,42 +20,41 @@ def sparse(path: Path, size: int) -> None:
 
 def test_a_file_over_25_mib_is_refused_naming_cloudflare(tmp_path: Path) -> None:
     sparse(tmp_path / "ok.bin", FILE_BYTES.value)
-    assert problems(tmp_path) == ([], [])
+    assert problems(tmp_path) == []
     sparse(tmp_path / "assets" / "big.wasm", FILE_BYTES.value + 1)
-    found, known = problems(tmp_path)
+    found = problems(tmp_path)
     assert len(found) == 1 and "assets/big.wasm" in found[0] and "Cloudflare Pages" in found[0] and "25 MiB" in found[0]
-    assert known == []
 
 
-def test_the_unsplit_snapshot_is_the_known_exception_until_w24_lands(tmp_path: Path) -> None:
+def test_a_30_mib_snapshot_in_one_file_is_refused(tmp_path: Path) -> None:
+    """The memory snapshot was one 30 MiB file (issue 26); it is now published in parts."""
     sparse(tmp_path / "assets" / "runtime" / "snapshot-ea21a83a53e4beb4.bin", 30 * 1024 * 1024)
-    found, known = problems(tmp_path)
-    assert found == [] and len(known) == 1 and "snapshot" in known[0]
-    assert problems(tmp_path, exceptions=())[0] == known  # without the exception it is refused
+    found = problems(tmp_path)
+    assert len(found) == 1 and "snapshot" in found[0] and "Cloudflare Pages" in found[0]
 
 
 def test_more_than_20000_files_are_refused(tmp_path: Path) -> None:
     for i in range(FILE_COUNT.value):
         (tmp_path / f"f{i}").touch()
-    assert problems(tmp_path)[0] == []
+    assert problems(tmp_path) == []
     (tmp_path / "one-more").touch()
-    found = problems(tmp_path)[0]
+    found = problems(tmp_path)
     assert len(found) == 1 and "20,001 files" in found[0] and "Cloudflare Pages" in found[0]
 
 
 def test_a_site_over_1_gb_is_refused_naming_github_pages(tmp_path: Path) -> None:
     for i in range(40):
         sparse(tmp_path / f"part{i}", SITE_BYTES.value // 40)
-    assert problems(tmp_path)[0] == []
+    assert problems(tmp_path) == []
     sparse(tmp_path / "last", 1)
-    found = problems(tmp_path)[0]
+    found = problems(tmp_path)
     assert len(found) == 1 and "GitHub Pages" in found[0] and "1 GB" in found[0]
 
 
 def test_the_built_site_is_within_every_hosts_limits(built_site: dict) -> None:
-    found, known = problems(Path(built_site["dir"]))
-    assert found == []
-    assert all("snapshot-" in k for k in known)
+    assert problems(Path(built_site["dir"])) == []
+    parts = list((Path(built_site["dir"]) / "assets" / "runtime").glob("snapshot-*.bin"))
+    assert len(parts) >= 2, "the memory snapshot is published in parts"
 
 
 def test_the_deployment_page_shows_the_builds_own_figures(built_site: dict) -> None:
@@ -69,5 +68,5 @@ def test_the_deployment_page_shows_the_builds_own_figures(built_site: dict) -> N
     assert "(set by the build)" not in html
     assert shown == deploy_figures(site) and len(shown) == 6
     v = visit_bytes(site)
-    # a first visit is the runtime (several MB) and more; the snapshot is one file; a page is a page
+    # a first visit is the runtime (several MB) and more; the snapshot's parts; a page is a page
     assert v["first"] > 3e6 and 1e6 < v["snapshot"] < 10e6 and v["returning"] < 200e3

@@ -25,22 +25,28 @@ function startRuntime(reason) {
     failRuntime("this browser has no WebAssembly");
     return;
   }
+  const early = window.__perpcalcBoot?.take(); // started from <head> by boot.js
   try {
-    worker = new Worker(workerURL, { type: "module" });
+    worker = early ? early.worker : new Worker(workerURL, { type: "module" });
   } catch (err) {
     failRuntime(`module workers are not available (${err.message})`);
     return;
   }
   worker.onmessage = onWorkerMessage;
   worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
-  worker.postMessage({ type: "init", reason, t0: performance.timeOrigin });
+  if (!early) worker.postMessage({ type: "init", reason, t0: performance.timeOrigin });
   broadcast();
+  if (early) {
+    early.said.forEach(onWorkerMessage);
+    if (early.error) failRuntime(early.error);
+  }
 }
 
 function failRuntime(message) {
   runtime = { ...runtime, state: "error", error: message };
   window.__perpcalcRuntime = runtime;
   broadcast();
+  registerServiceWorker();
 }
 
 function onWorkerMessage(event) {
@@ -367,7 +373,7 @@ function applyResult(form, result) {
   if (main) main.querySelector(".perpcalc__sticky-value").textContent = result.display[main.dataset.main]?.text ?? "";
   showNotes(form);
   drawCharts(form);
-  writeQuery(form);
+  laterQuery(form);
   form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
 }
 
@@ -751,6 +757,16 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
   return params;
 }
 
+// The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
+// (history.replaceState took up to 10 ms there); a form gone with its page writes nothing.
+const QUERY_DELAY = 250;
+const queryTimers = new WeakMap();
+
+function laterQuery(form) {
+  clearTimeout(queryTimers.get(form));
+  queryTimers.set(form, setTimeout(() => form.isConnected && writeQuery(form), QUERY_DELAY));
+}
+
 function writeQuery(form) {
   const tooLong = [];
   const params = formParams(form, new URLSearchParams(location.search), tooLong);
@@ -986,7 +1002,10 @@ function wire(form) {
     delete form.dataset.request;
     markStale(form);
     clearTimeout(timer);
-    timer = setTimeout(() => requestCompute(form), event.type === "input" && event.target.tagName === "TEXTAREA" ? 150 : 0);
+    // posted at once, in the edit's own task (a timer hop cost a frame in one sample of three);
+    // a text box's typing is gathered for 150 ms
+    if (event.type === "input" && event.target.tagName === "TEXTAREA") timer = setTimeout(() => requestCompute(form), 150);
+    else requestCompute(form);
   };
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
@@ -1047,6 +1066,7 @@ else init();
 function cacheForOffline() {
   // Everything this page loaded before the service worker took control (the page itself,
   // theme scripts and styles) plus, on the worker's side, the runtime files.
+  registerServiceWorker();
   if (!navigator.serviceWorker) return;
   const urls = [location.href.split("#")[0]];
   for (const entry of performance.getEntriesByType("resource")) {
@@ -1055,9 +1075,18 @@ function cacheForOffline() {
   navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime", urls })).catch(() => {});
 }
 
-if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+// Registered once the first calculator is live (or could not start), not before: on a first
+// visit it installed and took control while the runtime downloaded, and every runtime request went
+// through it. A page without a calculator registers it at once.
+let swRegistered = false;
+
+function registerServiceWorker() {
+  if (swRegistered || !("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
+  swRegistered = true;
   const swURL = new URL("../../sw.js", import.meta.url);
   navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
 }
+
+if (!formsOnPage().length) registerServiceWorker();
 
 export { startRuntime, runtime, pythonCall, toCSV, toJSON };

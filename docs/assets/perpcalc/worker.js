@@ -3,23 +3,30 @@
 // page visited through instant navigation.
 //
 // Start-up, as fast as the bytes allow:
-// * every runtime file (Pyodide's loader, its wasm, the standard library, the lock file and the
-//   perpcalc wheel) is requested at once, so the wheel downloads while the wasm does;
+// * every runtime file (Pyodide's loader, its wasm, the build's precompiled standard library and
+//   perpcalc's .pyc zip) is requested at once, and each only once: the two JavaScript modules are
+//   run from the very bytes that were checked (imported from blob: URLs of them);
+// * the standard library holds the modules Python imports at start-up and perpcalc's as .pyc
+//   compiled by the build with Pyodide's own Python, and perpcalc is a .pyc zip on sys.path
+//   (written to /lib/perpcalc.zip before Python starts): nothing is compiled from source, no
+//   package is installed, no lock file is requested;
 // * each file is checked against the sha256 the build recorded (MANIFEST, filled in by the
 //   build) before Pyodide may use it: the last bytes are held back until the hash matches, so
 //   an altered file is refused with a plain message, never run;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
-//   perpcalc already imported): restoring it skips Python's start-up and the import. Any
-//   failure there falls back to a normal start.
+//   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
+//   joined here): restoring it skips Python's start-up and the import. It is looked up while
+//   the runtime files download. Any failure there falls back to a normal start.
 
 const MANIFEST = __MANIFEST__;
 const runtimeBase = new URL("../runtime/", import.meta.url);
 const indexURL = new URL("pyodide/", runtimeBase).href;
 const realFetch = globalThis.fetch.bind(globalThis);
 const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
-  "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json", MANIFEST.wheel];
+  MANIFEST.stdlib, MANIFEST.perpcalc_zip];
+const PERPCALC_ZIP = "/lib/perpcalc.zip"; // the snapshot's sys.path names it: the build uses the same
 let compute = null;
 let starting = null;
 const queue = [];
@@ -63,7 +70,7 @@ function wireTotals() {
 function reportDownload() {
   if (meterStopped) return; // Python runs, is ready or failed: no download report may follow
   const { done, total } = wireTotals();
-  const big = ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"].map((rel) => meter.get(rel));
+  const big = ["pyodide/pyodide.asm.wasm", MANIFEST.stdlib].map((rel) => meter.get(rel));
   if (big.every((m) => m && m.done === m.raw)) {
     progress(2, `compiling and starting Python (${mb(done)} MB downloaded)`, 1);
   } else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
@@ -158,24 +165,50 @@ globalThis.fetch = (input, init) => {
   return realFetch(input, init);
 };
 
-// Check a module's bytes, then import it (the browser serves the import from its cache).
-// Pyodide imports pyodide.asm.mjs itself: that one is only checked here.
-async function importChecked(rel, load = true) {
-  await (await globalThis.fetch(new URL(rel, runtimeBase).href)).arrayBuffer();
-  return load ? import(new URL(rel, runtimeBase).href) : null;
+// A checked runtime file's bytes.
+async function checkedBytes(rel) {
+  return new Uint8Array(await (await globalThis.fetch(new URL(rel, runtimeBase).href)).arrayBuffer());
+}
+
+// Run a module from the bytes that were checked (a second request could return other bytes).
+async function importChecked(rel) {
+  const url = URL.createObjectURL(new Blob([await checkedBytes(rel)], { type: "text/javascript" }));
+  try {
+    return await import(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 // ---------------------------------------------------------------- snapshot (return visits)
 
+function snapshotURLs() {
+  return MANIFEST.snapshot.parts.map((name) => new URL(name, runtimeBase).href);
+}
+
+// The saved snapshot's parts, each checked against its own sha256, joined; null when not all kept.
 async function cachedSnapshot() {
   if (!MANIFEST.snapshot || !self.caches) return null;
   try {
-    const hit = await caches.match(new URL(MANIFEST.snapshot, runtimeBase).href);
-    if (!hit) return null;
-    const bytes = new Uint8Array(await hit.arrayBuffer());
-    if ((await sha256(bytes)) !== MANIFEST.files[MANIFEST.snapshot].sha256) throw new IntegrityError("snapshot damaged");
-    return bytes;
+    const parts = await Promise.all(MANIFEST.snapshot.parts.map(async (name, i) => {
+      const hit = await caches.match(snapshotURLs()[i]);
+      if (!hit) return null;
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if (bytes.length !== MANIFEST.files[name].bytes || (await sha256(bytes)) !== MANIFEST.files[name].sha256) {
+        throw new IntegrityError(`snapshot part ${name} damaged`);
+      }
+      return bytes;
+    }));
+    if (parts.some((part) => !part)) return null;
+    const all = new Uint8Array(MANIFEST.snapshot.bytes);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return all;
   } catch (err) {
+    console.warn(`perpcalc: the saved snapshot was not used (${err && err.message}); starting normally`);
     await dropSnapshot();
     return null;
   }
@@ -183,8 +216,10 @@ async function cachedSnapshot() {
 
 async function dropSnapshot() {
   try {
-    const url = new URL(MANIFEST.snapshot, runtimeBase).href;
-    for (const key of await caches.keys()) await (await caches.open(key)).delete(url);
+    for (const key of await caches.keys()) {
+      const cache = await caches.open(key);
+      for (const url of snapshotURLs()) await cache.delete(url);
+    }
   } catch {
     // nothing cached, or no Cache Storage here
   }
@@ -192,32 +227,35 @@ async function dropSnapshot() {
 
 // ---------------------------------------------------------------- start
 
-async function freshStart(loadPyodide) {
-  const pyodide = await loadPyodide({ indexURL });
-  const t = performance.now();
-  clearInterval(meterTimer); // Python runs: no download report may follow this step
-  meterStopped = true;
-  progress(3, "importing perpcalc");
-  await pyodide.loadPackage("perpcalc", { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
-  return { pyodide, pythonAt: t };
+// Pyodide as the build's snapshot was made (scripts/pyodide_node.mjs does the same under Node).
+async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
+  return loadPyodide({
+    indexURL,
+    createPyodideModule,
+    stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
+    lockFileContents: { info: MANIFEST.lock_info, packages: {} },
+    env: { PYTHONPATH: PERPCALC_ZIP },
+    fsInit: async (FS) => FS.writeFile(PERPCALC_ZIP, perpcalcZip),
+    ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+  });
 }
 
 async function start() {
   const t = { start: performance.now() };
   try {
-    const snapshot = await cachedSnapshot();
-    const files = snapshot ? CORE.filter((rel) => rel !== MANIFEST.wheel) : CORE;
-    files.forEach(prefetch);
+    CORE.forEach(prefetch);
+    const saved = cachedSnapshot(); // looked up while the files download
     reportDownload();
     meterTimer = setInterval(reportDownload, 200);
-    const [{ loadPyodide }] = await Promise.all([importChecked("pyodide/pyodide.mjs"),
-      importChecked("pyodide/pyodide.asm.mjs", false)]);
+    const [asm, { loadPyodide }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
+      importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
+    const snapshot = await saved;
     let pyodide = null;
     let mode = "fresh";
     let snapshotError = null;
     if (snapshot) {
       try {
-        pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+        pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
         compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
         mode = "snapshot";
       } catch (err) {
@@ -230,10 +268,11 @@ async function start() {
     }
     t.runtime = performance.now();
     if (!pyodide) {
-      CORE.forEach(prefetch);
-      const started = await freshStart(loadPyodide);
-      pyodide = started.pyodide;
-      t.runtime = started.pythonAt;
+      pyodide = await boot(loadPyodide, asm.default, perpcalcZip, null);
+      t.runtime = performance.now();
+      clearInterval(meterTimer); // Python runs: no download report may follow this step
+      meterStopped = true;
+      progress(3, "importing perpcalc");
       compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
     }
     clearInterval(meterTimer);
