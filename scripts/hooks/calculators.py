@@ -163,23 +163,6 @@ def _list_typical(f: Field) -> Decimal | None:
     return None
 
 
-def money_units(calc: Calculator) -> dict[str, str]:
-    """Units that name a currency one of the calculator's outputs gives, and that output:
-    "settlement currency" follows ``currency_label`` (USDT, USDC, base coin); "quote" follows
-    ``quote_label`` (USDT for a linear USDT contract, USD for an inverse one) where the
-    calculator has it, or ``currency_label`` where it has no inverse contracts (its prices and
-    money are then in the same currency)."""
-    outputs = {o.name for o in calc.outputs}
-    if "currency_label" not in outputs:
-        return {}
-    units = {"settlement currency": "currency_label"}
-    if "quote_label" in outputs:
-        units["quote"] = "quote_label"
-    elif not any(f.name == "contract" for f in calc.inputs):
-        units["quote"] = "currency_label"
-    return units
-
-
 #: Outputs the page shows only as the units of other outputs, not as a row of their own.
 UNIT_ONLY_OUTPUTS = frozenset({"quote_label"})
 
@@ -362,7 +345,7 @@ def _export_header(o: perpcalc.Output, units: dict[str, str]) -> str:
 def export_spec(calc: Calculator) -> list[dict[str, Any]]:
     """What the downloads write, output by output: column names with units, and which values
     are rates (fractions in perpcalc, written in percent as the page shows them)."""
-    units = money_units(calc)
+    units = display.money_units(calc)
     out = []
     for o in calc.outputs:
         item: dict[str, Any] = {"name": o.name, "header": _export_header(o, units), "format": o.format}
@@ -410,7 +393,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
-    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in money_units(calc).items()}
+    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in display.money_units(calc).items()}
     fields, more = [], []
     for f in calc.inputs:
         html_field = _field_html(f, values[f.name], uid, currency)
