@@ -29,7 +29,8 @@ def screen(browser: object, server: str, request: pytest.FixtureRequest) -> Iter
 
 
 def _headers(tab: Tab, table: str) -> list[str]:
-    return tab.page.locator(f"{table} th").all_inner_texts()
+    # text, not rendering: the leverage table sits in a folded <details>
+    return [t.strip() for t in tab.page.locator(f"{table} th").all_text_contents()]
 
 
 def test_venue_comparison_follows_the_reader_position(screen: Tab) -> None:
