@@ -268,7 +268,7 @@ funding_payment_calculator = Calculator(
     outputs=(
         Output("payment", "Your payment (− = you pay, + = you receive)", unit="settlement currency"),
         Output("payer", "Paying side", format="text"),
-        Output("currency", "Settlement currency", format="text"),
+        Output("currency", "Paid in the quote or the base currency", format="text"),
         Output("currency_label", "Paid in", format="text"),
         QUOTE_OUTPUT,
         Output("notional", "Position value", unit="settlement currency"),
