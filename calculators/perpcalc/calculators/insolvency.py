@@ -815,7 +815,7 @@ insolvency_waterfall_calculator = Calculator(
                 "y": ["unpaid"],
                 "kind": "bar",
                 "title": "Deficit still unpaid after each step",
-                "x_label": "Step of the waterfall",
+                "x_label": "Step (in paying order)",
                 "x_names": "stage",
                 "y_label": "Still unpaid ({currency_label})",
             },
