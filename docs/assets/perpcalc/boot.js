@@ -2,6 +2,8 @@
 // calculator): a dedicated worker's thread cannot start while the page's main thread is busy, and
 // behind the theme's scripts, KaTeX and a painted frame it started about 0.5 s later.
 // perpcalc.js adopts the worker (window.__perpcalcBoot.take()) and replays what it said meanwhile.
+import { MSG } from "./protocol.js";
+
 const workerURL = new URL("./worker.js", import.meta.url);
 
 if (!window.__perpcalcBoot && typeof WebAssembly === "object") {
@@ -15,7 +17,7 @@ if (!window.__perpcalcBoot && typeof WebAssembly === "object") {
     };
     worker.addEventListener("message", keep);
     worker.addEventListener("error", fail);
-    worker.postMessage({ type: "init", reason: "head", t0: performance.timeOrigin });
+    worker.postMessage({ type: MSG.INIT, reason: "head", t0: performance.timeOrigin });
     window.__perpcalcBoot = {
       take() {
         worker.removeEventListener("message", keep);

@@ -9,6 +9,8 @@
 // navigation keeps this module, and so the worker, alive across pages: init() runs again
 // for each new page through document$ and only wires forms it has not seen.
 
+import { MSG, STEP, STEPS } from "./protocol.js";
+
 const workerURL = new URL("./worker.js", import.meta.url);
 let worker = null;
 let runtime = { state: "idle", detail: "", step: 0, error: null, timings: null };
@@ -19,7 +21,7 @@ const wired = new WeakSet();
 
 function startRuntime(reason) {
   if (worker) return;
-  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: 1, startedAt: performance.now() };
+  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: STEP.DOWNLOAD, startedAt: performance.now() };
   window.__perpcalcRuntime = runtime;
   if (typeof WebAssembly !== "object") {
     failRuntime("this browser has no WebAssembly");
@@ -34,7 +36,7 @@ function startRuntime(reason) {
   }
   worker.onmessage = onWorkerMessage;
   worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
-  if (!early) worker.postMessage({ type: "init", reason, t0: performance.timeOrigin });
+  if (!early) worker.postMessage({ type: MSG.INIT, reason, t0: performance.timeOrigin });
   broadcast();
   if (early) {
     early.said.forEach(onWorkerMessage);
@@ -51,24 +53,24 @@ function failRuntime(message) {
 
 function onWorkerMessage(event) {
   const msg = event.data;
-  if (msg.type === "progress") {
+  if (msg.type === MSG.PROGRESS) {
     runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step, fraction: msg.fraction ?? 0 };
     broadcast();
-  } else if (msg.type === "ready") {
-    runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
+  } else if (msg.type === MSG.READY) {
+    runtime = { ...runtime, state: "ready", detail: "", step: STEP.READY, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
     cacheForOffline();
-  } else if (msg.type === "failed") {
+  } else if (msg.type === MSG.FAILED) {
     failRuntime(msg.message);
-  } else if (msg.type === "file-progress" || msg.type === "file-result") {
+  } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {
     const job = fileJobs.get(msg.id);
-    if (job && msg.type === "file-progress") job.onProgress(msg);
-    if (job && msg.type === "file-result") {
+    if (job && msg.type === MSG.FILE_PROGRESS) job.onProgress(msg);
+    if (job && msg.type === MSG.FILE_RESULT) {
       fileJobs.delete(msg.id);
       job.resolve(msg.result);
     }
-  } else if (msg.type === "result") {
+  } else if (msg.type === MSG.RESULT) {
     const form = pending.get(msg.id);
     pending.delete(msg.id);
     if (form && form.isConnected && Number(form.dataset.request) === msg.id) applyResult(form, unpackLarge(msg.result));
@@ -92,7 +94,7 @@ function showRuntime(form) {
     form.dataset.state = "loading";
     bar.hidden = false;
     bar.value = Math.max(bar.value, barValue(runtime)); // never backwards
-    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4).`;
+    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of ${STEPS}).`;
     markStale(form);
   } else if (runtime.state === "ready") {
     if (form.dataset.state !== "ready") {
@@ -317,7 +319,7 @@ function requestCompute(form) {
   const id = nextId++;
   form.dataset.request = String(id);
   pending.set(id, form);
-  worker.postMessage({ type: "compute", id, name: form.dataset.calculator, inputs: readInputs(form) });
+  worker.postMessage({ type: MSG.COMPUTE, id, name: form.dataset.calculator, inputs: readInputs(form) });
 }
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
@@ -329,7 +331,7 @@ function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
   if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
   const id = nextId++;
-  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
+  worker.postMessage({ type: MSG.FILE, id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
   return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 
@@ -1072,7 +1074,7 @@ function cacheForOffline() {
   for (const entry of performance.getEntriesByType("resource")) {
     if (entry.name.startsWith(location.origin)) urls.push(entry.name);
   }
-  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime", urls })).catch(() => {});
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls })).catch(() => {});
 }
 
 // Registered once the first calculator is live (or could not start), not before: on a first
