@@ -83,6 +83,9 @@ nginx:
 
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
+	@# the page's modules: their JSDoc types (tsconfig.json) and their unit tests (tests/js)
+	node node_modules/typescript/bin/tsc -p tsconfig.json
+	node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test tests/js/*.test.mjs
 
 test-core: setup
 	$(PY) -m pytest tests/core -q
