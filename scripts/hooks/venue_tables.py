@@ -39,6 +39,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 from perpcalc.display import format_number  # noqa: E402
 from perpcalc.venues import (  # noqa: E402
     FUNDING_VENUES,
@@ -51,8 +52,8 @@ from perpcalc.venues import (  # noqa: E402
     MarginRule,
 )
 
-BLOCK = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
-INLINE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
+BLOCK = markers.VENUES
+INLINE = markers.VENUE
 
 
 class VenueMarkupError(PluginError):

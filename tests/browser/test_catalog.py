@@ -9,7 +9,7 @@ from decimal import Decimal
 import perpcalc
 import pytest
 from helpers import Tab, calculator_pages
-from perpcalc import display
+from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_every_calculator_recomputes_in_the_browser_like_cpython(tab: Tab, built
                 form.locator("details.perpcalc__more > summary").click()
             form.locator(f':is(input, select, textarea)[name="{field}"]').fill(typed)
             example[field] = value
-            result = display.compute(name, example)
+            result = page_entry.compute(name, example)
             if result["ok"]:
                 want = {k: {"value": result["outputs"][k], "text": result["display"][k]["text"]}
                         for k in result["outputs"]}

@@ -316,7 +316,8 @@ def test_positions_with_thousands_separators_import_and_round_trip() -> None:
     assert out["message"] == "2 positions."
     rows = perpcalc.run("adl_ranking", {"method": "bitmex", "positions": out["values"]["positions"]})["ranking"]
     assert sorted(r["id"] for r in rows) == ["B", "Desk A, main"]
-    from perpcalc._spec import get, parse_rows
+    from perpcalc._spec import get
+    from perpcalc.parse import parse_rows
 
     parsed = parse_rows(out["values"]["positions"], get("adl_ranking").field("positions"))
     assert parsed[0] == {"id": "Desk A, main", "side": "long", "size": "1250", "entry_price": "65000.00",
