@@ -102,7 +102,7 @@ CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostil
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
 	$(PY) -m ruff check calculators scripts tests
-	$(PY) -m pytest -q $(CHECK_TESTS)
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
 test: runtime-test chromium nginx lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"

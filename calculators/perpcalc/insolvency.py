@@ -312,7 +312,8 @@ def adl_outlook(
     mark_price : float
         Mark price, in quote.
     margin : float
-        Collateral backing the position (isolated margin, or the account value for cross).
+        Collateral backing the position: the isolated margin, or for cross the wallet balance
+        without unrealised PnL (the function adds the PnL itself).
     margin_mode : str
         ``"isolated"`` or ``"cross"``: where realised PnL goes when half is closed.
     contract : str

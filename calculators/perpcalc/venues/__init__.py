@@ -67,6 +67,10 @@ Fields of [`FundingRules`][perpcalc.venues.FundingRules]:
 ``shortening``
     What happens to the interval after a settlement at the cap: ``jump`` (straight to
     ``shortest_interval_hours``), ``step`` (one level at a time, 8 → 4 → 2 → 1 h) or ``none``.
+``return_after`` / ``return_within`` / ``return_to_hours``
+    How a shortened interval comes back: after ``return_after`` settled rates in a row whose
+    absolute value is at most ``return_within`` (a fraction per settlement), the symbol settles
+    every ``return_to_hours`` hours again. ``None`` where no count-and-band rule is recorded.
 ``source``, ``as_of``, ``confidence``, ``note``
     Where the rule was read, the date of the rule (or of the page) it reflects, how sure the
     reference notes are (H/M/L), and caveats.

@@ -115,6 +115,9 @@ class FundingRules:
     #: False where the venue settles only at its usual interval and documents no rule for N-hour
     #: settlements (BitMEX): ``scaling`` is then what the calculators assume, not a venue fact.
     scaling_documented: bool = True
+    return_after: int | None = None
+    return_within: Decimal | None = None
+    return_to_hours: int | None = None
 
     @property
     def cap_8h(self) -> Decimal | None:
