@@ -68,6 +68,9 @@ class CalculatorMarkupError(PluginError):
 # Writers' preview only (never in tests or CI): PERPCALC_DRAFT=1 shows a marked gap where a
 # page names a calculator, example or output that is not built yet, instead of failing.
 DRAFT = os.environ.get("PERPCALC_DRAFT") == "1"
+# The page's start-up steps (the progress bar's max), from the worker protocol's one spelling.
+STEPS = int(re.search(r"^export const STEPS = (\d+);$", (ROOT / "docs/assets/perpcalc/protocol.js")
+                      .read_text(encoding="utf-8"), re.M).group(1))
 
 
 def _draft_gap(what: str) -> str:
@@ -466,7 +469,7 @@ def render_form(name: str, key: str, uid: str) -> str:
         '<div class="perpcalc__foot">'
         '<p class="perpcalc__status" data-status role="status">Worked example, computed when this page was'
         " built. This calculator needs JavaScript to recalculate.</p>"
-        '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
+        f'<progress class="perpcalc__progress" max="{STEPS}" value="0" hidden></progress>'
         '<div class="perpcalc__actions">'
         '<button type="button" class="md-button" data-action="link">Copy link</button>'
         '<button type="button" class="md-button" data-action="python">Copy as Python</button>'
