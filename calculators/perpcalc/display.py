@@ -9,6 +9,7 @@ Running a calculator for a page is [`perpcalc.page`][perpcalc.page]'s job.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
@@ -21,6 +22,7 @@ __all__ = [
     "format_percent",
     "format_significant",
     "format_value",
+    "money_units",
     "visible_text",
 ]
 
@@ -117,17 +119,52 @@ def format_value(o: Output, value: Any) -> str:
             return format_number(_decimal(value) * 100, o.places) + " %"
     if o.format == "integer":
         return format_number(value, 0)
+    if o.unit == "quote":
+        return format_number(value, price_places(value, o.places))
     return format_number(value, o.places)
 
 
-def display(o: Output, value: Any) -> dict[str, Any]:
+def price_places(value: float | int | Decimal, places: int) -> int:
+    """Decimals for a price (or an amount) in the quote currency: at most ``places``, and
+    beyond 6 significant digits none (but always 2), so a 60,000 price is shown to the cent,
+    never to 4 decimals, while a 0.5 price keeps all ``places``.
+
+    >>> price_places(60123.4567, 4), price_places(1234.5, 4), price_places(0.51234, 4), price_places(2e6, 8)
+    (2, 2, 4, 2)
+    """
+    d = _decimal(value)
+    if not d or not d.is_finite():
+        return places
+    return min(places, max(2, 5 - d.adjusted()))
+
+
+def money_units(calc: Any) -> dict[str, str]:
+    """Units that name a currency one of the calculator's outputs gives, and that output:
+    "settlement currency" follows ``currency_label`` (USDT, USDC, base coin); "quote" follows
+    ``quote_label`` (USDT for a linear USDT contract, USD for an inverse one) where the
+    calculator has it, or ``currency_label`` where it has no inverse contracts (its prices and
+    money are then in the same currency)."""
+    outputs = {o.name for o in calc.outputs}
+    if "currency_label" not in outputs:
+        return {}
+    units = {"settlement currency": "currency_label"}
+    if "quote_label" in outputs:
+        units["quote"] = "quote_label"
+    elif not any(f.name == "contract" for f in calc.inputs):
+        units["quote"] = "currency_label"
+    return units
+
+
+def display(o: Output, value: Any, units: Mapping[str, str] | None = None) -> dict[str, Any]:
     """What the page shows for one output: ``{"text": …}`` or, for tables and series,
-    ``{"columns": [labels], "rows": [[text, …], …], "text": summary}``."""
+    ``{"columns": [labels], "rows": [[text, …], …], "text": summary}``; a column's money
+    unit ("quote", "settlement currency") is written as ``units`` names it ("USDT")."""
     if o.format in ("table", "series") and isinstance(value, list):
         cols = o.columns
         rows = [[format_value(c, row.get(c.name)) for c in cols] for row in value]
+        names = units or {}
         return {
-            "columns": [c.label + (f" ({c.unit})" if c.unit else "") for c in cols],
+            "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in cols],
             "rows": rows,
             "text": f"{len(rows)} row{'s' if len(rows) != 1 else ''}",
         }

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._spec import InputError, get
-from .display import display
+from .display import display, money_units
 from .parse import value_to_text
 
 __all__ = ["compute", "compute_json", "form_values"]
@@ -32,7 +32,8 @@ def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
         return {"ok": False, "error": exc.to_dict()}
     except RecursionError:  # a structure nested deeper than the interpreter's stack
         return {"ok": False, "error": {"field": None, "message": "the inputs are nested too deeply"}}
-    shown = {o.name: display(o, raw[o.name]) for o in calc.outputs}
+    units = {unit: str(raw[out]) for unit, out in money_units(calc).items() if raw.get(out)}
+    shown = {o.name: display(o, raw[o.name], units) for o in calc.outputs}
     return {"ok": True, "outputs": raw, "display": shown}
 
 

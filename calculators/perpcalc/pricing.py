@@ -78,7 +78,7 @@ def price_ratio(funding_intensity: Decimal, quote_rate: Decimal = ZERO, base_rat
         raise InputError(
             "funding_intensity",
             "no finite fair price: funding intensity must exceed quote rate − base rate "
-            f"({(quote_rate - base_rate).normalize():f} a year)",
+            f"({(quote_rate - base_rate).normalize():f} a year)".replace("-", "\u2212"),
         )
     return funding_intensity / denominator
 

@@ -123,10 +123,9 @@ def check_host_limits(site: Path) -> None:
 
 
 OFFLINE_PAGE = "offline/"
-SCRIPTS_KEPT = ("assets/perpcalc/perpcalc.js", "assets/perpcalc/boot.js", "assets/perpcalc/worker.js",
-                "assets/perpcalc/charts.js",
-                "assets/perpcalc/files.js",
-                "assets/vendor/uplot/uPlot.esm.js")
+# The page's scripts: every module in assets/perpcalc (they import one another) and uPlot's.
+PAGE_SCRIPTS = "assets/perpcalc"
+SCRIPTS_KEPT = ("assets/vendor/uplot/uPlot.esm.js",)
 
 
 def write_worker(site: Path, manifest: dict[str, Any]) -> None:
@@ -149,7 +148,8 @@ def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     version = digest.hexdigest()[:16]
     files = {f"assets/runtime/{rel}": entry["sha256"] for rel, entry in manifest["files"].items()}
-    files.update({rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in SCRIPTS_KEPT})
+    scripts = [*sorted(p.relative_to(site).as_posix() for p in (site / PAGE_SCRIPTS).glob("*.js")), *SCRIPTS_KEPT]
+    files.update({rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in scripts})
     text = (sw.read_text(encoding="utf-8").replace("__VERSION__", version)
             .replace("__FILES__", json.dumps(files, indent=1, sort_keys=True)).replace("__OFFLINE__", OFFLINE_PAGE))
     sw.write_text(text, encoding="utf-8")

@@ -68,6 +68,9 @@ class CalculatorMarkupError(PluginError):
 # Writers' preview only (never in tests or CI): PERPCALC_DRAFT=1 shows a marked gap where a
 # page names a calculator, example or output that is not built yet, instead of failing.
 DRAFT = os.environ.get("PERPCALC_DRAFT") == "1"
+# The page's start-up steps (the progress bar's max), from the worker protocol's one spelling.
+STEPS = int(re.search(r"^export const STEPS = (\d+);$", (ROOT / "docs/assets/perpcalc/protocol.js")
+                      .read_text(encoding="utf-8"), re.M).group(1))
 
 
 def _draft_gap(what: str) -> str:
@@ -164,23 +167,6 @@ def _list_typical(f: Field) -> Decimal | None:
         if c.typical is not None and c.name in percent_columns(f):
             return Decimal(str(c.typical)).scaleb(2)
     return None
-
-
-def money_units(calc: Calculator) -> dict[str, str]:
-    """Units that name a currency one of the calculator's outputs gives, and that output:
-    "settlement currency" follows ``currency_label`` (USDT, USDC, base coin); "quote" follows
-    ``quote_label`` (USDT for a linear USDT contract, USD for an inverse one) where the
-    calculator has it, or ``currency_label`` where it has no inverse contracts (its prices and
-    money are then in the same currency)."""
-    outputs = {o.name for o in calc.outputs}
-    if "currency_label" not in outputs:
-        return {}
-    units = {"settlement currency": "currency_label"}
-    if "quote_label" in outputs:
-        units["quote"] = "quote_label"
-    elif not any(f.name == "contract" for f in calc.inputs):
-        units["quote"] = "currency_label"
-    return units
 
 
 #: Outputs the page shows only as the units of other outputs, not as a row of their own.
@@ -365,7 +351,7 @@ def _export_header(o: perpcalc.Output, units: dict[str, str]) -> str:
 def export_spec(calc: Calculator) -> list[dict[str, Any]]:
     """What the downloads write, output by output: column names with units, and which values
     are rates (fractions in perpcalc, written in percent as the page shows them)."""
-    units = money_units(calc)
+    units = display.money_units(calc)
     out = []
     for o in calc.outputs:
         item: dict[str, Any] = {"name": o.name, "header": _export_header(o, units), "format": o.format}
@@ -413,7 +399,7 @@ def render_form(name: str, key: str, uid: str) -> str:
     _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
-    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in money_units(calc).items()}
+    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in display.money_units(calc).items()}
     fields, more = [], []
     for f in calc.inputs:
         html_field = _field_html(f, values[f.name], uid, currency)
@@ -483,7 +469,7 @@ def render_form(name: str, key: str, uid: str) -> str:
         '<div class="perpcalc__foot">'
         '<p class="perpcalc__status" data-status role="status">Worked example, computed when this page was'
         " built. This calculator needs JavaScript to recalculate.</p>"
-        '<progress class="perpcalc__progress" max="4" value="0" hidden></progress>'
+        f'<progress class="perpcalc__progress" max="{STEPS}" value="0" hidden></progress>'
         '<div class="perpcalc__actions">'
         '<button type="button" class="md-button" data-action="link">Copy link</button>'
         '<button type="button" class="md-button" data-action="python">Copy as Python</button>'

@@ -45,6 +45,16 @@ def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str, str
         if f.percent and f.type == "decimal":
             return f.name, format(Decimal(new).scaleb(2).normalize(), "f"), new
         return f.name, new, new
+    # a calculator of lists only (the ADL ranking, the payments ledger): its first list without rate
+    # columns (typed in percent on the page, fractions in the API) loses its last row
+    for f in calc.inputs:
+        text = example.get(f.name)
+        if f.type != "list" or not isinstance(text, str) or any(c.percent for c in f.columns):
+            continue
+        lines = text.strip().splitlines()
+        if len(lines) > 2:
+            shorter = "\n".join(lines[:-1])
+            return f.name, shorter, shorter
     return None
 
 

@@ -263,13 +263,12 @@ funding_payment_calculator = Calculator(
             default="any",
             help="only labels the result: linear perpetuals settle in USDT on Binance, Bybit, OKX and BitMEX, "
             "in USDC on Deribit, Hyperliquid, dYdX and Drift; inverse ones in the base coin",
-            advanced=True,
         ),
     ),
     outputs=(
         Output("payment", "Your payment (− = you pay, + = you receive)", unit="settlement currency"),
         Output("payer", "Paying side", format="text"),
-        Output("currency", "Settlement currency", format="text"),
+        Output("currency", "Paid in the quote or the base currency", format="text"),
         Output("currency_label", "Paid in", format="text"),
         QUOTE_OUTPUT,
         Output("notional", "Position value", unit="settlement currency"),
@@ -278,9 +277,10 @@ funding_payment_calculator = Calculator(
     ),
     compute=_funding_payment_calc,
     examples={
-        # the hub's example: an hourly rate (Hyperliquid's published example), so hourly settlements
+        # the hub's example: an hourly rate (Hyperliquid's published example), so hourly settlements,
+        # on Hyperliquid, so the money is named (USDC) from the start
         "default": {"side": "long", "size": "10", "mark_price": "10000", "funding_rate": "0.0011875",
-                    "interval_hours": "1"},
+                    "interval_hours": "1", "venue": hyperliquid.KEY},
         "bitmex_inverse": {
             "side": "long",
             "size": "15000",

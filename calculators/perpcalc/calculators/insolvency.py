@@ -6,7 +6,7 @@ from typing import Any
 from .._errors import InputError
 from .._num import ZERO, opposite
 from .._spec import REQUIRED, Calculator, Field, Output
-from ..display import format_number, format_percent
+from ..display import format_number, format_percent, format_significant
 from ..insolvency import (
     MARGIN_MODES,
     SIDES,
@@ -180,7 +180,7 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
             "ranking page).",
         )
     firsts = [r for r in rows if r["rank"] == 1 and counts[r["side"]] >= 2]
-    heads = "; ".join(f"{r['side']}s: {r['id']} (score {r['score']:.6g})" for r in firsts)
+    heads = "; ".join(f"{r['side']}s: {r['id']} (score {format_significant(float(r['score']))})" for r in firsts)
     parts = [f"First in line to be deleveraged among these positions — {heads}."]
     for side in SIDES:
         if counts[side] == 1:
@@ -815,7 +815,7 @@ insolvency_waterfall_calculator = Calculator(
                 "y": ["unpaid"],
                 "kind": "bar",
                 "title": "Deficit still unpaid after each step",
-                "x_label": "Step of the waterfall",
+                "x_label": "Step (in paying order)",
                 "x_names": "stage",
                 "y_label": "Still unpaid ({currency_label})",
             },

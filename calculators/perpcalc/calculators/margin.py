@@ -30,6 +30,7 @@ from ..venues import (
     MARGIN_VENUES,
     TIER_TABLE_VENUE,
     TIER_TABLES,
+    VENUES,
     MarginRule,
     binance,
     bitmex,
@@ -173,7 +174,9 @@ def _check_prices(v: dict[str, Any], res: Liquidation, mmr: Decimal, leverage: D
         )
 
 
-def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
+def _liquidate(v: dict[str, Any]) -> dict[str, Any]:
+    """One venue's liquidation of the position in ``v``: the prices (rounded to the tick), the
+    rates applied and what the reader is told about them."""
     venue, side, ep = v["venue"], v["side"], v["entry_price"]
     rule = MARGIN_VENUES[venue]
     mmr, ignored = _venue_rates(v, rule)
@@ -196,9 +199,40 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
             f"rounded to the {tick.normalize():f} tick the liquidation price reaches the "
             "entry price: use a finer tick or less leverage",
         )
-    formula = _formula(v, rule, mmr, ignored)
+    return {"res": res, "lp": lp_r, "bp": bp_r, "rule": rule, "mmr": mmr, "cum": cum, "ignored": ignored,
+            "rows": rows, "source": source, "choice": choice, "leverage": leverage}
+
+
+def _by_venue(v: dict[str, Any], mmr: Decimal, cum: Decimal) -> list[dict[str, Any]]:
+    """The same position by every venue formula the core implements, at the maintenance rate and
+    amount this run applied (so the rows differ by formula only, not by a venue's MMR default):
+    each row is what the calculator gives with ``venue`` set to it, the same contract, ``mmr``
+    and ``maintenance_amount`` set to those values and no tier table. A venue whose formula refuses the
+    position (an inverse contract it does not list, a leverage above its limit) says why."""
+    rows = []
+    for key, rule in MARGIN_VENUES.items():
+        name = VENUES[key].name if key in VENUES else "Textbook (no venue)"
+        row: dict[str, Any] = {"venue": name, "as_of": rule.as_of or None}
+        try:
+            got = _liquidate({**v, "venue": key, "mmr": mmr, "maintenance_amount": cum, "tiers": None,
+                              "tier_table": "none"})
+        except InputError as exc:
+            rows.append({**row, "liquidation_price": None, "bankruptcy_price": None, "mmr": None,
+                         "note": exc.message})
+            continue
+        rows.append({**row, "liquidation_price": got["lp"], "bankruptcy_price": got["bp"], "mmr": got["mmr"],
+                     "note": ", ".join(got["ignored"]).capitalize() + " not used" if got["ignored"] else ""})
+    return rows
+
+
+def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
+    side, ep = v["side"], v["entry_price"]
+    got = _liquidate(v)
+    res, lp_r, bp_r, rule, mmr, cum = got["res"], got["lp"], got["bp"], got["rule"], got["mmr"], got["cum"]
+    formula = _formula(v, rule, mmr, got["ignored"])
     if res.liquidation_price is None:
         formula += " No liquidation price: the collateral covers any price move against the position."
+    tick = v["tick_size"]
     if tick is not None:
         formula += f" Prices rounded to the {tick.normalize():f} tick toward entry (assumed; inferred from Bybit)."
     return {
@@ -208,11 +242,12 @@ def _liquidation_calc(v: dict[str, Any]) -> dict[str, Any]:
         "maintenance_margin": res.maintenance_margin,
         "distance": None if lp_r is None else side_sign(side) * (ep - lp_r) / ep,
         "formula": formula,
-        "tier_note": _tier_note(rule, venue, choice),
-        "tier": _tier_label(source, rows, choice, mmr),
-        "currency_label": settlement_label(venue, v["contract"]),
-        "quote_label": quote_label(venue, v["contract"]),
-        "by_leverage": _by_leverage(v, mmr, cum, leverage or _leverage_of(v, res.initial_margin)),
+        "tier_note": _tier_note(rule, v["venue"], got["choice"]),
+        "tier": _tier_label(got["source"], got["rows"], got["choice"], mmr),
+        "currency_label": settlement_label(v["venue"], v["contract"]),
+        "quote_label": quote_label(v["venue"], v["contract"]),
+        "by_leverage": _by_leverage(v, mmr, cum, got["leverage"] or _leverage_of(v, res.initial_margin)),
+        "by_venue": _by_venue(v, mmr, cum),
     }
 
 
@@ -452,6 +487,19 @@ liquidation_price_calculator = Calculator(
                 # a vertical line at the reader's own leverage (an input: marks name outputs or inputs)
                 "marks": ["leverage"],
             },
+        ),
+        Output(
+            "by_venue",
+            "The same position by each venue's formula (at the MMR above)",
+            format="table",
+            columns=(
+                Output("venue", "Venue formula", format="text"),
+                Output("liquidation_price", "Liquidation price", unit="quote", places=4),
+                Output("bankruptcy_price", "Bankruptcy price", unit="quote", places=4),
+                Output("mmr", "MMR", format="percent", places=4),
+                Output("as_of", "Formula record dated", format="text"),
+                Output("note", "Note", format="text"),
+            ),
         ),
     ),
     compute=_liquidation_calc,

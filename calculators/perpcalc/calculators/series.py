@@ -8,7 +8,7 @@ from typing import Any
 from .._errors import InputError
 from .._num import parse_start, thin_buckets
 from .._spec import Calculator, Field, Output
-from ..display import format_percent
+from ..display import format_number, format_percent
 from ..series import (
     CHART_POINTS,
     DEFAULT_BASELINE,
@@ -219,9 +219,9 @@ def _reversion_text(phi: float | None, n: int, hl: float | None, interval_hours:
     if phi is None:
         return f"no variation to fit: the rates do not move around the {center}"
     if phi >= 1:
-        return f"φ = {phi:.3f} ≥ 1: no reversion, deviations persist or grow (random walk or worse)"
+        return f"φ = {format_number(phi, 3, 3)} ≥ 1: no reversion, deviations persist or grow (random walk or worse)"
     if phi <= 0:
-        return f"φ = {phi:.3f} ≤ 0: no persistence, deviations vanish or flip sign within one interval"
+        return f"φ = {format_number(phi, 3, 3)} ≤ 0: no persistence, deviations vanish or flip sign within one interval"
     hours = hl * float(interval_hours) if hl is not None else 0.0
     return f"deviations from the {center} halve in about {hl:.1f} intervals ({hours:.1f} h)"
 
@@ -277,7 +277,7 @@ def _funding_series_calc(v: dict[str, Any]) -> dict[str, Any]:
     hours = float(interval) * n
     span = f"{n:,} rates of {float(interval):g} h ({hours / 24:,.1f} days)"
     summary = (
-        f"{what} {span}: mean {format_percent(stats['mean'])} per interval ({float(mean_apr) * 100:.2f} % a "
+        f"{what} {span}: mean {format_percent(stats['mean'])} per interval ({format_percent(mean_apr, 2)} a "
         f"year, simple), "
         f"negative in {float(stats['share_negative']) * 100:.1f} % of intervals, {len(reversals):,} sign reversal"
         f"{'s' if len(reversals) != 1 else ''}; {reversion}."

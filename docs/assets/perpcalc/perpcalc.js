@@ -9,6 +9,11 @@
 // navigation keeps this module, and so the worker, alive across pages: init() runs again
 // for each new page through document$ and only wires forms it has not seen.
 
+import { MSG, STEP, STEPS } from "./protocol.js";
+import { toAPI, fromAPI, rateCells, shiftPoint } from "./percent.js";
+import { URL_BUDGET, keyPrefix, querySize, overBudget } from "./urlstate.js";
+import { Exact, exportValue, csvText, pythonSource } from "./exports.js";
+
 const workerURL = new URL("./worker.js", import.meta.url);
 let worker = null;
 let runtime = { state: "idle", detail: "", step: 0, error: null, timings: null };
@@ -19,7 +24,7 @@ const wired = new WeakSet();
 
 function startRuntime(reason) {
   if (worker) return;
-  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: 1, startedAt: performance.now() };
+  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: STEP.DOWNLOAD, startedAt: performance.now() };
   window.__perpcalcRuntime = runtime;
   if (typeof WebAssembly !== "object") {
     failRuntime("this browser has no WebAssembly");
@@ -34,7 +39,7 @@ function startRuntime(reason) {
   }
   worker.onmessage = onWorkerMessage;
   worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
-  if (!early) worker.postMessage({ type: "init", reason, t0: performance.timeOrigin });
+  if (!early) worker.postMessage({ type: MSG.INIT, reason, t0: performance.timeOrigin });
   broadcast();
   if (early) {
     early.said.forEach(onWorkerMessage);
@@ -51,24 +56,24 @@ function failRuntime(message) {
 
 function onWorkerMessage(event) {
   const msg = event.data;
-  if (msg.type === "progress") {
+  if (msg.type === MSG.PROGRESS) {
     runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step, fraction: msg.fraction ?? 0 };
     broadcast();
-  } else if (msg.type === "ready") {
-    runtime = { ...runtime, state: "ready", detail: "", step: 4, timings: msg.timings, readyAt: performance.now() };
+  } else if (msg.type === MSG.READY) {
+    runtime = { ...runtime, state: "ready", detail: "", step: STEP.READY, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
     cacheForOffline();
-  } else if (msg.type === "failed") {
+  } else if (msg.type === MSG.FAILED) {
     failRuntime(msg.message);
-  } else if (msg.type === "file-progress" || msg.type === "file-result") {
+  } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {
     const job = fileJobs.get(msg.id);
-    if (job && msg.type === "file-progress") job.onProgress(msg);
-    if (job && msg.type === "file-result") {
+    if (job && msg.type === MSG.FILE_PROGRESS) job.onProgress(msg);
+    if (job && msg.type === MSG.FILE_RESULT) {
       fileJobs.delete(msg.id);
       job.resolve(msg.result);
     }
-  } else if (msg.type === "result") {
+  } else if (msg.type === MSG.RESULT) {
     const form = pending.get(msg.id);
     pending.delete(msg.id);
     if (form && form.isConnected && Number(form.dataset.request) === msg.id) applyResult(form, unpackLarge(msg.result));
@@ -92,7 +97,7 @@ function showRuntime(form) {
     form.dataset.state = "loading";
     bar.hidden = false;
     bar.value = Math.max(bar.value, barValue(runtime)); // never backwards
-    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of 4).`;
+    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of ${STEPS}).`;
     markStale(form);
   } else if (runtime.state === "ready") {
     if (form.dataset.state !== "ready") {
@@ -141,41 +146,7 @@ function readInputs(form) {
 // typed and shown in percent, as venues print them (0.01 means 0.01 %, the % sign optional);
 // perpcalc reads "x%" as x/100 and a bare number as a fraction. toAPI marks what the reader
 // typed with %; fromAPI turns text in the API's unit (a link made before rates were shown in
-// percent, a file's rates) into what the form shows.
-
-function toAPI(el, text) {
-  const mark = (t) => (t.endsWith("%") ? t : `${t}%`);
-  if (el.hasAttribute("data-percent")) return text.trim() === "" ? text : mark(text.trim());
-  return rateCells(el, text, mark);
-}
-
-function fromAPI(el, text) {
-  const unmark = (t) => (t.endsWith("%") ? t.slice(0, -1).trim() : shiftPoint(t, 2));
-  if (el.hasAttribute("data-percent")) return text.trim() === "" ? "" : unmark(text.trim());
-  return rateCells(el, text, unmark);
-}
-
-// `text` with `fn` applied to each rate cell of a list field (spacing kept). A list of one
-// column takes values one per line or separated by commas, after an optional header line; a
-// list of several columns starts with a header that names them (perpcalc's parse_rows).
-function rateCells(el, text, fn) {
-  const rates = (el.dataset.percentColumns || "").split(",").map((c) => c.trim()).filter(Boolean);
-  if (!rates.length || !text.trim()) return text;
-  const columns = (el.dataset.columns || "").split(",").map((c) => c.trim().toLowerCase());
-  const cell = (raw) => {
-    const m = /^(\s*)(.*?)(\s*)$/s.exec(raw);
-    return m[2] === "" ? raw : m[1] + fn(m[2]) + m[3];
-  };
-  const start = text.search(/\S/);
-  const lineEnd = text.indexOf("\n", start) === -1 ? text.length : text.indexOf("\n", start);
-  const head = text.slice(start, lineEnd).split(",").map((c) => c.trim().toLowerCase());
-  const hasHeader = columns.length > 1 || head.includes(columns[0]);
-  const bodyFrom = hasHeader ? lineEnd : 0;
-  if (columns.length === 1) return text.slice(0, bodyFrom) + text.slice(bodyFrom).replace(/[^,\n]+/g, cell);
-  const marked = head.map((h) => rates.includes(h));
-  const body = text.slice(bodyFrom).split("\n").map((line) => line.split(",").map((c, i) => (marked[i] ? cell(c) : c)).join(","));
-  return text.slice(0, bodyFrom) + body.join("\n");
-}
+// percent, a file's rates) into what the form shows. (percent.js)
 
 // What a rate field or a list's rate cells hold, as numbers in percent (blank or unreadable: NaN).
 function typedRates(el) {
@@ -317,7 +288,7 @@ function requestCompute(form) {
   const id = nextId++;
   form.dataset.request = String(id);
   pending.set(id, form);
-  worker.postMessage({ type: "compute", id, name: form.dataset.calculator, inputs: readInputs(form) });
+  worker.postMessage({ type: MSG.COMPUTE, id, name: form.dataset.calculator, inputs: readInputs(form) });
 }
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
@@ -329,7 +300,7 @@ function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
   if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
   const id = nextId++;
-  worker.postMessage({ type: "file", id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
+  worker.postMessage({ type: MSG.FILE, id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
   return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 
@@ -579,29 +550,7 @@ window.addEventListener("resize", () => {
 
 function pythonCall(form) {
   const spec = specOf(form);
-  const inputs = readInputs(form);
-  const lines = Object.entries(inputs).map(([k, v]) => `    ${pyString(k)}: ${pyString(v)},`);
-  return [
-    "import perpcalc  # to install it: the page \"Use it in Python\" on this site (/use-in-python/)",
-    "",
-    `result = perpcalc.run(${JSON.stringify(spec.name)}, {`,
-    ...lines,
-    "})",
-    `# the function behind it: ${spec.function}`,
-    "print(result)",
-    "",
-  ].join("\n");
-}
-
-// A Python string literal that shows exactly what it holds: JSON's escapes are Python's,
-// and every control, format (bidi override, isolate, zero-width) or separator character is
-// written as an escape too, so a pasted value cannot make the snippet display code that it
-// does not contain ("Trojan Source").
-function pyString(value) {
-  return JSON.stringify(String(value)).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (ch) => {
-    const code = ch.codePointAt(0);
-    return code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
+  return pythonSource(spec.name, spec.function, readInputs(form));
 }
 
 function outputsOf(form) {
@@ -610,36 +559,11 @@ function outputsOf(form) {
   return outputs;
 }
 
-// Spreadsheet formula injection (OWASP): a text cell starting with = + - @ tab or CR is
-// prefixed with a single quote and quoted. Numbers stay numbers (−5 is written -5).
-function csvCell(value) {
-  if (typeof value === "number") return String(value);
-  if (value instanceof Exact) return value.text;
-  let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  const formula = /^[=+\-@\t\r]/.test(text);
-  if (formula) text = `'${text}`;
-  return formula || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvText(rows) {
-  return rows.map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
-}
-
 // ---------------------------------------------------------------- downloads
 // What the downloads write comes from the spec's `exports` (the build writes it): column names
 // carry their unit ("mean (%)", "payment (USDT)"), numbers stay numbers, and rates, fractions in
-// perpcalc, are written in percent as the page shows them, exactly ("-0.0003" → -0.03).
-
-class Exact {
-  constructor(text) {
-    this.text = text;
-  }
-}
-
-function exportValue(format, value) {
-  if (format === "percent" && typeof value === "number") return new Exact(shiftPoint(String(value), 2));
-  return value;
-}
+// perpcalc, are written in percent as the page shows them, exactly ("-0.0003" → -0.03)
+// (Exact, exportValue and the CSV cells in exports.js).
 
 // "payment ({currency_label})" → "payment (USDT)": the braces name an output whose text is the unit.
 function exportHeader(form, header) {
@@ -733,7 +657,7 @@ function formsOnPage() {
 }
 
 function prefixFor(form) {
-  return formsOnPage().length > 1 ? `${form.id.replace(/^calc-/, "")}.` : "";
+  return keyPrefix(form.id, formsOnPage().length);
 }
 
 function queryValue(el) {
@@ -780,12 +704,6 @@ function writeQuery(form) {
 // A form puts at most URL_BUDGET characters in the query string: past that (a pasted list
 // of 2,000 rows made a 116 KB URL, which servers answer with HTTP 414), its longest values
 // are left out of the link, and the form says so next to its buttons.
-const URL_BUDGET = 2000;
-
-function querySize(key, value) {
-  return new URLSearchParams([[key, value]]).toString().length + 1;
-}
-
 // `tooLong`: controls formParams already left out (each alone over the budget; encoding never
 // shortens a value).
 function limitQuery(form, params, tooLong = []) {
@@ -793,13 +711,10 @@ function limitQuery(form, params, tooLong = []) {
     .map((el) => [el, prefixFor(form) + el.name])
     .filter(([, key]) => params.has(key))
     .map(([el, key]) => [el, key, querySize(key, params.get(key))]);
-  let total = sizes.reduce((sum, [, , n]) => sum + n, 0);
   const left = [...tooLong];
-  for (const [el, key, n] of sizes.sort((a, b) => b[2] - a[2])) {
-    if (total <= URL_BUDGET) break;
-    params.delete(key);
-    total -= n;
-    left.push(el);
+  for (const i of overBudget(sizes.map(([, , n]) => n))) {
+    params.delete(sizes[i][1]);
+    left.push(sizes[i][0]);
   }
   const dropped = controls(form).filter((el) => left.includes(el)).map((el) => (el.labels?.[0]?.textContent || el.name).trim());
   let note = form.querySelector("[data-link-note]");
@@ -818,22 +733,6 @@ function limitQuery(form, params, tooLong = []) {
   }
   note.textContent = `${dropped.join(", ")}: too large to share as a link; download JSON to keep ${
     dropped.length > 1 ? "them" : "it"}. The page's address holds the other inputs.`;
-}
-
-// "-0.0003" → "-0.03" (places = 2): moves the decimal point of a number's text exactly.
-function shiftPoint(text, places) {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(String(text).trim().replace("\u2212", "-"));
-  if (!m) return String(text);
-  const [, sign, whole, frac = "", exp = "0"] = m;
-  const digits = (whole + frac).replace(/^0+/, "");
-  if (!digits) return "0";
-  const point = whole.length - ((whole + frac).length - digits.length) + Number(exp) + places;
-  let out;
-  if (point <= 0) out = `0.${"0".repeat(-point)}${digits}`;
-  else if (point >= digits.length) out = digits + "0".repeat(point - digits.length);
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  if (out.includes(".")) out = out.replace(/0+$/, "").replace(/\.$/, "");
-  return (sign === "-" ? "-" : "") + out;
 }
 
 function firstOfItsKind(form) {
@@ -1072,7 +971,7 @@ function cacheForOffline() {
   for (const entry of performance.getEntriesByType("resource")) {
     if (entry.name.startsWith(location.origin)) urls.push(entry.name);
   }
-  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: "cache-runtime", urls })).catch(() => {});
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls })).catch(() => {});
 }
 
 // Registered once the first calculator is live (or could not start), not before: on a first

@@ -20,6 +20,8 @@
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
 //   the runtime files download. Any failure there falls back to a normal start.
 
+import { MSG, STEP } from "./protocol.js";
+
 const MANIFEST = __MANIFEST__;
 const runtimeBase = new URL("../runtime/", import.meta.url);
 const indexURL = new URL("pyodide/", runtimeBase).href;
@@ -60,7 +62,7 @@ async function refuse(rel, error) {
 }
 
 function progress(step, detail, fraction = 0) {
-  postMessage({ type: "progress", step, detail, fraction });
+  postMessage({ type: MSG.PROGRESS, step, detail, fraction });
 }
 
 function mb(bytes) {
@@ -97,10 +99,10 @@ function reportDownload() {
   const { done, total } = wireTotals();
   const big = ["pyodide/pyodide.asm.wasm", MANIFEST.stdlib].map((rel) => meter.get(rel));
   if (big.every((m) => m && m.done === m.raw)) {
-    progress(2, `compiling and starting Python (${mb(done)} MB downloaded)`, 1);
-  } else if (total === 0 && meter.size) progress(1, "reading the Python runtime saved on this device");
+    progress(STEP.START_PYTHON, `compiling and starting Python (${mb(done)} MB downloaded)`, 1);
+  } else if (total === 0 && meter.size) progress(STEP.DOWNLOAD, "reading the Python runtime saved on this device");
   else {
-    progress(1, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`, downloadedShare(done, total));
+    progress(STEP.DOWNLOAD, `downloading the Python runtime, ${mb(done)} of ${mb(total)} MB`, downloadedShare(done, total));
   }
 }
 
@@ -312,14 +314,14 @@ async function start() {
       t.runtime = performance.now();
       clearInterval(meterTimer); // Python runs: no download report may follow this step
       meterStopped = true;
-      progress(3, "importing perpcalc");
+      progress(STEP.IMPORT, "importing perpcalc");
       compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
     }
     clearInterval(meterTimer);
     meterStopped = true;
     t.ready = performance.now();
     postMessage({
-      type: "ready",
+      type: MSG.READY,
       timings: {
         mode,
         snapshot_error: snapshotError,
@@ -337,7 +339,7 @@ async function start() {
     clearInterval(meterTimer);
     meterStopped = true;
     const message = integrityFailure || String(err && err.message ? err.message : err);
-    postMessage({ type: "failed", message: plain(message) });
+    postMessage({ type: MSG.FAILED, message: plain(message) });
   }
 }
 
@@ -356,7 +358,7 @@ function answer(msg) {
     result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
   }
   const [packed, transfer] = packLarge(result);
-  postMessage({ type: "result", id: msg.id, result: packed }, transfer);
+  postMessage({ type: MSG.RESULT, id: msg.id, result: packed }, transfer);
 }
 
 // Long lists travel to the page as UTF-8 JSON in transferred buffers, not as objects or
@@ -426,11 +428,11 @@ function zoneOffset(zone, year, month, day, hour, minute) {
 }
 
 function fileProgress(id, phase, done, total) {
-  postMessage({ type: "file-progress", id, phase, done, total });
+  postMessage({ type: MSG.FILE_PROGRESS, id, phase, done, total });
 }
 
 async function readFile(msg) {
-  const reply = (result) => postMessage({ type: "file-result", id: msg.id, result });
+  const reply = (result) => postMessage({ type: MSG.FILE_RESULT, id: msg.id, result });
   const fail = (message) => reply({ ok: false, error: { field: msg.field, message, column: null, line: null } });
   const file = msg.file;
   if (file.size > FILE_LIMIT) {
@@ -458,15 +460,15 @@ async function readFile(msg) {
 }
 
 function handle(msg) {
-  if (msg.type === "file") readFile(msg);
+  if (msg.type === MSG.FILE) readFile(msg);
   else answer(msg);
 }
 
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === "init") {
+  if (msg.type === MSG.INIT) {
     if (!starting) starting = start();
-  } else if (msg.type === "compute" || msg.type === "file") {
+  } else if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE) {
     if (compute) handle(msg);
     else queue.push(msg);
   }

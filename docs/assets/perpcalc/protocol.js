@@ -1,0 +1,35 @@
+// @ts-check
+// The calculators' worker protocol, in one place: the page (perpcalc.js, boot.js) and the worker
+// (worker.js) import these names, so a message type or a step is spelled once.
+//
+// Page → worker: INIT starts the runtime; COMPUTE {id, name, inputs} and FILE {id, calculator,
+// field, file, options} are answered, once the runtime is ready, by RESULT {id, result} and by
+// FILE_PROGRESS {id, phase, done, total} then FILE_RESULT {id, result}.
+// Worker → page while starting: PROGRESS {step, detail, fraction}, then READY {timings} or
+// FAILED {message}. Page → service worker (sw.js, a classic script that keeps its own copy of
+// the name): CACHE_RUNTIME {urls}.
+
+/** Message types, by role. */
+export const MSG = Object.freeze({
+  INIT: "init",
+  PROGRESS: "progress",
+  READY: "ready",
+  FAILED: "failed",
+  COMPUTE: "compute",
+  RESULT: "result",
+  FILE: "file",
+  FILE_PROGRESS: "file-progress",
+  FILE_RESULT: "file-result",
+  CACHE_RUNTIME: "cache-runtime",
+});
+
+/** The start-up steps PROGRESS reports, in order; READY is the last. */
+export const STEP = Object.freeze({
+  DOWNLOAD: 1, // downloading (or reading the saved) runtime; also the page's own first step
+  START_PYTHON: 2, // compiling and starting Python
+  IMPORT: 3, // importing perpcalc
+  READY: 4,
+});
+
+/** How many steps the page shows ("step 2 of 4"); the build reads it for the bar's max. */
+export const STEPS = 4;

@@ -1,0 +1,11 @@
+// What the page's scripts share on `window` (tsconfig.json type-checks them with it).
+
+interface PerpcalcBoot {
+  /** Hand the worker boot.js started to perpcalc.js, with what it said meanwhile. */
+  take(): { worker: Worker; said: MessageEvent[]; error: string | null };
+}
+
+interface Window {
+  /** Set by boot.js while its early worker waits for perpcalc.js. */
+  __perpcalcBoot?: PerpcalcBoot;
+}
