@@ -59,10 +59,13 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
     >>> format_number(Decimal("1e-999999"), -1), len(format_number(Decimal("1e-999999"), 10**6))
     ('1 × 10⁻⁹⁹⁹⁹⁹⁹', 1)
     """
+    places = min(places, MAX_PLACES)
+    plain = _plain(value, places, min_places)
+    if plain is not None:
+        return plain
     d = _decimal(value)
     if not d.is_finite():
         return "—"
-    places = min(places, MAX_PLACES)
     if not d:
         d = Decimal(0)  # 0E-999999999 too: no exponent to write out
     if d and (d.adjusted() >= SCIENTIFIC_FROM or (places < 0 and d.adjusted() < -SCIENTIFIC_FROM)):
@@ -82,6 +85,37 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
         frac = frac + "0" * max(0, min_places - len(frac))
         text = f"{whole}.{frac}" if frac else whole
     return text.replace("-", "\u2212")
+
+
+def _plain(value: float | int | Decimal, places: int, min_places: int) -> str | None:
+    """``format_number``'s text for a non-zero finite float or Decimal whose shortest text is
+    positional, under 10²⁰, with no more than ``places`` decimals (so nothing to round), read
+    off that text directly; else ``None``. Tables of 100,000 rows are 400,000 such cells."""
+    kind = type(value)
+    if kind is float:
+        if not value or value != value or abs(value) == _INF:
+            return None
+        text = repr(value)
+    elif kind is Decimal:
+        if not value or not value.is_finite():
+            return None
+        text = str(value)
+    else:
+        return None
+    if "e" in text or "E" in text or places < 0:
+        return None
+    negative = text[0] == "-"
+    whole, _, frac = text.lstrip("-").partition(".")
+    if len(whole) > SCIENTIFIC_FROM - 1 or len(frac) > places:
+        return None
+    frac = frac.rstrip("0")
+    if places:  # as after quantize: no point, no padding, at 0 places
+        frac += "0" * (min_places - len(frac))
+    out = f"{int(whole):,}.{frac}" if frac else f"{int(whole):,}"
+    return "\u2212" + out if negative else out
+
+
+_INF = float("inf")
 
 
 # Characters that change how text around them is shown (bidi overrides and isolates, zero-
