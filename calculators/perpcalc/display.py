@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
-from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 from ._spec import InputError, Output, get, value_to_text
@@ -33,6 +33,11 @@ SCIENTIFIC_FROM = 21
 # The most decimals a number is ever written with (a text's length is bounded by this).
 MAX_PLACES = 40
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+# Rounding to ``places`` decimals of a number under 10²¹ needs at most 21 + places digits: one
+# context wide enough for every allowed ``places`` (a localcontext per cell costs more than the
+# rounding), and the quanta 1, 0.1, 0.01, … made once.
+_ROUNDING = Context(prec=SCIENTIFIC_FROM + MAX_PLACES + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_QUANTUM = [Decimal((0, (1,), -places)) for places in range(MAX_PLACES + 1)]
 
 
 def _decimal(value: float | int | Decimal) -> Decimal:
@@ -72,10 +77,7 @@ def format_number(value: float | int | Decimal, places: int = 8, min_places: int
         mantissa, exponent = format(d, ".6e").split("e")  # rounds 9.9999999e22 to 1.000000e+23
         mantissa = mantissa.rstrip("0").rstrip(".").replace("-", "\u2212")
         return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    with localcontext() as ctx:
-        ctx.prec = max(28, SCIENTIFIC_FROM + max(places, 0) + 2)
-        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
-        q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places >= 0 else d
+    q = d.quantize(_QUANTUM[places], rounding=ROUND_HALF_EVEN, context=_ROUNDING) if places >= 0 else d
     if q == 0:
         q = abs(q)
     text = f"{q:,f}"
@@ -100,6 +102,10 @@ def _plain(value: float | int | Decimal, places: int, min_places: int) -> str | 
         if not value or not value.is_finite():
             return None
         text = str(value)
+    elif kind is int:
+        if not value or abs(value) >= _INT_PLAIN:
+            return None
+        text = str(value)
     else:
         return None
     if "e" in text or "E" in text or places < 0:
@@ -116,6 +122,7 @@ def _plain(value: float | int | Decimal, places: int, min_places: int) -> str | 
 
 
 _INF = float("inf")
+_INT_PLAIN = 10**SCIENTIFIC_FROM // 10
 
 
 # Characters that change how text around them is shown (bidi overrides and isolates, zero-
