@@ -19,11 +19,12 @@ PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 
   if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
   then command -v $$c; break; fi; done))
 
-.PHONY: help setup serve build runtime runtime-test test test-core lint bench clean chromium nginx
+.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium nginx
 
 help:
 	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
 	@echo "make test    set up, then run every test: core, Pyodide parity, site build, browser"
+	@echo "make check   the fast loop: lint, core, doctests, fuzz, pandas, page sources (no build, no browser)"
 	@echo "make build   write the static site to site/"
 	@echo "make bench   write benchmark figures to bench/latest.json and print a table"
 
@@ -39,6 +40,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
 	@echo "==> installing Python packages (pinned in requirements.lock)"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
+	@echo "==> installing perpcalc from calculators/ in development mode (the library for notebooks and scripts)"
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -86,6 +89,17 @@ lint: setup
 
 test-core: setup
 	$(PY) -m pytest tests/core -q
+
+# The fast loop: everything that needs no site build, no Pyodide and no browser.
+CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostile_grid.py tests/pandas \
+  tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
+  tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
+  tests/fuzz/test_file_grid.py
+
+check: setup
+	@echo "==> lint, core, doctests, fuzz, pandas, page sources and script parsing (no build, no browser)"
+	$(PY) -m ruff check calculators scripts tests
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
 test: runtime-test chromium nginx lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"

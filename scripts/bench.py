@@ -41,7 +41,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculators"))
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -267,7 +266,7 @@ RANK_IN_WORKER = """() => {
     const loss = Math.max(0, (side === "long" ? entry - 100 : 100 - entry) * size);
     positions.push({ id: `p${i}`, side, size, entry_price: entry, mark_price: 100, margin: loss + 1 + rnd() * 500 });
   }
-  const compute = py.runPython("from perpcalc.display import compute_json\\ncompute_json");
+  const compute = py.runPython("from perpcalc.page import compute_json\\ncompute_json");
   const t = performance.now();
   const result = JSON.parse(compute("adl_ranking", JSON.stringify({ method: "bitmex", positions })));
   const seconds = (performance.now() - t) / 1000;
@@ -277,7 +276,7 @@ RANK_IN_WORKER = """() => {
 
 
 def browser_figures() -> dict[str, float]:
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from chromium import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, float] = {}
@@ -441,8 +440,8 @@ def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict
     and rates must not fall)."""
 
     from perpcalc import get
-    from perpcalc._spec import parse_rows, rows_to_text
-    from perpcalc.display import form_values
+    from perpcalc.page import form_values
+    from perpcalc.parse import parse_rows, rows_to_text
 
     values = form_values(name, example)
     sizes = {}
@@ -464,11 +463,11 @@ def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict
 
 
 def calculator_budgets() -> dict[str, object]:
-    """CPU seconds of ``perpcalc.run`` and of the worker's ``display.compute`` for every
+    """CPU seconds of ``perpcalc.run`` and of the worker's ``page.compute`` for every
     calculator with a list field, each example, the lists at their maximum size; the
     budget (≤ BUDGET_S of CPU for ``run``) applies to the slowest example of each."""
     import perpcalc
-    from perpcalc.display import compute
+    from perpcalc.page import compute
 
     out: dict[str, object] = {}
     for spec in perpcalc.catalog():

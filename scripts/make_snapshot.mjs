@@ -38,7 +38,7 @@ import importlib, pkgutil, perpcalc
 for info in sorted(pkgutil.walk_packages(perpcalc.__path__, "perpcalc."), key=lambda i: i.name):
     if info.name != "perpcalc.frames":  # pandas layer: never on the browser path
         importlib.import_module(info.name)
-from perpcalc.display import compute_json
+from perpcalc.page import compute_json
 compute_json("funding_payment", '{"side": "long", "size": 1, "mark_price": 1, "funding_rate": 0.0001}')
 import gc, random
 for obj in gc.get_objects():  # Mersenne Twister states seeded from the OS at import: fix them

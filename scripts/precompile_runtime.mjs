@@ -22,17 +22,17 @@ pyodide.runPython(`
 import importlib, io, os, pkgutil, py_compile, sys, zipfile
 sys.path.insert(0, "/tmp/wheel")
 import perpcalc
-from perpcalc import display
+from perpcalc import page as page_entry
 # what the worker imports (the module walk is the snapshot's), then every calculator's examples,
 # so lazily imported modules (a calculator's own, or the standard library's) are compiled too
 for info in sorted(pkgutil.walk_packages(perpcalc.__path__, "perpcalc."), key=lambda i: i.name):
     if info.name != "perpcalc.frames":  # pandas layer: never on the browser path
         importlib.import_module(info.name)
-from perpcalc.display import compute_json
+from perpcalc.page import compute_json
 for spec in perpcalc.catalog():
     for example in spec["examples"].values():
-        display.compute(spec["name"], example)
-display.compute("funding_payment", {"side": "long", "size": "nan"})
+        page_entry.compute(spec["name"], example)
+page_entry.compute("funding_payment", {"side": "long", "size": "nan"})
 
 STDLIB = "/lib/python314.zip"
 used = {m.__file__[len(STDLIB) + 1:] for m in list(sys.modules.values())

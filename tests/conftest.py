@@ -11,21 +11,20 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socket
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from background import Background
-
 # the suite's Hypothesis profile (``ci`` when CI=true: derandomized), loaded before any test module
 # is imported, so every @settings(...) inherits it; tests/core/conftest.py loads the same module
 # inside Pyodide, where only tests/core is mounted
-sys.path.insert(0, str(Path(__file__).resolve().parent / "core"))
+# (tests/core is on the path through pyproject's pythonpath)
 import hypothesis_profiles
+import pytest
+from background import Background
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 hypothesis_profiles.load()
 
@@ -41,16 +40,6 @@ PORT = int(os.environ["TEST_PORT"])
 # one folder per port: scripts/run_tests.py runs two sessions at once, each building for its own origin
 SITE = ROOT / "build" / f"test-site-{PORT}"
 ORIGIN = f"http://{HOST}:{PORT}"
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 SITE_BUILD = Background(

@@ -15,23 +15,23 @@ import hypothesis_profiles
 import perpcalc
 import pytest
 from background import Background
-from perpcalc import display
+from perpcalc import page as page_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "build" / "runtime" / "pyodide"
 
 EVERY_EXAMPLE = r"""
 import json, sys, perpcalc
-from perpcalc import display
+from perpcalc import page as page_entry
 # the precompiled runtime: perpcalc and the standard library's modules come from the build's .pyc
-print("FILES " + json.dumps([perpcalc.__file__, display.__file__, json.__file__, sys.modules["decimal"].__file__]))
+print("FILES " + json.dumps([perpcalc.__file__, page_entry.__file__, json.__file__, sys.modules["decimal"].__file__]))
 out = {}
 for spec in perpcalc.catalog():
     for key, example in spec["examples"].items():
-        out[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
+        out[f"{spec['name']}@{key}"] = page_entry.compute(spec["name"], example)
 junk = {"funding_payment": {"side": "long", "size": "nan"}, "nope": {}}
 for name, inputs in junk.items():
-    out[f"junk:{name}"] = display.compute(name, inputs)
+    out[f"junk:{name}"] = page_entry.compute(name, inputs)
 print("RESULT " + json.dumps(out, sort_keys=True))
 """
 
@@ -74,14 +74,14 @@ def test_every_example_is_identical_in_pyodide_and_cpython() -> None:
     proc = BACKGROUND["examples"].result()
     assert proc.returncode == 0, proc.stderr[-2000:]
     files = json.loads(next(ln for ln in proc.stdout.splitlines() if ln.startswith("FILES "))[len("FILES "):])
-    assert files[:2] == ["/lib/perpcalc.zip/perpcalc/__init__.pyc", "/lib/perpcalc.zip/perpcalc/display.pyc"], files
+    assert files[:2] == ["/lib/perpcalc.zip/perpcalc/__init__.pyc", "/lib/perpcalc.zip/perpcalc/page.pyc"], files
     assert all(f.startswith("/lib/python314.zip/") and f.endswith(".pyc") for f in files[2:]), files
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
     in_pyodide = json.loads(line[len("RESULT "):])
     in_cpython = {}
     for spec in perpcalc.catalog():
         for key, example in spec["examples"].items():
-            in_cpython[f"{spec['name']}@{key}"] = display.compute(spec["name"], example)
-    in_cpython["junk:funding_payment"] = display.compute("funding_payment", {"side": "long", "size": "nan"})
-    in_cpython["junk:nope"] = display.compute("nope", {})
+            in_cpython[f"{spec['name']}@{key}"] = page_entry.compute(spec["name"], example)
+    in_cpython["junk:funding_payment"] = page_entry.compute("funding_payment", {"side": "long", "size": "nan"})
+    in_cpython["junk:nope"] = page_entry.compute("nope", {})
     assert json.loads(json.dumps(in_cpython, sort_keys=True)) == in_pyodide

@@ -29,8 +29,8 @@ import { startBuilt } from "./scripts/pyodide_node.mjs";
 const [runtime, ...parts] = process.argv.slice(1);
 const snapshot = Buffer.concat(parts.map((p) => readFileSync(path.join(runtime, p))));
 const py = await startBuilt({ _loadSnapshot: new Uint8Array(snapshot) }, runtime);
-const compute = py.runPython("import sys\\nassert 'perpcalc.display' in sys.modules\\n"
-  + "from perpcalc.display import compute_json\\ncompute_json");
+const compute = py.runPython("import sys\\nassert 'perpcalc.page' in sys.modules\\n"
+  + "from perpcalc.page import compute_json\\ncompute_json");
 console.log(compute("funding_payment", JSON.stringify(
   { side: "long", size: 10, mark_price: 10000, funding_rate: "0.0011875" })));
 """

@@ -1,4 +1,4 @@
-"""Calculator specs, input validation and the registry behind ``run`` and ``catalog``.
+"""Calculator specs and the registry behind ``run`` and ``catalog``.
 
 Every calculator is one pure function in a topic module plus a [`Calculator`][perpcalc.Calculator]
 spec in ``perpcalc.calculators``, listed there in the ordered registry that
@@ -6,22 +6,20 @@ spec in ``perpcalc.calculators``, listed there in the ordered registry that
 unit, bounds, choices, defaults, venue presets) and what the outputs are (label, unit,
 display format). [`run`][perpcalc.run] turns any JSON-like mapping into validated Python values
 (``Decimal`` for numbers) or raises [`InputError`][perpcalc.InputError] naming the field, so the
-calculator functions only ever see clean values.
+calculator functions only ever see clean values; the reading and writing of values is in
+``perpcalc.parse``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import cached_property
 from typing import Any
 
 from ._errors import InputError
+from .parse import coerce, is_blank, jsonable, output_json, shown
 
 __all__ = [
     "Calculator",
@@ -123,7 +121,7 @@ class Field:
             "type": self.type,
             "unit": self.unit,
             "required": self.required,
-            "default": None if self.required else _jsonable(self.default),
+            "default": None if self.required else jsonable(self.default),
         }
         if self.min is not None:
             out["min"] = float(Decimal(str(self.min)))
@@ -254,10 +252,10 @@ class Calculator:
             "inputs": [f.spec() for f in self.inputs],
             "outputs": [o.spec() for o in self.outputs],
             "examples": {
-                key: {k: _jsonable(v) for k, v in ex.items()} for key, ex in self.examples.items()
+                key: {k: jsonable(v) for k, v in ex.items()} for key, ex in self.examples.items()
             },
             "presets": {
-                fname: {choice: {k: _jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
+                fname: {choice: {k: jsonable(v) for k, v in vals.items()} for choice, vals in table.items()}
                 for fname, table in self.presets.items()
             },
             "preset_rule": "fill_unset",
@@ -273,24 +271,24 @@ class Calculator:
         for key in inputs:
             if not isinstance(key, str) or key not in known:
                 raise InputError(
-                    _shown(key), f"unknown field {_shown(key)!r} for {self.name}; expected one of: "
+                    shown(key), f"unknown field {shown(key)!r} for {self.name}; expected one of: "
                     f"{', '.join(sorted(known))}"
                 )
-        given = {k: v for k, v in inputs.items() if not _blank(v)}
+        given = {k: v for k, v in inputs.items() if not is_blank(v)}
         values: dict[str, Any] = {}
         # choice fields first, so presets can fill the rest
         ordered = sorted(self.inputs, key=lambda f: f.name not in self.presets)
         for f in ordered:
             if f.name in given:
-                values[f.name] = _coerce(f, given[f.name])
+                values[f.name] = coerce(f, given[f.name])
                 continue
             preset = self._preset_value(f.name, values)
             if preset is not _MISSING:
-                values[f.name] = _coerce(f, preset) if preset is not None else None
+                values[f.name] = coerce(f, preset) if preset is not None else None
             elif f.required:
                 raise InputError(f.name, f"{f.label} is required")
             else:
-                values[f.name] = _coerce(f, f.default) if f.default is not None else None
+                values[f.name] = coerce(f, f.default) if f.default is not None else None
         return values
 
     def _preset_value(self, name: str, values: Mapping[str, Any]) -> Any:
@@ -314,7 +312,7 @@ class Calculator:
         for o in self.outputs:
             if o.name not in raw:
                 raise RuntimeError(f"{self.name} did not return output {o.name!r}")
-            out[o.name] = _output_json(o, raw[o.name])
+            out[o.name] = output_json(o, raw[o.name])
         return out
 
 
@@ -342,7 +340,7 @@ def install(calculators: Sequence[Calculator]) -> None:
 def get(name: Any) -> Calculator:
     """The registered calculator called ``name``, or ``InputError``."""
     if not isinstance(name, str) or name not in _REGISTRY:
-        raise InputError(None, f"unknown calculator {_shown(name)!r}; see perpcalc.catalog()")
+        raise InputError(None, f"unknown calculator {shown(name)!r}; see perpcalc.catalog()")
     return _REGISTRY[name]
 
 
@@ -363,484 +361,3 @@ def run(name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
     -118.75
     """
     return get(name)(inputs)
-
-
-# ---------------------------------------------------------------- coercion helpers
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-# A context wide enough for exact scaling of any parsed number (its exponent is unbounded).
-_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-# Numbers a reader can mean: magnitudes from 1e-30 to 1e30 (0 aside). Beyond them a value is
-# a typo or an attack, and letting it through costs seconds of CPU (1E-999999 as a rate) or
-# overflows the decimal context ("1e1000000").
-MAX_ADJUSTED = 30
-# A number typed or pasted by a reader fits in this many characters (and a longer text is
-# refused before it is copied or scanned).
-MAX_NUMBER_TEXT = 1000
-# More significant digits than the calculators compute with are rounded away at the door.
-MAX_DIGITS = 34
-# A Python int wider than this is outside the range above; checking the width first avoids
-# converting (or printing) an int of thousands of digits.
-_MAX_INT_BITS = 110
-
-
-_FLOAT_MIN = float(f"1e-{MAX_ADJUSTED}")
-_FLOAT_MAX = float(f"1e{MAX_ADJUSTED + 1}")
-_INT_MAX = 10 ** (MAX_ADJUSTED + 1)
-
-
-def _in_range(number: Decimal) -> bool:
-    return number.is_finite() and (not number or abs(number.adjusted()) <= MAX_ADJUSTED)
-
-
-def _shown(value: Any, limit: int = 40) -> str:
-    """A short, safe rendering of a bad value for an error message (never converts a huge
-    int to text, never echoes more than ``limit`` characters)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
-        return f"a {value.bit_length()}-bit integer"
-    if isinstance(value, (str, int, float, Decimal)):
-        text = str(value)
-        return text[:limit] + ("…" if len(text) > limit else "")
-    return type(value).__name__
-
-
-def _bounded(number: Decimal, name: str, label: str) -> Decimal:
-    if not number.is_finite():
-        raise InputError(name, f"{label} must be a finite number")
-    if not _in_range(number):
-        raise InputError(name, f"{label} is out of any sensible range")
-    if not number:
-        return Decimal(0)  # 0E-999999999 is zero too, and would print as a billion zeros
-    if len(number.as_tuple().digits) > MAX_DIGITS:
-        with localcontext() as ctx:
-            ctx.prec = MAX_DIGITS
-            number = ctx.plus(number)
-    return number
-
-
-def parse_decimal(value: Any, name: str, label: str | None = None, percent: bool = False) -> Decimal:
-    """A finite ``Decimal`` from an int, float, Decimal or decimal string, or ``InputError``.
-
-    Whatever the type, a non-zero magnitude outside 1e-30 … 1e30 is refused ("out of any
-    sensible range") and more than 34 significant digits are rounded to 34.
-    """
-    label = label or name
-    if isinstance(value, bool):
-        raise InputError(name, f"{label} must be a number, not true/false")
-    if isinstance(value, int):
-        if value.bit_length() > _MAX_INT_BITS:
-            raise InputError(name, f"{label} is out of any sensible range")
-        return _bounded(Decimal(value), name, label)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InputError(name, f"{label} must be a finite number")
-        return _bounded(Decimal(repr(value)), name, label)
-    if isinstance(value, Decimal):
-        return _bounded(value, name, label)
-    if isinstance(value, str):
-        if len(value) > MAX_NUMBER_TEXT:
-            raise InputError(name, f"{label} is too long to be a number ({len(value):,} characters)")
-        text = value.strip().replace("_", "").replace(" ", "").replace("\u2212", "-")
-        percent_form = text.endswith("%")
-        if percent_form:
-            if not percent:
-                raise InputError(name, f"{label} takes a plain number, without %")
-            text = text[:-1]
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
-        if "," in text:
-            raise InputError(
-                name, f"{label}: use a dot for decimals and no thousands commas ({_shown(value.strip())!r})"
-            )
-        if not _NUMBER.match(text):
-            raise InputError(name, f"{label} must be a number (got {_shown(value.strip())!r})")
-        try:
-            number = Decimal(text)  # exact: no context, so no overflow whatever the exponent
-        except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-            raise InputError(name, f"{label} must be a number") from None
-        number = _bounded(number, name, label)
-        if percent_form and number:
-            number = _bounded(number.scaleb(-2, _WIDE), name, label)  # exact, then in range again
-        return number
-    raise InputError(name, f"{label} must be a number")
-
-
-def _check_bounds(f: Field, number: Decimal, where: str) -> None:
-    lo, hi = f.bounds
-    if lo is not None:
-        if number < lo or (f.min_open and number == lo):
-            raise InputError(f.name, f"{where} must be {'>' if f.min_open else '≥'} {_plain(lo)}")
-    if hi is not None:
-        if number > hi or (f.max_open and number == hi):
-            raise InputError(f.name, f"{where} must be {'<' if f.max_open else '≤'} {_plain(hi)}")
-
-
-def _plain(d: Decimal) -> str:
-    """A number as text a reader can type back: positional (``0.00001``) within the sensible
-    range, else in exponent form (``1E-999999``: positional, that is a million characters).
-
-    >>> _plain(Decimal("0.000010")), _plain(Decimal("12E3")), _plain(Decimal("1e-999999"))
-    ('0.00001', '12000', '1E-999999')
-    >>> _plain(Decimal("0E-999999999")), _plain(Decimal("-0E+999999999"))
-    ('0', '-0')
-    """
-    if d.is_finite() and abs(d.adjusted()) > MAX_ADJUSTED:
-        return str(d.normalize(_WIDE))  # 0E-999999999 normalizes to 0
-    text = format(d, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _coerce(f: Field, value: Any, row: int | None = None, parent: Field | None = None) -> Any:
-    where = f.label if row is None else f"{parent.label if parent else ''} row {row}: {f.label}"
-    err_field = parent.name if parent is not None else f.name
-    try:
-        if f.type == "decimal":
-            number = parse_decimal(value, f.name, where, f.percent)
-            _check_bounds(f, number, where)
-            return number
-        if f.type == "integer":
-            number = parse_decimal(value, f.name, where)
-            if number != number.to_integral_value():
-                raise InputError(f.name, f"{where} must be a whole number")
-            _check_bounds(f, number, where)
-            return int(number)
-        if f.type == "choice":
-            if not isinstance(value, str) or value.strip().lower() not in f.choices:
-                raise InputError(f.name, f"{where} must be one of: {', '.join(f.choices)} (got {_shown(value)!r})")
-            return value.strip().lower()
-        if f.type == "text":
-            if not isinstance(value, (str, int)) or isinstance(value, bool):
-                raise InputError(f.name, f"{where} must be text")
-            if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
-                raise InputError(f.name, f"{where} is too long (200 characters at most)")
-            text = str(value).strip()
-            if len(text) > 200:
-                raise InputError(f.name, f"{where} is too long (200 characters at most)")
-            return text
-        return _coerce_list(f, value)
-    except InputError as exc:
-        if exc.field != err_field:
-            raise InputError(err_field, exc.message) from None
-        raise
-
-
-def _fast_number(c: Field, v: int | float) -> Decimal | float | None:
-    """A JSON number in a list cell as ``Decimal`` when it is finite and within the column's
-    bounds, else ``None`` (the caller then takes ``_coerce``, which words the error).
-    Lists can hold 100,000 rows: this path skips building messages no one will read."""
-    if type(v) is float:
-        if v and not _FLOAT_MIN <= abs(v) < _FLOAT_MAX:  # also NaN and ±inf
-            return None
-        number = Decimal(repr(v)) if c.exact else v
-    else:
-        if v.bit_length() > _MAX_INT_BITS or abs(v) >= _INT_MAX:
-            return None
-        number = Decimal(v) if c.exact else float(v)
-    return _within(c, number)
-
-
-def _within(c: Field, number: Decimal | float) -> Decimal | float | None:
-    lo, hi = c.bounds if c.exact else c.float_bounds
-    if lo is not None and (number < lo or (c.min_open and number == lo)):
-        return None
-    if hi is not None and (number > hi or (c.max_open and number == hi)):
-        return None
-    return number
-
-
-# A plain decimal a list cell can hold without the full check: at most 17 digits before and
-# 17 after the point (so at most 34 significant digits, and a non-zero magnitude inside
-# 1e-17 … 1e17, well within the sensible range).
-_PLAIN_CELL = re.compile(r"[+-]?\d{1,17}(?:\.\d{1,17})?")
-
-
-def _fast_text_number(c: Field, v: str) -> Decimal | float | None:
-    """A CSV or JSON text cell written as a plain decimal (``"12.5"``), within the column's
-    bounds, as ``_coerce`` would read it; else ``None`` (``_coerce`` then reads and words
-    it). 100,000 pasted rows are 400,000 such cells."""
-    text = v.strip()
-    if not _PLAIN_CELL.fullmatch(text):
-        return None
-    # float() of the text rounds once, correctly, as float(Decimal(text)) does
-    return _within(c, Decimal(text) if c.exact else float(text))
-
-
-def _coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, str):
-        value = parse_rows(value, f)
-    if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
-        raise InputError(f.name, f"{f.label} must be a list of rows")
-    if len(value) < f.min_items:
-        raise InputError(f.name, f"{f.label} needs at least {f.min_items} row{'s' if f.min_items != 1 else ''}")
-    if len(value) > f.max_items:
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
-    rows = []
-    names = {c.name for c in f.columns}
-    # the column kinds are read once, not once per cell (lists hold up to 100,000 rows)
-    plan = [(c.name, c, _DECIMAL if c.type == "decimal" else _CHOICE if c.type == "choice"
-             else _TEXT if c.type == "text" else 0) for c in f.columns]
-    single = len(f.columns) == 1
-    for i, item in enumerate(value, start=1):
-        if single and isinstance(item, (int, float, str, Decimal)):
-            item = {f.columns[0].name: item}
-        if not isinstance(item, Mapping):
-            raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(c.name for c in f.columns)}")
-        if not names.issuperset(item):
-            extra = [k for k in item if k not in names]
-            raise InputError(f.name, f"{f.label} row {i}: unknown column {_shown(extra[0])!r}")
-        row = {}
-        for name, c, kind_of_column in plan:
-            v = item.get(name)
-            # fast paths for well-formed cells; anything else is checked (and worded) by _coerce
-            kind = type(v)
-            if kind_of_column == _DECIMAL:
-                if kind is str:
-                    number = _fast_text_number(c, v)
-                elif kind is int or kind is float:
-                    number = _fast_number(c, v)
-                else:
-                    number = None
-                if number is not None:
-                    row[name] = number
-                    continue
-            elif kind is str:
-                if kind_of_column == _CHOICE:
-                    choice = v.strip().lower()
-                    if choice in c.choices:
-                        row[name] = choice
-                        continue
-                elif kind_of_column == _TEXT and 0 < len(v) <= 200:
-                    text = v.strip()
-                    if text:
-                        row[name] = text
-                        continue
-            if _blank(v):
-                if c.required:
-                    raise InputError(f.name, f"{f.label} row {i}: {c.label} is required")
-                row[name] = _coerce(c, c.default, i, f) if c.default is not None else None
-            else:
-                row[name] = _coerce(c, v, i, f)
-                if not c.exact and isinstance(row[name], Decimal):
-                    row[name] = float(row[name])
-        rows.append(row)
-    return rows
-
-
-_DECIMAL, _CHOICE, _TEXT = 1, 2, 3
-
-
-def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
-    """Rows from CSV text: a header line naming columns, then one row per line.
-
-    With a single column the header may be left out, and a line may hold several values
-    separated by commas (``0.01, 0.012, -0.005``): each is a row, in order. Blank lines
-    and empty cells of a single column are ignored. Reading
-    stops, with ``InputError``, as soon as the text has more rows than ``f.max_items``
-    (a text of more than twice as many lines is refused unread: a million-row paste is
-    not parsed whole first), and a malformed text (a value over
-    the csv module's 131,072-character limit, say) is an ``InputError`` too.
-    """
-    names = [c.name for c in f.columns]
-    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
-    records: list[list[str]] = []
-    try:
-        for r in reader:
-            if not any(cell.strip() for cell in r):
-                continue
-            records.append(r)
-            if len(records) > f.max_items + 1:
-                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-    except csv.Error as exc:
-        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
-    if not records:
-        return []
-    header = [h.strip().lower() for h in records[0]]
-    if len(names) == 1 and (names[0] not in header or set(header) <= {"", names[0]}):
-        # one column: every cell of every line is a value (a reader types "0.01, 0.012" on one line)
-        body = records[1:] if names[0] in header else records
-        _refuse_decimal_commas(text, f)
-        cells = [cell.strip() for r in body for cell in r if cell.strip()]
-        if len(cells) > f.max_items:
-            raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-        return [{names[0]: cell} for cell in cells]
-    unknown = [h for h in header if h not in names]
-    if unknown:
-        raise InputError(
-            f.name,
-            f"{f.label}: unknown column {_shown(unknown[0])!r} in the header line; columns are {', '.join(names)}",
-        )
-    rows = []
-    for i, r in enumerate(records[1:], start=1):
-        if len(r) != len(header):
-            raise InputError(f.name, f"{f.label} row {i} has {len(r)} values; the header has {len(header)}")
-        rows.append({h: v.strip() for h, v in zip(header, r, strict=True)})
-    if len(rows) > f.max_items:
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-    return rows
-
-
-# A comma between a whole number and a digit, with no space: "0,01" (a decimal comma, as German-locale
-# exports write it) or "65,000.00" (a thousands separator). Read as a separator it would give two values
-# (0 and 0.01 %, or 65 and 0): a wrong answer that looks right. Quoted cells are left out of the search.
-_AMBIGUOUS_COMMA = re.compile(r"(?:^|[^\d.%])([-+\u2212]?\d+%?,\d[^\s,]*)")
-
-
-def _refuse_decimal_commas(text: str, f: Field) -> None:
-    """Refuse a one-column list where a comma could be a decimal comma or a thousands separator.
-
-    In a one-column list the comma separates values (``0.01, 0.012`` or ``0.01,0.012``). A comma
-    straight after a whole number and before a digit (``0,01``, ``1,5``, ``65,000``) is ambiguous, so it
-    is an ``InputError`` naming the line and the text, never two values read silently.
-    """
-    for number, line in enumerate(text.strip().splitlines(), start=1):
-        bare = re.sub(r'"[^"]*"', '""', line)
-        found = _AMBIGUOUS_COMMA.search(bare)
-        if found:
-            raise InputError(
-                f.name,
-                f"{f.label} line {number}: {_shown(found.group(1))!r}: use a dot for decimals and no thousands "
-                "commas; separate values with a comma and a space, or one per line",
-            )
-
-
-def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
-    """The CSV text form of list rows (the inverse of ``parse_rows``: an id holding a comma
-    or a quote is quoted, so it cannot split or merge rows).
-
-    >>> from perpcalc import get
-    >>> rows = [{"id": 'q"X', "profit": 1}, {"id": "a,b", "profit": 2}]
-    >>> text = rows_to_text(get("socialized_loss").field("profits"), rows)
-    >>> text
-    'id, profit\\n"q""X", 1\\n"a,b", 2'
-    >>> [r["id"] for r in parse_rows(text, get("socialized_loss").field("profits"))]
-    ['q"X', 'a,b']
-    """
-    names = [c.name for c in f.columns]
-    lines = [", ".join(names)]
-    for r in rows:
-        lines.append(", ".join(_cell(_text(r.get(n))) for n in names))
-    return "\n".join(lines)
-
-
-def _cell(text: str) -> str:
-    """A CSV cell, quoted when it holds a comma, a quote or a line break (``"65,000.00"``)."""
-    if any(ch in text for ch in ',"\n\r') or text != text.strip():
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return _plain(value)
-    if isinstance(value, float):
-        return _plain(Decimal(repr(value)))
-    return str(value)
-
-
-def value_to_text(f: Field, value: Any) -> str:
-    """How a value appears in the form field (and in the URL)."""
-    if f.type == "list":
-        return rows_to_text(f, value or [])
-    return _text(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return _number(value)
-    if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-# Ints beyond 64 bits leave as floats (JavaScript reads every JSON number as a double anyway,
-# and an int of more than 4,300 digits cannot even be written as text).
-_JSON_INT = 2**63
-
-
-def _number(value: Decimal | int | float) -> int | float:
-    if isinstance(value, bool):
-        raise RuntimeError("boolean where a number was expected")
-    if isinstance(value, int) and -_JSON_INT <= value <= _JSON_INT:
-        return value
-    try:
-        number = float(value)  # an int or Decimal beyond the float range overflows here
-    except (OverflowError, ArithmeticError):
-        number = math.inf
-    if not math.isfinite(number):
-        raise InputError(None, "these inputs have no finite result")
-    if number == 0:
-        return 0.0
-    return number
-
-
-def _integer(value: Decimal | int | float) -> int | float:
-    """An ``integer``-format output: an int while it fits in 64 bits, else a finite float."""
-    number = _number(value)
-    return int(number) if -_JSON_INT <= number <= _JSON_INT else number
-
-
-def _output_json(o: Output, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (Decimal, float)) or (isinstance(value, int) and not isinstance(value, bool)):
-        return _integer(value) if o.format == "integer" else _number(value)
-    if isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, Mapping):
-        return {k: _output_json(_column(o, k), v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        if o.columns and value and all(type(v) is dict for v in value):
-            return _rows_json(o, value)
-        return [_output_json(o, v) for v in value]
-    raise RuntimeError(f"output {o.name!r} has unsupported type {type(value).__name__}")
-
-
-def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table and series rows, cell by cell as ``_output_json`` does, with the column
-    lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
-    columns: dict[str, Output] = {}
-    out = []
-    for row in rows:
-        item = {}
-        for k, v in row.items():
-            c = columns.get(k)
-            if c is None:
-                c = columns[k] = _column(o, k)
-            kind = type(v)
-            if kind is float:
-                if not math.isfinite(v):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
-            elif kind is str or v is None:
-                item[k] = v
-            elif kind is Decimal and c.format != "integer":
-                number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
-                if not math.isfinite(number):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = number if number != 0 else 0.0
-            else:
-                item[k] = _output_json(c, v)
-        out.append(item)
-    return out
-
-
-def _column(o: Output, key: str) -> Output:
-    for c in o.columns:
-        if c.name == key:
-            return c
-    return Output(key, key)

@@ -99,7 +99,9 @@ def funding_exposure(
     Returns
     -------
     ExposureResult
-        Funding paid or received over a sequence of funding intervals, holder's view.
+        ``total_payment`` (signed from the holder's view: negative = paid, in the settlement
+        currency), each interval's ``payments``, the ``average_rate`` per interval, the
+        ``notional`` and how many intervals were paid and received (a zero rate counts as neither).
 
     Examples
     --------
@@ -155,7 +157,8 @@ def liquidation_buffer(leverage: Decimal, mmr: Decimal, field: str = "leverage")
     Returns
     -------
     Decimal
-        Approximate adverse price move, as a fraction of entry, that liquidates a leg.
+        The adverse move as a fraction of the entry price (0.05 = the price may move 5 % against the
+        leg before it is liquidated).
 
     Examples
     --------

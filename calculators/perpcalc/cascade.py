@@ -74,7 +74,9 @@ def simulate_cascade(
     Returns
     -------
     dict[str, Any]
-        Rounds of forced orders after a price shock, on a book of constant depth.
+        The per-round log (``rounds``), the ``final_price`` and its relative ``price_move``, the
+        liquidated notional (quote) and count, the insurance fund after, the deficits, surpluses
+        and uncovered loss (quote), and the round in which ADL fired (0 if it did not).
 
     Examples
     --------

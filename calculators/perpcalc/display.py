@@ -1,24 +1,21 @@
-"""Formatting of calculator outputs for pages: the one place that turns numbers into text.
+"""Numbers as text: the one place that turns a number into what a reader sees.
 
-The site build calls [`compute`][perpcalc.display.compute] in CPython to pre-render each worked example, and the
-browser's worker calls the same function in Pyodide on every input change, so a value is
-formatted identically before and after the runtime loads.
+The formatters for outputs ([`format_value`][perpcalc.display.format_value],
+[`display`][perpcalc.display.display]) and for numbers inside summary text
+([`format_percent`][perpcalc.display.format_percent], [`format_money`][perpcalc.display.format_money]).
+Running a calculator for a page is [`perpcalc.page`][perpcalc.page]'s job.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Mapping
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
-from ._spec import InputError, Output, get, value_to_text
+from ._spec import Output
 
 __all__ = [
-    "compute",
-    "compute_json",
-    "form_values",
+    "display",
     "format_money",
     "format_number",
     "format_percent",
@@ -176,39 +173,6 @@ def display(o: Output, value: Any) -> dict[str, Any]:
             "text": f"{len(rows)} row{'s' if len(rows) != 1 else ''}",
         }
     return {"text": format_value(o, value)}
-
-
-def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Run a calculator and format its outputs; never raises for bad input.
-
-    Returns ``{"ok": True, "outputs": raw, "display": {output: shown}}`` or
-    ``{"ok": False, "error": {"field": …, "message": …}}``.
-    """
-    try:
-        calc = get(name)
-        raw = calc(inputs)
-    except InputError as exc:
-        return {"ok": False, "error": exc.to_dict()}
-    except RecursionError:  # a structure nested deeper than the interpreter's stack
-        return {"ok": False, "error": {"field": None, "message": "the inputs are nested too deeply"}}
-    shown = {o.name: display(o, raw[o.name]) for o in calc.outputs}
-    return {"ok": True, "outputs": raw, "display": shown}
-
-
-def compute_json(name: str, inputs_json: str) -> str:
-    """[`compute`][perpcalc.display.compute] with JSON in and out (what the browser worker calls)."""
-    try:
-        inputs = json.loads(inputs_json)
-    except (ValueError, TypeError, RecursionError):
-        return json.dumps({"ok": False, "error": {"field": None, "message": "inputs are not valid JSON"}})
-    return json.dumps(compute(name, inputs), allow_nan=False)
-
-
-def form_values(name: str, example: str = "default") -> dict[str, str]:
-    """The text each form field shows for a named example (defaults and presets filled)."""
-    calc = get(name)
-    values = calc.resolve(calc.examples[example])
-    return {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
 
 
 # ---------------------------------------------------------------- numbers inside summary text

@@ -51,7 +51,8 @@ def premium_index(index_price: Decimal, impact_bid: Decimal, impact_ask: Decimal
     Returns
     -------
     Decimal
-        Premium of the perpetual's order book over the index, one sample.
+        The premium as a fraction of the index (0.0001 = 0.01 %): positive when the perp is rich,
+        negative when it is cheap, exactly 0 while the index lies between the impact prices.
 
     Examples
     --------
@@ -136,7 +137,8 @@ def funding_rate(
     Returns
     -------
     Decimal
-        Funding rate for one interval from the interval's average premium.
+        The rate for one settlement as a fraction of the notional (0.0001 = 0.01 %), after the
+        method, the scaling to the interval and the cap; positive means longs pay shorts.
 
     Examples
     --------
@@ -235,7 +237,8 @@ def funding_payment(
     Returns
     -------
     Decimal
-        Funding cash flow of a perpetual position, seen from its holder.
+        The cash flow in the settlement currency (quote for linear contracts, base coin for
+        inverse ones), signed from the holder's view: negative = the holder pays; 0 at a zero rate.
 
     Examples
     --------
@@ -278,7 +281,8 @@ def annualized(
     Returns
     -------
     tuple[Decimal, Decimal, Decimal]
-        Annualised funding: periods per year n, simple APR = F × n, compounded APY.
+        Settlements per year n, the simple APR F × n and the compounded APY (1 + F)ⁿ − 1, as
+        fractions per year (negative when the rate is).
 
     Examples
     --------
@@ -336,7 +340,7 @@ def time_weighted_premium(samples: Sequence[Decimal]) -> Decimal:
     Returns
     -------
     Decimal
-        Time-weighted average premium with linear weights, later samples counting more.
+        The weighted mean premium as a fraction of the index; with one sample, that sample.
 
     Examples
     --------
@@ -429,7 +433,8 @@ def predicted_funding(
     Returns
     -------
     tuple[Decimal, Decimal, list[tuple[int, Decimal, Decimal]]]
-        Predicted funding rate from the premium samples seen so far in the interval.
+        The average premium so far P̄ and the predicted rate F (fractions per interval), and the
+        path [(k, P̄ₖ, Fₖ)] after each sample k.
 
     Examples
     --------
@@ -528,7 +533,9 @@ def funding_schedule(
     Returns
     -------
     tuple[list[Settlement], int, int]
-        Settlements when the interval shortens after a rate settles at its cap.
+        The settlements in order, the interval (hours) the next settlement would use, and the
+        hours after the last settlement that did not fill an interval (0 when the period ends on
+        a settlement).
 
     Examples
     --------
@@ -586,7 +593,9 @@ def funding_by_venue(premium: Decimal) -> list[dict[str, Any]]:
     Returns
     -------
     list[dict[str, Any]]
-        The rate each venue would set for the same average premium, with its own rules.
+        One row per venue with a funding record, in display order: its rate per settlement, the
+        8-hour equivalent and the simple APR (fractions), interval, method, cap (``None`` when no
+        figure is recorded), whether the cap bound, and the price payments use.
 
     Examples
     --------

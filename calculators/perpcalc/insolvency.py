@@ -84,7 +84,9 @@ def liquidation_outcome(
     Returns
     -------
     dict[str, Decimal]
-        Surplus or deficit of one liquidation, and what it does to the insurance fund.
+        ``surplus`` and ``deficit`` (≥ 0, at most one non-zero), ``insurance_fund_after`` (≥ 0) and
+        ``uncovered_loss`` (≥ 0: what passes to ADL or a socialised loss), in quote for linear
+        contracts and in the base coin for inverse ones.
 
     Examples
     --------
@@ -189,7 +191,7 @@ def adl_score(
     inverse: upnl = s·size·cv·(1/entry − 1/mark), value(p) = size·cv/p   (base coin)
     equity = margin + upnl   (must be > 0: a position at or past bankruptcy is not ranked)
 
-    ``method`` is an ``AdlMethod`` (``perpcalc.venues``); a venue's loss record names
+    ``method`` is one of ``perpcalc.venues.ADL_METHODS``; a venue's loss record names
     its own (``perpcalc.venues.ADL_VENUES``):
 
     * ``pnl_times_leverage`` (BitMEX): PnL% = upnl / value(entry); EffLev = value(mark) / equity (BitMEX's
@@ -233,7 +235,8 @@ def adl_score(
     Returns
     -------
     float
-        ADL ranking score of one position: the higher, the sooner it is deleveraged.
+        The score as a float (the higher, the sooner deleveraged; unitless): negative for a losing
+        position under ``pnl_times_leverage``, 0 for one under ``pnl_over_margin``.
 
     Examples
     --------
@@ -309,7 +312,8 @@ def adl_outlook(
     mark_price : float
         Mark price, in quote.
     margin : float
-        Collateral backing the position (isolated margin, or the account value for cross).
+        Collateral backing the position: the isolated margin, or for cross the wallet balance
+        without unrealised PnL (the function adds the PnL itself).
     margin_mode : str
         ``"isolated"`` or ``"cross"``: where realised PnL goes when half is closed.
     contract : str
@@ -383,7 +387,8 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
     Returns
     -------
     list[int]
-        ADL indicator lights (1–5, 5 = first in line) for a queue already in ADL order.
+        One light per position, in the queue's order, by the queue's cumulative size share: 5
+        within the first fifth of the total size, down to 1 within the last; empty for an empty queue.
 
     Examples
     --------
@@ -521,7 +526,8 @@ def adl_execution(
     Returns
     -------
     dict[str, Any]
-        Close a bankrupt position against the ranked ADL queue at its bankruptcy price.
+        ``fills`` (id, size closed, price = the bankruptcy price, size remaining) in queue order,
+        ``closed`` and ``unfilled`` sizes (``unfilled`` > 0 only when the queue is too short).
 
     Examples
     --------
@@ -596,7 +602,9 @@ def socialized_loss(
     Returns
     -------
     dict[str, Any]
-        Share a loss over winners as an equal percentage haircut of their profits.
+        The ``loss`` to share, the ``haircut_rate`` (fraction of profit, ≤ 1), each account's
+        ``haircuts``, their total, the ``uncovered`` rest (0 unless the loss exceeds total profit)
+        and the ``total_profit`` of the winners, in the loss's currency.
 
     Examples
     --------
@@ -656,7 +664,8 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     Returns
     -------
     Decimal
-        Linear bankruptcy price: where margin + unrealised PnL is zero.
+        The price in quote at which margin + unrealised PnL is zero (below entry for a long, above
+        for a short); it can be ≤ 0 for a long with margin ≥ its value.
 
     Examples
     --------
@@ -702,7 +711,7 @@ class Ledger:
 
     ``equity`` holds each trader's equity (at the mark, or cash once closed), ``fund`` the
     insurance fund, ``book`` the order book's mark-to-market on what it bought, and
-    ``shortfall`` the unpaid deficits (≤ 0). :meth:`check` records the largest drift of
+    ``shortfall`` the unpaid deficits (≤ 0). [`check`][perpcalc.insolvency.Ledger.check] records the largest drift of
     their total from the start in ``imbalance``.
     """
 

@@ -50,7 +50,8 @@ def maintenance_amounts(tiers: Sequence[tuple[Decimal, Decimal]]) -> list[Decima
     Returns
     -------
     list[Decimal]
-        Maintenance amount (Binance "cum") of each tier of a tiered margin table.
+        One maintenance amount per tier, in the notional's currency, in the table's order: 0 for
+        the first tier, never negative while the rates rise.
 
     Examples
     --------
@@ -100,7 +101,8 @@ def maintenance_margin(notional: Decimal, mmr: Decimal, maintenance_amount: Deci
     Returns
     -------
     Decimal
-        Maintenance margin = notional × mmr − maintenance amount.
+        The maintenance margin in the settlement currency (quote for linear contracts); negative
+        only if the maintenance amount exceeds notional × rate.
 
     Examples
     --------
@@ -191,7 +193,8 @@ def liquidation_price_at_mark(side: str, size: Decimal, entry_price: Decimal, co
     Returns
     -------
     Decimal | None
-        Price at which equity equals the maintenance margin valued at that same price.
+        The liquidation price in quote; ``None`` when no positive price satisfies the condition
+        (the position cannot be liquidated at any price).
 
     Examples
     --------
@@ -273,7 +276,8 @@ def binance_liquidation_price(side: str, size: Decimal, entry_price: Decimal, wa
     Returns
     -------
     Decimal | None
-        Binance USDⓈ-M liquidation price, one-way mode, in Binance's own arrangement.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -332,7 +336,8 @@ def bybit_liquidation_price(side: str, size: Decimal, entry_price: Decimal, coll
     Returns
     -------
     Decimal | None
-        Bybit liquidation price, maintenance margin valued at the entry value.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -389,7 +394,8 @@ def bybit_inverse_cross(side: str, size: Decimal, entry_price: Decimal, balance:
     Returns
     -------
     tuple[Decimal | None, Decimal | None]
-        Bybit inverse cross margin: (liquidation price, bankruptcy price) with the fee to close.
+        The liquidation and bankruptcy prices in USD; either is ``None`` when no positive price
+        solves its equation.
 
     Examples
     --------
@@ -476,7 +482,8 @@ def hyperliquid_liquidation_price(side: str, size: Decimal, price: Decimal, marg
     Returns
     -------
     Decimal | None
-        Hyperliquid liquidation price, as its docs write it.
+        The liquidation price in quote; ``None`` when the formula gives no positive price (the
+        position cannot be liquidated).
 
     Examples
     --------
@@ -718,7 +725,7 @@ def entry_value_liquidation_price(side: str, size: Decimal, entry_price: Decimal
 def _at_entry(p: Position, rule: MarginRule, mmr: Decimal, cum: Decimal, im: Decimal,
               margin: Decimal | None) -> Liquidation:
     """Maintenance as a share of the USD size at entry, fee to close taken from the collateral
-    (GMX v2, Jupiter Perps: :func:`entry_value_liquidation_price`)."""
+    (GMX v2, Jupiter Perps: [`entry_value_liquidation_price`][perpcalc.margin.entry_value_liquidation_price])."""
     fee = p.taker_fee if rule.fee_to_close else ZERO
     c = _collateral(p, im, margin)
     lp = entry_value_liquidation_price(p.side, p.size, p.entry_price, c, mmr, fee)
@@ -769,7 +776,8 @@ def liquidation_price(venue: str, position: Position, mmr: Decimal, maintenance_
     Returns
     -------
     Liquidation
-        Liquidation and bankruptcy price of ``position`` by ``venue``'s published formula.
+        The liquidation and bankruptcy prices (quote; ``None`` where no positive price exists),
+        the initial and maintenance margins used and the position's value.
 
     Examples
     --------
@@ -933,7 +941,7 @@ def exit_price_for_pnl(side: str, size: Decimal, entry_price: Decimal, pnl: Deci
     Returns
     -------
     Decimal | None
-        Exit price that leaves a net PnL of ``pnl`` after fees and funding.
+        The exit price in quote; ``None`` when no positive price gives that net PnL.
 
     Examples
     --------
@@ -1016,7 +1024,7 @@ def deribit_max_size(equity: Decimal, price: Decimal, base_rate: Decimal, rate_p
 
     Because the rate grows with size, the largest position grows only with the square root
     of equity once k·q dominates b: quadrupling equity roughly doubles it. Derived from
-    :func:`deribit_margin_rate`; Deribit publishes no closed form.
+    [`deribit_margin_rate`][perpcalc.margin.deribit_margin_rate]; Deribit publishes no closed form.
 
     Examples
     --------
@@ -1070,7 +1078,7 @@ def max_open_position(side: str, available: Decimal, order_price: Decimal, lever
 
     Q_max = min( available / (P / L + max(0, s × (P − M))),  max notional at L / P )
 
-    The first term inverts :func:`order_cost`; the second is the leverage bracket's limit:
+    The first term inverts [`order_cost`][perpcalc.margin.order_cost]; the second is the leverage bracket's limit:
     at leverage L only notionals up to the largest bracket that allows L can be opened.
     Without a mark price the open loss is taken as zero (limit order at the mark).
 
@@ -1131,7 +1139,7 @@ def price_at_equity_share(side: str, size: Decimal, entry_price: Decimal, collat
     share = 1 is the liquidation price, share = 0 the bankruptcy price; Hyperliquid hands
     the position to its backstop liquidator once equity falls below 2/3 of maintenance,
     i.e. share = 2/3. ``None`` when no positive price satisfies it. A special case of
-    :func:`liquidation_price_at_mark`.
+    [`liquidation_price_at_mark`][perpcalc.margin.liquidation_price_at_mark].
 
     Source: Hyperliquid docs, "Liquidations" (backstop below 2/3 of maintenance margin).
 
@@ -1193,7 +1201,8 @@ def dydx_insurance_threshold(side: str, bankruptcy: Decimal, mmf: Decimal, smmr:
     Between the liquidation price and p* the order can still fill at or better than
     bankruptcy (any surplus goes to the insurance fund); beyond p* the allowed fill is worse
     than bankruptcy and the insurance fund pays the gap. Derived here from
-    :func:`dydx_fillable_price` (valid while ABR ≤ 1, which holds up to bankruptcy when BA = 1).
+    [`dydx_fillable_price`][perpcalc.margin.dydx_fillable_price] (valid while ABR ≤ 1, which holds up
+    to bankruptcy when BA = 1).
 
     Examples
     --------

@@ -119,7 +119,7 @@ def pool_borrow_fee(size: Decimal, borrowed: Decimal, pool_assets: Decimal, hour
     size : Decimal
         Position size in USD (notional), ≥ 0.
     borrowed, pool_assets : Decimal
-        See :func:`pool_utilization`.
+        See [`pool_utilization`][perpcalc.pools.pool_utilization].
     hourly_rate : Decimal
         Fraction per hour at full utilisation (GMX v1: 0.0001).
     hours : Decimal
@@ -266,7 +266,10 @@ def gmx_funding_rates(long_oi: Decimal, short_oi: Decimal, factor_per_second: De
 
 @dataclass(frozen=True)
 class AdaptiveStep:
-    """One update of GMX v2's adaptive funding (see :func:`gmx_adaptive_funding_step`)."""
+    """One update of GMX v2's adaptive funding.
+
+    See [`gmx_adaptive_funding_step`][perpcalc.pools.gmx_adaptive_funding_step].
+    """
 
     change: str  # "increase", "decrease", "hold" or "reset"
     saved: Decimal  # the stored, signed factor per second after the update (+ = longs pay)

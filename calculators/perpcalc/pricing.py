@@ -59,7 +59,8 @@ def price_ratio(funding_intensity: Decimal, quote_rate: Decimal = ZERO, base_rat
     Returns
     -------
     Decimal
-        No-arbitrage ratio of perp to spot price with continuous funding.
+        Perp price / spot price (unitless, 1 when the two rates are equal); above 1 when the
+        quote rate exceeds the base rate.
 
     Examples
     --------
@@ -101,7 +102,7 @@ def perp_fair_price(
     Returns
     -------
     Decimal
-        No-arbitrage perpetual price: spot × [`price_ratio`][perpcalc.pricing.price_ratio].
+        The fair perpetual price in the spot price's currency.
 
     Examples
     --------
@@ -144,7 +145,7 @@ def mark_price(
 ) -> tuple[Decimal, list[tuple[str, Decimal]]]:
     """Mark price by a venue's rule; returns (mark, [(component, price)]).
 
-    ``method`` is a ``MarkMethod`` (``perpcalc.venues``); a venue's record names its
+    ``method`` is one of ``perpcalc.venues.MARK_METHODS``; a venue's record names its
     own (``perpcalc.venues.MARK_VENUES``):
 
     * ``fair_price`` (BitMEX's fair price marking): Mark = Index × (1 + F × t / T). The order
@@ -242,7 +243,7 @@ def basis_after(initial_basis: Decimal, funding_intensity: Decimal, years: Decim
     Returns
     -------
     Decimal
-        Basis left after ``years`` when funding removes it at intensity κ: b(t) = b₀·e^(−κt).
+        The basis left after ``years``, as a fraction of spot, with the sign of b₀.
 
     Examples
     --------

@@ -132,7 +132,8 @@ def describe(rates: Sequence[Decimal]) -> dict[str, Decimal | int | None]:
     Returns
     -------
     dict[str, Decimal | int | None]
-        Exact summary statistics of a funding series.
+        ``count``; ``mean``, ``median``, ``stdev`` (``None`` for a single rate), ``min``, ``max`` in
+        the rates' unit; ``share_negative`` and ``share_positive`` as fractions of the count.
 
     Examples
     --------
@@ -184,7 +185,8 @@ def longest_runs(rates: Sequence[Decimal | float]) -> tuple[int, int]:
     Returns
     -------
     tuple[int, int]
-        Longest streaks of consecutive positive and of consecutive negative rates.
+        The length, in settlements, of the longest run of positive rates and of negative rates
+        (0 when there is none); a zero rate ends a run.
 
     Examples
     --------
@@ -237,7 +239,8 @@ def sign_reversals(rates: Sequence[Decimal | float]) -> list[Reversal]:
     Returns
     -------
     list[Reversal]
-        Every funding reversal: the points where the paying side changes.
+        One ``Reversal`` per change of the paying side, in order; empty when the side never
+        changes (or all rates are zero).
 
     Examples
     --------
@@ -287,7 +290,7 @@ def ar1_coefficient(rates: Sequence[float], mean: float | None = None) -> float 
     Returns
     -------
     float | None
-        Least-squares AR(1) coefficient φ of a series around its mean.
+        φ (unitless); ``None`` for fewer points than the fit needs or a flat series (no variance).
 
     Examples
     --------
@@ -330,7 +333,7 @@ def half_life(phi: float | None) -> float | None:
     Returns
     -------
     float | None
-        Intervals for a deviation from the mean to halve under AR(1) dynamics.
+        The half-life in intervals; ``None`` unless 0 < φ < 1 (no decay to measure).
 
     Examples
     --------
@@ -363,7 +366,7 @@ def reversion_speed(phi: float | None, interval_hours: float) -> float | None:
     Returns
     -------
     float | None
-        Mean-reversion speed κ of the OU process matching an AR(1) fit, per hour.
+        κ per hour; ``None`` unless 0 < φ < 1.
 
     Examples
     --------

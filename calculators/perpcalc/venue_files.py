@@ -65,7 +65,8 @@ from itertools import pairwise
 from typing import Any
 
 from ._errors import InputError
-from ._spec import _coerce, _shown, _text, get, parse_decimal, rows_to_text
+from ._spec import get
+from .parse import cell_text, coerce, parse_decimal, rows_to_text, shown
 from .venues import EXPORT_FORMATS, binance, bybit, deribit, dydx, hyperliquid, okx
 from .venues import VENUES as _RECORDS
 
@@ -728,7 +729,7 @@ def _symbol(value: Any, column: str, line: int, where: str) -> str:
     if not isinstance(value, (str, int)) or isinstance(value, bool) or (
             isinstance(value, int) and value.bit_length() > 200):
         raise FundingFileError(f"{where} {line}: {column} is not a symbol", column, line)
-    text = _shown(value, MAX_SYMBOL + 1).strip()
+    text = shown(value, MAX_SYMBOL + 1).strip()
     if len(text) > MAX_SYMBOL:
         raise FundingFileError(f"{where} {line}: {column} is longer than {MAX_SYMBOL} characters", column, line)
     return text
@@ -1051,7 +1052,7 @@ def read_funding_file(
                       - {s for s, n in Counter(r.symbol for r in rows).items() if n > 1})
         if lone:
             notes.append(f"The file holds one settlement of {', '.join(lone[:3])}: the interval between settlements "
-                         f"cannot be read from it, so it is taken as {_text(default_interval_hours)} h.")
+                         f"cannot be read from it, so it is taken as {cell_text(default_interval_hours)} h.")
     zoneless = any(r.zoneless for r in records)
     if zoneless and timezone is None:
         first = next(r for r in records if r.zoneless)
@@ -1129,15 +1130,15 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
     counts = Counter(r.interval_hours for r in rows)
     interval = counts.most_common(1)[0][0]
     values = {
-        "rates": "rate\n" + "\n".join(_text(r.rate) for r in rows),
-        "interval_hours": _text(interval),
+        "rates": "rate\n" + "\n".join(cell_text(r.rate) for r in rows),
+        "interval_hours": cell_text(interval),
         "start": rows[0].time.strftime("%Y-%m-%dT%H:%MZ"),
         "source": "input",
     }
     first, last = rows[0].time, rows[-1].time
     text = (f"{len(rows):,} settlements of {symbols[0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
-            f"every {_text(interval)} h.") if len(rows) > 1 else \
-        f"1 settlement of {symbols[0]}, at {first:%Y-%m-%d %H:%M} UTC, for {_text(interval)} h."
+            f"every {cell_text(interval)} h.") if len(rows) > 1 else \
+        f"1 settlement of {symbols[0]}, at {first:%Y-%m-%d %H:%M} UTC, for {cell_text(interval)} h."
     gaps = [(a, b) for a, b in pairwise(rows) if (b.time - a.time).total_seconds() > 5400 * b.interval_hours]
     if gaps:
         a, b = gaps[0]
@@ -1145,7 +1146,7 @@ def funding_inputs(rows: Sequence[Settlement]) -> tuple[dict[str, str], str]:
                  f"{a.time:%Y-%m-%d %H:%M} to {b.time:%Y-%m-%d %H:%M} UTC): the calculator takes its rates as "
                  "consecutive settlements, so its times after a gap are not the file's. Export one unbroken period.")
     if len(counts) > 1:
-        others = ", ".join(f"{_text(h)} h" for h, _ in counts.most_common()[1:4])
+        others = ", ".join(f"{cell_text(h)} h" for h, _ in counts.most_common()[1:4])
         text += (f" The file's intervals vary (also {others}: shortened at the cap, or a gap); the calculator "
                  f"takes one, the most common.")
     return values, text
@@ -1200,7 +1201,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                         raise FileFormatError(f"line {line}, column {h}: empty", h, line)
                     continue
                 try:
-                    _coerce(c, v)
+                    coerce(c, v)
                 except InputError as exc:
                     raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
             rows.append(row)
@@ -1404,7 +1405,7 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
             whose = "the form's interval" if form_hours is not None else f"{venue.title()}'s usual interval"
             notes[lone] = notes[lone][:-1] + f" ({whose}: change it in the form if it differs)."
             if "interval_hours" in values:
-                values["interval_hours"] = _text(default)
+                values["interval_hours"] = cell_text(default)
         if read.zoneless:
             notes.insert(0, f"The file's times carry no time zone: they were read as {read.timezone} time.")
         return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,

@@ -46,12 +46,15 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 import perpcalc  # noqa: E402
 from perpcalc import display  # noqa: E402
-from perpcalc._spec import Calculator, Field, _coerce, _plain, parse_rows, rows_to_text, value_to_text  # noqa: E402
+from perpcalc import page as page_entry  # noqa: E402
+from perpcalc._spec import Calculator, Field  # noqa: E402
+from perpcalc.parse import coerce, parse_rows, plain, rows_to_text, value_to_text  # noqa: E402
 
-BLOCK = re.compile(r"^[ \t]*\[\[calculator\s+([a-z0-9_]+)(?:\s+example=([a-z0-9_]+))?\s*\]\][ \t]*$", re.M)
-VALUE = re.compile(r"\[\[value\s+([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)((?:\s+[^\[\]]*?)?)\s*\]\]")
+BLOCK = markers.CALCULATOR
+VALUE = markers.VALUE
 PLACEHOLDER = "PERPCALC-FORM-{}-END"
 
 _results: dict[tuple[str, str], dict[str, Any]] = {}
@@ -78,10 +81,10 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
-        result = display.compute(name, calc.examples[key])
+        result = page_entry.compute(name, calc.examples[key])
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
-        result["form"] = display.form_values(name, key)
+        result["form"] = page_entry.form_values(name, key)
         _results[(name, key)] = result
     return _results[(name, key)]
 
@@ -135,7 +138,7 @@ def to_percent_text(text: str) -> str:
     """``"-0.0003"`` → ``"-0.03"``: a fraction's form text in percent, exactly (no float)."""
     if text == "":
         return ""
-    return _plain(Decimal(text).scaleb(2))
+    return plain(Decimal(text).scaleb(2))
 
 
 def percent_columns(f: Field) -> tuple[str, ...]:
@@ -262,9 +265,9 @@ def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None
     if f.when:
         attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
     if f.typical is not None:
-        attrs += f' data-typical="{_esc(_plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
+        attrs += f' data-typical="{_esc(plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
     elif f.type == "list" and _list_typical(f) is not None:
-        attrs += f' data-typical="{_esc(_plain(_list_typical(f)))}"'
+        attrs += f' data-typical="{_esc(plain(_list_typical(f)))}"'
     # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
     # file button outside it, always in view: reading a file makes the field apply (files.js).
     inside, outside = (files, "") if not f.when else ("", files)
@@ -343,7 +346,7 @@ def _check_when(calc: Calculator) -> None:
                 raise CalculatorMarkupError(f"{calc.name}.{f.name}: when={{{key!r}: {allowed!r}}} names no such choice")
     # a form does not send a field that does not apply, so no example may rely on one
     for key, example in calc.examples.items():
-        values = display.form_values(calc.name, key)
+        values = page_entry.form_values(calc.name, key)
         for f in calc.inputs:
             if f.name in example and not _applies(f, values):
                 raise CalculatorMarkupError(f"{calc.name}@{key} sets {f.name}, which does not apply to it")
@@ -497,7 +500,7 @@ def preset_texts(calc: Calculator) -> dict[str, dict[str, dict[str, str]]]:
         chooser: {
             choice: {
                 name: "" if value is None else form_text(calc.field(name), value_to_text(calc.field(name),
-                                                                                  _coerce(calc.field(name), value)))
+                                                                                  coerce(calc.field(name), value)))
                 for name, value in values.items()
             }
             for choice, values in table.items()
@@ -519,7 +522,7 @@ def _default_text(f: Field) -> str:
     """A field's own default as the form shows it (percent fields in percent)."""
     if f.required or f.default is None:
         return ""
-    text = _plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
+    text = plain(Decimal(str(f.default))) if f.type == "decimal" else str(f.default)
     return form_text(f, text)
 
 
@@ -615,7 +618,7 @@ def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, A
             if chooser in settings:  # as the form: a preset fills every field it (or any sibling) sets
                 for field_name in {n for values in table.values() for n in values} - set(settings):
                     inputs.pop(field_name, None)
-        result = display.compute(name, inputs)
+        result = page_entry.compute(name, inputs)
         if result["ok"]:
             values = calc.resolve(inputs)
             result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}

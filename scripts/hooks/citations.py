@@ -37,6 +37,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 import perpcalc  # noqa: E402
 
 REGISTRY = ROOT / "docs" / "sources.yml"
@@ -52,8 +53,8 @@ KINDS = {
 LABELLED = ("mirror", "relay", "anonymous")
 FIELDS = ("title", "url", "date", "read", "kind")
 
-CITE = re.compile(r"\[\[cite((?:\s+[a-z0-9][a-z0-9-]*)+)\s*\]\]")
-CALC = re.compile(r"\[\[calc\s+([^\]\n;]+?)(?:;\s*(\d+))?\s*\]\]")
+CITE = markers.CITE
+CALC = markers.CALC
 REF = re.compile(r"\{([a-z0-9_]+)(?:@([a-z0-9_]+))?\.([a-z0-9_]+)\}")
 
 

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import markers  # noqa: E402
 import og_images  # noqa: E402
 import perpcalc  # noqa: E402
 
@@ -97,8 +98,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     markdown = markdown.replace("[[wheel sha256]]", sha256)
     name = html.escape(wheel.rsplit("/", 1)[-1])
     markdown = markdown.replace("[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{name}</a>')
-    return re.sub(r"^\[\[python example ([a-z0-9_]+)\]\][ \t]*$", lambda m: python_example(m.group(1)),
-                  markdown, flags=re.M)
+    return markers.PYTHON_EXAMPLE.sub(lambda m: python_example(m.group(1)), markdown)
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:

@@ -27,7 +27,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import markers  # noqa: E402
 import perpcalc  # noqa: E402
 from citations import load_registry, sources_html  # noqa: E402
 
@@ -75,7 +76,7 @@ TAG_GROUP = {
     "manipulation": "market",
 }
 REQUIRED = ("title", "description", "tags", "related")
-MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
+MARKER = markers.CALCULATOR
 HUB = "negative-funding-rates"
 
 
@@ -96,6 +97,7 @@ class Term:
     group: str = "funding"
     basic: bool = False
     keywords: list[str] = field(default_factory=list)
+    card_formula: str = ""
 
     @property
     def path(self) -> str:
@@ -117,11 +119,25 @@ def front_matter(path: Path) -> dict[str, Any]:
     return data
 
 
+#: the front-matter keys a term page may have: the fields of ``Term`` but the slug (the file name)
+FRONT_MATTER_KEYS = tuple(f.name for f in fields(Term) if f.name != "slug")
+
+
+def check_front_matter(name: str, meta: dict[str, Any]) -> None:
+    """Refuse a front matter with a key the schema does not know (a misspelt optional key would
+    otherwise be ignored in silence), naming the key and the file."""
+    unknown = sorted(str(k) for k in meta if k not in FRONT_MATTER_KEYS)
+    if unknown:
+        raise TermError(f"{name}: unknown front matter key {', '.join(map(repr, unknown))}; "
+                        f"the keys are {', '.join(FRONT_MATTER_KEYS)}")
+
+
 def load_terms(docs: Path = DOCS) -> dict[str, Term]:
     """Every term page's metadata, validated."""
     terms: dict[str, Term] = {}
     for path in sorted((docs / "terms").glob("*.md")):
         meta = front_matter(path)
+        check_front_matter(path.name, meta)
         missing = [k for k in REQUIRED if not meta.get(k)]
         if missing:
             raise TermError(f"{path.name}: front matter lacks {', '.join(missing)}")
@@ -148,6 +164,7 @@ def load_terms(docs: Path = DOCS) -> dict[str, Term]:
             group=group,
             basic=bool(meta.get("basic")),
             keywords=[str(k) for k in meta.get("keywords") or []],
+            card_formula=str(meta.get("card_formula") or ""),
         )
     # A name that is another term's title, or a basic page's alias, names that term, not this one: it
     # is left out of this term's "Also called", search words, schema.org names and tooltips.
@@ -169,7 +186,7 @@ def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
     """Calculator name → source paths of the pages embedding it (by marker)."""
     found: dict[str, list[str]] = {}
     for path in sorted(docs.rglob("*.md")):
-        for name in MARKER.findall(path.read_text(encoding="utf-8")):
+        for name in markers.calculator_names(path.read_text(encoding="utf-8")):
             rel = path.relative_to(docs).as_posix()
             if rel not in found.setdefault(name, []):
                 found[name].append(rel)

@@ -39,6 +39,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
+import markers  # noqa: E402
 from perpcalc.display import format_number  # noqa: E402
 from perpcalc.venues import (  # noqa: E402
     FUNDING_VENUES,
@@ -51,8 +52,8 @@ from perpcalc.venues import (  # noqa: E402
     MarginRule,
 )
 
-BLOCK = re.compile(r"^[ \t]*\[\[venues\s+([a-z]+)(?:\s+columns=([a-z_,]+))?\s*\]\][ \t]*$", re.M)
-INLINE = re.compile(r"\[\[venue\s+([a-z0-9_]+)\.([a-z]+)\.([a-z0-9_]+)\s*\]\]")
+BLOCK = markers.VENUES
+INLINE = markers.VENUE
 
 
 class VenueMarkupError(PluginError):
@@ -93,8 +94,9 @@ DERIVED: dict[str, Callable[[FundingRules], str]] = {
     "shortening_text": lambda r: _shortening(r),
 }
 
-RATE_FIELDS = ("interest_rate", "clamp", "dead_band", "cap")
-HOUR_FIELDS = ("interval_hours", "shortest_interval_hours")
+RATE_FIELDS = ("interest_rate", "clamp", "dead_band", "cap", "return_within")
+HOUR_FIELDS = ("interval_hours", "shortest_interval_hours", "return_to_hours")
+COUNT_FIELDS = ("return_after",)
 TEXT_FIELDS = ("name", "method", "scaling", "averaging", "sampling", "payment_price", "shortening",
                "as_of", "confidence", "cap_rule", "source")
 
@@ -106,13 +108,16 @@ def funding_field(key: str, name: str) -> str:
     r = FUNDING_VENUES[key]
     if name in RATE_FIELDS:
         return pct(getattr(r, name))
-    if name in HOUR_FIELDS:
-        return hours(getattr(r, name))
+    if name in HOUR_FIELDS + COUNT_FIELDS:
+        value = getattr(r, name)
+        if value is None:
+            raise VenueMarkupError(f"the {key} funding record has no {name}")
+        return hours(value) if name in HOUR_FIELDS else str(value)
     if name in TEXT_FIELDS:
         return str(getattr(r, name))
     if name in DERIVED:
         return DERIVED[name](r)
-    known = RATE_FIELDS + HOUR_FIELDS + TEXT_FIELDS + tuple(DERIVED)
+    known = RATE_FIELDS + HOUR_FIELDS + COUNT_FIELDS + TEXT_FIELDS + tuple(DERIVED)
     raise VenueMarkupError(f"funding record has no field {name!r}; have {', '.join(known)}")
 
 

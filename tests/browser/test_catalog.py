@@ -9,7 +9,7 @@ from decimal import Decimal
 import perpcalc
 import pytest
 from helpers import Tab, calculator_pages
-from perpcalc import display
+from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,16 @@ def _changed_field(name: str, example: dict[str, object]) -> tuple[str, str, str
         if f.percent and f.type == "decimal":
             return f.name, format(Decimal(new).scaleb(2).normalize(), "f"), new
         return f.name, new, new
+    # a calculator of lists only (the ADL ranking, the payments ledger): its first list without rate
+    # columns (typed in percent on the page, fractions in the API) loses its last row
+    for f in calc.inputs:
+        text = example.get(f.name)
+        if f.type != "list" or not isinstance(text, str) or any(c.percent for c in f.columns):
+            continue
+        lines = text.strip().splitlines()
+        if len(lines) > 2:
+            shorter = "\n".join(lines[:-1])
+            return f.name, shorter, shorter
     return None
 
 
@@ -76,7 +86,7 @@ def test_every_calculator_recomputes_in_the_browser_like_cpython(tab: Tab, built
                 form.locator("details.perpcalc__more > summary").click()
             form.locator(f':is(input, select, textarea)[name="{field}"]').fill(typed)
             example[field] = value
-            result = display.compute(name, example)
+            result = page_entry.compute(name, example)
             if result["ok"]:
                 want = {k: {"value": result["outputs"][k], "text": result["display"][k]["text"]}
                         for k in result["outputs"]}

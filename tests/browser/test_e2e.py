@@ -9,7 +9,7 @@ from urllib.parse import quote
 import perpcalc
 import pytest
 from helpers import Tab
-from perpcalc import display
+from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ SPINE = "/terms/funding-rate-exposure/"
 
 
 def expected(name: str, inputs: dict[str, object]) -> dict[str, object]:
-    result = display.compute(name, inputs)
+    result = page_entry.compute(name, inputs)
     assert result["ok"], result
     return {k: {"value": result["outputs"][k], "text": result["display"][k]["text"]} for k in result["outputs"]}
 

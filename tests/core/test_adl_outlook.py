@@ -111,6 +111,25 @@ def test_venue_presets_follow_the_loss_records() -> None:
     assert "not BitMEX's own" in run(venue="bitmex", method="hyperliquid")["venue_rule"]
 
 
+@pytest.mark.parametrize("venue", ["bybit", "okx"])
+@pytest.mark.parametrize("method", ["binance", "hyperliquid"])
+def test_a_venue_without_its_own_formula_is_never_scored_by_another_venues(venue, method) -> None:
+    """OKX and Bybit have no formula of their own here: their preset is the bitmex form, and
+    another venue's formula under their name is refused rather than shown as their score."""
+    calc = next(c for c in perpcalc.catalog() if c["name"] == "adl_score")
+    assert calc["presets"]["venue"][venue] == {"method": "bitmex"}
+    with pytest.raises(InputError) as exc:
+        run(venue=venue, method=method)
+    assert exc.value.field == "method"
+
+
+def test_the_trigger_text_names_the_drawdown_threshold_venues() -> None:
+    """ADL can fire on Bybit, OKX and Hyperliquid while the insurance fund still holds money."""
+    text = run()["indicator"]
+    assert "Bybit, OKX and Hyperliquid" in text and "drawdown threshold" in text
+    assert "only used when" not in text
+
+
 def test_no_lights_or_quantile_are_invented() -> None:
     """The score alone cannot place a trader in the queue: no output carries lights or a
     quantile, and the text says why."""

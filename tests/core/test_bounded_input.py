@@ -19,8 +19,9 @@ import perpcalc
 import pytest
 from perpcalc import InputError
 from perpcalc import venue_files as vf
-from perpcalc._spec import _plain, parse_rows, rows_to_text
-from perpcalc.display import compute_json, format_number
+from perpcalc.display import format_number
+from perpcalc.page import compute_json
+from perpcalc.parse import parse_rows, plain, rows_to_text
 from perpcalc.venue_files import FundingFileError
 
 T0 = 1_725_148_800_000
@@ -61,8 +62,8 @@ def test_binance_web_interval_outside_the_range_is_refused() -> None:
 
 def test_number_to_text_is_bounded_whatever_the_number() -> None:
     tiny, huge = Decimal("1e-999999"), Decimal("9.5e999999")
-    assert _plain(tiny) == "1E-999999" and _plain(-huge) == "-9.5E+999999"
-    assert _plain(Decimal("1e-30")) == "0." + "0" * 29 + "1"  # inside the range: positional as before
+    assert plain(tiny) == "1E-999999" and plain(-huge) == "-9.5E+999999"
+    assert plain(Decimal("1e-30")) == "0." + "0" * 29 + "1"  # inside the range: positional as before
     for places in (-1, 8, 10**6):
         assert len(format_number(tiny, places)) < 50
         assert len(format_number(huge, places)) < 50
@@ -73,7 +74,7 @@ def test_zero_with_a_huge_exponent_is_plain_zero_everywhere() -> None:
     # 0E-999999999 is in range (it is zero); written positionally it was a billion zeros
     out = json.loads(vf.import_file_json("funding_series", "rates", hyperliquid(["0E-999999999", "0.0001"])))
     assert out["ok"] and out["values"]["rates"] == "rate\n0\n0.0001"
-    assert format_number(Decimal("0E-999999999"), -1) == "0" and _plain(Decimal("0E+999999999")) == "0"
+    assert format_number(Decimal("0E-999999999"), -1) == "0" and plain(Decimal("0E+999999999")) == "0"
     assert perpcalc.run("funding_series", {"rates": "rate\n0E-999999999\n0.0001"})["count"] == 2
 
 
@@ -159,9 +160,13 @@ def test_list_cells_read_by_the_fast_path_keep_the_full_checks() -> None:
     # plain decimal cells skip parse_decimal; bounds, signs and everything else are unchanged
     for cell, ok in (("10", True), ("-1", False), ("0", False), ("1" * 18, True), ("1" * 32, False), ("1e3", True),
                      ("0." + "0" * 16 + "1", True), ("1.5%", False)):
-        text = f"id, side, size, entry_price, mark_price, margin\nA, long, {cell}, 100, 110, 10"
+        # a book of two (the ranking refuses a book of one: issue 20)
+        text = ("id, side, size, entry_price, mark_price, margin\n"
+                f"A, long, {cell}, 100, 110, 10\nB, long, 1, 100, 105, 10")
         result = json.loads(compute_json("adl_ranking", json.dumps({"positions": text})))
         assert result["ok"] is ok, (cell, result)
+        if not ok:
+            assert "row 1" in result["error"]["message"], result
 
 
 

@@ -10,8 +10,10 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from perpcalc import InputError, display
-from perpcalc._spec import Field, parse_decimal
+from perpcalc import InputError
+from perpcalc import page as page_entry
+from perpcalc._spec import Field
+from perpcalc.parse import parse_decimal
 from spec_strategies import example_variants, inputs_for
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
@@ -53,7 +55,7 @@ def test_every_example_runs_and_is_finite_json(name: str) -> None:
         assert set(out) == {o.name for o in calc.outputs}, key
         assert finite_json(out), key
         json.dumps(out, allow_nan=False)
-        shown = display.compute(name, example)
+        shown = page_entry.compute(name, example)
         assert shown["ok"] and set(shown["display"]) == set(out)
 
 
@@ -118,10 +120,10 @@ def test_choices_are_case_insensitive_and_strict() -> None:
 
 
 def test_compute_never_raises_and_reports_field() -> None:
-    bad = display.compute("funding_payment", {"side": "long", "size": "x", "mark_price": 1, "funding_rate": 0})
+    bad = page_entry.compute("funding_payment", {"side": "long", "size": "x", "mark_price": 1, "funding_rate": 0})
     assert bad == {"ok": False, "error": {"field": "size", "message": "Position size must be a number (got 'x')"}}
-    assert json.loads(display.compute_json("funding_payment", "{not json"))["ok"] is False
-    assert display.compute("nope", {})["error"]["field"] is None
+    assert json.loads(page_entry.compute_json("funding_payment", "{not json"))["ok"] is False
+    assert page_entry.compute("nope", {})["error"]["field"] is None
 
 
 @pytest.mark.parametrize("name", CONTRACT)

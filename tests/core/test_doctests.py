@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 import sys
 
@@ -37,3 +38,21 @@ def test_the_core_has_examples() -> None:
                      "perpcalc.carry", "perpcalc.series", "perpcalc.pools", "perpcalc.display")
     }
     assert all(n > 0 for n in attempted.values()), attempted
+
+
+def test_returns_sections_say_more_than_the_summary() -> None:
+    """A numpydoc ``Returns`` section states what the value means (units, ``None`` and empty
+    cases), so it never just repeats the summary line above it."""
+    repeated = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for obj in vars(module).values():
+            doc = getattr(obj, "__doc__", None) or ""
+            if getattr(obj, "__module__", None) != name or "\nReturns\n" not in inspect.cleandoc(doc):
+                continue
+            doc = inspect.cleandoc(doc)
+            summary = " ".join(doc.split("\n\n")[0].split())
+            returned = doc.split("\nReturns\n", 1)[1].split("\n\n")[0].splitlines()[2:]
+            if " ".join(" ".join(returned).split()).rstrip(".") == summary.rstrip("."):
+                repeated.append(f"{name}.{getattr(obj, '__name__', '?')}")
+    assert not repeated, repeated

@@ -1,6 +1,6 @@
 """The fast paths for 100,000-row lists give exactly what the general code gave.
 
-`_spec._coerce_list` reads each column's kind once and reads a float cell's text with
+`_spec.coerce_list` reads each column's kind once and reads a float cell's text with
 ``float()``; `display.format_number` writes a float or Decimal that needs no rounding straight
 from its shortest text. Each is compared here, on random rows and numbers, with the code it
 replaced, kept below as the reference (issue 25's budgets: `python scripts/bench.py budgets`).
@@ -17,7 +17,8 @@ from typing import Any
 import perpcalc
 from hypothesis import given
 from hypothesis import strategies as st
-from perpcalc import InputError, _spec
+from perpcalc import InputError
+from perpcalc import parse as _spec
 from perpcalc.display import _SUPERSCRIPT, MAX_PLACES, SCIENTIFIC_FROM, _decimal, format_number
 
 
@@ -57,7 +58,7 @@ def _reference_text_number(c: Any, v: str) -> Any:
 
 
 def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
-    """_spec._coerce_list before the column plan."""
+    """_spec.coerce_list before the column plan."""
     if isinstance(value, str):
         value = _spec.parse_rows(value, f)
     if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
@@ -75,7 +76,7 @@ def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
             raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(c.name for c in f.columns)}")
         extra = [k for k in item if k not in names]
         if extra:
-            raise InputError(f.name, f"{f.label} row {i}: unknown column {_spec._shown(extra[0])!r}")
+            raise InputError(f.name, f"{f.label} row {i}: unknown column {_spec.shown(extra[0])!r}")
         row = {}
         for c in f.columns:
             v = item.get(c.name)
@@ -98,12 +99,12 @@ def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
             elif kind is str and c.type == "text" and 0 < len(v) <= 200 and v.strip():
                 row[c.name] = v.strip()
                 continue
-            if _spec._blank(v):
+            if _spec.is_blank(v):
                 if c.required:
                     raise InputError(f.name, f"{f.label} row {i}: {c.label} is required")
-                row[c.name] = _spec._coerce(c, c.default, i, f) if c.default is not None else None
+                row[c.name] = _spec.coerce(c, c.default, i, f) if c.default is not None else None
             else:
-                row[c.name] = _spec._coerce(c, v, i, f)
+                row[c.name] = _spec.coerce(c, v, i, f)
                 if not c.exact and isinstance(row[c.name], Decimal):
                     row[c.name] = float(row[c.name])
         rows.append(row)
@@ -157,13 +158,13 @@ def _outcome(fn: Any, *args: Any) -> Any:
 def test_coerce_list_matches_reference(data: st.DataObject) -> None:
     field = data.draw(st.sampled_from(LIST_FIELDS))
     rows = data.draw(rows_for(field))
-    assert _outcome(_spec._coerce_list, field, rows) == _outcome(reference_coerce_list, field, rows)
+    assert _outcome(_spec.coerce_list, field, rows) == _outcome(reference_coerce_list, field, rows)
     if rows and all(isinstance(r, dict) for r in rows):  # the same rows pasted as CSV text
         out = io.StringIO()
         names = [c.name for c in field.columns]
         csv.writer(out).writerows([names, *([str(r.get(n, "")) for n in names] for r in rows)])
         text = out.getvalue()
-        assert _outcome(_spec._coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
+        assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
 
 
 @given(
@@ -187,6 +188,6 @@ def test_the_fast_path_is_taken_and_exact() -> None:
     field = perpcalc.get("adl_ranking").inputs
     positions = next(f for f in field if f.name == "positions")
     rows = [{"id": " a ", "side": "LONG", "size": "0.1", "entry_price": 3, "mark_price": 2.5, "margin": "7"}]
-    assert _spec._coerce_list(positions, rows) == [
+    assert _spec.coerce_list(positions, rows) == [
         {"id": "a", "side": "long", "size": 0.1, "entry_price": 3.0, "mark_price": 2.5, "margin": 7.0}
     ]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from perpcalc import InputError
-from perpcalc._spec import parse_rows
+from perpcalc.parse import parse_rows
 
 BINANCE = ["0.01", "0.012", "-0.005", "0.008"]  # as Binance prints them, in percent
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import perpcalc
 import pytest
-from perpcalc import display
+from perpcalc import page as page_entry
 from perpcalc._spec import Calculator, Field
 
 CALCS = [perpcalc.get(c["name"]) for c in perpcalc.catalog()]
@@ -27,7 +27,7 @@ def test_when_names_a_choice_and_no_example_needs_a_hidden_field(calc: Calculato
         for key, allowed in (f.when or {}).items():
             assert key in choices and set(allowed) <= set(choices[key]), (f.name, key)
     for key, example in calc.examples.items():
-        values = display.form_values(calc.name, key)
+        values = page_entry.form_values(calc.name, key)
         hidden = [f.name for f in calc.inputs if f.name in example and not _applies(f, values)]
         assert not hidden, f"{calc.name}@{key} sets {hidden}, which the form hides"
         # the form sends only what applies: the same result as the whole example
@@ -71,7 +71,7 @@ def test_phone_forms_keep_to_a_few_inputs_before_the_results() -> None:
     shown outside "More inputs" (liquidation_price had 19 before fields were hidden or folded)."""
     for calc in CALCS:
         for key in calc.examples:
-            values = display.form_values(calc.name, key)
+            values = page_entry.form_values(calc.name, key)
             shown = [f.name for f in calc.inputs if not f.advanced and _applies(f, values)]
             assert len(shown) <= 12, (calc.name, key, shown)
             assert any(f.type != "choice" for f in calc.inputs if f.name in shown), calc.name

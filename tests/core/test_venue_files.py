@@ -310,13 +310,16 @@ def test_a_file_is_recognised_by_all_its_fields_and_named_when_it_is_no_funding_
 
 def test_positions_with_thousands_separators_import_and_round_trip() -> None:
     # as Excel writes numbers with a thousands format: quoted, with commas
+    # (two positions a side: the ranking refuses a side of one)
     text = ('id,side,size,entry_price,mark_price,margin\n"Desk A, main",long,"1,250",'
-            '"65,000.00","66,000.00","1,000"\nB,short,2,"65,000.00","66,000.00","12,500.5"\n')
+            '"65,000.00","66,000.00","1,000"\nB,short,2,"65,000.00","66,000.00","12,500.5"\n'
+            'C,long,3,"64,000.00","66,000.00","2,000"\nD,short,1,"64,500.00","66,000.00","2,000"\n')
     out = vf.import_file("adl_ranking", "positions", text.encode())
-    assert out["message"] == "2 positions."
+    assert out["message"] == "4 positions."
     rows = perpcalc.run("adl_ranking", {"method": "bitmex", "positions": out["values"]["positions"]})["ranking"]
-    assert sorted(r["id"] for r in rows) == ["B", "Desk A, main"]
-    from perpcalc._spec import get, parse_rows
+    assert sorted(r["id"] for r in rows) == ["B", "C", "D", "Desk A, main"]
+    from perpcalc._spec import get
+    from perpcalc.parse import parse_rows
 
     parsed = parse_rows(out["values"]["positions"], get("adl_ranking").field("positions"))
     assert parsed[0] == {"id": "Desk A, main", "side": "long", "size": "1250", "entry_price": "65000.00",

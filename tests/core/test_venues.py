@@ -37,7 +37,7 @@ def test_every_record_is_well_formed(key: str) -> None:
 
 
 def test_module_docstring_explains_every_field() -> None:
-    doc = venues._types.__doc__ or ""
+    doc = venues.__doc__ or ""
     for f in dataclasses.fields(venues.FundingRules):
         if f.name in {"key", "name", "cap_rule", "sampling", "shortest_interval_hours"}:
             continue

@@ -5,7 +5,7 @@ hostility (deep and broken JSON, quote storms, line ends, BOM, NUL, non-UTF-8 by
 ``file_cases()`` yields (label, calculator, field, bytes or text); ``check_file_case``
 imports one through ``venue_files.import_file_json`` (what the browser's worker calls)
 and, when the file is accepted, runs the calculator on the imported values through
-``display.compute_json``: the import must answer JSON (never raise), with output text
+``page.compute_json``: the import must answer JSON (never raise), with output text
 in proportion to the file (no number written out as a million digits), and the values
 it accepts must be ones the calculator reads (same row count: nothing merged or lost).
 """
@@ -18,8 +18,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from perpcalc._spec import get, parse_rows
-from perpcalc.display import compute_json
+from perpcalc._spec import get
+from perpcalc.page import compute_json
+from perpcalc.parse import parse_rows
 from perpcalc.venue_files import import_file_json
 
 T0 = 1_725_148_800_000

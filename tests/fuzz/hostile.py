@@ -8,8 +8,8 @@ bytes; strings: huge exponents, 100,000 digits, Unicode digits and minus signs, 
 forms, thousands separators, NUL, bidi controls, calendar ends, hostile CSV texts). Each
 list field also gets a hostile value in place of a whole row.
 
-:func:`check_case` runs one case through ``perpcalc.run`` and ``display.compute_json``
-(``display.compute`` when the value is not JSON) and returns a list of problems: any
+:func:`check_case` runs one case through ``perpcalc.run`` and ``page.compute_json``
+(``page.compute`` when the value is not JSON) and returns a list of problems: any
 exception other than ``InputError`` out of ``run``, an ``InputError`` naming no real
 field, any exception at all out of ``compute``/``compute_json``, JSON that is not strict
 (NaN/Infinity), a non-finite number, or a disagreement between the two paths.
@@ -29,8 +29,8 @@ from typing import Any
 
 import perpcalc
 from perpcalc import InputError
-from perpcalc._spec import parse_rows
-from perpcalc.display import compute, compute_json
+from perpcalc.page import compute, compute_json
+from perpcalc.parse import parse_rows
 
 MILLION_ROWS = "id,profit\n" + "a,1\n" * 1_000_000
 LONG_CELL = "id,profit\n" + "x" * 131_073 + ",1\n"

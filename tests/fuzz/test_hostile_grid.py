@@ -2,44 +2,39 @@
 CPython, plus hypothesis on top for the parsers and the display.
 
 Each calculator is one test; within it every case runs through ``perpcalc.run`` and
-``display.compute_json`` and must behave: only ``InputError`` (naming a real field or
+``page.compute_json`` and must behave: only ``InputError`` (naming a real field or
 none) out of ``run``, strict JSON with finite numbers out of ``compute_json``, the two
-paths agreeing, and no case taking more than ``CASE_CPU_S`` of CPU. The last test checks
-the grid's size and prints its figures (case count, CPU and wall time, slowest case).
+paths agreeing, and no case taking more than ``CASE_CPU_S`` of CPU. Another test checks
+the grid's size.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import perpcalc
 import pytest
+from hostile import Case, cases, check_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from perpcalc import InputError
-from perpcalc._spec import parse_decimal
-from perpcalc.display import compute_json, format_number, visible_text
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hostile import Case, cases, check_case
+from perpcalc.display import format_number, visible_text
+from perpcalc.page import compute_json
+from perpcalc.parse import parse_decimal
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
 # a hang guard in CPU seconds (the slowest case takes about 0.1 s): CPU time, so that a busy machine,
 # where wall time can be many times more, cannot fail it; wall time is reported, never asserted
 CASE_CPU_S = 2.0
-STATS: dict[str, object] = {"cases": 0, "cpu": 0.0, "wall": 0.0, "slowest": (0.0, "")}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hostile_grid(name: str) -> None:
     problems: list[str] = []
     slow: list[str] = []
-    wall0, cpu0 = time.perf_counter(), time.process_time()
     count = 0
     for case, inputs in cases([name]):
         c0 = time.process_time()
@@ -49,23 +44,14 @@ def test_hostile_grid(name: str) -> None:
         problems += [f"{case.label()}: {p}" for p in found]
         if cpu > CASE_CPU_S:
             slow.append(f"{case.label()}: {cpu:.2f} s CPU, {wall:.2f} s wall")
-        if cpu > STATS["slowest"][0]:  # type: ignore[index]
-            STATS["slowest"] = (cpu, case.label())
-    STATS["cases"] = int(STATS["cases"]) + count  # type: ignore[call-overload]
-    STATS["cpu"] = float(STATS["cpu"]) + time.process_time() - cpu0  # type: ignore[arg-type]
-    STATS["wall"] = float(STATS["wall"]) + time.perf_counter() - wall0  # type: ignore[arg-type]
+    assert count > 0, name
     assert not problems, f"{len(problems)} problems, first ones:\n" + "\n".join(problems[:25])
     assert not slow, "\n".join(slow[:25])
 
 
-def test_hostile_grid_size(capsys: pytest.CaptureFixture[str]) -> None:
-    """Runs after the grid (file order): every calculator was covered, with > 25,000 cases."""
-    if STATS["cases"] == 0:  # run on its own (-k): run the grid's counting only
-        STATS["cases"] = sum(1 for _ in cases())
-    assert int(STATS["cases"]) > 25_000, STATS  # type: ignore[call-overload]
-    with capsys.disabled():
-        print(f"\nhostile grid: {STATS['cases']} cases (x2 paths), {STATS['cpu']:.1f} s CPU, "
-              f"{STATS['wall']:.1f} s wall; slowest {STATS['slowest']}")
+def test_hostile_grid_size() -> None:
+    """The grid holds more than 25,000 cases (counted here, whatever ran before)."""
+    assert sum(1 for _ in cases()) > 25_000
 
 
 def test_the_grid_reaches_every_field_and_list_cell() -> None:

@@ -8,16 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_pyodide_parity import ROOT, node
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile
+import pytest
+from test_pyodide_parity import ROOT, node
 
 STRIDE = 71  # every 71st case of the grid: ~440 cases, spread over every calculator
 
@@ -26,7 +21,7 @@ import hashlib, json, sys, time, types
 src = {source!r}
 hostile = sys.modules["hostile"] = types.ModuleType("hostile")
 exec(compile(src, "hostile.py", "exec"), hostile.__dict__)
-from perpcalc.display import compute_json
+from perpcalc.page import compute_json
 out = {{"count": 0, "problems": [], "hashes": {{}}, "slowest": 0.0}}
 for i, (case, inputs) in enumerate(hostile.cases()):
     if i % {stride}:
@@ -51,7 +46,7 @@ def test_a_slice_of_the_hostile_grid_in_pyodide(capsys: pytest.CaptureFixture[st
     result = json.loads(line[len("RESULT "):])
     assert result["count"] > 400, result["count"]
     assert result["problems"] == [], result["problems"][:20]
-    from perpcalc.display import compute_json
+    from perpcalc.page import compute_json
 
     mismatched = []
     for i, (case, inputs) in enumerate(hostile.cases()):

@@ -12,8 +12,8 @@ import perpcalc
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from perpcalc import display
-from perpcalc._spec import _plain
+from perpcalc import page as page_entry
+from perpcalc.parse import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,13 +61,13 @@ def _shown_in_percent(f: perpcalc.Field, text: str) -> str:
     """The API's text of a field (fractions) as the form shows it: rate fields and the rate
     columns of lists (percent columns) in percent, every other value as it is."""
     if f.percent and f.type == "decimal" and text != "":
-        return _plain(Decimal(text).scaleb(2))
+        return plain(Decimal(text).scaleb(2))
     if f.type != "list" or not text:
         return text
     lines = text.split("\n")
     header = [h.strip() for h in lines[0].split(",")]
     rates = {i for i, h in enumerate(header) for c in f.columns if c.name == h and c.percent}
-    rows = [", ".join(_plain(Decimal(v.strip()).scaleb(2)) if i in rates and v.strip() else v.strip()
+    rows = [", ".join(plain(Decimal(v.strip()).scaleb(2)) if i in rates and v.strip() else v.strip()
                       for i, v in enumerate(line.split(","))) for line in lines[1:]]
     return "\n".join([lines[0], *rows])
 
@@ -81,7 +81,7 @@ def test_list_rates_are_shown_in_percent_in_the_prerendered_example(site: Path) 
     api_rates = [r["rate"] for r in perpcalc.get("funding_series").resolve(
         perpcalc.get("funding_series").examples["reversal"])["rates"]]
     shown = box.get_text().split("\n")
-    assert shown[0] == "rate" and shown[1:] == [_plain(r.scaleb(2)) for r in api_rates]
+    assert shown[0] == "rate" and shown[1:] == [plain(r.scaleb(2)) for r in api_rates]
     assert shown[1] == "0.01" and "0.0001" not in shown  # 0.01 %, not the fraction
     assert box["data-percent-columns"] == "rate"
     assert json.loads(form["data-spec"])["values"]["rates"] == box.get_text()
@@ -99,8 +99,8 @@ def test_every_form_prerenders_its_example_exactly(pages: dict[Path, BeautifulSo
             name, key = form["data-calculator"], form["data-example"]
             calc = perpcalc.get(name)
             expected = perpcalc.run(name, calc.examples[key])
-            shown = display.compute(name, calc.examples[key])["display"]
-            values = display.form_values(name, key)
+            shown = page_entry.compute(name, calc.examples[key])["display"]
+            values = page_entry.form_values(name, key)
             for f in calc.inputs:
                 controls = form.select(f'input[name="{f.name}"], select[name="{f.name}"], textarea[name="{f.name}"]')
                 assert len(controls) == 1, f"{path}: {name} needs one control named {f.name}"

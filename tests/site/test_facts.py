@@ -22,7 +22,6 @@ import pytest
 from perpcalc.venues import FUNDING_VENUES, FundingRules
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
 
 import venue_tables  # noqa: E402
 

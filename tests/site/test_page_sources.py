@@ -13,18 +13,18 @@ from pathlib import Path
 
 import perpcalc
 import pytest
-import yaml
+import terms as terms_hook
+from markers import calculator_names, unknown_markers
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 TERMS = DOCS / "terms"
-MARKER = re.compile(r"\[\[calculator\s+([a-z0-9_]+)")
 
 
 def front_matter(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), f"{path.name} has no front matter"
-    return yaml.safe_load(text.split("---\n", 2)[1]) or {}
+    """The page's front matter, read by the build's own parser (scripts/hooks/terms.py)."""
+    assert path.read_text(encoding="utf-8").startswith("---\n"), f"{path.name} has no front matter"
+    return terms_hook.front_matter(path)
 
 
 SLUGS = sorted(p.stem for p in TERMS.glob("*.md"))
@@ -49,7 +49,7 @@ def test_every_spec_term_has_a_page() -> None:
 
 
 def test_every_calculator_is_embedded_on_a_page() -> None:
-    embedded = {name for path in DOCS.rglob("*.md") for name in MARKER.findall(path.read_text(encoding="utf-8"))}
+    embedded = {name for path in DOCS.rglob("*.md") for name in calculator_names(path.read_text(encoding="utf-8"))}
     names = {c["name"] for c in perpcalc.catalog()}
     assert sorted(names - embedded) == [], "calculators no page embeds"
     assert sorted(embedded - names) == [], "markers naming no calculator"
@@ -58,7 +58,7 @@ def test_every_calculator_is_embedded_on_a_page() -> None:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_front_matter_calculators_match_the_markers(slug: str) -> None:
     """The ``calculators:`` key lists exactly the calculators the page embeds."""
-    markers = MARKER.findall((TERMS / f"{slug}.md").read_text(encoding="utf-8"))
+    markers = calculator_names((TERMS / f"{slug}.md").read_text(encoding="utf-8"))
     assert sorted(set(META[slug].get("calculators") or [])) == sorted(set(markers))
 
 
@@ -76,3 +76,22 @@ def test_related_and_redirect_slugs_are_consistent() -> None:
     assert not set(redirects) & set(SLUGS), "a redirect slug is also a page"
     for slug, meta in META.items():
         assert all(r in SLUGS for r in meta.get("related") or []), slug
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_front_matter_has_only_known_keys(slug: str) -> None:
+    terms_hook.check_front_matter(f"{slug}.md", META[slug])
+
+
+def test_a_misspelt_front_matter_key_fails_naming_key_and_file() -> None:
+    with pytest.raises(terms_hook.TermError, match=r"funding-rate\.md: unknown front matter key 'card_fromula'"):
+        terms_hook.check_front_matter("funding-rate.md", {"title": "x", "card_fromula": "F = P"})
+
+
+def test_every_marker_in_the_sources_is_a_known_kind() -> None:
+    """A misspelt ``[[...]]`` is found on the sources, before a build (the grammar is
+    scripts/hooks/markers.py, the one the hooks render with)."""
+    unknown = {path.name: found for path in sorted(DOCS.rglob("*.md"))
+               if (found := unknown_markers(path.read_text(encoding="utf-8")))}
+    assert not unknown, unknown
+    assert unknown_markers("[[calculater funding_rate]]") == ["[[calculater funding_rate]]"]

@@ -15,7 +15,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
 
 import terms as hook  # noqa: E402
 

@@ -19,7 +19,6 @@ import brotli
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402
 from precompress import MIN_BYTES, SUFFIXES  # noqa: E402
 

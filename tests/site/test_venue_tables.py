@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
 
 import venue_tables  # noqa: E402
 from perpcalc.venues import FUNDING_VENUES, LOSS_VENUES, MARGIN_VENUES, VENUES  # noqa: E402

@@ -337,6 +337,10 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     assert loss is not None  # ADL_VENUES holds venues with a loss record only
     rule = f"{venue.name}: {loss.adl_text} (as of {loss.as_of}; confidence {loss.confidence})."
     if v["venue"] not in ADL_VENUES:
+        if method != bitmex.KEY:
+            raise InputError("method", f"{venue.name} publishes no formula this site can reproduce, so its score is "
+                             "only estimated with the bitmex form; choose bitmex, or choose the venue whose formula "
+                             "you want to use")
         rule += (f" This site's record for {venue.name} names no formula it can reproduce exactly, so the score here "
                  f"uses the {method} formula: read it as an estimate of how {venue.name} ranks you.")
     elif v["venue"] != method:
@@ -368,11 +372,13 @@ def _adl_score_calc(v: dict[str, Any]) -> dict[str, Any]:
     )
     indicator = (
         "A venue's lights or quantile compare your score with every other score on your side: five lights (or "
-        "the top quantile) means you are in the front 20 % of your side's queue. A score alone cannot give "
+        "the top quantile) means you are in the front fifth of your side's queue, a fifth of the position size on "
+        "BitMEX (as this site reads its text) and a fifth of the traders on Binance. A score alone cannot give "
         "your lights, because the other traders' positions are known only to the venue, so none is shown here; "
         "the venue's own indicator is the place to read it. Lower leverage (more margin) and less unrealised "
-        "profit move you back; the queue is only used when a position on the other side goes bankrupt and the "
-        "insurance fund cannot cover it."
+        "profit move you back. The queue is used when a position on the other side goes bankrupt with a loss the "
+        "venue stops carrying: on BitMEX and Binance once the insurance fund cannot cover it, on Bybit, OKX and "
+        "Hyperliquid already when a drawdown threshold is crossed, while the fund still holds money."
     )
     return {**{k: out[k] for k in ("score", "pnl_percent", "effective_leverage", "margin_to_halve",
                                    "score_half_leverage", "score_half_closed")},
@@ -394,7 +400,7 @@ adl_score_calculator = Calculator(
         "Scores come from the same kernel as the ADL ranking. Halving leverage adds margin equal to the equity; "
         "closing half keeps half the margin in isolated mode, and the realised PnL in the account in cross mode. "
         "Bybit publishes no formula, and OKX's (PnL % × effective leverage) says nothing of losing positions: "
-        "both use the bitmex form, as an estimate."
+        "both are scored with the bitmex form only, as an estimate, and another formula is refused for them."
     ),
     inputs=(
         field("venue", label="Venue", choices=OWN_SCORE_VENUES, default=bitmex.KEY,
@@ -411,17 +417,21 @@ adl_score_calculator = Calculator(
             default=None,
             min=0,
             min_open=True,
-            help="collateral behind the position (isolated margin, or the account value in cross); wins over "
-            "leverage when given",
+            help="the isolated margin, or in cross the wallet balance without unrealised PnL (BitMEX's wallet "
+            "balance, Binance's wallet balance; not a margin balance or account value, which already hold the "
+            "profit); wins over leverage when given",
         ),
         Field("margin_mode", "Margin mode", type="choice", choices=MARGIN_MODES, default="isolated",
               help="where the profit goes when you close part: out of the position (isolated) or into the account "
               "behind it (cross)"),
         Field("method", "Ranking formula", type="choice", choices=ADL_CHOICES, default=bitmex.KEY, advanced=True,
-              help="set by the venue where its record names one; otherwise bitmex, PnL % × effective leverage"),
+              help="set by the venue where its record names one; otherwise bitmex, PnL % × effective leverage (the "
+              "only formula accepted for venues without their own)"),
         CONTRACT,
         CONTRACT_VALUE,
-        field("mmr", label="Maintenance margin rate (binance)", max_open=False, help="used by the binance formula only",
+        field("mmr", label="Maintenance margin rate (binance)", max_open=False,
+              help="used by the binance formula only; above the first bracket give the effective rate, maintenance "
+              "margin ÷ notional after the maintenance amount",
               when={"method": tuple(k for k, m in ADL_VENUES.items() if m == "pnl_over_margin")}),
     ),
     outputs=(
@@ -441,7 +451,7 @@ adl_score_calculator = Calculator(
         QUOTE_OUTPUT,
     ),
     compute=_adl_score_calc,
-    presets={"venue": {k: {"method": k} for k in OWN_SCORE_VENUES if k in ADL_VENUES}},
+    presets={"venue": {k: {"method": k if k in ADL_VENUES else bitmex.KEY} for k in OWN_SCORE_VENUES}},
     examples={
         "default": {"venue": bitmex.KEY, "side": "long", "size": "1", "entry_price": "60000",
                     "mark_price": "66000", "leverage": "10"},
@@ -805,7 +815,7 @@ insolvency_waterfall_calculator = Calculator(
                 "y": ["unpaid"],
                 "kind": "bar",
                 "title": "Deficit still unpaid after each step",
-                "x_label": "Step of the waterfall",
+                "x_label": "Step (in paying order)",
                 "x_names": "stage",
                 "y_label": "Still unpaid ({currency_label})",
             },

@@ -15,8 +15,8 @@ date and confidence:
 and everything else the calculators need to know about the venue: the asset it settles in,
 its dated tier tables, impact margin, funding caps and how it derives them, its mark-price
 and ADL methods, its liquidation stages and the funding-history files it writes. The field
-reference is in ``perpcalc.venues._types``, which also defines the shared vocabularies (side,
-contract, margin mode, funding method, scaling…) once.
+reference follows; the shapes and the shared vocabularies (side, contract, margin mode,
+funding method, scaling…) are defined once in ``perpcalc.venues._types``.
 
 A part is ``None`` (a table empty) where the venue has no such rule or none is recorded.
 Everything that differs by venue in the calculators (presets, choices, the liquidation
@@ -27,6 +27,145 @@ layer may import it. Adding a venue is one module here, listed in ``MODULES``, p
 The rules were restated from the venues' own pages (or mirrors of them), which each part
 cites. Venues change these rules often: check the date, and read live caps, tiers and
 intervals from the venue's API before relying on a figure.
+
+Funding rule fields
+-------------------
+Fields of [`FundingRules`][perpcalc.venues.FundingRules]:
+``interval_hours``
+    The usual time between two settlements (Deribit accrues continuously; its rate is quoted
+    per 8 h, so 8 is recorded).
+``method``
+    How the interval's average premium P becomes a rate:
+    ``clamp``: F = P + clamp(I − P, −c, c), flat at I while P lies within c of I;
+    ``dead_band``: F = P − clamp(P, −d, d), zero while |P| ≤ d (Deribit);
+    ``premium``: F = P, no interest term and no band (OKX, dYdX v4 with its default of 0).
+``interest_rate``
+    The interest component I per 8 h (0.0001 = 0.01 %, i.e. 0.03 % a day).
+``clamp`` / ``dead_band``
+    The half-width c of the clamp band and d of Deribit's dead band, per 8 h.
+``cap``
+    The absolute limit on the rate *per settlement*, applied last. Caps are set per symbol
+    and change by announcement, so the figure here is one documented or illustrative value
+    for a major contract; ``cap_rule`` says how the venue derives it (e.g. from margin rates)
+    and ``note`` how sure that figure is. ``None`` means no current figure was found.
+``scaling``
+    ``n_over_8``: the formula gives an 8-hour rate, and an N-hour settlement pays N/8 of it
+    (Binance since 2025-09-18, Hyperliquid, dYdX, Deribit's pro-rata accrual);
+    ``per_interval``: the formula is applied per settlement as published, with the interest
+    component split across the day's settlements and the premium not scaled (Bybit, OKX:
+    no N/8 factor is documented). Both agree at 8-hour intervals.
+    ``n_over_24``: the formula gives a daily premium paid in 24 hourly slices (Drift).
+    ``scaling_documented`` is False where the venue documents no such rule (BitMEX settles every
+    8 h; its discretionary 2-hour XBTUSD mode states only the daily maximum): the tables then say
+    "not documented", and ``scaling`` is only the calculators' assumption.
+``averaging``
+    How premium samples are averaged over the interval: ``time_weighted`` (sample i of n gets
+    weight i, so later samples count more: Binance, Bybit) or ``mean`` (simple average).
+``payment_price``
+    The price that turns a position size into the notional the rate is charged on
+    (``mark`` on the exchanges, ``oracle`` on Hyperliquid and dYdX).
+``shortening``
+    What happens to the interval after a settlement at the cap: ``jump`` (straight to
+    ``shortest_interval_hours``), ``step`` (one level at a time, 8 → 4 → 2 → 1 h) or ``none``.
+``return_after`` / ``return_within`` / ``return_to_hours``
+    How a shortened interval comes back: after ``return_after`` settled rates in a row whose
+    absolute value is at most ``return_within`` (a fraction per settlement), the symbol settles
+    every ``return_to_hours`` hours again. ``None`` where no count-and-band rule is recorded.
+``source``, ``as_of``, ``confidence``, ``note``
+    Where the rule was read, the date of the rule (or of the page) it reflects, how sure the
+    reference notes are (H/M/L), and caveats.
+
+
+Margin rule fields
+------------------
+Fields of [`MarginRule`][perpcalc.venues.MarginRule]:
+``formula``
+    Which liquidation-price function of ``perpcalc.margin`` the venue uses
+    (a key of ``perpcalc.margin.FORMULAS``): ``at_mark`` (the margin condition with the
+    maintenance margin valued at the liquidation price), ``at_entry`` (valued on the entry
+    value), or a venue's own published arrangement: ``wallet_cum`` (wallet balance and the
+    bracket's cum, Binance), ``entry_deduction`` (maintenance on the entry value less an MM
+    deduction, Bybit), ``bankruptcy_offset`` (the bankruptcy price moved by MM % and the
+    fee, BitMEX) or ``margin_available`` (margin above maintenance, Hyperliquid).
+``valued_at``
+    ``mark``: the maintenance margin is valued at the mark (liquidation) price, so the
+    tier can change with the price; ``entry``: it is valued on the position's entry value.
+``maintenance_amount``, ``fee_to_close``, ``tiers``, ``inverse``
+    Whether the venue's formula uses a tier's maintenance amount (Binance's cum, Bybit's
+    MM deduction), counts a fee to close in the maintenance margin, has tiered rates, and
+    has a recorded rule for inverse (coin-margined) contracts.
+``inverse_gap``
+    Set when the venue lists inverse contracts that the record has no rule for: what is
+    missing, said to the reader when an inverse position is asked for. Empty when the
+    venue lists linear contracts only.
+``tier_table``
+    Key of one of the venue's recorded tier tables (``Venue.tier_tables``), or ``None``.
+``mmr_from_max_leverage``
+    The maintenance fraction is 1/(2 × the asset's maximum leverage) when that is given
+    (``MarginRule.maintenance_fraction``).
+``default_mmr``, ``default_contract``
+    The maintenance rate (and contract type) a calculator fills when the venue is chosen:
+    one documented figure for a major contract. ``None``: no single figure recorded.
+``mmr_rule``
+    How the venue sets the maintenance rate.
+``formula_text``
+    The formula as shown to the reader, by case: ``linear``, ``inverse``,
+    ``inverse_cross`` (a missing case falls back to ``linear``).
+
+Loss rule fields
+----------------
+Fields of [`LossRule`][perpcalc.venues.LossRule]:
+``insurance_fund``
+    How the fund is fed, scoped and used (or what stands in for it).
+``adl``
+    The ranking kernel of ``perpcalc.insolvency.rank_positions`` (an ``AdlMethod``) that
+    reproduces the venue's ADL queue, or ``None`` when its formula is not published or not modelled.
+``adl_text``
+    How the queue is ranked and at what price positions are closed.
+``socialisation``
+    Whether and how losses beyond the fund are shared among winners (``none``, or how).
+``pool``
+    For pool venues: the liquidity pool or vault whose depositors absorb traders' profits
+    and losses (``None`` on order-book venues with a fund).
+
+Borrow rule fields
+------------------
+Fields of [`BorrowRule`][perpcalc.venues.BorrowRule]:
+``model``
+    How the rate is set: ``utilisation`` (a function of the pool's borrowed share),
+    ``fixed`` or another short name.
+``rate_rule``
+    The formula as text. ``paid_to``: who receives it (``pool``, ``lenders``).
+``hourly_rate``
+    An illustrative hourly rate at full utilisation for the borrow-fee calculator, or ``None``.
+
+Every part carries ``source``, ``as_of``, ``confidence`` (H/M/L per claim) and ``note``.
+
+Venue fields besides the rules
+------------------------------
+Fields of [`Venue`][perpcalc.venues.Venue]:
+``settles_in``
+    The asset the venue's linear perpetuals settle (and are margined) in, for labelling
+    results; ``None`` where it depends on the collateral posted (inverse contracts settle in
+    the base coin whatever the venue).
+``tier_tables``, ``tier_schedules``
+    Dated maintenance tier tables ([`TierTable`][perpcalc.venues.TierTable]) and position-tier
+    schedules ([`TierSchedule`][perpcalc.venues.TierSchedule]) by key.
+``size_margins``
+    Margin rates that grow with size ([`SizeMargin`][perpcalc.venues.SizeMargin]) by product.
+``impact_margin``
+    The margin committed when walking the book for impact prices, by product suffix
+    (``""`` for the venue's main product).
+``funding_caps``
+    Funding caps by contract tier, where the venue sets them so (fraction per interval).
+``cap_from_margin``
+    How the funding cap derives from margin rates ([`CapRule`][perpcalc.venues.CapRule]).
+``mark_method``
+    The mark-price rule of ``perpcalc.pricing.mark_price`` (a ``MarkMethod``).
+``stages``
+    The liquidation stages the venue runs ([`StageRule`][perpcalc.venues.StageRule]).
+``export``
+    The funding-history files the venue writes ([`ExportFormat`][perpcalc.venues.ExportFormat]).
 """
 
 from __future__ import annotations

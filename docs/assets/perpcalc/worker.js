@@ -1,5 +1,5 @@
 // Module worker: runs perpcalc on the site's own pinned Pyodide and answers compute requests
-// with perpcalc.display.compute_json. One worker per tab, shared by every calculator on every
+// with perpcalc.page.compute_json. One worker per tab, shared by every calculator on every
 // page visited through instant navigation.
 //
 // Start-up, as fast as the bytes allow:
@@ -256,7 +256,7 @@ async function start() {
     if (snapshot) {
       try {
         pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
-        compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
+        compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
         mode = "snapshot";
       } catch (err) {
         snapshotError = String(err && err.message ? err.message : err).slice(0, 200);
@@ -273,7 +273,7 @@ async function start() {
       clearInterval(meterTimer); // Python runs: no download report may follow this step
       meterStopped = true;
       progress(3, "importing perpcalc");
-      compute = pyodide.runPython("from perpcalc.display import compute_json\ncompute_json");
+      compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
     }
     clearInterval(meterTimer);
     meterStopped = true;

@@ -58,7 +58,7 @@ def test_funding_cap_three_rules() -> None:
 
 
 def test_drift_funding_pool_covers_shortfall() -> None:
-    """See test_funding_venues10: shorts owed 300, longs pay 100, pool gives 2/3 × 150 = 100."""
+    """See test_venue_funding: shorts owed 300, longs pay 100, pool gives 2/3 × 150 = 100."""
     out = run("drift_funding", mark_twap="100.24", oracle_twap=100, long_notional=1000000, short_notional=3000000,
               pool_balance=150, side="short", size=10000)
     assert out["funding_rate"] == pytest.approx(0.0001)
