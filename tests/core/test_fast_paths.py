@@ -1,6 +1,6 @@
 """The fast paths for 100,000-row lists give exactly what the general code gave.
 
-`_spec.coerce_list` reads each column's kind once and reads a float cell's text with
+`parse.coerce_list` reads each column's kind once and reads a float cell's text with
 ``float()``; `display.format_number` writes a float or Decimal that needs no rounding straight
 from its shortest text. Each is compared here, on random rows and numbers, with the code it
 replaced, kept below as the reference (issue 25's budgets: `python scripts/bench.py budgets`).
