@@ -173,7 +173,12 @@ def plain(d: Decimal) -> str:
     ('0', '-0')
     """
     if d.is_finite() and abs(d.adjusted()) > MAX_ADJUSTED:
-        return str(d.normalize(_WIDE))  # 0E-999999999 normalizes to 0
+        if d.is_zero():  # 0E-999999999 is zero, whatever its exponent
+            return "-0" if d.is_signed() else "0"
+        try:
+            return str(d.normalize(_WIDE))
+        except ArithmeticError:  # past the exponent limits of a 32-bit build (Pyodide): the same number
+            return str(d)
     text = format(d, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -249,8 +254,8 @@ def _fast_text_number(c: Field, v: str) -> Decimal | float | None:
     text = v.strip()
     if not _PLAIN_CELL.fullmatch(text):
         return None
-    number = Decimal(text)
-    return _within(c, number if c.exact else float(number))
+    # float() of the text rounds once, correctly, as float(Decimal(text)) does
+    return _within(c, Decimal(text) if c.exact else float(text))
 
 
 def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
@@ -264,47 +269,57 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
         raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
     rows = []
     names = {c.name for c in f.columns}
+    # the column kinds are read once, not once per cell (lists hold up to 100,000 rows)
+    plan = [(c.name, c, _DECIMAL if c.type == "decimal" else _CHOICE if c.type == "choice"
+             else _TEXT if c.type == "text" else 0) for c in f.columns]
+    single = len(f.columns) == 1
     for i, item in enumerate(value, start=1):
-        if isinstance(item, (int, float, str, Decimal)) and len(f.columns) == 1:
+        if single and isinstance(item, (int, float, str, Decimal)):
             item = {f.columns[0].name: item}
         if not isinstance(item, Mapping):
             raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(c.name for c in f.columns)}")
-        extra = [k for k in item if k not in names]
-        if extra:
+        if not names.issuperset(item):
+            extra = [k for k in item if k not in names]
             raise InputError(f.name, f"{f.label} row {i}: unknown column {shown(extra[0])!r}")
         row = {}
-        for c in f.columns:
-            v = item.get(c.name)
-            # fast paths for well-formed JSON cells; anything else is checked (and worded) by coerce
+        for name, c, kind_of_column in plan:
+            v = item.get(name)
+            # fast paths for well-formed cells; anything else is checked (and worded) by coerce
             kind = type(v)
-            if c.type == "decimal" and kind in (int, float):
-                number = _fast_number(c, v)
+            if kind_of_column == _DECIMAL:
+                if kind is str:
+                    number = _fast_text_number(c, v)
+                elif kind is int or kind is float:
+                    number = _fast_number(c, v)
+                else:
+                    number = None
                 if number is not None:
-                    row[c.name] = number
+                    row[name] = number
                     continue
-            elif c.type == "decimal" and kind is str:
-                number = _fast_text_number(c, v)
-                if number is not None:
-                    row[c.name] = number
-                    continue
-            elif kind is str and c.type == "choice":
-                choice = v.strip().lower()
-                if choice in c.choices:
-                    row[c.name] = choice
-                    continue
-            elif kind is str and c.type == "text" and 0 < len(v) <= 200 and v.strip():
-                row[c.name] = v.strip()
-                continue
+            elif kind is str:
+                if kind_of_column == _CHOICE:
+                    choice = v.strip().lower()
+                    if choice in c.choices:
+                        row[name] = choice
+                        continue
+                elif kind_of_column == _TEXT and 0 < len(v) <= 200:
+                    text = v.strip()
+                    if text:
+                        row[name] = text
+                        continue
             if is_blank(v):
                 if c.required:
                     raise InputError(f.name, f"{f.label} row {i}: {c.label} is required")
-                row[c.name] = coerce(c, c.default, i, f) if c.default is not None else None
+                row[name] = coerce(c, c.default, i, f) if c.default is not None else None
             else:
-                row[c.name] = coerce(c, v, i, f)
-                if not c.exact and isinstance(row[c.name], Decimal):
-                    row[c.name] = float(row[c.name])
+                row[name] = coerce(c, v, i, f)
+                if not c.exact and isinstance(row[name], Decimal):
+                    row[name] = float(row[name])
         rows.append(row)
     return rows
+
+
+_DECIMAL, _CHOICE, _TEXT = 1, 2, 3
 
 
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
@@ -497,6 +512,11 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
                 item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
             elif kind is str or v is None:
                 item[k] = v
+            elif kind is Decimal and c.format != "integer":
+                number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
+                if not math.isfinite(number):
+                    raise InputError(None, "these inputs have no finite result")
+                item[k] = number if number != 0 else 0.0
             else:
                 item[k] = output_json(c, v)
         out.append(item)

@@ -14,7 +14,7 @@ from pathlib import Path
 import perpcalc
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 OLDEST = "3.11"
 
 SCRIPT = r"""

@@ -1,0 +1,193 @@
+"""The fast paths for 100,000-row lists give exactly what the general code gave.
+
+`parse.coerce_list` reads each column's kind once and reads a float cell's text with
+``float()``; `display.format_number` writes a float or Decimal that needs no rounding straight
+from its shortest text. Each is compared here, on random rows and numbers, with the code it
+replaced, kept below as the reference (issue 25's budgets: `python scripts/bench.py budgets`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Any
+
+import perpcalc
+from hypothesis import given
+from hypothesis import strategies as st
+from perpcalc import InputError
+from perpcalc import parse as _spec
+from perpcalc.display import _SUPERSCRIPT, MAX_PLACES, SCIENTIFIC_FROM, _decimal, format_number
+
+
+def reference_format_number(value: float | int | Decimal, places: int = 8, min_places: int = 0) -> str:
+    """format_number before the fast path."""
+    d = _decimal(value)
+    if not d.is_finite():
+        return "—"
+    places = min(places, MAX_PLACES)
+    if not d:
+        d = Decimal(0)
+    if d and (d.adjusted() >= SCIENTIFIC_FROM or (places < 0 and d.adjusted() < -SCIENTIFIC_FROM)):
+        mantissa, exponent = format(d, ".6e").split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".").replace("-", "\u2212")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    with localcontext() as ctx:
+        ctx.prec = max(28, SCIENTIFIC_FROM + max(places, 0) + 2)
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places >= 0 else d
+    if q == 0:
+        q = abs(q)
+    text = f"{q:,f}"
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0")
+        frac = frac + "0" * max(0, min_places - len(frac))
+        text = f"{whole}.{frac}" if frac else whole
+    return text.replace("-", "\u2212")
+
+
+def _reference_text_number(c: Any, v: str) -> Any:
+    text = v.strip()
+    if not _spec._PLAIN_CELL.fullmatch(text):
+        return None
+    number = Decimal(text)
+    return _spec._within(c, number if c.exact else float(number))
+
+
+def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
+    """_spec.coerce_list before the column plan."""
+    if isinstance(value, str):
+        value = _spec.parse_rows(value, f)
+    if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise InputError(f.name, f"{f.label} must be a list of rows")
+    if len(value) < f.min_items:
+        raise InputError(f.name, f"{f.label} needs at least {f.min_items} row{'s' if f.min_items != 1 else ''}")
+    if len(value) > f.max_items:
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
+    rows = []
+    names = {c.name for c in f.columns}
+    for i, item in enumerate(value, start=1):
+        if isinstance(item, (int, float, str, Decimal)) and len(f.columns) == 1:
+            item = {f.columns[0].name: item}
+        if not isinstance(item, Mapping):
+            raise InputError(f.name, f"{f.label} row {i} must be a record with {', '.join(c.name for c in f.columns)}")
+        extra = [k for k in item if k not in names]
+        if extra:
+            raise InputError(f.name, f"{f.label} row {i}: unknown column {_spec.shown(extra[0])!r}")
+        row = {}
+        for c in f.columns:
+            v = item.get(c.name)
+            kind = type(v)
+            if c.type == "decimal" and kind in (int, float):
+                number = _spec._fast_number(c, v)
+                if number is not None:
+                    row[c.name] = number
+                    continue
+            elif c.type == "decimal" and kind is str:
+                number = _reference_text_number(c, v)
+                if number is not None:
+                    row[c.name] = number
+                    continue
+            elif kind is str and c.type == "choice":
+                choice = v.strip().lower()
+                if choice in c.choices:
+                    row[c.name] = choice
+                    continue
+            elif kind is str and c.type == "text" and 0 < len(v) <= 200 and v.strip():
+                row[c.name] = v.strip()
+                continue
+            if _spec.is_blank(v):
+                if c.required:
+                    raise InputError(f.name, f"{f.label} row {i}: {c.label} is required")
+                row[c.name] = _spec.coerce(c, c.default, i, f) if c.default is not None else None
+            else:
+                row[c.name] = _spec.coerce(c, v, i, f)
+                if not c.exact and isinstance(row[c.name], Decimal):
+                    row[c.name] = float(row[c.name])
+        rows.append(row)
+    return rows
+
+
+LIST_FIELDS = [
+    f
+    for name in ("adl_ranking", "socialized_loss", "insolvency_waterfall", "funding_payments", "adl_execution")
+    for f in perpcalc.get(name).inputs
+    if f.type == "list"
+]
+
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e6, max_value=1e6),
+    st.integers(min_value=-(10**25), max_value=10**25),
+    st.decimals(),
+)
+number_texts = st.one_of(
+    numbers.map(str),
+    st.from_regex(r"\s?[+-]?\d{1,19}(\.\d{0,19})?\s?", fullmatch=True),
+    st.sampled_from(["", " ", "1e5", "1,5", "abc", "0.1.2", "-0", "+0.0", "٣", "1_000"]),
+)
+cells = st.one_of(
+    numbers,
+    number_texts,
+    st.sampled_from(["long", " SHORT ", "Long", "x", "", None, True, False, [], {}]),
+    st.text(max_size=5),
+    st.text(min_size=199, max_size=202),
+)
+
+
+@st.composite
+def rows_for(draw: st.DrawFn, field: Any) -> list[Any]:
+    names = [c.name for c in field.columns]
+    keys = st.sampled_from([*names, "extra"]) if draw(st.integers(0, 9)) == 0 else st.sampled_from(names)
+    row = st.dictionaries(keys, cells, max_size=len(names) + 1)
+    full = st.fixed_dictionaries({n: cells for n in names})
+    return draw(st.lists(st.one_of(full, row, cells), max_size=6))
+
+
+def _outcome(fn: Any, *args: Any) -> Any:
+    try:
+        return "ok", repr(fn(*args))
+    except InputError as exc:
+        return "error", exc.field, exc.message
+
+
+@given(st.data())
+def test_coerce_list_matches_reference(data: st.DataObject) -> None:
+    field = data.draw(st.sampled_from(LIST_FIELDS))
+    rows = data.draw(rows_for(field))
+    assert _outcome(_spec.coerce_list, field, rows) == _outcome(reference_coerce_list, field, rows)
+    if rows and all(isinstance(r, dict) for r in rows):  # the same rows pasted as CSV text
+        out = io.StringIO()
+        names = [c.name for c in field.columns]
+        csv.writer(out).writerows([names, *([str(r.get(n, "")) for n in names] for r in rows)])
+        text = out.getvalue()
+        assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
+
+
+@given(
+    st.one_of(
+        numbers,
+        st.floats(min_value=-1e21, max_value=1e21),
+        number_texts.filter(_spec._PLAIN_CELL.fullmatch).map(Decimal),
+    ),
+    st.integers(min_value=-2, max_value=45),
+    st.integers(min_value=0, max_value=10),
+)
+def test_format_number_matches_reference(value: Any, places: int, min_places: int) -> None:
+    assert format_number(value, places, min_places) == reference_format_number(value, places, min_places)
+
+
+def test_the_fast_path_is_taken_and_exact() -> None:
+    # rows that the fast paths read (a plain number text, a float, a choice, a text) and a tie
+    # that binary rounding would get wrong (2.675 is 2.67499… as a double; the text says 2.675)
+    assert format_number(2.675, 2) == reference_format_number(2.675, 2) == "2.68"
+    assert format_number(-1234.5, 8, 2) == "\u22121,234.50"
+    field = perpcalc.get("adl_ranking").inputs
+    positions = next(f for f in field if f.name == "positions")
+    rows = [{"id": " a ", "side": "LONG", "size": "0.1", "entry_price": 3, "mark_price": 2.5, "margin": "7"}]
+    assert _spec.coerce_list(positions, rows) == [
+        {"id": "a", "side": "long", "size": 0.1, "entry_price": 3.0, "mark_price": 2.5, "margin": 7.0}
+    ]
