@@ -2,11 +2,11 @@
 
 [`parse_decimal`][perpcalc.parse.parse_decimal] reads one number (plain, with thousands
 separators, or in percent) within the bounds a reader can mean;
-[`coerce`][perpcalc.parse.coerce] turns one form value into the field's typed value or raises
+``coerce`` turns one form value into the field's typed value or raises
 [`InputError`][perpcalc.InputError] naming the field; [`parse_rows`][perpcalc.parse.parse_rows] and
 [`rows_to_text`][perpcalc.parse.rows_to_text] read and write a list field's rows as text;
 [`value_to_text`][perpcalc.parse.value_to_text] is how a value appears in a form field and a URL;
-[`output_json`][perpcalc.parse.output_json] writes an output as JSON-compatible values.
+``output_json`` writes an output as JSON-compatible values.
 The spec model ([`Field`][perpcalc.Field], [`Output`][perpcalc.Output]) is in ``perpcalc._spec``.
 """
 
@@ -98,7 +98,7 @@ def _bounded(number: Decimal, name: str, label: str) -> Decimal:
     if not _in_range(number):
         raise InputError(name, f"{label} is out of any sensible range")
     if not number:
-        return Decimal(0)  # 0E-999999999 is zero too, and would print as a billion zeros
+        return Decimal(0)  # 0E-99999999 is zero too, and would print as a billion zeros
     if len(number.as_tuple().digits) > MAX_DIGITS:
         with localcontext() as ctx:
             ctx.prec = MAX_DIGITS
@@ -169,11 +169,11 @@ def plain(d: Decimal) -> str:
 
     >>> plain(Decimal("0.000010")), plain(Decimal("12E3")), plain(Decimal("1e-999999"))
     ('0.00001', '12000', '1E-999999')
-    >>> plain(Decimal("0E-999999999")), plain(Decimal("-0E+999999999"))
+    >>> plain(Decimal("0E-99999999")), plain(Decimal("-0E+99999999"))
     ('0', '-0')
     """
     if d.is_finite() and abs(d.adjusted()) > MAX_ADJUSTED:
-        if d.is_zero():  # 0E-999999999 is zero, whatever its exponent
+        if d.is_zero():  # 0E-99999999 is zero, whatever its exponent
             return "-0" if d.is_signed() else "0"
         try:
             return str(d.normalize(_WIDE))
@@ -407,8 +407,8 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     >>> text = rows_to_text(get("socialized_loss").field("profits"), rows)
     >>> text
     'id, profit\\n"q""X", 1\\n"a,b", 2'
-    >>> [r["id"] for r in parse_rows(text, get("socialized_loss").field("profits"))]
-    ['q"X', 'a,b']
+    >>> [r["id"] for r in parse_rows(text, get("socialized_loss").field("profits"))] == ['q"X', "a,b"]
+    True
     """
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]

@@ -448,9 +448,12 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
             page.goto(server + path, wait_until="load")
         else:
             navigate(page, path)
-            # counted from the new content's arrival: until then the previous page is on screen at its
-            # own scroll position, and a shift there (seen once under load, at the old page's foot) is
-            # not this page's
+            # counted from the new content's arrival at the top of the page: until the theme scrolls
+            # to the top, the new content can sit at the previous page's scroll position (12,129 px
+            # under load), and a shift seen there is the swap, not this page going live
+            settled = ("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+                       "() => r(scrollY === 0))))")
+            _wait(page, settled, timeout=20)
             page.evaluate("window.__cls = 0; window.__shifts = []")
         for t in on_page:
             if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready'", t["id"], timeout=90):

@@ -99,7 +99,10 @@ def _copy_with_toy(tmp: Path) -> Path:
     (pkg / "calculators" / "toy.py").write_text(SPEC, encoding="utf-8")
     registry = pkg / "calculators" / "__init__.py"
     text = registry.read_text(encoding="utf-8")
-    text = re.sub(r"^from \. import (.+)$", r"from . import \1, toy", text, count=1, flags=re.M)
+    if "from . import (\n" in text:  # the registry's imports, one a line
+        text = text.replace("from . import (\n", "from . import (\n    toy,\n", 1)
+    else:
+        text = re.sub(r"^from \. import (.+)$", r"from . import \1, toy", text, count=1, flags=re.M)
     head, sep, rest = text.partition("CALCULATORS: tuple[Calculator, ...] = (\n")
     body, close, tail = rest.partition("\n)\n")
     registry.write_text(head + sep + body + "\n    toy.double_calculator," + close + tail, encoding="utf-8")
