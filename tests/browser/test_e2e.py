@@ -47,7 +47,7 @@ def test_spine_page_goes_live_and_recomputes(tab: Tab) -> None:
     tab.wait_for_output(name, "payment", want["payment"]["text"])
     assert tab.outputs(name) == want
     # the URL now reproduces the inputs (written a moment after the result, outside its frame)
-    tab.wait("() => location.search.includes('size=2.5')")
+    tab.wait("() => location.search.includes('size=2.5') && location.search.includes('funding_rate=-0.03%25')")
     params = tab.page.evaluate("location.search")
     assert "size=2.5" in params and "side=short" in params
     assert "funding_rate=-0.03%25" in params  # the URL holds the displayed unit, marked by its % sign

@@ -54,6 +54,8 @@ def test_phone_reader_types_list_rates_in_percent(browser: object, server: str, 
         assert perpcalc.run(NAME, {"source": "input", "rates": "0.01, 0.012, -0.005, 0.008"})["mean"] == 0.00625
         assert _note(tab) == ""
         # the address keeps the unit marked, as it does for rate fields
+        # the address is written a moment after the result
+        tab.wait("k => new URLSearchParams(location.search).has(k)", f"{prefix}rates")
         query = parse_qs(urlparse(tab.page.url).query)
         assert query[f"{prefix}rates"] == ["0.01%, 0.012%, -0.005%, 0.008%"]
 
