@@ -37,6 +37,7 @@ import os
 import re
 import shlex
 import sys
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,21 @@ BLOCK = markers.CALCULATOR
 VALUE = markers.VALUE
 PLACEHOLDER = "PERPCALC-FORM-{}-END"
 
-_results: dict[tuple[str, str], dict[str, Any]] = {}
-_pending: dict[str, list[str]] = {}
+
+@dataclass
+class BuildState:
+    """What the hook gathers during one build. ``on_config`` starts a new one: ``mkdocs serve``
+    rebuilds in the same process, and nothing of a previous build may stand in for this one's."""
+
+    #: (calculator, example) → its outputs, computed once per build
+    results: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: (calculator, example, settings) → the outputs with a marker's settings
+    changed: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    #: page → the HTML of its forms, from its Markdown until its content places them
+    pending: dict[str, list[str]] = field(default_factory=dict)
+
+
+state = BuildState()
 
 
 class CalculatorMarkupError(PluginError):
@@ -80,7 +94,7 @@ def _draft_gap(what: str) -> str:
 
 def example_result(name: str, key: str) -> dict[str, Any]:
     """Outputs of a calculator's named example, computed once per build."""
-    if (name, key) not in _results:
+    if (name, key) not in state.results:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
@@ -88,8 +102,8 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
         result["form"] = page_entry.form_values(name, key)
-        _results[(name, key)] = result
-    return _results[(name, key)]
+        state.results[(name, key)] = result
+    return state.results[(name, key)]
 
 
 def _esc(text: Any) -> str:
@@ -590,13 +604,10 @@ def check_claim(o: perpcalc.Output, raw: Any, shown: str, example_raw: Any, clai
     return number > want if op == ">" else number < want
 
 
-_changed: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-
 def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, Any]:
     """A named example's outputs with some inputs set otherwise (as in a marker), once per build."""
     ident = (name, key, json.dumps(settings, sort_keys=True))
-    if ident not in _changed:
+    if ident not in state.changed:
         calc = perpcalc.get(name)
         example_result(name, key)  # the example itself must exist and compute
         inputs = {**calc.examples[key], **settings}
@@ -608,8 +619,8 @@ def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, A
         if result["ok"]:
             values = calc.resolve(inputs)
             result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
-        _changed[ident] = result
-    return _changed[ident]
+        state.changed[ident] = result
+    return state.changed[ident]
 
 
 def _failed(name: str, key: str, settings: dict[str, str], result: dict[str, Any]) -> CalculatorMarkupError:
@@ -689,9 +700,10 @@ def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -
             f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
 
 
-def on_pre_build(config: Any) -> None:
-    _results.clear()
-    _changed.clear()
+def on_config(config: Any) -> Any:
+    global state
+    state = BuildState()
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -718,7 +730,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
     if "[[calculator" in markdown or "[[value" in markdown:
         raise CalculatorMarkupError(f"{page.file.src_path}: malformed calculator marker")
-    _pending[page.file.src_path] = forms
+    state.pending[page.file.src_path] = forms
     return markdown
 
 
@@ -741,7 +753,7 @@ def jump_list(forms: list[str]) -> str:
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
-    forms = _pending.pop(page.file.src_path, [])
+    forms = state.pending.pop(page.file.src_path, [])
     if forms:
         nav = jump_list(forms)
         head = re.search(r"</h1>", content)
