@@ -33,7 +33,9 @@ refused, and rates rounded to 0.01 % are warned of. Times written without a zone
 in the ``timezone`` given (the page passes the reader's choice, by default the browser's).
 
 Payment ledgers (``PAYMENT_FORMATS``, ``read_payments``): Binance ``GET /fapi/v1/income``
-(``FUNDING_FEE``), Binance's account statement, Bybit's transaction log and OKX's bills.
+(``FUNDING_FEE``), Binance's futures Transaction History CSV export (``Date(UTC)``,
+``type``, ``Amount``, ``Asset``, ``Symbol``, ``Transaction ID``), Binance's account
+statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
@@ -395,6 +397,9 @@ OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
      "payments in Your funding payments)"),
     (frozenset({"incometype", "income", "asset", "time"}),
      "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
+    (frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}),
+     "a Binance futures transaction history (the website's Transaction History export: payments, not rates; "
+     "use it in Your funding payments)"),
     (frozenset({"transactiontime", "cashflow", "funding"}),
      "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
     (frozenset({"billid", "subtype", "balchg"}),
@@ -1240,14 +1245,19 @@ def _plain_number(cell: str, kind: str, delimiter: str) -> str:
 # ledger -> (what it is, the fields it always has, where its records are, the kind field and
 # the value marking a funding payment, time field, symbol field (None: none in the file),
 # amount field, its sign (+1: + = received; -1: + = paid), asset field). Shapes: Binance
-# GET /fapi/v1/income (incomeType FUNDING_FEE), Binance's "Generate all statements" CSV
-# (Operation "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
+# GET /fapi/v1/income (incomeType FUNDING_FEE), Binance's futures Transaction History CSV
+# export (type FUNDING_FEE; header as BittyTax reads it, src/bittytax/conv/parsers/binance/
+# data_parsers.py "Binance Futures"), Binance's "Generate all statements" CSV (Operation
+# "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
 # "change", the balance change, is read, since the sign of its "funding" field has been
 # documented both ways), OKX GET /api/v5/account/bills (type 8 = funding fee; balChg signed).
 PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str, str, str | None, str, int, str]] = {
     "binance_income": ("a Binance income history (GET /fapi/v1/income)",
                        frozenset({"incometype", "income", "asset", "time"}), (), "incomeType", "FUNDING_FEE",
                        "time", "symbol", "income", 1, "asset"),
+    "binance_futures": ("a Binance futures transaction history (the website's Transaction History export)",
+                        frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}), (), "type",
+                        "FUNDING_FEE", "Date(UTC)", "Symbol", "Amount", 1, "Asset"),
     "binance_statement": ("a Binance account statement",
                           frozenset({"utc_time", "account", "operation", "coin", "change"}), (), "Operation",
                           "Funding Fee", "UTC_Time", None, "Change", 1, "Coin"),
@@ -1260,10 +1270,30 @@ PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str,
 }
 
 _PAYMENTS_ADVICE = (
-    "download your funding payments instead: Binance GET /fapi/v1/income (incomeType FUNDING_FEE) or its "
-    "account statement, Bybit's transaction log (GET /v5/account/transaction-log) or OKX's bills "
-    "(GET /api/v5/account/bills)"
+    "download your funding payments instead: Binance's futures Transaction History (Export), GET /fapi/v1/income "
+    "(incomeType FUNDING_FEE) or its account statement, Bybit's transaction log (GET /v5/account/transaction-log) "
+    "or OKX's bills (GET /api/v5/account/bills)"
 )
+
+
+def _api_error(data: Any) -> str | None:
+    """The message of a venue API's error response (Binance ``{"code": -2015, "msg": …}``,
+    Bybit ``retCode`` ≠ 0, OKX ``code`` ≠ ``"0"``), ``None`` for anything else.
+
+    >>> _api_error({"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."})
+    'Invalid API-key, IP, or permissions for action.'
+    >>> _api_error({"code": "0", "msg": "", "data": []}) is None
+    True
+    """
+    if not isinstance(data, dict):
+        return None
+    if "retCode" in data:
+        code, message = data["retCode"], data.get("retMsg")
+    elif "code" in data and "msg" in data:
+        code, message = data["code"], data["msg"]
+    else:
+        return None
+    return None if str(code).strip() == "0" else str(message or f"error code {code}")
 
 
 def detect_payments(data: str | list | dict) -> str:
@@ -1275,7 +1305,11 @@ def detect_payments(data: str | list | dict) -> str:
     'binance_statement'
     """
     if isinstance(data, str) and not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError(f"the file is empty; {_PAYMENTS_ADVICE}")
+    error = _api_error(data)
+    if error is not None:
+        raise FileFormatError(f"the file is an error response of the venue's API ({error[:160]}), not a ledger: "
+                              f"request it again; {_PAYMENTS_ADVICE}", "code")
     keys = _keys(data)
     if isinstance(data, dict) and not keys:
         for path in (("result", "list"), ("data",)):
@@ -1320,9 +1354,6 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
             (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
         where, total = "line", _line_count(text)
     else:
-        if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
-            message = decoded.get("retMsg") or decoded.get("msg") or "an error"
-            raise FileFormatError(f"the file is an error response: {str(message)[:160]}", "code")
         items = _unwrap_at(decoded, path)
         records = enumerate(items, start=1)
         where, total = "record", len(items)
@@ -1355,7 +1386,8 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
             from None
     if not out:
         raise FileFormatError(f"this is {PAYMENT_FORMATS[fmt][0]} without funding payments ({kind_f} "
-                              f"{kind_v!r}): it holds other entries only")
+                              f"{kind_v!r}): it holds other entries only; export a period in which you held a "
+                              f"position at a funding time, or {_PAYMENTS_ADVICE}", kind_f)
     return fmt, out
 
 
