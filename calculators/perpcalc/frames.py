@@ -323,21 +323,23 @@ def read_funding_history(
     return frame.astype({"venue": str, "symbol": str, "rate": float, "interval_hours": float})
 
 
-def read_funding_payments(path_or_buffer: Any) -> pd.DataFrame:
+def read_funding_payments(path_or_buffer: Any, *, timezone: str | None = None) -> pd.DataFrame:
     """The funding payments of a venue's ledger, one row each: ``time`` (UTC), ``symbol``,
     ``amount`` (+ received, − paid; float) and ``asset``, oldest first.
 
-    Other entries of the ledger (trades, fees, transfers) are left out. Raises
+    Other entries of the ledger (trades, fees, transfers) are left out. ``timezone`` is the
+    zone of Binance's newer downloads, whose times carry none (``Time``, in the zone the
+    account displays); a path whose file name gives it (``…(UTC+8)….csv``) needs none. Raises
     [`FileFormatError`][perpcalc.venue_files.FileFormatError] naming the file (when given a
     path), the line or record and the column, what the file is and what to download instead.
     """
     data = _load(path_or_buffer)
+    name = os.path.basename(os.fspath(path_or_buffer)) if isinstance(path_or_buffer, (str, os.PathLike)) else None
     try:
-        _fmt, rows = venue_files.read_payments(data)
+        _fmt, rows = venue_files.read_payments(data, timezone=timezone or venue_files.zone_from_name(name))
     except FileFormatError as exc:
-        if not isinstance(path_or_buffer, (str, os.PathLike)):
+        if name is None:
             raise
-        name = os.path.basename(os.fspath(path_or_buffer))
         raise type(exc)(f"{name}: {exc}", exc.column, exc.line) from None
     rows = sorted(rows, key=lambda r: (r["time"], r["symbol"]))
     frame = pd.DataFrame(

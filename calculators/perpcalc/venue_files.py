@@ -34,8 +34,9 @@ in the ``timezone`` given (the page passes the reader's choice, by default the b
 
 Payment ledgers (``PAYMENT_FORMATS``, ``read_payments``): Binance ``GET /fapi/v1/income``
 (``FUNDING_FEE``), Binance's futures Transaction History CSV export (``Date(UTC)``,
-``type``, ``Amount``, ``Asset``, ``Symbol``, ``Transaction ID``), Binance's account
-statement, Bybit's transaction log and OKX's bills.
+``type``, ``Amount``, ``Asset``, ``Symbol``, ``Transaction ID``; newer downloads write
+``Time`` in the zone the account displays, named in the file's name, ``…(UTC+8).csv``),
+Binance's account statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
@@ -397,9 +398,12 @@ OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
      "payments in Your funding payments)"),
     (frozenset({"incometype", "income", "asset", "time"}),
      "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
-    (frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}),
+    (frozenset({"type", "amount", "asset", "symbol", "transaction id"}),
      "a Binance futures transaction history (the website's Transaction History export: payments, not rates; "
      "use it in Your funding payments)"),
+    (frozenset({"time", "account", "operation", "coin", "change"}),
+     "a Binance account statement (transaction records: payments and transfers, not rates; read its funding "
+     "payments in Your funding payments)"),
     (frozenset({"transactiontime", "cashflow", "funding"}),
      "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
     (frozenset({"billid", "subtype", "balchg"}),
@@ -564,6 +568,27 @@ def symbol_from_name(filename: str | None) -> str | None:
     """
     m = _NAMED_FILE.match(str(filename or "").rsplit("/", 1)[-1])
     return m.group(1).upper() if m else None
+
+
+_ZONE_IN_NAME = re.compile(r"\(UTC([+-]?)([+-]?\d{1,2})(?::?(\d{2}))?\)", re.I)
+
+
+def zone_from_name(filename: str | None) -> str | None:
+    """The time zone a Binance download names in its file name (``…(UTC--6)_ab12cd34.csv``:
+    UTC−6; ``(UTC+8)``: UTC+8), as ``UTC±H[:MM]``; ``None`` when the name gives none.
+
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC--6).csv")
+    'UTC-6'
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC+8)_ab12cd34.csv"), zone_from_name("a.csv")
+    ('UTC+8', None)
+    """
+    m = _ZONE_IN_NAME.search(str(filename or "").rsplit("/", 1)[-1])
+    if not m:
+        return None
+    outer, hours, minutes = m.group(1), m.group(2), int(m.group(3) or 0)
+    negative = hours.startswith("-") or (outer == "-" and not hours.startswith("+"))
+    total = int(hours.lstrip("+-")) * 60 + minutes
+    return zone_label(-total if negative else total) if total <= 14 * 60 and minutes < 60 else None
 
 
 def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
@@ -1251,6 +1276,11 @@ def _plain_number(cell: str, kind: str, delimiter: str) -> str:
 # "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
 # "change", the balance change, is read, since the sign of its "funding" field has been
 # documented both ways), OKX GET /api/v5/account/bills (type 8 = funding fee; balChg signed).
+# Binance's newer downloads write "Time" without a zone, in the zone the account displays,
+# which the downloaded file's name gives ("Binance-Futures-Transaction-History-
+# 202603230525(UTC--6)_ab12cd34.zip" holding a CSV "Time,Type,Amount,Asset,Symbol,Transaction ID";
+# the statement "User ID,Time,Account,…"), as a third-party importer's tests record them
+# (binance_unwrap.py); their times are read in that zone (LOCAL_TIME_LEDGERS).
 PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str, str, str | None, str, int, str]] = {
     "binance_income": ("a Binance income history (GET /fapi/v1/income)",
                        frozenset({"incometype", "income", "asset", "time"}), (), "incomeType", "FUNDING_FEE",
@@ -1258,9 +1288,15 @@ PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str,
     "binance_futures": ("a Binance futures transaction history (the website's Transaction History export)",
                         frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}), (), "type",
                         "FUNDING_FEE", "Date(UTC)", "Symbol", "Amount", 1, "Asset"),
+    "binance_futures_local": ("a Binance futures transaction history (the website's Transaction History export)",
+                              frozenset({"time", "type", "amount", "asset", "symbol", "transaction id"}), (), "Type",
+                              "FUNDING_FEE", "Time", "Symbol", "Amount", 1, "Asset"),
     "binance_statement": ("a Binance account statement",
                           frozenset({"utc_time", "account", "operation", "coin", "change"}), (), "Operation",
                           "Funding Fee", "UTC_Time", None, "Change", 1, "Coin"),
+    "binance_statement_local": ("a Binance account statement",
+                                frozenset({"time", "account", "operation", "coin", "change"}), (), "Operation",
+                                "Funding Fee", "Time", None, "Change", 1, "Coin"),
     "bybit_log": ("a Bybit transaction log (GET /v5/account/transaction-log)",
                   frozenset({"transactiontime", "type", "funding", "currency"}), ("result", "list"), "type",
                   "SETTLEMENT", "transactionTime", "symbol", "change", 1, "currency"),
@@ -1268,6 +1304,8 @@ PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str,
                   frozenset({"billid", "type", "balchg", "ccy", "ts"}), ("data",), "type", "8", "ts", "instId",
                   "balChg", 1, "ccy"),
 }
+
+LOCAL_TIME_LEDGERS = frozenset({"binance_futures_local", "binance_statement_local"})
 
 _PAYMENTS_ADVICE = (
     "download your funding payments instead: Binance's futures Transaction History (Export), GET /fapi/v1/income "
@@ -1329,11 +1367,17 @@ def detect_payments(data: str | list | dict) -> str:
                           f"{_PAYMENTS_ADVICE}")
 
 
-def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "UTC",
-                  max_records: int | None = None, progress: Progress | None = None) -> tuple[str, list[dict]]:
+def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo | None = None,
+                  max_records: int | None = None, progress: Progress | None = None,
+                  offset_minutes: Callable[..., Any] | None = None) -> tuple[str, list[dict]]:
     """The funding payments of a venue's ledger: ``(format, rows)``, each row ``{time (UTC
     datetime), symbol, amount (Decimal, + received, − paid), asset, line}``, other entries
     (trades, fees, transfers) left out. Errors name the line (CSV) or record (JSON).
+
+    ``timezone`` is the zone of a ledger whose times carry none (``LOCAL_TIME_LEDGERS``:
+    Binance's newer downloads, in the zone the account displays, which ``zone_from_name``
+    reads from the downloaded file's name); such a ledger is refused without it. The other
+    ledgers write UTC (``Date(UTC)``, ``UTC_Time``, epoch milliseconds) and ignore it.
 
     >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
     ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
@@ -1345,7 +1389,14 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
     decoded = data if isinstance(data, (list, dict)) else decode(data)
     fmt = detect_payments(decoded)
     path, kind_f, kind_v, time_f, sym_f, amount_f, sign, asset_f = PAYMENT_FORMATS[fmt][2:]
-    tz = _zone(timezone)
+    tz = None
+    if fmt in LOCAL_TIME_LEDGERS:
+        if timezone is None:
+            raise FileFormatError(
+                f"column {time_f}: the file's times carry no time zone (Binance writes them in the zone the account "
+                "displays and names it in the downloaded file's name, e.g. '(UTC+8)'); give the zone, e.g. "
+                "timezone='UTC+8' or 'Asia/Shanghai'", "timezone")
+        tz = _zone(timezone, offset_minutes)
     if isinstance(decoded, str):
         text = decoded.lstrip("\r\n")
         reader = csv.reader(_lines(text), delimiter=_delimiter(text))
@@ -1443,7 +1494,12 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "funding_payments" in f.accepts:
-        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress)
+        named = zone_from_name(filename)
+        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress, timezone=named or timezone,
+                                  offset_minutes=offset_minutes)
+        local = fmt in LOCAL_TIME_LEDGERS
+        zone = _zone(named or timezone, offset_minutes) if local else None
+        label = "UTC" if zone is None else getattr(zone, "name", None) or getattr(zone, "key", None) or str(zone)
         listed = [{"time": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r["symbol"], "amount": r["amount"],
                    "asset": r["asset"]} for r in rows]
         symbols = sorted({r["symbol"] for r in rows})
@@ -1452,8 +1508,12 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
                    f"{PAYMENT_FORMATS[fmt][0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
                    f"{len(symbols):,} symbol{'s' if len(symbols) != 1 else ''} ({', '.join(symbols[:5])}"
                    f"{', …' if len(symbols) > 5 else ''}).")
-        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": False,
-                "timezone": "UTC"}
+        if local and named:
+            message += f" Its times were read as {label} time, the zone in the file's name."
+        elif local:
+            message += f" The file's times carry no time zone: they were read as {label} time."
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": local and not named,
+                "timezone": label}
     if "rate_history" in f.accepts:
         read = read_funding_file(decode(data), default_interval_hours=8, timezone=timezone,
                                  offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,

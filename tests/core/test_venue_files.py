@@ -507,3 +507,19 @@ def test_a_refused_ledger_says_where_what_it_is_and_what_to_download(data: str, 
     assert error["message"].startswith(words), error["message"]
     assert (error["line"], error["column"], error["field"]) == (line, column, "payments")
     assert (ADVICE in error["message"]) is advised
+
+
+def test_binances_newer_statement_is_read_in_the_zone_of_its_name() -> None:
+    # "User ID,Time,…" (the zone no longer in the header): the third-party importer's tests that
+    # record the newer futures download record the statement so too
+    text = ("User ID,Time,Account,Operation,Coin,Change,Remark\n"
+            "1,2024-03-01 08:00:00,USD-M Futures,Funding Fee,USDT,-0.5,\n"
+            "1,2024-03-01 08:03:10,Spot,Deposit,USDT,10,\n")
+    out = json.loads(vf.import_file_json("funding_payments", "payments", text.encode(), None,
+                                         json.dumps({"timezone": "UTC", "filename": "statement(UTC+8).csv"})))
+    assert out["ok"], out
+    assert out["values"]["payments"].splitlines()[1] == "2024-03-01T00:00:00Z, (no symbol in the file), -0.5, USDT"
+    with pytest.raises(FileFormatError, match="carry no time zone"):
+        vf.read_payments(text)
+    out = json.loads(vf.import_file_json("funding_series", "rates", text.encode()))
+    assert "this is a Binance account statement (transaction records: payments" in out["error"]["message"]
