@@ -426,6 +426,44 @@ def test_binance_futures_transaction_history_by_button_and_drop(tab: Tab, built_
     assert tab.errors == [], tab.errors[:5]
 
 
+def test_binances_newer_futures_download_is_read_in_the_zone_of_its_name_or_the_readers(
+        browser: object, server: str, built_site: dict) -> None:
+    # a reader whose browser is in China downloads the export of an account displayed in UTC-6
+    ctx = browser.new_context(timezone_id="Asia/Shanghai")
+    tab = Tab(ctx, server)
+    try:
+        tab.goto(page_of(built_site, "funding_payments"))
+        tab.wait_ready("funding_payments")
+        box = tab.form("funding_payments").locator('[data-file-for="payments"]')
+        zone_box, status = box.locator("[data-file-zone-box]"), box.locator("[data-file-status]")
+        name = "Binance-Futures-Transaction-History-202403011200(UTC--6).csv"
+        data = (FIX / name).read_bytes()
+        _choose(tab, "funding_payments", "payments", name, data)
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in status.inner_text(), status.inner_text()
+        assert status.inner_text().endswith("Its times were read as UTC-6 time, the zone in the file's name.")
+        assert not zone_box.is_visible()
+        assert round(tab.outputs("funding_payments")["net"]["value"], 8) == -2.80387665
+        # renamed, the file no longer says its zone: read in the browser's, said, and the reader's choice
+        _drop(tab, "funding_payments", "payments", "futures.csv", data)
+        tab.wait("s => document.querySelector(s).textContent.startsWith('Read futures.csv')",
+                 'form.perpcalc[data-calculator="funding_payments"] [data-file-for="payments"] [data-file-status]')
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-02-29 10:00 to 2024-02-29 18:00 UTC" in status.inner_text(), status.inner_text()
+        assert "they were read as Asia/Shanghai time" in status.inner_text()
+        assert zone_box.is_visible() and "your browser's time zone" in zone_box.inner_text()
+        zone_box.locator("[data-file-zone]").select_option("UTC-6")
+        tab.wait("s => document.querySelector(s).textContent.includes('read as UTC-6 time')",
+                 'form.perpcalc[data-calculator="funding_payments"] [data-file-for="payments"] [data-file-status]')
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in status.inner_text(), status.inner_text()
+        assert round(tab.outputs("funding_payments")["net"]["value"], 8) == -2.80387665
+        assert tab.errors == [], tab.errors[:5]
+    finally:
+        tab.page.close()
+        ctx.close()
+
+
 def _income_json(t0: int) -> tuple[str, bytes, int, Decimal]:
     rows = [{"symbol": ("BTCUSDT", "ETHUSDT")[k % 2], "incomeType": "FUNDING_FEE",
              "income": f"{((k * 7919) % 2001 - 1000) / 1e4:.8f}", "asset": "USDT", "info": "FUNDING_FEE",
