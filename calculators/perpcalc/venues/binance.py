@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import CapRule, ExportFormat, FundingRules, LossRule, MarginRule, TierTable, Venue
+from ._types import (
+    CapRule,
+    ExportFormat,
+    FieldReader,
+    FundingFile,
+    FundingRules,
+    LossRule,
+    MarginRule,
+    PaymentFile,
+    TierTable,
+    Venue,
+)
 
 __all__ = ["KEY", "VENUE", "binance_cap"]
 
@@ -138,9 +149,30 @@ VENUE = Venue(
         symbol="symbol",
         time="fundingTime",
         rates=("fundingRate",),
-        signatures=(frozenset({"fundingtime", "symbol"}), frozenset({"time", "funding rate"})),
-        detect_order=4,
         error_keys=("code", "msg"),
         web_header=("Time", "Contracts", "Funding Interval", "Funding Rate"),
+    ),
+    funding_files=(
+        FundingFile(key="binance_api", what="a Binance funding-rate history (GET /fapi/v1/fundingRate)",
+                    fields=frozenset({"symbol", "fundingtime", "fundingrate"}), detect_order=1),
+        FundingFile(key="binance_web", what="a Binance website funding-rate history export",
+                    fields=frozenset({"time", "contracts", "funding rate"}), detect_order=2),
+        # the public data (data.binance.vision, futures/um/monthly/fundingRate/<SYMBOL>/): the symbol is only
+        # in the file's name
+        FundingFile(key="binance_data", what="a Binance public-data monthly funding file (data.binance.vision)",
+                    fields=frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), detect_order=6,
+                    reader=FieldReader(path=(), symbol=None, time="calc_time", rate="last_funding_rate",
+                                       interval="funding_interval_hours")),
+    ),
+    # GET /fapi/v1/income (incomeType FUNDING_FEE) and the "Generate all statements" CSV (Operation
+    # "Funding Fee"; its header as the tax tools that read it list it)
+    payment_files=(
+        PaymentFile(key="binance_income", what="a Binance income history (GET /fapi/v1/income)",
+                    fields=frozenset({"incometype", "income", "asset", "time"}), path=(), kind="incomeType",
+                    kind_value="FUNDING_FEE", time="time", symbol="symbol", amount="income", sign=1, asset="asset"),
+        PaymentFile(key="binance_statement", what="a Binance account statement",
+                    fields=frozenset({"utc_time", "account", "operation", "coin", "change"}), path=(),
+                    kind="Operation", kind_value="Funding Fee", time="UTC_Time", symbol=None, amount="Change",
+                    sign=1, asset="Coin"),
     ),
 )
