@@ -10,6 +10,7 @@ from pathlib import Path
 import katex as katex_hook
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +23,27 @@ def pages(built_site: dict) -> dict[Path, str]:
 def test_the_hooks_splitter_examples_hold() -> None:
     result = doctest.testmod(katex_hook, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 4 and not result.failed
+
+
+class _Page:
+    class file:  # noqa: N801 (the shape of an MkDocs page: page.file.src_uri)
+        src_uri = "terms/example.md"
+
+
+def test_the_hook_draws_inline_and_display_math_and_refuses_broken_tex() -> None:
+    html = ('<p>rate <span class="arithmatex">\\(r &lt; 1\\)</span> and</p>'
+            '<div class="arithmatex">\\[F = \\frac{a}{b}\\]</div>')
+    out = BeautifulSoup(katex_hook.on_post_page(html, _Page, None), "html.parser")
+    inline, display = out.select(".arithmatex")
+    assert inline.select_one('annotation[encoding="application/x-tex"]').get_text() == "r < 1"
+    assert not inline.select(".katex-display") and inline.select(".katex-html")
+    assert display.select_one(".katex-display annotation").get_text() == "F = \\frac{a}{b}"
+    assert out.get_text().startswith("rate ") and "\\(" not in out.get_text()
+    with pytest.raises(PluginError, match=r"terms/example\.md.*\\frac\{a"):
+        katex_hook.on_post_page('<span class="arithmatex">\\(\\frac{a\\)</span>', _Page, None)
+    assert katex_hook.on_post_page("<p>no math, $5</p>", _Page, None) == "<p>no math, $5</p>"
+    katex_hook.on_post_build(None)  # the build's end stops its Node process
+    assert katex_hook.RENDERER_PROCESS.proc is None
 
 
 def test_every_formula_is_katex_html_in_the_built_page(pages: dict[Path, str], built_site: dict) -> None:
