@@ -20,6 +20,7 @@ import html
 import json
 import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,27 +90,32 @@ def split_at_delimiters(text: str, delimiters: list[Delimiter]) -> list[tuple[st
     return parts
 
 
-class Renderer:
-    """One Node process running ``scripts/katex_render.mjs`` for the whole build."""
+@dataclass
+class BuildState:
+    """What the hook holds during one build; ``on_config`` starts a new one (``mkdocs serve``
+    rebuilds in the same process)."""
 
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[str] | None = None
-        self.cache: dict[tuple[str, bool], str] = {}
+    #: each formula's HTML by (TeX, display mode), drawn once per build
+    drawn: dict[tuple[str, bool], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the build's Node process (scripts/katex_render.mjs), started at its first formula
+        self.node: subprocess.Popen[str] | None = None
 
     def render(self, formulas: list[tuple[str, bool]], where: str) -> list[str]:
-        todo = sorted({f for f in formulas if f not in self.cache})
+        todo = sorted({f for f in formulas if f not in self.drawn})
         if todo:
-            if self.proc is None:
+            if self.node is None:
                 try:
-                    self.proc = subprocess.Popen(["node", str(RENDERER)], stdin=subprocess.PIPE,
+                    self.node = subprocess.Popen(["node", str(RENDERER)], stdin=subprocess.PIPE,
                                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
                 except FileNotFoundError as err:
-                    raise PluginError("node is missing: the build renders the site's math with KaTeX under "
+                    raise PluginError("node is missing: the build draws the site's math with KaTeX under "
                                       "Node (see the README's requirements)") from err
-            assert self.proc.stdin and self.proc.stdout
-            self.proc.stdin.write(json.dumps(todo) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
+            assert self.node.stdin and self.node.stdout
+            self.node.stdin.write(json.dumps(todo) + "\n")
+            self.node.stdin.flush()
+            line = self.node.stdout.readline()
             if not line:
                 raise PluginError(f"{RENDERER.name} stopped (is `katex` in node_modules? run `npm ci`)")
             answer = json.loads(line)
@@ -117,18 +123,18 @@ class Renderer:
                 tex, display = todo[answer["index"]]
                 raise PluginError(f"{where}: KaTeX cannot render {'display' if display else 'inline'} math "
                                   f"{tex!r}: {answer['error']}")
-            self.cache.update(zip(todo, answer["html"], strict=True))
-        return [self.cache[f] for f in formulas]
+            self.drawn.update(zip(todo, answer["html"], strict=True))
+        return [self.drawn[f] for f in formulas]
 
     def close(self) -> None:
-        if self.proc is not None:
-            assert self.proc.stdin
-            self.proc.stdin.close()
-            self.proc.wait(timeout=30)
-            self.proc = None
+        if self.node is not None:
+            assert self.node.stdin
+            self.node.stdin.close()
+            self.node.wait(timeout=30)
+            self.node = None
 
 
-RENDERER_PROCESS = Renderer()
+state = BuildState()
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 
 
@@ -145,7 +151,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     if not found:
         return output
     wanted = [(piece, display) for _, parts in found for piece, display in parts if display is not None]
-    drawn = dict(zip(wanted, RENDERER_PROCESS.render(wanted, where), strict=True))
+    drawn = dict(zip(wanted, state.render(wanted, where), strict=True))
     pieces, last = [], 0
     for match, parts in found:
         pieces.append(output[last:match.start(2)])
@@ -157,9 +163,16 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     return "".join(pieces)
 
 
+def on_config(config: Any) -> Any:
+    global state
+    state.close()
+    state = BuildState()
+    return config
+
+
 def on_post_build(config: Any) -> None:
-    RENDERER_PROCESS.close()
+    state.close()
 
 
 def on_build_error(error: Exception) -> None:
-    RENDERER_PROCESS.close()
+    state.close()

@@ -43,7 +43,7 @@ def test_the_hook_draws_inline_and_display_math_and_refuses_broken_tex() -> None
         katex_hook.on_post_page('<span class="arithmatex">\\(\\frac{a\\)</span>', _Page, None)
     assert katex_hook.on_post_page("<p>no math, $5</p>", _Page, None) == "<p>no math, $5</p>"
     katex_hook.on_post_build(None)  # the build's end stops its Node process
-    assert katex_hook.RENDERER_PROCESS.proc is None
+    assert katex_hook.state.node is None
 
 
 def test_every_formula_is_katex_html_in_the_built_page(pages: dict[Path, str], built_site: dict) -> None:
