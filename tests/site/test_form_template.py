@@ -107,3 +107,27 @@ def test_the_template_escapes_what_it_is_given() -> None:
     form = BeautifulSoup(html, "html.parser")
     assert form.select_one(".perpcalc__anchor").get_text() == context["title"]
     assert form.select_one(f'label[for="calc-x-{context["fields"][0]["name"]}"]').get_text().startswith("a & b <i>")
+
+
+def _percent_fields() -> list[tuple[str, str, str]]:
+    found = []
+    for c in perpcalc.catalog():
+        for f in perpcalc.get(c["name"]).inputs:
+            for name, x in [(f.name, f)] + [(f"{f.name}.{col.name}", col) for col in (f.columns or ())]:
+                if getattr(x, "percent", False) and x.help:
+                    found.append((c["name"], name, x.help))
+    return found
+
+
+@pytest.mark.parametrize(("name", "field", "help_text"), _percent_fields(), ids=lambda v: v if " " not in v else "")
+def test_a_rate_fields_help_reads_in_percent(name: str, field: str, help_text: str) -> None:
+    """A rate field reads what the reader types in percent, so its help on the page may not give
+    an example in fractions: the cascade's shock said "−0.05 = a 5 % fall" in a field that reads
+    −0.05 as −0.05 %. The API's "0.05 = 5 %" is written "5 % = 0.05 as a fraction" on the page;
+    any other "number =" or "as a fraction" left in the page's help is the API's wording."""
+    text = hook._percent_help(help_text)
+    fraction_first = re.findall(r"(?<![\w.%])[-−+]?\d[\d.,]*\s*=\s", text)
+    assert not fraction_first, (text, fraction_first)
+    stray = re.findall(r"(?<![\d.]) as a fraction", text)
+    assert not stray, text
+    assert not re.search(r"\d/\d", text), text  # "2/3" would be typed as 2 %, or refused
