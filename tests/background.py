@@ -40,7 +40,7 @@ def site_build(site: Path, port: int, *, quiet: bool = False) -> Background:
     env = dict(os.environ, SITE_URL=f"http://{HOST}:{port}/", NO_MKDOCS_2_WARNING="1",
                DISABLE_MKDOCS_2_WARNING="true")
     # a guard against a hung build, not a speed test: about 2 min on an idle 2-core machine, over
-    # 10 min when the cores are shared many times over
+    # 10 min when the cores are shared many times over (it was killed at 600 s at a load of 24)
     return Background(args, env=env, timeout=1800)
 
 
@@ -124,17 +124,22 @@ class Background:
         if self._done is None:
             self.start()
             assert self.proc is not None
+            expired = False
             try:
                 self.proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                expired = True
             self.seconds = time.perf_counter() - self.started
             self._out.seek(0)
             self._err.seek(0)
+            err = self._err.read().decode(errors="replace")
+            if expired:  # say so: the output alone would read as a failure of the command itself
+                err += (f"\n[stopped after {self.timeout:.0f} s, its time limit, at a load average of "
+                        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]")
             self._done = subprocess.CompletedProcess(
-                self.args, self.proc.returncode, self._out.read().decode(errors="replace"),
-                self._err.read().decode(errors="replace"))
+                self.args, self.proc.returncode, self._out.read().decode(errors="replace"), err)
         return self._done
 
 
