@@ -64,11 +64,15 @@ def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock) -> None
 
 
 def _record_build(build: Background, record: Path, lock: threading.Lock) -> None:
-    """Wait for the site build and record how it ended, for the sessions' ``built_site``."""
-    proc = build.result()
+    """Wait for the site build and record how it ended, for the sessions' ``built_site`` (which
+    would otherwise wait for the record until its time limit)."""
+    try:
+        proc = build.result()
+    except Exception as exc:  # the command could not run at all
+        proc, build.seconds = subprocess.CompletedProcess(build.args, 1, "", f"the site build did not run: {exc}"), 0.0
     write_build_record(record, proc, build.seconds)
     with lock:
-        print(f"[build] the site built in {build.seconds:.0f} s (exit status {proc.returncode})", flush=True)
+        print(f"[build] the site build ended after {build.seconds:.0f} s (exit status {proc.returncode})", flush=True)
 
 
 def main(argv: list[str]) -> int:

@@ -145,6 +145,7 @@ class Background:
 
 def write_build_record(record: Path, proc: subprocess.CompletedProcess[str], seconds: float) -> None:
     """Record how a shared site build ended, for ``SharedBuild`` (written whole, then renamed)."""
+    record.parent.mkdir(parents=True, exist_ok=True)
     partial = record.with_name(record.name + ".partial")
     partial.write_text(json.dumps({"args": [str(a) for a in proc.args], "returncode": proc.returncode,
                                    "stdout": proc.stdout, "stderr": proc.stderr, "seconds": seconds}),
