@@ -33,8 +33,11 @@ decimal commas, US or day-first slash dates; times rewritten in scientific notat
 refused, and rates rounded to 0.01 % are warned of. Times written without a zone are read
 in the ``timezone`` given (the page passes the reader's choice, by default the browser's).
 
-Payment ledgers (``PAYMENT_FORMATS``, the venues' ``payment_files``; ``read_payments``): Binance ``GET /fapi/v1/income``
-(``FUNDING_FEE``), Binance's account statement, Bybit's transaction log and OKX's bills.
+Payment ledgers (``PAYMENT_FORMATS``, the venues' ``payment_files``; ``read_payments``): Binance
+``GET /fapi/v1/income`` (``FUNDING_FEE``), Binance's futures Transaction History CSV export
+(``Date(UTC)``, ``type``, ``Amount``, ``Asset``, ``Symbol``, ``Transaction ID``; newer downloads
+write ``Time`` in the zone the account displays, named in the file's name, ``…(UTC+8).csv``),
+Binance's account statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
@@ -376,6 +379,12 @@ OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
      "payments in Your funding payments)"),
     (frozenset({"incometype", "income", "asset", "time"}),
      "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
+    (frozenset({"type", "amount", "asset", "symbol", "transaction id"}),
+     "a Binance futures transaction history (the website's Transaction History export: payments, not rates; "
+     "use it in Your funding payments)"),
+    (frozenset({"time", "account", "operation", "coin", "change"}),
+     "a Binance account statement (transaction records: payments and transfers, not rates; read its funding "
+     "payments in Your funding payments)"),
     (frozenset({"transactiontime", "cashflow", "funding"}),
      "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
     (frozenset({"billid", "subtype", "balchg"}),
@@ -558,6 +567,27 @@ def symbol_from_name(filename: str | None) -> str | None:
     """
     m = _NAMED_FILE.match(str(filename or "").rsplit("/", 1)[-1])
     return m.group(1).upper() if m else None
+
+
+_ZONE_IN_NAME = re.compile(r"\(UTC([+-]?)([+-]?\d{1,2})(?::?(\d{2}))?\)", re.I)
+
+
+def zone_from_name(filename: str | None) -> str | None:
+    """The time zone a Binance download names in its file name (``…(UTC--6)_ab12cd34.csv``:
+    UTC−6; ``(UTC+8)``: UTC+8), as ``UTC±H[:MM]``; ``None`` when the name gives none.
+
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC--6).csv")
+    'UTC-6'
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC+8)_ab12cd34.csv"), zone_from_name("a.csv")
+    ('UTC+8', None)
+    """
+    m = _ZONE_IN_NAME.search(str(filename or "").rsplit("/", 1)[-1])
+    if not m:
+        return None
+    outer, hours, minutes = m.group(1), m.group(2), int(m.group(3) or 0)
+    negative = hours.startswith("-") or (outer == "-" and not hours.startswith("+"))
+    total = int(hours.lstrip("+-")) * 60 + minutes
+    return zone_label(-total if negative else total) if total <= 14 * 60 and minutes < 60 else None
 
 
 def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
@@ -1244,10 +1274,35 @@ PAYMENT_FORMATS = PAYMENT_FILES
 _PAYMENT_PATHS = tuple(dict.fromkeys(f.path for f in PAYMENT_FORMATS.values() if f.path))
 
 _PAYMENTS_ADVICE = (
-    "download your funding payments instead: Binance GET /fapi/v1/income (incomeType FUNDING_FEE) or its "
-    "account statement, Bybit's transaction log (GET /v5/account/transaction-log) or OKX's bills "
-    "(GET /api/v5/account/bills)"
+    "download your funding payments instead: Binance's futures Transaction History (Export), GET /fapi/v1/income "
+    "(incomeType FUNDING_FEE) or its account statement, Bybit's transaction log (GET /v5/account/transaction-log) "
+    "or OKX's bills (GET /api/v5/account/bills)"
 )
+
+
+def _api_error(data: Any) -> str | None:
+    """The message of a venue API's error response (an envelope whose status is not its
+    ``ok``, as Bybit's ``retCode`` and OKX's ``code``, or a bare error object as Binance's
+    ``{"code": -2015, "msg": …}``: the venues' ``Envelope`` and ``error_keys``); ``None``
+    for anything else.
+
+    >>> _api_error({"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."})
+    'Invalid API-key, IP, or permissions for action.'
+    >>> _api_error({"code": "0", "msg": "", "data": []}) is None
+    True
+    """
+    if not isinstance(data, dict):
+        return None
+    for export in EXPORT_FORMATS.values():
+        env = export.envelope
+        if env is not None and all(m in data for m in env.markers):
+            status = data.get(env.status, env.ok)
+            return None if str(status) == env.ok else str(data.get(env.message) or f"error code {status}")
+    for export in EXPORT_FORMATS.values():
+        if export.error_keys and all(k in data for k in export.error_keys):
+            code, message = export.error_keys
+            return str(data[message] or f"error code {data[code]}")
+    return None
 
 
 def detect_payments(data: str | list | dict) -> str:
@@ -1259,7 +1314,11 @@ def detect_payments(data: str | list | dict) -> str:
     'binance_statement'
     """
     if isinstance(data, str) and not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError(f"the file is empty; {_PAYMENTS_ADVICE}")
+    error = _api_error(data)
+    if error is not None:
+        raise FileFormatError(f"the file is an error response of the venue's API ({error[:160]}), not a ledger: "
+                              f"request it again; {_PAYMENTS_ADVICE}", "code")
     keys = _keys(data)
     if isinstance(data, dict) and not keys:
         for path in _PAYMENT_PATHS:
@@ -1279,11 +1338,17 @@ def detect_payments(data: str | list | dict) -> str:
                           f"{_PAYMENTS_ADVICE}")
 
 
-def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "UTC",
-                  max_records: int | None = None, progress: Progress | None = None) -> tuple[str, list[dict]]:
+def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo | None = None,
+                  max_records: int | None = None, progress: Progress | None = None,
+                  offset_minutes: Callable[..., Any] | None = None) -> tuple[str, list[dict]]:
     """The funding payments of a venue's ledger: ``(format, rows)``, each row ``{time (UTC
     datetime), symbol, amount (Decimal, + received, − paid), asset, line}``, other entries
     (trades, fees, transfers) left out. Errors name the line (CSV) or record (JSON).
+
+    ``timezone`` is the zone of a ledger whose times carry none (``PaymentFile.local_time``:
+    Binance's newer downloads, in the zone the account displays, which ``zone_from_name``
+    reads from the downloaded file's name); such a ledger is refused without it. The other
+    ledgers write UTC (``Date(UTC)``, ``UTC_Time``, epoch milliseconds) and ignore it.
 
     >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
     ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
@@ -1297,7 +1362,14 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
     ledger = PAYMENT_FORMATS[fmt]
     path, kind_f, kind_v, time_f = ledger.path, ledger.kind, ledger.kind_value, ledger.time
     sym_f, amount_f, sign, asset_f = ledger.symbol, ledger.amount, ledger.sign, ledger.asset
-    tz = _zone(timezone)
+    tz = None
+    if ledger.local_time:
+        if timezone is None:
+            raise FileFormatError(
+                f"column {time_f}: the file's times carry no time zone (Binance writes them in the zone the account "
+                "displays and names it in the downloaded file's name, e.g. '(UTC+8)'); give the zone, e.g. "
+                "timezone='UTC+8' or 'Asia/Shanghai'", "timezone")
+        tz = _zone(timezone, offset_minutes)
     if isinstance(decoded, str):
         text = decoded.lstrip("\r\n")
         reader = csv.reader(_lines(text), delimiter=_delimiter(text))
@@ -1306,9 +1378,6 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
             (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
         where, total = "line", _line_count(text)
     else:
-        if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
-            message = decoded.get("retMsg") or decoded.get("msg") or "an error"
-            raise FileFormatError(f"the file is an error response: {str(message)[:160]}", "code")
         items = _unwrap_at(decoded, path)
         records = enumerate(items, start=1)
         where, total = "record", len(items)
@@ -1341,7 +1410,8 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
             from None
     if not out:
         raise FileFormatError(f"this is {ledger.what} without funding payments ({kind_f} "
-                              f"{kind_v!r}): it holds other entries only")
+                              f"{kind_v!r}): it holds other entries only; export a period in which you held a "
+                              f"position at a funding time, or {_PAYMENTS_ADVICE}", kind_f)
     return fmt, out
 
 
@@ -1397,7 +1467,12 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "funding_payments" in f.accepts:
-        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress)
+        named = zone_from_name(filename)
+        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress, timezone=named or timezone,
+                                  offset_minutes=offset_minutes)
+        local = PAYMENT_FORMATS[fmt].local_time
+        zone = _zone(named or timezone, offset_minutes) if local else None
+        label = "UTC" if zone is None else getattr(zone, "name", None) or getattr(zone, "key", None) or str(zone)
         listed = [{"time": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r["symbol"], "amount": r["amount"],
                    "asset": r["asset"]} for r in rows]
         symbols = sorted({r["symbol"] for r in rows})
@@ -1406,8 +1481,12 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
                    f"{PAYMENT_FORMATS[fmt].what}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
                    f"{len(symbols):,} symbol{'s' if len(symbols) != 1 else ''} ({', '.join(symbols[:5])}"
                    f"{', …' if len(symbols) > 5 else ''}).")
-        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": False,
-                "timezone": "UTC"}
+        if local and named:
+            message += f" Its times were read as {label} time, the zone in the file's name."
+        elif local:
+            message += f" The file's times carry no time zone: they were read as {label} time."
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": local and not named,
+                "timezone": label}
     if "rate_history" in f.accepts:
         read = read_funding_file(decode(data), default_interval_hours=8, timezone=timezone,
                                  offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,

@@ -387,7 +387,9 @@ class PaymentFile:
     list of records in a JSON response (``()``: the file is the list, or CSV); ``kind``,
     ``kind_value``: the field naming an entry's kind and the value that marks a funding
     payment; ``time``, ``symbol`` (``None``: the file names none), ``amount``, ``asset``:
-    fields; ``sign``: +1 where a positive amount was received, −1 where it was paid.
+    fields; ``sign``: +1 where a positive amount was received, −1 where it was paid;
+    ``local_time``: its times carry no zone, being in the zone the account displays (which
+    the downloaded file's name may give), where the others are UTC.
     """
 
     key: str
@@ -401,6 +403,7 @@ class PaymentFile:
     amount: str
     sign: int
     asset: str
+    local_time: bool = False
 
 
 @dataclass(frozen=True)

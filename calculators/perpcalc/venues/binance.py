@@ -26,6 +26,7 @@ __all__ = ["KEY", "VENUE", "binance_cap"]
 
 D = Decimal
 KEY = "binance"
+FUTURES_HISTORY = "a Binance futures transaction history (the website's Transaction History export)"
 
 
 def binance_cap(mmr: Decimal, multiplier: Decimal = Decimal("0.75")) -> Decimal:
@@ -164,15 +165,34 @@ VENUE = Venue(
                     reader=FieldReader(path=(), symbol=None, time="calc_time", rate="last_funding_rate",
                                        interval="funding_interval_hours")),
     ),
-    # GET /fapi/v1/income (incomeType FUNDING_FEE) and the "Generate all statements" CSV (Operation
-    # "Funding Fee"; its header as the tax tools that read it list it)
+    # GET /fapi/v1/income (incomeType FUNDING_FEE); the website's futures Transaction History CSV
+    # export (type FUNDING_FEE; its header as BittyTax reads it, BittyTax/BittyTax
+    # src/bittytax/conv/parsers/binance/data_parsers.py "Binance Futures", rows in
+    # parse_binance_futures.py); the "Generate all statements" CSV (Operation "Funding Fee"; its
+    # header as the tax tools that read it list it). Binance's newer downloads write "Time" with no
+    # zone, in the zone the account displays, which the downloaded file's name gives
+    # ("Binance-Futures-Transaction-History-202603230525(UTC--6)_ab12cd34.zip" holding a CSV
+    # "Time,Type,Amount,Asset,Symbol,Transaction ID"; the statement "User ID,Time,Account,…"), as a
+    # third-party importer's tests record them (binance_unwrap.py): local_time
     payment_files=(
         PaymentFile(key="binance_income", what="a Binance income history (GET /fapi/v1/income)",
                     fields=frozenset({"incometype", "income", "asset", "time"}), path=(), kind="incomeType",
                     kind_value="FUNDING_FEE", time="time", symbol="symbol", amount="income", sign=1, asset="asset"),
+        PaymentFile(key="binance_futures", what=FUTURES_HISTORY,
+                    fields=frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}), path=(),
+                    kind="type", kind_value="FUNDING_FEE", time="Date(UTC)", symbol="Symbol", amount="Amount",
+                    sign=1, asset="Asset"),
+        PaymentFile(key="binance_futures_local", what=FUTURES_HISTORY,
+                    fields=frozenset({"time", "type", "amount", "asset", "symbol", "transaction id"}), path=(),
+                    kind="Type", kind_value="FUNDING_FEE", time="Time", symbol="Symbol", amount="Amount", sign=1,
+                    asset="Asset", local_time=True),
         PaymentFile(key="binance_statement", what="a Binance account statement",
                     fields=frozenset({"utc_time", "account", "operation", "coin", "change"}), path=(),
                     kind="Operation", kind_value="Funding Fee", time="UTC_Time", symbol=None, amount="Change",
                     sign=1, asset="Coin"),
+        PaymentFile(key="binance_statement_local", what="a Binance account statement",
+                    fields=frozenset({"time", "account", "operation", "coin", "change"}), path=(),
+                    kind="Operation", kind_value="Funding Fee", time="Time", symbol=None, amount="Change",
+                    sign=1, asset="Coin", local_time=True),
     ),
 )
