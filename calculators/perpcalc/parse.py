@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
@@ -383,7 +384,7 @@ def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
         if read is None:
             return None
         typed.append(read)
-    return [dict(zip(names, row, strict=True)) for row in zip(*typed, strict=True)]
+    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))  # every column has `count` cells
 
 
 def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
@@ -599,32 +600,42 @@ def output_json(o: Output, value: Any) -> Any:
 
 
 def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table and series rows, cell by cell as ``output_json`` does, with the column
-    lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
-    columns: dict[str, Output] = {}
-    out = []
-    for row in rows:
-        item = {}
-        for k, v in row.items():
-            c = columns.get(k)
-            if c is None:
-                c = columns[k] = _column(o, k)
-            kind = type(v)
-            if kind is float:
-                if not math.isfinite(v):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
-            elif kind is str or v is None:
-                item[k] = v
-            elif kind is Decimal and c.format != "integer":
-                number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
-                if not math.isfinite(number):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = number if number != 0 else 0.0
-            else:
-                item[k] = output_json(c, v)
-        out.append(item)
-    return out
+    """Table and series rows, cell by cell as ``output_json`` does. Rows that all have the
+    same keys (tables can hold 100,000 of them) are written column by column: a column of
+    floats, of Decimals or of texts at once, any other column cell by cell."""
+    keys = tuple(rows[0])
+    if not keys or set(map(tuple, rows)) != {keys}:
+        return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
+    columns = [_column_json(_column(o, k), list(map(itemgetter(k), rows))) for k in keys]
+    return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))  # every column has a cell a row
+
+
+def _column_json(c: Output, cells: list[Any]) -> list[Any]:
+    """One column's cells as ``_cell_json`` writes them (floats: non-finite refused, −0.0 as 0.0)."""
+    kinds = set(map(type, cells))
+    if kinds <= {str, type(None)}:
+        return cells
+    if c.format != "integer" and kinds in ({float}, {Decimal}):
+        numbers = cells if kinds == {float} else list(map(float, cells))
+        if math.isfinite(sum(numbers)):  # else an infinity, a NaN or a sum past the float range: cell by cell
+            return [x + 0.0 for x in numbers]  # −0.0 + 0.0 is 0.0
+    return [_cell_json(c, v) for v in cells]
+
+
+def _cell_json(c: Output, v: Any) -> Any:
+    kind = type(v)
+    if kind is float:
+        if not math.isfinite(v):
+            raise InputError(None, "these inputs have no finite result")
+        return _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
+    if kind is str or v is None:
+        return v
+    if kind is Decimal and c.format != "integer":
+        number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
+        if not math.isfinite(number):
+            raise InputError(None, "these inputs have no finite result")
+        return number if number != 0 else 0.0
+    return output_json(c, v)
 
 
 def _column(o: Output, key: str) -> Output:
