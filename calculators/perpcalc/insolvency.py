@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import InputError
 from ._num import ONE, ZERO, opposite, side_sign
@@ -677,9 +677,11 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     return entry_price - side_sign(side) * margin / size
 
 
-@dataclass(frozen=True)
-class Trader:
-    """One position of the waterfall, marked: ``s`` = +1 long, −1 short; ``order`` = input order."""
+class Trader(NamedTuple):
+    """One position of the waterfall, marked: ``s`` = +1 long, −1 short; ``order`` = input order.
+
+    A named tuple, not a frozen dataclass: a waterfall builds 100,000 of them, and a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
 
     key: str
     side: str
@@ -691,7 +693,7 @@ class Trader:
     order: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Liquidated:
     """A liquidated trader: fill price, result at the fill (+ surplus, − deficit), maintenance
     margin, bankruptcy price, and what the fund and ADL then took of its deficit."""
@@ -753,15 +755,17 @@ def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> lis
         if key in ids:
             raise InputError("positions", f"position id {key!r} appears twice")
         ids.add(key)
-        if p["size"] <= 0:
+        side, size, entry, margin = p["side"], p["size"], p["entry_price"], p["margin"]
+        if size <= 0:
             raise InputError("positions", f"position {key!r}: size must be > 0")
-        if p["entry_price"] <= 0:
+        if entry <= 0:
             raise InputError("positions", f"position {key!r}: entry price must be > 0")
-        if p["margin"] < 0:
+        if margin < 0:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
-        s = side_sign(p["side"])
-        equity = p["margin"] + s * p["size"] * (mark_price - p["entry_price"])
-        out.append(Trader(key, p["side"], s, p["size"], p["entry_price"], p["margin"], equity, i))
+        if side == "long":
+            out.append(Trader(key, side, 1, size, entry, margin, margin + size * (mark_price - entry), i))
+        else:
+            out.append(Trader(key, side, -1, size, entry, margin, margin - size * (mark_price - entry), i))
     if not out:
         raise InputError("positions", "enter at least one position")
     return out
