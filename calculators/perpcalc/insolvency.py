@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate, count
 from typing import Any, NamedTuple
 
 from ._errors import InputError
@@ -399,13 +400,10 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
     [5, 4, 3, 2, 2, 1]
     """
     total = math.fsum(sizes)
-    out = []
-    cum = 0.0
-    for size in sizes:
-        cum += size
-        bucket = math.ceil(5.0 * cum / total - 1e-9) if total > 0 else 5
-        out.append(min(5, max(1, 6 - bucket)))
-    return out
+    if not total > 0:
+        return [1] * len(sizes)  # as 6 − 5: every position in the last bucket
+    ceil = math.ceil
+    return [min(5, max(1, 6 - ceil(5.0 * cum / total - 1e-9))) for cum in accumulate(sizes, initial=0.0)][1:]
 
 
 def _queues_checked(
@@ -490,9 +488,9 @@ def rank_positions(
     for side in SIDES:
         queue = sorted(sides[side])
         lights = adl_quantiles([-q[1] for q in queue])
-        for rank, (neg_score, neg_size, _key, pid) in enumerate(queue, start=1):
-            ranking.append({"id": pid, "side": side, "rank": rank, "score": -neg_score + 0.0,
-                            "quantile": lights[rank - 1], "size": -neg_size})
+        ranking += [{"id": pid, "side": side, "rank": rank, "score": -neg_score + 0.0, "quantile": light,
+                     "size": -neg_size}
+                    for rank, (neg_score, neg_size, _key, pid), light in zip(count(1), queue, lights, strict=False)]
     return ranking
 
 
@@ -812,17 +810,38 @@ def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
 
 def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: str,
                 mmr: Decimal) -> dict[str, list[dict[str, Any]]]:
-    """Profitable survivors of each side, in ADL order, with the size each has left."""
+    """Profitable survivors of each side, in ADL order, with the size each has left.
+
+    The order is [`rank_positions`][perpcalc.insolvency.rank_positions]'s (score from the same
+    kernel, then larger size, then id), scored straight from the traders, which ``_traders``
+    has checked: building a row for each and checking it again cost a third of a second at
+    100,000 positions."""
     queues: dict[str, list[dict[str, Any]]] = {}
+    mark = float(mark_price)
     for side in SIDES:
         winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
-        ranked = rank_positions(
-            [{"id": p.key, "side": side, "size": p.size, "entry_price": p.entry_price,
-              "mark_price": mark_price, "margin": p.margin} for p in winners],
-            method=adl_method, mmr=mmr,
-        ) if winners else []
-        by_key = {p.key: p for p in winners}
-        queues[side] = [{"p": by_key[r["id"]], "left": by_key[r["id"]].size} for r in ranked]
+        queues[side] = []
+        if not winners:
+            continue
+        if adl_method not in ADL_METHODS:
+            raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
+        kernel = score_kernel(adl_method, "linear", 1.0, mmr)
+        s = 1.0 if side == "long" else -1.0
+        scored = []
+        for p in winners:
+            size = float(p.size)
+            try:
+                score = kernel(s, size, float(p.entry_price), mark, float(p.margin))
+            except (OverflowError, ZeroDivisionError):
+                raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
+            if score is None:
+                raise InputError("positions", f"position {p.key!r}: margin + unrealised PnL must be > 0: a bankrupt "
+                                              "position is liquidated, not ranked for ADL")
+            if not math.isfinite(score):
+                raise InputError("positions", f"position {p.key!r}: numbers out of range")
+            scored.append((-score, -size, p.key, p))
+        scored.sort()
+        queues[side] = [{"p": p, "left": p.size} for _score, _size, _key, p in scored]
     return queues
 
 

@@ -523,13 +523,27 @@ def test_ledger_check_sees_money_created_from_nothing() -> None:
 # ------------------------------------------------------------------ the waterfall's ADL stage against a reference
 
 
+def _reference_adl_queues(survivors, mark_price, adl_method, mmr):
+    """Each side's profitable survivors in the order rank_positions gives them (their rows
+    checked and ranked by the public function): the order the waterfall's own scoring must keep."""
+    queues = {}
+    for side in ("long", "short"):
+        winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
+        ranked = rank_positions(
+            [{"id": p.key, "side": side, "size": p.size, "entry_price": p.entry_price, "mark_price": mark_price,
+              "margin": p.margin} for p in winners], method=adl_method, mmr=mmr) if winners else []
+        by_key = {p.key: p for p in winners}
+        queues[side] = [{"p": by_key[r["id"]], "left": by_key[r["id"]].size} for r in ranked]
+    return queues
+
+
 def _reference_deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method="bitmex", mmr=D("0.005")):
     """Stage 3 written the plain way (each bankrupt position walks the opposite queue from
     its front, skipping winners already closed): quadratic, kept here as the reference the
     one-pass version must match exactly."""
-    from perpcalc.insolvency import Deleveraging, _adl_queues, opposite
+    from perpcalc.insolvency import Deleveraging, opposite
 
-    queues = _adl_queues(survivors, mark_price, adl_method, mmr)
+    queues = _reference_adl_queues(survivors, mark_price, adl_method, mmr)
     fills, closed, absorbed_total, residual = [], D(0), D(0), []
     for r in sorted(liquidated, key=lambda r: r.trader.key):
         p = r.trader
@@ -602,6 +616,19 @@ def test_waterfall_one_pass_adl_matches_the_reference(rows, mark, fill_shift, fu
     finally:
         ins.deleverage = one_pass
     assert got == want
+
+
+@FAST
+@given(rows=waterfall_book, mark=st.decimals(min_value=40, max_value=160, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]), method=st.sampled_from(list(ADL_METHODS)))
+def test_waterfall_adl_queues_in_rank_positions_order(rows, mark, mmr, method) -> None:
+    """The waterfall scores its winners from its checked traders, without rows: the queues are
+    exactly rank_positions' order (ties in score and size included: the sizes repeat)."""
+    from perpcalc.insolvency import _adl_queues, _traders
+
+    traders = _traders([{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
+                        for i, (s, q, e, m) in enumerate(rows)], mark)
+    assert _adl_queues(traders, mark, method, mmr) == _reference_adl_queues(traders, mark, method, mmr)
 
 
 def test_waterfall_adl_walks_each_queue_once(monkeypatch: pytest.MonkeyPatch) -> None:
