@@ -862,6 +862,8 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
     fills: list[dict[str, Any]] = []
     closed = absorbed_total = ZERO
     residual: list[tuple[Liquidated, Decimal]] = []
+    # the ledger's running sums in locals (the same additions in the same order), written back at the end
+    book, shortfall, equity = ledger.book, ledger.shortfall, ledger.equity
     for r in sorted(liquidated, key=lambda r: r.trader.key):
         p = r.trader
         r.insurance = ZERO
@@ -876,28 +878,33 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         unpaid = -r.result - r.insurance
         other = opposite(p.side)
         queue = queues[other]
-        while x > 0 and heads[other] < len(queue):
-            q = queue[heads[other]]
-            if q["left"] <= 0:
-                heads[other] += 1
+        head, end = heads[other], len(queue)
+        book_move, bp_move, bp, key = mark_price - r.fill, r.bp - mark_price, r.bp, p.key
+        while x > 0 and head < end:
+            q = queue[head]
+            left = q["left"]
+            if left <= 0:
+                head += 1
                 continue
-            take = min(q["left"], x)
+            take = min(left, x)
             x -= take
-            q["left"] -= take
+            q["left"] = left = left - take
             c = q["p"]
             absorbed = unpaid if x == 0 else take * per_unit  # the last fill takes the rounding residue
             unpaid -= absorbed
             # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
-            ledger.book -= p.s * take * (mark_price - r.fill)
-            ledger.shortfall += absorbed
-            ledger.equity[c.key] += c.s * take * (r.bp - mark_price)
+            book -= p.s * take * book_move
+            shortfall += absorbed
+            equity[c.key] += c.s * take * bp_move
             closed += take
             absorbed_total += absorbed
             r.adl_size += take
-            fills.append({"id": c.key, "against": p.key, "side": c.side, "size_closed": take,
-                          "price": r.bp, "remaining": q["left"]})
+            fills.append({"id": c.key, "against": key, "side": c.side, "size_closed": take,
+                          "price": bp, "remaining": left})
+        heads[other] = head
         if x > 0:
             residual.append((r, x))
+    ledger.book, ledger.shortfall = book, shortfall
     ledger.check()
     return Deleveraging(fills, closed, absorbed_total, residual)
 
