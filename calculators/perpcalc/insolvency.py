@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate, count
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from ._errors import InputError
@@ -618,17 +619,21 @@ def socialized_loss(
         loss = max(deficit - insurance_fund - venue_injection, ZERO)
     else:
         loss = deficit
-    positive = [max(p["profit"], ZERO) for p in profits]
+    given = [p["profit"] for p in profits]
+    positive = [x if x >= ZERO else ZERO for x in given]  # max(x, 0), keeping x's own zero
     total = sum(positive, ZERO)
     rate = min(ONE, loss / total) if total > 0 else (ONE if loss > 0 else ZERO)
     target = min(loss, total)
-    haircuts = []
-    paid = ZERO
     last = max((i for i, x in enumerate(positive) if x > 0), default=-1)
-    for i, (p, pos) in enumerate(zip(profits, positive, strict=True)):
-        h = pos if rate == ONE else (target - paid if i == last else pos * rate)
-        paid += h
-        haircuts.append({"id": p["id"], "profit": p["profit"], "haircut": h, "profit_after": p["profit"] - h})
+    if rate == ONE:
+        cuts = positive
+    else:
+        cuts = [pos * rate for pos in positive]
+        if last >= 0:  # the last payer takes the residue: what is left of the target after the others
+            cuts[last] = target - sum(cuts[:last], ZERO)
+    paid = sum(cuts, ZERO)
+    haircuts = [{"id": p["id"], "profit": x, "haircut": h, "profit_after": x - h}
+                for p, x, h in zip(profits, given, cuts, strict=True)]
     return {
         "loss": loss,
         "haircut_rate": rate,
@@ -920,7 +925,8 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
     if abs(ledger.shortfall) < RESIDUE:
         ledger.shortfall = ZERO
     to_socialise = -ledger.shortfall
-    profits = [{"id": p.key, "profit": ledger.equity[p.key] - p.margin} for p in sorted(survivors, key=lambda p: p.key)]
+    equity = ledger.equity
+    profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=attrgetter("key"))]
     social = socialized_loss(to_socialise, profits) if to_socialise > 0 else None
     taken = ZERO
     if social is not None:

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from perpcalc import InputError
 from perpcalc.insolvency import (
+    SOCIAL_METHODS,
     adl_execution,
     adl_quantiles,
     adl_score,
@@ -659,3 +660,33 @@ def test_waterfall_adl_walks_each_queue_once(monkeypatch: pytest.MonkeyPatch) ->
     assert len(out["liquidated"]) == n // 2 and len(out["adl_fills"]) == n // 2
     assert out["imbalance"] <= D("1e-9")
     assert reads[0] <= 10 * n
+
+
+def _reference_socialized_loss(deficit, profits, method="pro_rata", insurance_fund=D(0), venue_injection=D(0)):
+    """socialized_loss written row by row (before its column form): the reference it must match digit for digit."""
+    loss = max(deficit - insurance_fund - venue_injection, D(0)) if method == "okx_2018_clawback" else deficit
+    positive = [max(p["profit"], D(0)) for p in profits]
+    total = sum(positive, D(0))
+    rate = min(D(1), loss / total) if total > 0 else (D(1) if loss > 0 else D(0))
+    target = min(loss, total)
+    haircuts, paid = [], D(0)
+    last = max((i for i, x in enumerate(positive) if x > 0), default=-1)
+    for i, (p, pos) in enumerate(zip(profits, positive, strict=True)):
+        h = pos if rate == 1 else (target - paid if i == last else pos * rate)
+        paid += h
+        haircuts.append({"id": p["id"], "profit": p["profit"], "haircut": h, "profit_after": p["profit"] - h})
+    return {"loss": loss, "haircut_rate": rate, "haircuts": haircuts, "total_haircut": paid,
+            "uncovered": loss - paid, "total_profit": total}
+
+
+@FAST
+@given(deficit=st.decimals(min_value=0, max_value=10**6, places=3),
+       profits=st.lists(st.one_of(st.decimals(min_value=-1000, max_value=10**5, places=4),
+                                  st.sampled_from([D("0"), D("-0"), D("0.00"), D("1E-30")])), max_size=30),
+       method=st.sampled_from(list(SOCIAL_METHODS)),
+       fund=st.decimals(min_value=0, max_value=1000, places=2))
+def test_socialized_loss_matches_the_row_by_row_reference(deficit, profits, method, fund) -> None:
+    rows = [{"id": f"a{i}", "profit": x} for i, x in enumerate(profits)]
+    got = socialized_loss(deficit, rows, method, fund, D(1))
+    want = _reference_socialized_loss(deficit, rows, method, fund, D(1))
+    assert repr(got) == repr(want)  # the same Decimals, exponent and all

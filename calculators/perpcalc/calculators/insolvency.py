@@ -545,13 +545,15 @@ adl_execution_calculator = Calculator(
 
 
 def _socialized_loss_calc(v: dict[str, Any]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for row in v["profits"]:
-        if row["id"] in seen:
-            raise InputError("profits", f"id {row['id']!r} appears twice")
-        seen.add(row["id"])
+    ids = [row["id"] for row in v["profits"]]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        for i in ids:
+            if i in seen:
+                raise InputError("profits", f"id {i!r} appears twice")
+            seen.add(i)
     out = socialized_loss(v["deficit"], v["profits"], v["method"], v["insurance_fund"], v["venue_injection"])
-    rows = [{k: h[k] for k in ("id", "profit", "haircut", "profit_after")} for h in out["haircuts"]]
+    rows = list(map(dict, out["haircuts"]))  # each with id, profit, haircut, profit_after
     if out["total_profit"] == 0:
         text = "Nobody has a profit to share the loss: all of it stays uncovered."
     else:
