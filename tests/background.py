@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import tempfile
@@ -65,15 +66,20 @@ class Background:
         if self._done is None:
             self.start()
             assert self.proc is not None
+            expired = False
             try:
                 self.proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                expired = True
             self.seconds = time.perf_counter() - self.started
             self._out.seek(0)
             self._err.seek(0)
+            err = self._err.read().decode(errors="replace")
+            if expired:  # say so: the output alone would read as a failure of the command itself
+                err += (f"\n[stopped after {self.timeout:.0f} s, its time limit, at a load average of "
+                        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]")
             self._done = subprocess.CompletedProcess(
-                self.args, self.proc.returncode, self._out.read().decode(errors="replace"),
-                self._err.read().decode(errors="replace"))
+                self.args, self.proc.returncode, self._out.read().decode(errors="replace"), err)
         return self._done

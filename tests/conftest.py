@@ -45,7 +45,9 @@ ORIGIN = f"http://{HOST}:{PORT}"
 SITE_BUILD = Background(
     [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(SITE)],
     env=dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true"),
-    timeout=600,
+    # a guard against a hung build, not a speed test: about 2 min on an idle 2-core machine, over
+    # 10 min when the cores are shared many times over (it was killed at 600 s at a load of 24)
+    timeout=1800,
 )
 
 

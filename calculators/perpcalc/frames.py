@@ -37,7 +37,8 @@ CSV with the API's field names as the header):
 Times written without a zone (Binance's website export) need ``timezone=``.
 
 The funding a trader paid and received, from a payment ledger (Binance
-``GET /fapi/v1/income``, its account statement, Bybit's transaction log, OKX's bills):
+``GET /fapi/v1/income``, its futures Transaction History export, its account statement,
+Bybit's transaction log, OKX's bills):
 [`read_funding_payments`][perpcalc.frames.read_funding_payments] gives one row per payment
 (``time``, ``symbol``, ``amount``: + received, − paid, ``asset``); the calculator
 ``funding_payments`` sums them.
@@ -66,7 +67,7 @@ import pandas as pd
 from . import venue_files
 from ._spec import get
 from .display import format_significant
-from .venue_files import VENUES, FundingFileError
+from .venue_files import VENUES, FileFormatError, FundingFileError
 
 __all__ = [
     "SCHEMA",
@@ -322,14 +323,24 @@ def read_funding_history(
     return frame.astype({"venue": str, "symbol": str, "rate": float, "interval_hours": float})
 
 
-def read_funding_payments(path_or_buffer: Any) -> pd.DataFrame:
+def read_funding_payments(path_or_buffer: Any, *, timezone: str | None = None) -> pd.DataFrame:
     """The funding payments of a venue's ledger, one row each: ``time`` (UTC), ``symbol``,
     ``amount`` (+ received, − paid; float) and ``asset``, oldest first.
 
-    Other entries of the ledger (trades, fees, transfers) are left out. Raises
-    [`FileFormatError`][perpcalc.venue_files.FileFormatError] naming the line or record.
+    Other entries of the ledger (trades, fees, transfers) are left out. ``timezone`` is the
+    zone of Binance's newer downloads, whose times carry none (``Time``, in the zone the
+    account displays); a path whose file name gives it (``…(UTC+8)….csv``) needs none. Raises
+    [`FileFormatError`][perpcalc.venue_files.FileFormatError] naming the file (when given a
+    path), the line or record and the column, what the file is and what to download instead.
     """
-    _fmt, rows = venue_files.read_payments(_load(path_or_buffer))
+    data = _load(path_or_buffer)
+    name = os.path.basename(os.fspath(path_or_buffer)) if isinstance(path_or_buffer, (str, os.PathLike)) else None
+    try:
+        _fmt, rows = venue_files.read_payments(data, timezone=timezone or venue_files.zone_from_name(name))
+    except FileFormatError as exc:
+        if name is None:
+            raise
+        raise type(exc)(f"{name}: {exc}", exc.column, exc.line) from None
     rows = sorted(rows, key=lambda r: (r["time"], r["symbol"]))
     frame = pd.DataFrame(
         {

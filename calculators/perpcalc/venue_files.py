@@ -18,13 +18,14 @@ records as CSV with the API's field names as the header):
   inside ``{"data": [...]}``.
 * Hyperliquid ``POST /info`` ``{"type": "fundingHistory"}``: ``coin``, ``time`` (ms),
   ``fundingRate`` (per hour; ``premium`` is ignored).
-* Read field by field (``READERS``): Binance's public-data monthly funding CSV
+* Read field by field (``READERS``, each venue's ``FieldReader``): Binance's public-data monthly funding CSV
   (``calc_time``, ``funding_interval_hours``, ``last_funding_rate``; the symbol is in the
   file's name), Hyperliquid ``userFunding`` (rates under ``delta``), dYdX v4's indexer
   ``historicalFunding``, Deribit ``public/get_funding_rate_history`` (``interest_1h``,
   hourly) and ccxt's ``fetch_funding_rate_history`` output saved as JSON.
 
-A format is recognised by its whole set of fields (``FUNDING_FORMATS``); a file that is
+A format is recognised by its whole set of fields (``FUNDING_FORMATS``: the ``funding_files`` of
+each venue's record in [`perpcalc.venues`][perpcalc.venues], and ccxt's format); a file that is
 none of them is named when it is a known other file (an account statement, a payment
 ledger, a deposit history). API pages appended into one file are read as one history.
 Spreadsheets' versions are read too: UTF-16 text, semicolon or tab separators with
@@ -32,8 +33,11 @@ decimal commas, US or day-first slash dates; times rewritten in scientific notat
 refused, and rates rounded to 0.01 % are warned of. Times written without a zone are read
 in the ``timezone`` given (the page passes the reader's choice, by default the browser's).
 
-Payment ledgers (``PAYMENT_FORMATS``, ``read_payments``): Binance ``GET /fapi/v1/income``
-(``FUNDING_FEE``), Binance's account statement, Bybit's transaction log and OKX's bills.
+Payment ledgers (``PAYMENT_FORMATS``, the venues' ``payment_files``; ``read_payments``): Binance
+``GET /fapi/v1/income`` (``FUNDING_FEE``), Binance's futures Transaction History CSV export
+(``Date(UTC)``, ``type``, ``Amount``, ``Asset``, ``Symbol``, ``Transaction ID``; newer downloads
+write ``Time`` in the zone the account displays, named in the file's name, ``…(UTC+8).csv``),
+Binance's account statement, Bybit's transaction log and OKX's bills.
 
 The interval is taken from the file when it says (Binance's website export); otherwise it
 is the time since the symbol's previous settlement, to the nearest minute, and the first
@@ -67,7 +71,7 @@ from typing import Any
 from ._errors import InputError
 from ._spec import get
 from .parse import cell_text, coerce, parse_decimal, rows_to_text, shown
-from .venues import EXPORT_FORMATS, binance, bybit, deribit, dydx, hyperliquid, okx
+from .venues import EXPORT_FORMATS, FUNDING_FILES, PAYMENT_FILES, FieldReader, FundingFile
 from .venues import VENUES as _RECORDS
 
 __all__ = [
@@ -97,10 +101,25 @@ __all__ = [
     "usual_interval_hours",
 ]
 
-#: the venues whose funding-history files are read: those whose records give an ``export``, then the
-#: formats read field by field (``READERS``); ``ccxt`` is the library's own format
-VENUES = (*EXPORT_FORMATS, dydx.KEY, deribit.KEY, "ccxt")
 FILE_KINDS = ("funding_history", "positions", "funding_payments", "rate_history")
+
+#: ccxt's ``fetch_funding_rate_history`` output saved as JSON: the library's unified structure
+#: (``info``, ``symbol``, ``fundingRate``, ``timestamp``, ``datetime``), whatever the venue
+CCXT = FundingFile(key="ccxt", what="ccxt's fetch_funding_rate_history output",
+                   fields=frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), detect_order=10,
+                   reader=FieldReader(path=(), symbol="symbol", time="timestamp", rate="fundingRate", interval=None))
+
+#: format -> (the venue it is read as, the file): every venue's funding-rate history files, then
+#: ccxt's, in the order they are tried (``detect_order``)
+FUNDING_FORMATS: dict[str, tuple[str, FundingFile]] = dict(
+    sorted({**FUNDING_FILES, CCXT.key: (CCXT.key, CCXT)}.items(), key=lambda item: item[1][1].detect_order))
+#: the venues (and ccxt) whose funding-history files are read, in the order of their first format
+VENUES = tuple(dict.fromkeys(venue for venue, _ in FUNDING_FORMATS.values()))
+#: the formats read field by field, by format key
+READERS: dict[str, FieldReader] = {k: f.reader for k, (_, f) in FUNDING_FORMATS.items() if f.reader is not None}
+#: each venue's funding-rate API format: the first of its files read through its ``ExportFormat``
+#: (the others so read are its website exports)
+_API_FORMAT: dict[str, str] = {v: k for k, (v, f) in reversed(FUNDING_FORMATS.items()) if f.reader is None}
 
 # venue -> (symbol field, time field, rate fields in order of preference)
 API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -109,16 +128,6 @@ API_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 #: the header of a website CSV export (Binance's; see ``ExportFormat.web_header``)
 WEB_HEADER = next(f.web_header for f in EXPORT_FORMATS.values() if f.web_header)
 
-# Formats read field by field: format -> (where the records are in the response, symbol field
-# (None: the file names none), time field, rate field, the interval: a field, a number of
-# hours, or None to infer it). Dotted names reach inside a record (Hyperliquid's "delta").
-READERS: dict[str, tuple[tuple[str, ...], str | None, str, str, str | float | None]] = {
-    "binance_data": ((), None, "calc_time", "last_funding_rate", "funding_interval_hours"),
-    "hyperliquid_user": ((), "delta.coin", "time", "delta.fundingRate", None),
-    "dydx_indexer": (("historicalFunding",), "ticker", "effectiveAt", "rate", None),
-    "deribit_api": (("result",), None, "timestamp", "interest_1h", 1.0),
-    "ccxt": ((), "symbol", "timestamp", "fundingRate", None),
-}
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?)?\s*$", re.I)
 _MS_FROM, _MS_TO = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -354,31 +363,6 @@ def _keys(data: Any) -> set[str]:
     return set()
 
 
-# format -> (venue, what it is, the fields it always has, one of which it also has (or none)).
-# Add a format here with its reading in ``read_records``.
-FUNDING_FORMATS: dict[str, tuple[str, str, frozenset[str], frozenset[str]]] = {
-    "binance_api": (binance.KEY, "a Binance funding-rate history (GET /fapi/v1/fundingRate)",
-                    frozenset({"symbol", "fundingtime", "fundingrate"}), frozenset()),
-    "binance_web": (binance.KEY, "a Binance website funding-rate history export",
-                    frozenset({"time", "contracts", "funding rate"}), frozenset()),
-    "bybit_api": (bybit.KEY, "a Bybit funding-rate history (GET /v5/market/funding/history)",
-              frozenset({"symbol", "fundingrate", "fundingratetimestamp"}), frozenset()),
-    "okx_api": (okx.KEY, "an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
-            frozenset({"instid", "fundingtime"}), frozenset({"realizedrate", "fundingrate"})),
-    "hyperliquid_api": (hyperliquid.KEY, "a Hyperliquid funding history (info fundingHistory)",
-                    frozenset({"coin", "fundingrate", "time"}), frozenset()),
-    "binance_data": (binance.KEY, "a Binance public-data monthly funding file (data.binance.vision)",
-                     frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), frozenset()),
-    "hyperliquid_user": (hyperliquid.KEY, "a Hyperliquid user funding history (info userFunding)",
-                         frozenset({"delta", "hash", "time"}), frozenset()),
-    "dydx_indexer": (dydx.KEY, "a dYdX v4 funding history (indexer /v4/historicalFunding)",
-             frozenset({"ticker", "rate", "effectiveat"}), frozenset()),
-    "deribit_api": (deribit.KEY, "a Deribit funding-rate history (public/get_funding_rate_history)",
-                frozenset({"timestamp", "interest_1h"}), frozenset()),
-    "ccxt": ("ccxt", "ccxt's fetch_funding_rate_history output",
-             frozenset({"symbol", "fundingrate", "timestamp", "datetime"}), frozenset()),
-}
-
 _RATES_ADVICE = (
     "download a funding-rate history instead: Binance's Funding Rate History page (Export) or GET "
     "/fapi/v1/fundingRate, Bybit GET /v5/market/funding/history, OKX GET /api/v5/public/funding-rate-history or "
@@ -395,6 +379,12 @@ OTHER_FILES: tuple[tuple[frozenset[str], str], ...] = (
      "payments in Your funding payments)"),
     (frozenset({"incometype", "income", "asset", "time"}),
      "a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding payments)"),
+    (frozenset({"type", "amount", "asset", "symbol", "transaction id"}),
+     "a Binance futures transaction history (the website's Transaction History export: payments, not rates; "
+     "use it in Your funding payments)"),
+    (frozenset({"time", "account", "operation", "coin", "change"}),
+     "a Binance account statement (transaction records: payments and transfers, not rates; read its funding "
+     "payments in Your funding payments)"),
     (frozenset({"transactiontime", "cashflow", "funding"}),
      "a Bybit transaction log (payments, not rates; use it in Your funding payments)"),
     (frozenset({"billid", "subtype", "balchg"}),
@@ -417,34 +407,52 @@ def detect_format(data: str | list | dict) -> str:
     """
     if isinstance(data, str) and not data.strip():
         raise FundingFileError("the file is empty")
-    if isinstance(data, dict) and "retCode" in data and not isinstance(data.get("result"), dict):
-        return "bybit_api"  # an error response; reading it says so
-    if isinstance(data, dict) and "code" in data and "data" in data and not isinstance(data.get("data"), list):
-        return "okx_api"
+    answer = _response_format(data, errors_only=True)  # an error response; reading it says so
+    if answer:
+        return answer
     keys = _keys(data)
-    for key, (_venue, _what, needed, one_of) in FUNDING_FORMATS.items():
-        if needed <= keys and (not one_of or one_of & keys):
+    for key, (_venue, f) in FUNDING_FORMATS.items():
+        if f.fields <= keys and (not f.one_of or f.one_of & keys):
             return key
-    if isinstance(data, dict) and "retCode" in data:
-        return "bybit_api"
-    if isinstance(data, dict) and "code" in data and "data" in data:
-        return "okx_api"
-    if isinstance(data, dict) and "code" in data and "msg" in data:
-        return "binance_api"  # an error response; reading it says so
+    answer = _response_format(data, errors_only=False)
+    if answer:
+        return answer
     if isinstance(data, list) and not data:
         raise FundingFileError("the file holds no funding records")
     for needed, what in OTHER_FILES:
         if needed <= keys:
             raise FundingFileError(f"this is {what}, not a funding-rate history; {_RATES_ADVICE}")
-    near = max(FUNDING_FORMATS.values(), key=lambda f: len((f[2] | f[3]) & keys))
+    near = max((f for _, f in FUNDING_FORMATS.values()), key=lambda f: len((f.fields | f.one_of) & keys))
     shown = ", ".join(sorted(keys)[:8]) or "none"
     message = f"this is not a funding-rate history (the fields found: {shown[:160]})"
-    if len((near[2] | near[3]) & keys) >= 2:
+    if len((near.fields | near.one_of) & keys) >= 2:
         names = {n.lower(): n for fields in API_FIELDS.values() for n in (fields[0], fields[1], *fields[2])}
         names.update({n.lower(): n for n in WEB_HEADER})
-        missing = ", ".join(names.get(k, k) for k in sorted(near[2] - keys) or sorted(near[3]))
-        message += f"; it looks like {near[1]}, without its field {missing}"
+        missing = ", ".join(names.get(k, k) for k in sorted(near.fields - keys) or sorted(near.one_of))
+        message += f"; it looks like {near.what}, without its field {missing}"
     raise FundingFileError(f"{message}; {_RATES_ADVICE}")
+
+
+def _response_format(data: Any, *, errors_only: bool) -> str | None:
+    """The API format of the venue whose response object ``data`` is, from the keys that
+    mark its envelope (``Envelope.markers``) or its bare error object (``error_keys``).
+
+    With ``errors_only``, only an envelope that holds no list of records where the venue
+    puts it (an error response) is named; envelopes are tried before bare error objects.
+    """
+    if not isinstance(data, dict):
+        return None
+    for venue, export in EXPORT_FORMATS.items():
+        env = export.envelope
+        if env is not None and all(m in data for m in env.markers):
+            head, _, rest = env.path.partition(".")
+            if not errors_only or not isinstance(data.get(head), dict if rest else list):
+                return _API_FORMAT[venue]
+    if not errors_only:
+        for venue, export in EXPORT_FORMATS.items():
+            if export.error_keys and all(k in data for k in export.error_keys):
+                return _API_FORMAT[venue]
+    return None
 
 
 def detect_venue(data: str | list | dict) -> str:
@@ -507,7 +515,7 @@ def read_records(
     tz = _zone(timezone)
     if isinstance(data, str):
         return _csv_records(data, venue, tz, max_records, progress, [] if notes is None else notes)
-    rows = _unwrap_at(data, READERS[venue][0]) if venue in READERS else _unwrap(data, venue)
+    rows = _unwrap_at(data, READERS[venue].path) if venue in READERS else _unwrap(data, venue)
     _too_many(len(rows), max_records)
     out = []
     for i, row in enumerate(rows, start=1):
@@ -561,8 +569,30 @@ def symbol_from_name(filename: str | None) -> str | None:
     return m.group(1).upper() if m else None
 
 
+_ZONE_IN_NAME = re.compile(r"\(UTC([+-]?)([+-]?\d{1,2})(?::?(\d{2}))?\)", re.I)
+
+
+def zone_from_name(filename: str | None) -> str | None:
+    """The time zone a Binance download names in its file name (``…(UTC--6)_ab12cd34.csv``:
+    UTC−6; ``(UTC+8)``: UTC+8), as ``UTC±H[:MM]``; ``None`` when the name gives none.
+
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC--6).csv")
+    'UTC-6'
+    >>> zone_from_name("Binance-Futures-Transaction-History-202603230525(UTC+8)_ab12cd34.csv"), zone_from_name("a.csv")
+    ('UTC+8', None)
+    """
+    m = _ZONE_IN_NAME.search(str(filename or "").rsplit("/", 1)[-1])
+    if not m:
+        return None
+    outer, hours, minutes = m.group(1), m.group(2), int(m.group(3) or 0)
+    negative = hours.startswith("-") or (outer == "-" and not hours.startswith("+"))
+    total = int(hours.lstrip("+-")) * 60 + minutes
+    return zone_label(-total if negative else total) if total <= 14 * 60 and minutes < 60 else None
+
+
 def _read_record(row: Mapping[str, Any], fmt: str, tz: tzinfo | tuple | None, line: int, where: str) -> Record:
-    _path, sym_f, time_f, rate_f, hours = READERS[fmt]
+    reader = READERS[fmt]
+    sym_f, time_f, rate_f, hours = reader.symbol, reader.time, reader.rate, reader.interval
     symbol = _symbol(_dotted(row, sym_f, where, line), sym_f, line, where) if sym_f else _UNNAMED
     when, zoneless = _time(_dotted(row, time_f, where, line), time_f, line, where, tz)
     rate = parse_rate(_dotted(row, rate_f, where, line), rate_f, line, where)
@@ -636,7 +666,7 @@ def _csv_records(text: str, venue: str, tz: tzinfo | None, limit: int | None, pr
 
 def _rate_column(lowered: Sequence[str], venue: str, web: bool) -> int | None:
     if venue in READERS:
-        names: tuple[str, ...] = (READERS[venue][3].lower(),)
+        names: tuple[str, ...] = (READERS[venue].rate.lower(),)
     else:
         names = ("funding rate",) if web else tuple(f.lower() for f in API_FIELDS[venue][2])
     return next((lowered.index(n) for n in names if n in lowered), None)
@@ -1034,7 +1064,7 @@ def read_funding_file(
         except FundingFileError:  # reading it as the venue named says what is wrong
             fmt = ""
         if FUNDING_FORMATS.get(fmt, ("",))[0] != venue:
-            fmt = next((k for k, f in FUNDING_FORMATS.items() if f[0] == venue), venue)
+            fmt = next((k for k, (v, _) in FUNDING_FORMATS.items() if v == venue), venue)
     if venue not in VENUES:
         raise FundingFileError(f"unknown venue {venue!r}; expected one of: {', '.join(VENUES)}", "venue")
     zone = _zone("UTC" if timezone is None else timezone, offset_minutes)
@@ -1056,7 +1086,8 @@ def read_funding_file(
     zoneless = any(r.zoneless for r in records)
     if zoneless and timezone is None:
         first = next(r for r in records if r.zoneless)
-        column = "Time" if fmt == "binance_web" else READERS[fmt][2] if fmt in READERS else API_FIELDS[venue][1]
+        column = (READERS[fmt].time if fmt in READERS else API_FIELDS[venue][1] if fmt == _API_FORMAT.get(venue)
+                  else WEB_HEADER[0])
         raise FundingFileError(
             f"{'line' if isinstance(decoded, str) else 'record'} {first.line}, column {column}: the file's times "
             "carry no time zone (Binance's website export "
@@ -1237,33 +1268,41 @@ def _plain_number(cell: str, kind: str, delimiter: str) -> str:
 
 # ------------------------------------------------------------------ payment ledgers
 
-# ledger -> (what it is, the fields it always has, where its records are, the kind field and
-# the value marking a funding payment, time field, symbol field (None: none in the file),
-# amount field, its sign (+1: + = received; -1: + = paid), asset field). Shapes: Binance
-# GET /fapi/v1/income (incomeType FUNDING_FEE), Binance's "Generate all statements" CSV
-# (Operation "Funding Fee"), Bybit GET /v5/account/transaction-log (type SETTLEMENT: its
-# "change", the balance change, is read, since the sign of its "funding" field has been
-# documented both ways), OKX GET /api/v5/account/bills (type 8 = funding fee; balChg signed).
-PAYMENT_FORMATS: dict[str, tuple[str, frozenset[str], tuple[str, ...], str, str, str, str | None, str, int, str]] = {
-    "binance_income": ("a Binance income history (GET /fapi/v1/income)",
-                       frozenset({"incometype", "income", "asset", "time"}), (), "incomeType", "FUNDING_FEE",
-                       "time", "symbol", "income", 1, "asset"),
-    "binance_statement": ("a Binance account statement",
-                          frozenset({"utc_time", "account", "operation", "coin", "change"}), (), "Operation",
-                          "Funding Fee", "UTC_Time", None, "Change", 1, "Coin"),
-    "bybit_log": ("a Bybit transaction log (GET /v5/account/transaction-log)",
-                  frozenset({"transactiontime", "type", "funding", "currency"}), ("result", "list"), "type",
-                  "SETTLEMENT", "transactionTime", "symbol", "change", 1, "currency"),
-    "okx_bills": ("an OKX bills file (GET /api/v5/account/bills)",
-                  frozenset({"billid", "type", "balchg", "ccy", "ts"}), ("data",), "type", "8", "ts", "instId",
-                  "balChg", 1, "ccy"),
-}
+#: ledger -> how it is read (each venue's ``payment_files``), in the order they are tried
+PAYMENT_FORMATS = PAYMENT_FILES
+#: where a JSON ledger keeps its records, for a response whose top level names no fields
+_PAYMENT_PATHS = tuple(dict.fromkeys(f.path for f in PAYMENT_FORMATS.values() if f.path))
 
 _PAYMENTS_ADVICE = (
-    "download your funding payments instead: Binance GET /fapi/v1/income (incomeType FUNDING_FEE) or its "
-    "account statement, Bybit's transaction log (GET /v5/account/transaction-log) or OKX's bills "
-    "(GET /api/v5/account/bills)"
+    "download your funding payments instead: Binance's futures Transaction History (Export), GET /fapi/v1/income "
+    "(incomeType FUNDING_FEE) or its account statement, Bybit's transaction log (GET /v5/account/transaction-log) "
+    "or OKX's bills (GET /api/v5/account/bills)"
 )
+
+
+def _api_error(data: Any) -> str | None:
+    """The message of a venue API's error response (an envelope whose status is not its
+    ``ok``, as Bybit's ``retCode`` and OKX's ``code``, or a bare error object as Binance's
+    ``{"code": -2015, "msg": …}``: the venues' ``Envelope`` and ``error_keys``); ``None``
+    for anything else.
+
+    >>> _api_error({"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."})
+    'Invalid API-key, IP, or permissions for action.'
+    >>> _api_error({"code": "0", "msg": "", "data": []}) is None
+    True
+    """
+    if not isinstance(data, dict):
+        return None
+    for export in EXPORT_FORMATS.values():
+        env = export.envelope
+        if env is not None and all(m in data for m in env.markers):
+            status = data.get(env.status, env.ok)
+            return None if str(status) == env.ok else str(data.get(env.message) or f"error code {status}")
+    for export in EXPORT_FORMATS.values():
+        if export.error_keys and all(k in data for k in export.error_keys):
+            code, message = export.error_keys
+            return str(data[message] or f"error code {data[code]}")
+    return None
 
 
 def detect_payments(data: str | list | dict) -> str:
@@ -1275,31 +1314,41 @@ def detect_payments(data: str | list | dict) -> str:
     'binance_statement'
     """
     if isinstance(data, str) and not data.strip():
-        raise FileFormatError("the file is empty")
+        raise FileFormatError(f"the file is empty; {_PAYMENTS_ADVICE}")
+    error = _api_error(data)
+    if error is not None:
+        raise FileFormatError(f"the file is an error response of the venue's API ({error[:160]}), not a ledger: "
+                              f"request it again; {_PAYMENTS_ADVICE}", "code")
     keys = _keys(data)
     if isinstance(data, dict) and not keys:
-        for path in (("result", "list"), ("data",)):
+        for path in _PAYMENT_PATHS:
             keys = _keys(_at_path(data, path)) or keys
-    for key, spec in PAYMENT_FORMATS.items():
-        if spec[1] <= keys:
+    for key, ledger in PAYMENT_FORMATS.items():
+        if ledger.fields <= keys:
             return key
     try:
         fmt = detect_format(data)
     except FundingFileError:
         fmt = ""
     if fmt:
-        raise FileFormatError(f"this is {FUNDING_FORMATS[fmt][1]}: rates, not payments; use it in the rate "
+        raise FileFormatError(f"this is {FUNDING_FORMATS[fmt][1].what}: rates, not payments; use it in the rate "
                               f"history field below (or in a funding-rate calculator); {_PAYMENTS_ADVICE}")
     shown = ", ".join(sorted(keys)[:8]) or "none"
     raise FileFormatError(f"this is not a ledger of funding payments (the fields found: {shown[:160]}); "
                           f"{_PAYMENTS_ADVICE}")
 
 
-def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "UTC",
-                  max_records: int | None = None, progress: Progress | None = None) -> tuple[str, list[dict]]:
+def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo | None = None,
+                  max_records: int | None = None, progress: Progress | None = None,
+                  offset_minutes: Callable[..., Any] | None = None) -> tuple[str, list[dict]]:
     """The funding payments of a venue's ledger: ``(format, rows)``, each row ``{time (UTC
     datetime), symbol, amount (Decimal, + received, − paid), asset, line}``, other entries
     (trades, fees, transfers) left out. Errors name the line (CSV) or record (JSON).
+
+    ``timezone`` is the zone of a ledger whose times carry none (``PaymentFile.local_time``:
+    Binance's newer downloads, in the zone the account displays, which ``zone_from_name``
+    reads from the downloaded file's name); such a ledger is refused without it. The other
+    ledgers write UTC (``Date(UTC)``, ``UTC_Time``, epoch milliseconds) and ignore it.
 
     >>> fmt, rows = read_payments('[{"symbol": "BTCUSDT", "incomeType": "FUNDING_FEE", "income": "-0.37500000", '
     ...                           '"asset": "USDT", "info": "FUNDING_FEE", "time": 1570636800000, '
@@ -1310,8 +1359,17 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
     """
     decoded = data if isinstance(data, (list, dict)) else decode(data)
     fmt = detect_payments(decoded)
-    path, kind_f, kind_v, time_f, sym_f, amount_f, sign, asset_f = PAYMENT_FORMATS[fmt][2:]
-    tz = _zone(timezone)
+    ledger = PAYMENT_FORMATS[fmt]
+    path, kind_f, kind_v, time_f = ledger.path, ledger.kind, ledger.kind_value, ledger.time
+    sym_f, amount_f, sign, asset_f = ledger.symbol, ledger.amount, ledger.sign, ledger.asset
+    tz = None
+    if ledger.local_time:
+        if timezone is None:
+            raise FileFormatError(
+                f"column {time_f}: the file's times carry no time zone (Binance writes them in the zone the account "
+                "displays and names it in the downloaded file's name, e.g. '(UTC+8)'); give the zone, e.g. "
+                "timezone='UTC+8' or 'Asia/Shanghai'", "timezone")
+        tz = _zone(timezone, offset_minutes)
     if isinstance(decoded, str):
         text = decoded.lstrip("\r\n")
         reader = csv.reader(_lines(text), delimiter=_delimiter(text))
@@ -1320,9 +1378,6 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
             (reader.line_num, dict(zip(header, row, strict=False))) for row in reader if any(c.strip() for c in row))
         where, total = "line", _line_count(text)
     else:
-        if isinstance(decoded, dict) and str(decoded.get("retCode", decoded.get("code", "0"))) != "0":
-            message = decoded.get("retMsg") or decoded.get("msg") or "an error"
-            raise FileFormatError(f"the file is an error response: {str(message)[:160]}", "code")
         items = _unwrap_at(decoded, path)
         records = enumerate(items, start=1)
         where, total = "record", len(items)
@@ -1354,8 +1409,9 @@ def read_payments(data: bytes | str | list | dict, *, timezone: str | tzinfo = "
         raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) \
             from None
     if not out:
-        raise FileFormatError(f"this is {PAYMENT_FORMATS[fmt][0]} without funding payments ({kind_f} "
-                              f"{kind_v!r}): it holds other entries only")
+        raise FileFormatError(f"this is {ledger.what} without funding payments ({kind_f} "
+                              f"{kind_v!r}): it holds other entries only; export a period in which you held a "
+                              f"position at a funding time, or {_PAYMENTS_ADVICE}", kind_f)
     return fmt, out
 
 
@@ -1411,17 +1467,26 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         return {"values": values, "message": " ".join([message, *notes]), "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "funding_payments" in f.accepts:
-        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress)
+        named = zone_from_name(filename)
+        fmt, rows = read_payments(data, max_records=f.max_items, progress=progress, timezone=named or timezone,
+                                  offset_minutes=offset_minutes)
+        local = PAYMENT_FORMATS[fmt].local_time
+        zone = _zone(named or timezone, offset_minutes) if local else None
+        label = "UTC" if zone is None else getattr(zone, "name", None) or getattr(zone, "key", None) or str(zone)
         listed = [{"time": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "symbol": r["symbol"], "amount": r["amount"],
                    "asset": r["asset"]} for r in rows]
         symbols = sorted({r["symbol"] for r in rows})
         first, last = min(r["time"] for r in rows), max(r["time"] for r in rows)
         message = (f"{len(rows):,} funding payment{'s' if len(rows) != 1 else ''} from "
-                   f"{PAYMENT_FORMATS[fmt][0]}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
+                   f"{PAYMENT_FORMATS[fmt].what}, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, "
                    f"{len(symbols):,} symbol{'s' if len(symbols) != 1 else ''} ({', '.join(symbols[:5])}"
                    f"{', …' if len(symbols) > 5 else ''}).")
-        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": False,
-                "timezone": "UTC"}
+        if local and named:
+            message += f" Its times were read as {label} time, the zone in the file's name."
+        elif local:
+            message += f" The file's times carry no time zone: they were read as {label} time."
+        return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": local and not named,
+                "timezone": label}
     if "rate_history" in f.accepts:
         read = read_funding_file(decode(data), default_interval_hours=8, timezone=timezone,
                                  offset_minutes=offset_minutes, max_records=f.max_items, progress=progress,

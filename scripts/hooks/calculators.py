@@ -277,8 +277,8 @@ FILE_WORDS = {
     "positions": ("Read a positions file", "a CSV file whose header names the columns above"),
     "funding_payments": (
         "Read your funding payments",
-        "your venue's ledger: Binance's income history (GET /fapi/v1/income) or account statement, Bybit's "
-        "transaction log or OKX's bills; only its funding payments are kept",
+        "your venue's ledger: Binance's futures Transaction History export, income history (GET /fapi/v1/income) "
+        "or account statement, Bybit's transaction log or OKX's bills; only its funding payments are kept",
     ),
     "rate_history": (
         "Read a funding-rate history",

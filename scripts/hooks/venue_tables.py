@@ -414,15 +414,17 @@ def age_note(as_of: str, today: date) -> str:
     return f"as of {as_of}" + (", over 12 months old" if old else "")
 
 
-def dated(key: str, kind: str, text: str) -> str:
-    """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date."""
+def dated(key: str, kind: str, text: str, show_date: bool = True) -> str:
+    """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date
+    (in its title always; after the value unless ``show_date`` is false, see :func:`render`)."""
     record = record_of(key, kind)
     note = age_note(record.as_of, build_date())
     shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
     name = VENUES[key].name if key in VENUES else key
     title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
+    after = f' <small class="venue-asof">({html.escape(shown)})</small>' if show_date else ""
     return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
-            f' <small class="venue-asof">({html.escape(shown)})</small></span>')
+            f"{after}</span>")
 
 
 # ------------------------------------------------------------------ hook
@@ -437,13 +439,19 @@ def render(markdown: str) -> str:
             raise VenueMarkupError(f"no venue table {kind!r}; have {list(TABLES)}")
         return "\n" + TABLES[kind](cols.split(",") if cols else None) + "\n"
 
-    def inline(m: re.Match[str]) -> str:
+    def inline(m: re.Match[str], show_date: bool) -> str:
         key, kind, name = m.groups()
         if kind not in FIELDS:
             raise VenueMarkupError(f"no venue records {kind!r}; have {list(FIELDS)}")
-        return dated(key, kind, FIELDS[kind](key, name))
+        return dated(key, kind, FIELDS[kind](key, name), show_date)
 
-    out = INLINE.sub(inline, BLOCK.sub(block, markdown))
+    def paragraph(text: str) -> str:
+        # several figures from one record in a paragraph: its date once, after the last of them
+        found = list(INLINE.finditer(text))
+        last = {m.groups()[:2]: m.start() for m in found}
+        return INLINE.sub(lambda m: inline(m, last[m.groups()[:2]] == m.start()), text)
+
+    out = "".join(paragraph(part) for part in re.split(r"(\n[ \t]*\n)", BLOCK.sub(block, markdown)))
     if "[[venue" in out:
         raise VenueMarkupError("malformed venue marker")
     return out

@@ -6,18 +6,21 @@ no request carries a file anywhere; a 100,000-settlement file shows progress and
 page responsive. A file whose times carry no zone is read in the browser's time zone, says
 so, and is read again in the zone the reader picks; files as spreadsheets save them (UTF-16,
 semicolons, thousands separators, scientific times, rounded rates) are read or refused in
-words. One page load per calculator, reused for every file."""
+words. Payment ledgers fill "Your funding payments" (Binance's futures Transaction History
+export by button and drop, refused in words when it holds no funding row or a bad amount); a
+100,000-row ledger (income JSON, the futures CSV) reads with progress. One page load per
+calculator, reused for every file."""
 
 from __future__ import annotations
 
 import json
-import os
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import perpcalc
 import pytest
-from helpers import Tab, long_task_limit_ms, page_of
+from helpers import LONG_TASK_MS, MainThreadTasks, Tab, page_of
 from perpcalc import venue_files
 
 pytestmark = pytest.mark.browser
@@ -39,10 +42,7 @@ FUNDING = {
 }
 MARKER = "QQFILEMARKERQQ"
 
-WATCH = """() => { window.__longtasks = []; window.__fileStatus = [];
-  new PerformanceObserver(list => {
-    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]); })
-    .observe({ type: 'longtask' });
+WATCH = """() => { window.__fileStatus = [];
   const box = document.querySelector('form.perpcalc[data-calculator="funding_series"] [data-file-for="rates"]');
   new MutationObserver(() => window.__fileStatus.push([box.querySelector('[data-file-status]').textContent,
     performance.now()]))
@@ -145,20 +145,17 @@ def test_a_large_file_shows_progress_and_keeps_the_page_responsive(tab: Tab, bui
     # chosen from disk as a reader does (a buffer would be decoded from base64 by Playwright on the page's thread)
     path = tmp_path / "big.json"
     path.write_bytes(data)
-    started = tab.page.evaluate("() => performance.now()")
-    tab.form("funding_series").locator('[data-file-for="rates"] input[type="file"]').set_input_files(path)
-    tab.wait(SETTLED, "funding_series", timeout=180)
+    with MainThreadTasks(tab) as tasks:
+        tab.form("funding_series").locator('[data-file-for="rates"] input[type="file"]').set_input_files(path)
+        tab.wait(SETTLED, "funding_series", timeout=180)
     outputs = tab.outputs("funding_series")
     assert outputs["count"]["value"] == 100_000
     statuses = [s for s, _ in tab.page.evaluate("() => window.__fileStatus")]
     total = f" of {len(data) / 1e6:.1f} MB"
     assert any(s.startswith("Reading big.json in your browser: ") and total in s for s in statuses), statuses[:5]
     assert any(s.startswith("Checking big.json: line") for s in statuses), statuses[-5:]
-    long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([s]) => s >= t).map(([, d]) => d)", started)
-    longest, limit = max(long_tasks, default=0), long_task_limit_ms()
-    print(f"\nlong tasks while reading 100,000 settlements ({len(data) / 1e6:.1f} MB): {len(long_tasks)}, "
-          f"longest {longest:.0f} ms (limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
-    assert longest <= limit, long_tasks
+    print(f"\nwhile reading 100,000 settlements ({len(data) / 1e6:.1f} MB): {tasks.summary()}")
+    assert tasks.longest_cpu <= LONG_TASK_MS, sorted(tasks.tasks, key=lambda t: -t[1])[:5]
     assert tab.errors == [], tab.errors[:5]
 
 
@@ -383,30 +380,122 @@ def test_your_funding_payments_from_a_ledger_and_a_rate_history(tab: Tab, built_
     assert tab.errors == [], tab.errors[:5]
 
 
-def test_a_100000_payment_ledger_reads_with_progress_and_no_long_task(tab: Tab, built_site: dict,
-                                                                     tmp_path: Path) -> None:
+def test_binance_futures_transaction_history_by_button_and_drop(tab: Tab, built_site: dict) -> None:
+    tab.goto(page_of(built_site, "funding_payments"))
+    tab.wait_ready("funding_payments")
+    form = tab.form("funding_payments")
+    status = form.locator('[data-file-for="payments"] [data-file-status]')
+    error = form.locator('[data-error-for="payments"]')
+    export = (FIX / "binance_futures_transaction_history.csv").read_bytes()
+    _choose(tab, "funding_payments", "payments", "futures.csv", export)
+    tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+    assert status.inner_text().startswith("Read futures.csv: 3 funding payments from a Binance futures transaction "
+                                          "history (the website's Transaction History export), 2024-03-01 00:00 to "
+                                          "2024-03-01 08:00 UTC, 2 symbols (BTCUSDT, ETHUSDT)."), status.inner_text()
+    out = tab.outputs("funding_payments")
+    assert out["count"]["value"] == 3 and round(out["net"]["value"], 8) == -2.80387665
+    # its trades, commissions and transfers alone: refused for what the file is, with what to download instead
+    header, *rows = export.decode().splitlines(keepends=True)
+    others = (header + "".join(r for r in rows if ",FUNDING_FEE," not in r)).encode()
+    _drop(tab, "funding_payments", "payments", "trades-only.csv", others)
+    tab.wait("() => document.querySelector('[data-error-for=\"payments\"]').textContent.startsWith('trades-only')")
+    assert error.inner_text().startswith(
+        "trades-only.csv: this is a Binance futures transaction history (the website's Transaction History export) "
+        "without funding payments (type 'FUNDING_FEE'): it holds other entries only;"), error.inner_text()
+    assert "download your funding payments instead: Binance's futures Transaction History (Export)" in \
+        error.inner_text()
+    # a bad amount: the file, the line and the column
+    bad = export.decode().replace("-1.49821095", "-1.49821095 USDT").encode()
+    _choose(tab, "funding_payments", "payments", "bad.csv", bad)
+    tab.wait("() => document.querySelector('[data-error-for=\"payments\"]').textContent.startsWith('bad.csv')")
+    assert error.inner_text() == "bad.csv: line 7, column Amount: '-1.49821095 USDT' is not an amount"
+    # dropped as it was exported, it reads again
+    _drop(tab, "funding_payments", "payments", "futures-again.csv", export)
+    tab.wait("() => document.querySelector('[data-file-for=\"payments\"] [data-file-status]').textContent"
+             ".startsWith('Read futures-again.csv: 3 funding payments')")
+    tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+    assert error.inner_text() == ""
+    assert round(tab.outputs("funding_payments")["net"]["value"], 8) == -2.80387665
+    assert tab.errors == [], tab.errors[:5]
+
+
+def test_binances_newer_futures_download_is_read_in_the_zone_of_its_name_or_the_readers(
+        browser: object, server: str, built_site: dict) -> None:
+    # a reader whose browser is in China downloads the export of an account displayed in UTC-6
+    ctx = browser.new_context(timezone_id="Asia/Shanghai")
+    tab = Tab(ctx, server)
+    try:
+        tab.goto(page_of(built_site, "funding_payments"))
+        tab.wait_ready("funding_payments")
+        box = tab.form("funding_payments").locator('[data-file-for="payments"]')
+        zone_box, status = box.locator("[data-file-zone-box]"), box.locator("[data-file-status]")
+        name = "Binance-Futures-Transaction-History-202403011200(UTC--6).csv"
+        data = (FIX / name).read_bytes()
+        _choose(tab, "funding_payments", "payments", name, data)
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in status.inner_text(), status.inner_text()
+        assert status.inner_text().endswith("Its times were read as UTC-6 time, the zone in the file's name.")
+        assert not zone_box.is_visible()
+        assert round(tab.outputs("funding_payments")["net"]["value"], 8) == -2.80387665
+        # renamed, the file no longer says its zone: read in the browser's, said, and the reader's choice
+        _drop(tab, "funding_payments", "payments", "futures.csv", data)
+        tab.wait("s => document.querySelector(s).textContent.startsWith('Read futures.csv')",
+                 'form.perpcalc[data-calculator="funding_payments"] [data-file-for="payments"] [data-file-status]')
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-02-29 10:00 to 2024-02-29 18:00 UTC" in status.inner_text(), status.inner_text()
+        assert "they were read as Asia/Shanghai time" in status.inner_text()
+        assert zone_box.is_visible() and "your browser's time zone" in zone_box.inner_text()
+        zone_box.locator("[data-file-zone]").select_option("UTC-6")
+        tab.wait("s => document.querySelector(s).textContent.includes('read as UTC-6 time')",
+                 'form.perpcalc[data-calculator="funding_payments"] [data-file-for="payments"] [data-file-status]')
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=30)
+        assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in status.inner_text(), status.inner_text()
+        assert round(tab.outputs("funding_payments")["net"]["value"], 8) == -2.80387665
+        assert tab.errors == [], tab.errors[:5]
+    finally:
+        tab.page.close()
+        ctx.close()
+
+
+def _income_json(t0: int) -> tuple[str, bytes, int, Decimal]:
+    rows = [{"symbol": ("BTCUSDT", "ETHUSDT")[k % 2], "incomeType": "FUNDING_FEE",
+             "income": f"{((k * 7919) % 2001 - 1000) / 1e4:.8f}", "asset": "USDT", "info": "FUNDING_FEE",
+             "time": t0 + (k // 2) * 28_800_000, "tranId": 9_000_000_000 + k, "tradeId": ""} for k in range(100_000)]
+    return "income.json", json.dumps(rows).encode(), len(rows), sum(Decimal(r["income"]) for r in rows)
+
+
+def _futures_csv(t0: int) -> tuple[str, bytes, int, Decimal]:
+    # the website's export (header as in the fixture), every tenth row a commission, left out
+    lines, count, net = ["Date(UTC),type,Amount,Asset,Symbol,Transaction ID"], 0, Decimal(0)
+    for k in range(100_000):
+        kind = "COMMISSION" if k % 10 == 9 else "FUNDING_FEE"
+        amount = f"{((k * 7919) % 2001 - 1000) / 1e4:.8f}"
+        when = datetime.fromtimestamp((t0 + (k // 2) * 28_800_000) / 1000, UTC)
+        lines.append(f"{when:%Y-%m-%d %H:%M:%S},{kind},{amount},USDT,{('BTCUSDT', 'ETHUSDT')[k % 2]},{k + 1}")
+        if kind == "FUNDING_FEE":
+            count, net = count + 1, net + Decimal(amount)
+    return "futures.csv", ("\n".join(lines) + "\n").encode(), count, net
+
+
+@pytest.mark.parametrize("ledger", [_income_json, _futures_csv], ids=["income-json", "futures-csv"])
+def test_a_100000_payment_ledger_reads_with_progress_and_no_long_task(tab: Tab, built_site: dict, tmp_path: Path,
+                                                                     ledger: object) -> None:
     tab.goto(page_of(built_site, "funding_payments"))
     tab.wait_ready("funding_payments")
     tab.page.evaluate(WATCH.replace('[data-calculator="funding_series"] [data-file-for="rates"]',
                                     '[data-calculator="funding_payments"] [data-file-for="payments"]'))
-    t0 = 1_700_000_000_000 - 1_700_000_000_000 % 28_800_000
-    rows = [{"symbol": ("BTCUSDT", "ETHUSDT")[k % 2], "incomeType": "FUNDING_FEE",
-             "income": f"{((k * 7919) % 2001 - 1000) / 1e4:.8f}", "asset": "USDT", "info": "FUNDING_FEE",
-             "time": t0 + (k // 2) * 28_800_000, "tranId": 9_000_000_000 + k, "tradeId": ""} for k in range(100_000)]
-    path = tmp_path / "income.json"
-    path.write_bytes(json.dumps(rows).encode())
-    started = tab.page.evaluate("() => performance.now()")
-    tab.form("funding_payments").locator('[data-file-for="payments"] input[type="file"]').set_input_files(path)
-    tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=240)
+    name, data, count, net = ledger(1_700_000_000_000 - 1_700_000_000_000 % 28_800_000)
+    path = tmp_path / name
+    path.write_bytes(data)
+    with MainThreadTasks(tab) as tasks:
+        tab.form("funding_payments").locator('[data-file-for="payments"] input[type="file"]').set_input_files(path)
+        tab.wait(PAYMENTS_SETTLED, "funding_payments", timeout=240)
     out = tab.outputs("funding_payments")
-    assert out["count"]["value"] == 100_000
-    assert round(out["net"]["value"], 6) == round(float(sum(Decimal(r["income"]) for r in rows)), 6)
+    assert out["count"]["value"] == count
+    assert round(out["net"]["value"], 6) == round(float(net), 6)
     statuses = [s for s, _ in tab.page.evaluate("() => window.__fileStatus")]
-    assert any(s.startswith("Reading income.json in your browser: ") for s in statuses), statuses[:5]
-    assert any(s.startswith("Checking income.json: line") for s in statuses), statuses[-5:]
-    long_tasks = tab.page.evaluate("t => window.__longtasks.filter(([s]) => s >= t).map(([, d]) => d)", started)
-    longest, limit = max(long_tasks, default=0), long_task_limit_ms()
-    print(f"\nlong tasks while reading 100,000 payments: {len(long_tasks)}, longest {longest:.0f} ms "
-          f"(limit {limit:.0f} ms at load {os.getloadavg()[0]:.1f})")
-    assert longest <= limit, long_tasks
+    assert any(s.startswith(f"Reading {name} in your browser: ") for s in statuses), statuses[:5]
+    assert any(s.startswith(f"Checking {name}: line") for s in statuses), statuses[-5:]
+    print(f"\nwhile reading 100,000 ledger rows ({name}): {tasks.summary()}")
+    assert tasks.longest_cpu <= LONG_TASK_MS, sorted(tasks.tasks, key=lambda t: -t[1])[:5]
     assert tab.errors == [], tab.errors[:5]

@@ -79,15 +79,19 @@ def test_price_path_is_monotone_in_the_shock_direction(positions, shock, depth, 
 
 
 def test_examples_show_their_pattern() -> None:
-    """The page's four examples: the default is a short cascade; the spiral accelerates (later
-    rounds bigger than the first) and exhausts the fund; deleveraging is orderly (each round
-    smaller, no ADL); capitulation grinds then ends on a volume spike."""
+    """The pages' examples: the default is a short cascade; the spiral accelerates (later
+    rounds bigger than the first) and exhausts the fund; the squeeze, the spiral's book mirrored,
+    runs upward and accelerates too, and stops at once when shocked downward; deleveraging is
+    orderly (each round smaller, no ADL); capitulation grinds then ends on a volume spike."""
     calc = perpcalc.get("liquidation_cascade")
     runs = {k: perpcalc.run("liquidation_cascade", ex) for k, ex in calc.examples.items()}
     vols = {k: [r["liquidated_notional"] for r in out["path"] if r["liquidated_notional"] > 0]
             for k, out in runs.items()}
     assert runs["default"]["rounds"] >= 2
     assert max(vols["spiral"]) > 5 * vols["spiral"][0] and runs["spiral"]["adl_fired"] == "yes"
+    assert runs["squeeze"]["price_move"] > 0 and max(vols["squeeze"]) > 5 * vols["squeeze"][0]
+    down = perpcalc.run("liquidation_cascade", dict(calc.examples["squeeze"], shock="-0.03"))
+    assert down["price_move"] < 0 and down["rounds"] < runs["squeeze"]["rounds"]
     assert vols["deleveraging"] == sorted(vols["deleveraging"], reverse=True)
     assert runs["deleveraging"]["adl_fired"] == "no"
     cap = vols["capitulation"]

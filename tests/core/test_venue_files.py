@@ -444,3 +444,82 @@ def test_more_formats_are_recognised_by_their_fields() -> None:
     bad = cases["hyperliquid_user"].replace('"fundingRate": "0.0000417"', '"fundingRate": "x"')
     with pytest.raises(FundingFileError, match=r"record 1: delta\.fundingRate must be a number \(got 'x'\)"):
         vf.read_funding_file(bad, default_interval_hours=1)
+
+
+# ------------------------------------------------------------------ payment ledgers refused in words
+
+ADVICE = "download your funding payments instead: Binance's futures Transaction History (Export), GET /fapi/v1/income"
+INCOME = ('{{"symbol": "BTCUSDT", "incomeType": "{kind}", "income": "{amount}", "asset": "USDT", "info": "", '
+          '"time": {time}, "tranId": 9689322392, "tradeId": ""}}')
+BYBIT_LOG = ('{{"retCode": 0, "retMsg": "OK", "result": {{"list": [{{"symbol": "XRPUSDT", "funding": "-0.003676", '
+             '"change": "-0.003676", "transactionTime": "{time}", "type": "SETTLEMENT", "currency": "USDT"}}]}}}}')
+OKX_BILLS = ('{{"code": "0", "msg": "", "data": [{{"balChg": "{amount}", "billId": "623950854533513219", '
+             '"ccy": "USDT", "instId": "BTC-USDT-SWAP", "subType": "173", "ts": "1695033600013", "type": "8"}}]}}')
+STATEMENT = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+FUTURES = "Date(UTC),type,Amount,Asset,Symbol,Transaction ID\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "words", "advised"),
+    [
+        ("", None, None, "the file is empty", True),
+        ('{"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}', None, "code",
+         "the file is an error response of the venue's API (Invalid API-key, IP, or permissions for action.), "
+         "not a ledger", True),
+        ('{"retCode": 10003, "retMsg": "API key is invalid.", "result": {}, "retExtInfo": {}, "time": 1}', None,
+         "code", "the file is an error response of the venue's API (API key is invalid.)", True),
+        ('{"code": "50111", "msg": "Invalid OK-ACCESS-KEY", "data": []}', None, "code",
+         "the file is an error response of the venue's API (Invalid OK-ACCESS-KEY)", True),
+        ("[" + INCOME.format(kind="COMMISSION", amount="-0.01", time=1570636800000) + "]", None, "incomeType",
+         "this is a Binance income history (GET /fapi/v1/income) without funding payments (incomeType "
+         "'FUNDING_FEE'): it holds other entries only", True),
+        (STATEMENT + "1,2024-03-01 00:00:00,Spot,Deposit,USDT,5,\n", None, "Operation",
+         "this is a Binance account statement without funding payments (Operation 'Funding Fee')", True),
+        (FUTURES + "2024-03-01 03:12:45,REALIZED_PNL,52.3,USDT,BTCUSDT,5\n", None, "type",
+         "this is a Binance futures transaction history (the website's Transaction History export) without "
+         "funding payments (type 'FUNDING_FEE')", True),
+        ("[" + INCOME.format(kind="FUNDING_FEE", amount="-0.37500000", time=1570636800000) + ", "
+         + INCOME.format(kind="FUNDING_FEE", amount="n/a", time=1570665600000) + "]", 2, "income",
+         "record 2, column income: 'n/a' is not an amount", False),
+        (STATEMENT + "1,2024-03-01 00:00:00,USD-M Futures,Funding Fee,USDT,-0.5,\n"
+         "1,2024-03-01 08:00,USD-M Futures,Funding Fee,USDT,-0.5\n"
+         "1,someday,USD-M Futures,Funding Fee,USDT,-0.5,\n", 4, "UTC_Time", "line 4: UTC_Time 'someday' is not "
+         "a time", False),
+        (FUTURES + "2024-03-01 00:00:00,FUNDING_FEE,\u22121.5,USDT,BTCUSDT,1\n"
+         "2024-03-01 08:00:00,FUNDING_FEE,-1.4982 USDT,USDT,BTCUSDT,2\n", 3, "Amount",
+         "line 3, column Amount: '-1.4982 USDT' is not an amount", False),
+        (BYBIT_LOG.format(time="1.67213E+12"), 1, "transactionTime", "record 1, column transactionTime: "
+         "'1.67213E+12' is a time a spreadsheet rewrote in scientific notation", False),
+        (OKX_BILLS.format(amount=""), 1, "balChg", "record 1: balChg is empty", False),
+        ('[{"symbol": "BTCUSDT", "fundingTime": 1570608000000, "fundingRate": "-0.00030000"}]', None, None,
+         "this is a Binance funding-rate history (GET /fapi/v1/fundingRate): rates, not payments; use it in the "
+         "rate history field", True),
+        ("Date,Pair,Side,Price\n2024-03-01,BTCUSDT,BUY,1\n", None, None,
+         "this is not a ledger of funding payments (the fields found: date, pair, price, side)", True),
+    ],
+)
+def test_a_refused_ledger_says_where_what_it_is_and_what_to_download(data: str, line: int | None,
+                                                                     column: str | None, words: str,
+                                                                     advised: bool) -> None:
+    out = json.loads(vf.import_file_json("funding_payments", "payments", data.encode()))
+    assert not out["ok"], out
+    error = out["error"]
+    assert error["message"].startswith(words), error["message"]
+    assert (error["line"], error["column"], error["field"]) == (line, column, "payments")
+    assert (ADVICE in error["message"]) is advised
+
+
+def test_binances_newer_statement_is_read_in_the_zone_of_its_name() -> None:
+    # "User ID,Time,…" (the zone no longer in the header): the third-party importer's tests that
+    # record the newer futures download record the statement so too
+    text = ("User ID,Time,Account,Operation,Coin,Change,Remark\n"
+            "1,2024-03-01 08:00:00,USD-M Futures,Funding Fee,USDT,-0.5,\n"
+            "1,2024-03-01 08:03:10,Spot,Deposit,USDT,10,\n")
+    out = json.loads(vf.import_file_json("funding_payments", "payments", text.encode(), None,
+                                         json.dumps({"timezone": "UTC", "filename": "statement(UTC+8).csv"})))
+    assert out["ok"], out
+    assert out["values"]["payments"].splitlines()[1] == "2024-03-01T00:00:00Z, (no symbol in the file), -0.5, USDT"
+    with pytest.raises(FileFormatError, match="carry no time zone"):
+        vf.read_payments(text)
+    out = json.loads(vf.import_file_json("funding_series", "rates", text.encode()))
+    assert "this is a Binance account statement (transaction records: payments" in out["error"]["message"]

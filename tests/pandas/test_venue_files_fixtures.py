@@ -116,6 +116,17 @@ LEDGERS = {
     # Binance GET /fapi/v1/income: the first two records are the example of Binance's API
     # documentation (TRANSFER, COMMISSION), then FUNDING_FEE records in the same shape
     "binance_income_FUNDING_FEE.json": (4, {"BTCUSDT": -1.09405325, "ETHUSDT": 0.053625}),
+    # Binance's futures Transaction History CSV export (the website's, USDⓈ-M or COIN-M): the header
+    # as BittyTax reads it (BittyTax/BittyTax src/bittytax/conv/parsers/binance/data_parsers.py,
+    # "Binance Futures": Date(UTC), type, Amount, Asset, Symbol, Transaction ID; its row types in
+    # parse_binance_futures.py: REALIZED_PNL, COMMISSION, FUNDING_FEE, TRANSFER, …), times as
+    # "2023-01-01 00:00:00"; FUNDING_FEE rows read, the others left out
+    "binance_futures_transaction_history.csv": (3, {"BTCUSDT": -3.02137665, "ETHUSDT": 0.2175}),
+    # the same export as Binance's newer downloads write it: "Time,Type,Amount,Asset,Symbol,
+    # Transaction ID", times in the zone the account displays, named in the file's name
+    # ("Binance-Futures-Transaction-History-202603230525(UTC--6).csv" in a zip of the same name,
+    # as a third-party importer's tests record it, binance_unwrap.py); here the rows above at UTC-6
+    "Binance-Futures-Transaction-History-202403011200(UTC--6).csv": (3, {"BTCUSDT": -3.02137665, "ETHUSDT": 0.2175}),
     # Binance "Generate all statements" CSV (User_ID, UTC_Time, Account, Operation, Coin,
     # Change, Remark, as tax tools that read it list the header): no symbol column
     "binance_statement.csv": (3, {"(no symbol in the file)": -23.9547}),
@@ -135,7 +146,8 @@ def test_payment_ledgers_through_venue_files_frames_and_the_calculator(name: str
     assert len(frame) == count and str(frame["time"].dt.tz) == "UTC"
     assert frame["time"].is_monotonic_increasing
     assert {s: round(v, 10) for s, v in frame.groupby("symbol")["amount"].sum().items()} == nets
-    out = json.loads(venue_files.import_file_json("funding_payments", "payments", (FIX / name).read_bytes()))
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", (FIX / name).read_bytes(),
+                                                  options=json.dumps({"filename": name})))
     assert out["ok"], out
     assert out["message"].startswith(f"{count} funding payment")
     result = perpcalc.run("funding_payments", out["values"])
@@ -172,3 +184,88 @@ def test_a_rate_history_is_not_a_ledger_and_a_ledger_is_not_a_rate_history() -> 
     out = json.loads(venue_files.import_file_json("funding_series", "rates", ledger))
     assert "this is a Binance income history (GET /fapi/v1/income: payments, not rates; use it in Your funding " \
            "payments)" in out["error"]["message"]
+
+
+FUTURES_HEADER = "Date(UTC),type,Amount,Asset,Symbol,Transaction ID\n"
+
+
+def test_a_futures_transaction_history_without_funding_rows_is_refused_for_what_it_holds() -> None:
+    text = (FUTURES_HEADER + "2024-03-01 03:12:45,COMMISSION,-1.20000000,USDT,BTCUSDT,1709262765004\n"
+            "2024-03-01 03:12:45,REALIZED_PNL,52.30000000,USDT,BTCUSDT,1709262765005\n")
+    out = json.loads(venue_files.import_file_json("funding_payments", "payments", text.encode()))
+    assert not out["ok"] and out["error"]["column"] == "type"
+    message = out["error"]["message"]
+    assert message.startswith("this is a Binance futures transaction history (the website's Transaction History "
+                              "export) without funding payments (type 'FUNDING_FEE'): it holds other entries only; ")
+    assert "download your funding payments instead: Binance's futures Transaction History (Export)" in message
+    # its other rows are left out of a ledger that has funding rows, whatever they are
+    mixed = text + "2024-03-01 08:00:00,FUNDING_FEE,-1.49821095,USDT,BTCUSDT,1709280000006\n" \
+                   "2024-03-01 09:00:00,INSURANCE_CLEAR,-0.1,USDT,BTCUSDT,1709283600007\n"
+    fmt, rows = venue_files.read_payments(mixed)
+    assert fmt == "binance_futures" and [(r["line"], str(r["amount"])) for r in rows] == [(4, "-1.49821095")]
+    # dropped on a funding-rate field: named for what it is, and where it belongs
+    out = json.loads(venue_files.import_file_json("funding_series", "rates", mixed.encode()))
+    assert "this is a Binance futures transaction history (the website's Transaction History export: payments, " \
+           "not rates; use it in Your funding payments)" in out["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("row", "line", "column", "words"),
+    [
+        ("2024-03-01 08:00:00,FUNDING_FEE,-1.4982 USDT,USDT,BTCUSDT,7", 3, "Amount",
+         "line 3, column Amount: '-1.4982 USDT' is not an amount"),
+        ("2024-02-30 08:00:00,FUNDING_FEE,-1.5,USDT,BTCUSDT,7", 3, "Date(UTC)",
+         "line 3: Date(UTC) '2024-02-30 08:00:00' is not a time"),
+        ("2024-03-01 08:00:00,FUNDING_FEE,-1.5,USDT,,7", 3, "Symbol", "line 3: Symbol is empty"),
+    ],
+)
+def test_a_bad_futures_row_is_named_by_file_line_and_column(tmp_path: Path, row: str, line: int, column: str,
+                                                            words: str) -> None:
+    path = tmp_path / "Binance-futures-history.csv"
+    path.write_text(FUTURES_HEADER + "2024-03-01 00:00:00,FUNDING_FEE,-1.52316570,USDT,BTCUSDT,6\n" + row + "\n")
+    with pytest.raises(venue_files.FileFormatError) as info:
+        frames.read_funding_payments(path)
+    assert str(info.value).startswith(f"Binance-futures-history.csv: {words}"), str(info.value)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+NEWER = "Binance-Futures-Transaction-History-202403011200(UTC--6).csv"
+
+
+def test_the_newer_download_is_read_in_the_zone_its_name_gives_else_in_the_readers() -> None:
+    legacy = frames.read_funding_payments(FIX / "binance_futures_transaction_history.csv")
+    pd.testing.assert_frame_equal(frames.read_funding_payments(FIX / NEWER), legacy)
+    data = (FIX / NEWER).read_bytes()
+    # renamed (or as bytes) its times carry no zone: refused without one, as frames refuses any such file
+    with pytest.raises(venue_files.FileFormatError, match="the file's times carry no time zone") as info:
+        frames.read_funding_payments(data)
+    assert info.value.column == "timezone"
+    pd.testing.assert_frame_equal(frames.read_funding_payments(data, timezone="UTC-6"), legacy)
+    # the page: the file's name gives the zone, whatever the browser's
+    named = json.loads(venue_files.import_file_json("funding_payments", "payments", data, None, json.dumps(
+        {"timezone": "Asia/Shanghai", "filename": NEWER})))
+    assert named["ok"] and not named["zoneless"] and named["timezone"] == "UTC-6"
+    assert named["message"].endswith("Its times were read as UTC-6 time, the zone in the file's name.")
+    assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in named["message"]
+    # renamed: read in the reader's zone (the browser's first), which the page says and lets them change
+    renamed = json.loads(venue_files.import_file_json("funding_payments", "payments", data, None, json.dumps(
+        {"timezone": "Asia/Shanghai", "filename": "futures.csv"})))
+    assert renamed["zoneless"] and renamed["timezone"] == "Asia/Shanghai"
+    assert renamed["message"].endswith("The file's times carry no time zone: they were read as Asia/Shanghai time.")
+    assert "2024-02-29 10:00 to 2024-02-29 18:00 UTC" in renamed["message"]
+    # the legacy export says UTC in its header: no zone is asked for, and none given changes it
+    legacy_read = json.loads(venue_files.import_file_json(
+        "funding_payments", "payments", (FIX / "binance_futures_transaction_history.csv").read_bytes(), None,
+        json.dumps({"timezone": "Asia/Shanghai", "filename": "futures.csv"})))
+    assert not legacy_read["zoneless"] and legacy_read["timezone"] == "UTC"
+    assert "2024-03-01 00:00 to 2024-03-01 08:00 UTC" in legacy_read["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "zone"),
+    [(NEWER, "UTC-6"), ("Binance-Futures-Transaction-History-202603230525(UTC--6)_ab12cd34.csv", "UTC-6"),
+     ("Binance-Futures-Transaction-History-202603230525(UTC+8).csv", "UTC+8"), ("x(UTC+5:30).csv", "UTC+5:30"),
+     ("x(UTC-3).csv", "UTC-3"), ("x(UTC+0).csv", "UTC"), ("futures.csv", None), ("x(UTC+15).csv", None)],
+)
+def test_the_zone_in_a_downloads_name(name: str, zone: str | None) -> None:
+    assert venue_files.zone_from_name(name) == zone

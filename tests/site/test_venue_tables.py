@@ -66,6 +66,21 @@ def test_inline_figure_carries_its_record_and_date() -> None:
     assert not venue_tables.age_note("2026-06-01", date(2026, 12, 6)).endswith("old")
 
 
+def test_a_records_date_is_shown_once_per_paragraph() -> None:
+    """Three figures of one record in a sentence read "A, B and C (as of D)", not a date after each;
+    every figure keeps the date in its title, and another paragraph or record shows its own."""
+    binance = f"as of {FUNDING_VENUES['binance'].as_of}"
+    para = ("Binance: [[venue binance.funding.interest_rate]], [[venue binance.funding.interval_hours]] and "
+            "[[venue binance.funding.cap]]; Bybit: [[venue bybit.funding.interval_hours]].")
+    out = venue_tables.render(f"{para}\n\n[[venue binance.funding.interval_hours]]")
+    first, second = out.split("\n\n")
+    assert first.count('data-source="venue:binance.funding"') == 3
+    assert first.count(f'venue-asof">({binance}') == 1 and first.count(f'record ({binance}') == 3
+    assert first.rindex(f'venue-asof">({binance}') > first.rindex('data-source="venue:binance.funding"')
+    assert first.count('class="venue-asof"') == 2  # Binance's once, Bybit's once
+    assert second.count('class="venue-asof"') == 1
+
+
 def test_marker_renders_and_unknown_table_fails() -> None:
     out = venue_tables.render("x\n[[venues borrow]]\ny")
     assert "| Venue | Fee set by" in out

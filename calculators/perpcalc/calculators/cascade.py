@@ -106,6 +106,12 @@ SPIRAL = "leverage, long_notional, short_notional\n" + "\n".join(
     )
 )
 
+#: SPIRAL's mirror image: the same book with its long and short columns swapped, crowded on the
+#: short side (a squeeze: shorts forced to buy on the way up)
+SQUEEZE = "leverage, long_notional, short_notional\n" + "\n".join(
+    f"{lev}, {short}, {long}" for lev, long, short in (row.split(", ") for row in SPIRAL.splitlines()[1:])
+)
+
 
 def _capitulation_positions() -> str:
     """A grind of mid-sized longs every 0.75 % down to 81, a crowded level near 80, then little below."""
@@ -275,6 +281,16 @@ liquidation_cascade_calculator = Calculator(
             "depth": "5000000",
             "input": "buckets",
             "buckets": SPIRAL,
+            "entry_spread": "0.1",
+            "mmr": "0.005",
+            "insurance_fund": "200000",
+        },
+        "squeeze": {
+            "price": "100",
+            "shock": "0.03",
+            "depth": "5000000",
+            "input": "buckets",
+            "buckets": SQUEEZE,
             "entry_spread": "0.1",
             "mmr": "0.005",
             "insurance_fund": "200000",

@@ -543,12 +543,14 @@ liquidation_price_calculator = Calculator(
             "other_unrealized_pnl": "-448192.89",
         },
         hyperliquid.KEY: {
+            # BTC, whose maximum leverage is 40x: maintenance is half the initial margin at that
+            # leverage, 1 / (2 x 40) = 1.25 % (the venue record's default)
             "venue": hyperliquid.KEY,
             "side": "long",
             "entry_price": "50000",
             "size": "1",
             "margin": "5000",
-            "mmr": "0.01",
+            "mmr": "0.0125",
         },
         "bitmex_inverse": {
             "venue": bitmex.KEY,

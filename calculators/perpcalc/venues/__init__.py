@@ -165,7 +165,12 @@ Fields of [`Venue`][perpcalc.venues.Venue]:
 ``stages``
     The liquidation stages the venue runs ([`StageRule`][perpcalc.venues.StageRule]).
 ``export``
-    The funding-history files the venue writes ([`ExportFormat`][perpcalc.venues.ExportFormat]).
+    How the venue's funding-rate history API names its fields ([`ExportFormat`][perpcalc.venues.ExportFormat]).
+``funding_files``
+    The funding-rate history files the venue writes and how each is recognised and read
+    ([`FundingFile`][perpcalc.venues.FundingFile]).
+``payment_files``
+    The ledgers of funding payments the venue writes ([`PaymentFile`][perpcalc.venues.PaymentFile]).
 """
 
 from __future__ import annotations
@@ -192,11 +197,14 @@ from ._types import (
     Contract,
     Envelope,
     ExportFormat,
+    FieldReader,
+    FundingFile,
     FundingRules,
     LossRule,
     MarginMode,
     MarginRule,
     MarkMethod,
+    PaymentFile,
     Side,
     SizeMargin,
     StageRule,
@@ -215,6 +223,7 @@ __all__ = [
     "CAP_RULES",
     "CONTRACTS",
     "EXPORT_FORMATS",
+    "FUNDING_FILES",
     "FUNDING_METHODS",
     "FUNDING_VENUES",
     "FUNDING_VENUE_KEYS",
@@ -227,6 +236,7 @@ __all__ = [
     "MARK_METHODS",
     "MARK_VENUES",
     "MODULES",
+    "PAYMENT_FILES",
     "SCALINGS",
     "SCHEDULE_VENUE_KEYS",
     "SETTLEMENT_ASSETS",
@@ -244,11 +254,14 @@ __all__ = [
     "Contract",
     "Envelope",
     "ExportFormat",
+    "FieldReader",
+    "FundingFile",
     "FundingRules",
     "LossRule",
     "MarginMode",
     "MarginRule",
     "MarkMethod",
+    "PaymentFile",
     "Side",
     "SizeMargin",
     "StageRule",
@@ -331,6 +344,14 @@ SCHEDULE_VENUE_KEYS: tuple[str, ...] = tuple(k for k, r in FUNDING_VENUES.items(
 STAGE_VENUES: dict[str, StageRule] = {k: v.stages for k, v in VENUES.items() if v.stages}
 #: the funding-history files each venue writes, in display order
 EXPORT_FORMATS: dict[str, ExportFormat] = {k: v.export for k, v in VENUES.items() if v.export}
+#: every venue's funding-rate history files by format key, each with its venue's key, in the order
+#: they are tried (``detect_order``)
+FUNDING_FILES: dict[str, tuple[str, FundingFile]] = {
+    f.key: (k, f) for k, f in sorted(((k, f) for k, v in VENUES.items() for f in v.funding_files),
+                                     key=lambda pair: pair[1].detect_order)
+}
+#: every venue's ledgers of funding payments by key, in display order
+PAYMENT_FILES: dict[str, PaymentFile] = {f.key: f for v in VENUES.values() for f in v.payment_files}
 
 
 # ----------------------------------------------------------------- presets and labels

@@ -35,6 +35,8 @@ __all__ = [
     "Contract",
     "Envelope",
     "ExportFormat",
+    "FieldReader",
+    "FundingFile",
     "FundingMethod",
     "FundingRules",
     "LossRule",
@@ -42,6 +44,7 @@ __all__ = [
     "MarginMode",
     "MarginRule",
     "MarkMethod",
+    "PaymentFile",
     "Scaling",
     "Shortening",
     "Side",
@@ -320,23 +323,87 @@ class Envelope:
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """The funding-history files a venue writes (API JSON, or CSV with the API's fields).
+    """How a venue's funding-rate history API names its fields (its JSON, or CSV with those fields).
 
     ``symbol``, ``time``: field names; ``rates``: rate fields in order of preference;
-    ``signatures``: sets of lower-case field names, any of which identifies the venue's
-    records (venues are tried by ``detect_order``, lowest first); ``envelope``: the response
-    object around the records, if any; ``error_keys``: the keys of the venue's bare error
-    object, if it has one; ``web_header``: the header of the venue's website CSV export.
+    ``envelope``: the response object around the records, if any; ``error_keys``: the keys
+    of the venue's bare error object, if it has one; ``web_header``: the header of the
+    venue's website CSV export. Which files are read this way, and how each is recognised,
+    is in the venue's ``funding_files``.
     """
 
     symbol: str
     time: str
     rates: tuple[str, ...]
-    signatures: tuple[frozenset[str], ...]
-    detect_order: int
     envelope: Envelope | None = None
     error_keys: tuple[str, ...] = ()
     web_header: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldReader:
+    """Where a funding-history file that is read field by field keeps each value.
+
+    ``path``: the keys leading to the list of records in the response (``()``: the file is
+    the list); ``symbol``: the symbol field (``None``: the file names none); ``time``,
+    ``rate``: fields; ``interval``: a field holding the interval, a fixed number of hours,
+    or ``None`` to infer it from the times. Dotted names reach inside a record
+    (``delta.fundingRate``).
+    """
+
+    path: tuple[str, ...]
+    symbol: str | None
+    time: str
+    rate: str
+    interval: str | float | None
+
+
+@dataclass(frozen=True)
+class FundingFile:
+    """One kind of funding-rate history file a venue (or a library) writes.
+
+    ``key``: the format's name (``binance_api``); ``what``: what the file is, as a reader is
+    told; ``fields``: the lower-case field names it always has, and ``one_of``: names one of
+    which it also has (empty: no such condition); a file is recognised by its whole set of
+    fields, the formats tried by ``detect_order``, lowest first. ``reader``: how its records
+    are read field by field; ``None`` reads it through the venue's
+    [`ExportFormat`][perpcalc.venues.ExportFormat] (its API fields or website header).
+    """
+
+    key: str
+    what: str
+    fields: frozenset[str]
+    detect_order: int
+    one_of: frozenset[str] = frozenset()
+    reader: FieldReader | None = None
+
+
+@dataclass(frozen=True)
+class PaymentFile:
+    """One kind of ledger of funding payments a venue writes (account statement, income history).
+
+    ``key``: the ledger's name (``binance_income``); ``what``: what it is, as a reader is told;
+    ``fields``: the lower-case field names it always has; ``path``: the keys leading to the
+    list of records in a JSON response (``()``: the file is the list, or CSV); ``kind``,
+    ``kind_value``: the field naming an entry's kind and the value that marks a funding
+    payment; ``time``, ``symbol`` (``None``: the file names none), ``amount``, ``asset``:
+    fields; ``sign``: +1 where a positive amount was received, −1 where it was paid;
+    ``local_time``: its times carry no zone, being in the zone the account displays (which
+    the downloaded file's name may give), where the others are UTC.
+    """
+
+    key: str
+    what: str
+    fields: frozenset[str]
+    path: tuple[str, ...]
+    kind: str
+    kind_value: str
+    time: str
+    symbol: str | None
+    amount: str
+    sign: int
+    asset: str
+    local_time: bool = False
 
 
 @dataclass(frozen=True)
@@ -360,3 +427,5 @@ class Venue:
     mark_method: MarkMethod | None = None
     stages: StageRule | None = None
     export: ExportFormat | None = None
+    funding_files: tuple[FundingFile, ...] = ()
+    payment_files: tuple[PaymentFile, ...] = ()

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import CapRule, ExportFormat, FundingRules, LossRule, MarginRule, TierTable, Venue
+from ._types import (
+    CapRule,
+    ExportFormat,
+    FieldReader,
+    FundingFile,
+    FundingRules,
+    LossRule,
+    MarginRule,
+    PaymentFile,
+    TierTable,
+    Venue,
+)
 
 __all__ = ["KEY", "VENUE", "binance_cap"]
 
 D = Decimal
 KEY = "binance"
+FUTURES_HISTORY = "a Binance futures transaction history (the website's Transaction History export)"
 
 
 def binance_cap(mmr: Decimal, multiplier: Decimal = Decimal("0.75")) -> Decimal:
@@ -138,9 +150,49 @@ VENUE = Venue(
         symbol="symbol",
         time="fundingTime",
         rates=("fundingRate",),
-        signatures=(frozenset({"fundingtime", "symbol"}), frozenset({"time", "funding rate"})),
-        detect_order=4,
         error_keys=("code", "msg"),
         web_header=("Time", "Contracts", "Funding Interval", "Funding Rate"),
+    ),
+    funding_files=(
+        FundingFile(key="binance_api", what="a Binance funding-rate history (GET /fapi/v1/fundingRate)",
+                    fields=frozenset({"symbol", "fundingtime", "fundingrate"}), detect_order=1),
+        FundingFile(key="binance_web", what="a Binance website funding-rate history export",
+                    fields=frozenset({"time", "contracts", "funding rate"}), detect_order=2),
+        # the public data (data.binance.vision, futures/um/monthly/fundingRate/<SYMBOL>/): the symbol is only
+        # in the file's name
+        FundingFile(key="binance_data", what="a Binance public-data monthly funding file (data.binance.vision)",
+                    fields=frozenset({"calc_time", "funding_interval_hours", "last_funding_rate"}), detect_order=6,
+                    reader=FieldReader(path=(), symbol=None, time="calc_time", rate="last_funding_rate",
+                                       interval="funding_interval_hours")),
+    ),
+    # GET /fapi/v1/income (incomeType FUNDING_FEE); the website's futures Transaction History CSV
+    # export (type FUNDING_FEE; its header as BittyTax reads it, BittyTax/BittyTax
+    # src/bittytax/conv/parsers/binance/data_parsers.py "Binance Futures", rows in
+    # parse_binance_futures.py); the "Generate all statements" CSV (Operation "Funding Fee"; its
+    # header as the tax tools that read it list it). Binance's newer downloads write "Time" with no
+    # zone, in the zone the account displays, which the downloaded file's name gives
+    # ("Binance-Futures-Transaction-History-202603230525(UTC--6)_ab12cd34.zip" holding a CSV
+    # "Time,Type,Amount,Asset,Symbol,Transaction ID"; the statement "User ID,Time,Account,…"), as a
+    # third-party importer's tests record them (binance_unwrap.py): local_time
+    payment_files=(
+        PaymentFile(key="binance_income", what="a Binance income history (GET /fapi/v1/income)",
+                    fields=frozenset({"incometype", "income", "asset", "time"}), path=(), kind="incomeType",
+                    kind_value="FUNDING_FEE", time="time", symbol="symbol", amount="income", sign=1, asset="asset"),
+        PaymentFile(key="binance_futures", what=FUTURES_HISTORY,
+                    fields=frozenset({"date(utc)", "type", "amount", "asset", "symbol", "transaction id"}), path=(),
+                    kind="type", kind_value="FUNDING_FEE", time="Date(UTC)", symbol="Symbol", amount="Amount",
+                    sign=1, asset="Asset"),
+        PaymentFile(key="binance_futures_local", what=FUTURES_HISTORY,
+                    fields=frozenset({"time", "type", "amount", "asset", "symbol", "transaction id"}), path=(),
+                    kind="Type", kind_value="FUNDING_FEE", time="Time", symbol="Symbol", amount="Amount", sign=1,
+                    asset="Asset", local_time=True),
+        PaymentFile(key="binance_statement", what="a Binance account statement",
+                    fields=frozenset({"utc_time", "account", "operation", "coin", "change"}), path=(),
+                    kind="Operation", kind_value="Funding Fee", time="UTC_Time", symbol=None, amount="Change",
+                    sign=1, asset="Coin"),
+        PaymentFile(key="binance_statement_local", what="a Binance account statement",
+                    fields=frozenset({"time", "account", "operation", "coin", "change"}), path=(),
+                    kind="Operation", kind_value="Funding Fee", time="Time", symbol=None, amount="Change",
+                    sign=1, asset="Coin", local_time=True),
     ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import Envelope, ExportFormat, FundingRules, LossRule, MarginRule, Venue
+from ._types import Envelope, ExportFormat, FundingFile, FundingRules, LossRule, MarginRule, PaymentFile, Venue
 
 __all__ = ["KEY", "VENUE"]
 
@@ -88,8 +88,18 @@ VENUE = Venue(
         symbol="symbol",
         time="fundingRateTimestamp",
         rates=("fundingRate",),
-        signatures=(frozenset({"fundingratetimestamp"}),),
-        detect_order=1,
         envelope=Envelope(path="result.list", status="retCode", ok="0", message="retMsg", markers=("retCode",)),
+    ),
+    funding_files=(
+        FundingFile(key="bybit_api", what="a Bybit funding-rate history (GET /v5/market/funding/history)",
+                    fields=frozenset({"symbol", "fundingrate", "fundingratetimestamp"}), detect_order=3),
+    ),
+    # GET /v5/account/transaction-log, type SETTLEMENT: its "change", the balance change, is read, since the
+    # sign of its "funding" field has been documented both ways
+    payment_files=(
+        PaymentFile(key="bybit_log", what="a Bybit transaction log (GET /v5/account/transaction-log)",
+                    fields=frozenset({"transactiontime", "type", "funding", "currency"}), path=("result", "list"),
+                    kind="type", kind_value="SETTLEMENT", time="transactionTime", symbol="symbol", amount="change",
+                    sign=1, asset="currency"),
     ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import FundingRules, LossRule, MarginRule, SizeMargin, Venue
+from ._types import FieldReader, FundingFile, FundingRules, LossRule, MarginRule, SizeMargin, Venue
 
 __all__ = ["KEY", "VENUE"]
 
@@ -88,4 +88,11 @@ VENUE = Venue(
         "btc_usdc": SizeMargin(im_base=D("0.02"), mm_base=D("0.01"), rate_per_unit=D("0.00005")),
         "sol_usdc": SizeMargin(im_base=D("0.04"), mm_base=D("0.02"), rate_per_unit=D("0.000005")),
     },
+    # public/get_funding_rate_history: hourly rates in interest_1h; the file names no instrument
+    funding_files=(
+        FundingFile(key="deribit_api", what="a Deribit funding-rate history (public/get_funding_rate_history)",
+                    fields=frozenset({"timestamp", "interest_1h"}), detect_order=9,
+                    reader=FieldReader(path=("result",), symbol=None, time="timestamp", rate="interest_1h",
+                                       interval=1.0)),
+    ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import CapRule, FundingRules, LossRule, MarginRule, StageRule, Venue
+from ._types import CapRule, FieldReader, FundingFile, FundingRules, LossRule, MarginRule, StageRule, Venue
 
 __all__ = ["KEY", "VENUE", "dydx_cap"]
 
@@ -103,4 +103,10 @@ VENUE = Venue(
     ),
     stages=StageRule(kind="fillable",
                      first_stage="a liquidation order may fill down to the fillable price (at the oracle here)"),
+    funding_files=(
+        FundingFile(key="dydx_indexer", what="a dYdX v4 funding history (indexer /v4/historicalFunding)",
+                    fields=frozenset({"ticker", "rate", "effectiveat"}), detect_order=8,
+                    reader=FieldReader(path=("historicalFunding",), symbol="ticker", time="effectiveAt", rate="rate",
+                                       interval=None)),
+    ),
 )

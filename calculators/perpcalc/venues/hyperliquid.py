@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import ExportFormat, FundingRules, LossRule, MarginRule, StageRule, Venue
+from ._types import ExportFormat, FieldReader, FundingFile, FundingRules, LossRule, MarginRule, StageRule, Venue
 
 __all__ = ["KEY", "VENUE"]
 
@@ -88,7 +88,14 @@ VENUE = Venue(
         symbol="coin",
         time="time",
         rates=("fundingRate",),
-        signatures=(frozenset({"coin"}),),
-        detect_order=3,
+    ),
+    funding_files=(
+        FundingFile(key="hyperliquid_api", what="a Hyperliquid funding history (info fundingHistory)",
+                    fields=frozenset({"coin", "fundingrate", "time"}), detect_order=5),
+        # info {"type": "userFunding"}: a user's payments, each with the hourly rate under "delta"
+        FundingFile(key="hyperliquid_user", what="a Hyperliquid user funding history (info userFunding)",
+                    fields=frozenset({"delta", "hash", "time"}), detect_order=7,
+                    reader=FieldReader(path=(), symbol="delta.coin", time="time", rate="delta.fundingRate",
+                                       interval=None)),
     ),
 )

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._types import Envelope, ExportFormat, FundingRules, LossRule, MarginRule, TierSchedule, Venue
+from ._types import (
+    Envelope,
+    ExportFormat,
+    FundingFile,
+    FundingRules,
+    LossRule,
+    MarginRule,
+    PaymentFile,
+    TierSchedule,
+    Venue,
+)
 
 __all__ = ["KEY", "VENUE"]
 
@@ -112,8 +122,17 @@ VENUE = Venue(
         symbol="instId",
         time="fundingTime",
         rates=("realizedRate", "fundingRate"),
-        signatures=(frozenset({"instid"}),),
-        detect_order=2,
         envelope=Envelope(path="data", status="code", ok="0", message="msg", markers=("code", "data")),
+    ),
+    funding_files=(
+        FundingFile(key="okx_api", what="an OKX funding-rate history (GET /api/v5/public/funding-rate-history)",
+                    fields=frozenset({"instid", "fundingtime"}), one_of=frozenset({"realizedrate", "fundingrate"}),
+                    detect_order=4),
+    ),
+    # GET /api/v5/account/bills: type 8 is a funding fee; balChg is signed
+    payment_files=(
+        PaymentFile(key="okx_bills", what="an OKX bills file (GET /api/v5/account/bills)",
+                    fields=frozenset({"billid", "type", "balchg", "ccy", "ts"}), path=("data",), kind="type",
+                    kind_value="8", time="ts", symbol="instId", amount="balChg", sign=1, asset="ccy"),
     ),
 )
