@@ -822,32 +822,31 @@ def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: st
     has checked: building a row for each and checking it again cost a third of a second at
     100,000 positions."""
     queues: dict[str, list[dict[str, Any]]] = {}
-    mark = float(mark_price)
     for side in SIDES:
         winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
-        queues[side] = []
-        if not winners:
-            continue
-        if adl_method not in ADL_METHODS:
-            raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
-        kernel = score_kernel(adl_method, "linear", 1.0, mmr)
-        s = 1.0 if side == "long" else -1.0
-        scored = []
-        for p in winners:
-            size = float(p.size)
-            try:
-                score = kernel(s, size, float(p.entry_price), mark, float(p.margin))
-            except (OverflowError, ZeroDivisionError):
-                raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
-            if score is None:
-                raise InputError("positions", f"position {p.key!r}: margin + unrealised PnL must be > 0: a bankrupt "
-                                              "position is liquidated, not ranked for ADL")
-            if not math.isfinite(score):
-                raise InputError("positions", f"position {p.key!r}: numbers out of range")
-            scored.append((-score, -size, p.key, p))
-        scored.sort()
-        queues[side] = [{"p": p, "left": p.size} for _score, _size, _key, p in scored]
+        ranked = _ranked_traders(winners, score_kernel(adl_method, "linear", 1.0, mmr), float(mark_price)) \
+            if winners else []
+        queues[side] = [{"p": p, "left": p.size} for p in ranked]
     return queues
+
+
+def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[Trader]:
+    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id."""
+    scored = []
+    for p in positions:
+        size = float(p.size)
+        try:
+            score = kernel(float(p.s), size, float(p.entry_price), mark, float(p.margin))
+        except (OverflowError, ZeroDivisionError):
+            raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
+        if score is None:
+            raise InputError("positions", f"position {p.key!r}: margin + unrealised PnL must be > 0: a bankrupt "
+                                          "position is liquidated, not ranked for ADL")
+        if not math.isfinite(score):
+            raise InputError("positions", f"position {p.key!r}: numbers out of range")
+        scored.append((-score, -size, p.key, p))
+    scored.sort()
+    return [p for _score, _size, _key, p in scored]
 
 
 def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,
