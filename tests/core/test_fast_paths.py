@@ -293,3 +293,14 @@ def test_rows_json_matches_reference(data: st.DataObject) -> None:
         st.sampled_from(names), out_cells)
     rows = data.draw(st.lists(row, min_size=1, max_size=6))
     assert _outcome(_spec._rows_json, o, rows) == _outcome(reference_rows_json, o, rows)
+
+
+
+@given(st.lists(st.one_of(st.integers(min_value=-(10**21), max_value=10**21), st.integers(-5, 5)), min_size=1,
+                max_size=8))
+def test_integer_column_text_matches_format_value(cells: list[int]) -> None:
+    """A table column of ints shown as integers, written at once, reads as format_value writes each cell."""
+    from perpcalc.display import _column_text, format_value
+
+    place = next(c for c in perpcalc.get("adl_ranking").outputs[0].columns if c.format == "integer")
+    assert _column_text(place, cells) == [format_value(place, v) for v in cells]
