@@ -99,13 +99,15 @@ test-core: setup
 CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostile_grid.py tests/pandas \
   tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
   tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
-  tests/fuzz/test_file_grid.py tests/site/test_js_units.py tests/test_oldest_python.py
+  tests/fuzz/test_file_grid.py tests/site/test_js_units.py tests/test_oldest_python.py \
+  tests/site/test_hook_state.py tests/site/test_form_template.py
 
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
+	@# PERPCALC_CHECK=1: property tests draw a quarter of their examples (tests/core/hypothesis_profiles.py)
+	PERPCALC_CHECK=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
 test: runtime-test chromium nginx lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"

@@ -8,9 +8,15 @@ runs without being listed here. FIRST is chosen so that both take about the same
 accessibility, phone and catalogue tests are the longest). Three sessions were tried: 14.0 min
 against 13.6 for two, with the core tests up to ten times slower under the load.
 
-Each session builds the site for its own origin into its own folder: ``TEST_PORT`` if set (the second
-session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port held by another
-program would fail a run by chance); the tests' extra servers sit at + 1 to + 3. The first session reports each test
+The site is built once per run, here, as the sessions start (``mkdocs build --strict`` into
+build/test-site-<port>, for ``http://127.0.0.1:<port>/``), and served from here on that port to both
+sessions (``TEST_SITE_PORT``): the theme's instant navigation only follows links to the port its
+sitemap names, so a site is served where it was built for. Each session waits for the build in its
+``built_site`` fixture (the record ``build/test-site-<port>.json``); the second session's
+reproducibility test makes the one other build, a full one, to compare. Ports: ``TEST_PORT`` if set
+(the second session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port
+held by another program would fail a run by chance); the site is on the first session's port and the
+tests' extra servers sit at + 1 to + 3 of their session's. The first session reports each test
 (-v: it has few and slow ones), the second its dots; each line is prefixed with its session,
 and the exit status is the first non-zero one.
 
@@ -20,6 +26,7 @@ and the exit status is the first non-zero one.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -28,7 +35,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from background import PORTS_PER_SESSION, free_port_block  # noqa: E402
+from background import (  # noqa: E402
+    PORTS_PER_SESSION,
+    Background,
+    build_record,
+    free_port_block,
+    serve,
+    site_build,
+    site_dir,
+    write_build_record,
+)
 
 FIRST = [
     "tests/browser/test_reader.py",
@@ -45,6 +61,18 @@ def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock) -> None
         with lock:
             sys.stdout.write(f"[{name}] {line}")
             sys.stdout.flush()
+
+
+def _record_build(build: Background, record: Path, lock: threading.Lock) -> None:
+    """Wait for the site build and record how it ended, for the sessions' ``built_site`` (which
+    would otherwise wait for the record until its time limit)."""
+    try:
+        proc = build.result()
+    except Exception as exc:  # the command could not run at all
+        proc, build.seconds = subprocess.CompletedProcess(build.args, 1, "", f"the site build did not run: {exc}"), 0.0
+    write_build_record(record, proc, build.seconds)
+    with lock:
+        print(f"[build] the site build ended after {build.seconds:.0f} s (exit status {proc.returncode})", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -65,21 +93,44 @@ def main(argv: list[str]) -> int:
     }
     lock = threading.Lock()
     started = time.perf_counter()
+    site = site_dir(port)
+    record = build_record(site)
+    record.unlink(missing_ok=True)
+    try:
+        httpd = serve(site, port)
+    except OSError as exc:
+        print(f"error: cannot serve the site on port {port} ({exc}); free it or set TEST_PORT", file=sys.stderr)
+        return 2
+    build = site_build(site, port)
+    build.start()
+    print(f"==> building the site once for http://127.0.0.1:{port}/ into {site.relative_to(ROOT)}, served "
+          "from here to both sessions", flush=True)
+    threading.Thread(target=_record_build, args=(build, record, lock), daemon=True).start()
     procs, relays = {}, []
-    for name, (cmd, session_port) in sessions.items():
-        env = dict(os.environ, TEST_PORT=str(session_port), PYTHONUNBUFFERED="1")
-        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       text=True, bufsize=1)
-        relay = threading.Thread(target=_relay, args=(name, procs[name], lock), daemon=True)
-        relay.start()
-        relays.append(relay)
-    codes = {name: proc.wait() for name, proc in procs.items()}
-    for relay in relays:
-        relay.join()
+    try:
+        for name, (cmd, session_port) in sessions.items():
+            env = dict(os.environ, TEST_PORT=str(session_port), TEST_SITE_PORT=str(port), PYTHONUNBUFFERED="1")
+            procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                           text=True, bufsize=1)
+            relay = threading.Thread(target=_relay, args=(name, procs[name], lock), daemon=True)
+            relay.start()
+            relays.append(relay)
+        codes = {name: proc.wait() for name, proc in procs.items()}
+        for relay in relays:
+            relay.join()
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+        if build.proc is not None and build.proc.poll() is None:  # the sessions ended without waiting for it
+            build.proc.kill()
+        httpd.shutdown()
+        httpd.server_close()
     seconds = time.perf_counter() - started
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     verdict = "passed" if not any(codes.values()) else "FAILED"
-    print(f"==> {len(codes)} sessions {verdict} in {seconds / 60:.1f} min (exit status: "
-          + ", ".join(f"session {n}: {c}" for n, c in codes.items()) + ")")
+    print(f"==> {len(codes)} sessions {verdict} in {seconds / 60:.1f} min, {(used.ru_utime + used.ru_stime) / 60:.1f} "
+          "min of CPU (exit status: " + ", ".join(f"session {n}: {c}" for n, c in codes.items()) + ")")
     return next((c for c in codes.values() if c), 0)
 
 

@@ -1,17 +1,75 @@
-"""Commands a test session runs in the background (see tests/conftest.py)."""
+"""Commands a test session runs in the background, the site build and the site's server (see
+tests/conftest.py; scripts/run_tests.py builds and serves the site once for all its sessions)."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
 # a session serves the site on its TEST_PORT and test servers on the next three ports
 PORTS_PER_SESSION = 4
+
+
+def site_dir(port: int) -> Path:
+    """Where the site built for ``http://127.0.0.1:<port>/`` goes."""
+    return ROOT / "build" / f"test-site-{port}"
+
+
+def build_record(site: Path) -> Path:
+    """Where scripts/run_tests.py records how its shared build of ``site`` ended (``SharedBuild``)."""
+    return site.with_name(site.name + ".json")
+
+
+def site_build(site: Path, port: int, *, quiet: bool = False) -> Background:
+    """The strict site build into ``site`` for the origin ``http://127.0.0.1:<port>/`` (its
+    ``SITE_URL``: the sitemap, canonical links and previews name it, and the theme's instant
+    navigation only follows links to the port the sitemap names)."""
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", *(["--quiet"] if quiet else []), "--clean",
+            "--site-dir", str(site)]
+    env = dict(os.environ, SITE_URL=f"http://{HOST}:{port}/", NO_MKDOCS_2_WARNING="1",
+               DISABLE_MKDOCS_2_WARNING="true")
+    # a guard against a hung build, not a speed test: about 2 min on an idle 2-core machine, over
+    # 10 min when the cores are shared many times over (it was killed at 600 s at a load of 24)
+    return Background(args, env=env, timeout=1800)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site, quietly and with ``Cache-Control: no-cache``."""
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that navigates away mid-download resets the connection: not a test failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def serve(directory: Path, port: int) -> SiteServer:
+    """Serve ``directory`` on 127.0.0.1:``port`` from a thread (stop it with ``shutdown()`` and
+    ``server_close()``); the folder may be built after the server starts."""
+    httpd = SiteServer((HOST, port), functools.partial(SiteHandler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
 
 
 def free_port_block(start: int, count: int = PORTS_PER_SESSION, avoid: set[int] = frozenset(),
@@ -82,4 +140,42 @@ class Background:
                         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]")
             self._done = subprocess.CompletedProcess(
                 self.args, self.proc.returncode, self._out.read().decode(errors="replace"), err)
+        return self._done
+
+
+def write_build_record(record: Path, proc: subprocess.CompletedProcess[str], seconds: float) -> None:
+    """Record how a shared site build ended, for ``SharedBuild`` (written whole, then renamed)."""
+    record.parent.mkdir(parents=True, exist_ok=True)
+    partial = record.with_name(record.name + ".partial")
+    partial.write_text(json.dumps({"args": [str(a) for a in proc.args], "returncode": proc.returncode,
+                                   "stdout": proc.stdout, "stderr": proc.stderr, "seconds": seconds}),
+                       encoding="utf-8")
+    partial.replace(record)
+
+
+class SharedBuild:
+    """The site build that scripts/run_tests.py runs once for all its sessions, seen from one
+    session: ``start()`` does nothing (the runner started it), ``result()`` waits for the record
+    the runner writes when the build ends (``write_build_record``) and reads it like
+    ``Background.result()``."""
+
+    def __init__(self, record: Path, timeout: float = 2400) -> None:
+        self.record, self.timeout = record, timeout
+        self._done: subprocess.CompletedProcess[str] | None = None
+
+    def start(self) -> None:
+        pass
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        if self._done is None:
+            deadline = time.monotonic() + self.timeout
+            while not self.record.exists():
+                if time.monotonic() > deadline:
+                    return subprocess.CompletedProcess([], 1, "", f"no record of the shared build at {self.record} "
+                                                                  f"after {self.timeout:.0f} s")
+                time.sleep(0.5)
+            data = json.loads(self.record.read_text(encoding="utf-8"))
+            self.seconds = float(data["seconds"])
+            self._done = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
+                                                     data["stderr"])
         return self._done

@@ -1,19 +1,17 @@
 """Shared fixtures: the built site, a local static server for it, and headless Chromium.
 
-The site is built once per session with ``mkdocs build --strict`` into build/test-site-<port>,
-for the origin the tests serve it from (instant navigation needs site_url to match).
+The site is built with ``mkdocs build --strict`` into build/test-site-<port>, for the origin the
+tests serve it from (instant navigation needs site_url to match, port included). Under
+scripts/run_tests.py (``make test``) the runner builds and serves it once for all its sessions
+(``TEST_SITE_PORT``); a session run on its own builds it in the background and serves it itself.
 Nothing here is skipped when a tool is missing: a missing runtime or browser is a
 failure that says what to run.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import socket
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +21,12 @@ from pathlib import Path
 # (tests/core is on the path through pyproject's pythonpath)
 import hypothesis_profiles
 import pytest
-from background import Background
+from background import HOST, Background, SharedBuild, build_record, serve, site_build, site_dir
 from chromium import CHROMIUM, CHROMIUM_ARGS
 
 hypothesis_profiles.load()
 
 ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 if not os.environ.get("TEST_PORT"):
     # one file run on its own: the first free ports from 8765, shared with the test modules through the
     # environment (they read TEST_PORT); scripts/run_tests.py sets it for each of its sessions
@@ -37,18 +34,13 @@ if not os.environ.get("TEST_PORT"):
 
     os.environ["TEST_PORT"] = str(free_port_block(8765))
 PORT = int(os.environ["TEST_PORT"])
-# one folder per port: scripts/run_tests.py runs two sessions at once, each building for its own origin
-SITE = ROOT / "build" / f"test-site-{PORT}"
-ORIGIN = f"http://{HOST}:{PORT}"
+# the site's port: the runner's shared build and server (scripts/run_tests.py), else the session's own
+SHARED = bool(os.environ.get("TEST_SITE_PORT"))
+SITE_PORT = int(os.environ.get("TEST_SITE_PORT") or PORT)
+SITE = site_dir(SITE_PORT)
+ORIGIN = f"http://{HOST}:{SITE_PORT}"
 
-
-SITE_BUILD = Background(
-    [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(SITE)],
-    env=dict(os.environ, SITE_URL=f"{ORIGIN}/", NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true"),
-    # a guard against a hung build, not a speed test: about 2 min on an idle 2-core machine, over
-    # 10 min when the cores are shared many times over (it was killed at 600 s at a load of 24)
-    timeout=1800,
-)
+SITE_BUILD: Background | SharedBuild = SharedBuild(build_record(SITE)) if SHARED else site_build(SITE, SITE_PORT)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -74,8 +66,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 @pytest.fixture(scope="session")
 def built_site() -> dict[str, float | Path | str]:
-    """The whole site, built once (strict) in the background (``SITE_BUILD``): where it is, how
-    long the build took and the ``SITE_URL`` it was built for (the session's ``TEST_PORT``)."""
+    """The whole site, built once (strict) in the background (``SITE_BUILD``: the runner's shared
+    build, or the session's own): where it is, how long the build took and the ``SITE_URL`` it was
+    built for (``TEST_SITE_PORT``, else the session's ``TEST_PORT``)."""
     if not (ROOT / "build" / "runtime").exists():
         pytest.fail("build/runtime is missing: run `make test` (it builds the runtime first)")
     proc = SITE_BUILD.result()
@@ -84,32 +77,20 @@ def built_site() -> dict[str, float | Path | str]:
     return {"dir": SITE, "seconds": SITE_BUILD.seconds, "log": proc.stderr, "site_url": f"{ORIGIN}/"}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A browser that navigates away mid-download resets the connection: not a test failure.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="session")
 def server(built_site: dict) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 for the browser tests."""
+    """The built site served on 127.0.0.1 for the browser tests (by scripts/run_tests.py when it
+    runs the session, else from here)."""
     with socket.socket() as probe:
-        if probe.connect_ex((HOST, PORT)) == 0:
-            pytest.fail(f"port {PORT} is busy; free it or set TEST_PORT")
-    handler = functools.partial(_Handler, directory=str(built_site["dir"]))
-    httpd = _Server((HOST, PORT), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+        answering = probe.connect_ex((HOST, SITE_PORT)) == 0
+    if SHARED:
+        if not answering:
+            pytest.fail(f"scripts/run_tests.py serves the site on port {SITE_PORT}, but nothing answers there")
+        yield ORIGIN
+        return
+    if answering:
+        pytest.fail(f"port {PORT} is busy; free it or set TEST_PORT")
+    httpd = serve(built_site["dir"], PORT)
     yield ORIGIN
     httpd.shutdown()
     httpd.server_close()

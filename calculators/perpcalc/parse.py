@@ -159,10 +159,26 @@ def _check_bounds(f: Field, number: Decimal, where: str) -> None:
     lo, hi = f.bounds
     if lo is not None:
         if number < lo or (f.min_open and number == lo):
-            raise InputError(f.name, f"{where} must be {'>' if f.min_open else '≥'} {plain(lo)}")
+            raise InputError(f.name, f"{where} must be {'>' if f.min_open else '≥'} {_bound_text(f, lo)}")
     if hi is not None:
         if number > hi or (f.max_open and number == hi):
-            raise InputError(f.name, f"{where} must be {'<' if f.max_open else '≤'} {plain(hi)}")
+            raise InputError(f.name, f"{where} must be {'<' if f.max_open else '≤'} {_bound_text(f, hi)}")
+
+
+def _bound_text(f: Field, bound: Decimal) -> str:
+    """A bound as the refusal states it: a rate's in percent first, as the page's reader typed it,
+    then as the fraction the API takes (a reader who typed 2000 for a 2,000 % shock read "must be
+    ≤ 10" as 10 %).
+
+    >>> from perpcalc import Field
+    >>> _bound_text(Field("shock", "Shock", percent=True), Decimal("-0.9"))
+    '-90 % (-0.9 as a fraction)'
+    >>> _bound_text(Field("price", "Price"), Decimal("10"))
+    '10'
+    """
+    if not f.percent:
+        return plain(bound)
+    return f"{plain(bound.scaleb(2))} % ({plain(bound)} as a fraction)"
 
 
 def plain(d: Decimal) -> str:

@@ -5,7 +5,7 @@ own build products and npm packages (pinned in package-lock.json):
 
 * ``build/runtime/`` → ``assets/runtime/``: Pyodide's runtime files and the lock file
   listing the perpcalc wheel (written by ``scripts/build_runtime.py``);
-* KaTeX's script, stylesheet and fonts → ``assets/katex/``.
+* KaTeX's stylesheet and fonts → ``assets/katex/`` (the math itself is drawn at build time).
 
 It then writes the Content Security Policy into every page (see :data:`CSP`): scripts and
 workers from the site itself only, WebAssembly compilation for the runtime, and the
@@ -49,7 +49,7 @@ COPIES = {
     ROOT / "node_modules" / "uplot" / "dist": "assets/vendor/uplot",
 }
 UPLOT_KEEP = ("uPlot.esm.js", "uPlot.min.css")
-KATEX_KEEP = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts")
+KATEX_KEEP = ("katex.min.css", "fonts")  # the math is drawn at build time (scripts/hooks/katex.py)
 
 
 class MissingAsset(PluginError):
@@ -72,8 +72,8 @@ NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); the site's own KaTeX
-    renders notebook math instead (assets/js/page.js). The plugin puts it on every page, not
+    """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); notebook math is drawn with
+    KaTeX at build time like every page's (scripts/hooks/katex.py). The plugin puts it on every page, not
     only notebooks (so that instant navigation into a notebook finds it): it goes everywhere."""
     return NOTEBOOK_MATHJAX.sub("", output)
 

@@ -22,7 +22,8 @@ Markers (in any Markdown page):
   ``[[value funding_rate.premium_index premium_index=-1]] ... the
   [[value funding_rate.payer premium_index=-1 is=short]] side pays``.
 
-Unknown calculators, examples or fields fail the build. The form follows the page
+Unknown calculators, examples or fields fail the build. The form is drawn by the Jinja template
+``overrides/partials/perpcalc-form.html`` from what :func:`form_context` gathers, and follows the page
 contract (see the README): ``form.perpcalc[data-calculator][data-state]``, one control per
 input named after the field, one ``<output>`` per output with ``data-value`` holding the
 raw JSON, and ``[data-error-for=FIELD]`` beside each field.
@@ -37,10 +38,12 @@ import os
 import re
 import shlex
 import sys
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +60,21 @@ BLOCK = markers.CALCULATOR
 VALUE = markers.VALUE
 PLACEHOLDER = "PERPCALC-FORM-{}-END"
 
-_results: dict[tuple[str, str], dict[str, Any]] = {}
-_pending: dict[str, list[str]] = {}
+
+@dataclass
+class BuildState:
+    """What the hook gathers during one build. ``on_config`` starts a new one: ``mkdocs serve``
+    rebuilds in the same process, and nothing of a previous build may stand in for this one's."""
+
+    #: (calculator, example) → its outputs, computed once per build
+    results: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: (calculator, example, settings) → the outputs with a marker's settings
+    changed: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    #: page → the HTML of its forms, from its Markdown until its content places them
+    pending: dict[str, list[str]] = field(default_factory=dict)
+
+
+state = BuildState()
 
 
 class CalculatorMarkupError(PluginError):
@@ -80,7 +96,7 @@ def _draft_gap(what: str) -> str:
 
 def example_result(name: str, key: str) -> dict[str, Any]:
     """Outputs of a calculator's named example, computed once per build."""
-    if (name, key) not in _results:
+    if (name, key) not in state.results:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
@@ -88,48 +104,12 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
         result["form"] = page_entry.form_values(name, key)
-        _results[(name, key)] = result
-    return _results[(name, key)]
+        state.results[(name, key)] = result
+    return state.results[(name, key)]
 
 
 def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _control(f: Field, value: str, uid: str, has_help: bool) -> str:
-    ident = f"{uid}-{f.name}"
-    described = f"{ident}-err {ident}-note" + (f" {ident}-help" if has_help else "")
-    common = f'id="{ident}" name="{f.name}" aria-describedby="{described}"'
-    if f.type == "choice":
-        opts = "".join(
-            f'<option value="{_esc(c)}"{" selected" if c == value else ""}>{_esc(c)}</option>' for c in f.choices
-        )
-        return f"<select {common}>{opts}</select>"
-    if f.type == "list":
-        rows = max(3, min(12, value.count("\n") + 2))
-        cols = ", ".join(c.name for c in f.columns)
-        rates = percent_columns(f)
-        marked = f' data-percent-columns="{_esc(", ".join(rates))}"' if rates else ""
-        return (
-            f'<textarea {common} rows="{rows}" spellcheck="false" autocapitalize="off" '
-            f'data-columns="{_esc(cols)}"{marked}>{_esc(value)}</textarea>'
-        )
-    # Phone keyboards: iOS's decimal pad has no minus key, so a field that takes negative
-    # values gets the full keyboard (inputmode=text) with a pattern that documents the shape;
-    # a field that is never negative gets the decimal pad. The form is novalidate: the
-    # pattern never blocks, perpcalc's own checks word the errors.
-    lo = f.bounds[0] if f.type in ("decimal", "integer") else None
-    negative = lo is None or lo < 0
-    if f.type in ("decimal", "integer") and negative:
-        mode = 'inputmode="text" pattern="[\\-\u2212+]?[0-9.,_ eE]*%?"'
-    else:
-        mode = f'inputmode="{"numeric" if f.type == "integer" else "decimal" if f.type == "decimal" else "text"}"'
-    placeholder = ' placeholder="none"' if not f.required and f.default is None else ""
-    percent = " data-percent" if _is_percent(f) else ""
-    return (
-        f'<input {common} type="text" {mode} value="{_esc(value)}"'
-        f' autocomplete="off" spellcheck="false"{placeholder}{percent}>'
-    )
 
 
 def _is_percent(f: Field) -> bool:
@@ -169,105 +149,7 @@ def _list_typical(f: Field) -> Decimal | None:
     return None
 
 
-#: Outputs the page shows only as the units of other outputs, not as a row of their own.
-UNIT_ONLY_OUTPUTS = frozenset({"quote_label"})
-
-Currency = dict[str, tuple[str, str]]  # unit → (output that names it, its text in the example)
-
-
-def _unit_text(unit: str, currency: Currency) -> str:
-    """A unit as HTML: a money unit shows the currency and follows it when results change."""
-    if unit in currency:
-        output, name = currency[unit]
-        return f'<span data-unit-from="{output}">{_esc(name)}</span>'
-    return _esc(unit)
-
-
-def _output_html(
-    o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str, currency: Currency | None = None
-) -> str:
-    ident = f"{uid}-out-{o.name}"
-    has_unit = o.unit and o.format not in ("table", "series")
-    unit = f'<span class="perpcalc__unit">{_unit_text(o.unit, currency or {})}</span>' if has_unit else ""
-    value_json = _esc(json.dumps(raw, separators=(",", ":"), allow_nan=False))
-    # Sentences (summaries, formulas, notes) read as prose across the panel, not as a figure.
-    prose = " perpcalc__out--prose" if o.format == "text" and len(str(shown["text"])) > 32 else ""
-    # an output that only names the unit of others (prices in USD…) is shown as those units
-    hidden = " hidden" if o.name in UNIT_ONLY_OUTPUTS else ""
-    out = (
-        f'<div class="perpcalc__out perpcalc__out--{o.format}{prose}"{hidden}>'
-        f'<span class="perpcalc__label" id="{ident}-label">{_esc(o.label)}</span>'
-        f'<span class="perpcalc__value"><output name="{o.name}" id="{ident}" aria-labelledby="{ident}-label"'
-        f' data-value="{value_json}">{_esc(shown["text"])}</output>{unit}</span>'
-    )
-    if o.format == "series":
-        out += (
-            f'<figure class="perpcalc__chart" data-chart-for="{o.name}" aria-label="{_esc(o.label)} chart"></figure>'
-            f'<details class="perpcalc__details"><summary>{_esc(o.label)}: table</summary>'
-            f'<div class="perpcalc__table" data-table-for="{o.name}" {_region(o)}>{table_html(shown)}</div></details>'
-        )
-    elif "rows" in shown:
-        out += f'<div class="perpcalc__table" data-table-for="{o.name}" {_region(o)}>{table_html(shown)}</div>'
-    return out + "</div>"
-
-
-def _region(o: perpcalc.Output) -> str:
-    """A table box scrolls (wide or long tables): focusable, so the keyboard can scroll it too."""
-    return f'tabindex="0" role="region" aria-label="{_esc(o.label)} (table)"'
-
-
-def table_html(shown: dict[str, Any]) -> str:
-    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in shown["columns"])
-    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in shown["rows"])
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _field_html(f: Field, value: str, uid: str, currency: Currency | None = None) -> str:
-    ident = f"{uid}-{f.name}"
-    percent = _is_percent(f)
-    shown_unit = "%" if percent else f.unit
-    unit = (
-        f' <span class="perpcalc__unit">({_unit_text(shown_unit, currency or {})})</span>'
-        if shown_unit and f.type != "list"
-        else ""
-    )
-    help_text = _percent_help(f.help) if percent else f.help
-    hint = f'<small class="perpcalc__help" id="{ident}-help">{_esc(help_text)}</small>' if help_text else ""
-    if f.type == "list":
-        cols = ", ".join(c.name for c in f.columns)
-        extra = f" {_esc(f.help[:1].upper() + f.help[1:])}." if f.help else ""
-        rates = percent_columns(f)
-        if rates:
-            which = f"{f.columns[0].label}s" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
-            extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
-        # a list of one column takes values one per line or separated by commas, header optional
-        lead = (f"One value per line, or several separated by commas (a first line {_esc(cols)!r} is optional)."
-                if len(f.columns) == 1 else f"One row per line after the header ({_esc(cols)}).")
-        hint = f'<small class="perpcalc__help" id="{ident}-help">{lead}{extra.replace("..", ".")}</small>'
-
-    control_value = form_text(f, value)
-    files = _file_box(f, ident) if f.accepts else ""
-    attrs = ""
-    if f.when:
-        attrs += f' data-when="{_esc(json.dumps({k: list(v) for k, v in f.when.items()}))}"'
-    if f.typical is not None:
-        attrs += f' data-typical="{_esc(plain(Decimal(str(f.typical)).scaleb(2 if percent else 0)))}"'
-    elif f.type == "list" and _list_typical(f) is not None:
-        attrs += f' data-typical="{_esc(plain(_list_typical(f)))}"'
-    # A field that applies only to some choices (a pasted series, not a simulated one) keeps its
-    # file button outside it, always in view: reading a file makes the field apply (files.js).
-    inside, outside = (files, "") if not f.when else ("", files)
-    return (
-        f'<div class="perpcalc__field perpcalc__field--{f.type}" data-field="{f.name}"{attrs}>'
-        f'<label for="{ident}">{_esc(f.label)}{unit}</label>'
-        f'<div class="perpcalc__control">{_control(f, control_value, uid, bool(help_text) or f.type == "list")}</div>'
-        f"{hint}{inside}"
-        f'<span class="perpcalc__note" id="{ident}-note" data-note-for="{f.name}"></span>'
-        f'<span class="perpcalc__error" id="{ident}-err" data-error-for="{f.name}"></span>'
-        f"</div>{outside}"
-    )
-
-
+#: A file box's words by the first kind of file its field accepts: (button label, what it reads).
 FILE_WORDS = {
     "funding_history": (
         "Read a funding-history file",
@@ -286,26 +168,6 @@ FILE_WORDS = {
         "the same symbols",
     ),
 }
-
-
-def _file_box(f: Field, ident: str) -> str:
-    """The file control of a list field that accepts files (files.js wires it): a labelled
-    file button (keyboard and phones), drop and paste on the field, progress and status."""
-    label, what = FILE_WORDS[f.accepts[0]]
-    return (
-        f'<div class="perpcalc__file" data-file-for="{f.name}" data-accepts="{_esc(" ".join(f.accepts))}">'
-        f'<label class="perpcalc__file-label" for="{ident}-file">{_esc(label)}</label> '
-        f'<input type="file" id="{ident}-file" class="perpcalc__file-input" '
-        f'accept=".csv,.json,.txt,text/csv,application/json,text/plain" aria-describedby="{ident}-file-help">'
-        f'<small class="perpcalc__help" id="{ident}-file-help">Choose, drop or paste {_esc(what)}. It is read '
-        "in your browser and never uploaded.</small>"
-        '<progress class="perpcalc__file-progress" hidden></progress>'
-        '<span class="perpcalc__file-status" data-file-status role="status" aria-live="polite"></span>'
-        f'<span class="perpcalc__file-zone" data-file-zone-box hidden><label for="{ident}-zone">The file\'s times '
-        f'carry no time zone; they are in</label> <select id="{ident}-zone" data-file-zone></select> '
-        '<small data-file-zone-note></small></span>'
-        "</div>"
-    )
 
 
 _FRACTION_EQ = re.compile(r"(?<![\d.])(-?\d*\.\d+|\d+) = (-?[\d.]+) ?%")
@@ -363,25 +225,6 @@ def export_spec(calc: Calculator) -> list[dict[str, Any]]:
     return out
 
 
-def _downloads(name: str, calc: Calculator) -> str:
-    """The download buttons (one CSV for the single figures, one per table or chart, JSON), the
-    line that says why they are off while the results are not the reader's, and a pandas recipe."""
-    tables = [o for o in calc.outputs if o.format in ("table", "series")]
-    buttons = '<button type="button" class="md-button" data-action="csv" data-export>Summary CSV</button>'
-    for o in tables:
-        buttons += (f'<button type="button" class="md-button" data-action="csv-table" data-table="{o.name}"'
-                    f' data-export>CSV: {_esc(o.label)}</button>')
-    buttons += '<button type="button" class="md-button" data-action="json" data-export>JSON</button>'
-    example = f"{name}-{tables[0].name}.csv" if tables else f"{name}-summary.csv"
-    return (
-        f'<div class="perpcalc__downloads"><span class="perpcalc__downloads-title">Download</span>{buttons}'
-        '<p class="perpcalc__export-why" data-export-why role="status"></p>'
-        '<p class="perpcalc__recipe">Each file reads as it is in pandas: '
-        f'<code>pd.read_csv("{_esc(example)}")</code>, <code>pd.read_json("{_esc(name)}.json")</code>. '
-        "Units are in the column names; rates are in percent, as on this page.</p></div>"
-    )
-
-
 def main_output(calc: Calculator) -> perpcalc.Output:
     """The result the sticky summary keeps on screen: the first amount or rate, else the first
     count (a count such as "Rates 270" is rarely the answer: the mean after it is), else the
@@ -393,47 +236,127 @@ def main_output(calc: Calculator) -> perpcalc.Output:
     return calc.outputs[0]
 
 
-def render_form(name: str, key: str, uid: str) -> str:
-    """The whole calculator block for one marker."""
+# ------------------------------------------------------------------ the form (overrides/partials/perpcalc-form.html)
+
+TEMPLATES = ROOT / "overrides"
+FORM_TEMPLATE = "partials/perpcalc-form.html"
+
+
+class _OneLine(jinja2.FileSystemLoader):
+    """The template without its line breaks and the indentation after them: the form is one
+    line of HTML, as whitespace between inline elements would show (see the template's head)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return re.sub(r"\n\s*", "", source), filename, uptodate
+
+
+_TEMPLATES = jinja2.Environment(loader=_OneLine(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _control_context(f: Field, value: str, ident: str, has_help: bool) -> dict[str, Any]:
+    """What the template needs to draw one field's control (a select, a textarea or an input)."""
+    control: dict[str, Any] = {
+        "described": f"{ident}-err {ident}-note" + (f" {ident}-help" if has_help else ""),
+        "value": value,
+    }
+    if f.type == "choice":
+        control["choices"] = list(f.choices)
+    elif f.type == "list":
+        control["rows"] = max(3, min(12, value.count("\n") + 2))
+        control["columns"] = ", ".join(c.name for c in f.columns)
+        control["percent_columns"] = ", ".join(percent_columns(f))
+    else:
+        # a field that takes negative values gets the full keyboard (iOS's decimal pad has no minus)
+        lo = f.bounds[0] if f.type in ("decimal", "integer") else None
+        control["negative"] = f.type in ("decimal", "integer") and (lo is None or lo < 0)
+        control["inputmode"] = "numeric" if f.type == "integer" else "decimal" if f.type == "decimal" else "text"
+        control["placeholder"] = not f.required and f.default is None
+        control["percent"] = _is_percent(f)
+    return control
+
+
+def _list_hint(f: Field) -> str:
+    """A list field's help: how rows are written, its own help, and which columns are in percent."""
+    cols = ", ".join(c.name for c in f.columns)
+    extra = f" {f.help[:1].upper() + f.help[1:]}." if f.help else ""
+    rates = percent_columns(f)
+    if rates:
+        which = f"{f.columns[0].label}s" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
+        extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
+    # a list of one column takes values one per line or separated by commas, header optional
+    lead = (f"One value per line, or several separated by commas (a first line {cols!r} is optional)."
+            if len(f.columns) == 1 else f"One row per line after the header ({cols}).")
+    return lead + extra.replace("..", ".")
+
+
+def _field_context(f: Field, value: str, uid: str, applies: bool) -> dict[str, Any]:
+    """What the template needs to draw one field: label, unit, help, control, notes, file box."""
+    ident = f"{uid}-{f.name}"
+    percent = _is_percent(f)
+    shown_unit = "%" if percent else f.unit
+    help_text = _percent_help(f.help) if percent else f.help
+    hint = _list_hint(f) if f.type == "list" else help_text
+    typical = None
+    if f.typical is not None:
+        typical = plain(Decimal(str(f.typical)).scaleb(2 if percent else 0))
+    elif f.type == "list" and _list_typical(f) is not None:
+        typical = plain(_list_typical(f))
+    file = None
+    if f.accepts:
+        label, what = FILE_WORDS[f.accepts[0]]
+        file = {"accepts": " ".join(f.accepts), "label": label, "what": what}
+    return {
+        "name": f.name,
+        "type": f.type,
+        "ident": ident,
+        "label": f.label,
+        "unit": shown_unit if shown_unit and f.type != "list" else "",
+        "hint": hint,
+        "hidden": not applies,
+        "when": json.dumps({k: list(v) for k, v in f.when.items()}) if f.when else None,
+        "typical": typical,
+        "file": file,
+        **_control_context(f, form_text(f, value), ident, bool(help_text) or f.type == "list"),
+    }
+
+
+#: Outputs the page shows only as the units of other outputs, not as a row of their own.
+UNIT_ONLY_OUTPUTS = frozenset({"quote_label"})
+
+
+def _output_context(o: perpcalc.Output, raw: Any, shown: dict[str, Any], uid: str) -> dict[str, Any]:
+    """What the template needs to draw one output: its figure (raw JSON in data-value), unit, table, chart."""
+    return {
+        "name": o.name,
+        "ident": f"{uid}-out-{o.name}",
+        "label": o.label,
+        "format": o.format,
+        "shown": shown,
+        "value": json.dumps(raw, separators=(",", ":"), allow_nan=False),
+        "unit": o.unit if o.unit and o.format not in ("table", "series") else "",
+        # sentences (summaries, formulas, notes) read as prose across the panel, not as a figure
+        "prose": o.format == "text" and len(str(shown["text"])) > 32,
+        # an output that only names the unit of others (prices in USD…) is shown as those units
+        "hidden": o.name in UNIT_ONLY_OUTPUTS,
+    }
+
+
+def form_context(name: str, key: str, uid: str) -> dict[str, Any]:
+    """Everything the form template draws for one marker: the example's values and outputs, the
+    spec the page's scripts read (data-spec), money units that follow the results' currency."""
     calc = perpcalc.get(name)
     _check_when(calc)
     result = example_result(name, key)
     values = result["form"]
-    currency = {unit: (out, str(result["outputs"].get(out, ""))) for unit, out in display.money_units(calc).items()}
-    fields, more = [], []
-    for f in calc.inputs:
-        html_field = _field_html(f, values[f.name], uid, currency)
-        if not _applies(f, values):
-            html_field = html_field.replace('data-field=', "hidden data-field=", 1)
-        (more if f.advanced else fields).append(html_field)
-    if more:
-        fields.append(
-            '<details class="perpcalc__more"><summary>More inputs</summary>' + "".join(more) + "</details>"
-        )
+    fields = [_field_context(f, values[f.name], uid, _applies(f, values)) for f in calc.inputs]
+    outputs = [_output_context(o, result["outputs"][o.name], result["display"][o.name], uid) for o in calc.outputs]
     main = main_output(calc)
-    main_text = result["display"][main.name]["text"]
-    summary_bar = (
-        f'<div class="perpcalc__sticky perpcalc__sticky--{main.format}" aria-hidden="true" data-main="{main.name}">'
-        f'<span class="perpcalc__sticky-label">{_esc(main.label)}</span> '
-        f'<span class="perpcalc__sticky-value">{_esc(main_text)}</span></div>'
-    )
-    # tables and charts get the form's full width, below the inputs and the single results
-    def outputs_html(wide: bool) -> str:
-        return "".join(
-            _output_html(o, result["outputs"][o.name], result["display"][o.name], uid, currency)
-            for o in calc.outputs
-            if (o.format in ("table", "series")) == wide
-        )
-
-    outputs, wide_outputs = outputs_html(False), outputs_html(True)
-    wide = f'<div class="perpcalc__wide" aria-live="polite" aria-atomic="false">{wide_outputs}</div>'
-    if not wide_outputs:
-        wide = ""
-    form_values = {f.name: form_text(f, values[f.name]) for f in calc.inputs}
+    tables = [o for o in calc.outputs if o.format in ("table", "series")]
     spec = {
         "name": name,
         "example": key,
-        "values": form_values,
+        "values": {f.name: form_text(f, values[f.name]) for f in calc.inputs},
         # what a field shows when the chosen preset has no value for it (as run() fills it)
         "defaults": {
             f.name: _default_text(f) for f in calc.inputs
@@ -444,39 +367,31 @@ def render_form(name: str, key: str, uid: str) -> str:
         "charts": {o.name: o.chart_spec() for o in calc.outputs if o.format == "series"},
         "exports": export_spec(calc),
     }
-    # an attribute, not a <script> data block: Material's instant navigation re-creates inline
-    # scripts as executable ones, which the CSP (rightly) refuses
-    spec_json = _esc(json.dumps(spec, separators=(",", ":"), ensure_ascii=True))
-    notes = f'<p class="perpcalc__notes">{_esc(calc.notes)}</p>' if calc.notes else ""
-    # data-search-exclude: the form's labels and numbers stay out of the search index. The theme's
-    # indexer glues adjacent cells ("rate0.3", "−118.75quote"): no use to a searcher, and those digit
-    # tokens tripped lunr's token-set minimisation, so "funding rate" found nothing. It sits on the
-    # <form> because the indexer ends an exclusion at the first closing tag of the same name.
-    return (
-        f'<form class="perpcalc" id="{uid}" data-calculator="{name}" data-example="{key}" data-state="static"'
-        f' data-stale="false" novalidate autocomplete="off" aria-labelledby="{uid}-title" data-search-exclude'
-        f' data-spec="{spec_json}">'
-        f'<div class="perpcalc__head"><p class="perpcalc__title" id="{uid}-title">'
-        f'<a class="perpcalc__anchor" href="#{uid}">{_esc(calc.title)}</a></p>'
-        f'<p class="perpcalc__summary">{_esc(calc.summary)}</p></div>'
-        f'<div class="perpcalc__body"><fieldset class="perpcalc__inputs"><legend>Inputs</legend>{"".join(fields)}'
-        f'<span class="perpcalc__error perpcalc__error--form" data-error-for=""></span>{summary_bar}</fieldset>'
-        f'<div class="perpcalc__outputs" aria-live="polite" aria-atomic="false">'
-        '<p class="perpcalc__legend">Results: <span data-results-note>worked example</span></p>'
-        '<p class="perpcalc__nojs">Not your inputs: this calculator needs JavaScript, which has not run on'
-        " this page, so the results stay those of the worked example.</p>"
-        f"{outputs}{notes}</div></div>{wide}"
-        '<div class="perpcalc__foot">'
-        '<p class="perpcalc__status" data-status role="status">Worked example, computed when this page was'
-        " built. This calculator needs JavaScript to recalculate.</p>"
-        f'<progress class="perpcalc__progress" max="{STEPS}" value="0" hidden></progress>'
-        '<div class="perpcalc__actions">'
-        '<button type="button" class="md-button" data-action="link">Copy link</button>'
-        '<button type="button" class="md-button" data-action="python">Copy as Python</button>'
-        '<button type="button" class="md-button" data-action="reset">Reset to example</button>'
-        f"</div>{_downloads(name, calc)}</div>"
-        "</form>"
-    )
+    return {
+        "uid": uid,
+        "name": name,
+        "key": key,
+        "title": calc.title,
+        "summary": calc.summary,
+        "notes": calc.notes or "",
+        "spec": json.dumps(spec, separators=(",", ":"), ensure_ascii=True),
+        "fields": [c for f, c in zip(calc.inputs, fields, strict=True) if not f.advanced],
+        "more": [c for f, c in zip(calc.inputs, fields, strict=True) if f.advanced],
+        "outputs": [c for c in outputs if c["format"] not in ("table", "series")],
+        "wide": [c for c in outputs if c["format"] in ("table", "series")],
+        "main": {"name": main.name, "format": main.format, "label": main.label,
+                 "text": result["display"][main.name]["text"]},
+        # unit → (the output that names it, its text in the example): money units follow the results
+        "currency": {unit: (out, str(result["outputs"].get(out, "")))
+                     for unit, out in display.money_units(calc).items()},
+        "csv_example": f"{name}-{tables[0].name}.csv" if tables else f"{name}-summary.csv",
+        "steps": STEPS,
+    }
+
+
+def render_form(name: str, key: str, uid: str) -> str:
+    """The whole calculator block for one marker (overrides/partials/perpcalc-form.html)."""
+    return _TEMPLATES.get_template(FORM_TEMPLATE).render(form=form_context(name, key, uid))
 
 
 def preset_texts(calc: Calculator) -> dict[str, dict[str, dict[str, str]]]:
@@ -590,13 +505,10 @@ def check_claim(o: perpcalc.Output, raw: Any, shown: str, example_raw: Any, clai
     return number > want if op == ">" else number < want
 
 
-_changed: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-
 def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, Any]:
     """A named example's outputs with some inputs set otherwise (as in a marker), once per build."""
     ident = (name, key, json.dumps(settings, sort_keys=True))
-    if ident not in _changed:
+    if ident not in state.changed:
         calc = perpcalc.get(name)
         example_result(name, key)  # the example itself must exist and compute
         inputs = {**calc.examples[key], **settings}
@@ -608,8 +520,8 @@ def changed_result(name: str, key: str, settings: dict[str, str]) -> dict[str, A
         if result["ok"]:
             values = calc.resolve(inputs)
             result["form"] = {f.name: value_to_text(f, values[f.name]) for f in calc.inputs}
-        _changed[ident] = result
-    return _changed[ident]
+        state.changed[ident] = result
+    return state.changed[ident]
 
 
 def _failed(name: str, key: str, settings: dict[str, str], result: dict[str, Any]) -> CalculatorMarkupError:
@@ -689,9 +601,10 @@ def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -
             f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
 
 
-def on_pre_build(config: Any) -> None:
-    _results.clear()
-    _changed.clear()
+def on_config(config: Any) -> Any:
+    global state
+    state = BuildState()
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -718,7 +631,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
     if "[[calculator" in markdown or "[[value" in markdown:
         raise CalculatorMarkupError(f"{page.file.src_path}: malformed calculator marker")
-    _pending[page.file.src_path] = forms
+    state.pending[page.file.src_path] = forms
     return markdown
 
 
@@ -741,7 +654,7 @@ def jump_list(forms: list[str]) -> str:
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
-    forms = _pending.pop(page.file.src_path, [])
+    forms = state.pending.pop(page.file.src_path, [])
     if forms:
         nav = jump_list(forms)
         head = re.search(r"</h1>", content)

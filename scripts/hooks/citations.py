@@ -27,6 +27,7 @@ import ast
 import html
 import re
 import sys
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
@@ -246,14 +247,23 @@ def render_calc(markdown: str) -> str:
 
 # ------------------------------------------------------------------ hook
 
-_registry: dict[str, dict[str, Any]] = {}
-_cited: set[str] = set()
+@dataclass
+class BuildState:
+    """What the hook holds during one build; ``on_config`` starts a new one (``mkdocs serve``
+    rebuilds in the same process)."""
+
+    #: docs/sources.yml, read at the build's start
+    registry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the sources the pages cite, gathered page by page
+    cited: set[str] = field(default_factory=set)
+
+
+state = BuildState()
 
 
 def on_config(config: Any) -> Any:
-    global _registry
-    _registry = load_registry(Path(config["docs_dir"]) / "sources.yml")
-    _cited.clear()
+    global state
+    state = BuildState(registry=load_registry(Path(config["docs_dir"]) / "sources.yml"))
     return config
 
 
@@ -261,18 +271,18 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     where = page.file.src_path
     try:
         markdown = render_calc(markdown)
-        markdown, ids = render_cites(markdown, _registry)
+        markdown, ids = render_cites(markdown, state.registry)
     except CitationError as exc:
         raise CitationError(f"{where}: {exc}") from None
-    _cited.update(ids)
+    state.cited.update(ids)
     page.meta["cited"] = ids
     # term pages get their Sources section from the terms hook (after "Related terms")
     if ids and not page.file.src_uri.startswith("terms/"):
-        markdown = f"{markdown.rstrip()}\n\n## Sources\n\n{sources_html(ids, _registry)}"
+        markdown = f"{markdown.rstrip()}\n\n## Sources\n\n{sources_html(ids, state.registry)}"
     return markdown
 
 
 def on_post_build(config: Any) -> None:
-    unused = sorted(set(_registry) - _cited)
+    unused = sorted(set(state.registry) - state.cited)
     if unused:
         raise CitationError(f"docs/sources.yml: no page cites {', '.join(unused)} (cite it or remove it)")

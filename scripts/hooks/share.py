@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +39,18 @@ log = logging.getLogger("mkdocs.hooks.share")
 RUNTIME_URL = "assets/runtime/"  # where scripts/hooks/assets.py copies build/runtime
 PREVIEW_DIR = "assets/previews/"
 
-_cards: list[og_images.Card] = []
+
+
+@dataclass
+class BuildState:
+    """What the hook gathers during one build; ``on_config`` starts a new one (``mkdocs serve``
+    rebuilds in the same process)."""
+
+    #: one preview card per page, drawn after the build
+    cards: list[og_images.Card] = field(default_factory=list)
+
+
+state = BuildState()
 
 
 def wheel_name() -> str:
@@ -66,7 +78,8 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")
 
 
 def on_config(config: Any) -> Any:
-    _cards.clear()
+    global state
+    state = BuildState()
     check_site_url(config["site_url"] or "", os.environ.get("PRODUCTION", ""))
     return config
 
@@ -130,7 +143,7 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
         "image_alt": f"{title}: {description}",
     }
     kicker = "Perpetual futures, explained" if page.is_homepage else _kicker(page)
-    _cards.append(og_images.Card(file=image, title=title, description=description, kicker=kicker,
+    state.cards.append(og_images.Card(file=image, title=title, description=description, kicker=kicker,
                                  formula=str(meta.get("card_formula") or "")))
     return context
 
@@ -152,4 +165,4 @@ def _kicker(page: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     out = Path(config["site_dir"]) / PREVIEW_DIR
-    og_images.render_all(_cards, out, site_name=config["site_name"])
+    og_images.render_all(state.cards, out, site_name=config["site_name"])

@@ -193,28 +193,39 @@ def embedded_calculators(docs: Path = DOCS) -> dict[str, list[str]]:
     return found
 
 
-_terms: dict[str, Term] = {}
-_embedded: dict[str, list[str]] = {}
-_registry: dict[str, dict[str, Any]] = {}
+@dataclass
+class BuildState:
+    """What the hook reads at a build's start; ``on_config`` reads it anew (``mkdocs serve``
+    rebuilds in the same process, after the reader edited the very files it is read from)."""
+
+    #: slug → term, from docs/terms
+    terms: dict[str, Term] = field(default_factory=dict)
+    #: calculator → the pages embedding it
+    embedded: dict[str, list[str]] = field(default_factory=dict)
+    #: docs/sources.yml
+    registry: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+state = BuildState()
 
 
 # ------------------------------------------------------------------ config: nav, redirects
 
 
 def on_config(config: Any) -> Any:
-    global _terms, _embedded, _registry
-    _terms = load_terms(Path(config["docs_dir"]))
-    _registry = load_registry(Path(config["docs_dir"]) / "sources.yml")
-    _embedded = embedded_calculators(Path(config["docs_dir"]))
+    global state
+    docs = Path(config["docs_dir"])
+    state = BuildState(terms=load_terms(docs), embedded=embedded_calculators(docs),
+                       registry=load_registry(docs / "sources.yml"))
     redirects = config["plugins"]["redirects"].config.setdefault("redirect_maps", {})
-    for term in _terms.values():
+    for term in state.terms.values():
         for slug in term.redirects:
             redirects[f"terms/{slug}.md"] = term.path
     groups: dict[str, list[dict[str, str]]] = {group: [] for group in GROUPS}
-    for term in sorted(_terms.values(), key=lambda t: (not t.basic, t.title.lower())):
+    for term in sorted(state.terms.values(), key=lambda t: (not t.basic, t.title.lower())):
         if term.slug != HUB:
             groups[term.group].append({term.title: term.path})
-    terms_nav: list[Any] = [{_terms[HUB].title: _terms[HUB].path}] if HUB in _terms else []
+    terms_nav: list[Any] = [{state.terms[HUB].title: state.terms[HUB].path}] if HUB in state.terms else []
     terms_nav += [{GROUPS[group]: pages} for group, pages in groups.items() if pages]
     nav = config.get("nav") or []
     config["nav"] = [item if item != "TERMS" and item != {"Terms": "TERMS"} else {"Terms": terms_nav} for item in nav]
@@ -298,8 +309,9 @@ def _page_title(src: str, terms: dict[str, Term]) -> str:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    files.append(File.generated(config, "glossary.md", content=glossary_markdown(_terms)))
-    files.append(File.generated(config, "calculators/index.md", content=calculators_markdown(_embedded, _terms)))
+    files.append(File.generated(config, "glossary.md", content=glossary_markdown(state.terms)))
+    index = calculators_markdown(state.embedded, state.terms)
+    files.append(File.generated(config, "calculators/index.md", content=index))
     return files
 
 
@@ -336,23 +348,23 @@ def site_map_markdown(terms: dict[str, Term], nav: list[Any]) -> str:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if page.file.src_uri == "index.md" and SITE_MAP.search(markdown):
-        block = site_map_markdown(_terms, config.get("nav") or [])
+        block = site_map_markdown(state.terms, config.get("nav") or [])
         return SITE_MAP.sub(lambda m: block, markdown, count=1)
     slug = Path(page.file.src_uri).stem
-    if not page.file.src_uri.startswith("terms/") or slug not in _terms:
+    if not page.file.src_uri.startswith("terms/") or slug not in state.terms:
         return markdown
-    term = _terms[slug]
+    term = state.terms[slug]
     aka = ""
     if term.aliases:
         aka = ('<p class="term-aka"><em>Also called:</em> '
                + ", ".join(html.escape(a) for a in term.aliases) + ".</p>\n\n")
     related = "\n".join(
-        f"- [{_terms[r].title}]({r}.md) — {_terms[r].description}" for r in term.related if r in _terms
+        f"- [{state.terms[r].title}]({r}.md) — {state.terms[r].description}" for r in term.related if r in state.terms
     )
     cited = page.meta.get("cited") or []
     if not cited:
         raise TermError(f"{term.path}: cites no source (mark each claim with [[cite ID]])")
-    sources = sources_html(cited, _registry)
+    sources = sources_html(cited, state.registry)
     page.meta["jsonld"] = json.dumps(jsonld(term, config), ensure_ascii=False).replace("</", "<\\/")
     # "Also called" goes under the page's title: after the page's own H1 where it writes one
     # (the theme adds the H1 from the title only to pages without)
@@ -394,13 +406,15 @@ _SKIP = re.compile(r"<(a|code|pre|h[1-6]|form|script|style|output|table|textarea
 _SKIP_BLOCKS = re.compile(r'<nav\b[^>]*\bclass="site-map"[^>]*>.*?</nav>', re.S)
 # Pages that list terms by name: every entry is already a link, so no mention links there.
 _NO_MENTIONS = ("glossary.md", "calculators/index.md")
+# what splits a page's HTML into text segments: tags, and the placeholders of protected parts
+_SEGMENTS = re.compile(r"(<[^>]+>|\x00\d+\x00)")
 
 
 def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
     pats = []
     # a name that is one term's title links to that term, even where another lists it as an alias
-    titles = {t.title.casefold(): t.slug for t in _terms.values()}
-    for term in _terms.values():
+    titles = {t.title.casefold(): t.slug for t in state.terms.values()}
+    for term in state.terms.values():
         if term.slug == current:
             continue
         names = {term.title, *term.aliases}
@@ -413,13 +427,13 @@ def _mention_patterns(current: str) -> list[tuple[re.Pattern[str], Term]]:
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     current = Path(page.file.src_uri).stem
-    if not _terms or page.file.src_uri in _NO_MENTIONS:
+    if not state.terms or page.file.src_uri in _NO_MENTIONS:
         return content
     depth = page.url.count("/")
     prefix = "../" * depth
     # a term the page already links by hand gets no second link from here
     text = _SKIP_BLOCKS.sub("", content)
-    linked = {slug for slug in _terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', text)}
+    linked = {slug for slug in state.terms if re.search(rf'href="(?:[^"]*/)?{re.escape(slug)}/(?:#[^"]*)?"', text)}
     # only plain paragraph and list text, outside links, code, headings and calculators
     protected: list[str] = []
 
@@ -428,8 +442,13 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         return f"\x00{len(protected) - 1}\x00"
 
     body = _SKIP.sub(protect, _SKIP_BLOCKS.sub(protect, content))
+    # search text segments only (between tags and protected parts); the segments joined by a
+    # character no name holds and no pattern's boundary takes for a word, so that one search
+    # tells whether any segment mentions a name (most names are not on the page at all)
+    parts = _SEGMENTS.split(body)
+    text = "\x01".join(parts[0::2])
     for pattern, term in _mention_patterns(current):
-        if term.slug in linked:
+        if term.slug in linked or not pattern.search(text):
             continue
 
         def link(m: re.Match[str], term: Term = term) -> str:
@@ -438,15 +457,14 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
             protected.append(f'<a href="{prefix}{term.url}" class="term-mention" title="{title}">{m.group(1)}</a>')
             return f"\x00{len(protected) - 1}\x00"
 
-        # search text segments only (between tags)
-        parts = re.split(r"(<[^>]+>|\x00\d+\x00)", body)
         for i in range(0, len(parts), 2):
             new, n = pattern.subn(link, parts[i], count=1)
             if n:
                 parts[i] = new
                 break
-        body = "".join(parts)
-    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], body)
+        parts = _SEGMENTS.split("".join(parts))
+        text = "\x01".join(parts[0::2])
+    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], "".join(parts))
 
 
 # ------------------------------------------------------------------ search weights
@@ -511,5 +529,5 @@ def on_post_build(config: Any) -> None:
     if not path.exists():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = search_entries(index["docs"], _terms)
+    index["docs"] = search_entries(index["docs"], state.terms)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

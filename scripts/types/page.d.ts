@@ -8,4 +8,8 @@ interface PerpcalcBoot {
 interface Window {
   /** Set by boot.js while its early worker waits for perpcalc.js. */
   __perpcalcBoot?: PerpcalcBoot;
+  /** The runtime's state (runtime.js), for tests and benchmarks. */
+  __perpcalcRuntime?: import("../../docs/assets/perpcalc/runtime.js").Runtime;
+  /** Material's page stream: emits on every page, instant navigation included. */
+  document$?: { subscribe(fn: () => void): unknown };
 }

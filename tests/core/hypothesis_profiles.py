@@ -6,6 +6,9 @@
          so a failure prints the line that replays it.
 ``dev``  every other run: random examples, which keeps exploring. An example it finds that fails is
          added to its test with ``@example(...)`` before the fix, so it is checked on every run after.
+``check`` ``make check``, the fast loop (``PERPCALC_CHECK=1``, outside CI): ``dev`` drawing a quarter of
+         the examples (``examples``: a test that asks for 200 draws 50 there, one that names no number
+         25); ``make test`` and the Pyodide run draw them all.
 
 Both turn off what depends on the machine's speed rather than on the code: the per-example deadline
 and the ``too_slow`` health check (a loaded 2-core machine is several times slower than an idle one).
@@ -24,6 +27,9 @@ settings.register_profile("ci", derandomize=True, database=None, **_COMMON)
 # derandomize stated both ways: Hypothesis's own default turns it on whenever a variable named CI exists,
 # whatever its value
 settings.register_profile("dev", derandomize=False, **_COMMON)
+#: the share of each property test's examples the fast loop draws
+CHECK_SHARE = 4
+settings.register_profile("check", derandomize=False, max_examples=100 // CHECK_SHARE, **_COMMON)
 
 
 def in_ci() -> bool:
@@ -31,8 +37,23 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
+def in_check() -> bool:
+    """True in ``make check``'s fast loop (``PERPCALC_CHECK=1``) outside CI."""
+    return os.environ.get("PERPCALC_CHECK", "").strip() == "1" and not in_ci()
+
+
+def examples(n: int) -> int:
+    """The examples a property test that asks for ``n`` draws in this run: all of them, except in
+    the fast loop (``in_check``), which draws a quarter (at least 10).
+
+    >>> examples(200) in (50, 200)
+    True
+    """
+    return max(10, n // CHECK_SHARE) if in_check() else n
+
+
 def load() -> str:
     """Load the profile for this run (before any test module is imported) and return its name."""
-    name = "ci" if in_ci() else "dev"
+    name = "ci" if in_ci() else "check" if in_check() else "dev"
     settings.load_profile(name)
     return name

@@ -14,11 +14,12 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.insolvency import ADL_METHODS, adl_outlook, bankruptcy_price, rank_positions
 from perpcalc.venues import ADL_VENUES, VENUES
 
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DEFAULT = dict(perpcalc.get("adl_score").examples["default"])
 
 

@@ -170,3 +170,24 @@ def test_list_cells_read_by_the_fast_path_keep_the_full_checks() -> None:
 
 
 
+
+
+def _bounded_rate_fields() -> list[tuple[str, str]]:
+    return [(c["name"], f.name) for c in perpcalc.catalog() for f in perpcalc.get(c["name"]).inputs
+            if f.type == "decimal" and f.percent and (f.bounds[0] is not None or f.bounds[1] is not None)]
+
+
+@pytest.mark.parametrize(("name", "field"), _bounded_rate_fields())
+def test_a_rate_out_of_range_is_refused_in_percent(name: str, field: str) -> None:
+    """The page sends a rate as the reader typed it ("2000%"); the refusal gives the bound in
+    percent first ("must be ≤ 1000 % (10 as a fraction)"), not the fraction alone, which a reader
+    of the page takes for percent ("must be ≤ 10" read as 10 %)."""
+    calc = perpcalc.get(name)
+    f = calc.field(field)
+    lo, hi = f.bounds
+    bound, typed = (hi, hi * 100 + 1) if hi is not None else (lo, lo * 100 - 1)
+    values = dict(perpcalc.page.form_values(name))
+    values[field] = f"{typed}%"
+    out = json.loads(compute_json(name, json.dumps(values)))
+    assert not out["ok"] and out["error"]["field"] == field, out
+    assert f"{plain(bound * 100)} % ({plain(bound)} as a fraction)" in out["error"]["message"], out

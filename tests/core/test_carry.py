@@ -14,6 +14,7 @@ import perpcalc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.carry import (
     carry_trade,
@@ -24,7 +25,7 @@ from perpcalc.carry import (
 )
 from perpcalc.funding import funding_payment
 
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(60), deadline=None)
 
 rates_st = st.decimals(min_value=D("-0.01"), max_value=D("0.01"), places=6, allow_nan=False, allow_infinity=False)
 sizes = st.decimals(min_value=D("0.001"), max_value=D("1000"), places=3, allow_nan=False, allow_infinity=False)

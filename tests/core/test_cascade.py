@@ -9,10 +9,11 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.cascade import bucket_positions, simulate_cascade
 
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_three_longs_by_hand() -> None:

@@ -10,6 +10,7 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc import page as page_entry
 from perpcalc._spec import Field
@@ -132,7 +133,7 @@ def test_contract_calculators_are_catalogued(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzz_only_input_error_escapes(name: str, data: st.DataObject) -> None:
     """Spec-driven fuzzing: valid, boundary and junk values; only InputError may escape and

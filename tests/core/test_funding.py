@@ -13,6 +13,7 @@ import perpcalc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.funding import (
     RateRules,
@@ -139,7 +140,7 @@ small = st.decimals(min_value=D(0), max_value=D("0.003"), places=6)
 intervals = st.sampled_from([D(1), D(2), D(4), D(8)])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(p=premiums, i=st.decimals(min_value=D("-0.001"), max_value=D("0.001"), places=6), c=small)
 def test_clamp_flat_inside_the_band_and_one_for_one_outside(p: Decimal, i: Decimal, c: Decimal) -> None:
     f = funding_rate(p, "clamp", i, c)
@@ -151,7 +152,7 @@ def test_clamp_flat_inside_the_band_and_one_for_one_outside(p: Decimal, i: Decim
         assert f == p + c
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(p=premiums, d=small)
 def test_dead_band_zero_inside_and_shrinks_by_d_outside(p: Decimal, d: Decimal) -> None:
     f = funding_rate(p, "dead_band", dead_band=d)
@@ -161,7 +162,7 @@ def test_dead_band_zero_inside_and_shrinks_by_d_outside(p: Decimal, d: Decimal) 
         assert abs(f) == abs(p) - d and (f > 0) == (p > 0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(p=premiums, method=st.sampled_from(["clamp", "dead_band", "premium"]), n=intervals,
        cap=st.decimals(min_value=D("0.00001"), max_value=D("0.02"), places=6),
        scaling=st.sampled_from(["n_over_8", "per_interval"]))
@@ -172,14 +173,14 @@ def test_cap_binds_last(p: Decimal, method: str, n: Decimal, cap: Decimal, scali
     assert capped == max(-cap, min(cap, free))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(a=premiums, b=premiums, method=st.sampled_from(["clamp", "dead_band", "premium"]), n=intervals)
 def test_rate_never_falls_as_the_premium_rises(a: Decimal, b: Decimal, method: str, n: Decimal) -> None:
     lo, hi = sorted((a, b))
     assert funding_rate(lo, method, interval_hours=n) <= funding_rate(hi, method, interval_hours=n)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(p=premiums, method=st.sampled_from(["clamp", "dead_band", "premium"]))
 def test_both_scalings_agree_at_eight_hours(p: Decimal, method: str) -> None:
     assert funding_rate(p, method, scaling="n_over_8") == funding_rate(p, method, scaling="per_interval")
@@ -188,7 +189,7 @@ def test_both_scalings_agree_at_eight_hours(p: Decimal, method: str) -> None:
 # ---------------------------------------------------------------- venue presets and comparison
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(p=premiums, venue=st.sampled_from(FUNDING_VENUE_KEYS))
 def test_venue_preset_reproduces_the_venue_row(p: Decimal, venue: str) -> None:
     """The funding_rate preset and funding_by_venue give each venue the same rate."""
@@ -274,14 +275,14 @@ def test_long_inputs_are_thinned_but_end_at_the_final_rate() -> None:
 sample_lists = st.lists(st.decimals(min_value=D("-0.01"), max_value=D("0.01"), places=6), min_size=1, max_size=60)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(p=st.decimals(min_value=D("-0.01"), max_value=D("0.01"), places=6), n=st.integers(1, 200))
 def test_constant_samples_both_weightings_agree(p: Decimal, n: int) -> None:
     assert time_weighted_premium([p] * n) == p
     assert mean_premium([p] * n) == p
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(samples=sample_lists, weighting=st.sampled_from(["time_weighted", "mean"]))
 def test_running_average_ends_at_the_final_average_and_stays_in_range(samples: list, weighting: str) -> None:
     path = running_averages(samples, weighting)
@@ -289,7 +290,7 @@ def test_running_average_ends_at_the_final_average_and_stays_in_range(samples: l
     assert min(samples) <= path[-1] <= max(samples)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(samples=sample_lists, venue=st.sampled_from(FUNDING_VENUE_KEYS))
 def test_predicted_path_ends_at_the_predicted_rate(samples: list, venue: str) -> None:
     out = run("predicted_funding", premiums=[{"premium": str(p)} for p in samples], venue=venue)
@@ -297,7 +298,7 @@ def test_predicted_path_ends_at_the_predicted_rate(samples: list, venue: str) ->
     assert out["path"][-1]["average_premium"] == out["average_premium"]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(samples=st.lists(st.decimals(min_value=D(0), max_value=D("0.01"), places=6), min_size=2, max_size=40))
 def test_time_weighting_favours_late_samples(samples: list) -> None:
     """Sorted ascending, later samples are larger, so the time-weighted average is ≥ the mean."""
@@ -389,7 +390,7 @@ def test_schedule_bad_inputs() -> None:
 hourly_lists = st.lists(st.decimals(min_value=D("-0.02"), max_value=D("0.02"), places=5), min_size=1, max_size=80)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(hourly=hourly_lists, base=st.sampled_from([1, 2, 4, 8]), rule=st.sampled_from(["jump", "step", "none"]),
        cap=st.decimals(min_value=D("0.0005"), max_value=D("0.01"), places=5),
        weighting=st.sampled_from(["mean", "time_weighted"]))

@@ -14,6 +14,7 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.insolvency import (
     SOCIAL_METHODS,
@@ -28,7 +29,7 @@ from perpcalc.insolvency import (
 )
 from perpcalc.venues import ADL_METHODS
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ------------------------------------------------------------------ liquidation outcome

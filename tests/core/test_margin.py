@@ -14,6 +14,7 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.margin import (
     bankruptcy_price,
@@ -322,7 +323,7 @@ PNL_CASES = st.fixed_dictionaries({
     "target_roe": st.decimals(min_value="-0.5", max_value=3, places=2),
 })
 
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=examples(80), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _traded(case: dict, price: float) -> list[float]:
@@ -402,7 +403,7 @@ def _run_or_none(inputs: dict) -> dict | None:
 
 
 @pytest.mark.parametrize("venue, contract", VENUE_CASES)
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(pos=position(), more=st.decimals(min_value="1.05", max_value=3, places=2))
 def test_liquidation_moves_with_margin_and_leverage(venue: str, contract: str, pos: dict, more: D) -> None:
     """More margin pushes the liquidation price away from entry; more leverage pulls it closer.
@@ -431,7 +432,7 @@ def test_liquidation_moves_with_margin_and_leverage(venue: str, contract: str, p
 
 
 @pytest.mark.parametrize("venue", ["generic", "binance", "okx", "dydx", "hyperliquid"])
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(pos=position(), cross=st.booleans(), other_pnl=st.decimals(min_value=-100, max_value=100, places=2))
 def test_mark_venues_meet_the_margin_condition(venue: str, pos: dict, cross: bool, other_pnl: D) -> None:
     """At the liquidation price equity equals the maintenance margin valued at that price (linear)."""
@@ -452,7 +453,7 @@ def test_mark_venues_meet_the_margin_condition(venue: str, pos: dict, cross: boo
     assert float(equity) == pytest.approx(float(required), abs=float_tolerance(q * lp, q * ep, collateral))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     side=st.sampled_from(["long", "short"]),
     ep=st.decimals(min_value=100, max_value=100000, places=2),
@@ -474,7 +475,7 @@ def test_inverse_mark_condition(side: str, ep: D, q: D, lev: D, mmr: D) -> None:
     assert float(equity) == pytest.approx(float(mmr * position_value(q, lp, "inverse")), rel=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     floors=st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=8, unique=True),
     rates=st.lists(st.integers(min_value=1, max_value=500), min_size=9, max_size=9),
@@ -492,7 +493,7 @@ def test_tier_recurrence_makes_maintenance_continuous(floors: list[int], rates: 
         assert tier_index(floor, tiers) == n and tier_index(floor - 1, tiers) == n - 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     side=st.sampled_from(["long", "short"]),
     q=st.decimals(min_value=1, max_value=200, places=1),

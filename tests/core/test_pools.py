@@ -13,6 +13,7 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import pools
 from perpcalc.pools import (
     gmx_adaptive_funding_step,
@@ -85,7 +86,7 @@ def test_gmx_funding_cap_and_empty_side() -> None:
 
 
 @given(long_oi=usd, short_oi=usd, factor=st.decimals(min_value=D("1e-10"), max_value=D("1e-6"), places=12))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_gmx_funding_payers_equal_receivers(long_oi, short_oi, factor) -> None:
     """What the payers pay per second is exactly what the receivers get: the pool keeps nothing."""
     f = gmx_funding_factor_per_second(long_oi, short_oi, factor)
@@ -134,7 +135,7 @@ def test_gmx_adaptive_decay_keeps_sign_and_floor() -> None:
 
 @given(saved=st.decimals(min_value=D("-2e-8"), max_value=D("2e-8"), places=14), long_oi=usd, short_oi=usd,
        seconds=st.integers(min_value=0, max_value=7 * 86400))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_gmx_adaptive_bounds(saved, long_oi, short_oi, seconds) -> None:
     s = gmx_adaptive_funding_step(saved, long_oi, short_oi, D(seconds), **ADAPTIVE)
     assert abs(s.saved) <= ADAPTIVE["max_factor_per_second"]

@@ -14,6 +14,7 @@ import perpcalc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.pricing import basis_after, basis_half_life_days, funding_basis, mark_price, price_ratio
 
@@ -65,7 +66,7 @@ kappas = st.decimals(min_value=D("0.5"), max_value=D(100000), places=3)
 rates = st.decimals(min_value=D("-0.2"), max_value=D("0.3"), places=4)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(r_a=rates, r_b=rates, k=kappas)
 def test_peg_tightens_as_kappa_grows(r_a: Decimal, r_b: Decimal, k: Decimal) -> None:
     if k - r_a + r_b <= 0:
@@ -127,7 +128,7 @@ def test_mark_price_bad_inputs() -> None:
     assert err.value.field == "time_until_funding"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(index=st.decimals(min_value=D(1), max_value=D(100000), places=2),
        rate=st.decimals(min_value=D("-0.03"), max_value=D("0.03"), places=6),
        t=st.decimals(min_value=D(0), max_value=D(8), places=3),
@@ -152,7 +153,7 @@ def test_basis_convergence_default() -> None:
     assert len(out["path"]) <= 500
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(b0=st.decimals(min_value=D("-0.5"), max_value=D("0.5"), places=5).filter(lambda b: b != 0),
        k=st.decimals(min_value=D("0.1"), max_value=D(20000), places=2))
 def test_half_life_halves_the_basis(b0: Decimal, k: Decimal) -> None:

@@ -16,6 +16,7 @@ import perpcalc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.series import (
     ar1_coefficient,
@@ -227,7 +228,7 @@ def test_default_simulation_matches_section_d_calibration() -> None:
     assert 0.8 < out["ar1_phi"] < 0.95
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), phi=st.sampled_from([0.5, 0.8, 0.9, 0.95]))
 def test_ar1_half_life_recovered_from_long_pure_ar1(seed: int, phi: float) -> None:
     # 20,000 rates of a pure AR(1) (no spikes). The least-squares φ has standard error

@@ -13,6 +13,7 @@ import perpcalc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc.margin import Position, liquidation_price, liquidation_with_tiers, maintenance_amounts
 from perpcalc.venues import MARGIN_VENUES, SETTLEMENT_ASSETS, TIER_TABLES, margin_preset
 
@@ -112,7 +113,7 @@ def test_presets_select_the_table_and_leave_mmr_to_it() -> None:
     assert set(field["when"]["venue"]) == {k for k, r in MARGIN_VENUES.items() if r.tier_table}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     side=st.sampled_from(["long", "short"]),
     size=st.decimals(min_value=D("0.001"), max_value=D(5000), places=3),

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc.funding import (
     drift_funding_rate,
     drift_symmetric_funding,
@@ -106,7 +107,7 @@ def test_drift_symmetric_surplus_goes_to_pool() -> None:
        longs=st.decimals(min_value=0, max_value=10**8, places=2),
        shorts=st.decimals(min_value=0, max_value=10**8, places=2),
        pool=st.decimals(min_value=0, max_value=10**6, places=2))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_drift_symmetric_money_is_conserved(rate, longs, shorts, pool) -> None:
     """paid = received + pool inflow; the pool never gives more than 2/3 of its balance;
     receivers never get more than they are owed."""

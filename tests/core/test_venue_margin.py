@@ -16,6 +16,7 @@ import perpcalc.margin as margin_module
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc.margin import (
     bankruptcy_price,
     deribit_margin,
@@ -68,7 +69,7 @@ def test_deribit_sol_usdc_examples() -> None:
        price=st.decimals(min_value=1, max_value=10**6, places=2),
        base=st.decimals(min_value=D("0.001"), max_value=D("0.5"), places=4),
        per_unit=st.decimals(min_value=0, max_value=D("0.001"), places=7))
-@settings(max_examples=200, deadline=None)  # Decimal powers: slow on a loaded machine
+@settings(max_examples=examples(200), deadline=None)  # Decimal powers: slow on a loaded machine
 def test_deribit_max_size_spends_the_equity(equity, price, base, per_unit) -> None:
     """At the largest size the initial margin equals the equity (and grows with size)."""
     q = deribit_max_size(equity, price, base, per_unit)
@@ -88,7 +89,7 @@ def test_order_cost_open_loss_only_on_the_unfavourable_side() -> None:
        price=st.decimals(min_value=1, max_value=10**5, places=2),
        mark=st.decimals(min_value=1, max_value=10**5, places=2),
        lev=st.decimals(min_value=1, max_value=125, places=1), side=st.sampled_from(["long", "short"]))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_max_open_costs_exactly_the_balance(avail, price, mark, lev, side) -> None:
     q = max_open_position(side, avail, price, lev, mark)
     assert float(order_cost(side, q, price, mark, lev)) == pytest.approx(float(avail), rel=1e-15)
@@ -133,7 +134,7 @@ def test_hyperliquid_stages_derivation() -> None:
        lev=st.decimals(min_value=2, max_value=50, places=1),
        mmr=st.decimals(min_value=D("0.001"), max_value=D("0.02"), places=4),
        share=st.sampled_from([D(0), D(2) / 3, D(1)]))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_stage_price_meets_its_equity_condition(side, ep, lev, mmr, share) -> None:
     q = D(2)
     c = q * ep / lev
@@ -156,7 +157,7 @@ def test_dydx_fillable_price_ends() -> None:
 @given(side=st.sampled_from(["long", "short"]), ep=st.decimals(min_value=10, max_value=10**5, places=2),
        lev=st.decimals(min_value=2, max_value=20, places=1),
        mmf=st.decimals(min_value=D("0.005"), max_value=D("0.05"), places=4))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_dydx_insurance_threshold_is_where_fill_meets_bankruptcy(side, ep, lev, mmf) -> None:
     """Derivation check: at p* the fillable price equals the bankruptcy price, and p* lies
     between the liquidation price and the bankruptcy price."""

@@ -21,6 +21,7 @@ import perpcalc
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import margin, venues
 from perpcalc.insolvency import ADL_METHODS
 from perpcalc.margin import entry_value_liquidation_price, unrealized_pnl
@@ -282,7 +283,7 @@ def test_jupiter_liquidation_price_from_its_formula() -> None:
        lev=st.decimals(min_value=1, max_value=200, places=1),
        m=st.decimals(min_value=D("0.001"), max_value=D("0.02"), places=4),
        t=st.decimals(min_value=0, max_value=D("0.001"), places=5))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_entry_value_condition_holds_at_the_price(side, ep, lev, m, t) -> None:
     """At the entry-value liquidation price, collateral − fee + PnL = m × size at entry."""
     q = D(5)

@@ -15,13 +15,14 @@ import perpcalc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from spec_strategies import example_variants, inputs_for
 from test_contract import finite_json
 
 NAMES = [c["name"] for c in perpcalc.catalog()]
-TOTAL = 4_000
-PER_CALCULATOR = max(100, -(-TOTAL // max(1, len(NAMES))))
+TOTAL = examples(4_000)
+PER_CALCULATOR = max(examples(100), -(-TOTAL // max(1, len(NAMES))))
 @pytest.mark.parametrize("name", NAMES)
 def test_run_survives_anything(name: str) -> None:
     """Each calculator gets its own share of the budget, counted here (no state shared

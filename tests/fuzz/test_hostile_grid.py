@@ -20,6 +20,7 @@ import pytest
 from hostile import Case, cases, check_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.display import format_number, visible_text
 from perpcalc.page import compute_json
@@ -148,7 +149,7 @@ def test_controls_are_visible_in_outputs() -> None:
 # ---------------------------------------------------------------- hypothesis on top
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=examples(400), deadline=None, database=None)
 @given(st.one_of(st.text(max_size=60), st.floats(), st.integers(), st.decimals(), st.none(), st.booleans()))
 def test_parse_decimal_gives_a_bounded_decimal_or_input_error(value: object) -> None:
     try:
@@ -160,7 +161,7 @@ def test_parse_decimal_gives_a_bounded_decimal_or_input_error(value: object) -> 
     assert len(number.as_tuple().digits) <= 34
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=examples(400), deadline=None, database=None)
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-(10**400), max_value=10**400),
                  st.decimals(allow_nan=True, allow_infinity=True)),
        st.integers(min_value=0, max_value=12))
@@ -169,7 +170,7 @@ def test_format_number_never_raises_and_reads_as_a_number(value: object, places:
     assert text and "e" not in text.lower() and len(text) < 60
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=examples(300), deadline=None, database=None)
 @given(st.text(max_size=40))
 def test_visible_text_leaves_no_invisible_character(text: str) -> None:
     import unicodedata
@@ -178,7 +179,7 @@ def test_visible_text_leaves_no_invisible_character(text: str) -> None:
     assert all(ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in shown)
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=examples(150), deadline=None, database=None)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_compute_json_on_arbitrary_json(name: str, data: st.DataObject) -> None:
     calc = perpcalc.get(name)

@@ -1,6 +1,6 @@
 // Unit tests for docs/assets/perpcalc/protocol.js (run by `node --test tests/js`).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { MSG, STEP, STEPS } from "../../docs/assets/perpcalc/protocol.js";
@@ -19,9 +19,15 @@ test("the steps run 1..STEPS, the last is READY", () => {
 });
 
 test("no script spells a message type or the step count itself", () => {
-  for (const name of ["perpcalc.js", "worker.js", "boot.js"]) {
+  // the scripts that talk to the worker, or show its steps, import the protocol
+  for (const name of ["runtime.js", "render.js", "worker.js", "boot.js"]) {
     const text = readFileSync(new URL(name, here), "utf-8");
     assert.match(text, /from "\.\/protocol\.js"/, `${name} imports the protocol`);
+  }
+  const scripts = readdirSync(here).filter((name) => name.endsWith(".js") && name !== "protocol.js");
+  assert.ok(scripts.includes("perpcalc.js") && scripts.length >= 10, scripts.join(" "));
+  for (const name of scripts) {
+    const text = readFileSync(new URL(name, here), "utf-8");
     for (const type of Object.values(MSG)) {
       assert.ok(!text.includes(`type: "${type}"`) && !text.includes(`type === "${type}"`), `${name} spells "${type}"`);
     }

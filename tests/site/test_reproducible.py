@@ -9,13 +9,10 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import sys
 from pathlib import Path
 
 import brotli
-from background import Background
-
-ROOT = Path(__file__).resolve().parents[2]
+from background import site_build, site_dir
 
 
 def normalise(path: Path) -> bytes:
@@ -29,18 +26,11 @@ def normalise(path: Path) -> bytes:
     return data
 
 
-# the same SITE_URL as the session's own build (its TEST_PORT), or every absolute URL differs; started
-# when the session's tests are collected, beside the session's build (tests/conftest.py)
-PORT = int(os.environ.get("TEST_PORT", "8765"))
-SECOND = ROOT / "build" / f"test-site-{PORT}-again"
-BACKGROUND = {
-    "second build": Background(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--clean", "--site-dir", str(SECOND)],
-        env=dict(os.environ, SITE_URL=f"http://127.0.0.1:{PORT}/", NO_MKDOCS_2_WARNING="1",
-                 DISABLE_MKDOCS_2_WARNING="true"),
-        timeout=600,
-    ),
-}
+# the same SITE_URL as the session's site (its port), or every absolute URL differs; started when the
+# session's tests are collected, beside the site's build (tests/conftest.py, scripts/run_tests.py)
+PORT = int(os.environ.get("TEST_SITE_PORT") or os.environ.get("TEST_PORT", "8765"))
+SECOND = site_dir(PORT).with_name(f"{site_dir(PORT).name}-again")
+BACKGROUND = {"second build": site_build(SECOND, PORT, quiet=True)}
 
 
 def test_second_build_is_identical(built_site: dict) -> None:

@@ -252,7 +252,7 @@ def _arbitrage_calc(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-FEE_HELP = "taker fee per fill as a fraction (0.0005 = 0.05 %); the default is illustrative: use your own fee tier"
+FEE_HELP = "taker fee per fill, of the notional (0.0005 = 0.05 %); the default is illustrative: use your own fee tier"
 
 
 funding_arbitrage_calculator = Calculator(

@@ -152,7 +152,7 @@ liquidation_cascade_calculator = Calculator(
             default=Decimal("-0.05"),
             min=-0.9,
             max=10,
-            help="−0.05 = a 5 % fall (liquidates longs); +0.05 = a 5 % rise (liquidates shorts)",
+            help="negative: a fall, which liquidates longs; positive: a rise, which liquidates shorts (-0.05 = -5 %)",
         ),
         Field(
             "depth",

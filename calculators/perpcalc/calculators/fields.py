@@ -117,7 +117,7 @@ VOCABULARY: dict[str, Field] = {
             default=Decimal("0.0005"),
             min=0,
             max=Decimal("0.1"),
-            help="fee per fill as a fraction of notional (0.0005 = 0.05 %)",
+            help="fee per fill, of the notional (0.0005 = 0.05 %)",
         ),
         Field(
             "settle",

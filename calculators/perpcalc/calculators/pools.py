@@ -278,8 +278,8 @@ gmx_adaptive_funding_calculator = Calculator(
               max=100, help="+ = longs pay; 0 for a fresh market"),
         Field("increase_apr_per_hour", "Increase per hour at full imbalance", unit="per year per hour",
               percent=True, default=Decimal("0.2"), min=0, max=100,
-              help="GMX's fundingIncreaseFactorPerSecond restated: 0.2 = the rate gains 20 % a year each hour "
-                   "when one side holds everything"),
+              help="GMX's fundingIncreaseFactorPerSecond restated: how much the yearly rate gains each hour "
+                   "when one side holds everything (0.2 = 20 %)"),
         Field("decrease_apr_per_hour", "Decrease per hour below the decrease threshold", unit="per year per hour",
               percent=True, default=Decimal("0.01"), min=0, max=100),
         Field("threshold_stable", "Stable threshold", unit="fraction of OI", percent=True, default=Decimal("0.04"),

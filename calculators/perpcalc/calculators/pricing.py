@@ -235,7 +235,7 @@ basis_convergence_calculator = Calculator(
             percent=True,
             min=-1,
             max=10,
-            help="0.01 = perp 1 % above the index (you may type 1%)",
+            help="the perp's premium over the index: positive above it, negative below (0.01 = 1 %)",
         ),
         Field(
             "funding_intensity",

@@ -184,7 +184,7 @@ funding_cap_calculator = Calculator(
         Field("mmr", "Maintenance margin rate", unit="fraction", percent=True, min=0, max=1,
               help="Binance: the first tier's; dYdX: MMF"),
         Field("imr", "Initial margin rate", unit="fraction", percent=True, default=None, min=0, max=1,
-              help="BitMEX and dYdX (IMF); 1 / max leverage"),
+              help="BitMEX and dYdX (IMF): 1 / max leverage (0.01 = 1 %, at 100x)"),
         Field("multiplier", "Binance multiplier k", default=Decimal("0.75"), min=0, max=10,
               help="0.75 by default; set per symbol (an older text has 1)"),
         field("interval_hours"),

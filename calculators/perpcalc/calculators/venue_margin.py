@@ -349,7 +349,7 @@ liquidation_stages_calculator = Calculator(
               max=200, help="sets the maintenance fraction to 1 / (2 × max leverage)"),
         Field("backstop_share", "Backstop below this share of maintenance", unit="fraction", percent=True,
                   when={"venue": BACKSTOP_VENUES},
-              default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: 2/3"),
+              default=Decimal(2) / Decimal(3), min=0, max=1, help="Hyperliquid: two thirds (0.6667 = 66.67 %)"),
         Field("smmr", "Max spread / maintenance fraction", default=Decimal("1.5"), min=0, max=10,
                   when={"venue": FILLABLE_VENUES},
               help="dYdX's help page: 1.5 (the v4 chain code's default is 0.1; a governance parameter)"),

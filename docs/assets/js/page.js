@@ -1,23 +1,7 @@
 // Page behaviours that are not calculators, run again after each instant navigation.
+// (The page's math arrives drawn: KaTeX runs at build time, scripts/hooks/katex.py.)
 //
-// 1. Render the page's TeX with the site's own KaTeX:
-// Markdown pages (pymdownx.arithmatex, generic mode: \( \) and \[ \]) and executed
-// notebooks (Jupyter's $ and $$ in Markdown cells).
-const PAGE = [
-  { left: "\\(", right: "\\)", display: false },
-  { left: "\\[", right: "\\]", display: true },
-];
-const NOTEBOOK = [{ left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false }, ...PAGE];
-
-function render(selector, delimiters) {
-  for (const el of document.querySelectorAll(selector)) {
-    if (el.dataset.rendered) continue;
-    window.renderMathInElement(el, { delimiters, throwOnError: false });
-    el.dataset.rendered = "true";
-  }
-}
-
-// 2. A formula or table wider than its column scrolls inside its own box and takes keyboard
+// A formula or table wider than its column scrolls inside its own box and takes keyboard
 // focus, so keyboard users can scroll it too (formulas get class "is-wide", see site.css;
 // tables are the theme's scroll wrappers). Rechecked on resize.
 function markScrollable() {
@@ -49,10 +33,6 @@ window.addEventListener("resize", () => {
 });
 
 function onPage() {
-  if (typeof window.renderMathInElement === "function") {
-    render(".arithmatex", PAGE);
-    render(".jupyter-wrapper .jp-MarkdownOutput", NOTEBOOK);
-  }
   // after the theme's own page setup (it wraps tables in scroll boxes in the same emission)
   requestAnimationFrame(markScrollable);
 }

@@ -1,3 +1,4 @@
+// @ts-nocheck -- not typed yet; tsc reaches it through perpcalc.js's import() (tsconfig.json)
 // Charts for calculator series outputs, drawn with the site's own copy of uPlot.
 // Generic: each series output carries its chart description (x column, y columns, kind,
 // marks = scalar outputs drawn as vertical lines) in the form's embedded spec, and its

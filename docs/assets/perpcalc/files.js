@@ -1,3 +1,4 @@
+// @ts-nocheck -- not typed yet; tsc reaches it through perpcalc.js's import() (tsconfig.json)
 // The reader's own files: a funding-history export or a positions CSV, chosen with the
 // field's file button, dropped on the field or pasted into it, fills a calculator's list
 // field. Generic: a field offers this when its spec says which files it accepts (the build

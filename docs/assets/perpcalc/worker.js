@@ -366,7 +366,7 @@ function answer(msg) {
 // even plain strings hundreds of ms), while a transferred buffer arrives at once. An output
 // of more than PAGE_ROWS rows goes as result.json[name] (its raw value) and its display rows
 // as display[name].pages ({bytes, offsets}: PAGE_ROWS rows a page); the page decodes only
-// what it shows (see unpackLarge and buildTable in perpcalc.js).
+// what it shows (see unpackLarge and buildTable in lists.js).
 const PAGE_ROWS = 200;
 const encoder = new TextEncoder();
 

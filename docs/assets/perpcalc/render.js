@@ -1,0 +1,216 @@
+// @ts-check
+// Rendering: the live status line and progress bar of every form, asking the runtime for a
+// form's results and putting them on the page — outputs, tables, units, the sticky summary,
+// charts — or perpcalc's refusal beside its field. The pure functions are unit-tested under
+// Node (tests/js/render.test.mjs).
+//
+// Lifecycle: the page arrives with the worked example pre-rendered (data-state="static").
+// The runtime starts as soon as the page has painted or on the first interaction with a
+// form, whichever comes first (data-state="loading"), then each input change is recomputed by
+// perpcalc.page.compute_json in the worker (data-state="ready").
+
+import { STEPS } from "./protocol.js";
+import { runtime, startRuntime, compute } from "./runtime.js";
+import { specOf, readInputs, markStale, atExample, clearErrors, showError, showNotes, formsOnPage } from "./form.js";
+import { valueOf, unpackLarge, buildTable } from "./lists.js";
+import { laterQuery } from "./address.js";
+
+/** @typedef {import("./lists.js").Result} Result */
+
+/** @type {Set<HTMLFormElement>} forms that show the runtime's state */
+const watched = new Set();
+
+/**
+ * Shows the runtime's state in `form` from now on.
+ * @param {HTMLFormElement} form
+ */
+export function watch(form) {
+  watched.add(form);
+}
+
+/** Shows the runtime's new state in every watched form still on the page. */
+export function showRuntimeEverywhere() {
+  for (const form of [...watched]) {
+    if (!form.isConnected) {
+      watched.delete(form);
+      continue;
+    }
+    showRuntime(form);
+  }
+}
+
+/**
+ * The status line and the progress bar of one form.
+ * @param {HTMLFormElement} form
+ */
+export function showRuntime(form) {
+  const status = /** @type {HTMLElement} */ (form.querySelector("[data-status]"));
+  const bar = /** @type {HTMLProgressElement} */ (form.querySelector(".perpcalc__progress"));
+  if (runtime.state === "loading") {
+    form.dataset.state = "loading";
+    bar.hidden = false;
+    bar.value = Math.max(bar.value, barValue(runtime)); // never backwards
+    status.textContent = `Loading the live calculator: ${runtime.detail} (step ${runtime.step} of ${STEPS}).`;
+    markStale(form);
+  } else if (runtime.state === "ready") {
+    if (form.dataset.state !== "ready") {
+      form.dataset.state = "ready";
+      bar.hidden = true;
+      status.textContent = "Live: results recalculate in your browser as you type (perpcalc on Pyodide).";
+      if (form.dataset.dirty === "true") requestCompute(form);
+    }
+  } else if (runtime.state === "error") {
+    form.dataset.state = "error";
+    bar.hidden = true;
+    status.textContent = `The live calculator could not start: ${runtime.error}. The results shown are the worked example computed when the page was built.`;
+    markStale(form);
+  }
+}
+
+/**
+ * The bar (max STEPS = 4) follows the bytes: the download fills most of it (on a slow link it is
+ * most of the wait), then starting Python and importing perpcalc take the rest.
+ * @param {{step: number, fraction?: number}} progress
+ * @returns {number}
+ */
+export function barValue({ step, fraction }) {
+  return step <= 1 ? 2.8 * Math.min(1, Math.max(0, fraction || 0)) : step === 2 ? 3.2 : 3.7;
+}
+
+/**
+ * Recomputes a form's results from its inputs (starts the runtime first if it is not ready).
+ * @param {HTMLFormElement} form
+ */
+export function requestCompute(form) {
+  form.dataset.dirty = "true";
+  markStale(form);
+  if (runtime.state !== "ready") {
+    startRuntime("input");
+    return;
+  }
+  const id = compute(/** @type {string} */ (form.dataset.calculator), readInputs(form), (result) => {
+    // an answer to an earlier request, or for a form gone with its page, is not shown
+    if (form.isConnected && Number(form.dataset.request) === id) applyResult(form, unpackLarge(result));
+  });
+  form.dataset.request = String(id);
+}
+
+/**
+ * Puts one answer of perpcalc on the form.
+ * @param {HTMLFormElement} form
+ * @param {Result} result
+ */
+export function applyResult(form, result) {
+  clearErrors(form);
+  if (!result.ok) {
+    showError(form, result.error);
+    form.dispatchEvent(new CustomEvent("perpcalc:error", { detail: result.error }));
+    return;
+  }
+  for (const out of form.querySelectorAll("output[name]")) {
+    const name = /** @type {string} */ (out.getAttribute("name"));
+    const shown = result.display[name];
+    out.textContent = shown.text;
+    /** @type {HTMLOutputElement} */ (out).dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
+    const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
+    if (box) box.replaceChildren(buildTable(shown));
+  }
+  // money units name the currency the results are in (USDT, USDC, base coin) and follow it
+  for (const unit of form.querySelectorAll("[data-unit-from]")) {
+    const text = result.display[/** @type {string} */ (/** @type {HTMLElement} */ (unit).dataset.unitFrom)]?.text;
+    if (text) unit.textContent = text;
+  }
+  form.dataset.failed = "false";
+  form.dataset.dirty = atExample(form) ? "false" : "done";
+  markStale(form);
+  const main = /** @type {HTMLElement | null} */ (form.querySelector(".perpcalc__sticky"));
+  if (main) {
+    /** @type {Element} */ (main.querySelector(".perpcalc__sticky-value")).textContent
+      = result.display[/** @type {string} */ (main.dataset.main)]?.text ?? "";
+  }
+  showNotes(form);
+  drawCharts(form);
+  laterQuery(form);
+  form.dispatchEvent(new CustomEvent("perpcalc:result", { detail: result }));
+}
+
+// ---------------------------------------------------------------- charts
+// Series outputs are charted from their data-value with the site's uPlot, loaded only on
+// pages that have one; the pre-rendered example is charted without waiting for Python.
+
+/** @type {Promise<any> | null} */
+let chartsModule = null;
+
+/**
+ * @param {HTMLFormElement} form
+ * @param {string} name
+ * @returns {unknown}
+ */
+function outputValue(form, name) {
+  const out = /** @type {HTMLOutputElement | null} */ (form.querySelector(`output[name="${CSS.escape(name)}"]`));
+  return out ? JSON.parse(/** @type {string} */ (out.dataset.value)) : undefined;
+}
+
+/**
+ * Draws a form's charts (none: nothing to do).
+ * @param {HTMLFormElement} form
+ */
+export async function drawCharts(form) {
+  const charts = specOf(form).charts || {};
+  const names = Object.keys(charts);
+  if (!names.length) return;
+  chartsModule = chartsModule || import("./charts.js");
+  let mod;
+  try {
+    mod = await chartsModule;
+  } catch (err) {
+    return; // the table below each chart still shows the numbers
+  }
+  // drawn in a task of their own, after the results' task: drawing measures the page, which
+  // forces the layout the new results need at once; after 100,000 pasted rows that layout
+  // (the new table, the long textarea) and the chart made the results' task ~200 ms longer
+  const asked = form.dataset.request;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (!form.isConnected || form.dataset.request !== asked) return; // newer results draw their own
+  for (const name of names) {
+    const box = form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`);
+    if (!box) continue;
+    /** @type {Record<string, {value: unknown, label: string}>} */
+    const marks = {};
+    for (const mark of charts[name].marks || []) {
+      const label = form.querySelector(`output[name="${CSS.escape(mark)}"]`)?.closest(".perpcalc__out")
+        ?.querySelector(".perpcalc__label")?.textContent;
+      marks[mark] = label ? { value: outputValue(form, mark), label } : inputMark(form, mark);
+    }
+    mod.drawChart(box, charts[name], outputValue(form, name), marks);
+  }
+}
+
+/**
+ * A mark may name an input: a line at the reader's own value ("Your leverage"), none when empty.
+ * @param {HTMLFormElement} form
+ * @param {string} name
+ * @returns {{value: number | undefined, label: string}}
+ */
+function inputMark(form, name) {
+  const el = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${CSS.escape(name)}"]`));
+  const text = el && !/** @type {HTMLElement | null} */ (el.closest(".perpcalc__field"))?.hidden ? valueOf(el).trim() : "";
+  return markOf(text, el?.labels?.[0]?.textContent?.trim() || name);
+}
+
+/**
+ * An input's chart mark from its text and label: "Your leverage" at its number (none when
+ * blank or not a number).
+ * @param {string} text
+ * @param {string} label
+ * @returns {{value: number | undefined, label: string}}
+ */
+export function markOf(text, label) {
+  const value = text === "" ? NaN : Number(text.replace("\u2212", "-"));
+  return { value: Number.isFinite(value) ? value : undefined, label: `Your ${label[0].toLowerCase()}${label.slice(1)}` };
+}
+
+/** Redraws every chart of the page (the colour scheme or the window's width changed). */
+export function redrawAll() {
+  for (const form of formsOnPage()) if (Object.keys(specOf(form).charts || {}).length) drawCharts(form);
+}

@@ -1,0 +1,171 @@
+// @ts-check
+// The runtime client: the one Web Worker that runs perpcalc in Pyodide, shared by every form of
+// the page (and, through Material's instant navigation, of the pages after it). It starts the
+// worker (or adopts the one boot.js started from <head>), follows its start-up, sends it
+// computations and files and hands back their answers. It knows no form's markup: what the
+// forms show of it is render.js's (it calls the listeners given to onRuntimeChange).
+//
+// Offline: a versioned service worker (sw.js at the site root) caches the pinned runtime and the
+// pages a reader visits, so calculators keep working without a network after a first visit.
+
+import { MSG, STEP } from "./protocol.js";
+
+/**
+ * The runtime's state as the page shows it (window.__perpcalcRuntime holds it for tests).
+ * @typedef {{state: "idle" | "loading" | "ready" | "error", detail: string, step: number,
+ *   error: string | null, timings: unknown, fraction?: number, startedAt?: number, readyAt?: number}} Runtime
+ */
+
+const workerURL = new URL("./worker.js", import.meta.url);
+/** @type {Worker | null} */
+let worker = null;
+/** @type {Runtime} */
+export let runtime = { state: "idle", detail: "", step: 0, error: null, timings: null };
+let nextId = 1;
+/** @type {Map<number, (result: any) => void>} request id -> what to do with its result */
+const pending = new Map();
+/** @type {Set<() => void>} called on every change of the runtime's state */
+const listeners = new Set();
+
+/**
+ * Calls `fn` on every change of the runtime's state.
+ * @param {() => void} fn
+ */
+export function onRuntimeChange(fn) {
+  listeners.add(fn);
+}
+
+function broadcast() {
+  for (const fn of listeners) fn();
+}
+
+/**
+ * Starts the runtime, once (later calls do nothing).
+ * @param {string} reason what started it (the worker logs it)
+ */
+export function startRuntime(reason) {
+  if (worker) return;
+  runtime = { ...runtime, state: "loading", detail: "starting the Python runtime", step: STEP.DOWNLOAD, startedAt: performance.now() };
+  window.__perpcalcRuntime = runtime;
+  if (typeof WebAssembly !== "object") {
+    failRuntime("this browser has no WebAssembly");
+    return;
+  }
+  const early = window.__perpcalcBoot?.take(); // started from <head> by boot.js
+  try {
+    worker = early ? early.worker : new Worker(workerURL, { type: "module" });
+  } catch (err) {
+    failRuntime(`module workers are not available (${/** @type {Error} */ (err).message})`);
+    return;
+  }
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
+  if (!early) worker.postMessage({ type: MSG.INIT, reason, t0: performance.timeOrigin });
+  broadcast();
+  if (early) {
+    early.said.forEach(onWorkerMessage);
+    if (early.error) failRuntime(early.error);
+  }
+}
+
+/** @param {string} message */
+function failRuntime(message) {
+  runtime = { ...runtime, state: "error", error: message };
+  window.__perpcalcRuntime = runtime;
+  broadcast();
+  registerServiceWorker();
+}
+
+/** @param {MessageEvent} event */
+function onWorkerMessage(event) {
+  const msg = event.data;
+  if (msg.type === MSG.PROGRESS) {
+    runtime = { ...runtime, state: "loading", detail: msg.detail, step: msg.step, fraction: msg.fraction ?? 0 };
+    broadcast();
+  } else if (msg.type === MSG.READY) {
+    runtime = { ...runtime, state: "ready", detail: "", step: STEP.READY, timings: msg.timings, readyAt: performance.now() };
+    window.__perpcalcRuntime = runtime;
+    broadcast();
+    cacheForOffline();
+  } else if (msg.type === MSG.FAILED) {
+    failRuntime(msg.message);
+  } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {
+    const job = fileJobs.get(msg.id);
+    if (job && msg.type === MSG.FILE_PROGRESS) job.onProgress(msg);
+    if (job && msg.type === MSG.FILE_RESULT) {
+      fileJobs.delete(msg.id);
+      job.resolve(msg.result);
+    }
+  } else if (msg.type === MSG.RESULT) {
+    const done = pending.get(msg.id);
+    pending.delete(msg.id);
+    done?.(msg.result);
+  }
+}
+
+/**
+ * Asks the ready runtime to compute calculator `name` from `inputs`; `onResult` gets the
+ * answer as the worker sent it.
+ * @param {string} name
+ * @param {Record<string, string>} inputs
+ * @param {(result: any) => void} onResult
+ * @returns {number} the request's id
+ */
+export function compute(name, inputs, onResult) {
+  const id = nextId++;
+  pending.set(id, onResult);
+  /** @type {Worker} */ (worker).postMessage({ type: MSG.COMPUTE, id, name, inputs });
+  return id;
+}
+
+/**
+ * @typedef {{resolve: (result: any) => void, onProgress: (msg: any) => void}} FileJob
+ */
+
+// A reader's file for one field, read in the worker (files.js draws the control): resolves to
+// {ok, values, message, zoneless, timezone} or {ok: false, error}; onProgress gets {phase, done,
+// total}; options: {timezone, interval_hours} (the zone of times written without one, the form's interval).
+/** @type {Map<number, FileJob>} */
+const fileJobs = new Map();
+
+/**
+ * @param {HTMLFormElement} form
+ * @param {string} field
+ * @param {File} file
+ * @param {(msg: any) => void} onProgress
+ * @param {object} [options]
+ * @returns {Promise<any>}
+ */
+export function readFile(form, field, file, onProgress, options = {}) {
+  startRuntime("file");
+  if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
+  const id = nextId++;
+  worker.postMessage({ type: MSG.FILE, id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
+  return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
+}
+
+// ---------------------------------------------------------------- offline
+
+function cacheForOffline() {
+  // Everything this page loaded before the service worker took control (the page itself,
+  // theme scripts and styles) plus, on the worker's side, the runtime files.
+  registerServiceWorker();
+  if (!navigator.serviceWorker) return;
+  const urls = [location.href.split("#")[0]];
+  for (const entry of performance.getEntriesByType("resource")) {
+    if (entry.name.startsWith(location.origin)) urls.push(entry.name);
+  }
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls })).catch(() => {});
+}
+
+// Registered once the first calculator is live (or could not start), not before: on a first
+// visit it installed and took control while the runtime downloaded, and every runtime request went
+// through it. A page without a calculator registers it at once.
+let swRegistered = false;
+
+export function registerServiceWorker() {
+  if (swRegistered || !("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
+  swRegistered = true;
+  const swURL = new URL("../../sw.js", import.meta.url);
+  navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
+}
