@@ -17,6 +17,7 @@ from ._errors import InputError
 __all__ = [
     "DAYS_PER_YEAR",
     "EIGHT",
+    "MAX_YEAR",
     "ONE",
     "TWO",
     "ZERO",
@@ -36,6 +37,7 @@ ONE = Decimal(1)
 TWO = Decimal(2)
 EIGHT = Decimal(8)
 DAYS_PER_YEAR = Decimal(365)
+MAX_YEAR = 9000  # a start or a ledger time later than this is a typo
 
 
 def side_sign(side: str) -> int:
@@ -126,6 +128,6 @@ def parse_start(text: str | None, field: str = "start") -> datetime | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     when = when.astimezone(UTC)
-    if when.year > 9000:
+    if when.year > MAX_YEAR:
         raise InputError(field, "start time is too far in the future")
     return when

@@ -202,7 +202,8 @@ def display(o: Output, value: Any, units: Mapping[str, str] | None = None) -> di
     unit ("quote", "settlement currency") is written as ``units`` names it ("USDT")."""
     if o.format in ("table", "series") and isinstance(value, list):
         cols = o.columns
-        rows = [[format_value(c, row.get(c.name)) for c in cols] for row in value]
+        texts = [_column_text(c, [row.get(c.name) for row in value]) for c in cols]
+        rows = list(map(list, zip(*texts, strict=True))) if cols else [[] for _ in value]
         names = units or {}
         return {
             "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in cols],
@@ -210,6 +211,15 @@ def display(o: Output, value: Any, units: Mapping[str, str] | None = None) -> di
             "text": f"{len(rows)} row{'s' if len(rows) != 1 else ''}",
         }
     return {"text": format_value(o, value)}
+
+
+def _column_text(c: Output, cells: list[Any]) -> list[str]:
+    """``format_value`` of each cell of a table column. A column of ints shown as integers (a
+    place in a queue, a light) is written with ``format``'s grouping at once: the same text as
+    ``format_number(v, 0)`` gives an int under 10²⁰ ("0", "1,234", "−5")."""
+    if c.format == "integer" and set(map(type, cells)) == {int} and max(map(abs, cells)) < _INT_PLAIN:
+        return [f"{v:,}".replace("-", "\u2212") if v else "0" for v in cells]
+    return [format_value(c, v) for v in cells]
 
 
 # ---------------------------------------------------------------- numbers inside summary text

@@ -18,6 +18,8 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
@@ -275,8 +277,21 @@ def _fast_text_number(c: Field, v: str) -> Decimal | float | None:
 
 
 def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
+    """A list field's rows, typed and checked, or ``InputError`` naming the first bad row.
+
+    Rows of well-formed cells are read column by column (``_columns``: one check per column,
+    in C, not one per cell); anything else, and every error, takes the row-by-row reading
+    below, which words the message.
+    """
     if isinstance(value, str):
+        fast = _columns(f, _records(value, f))
+        if fast is not None:
+            return fast
         value = parse_rows(value, f)
+    elif type(value) is list and value and type(value[0]) is dict:
+        fast = _columns(f, value)
+        if fast is not None:
+            return fast
     if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         raise InputError(f.name, f"{f.label} must be a list of rows")
     if len(value) < f.min_items:
@@ -338,6 +353,90 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
 _DECIMAL, _CHOICE, _TEXT = 1, 2, 3
 
 
+# A column of plain decimal cells, one a line (see _PLAIN_CELL): matched in one pass.
+_PLAIN_COLUMN = re.compile(r"(?:[+-]?\d{1,17}(?:\.\d{1,17})?\n)*[+-]?\d{1,17}(?:\.\d{1,17})?")
+
+
+def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
+    """The rows ``coerce_list`` gives, read column by column, when every cell is one its
+    fast paths read (a plain number within the column's bounds, a known choice, a short
+    text); else ``None``, and the caller reads row by row (and words the error).
+
+    ``source`` is a text's CSV records (the header line first) or a list of dicts. Each
+    column is checked at once (one regular expression over the column's cells, their
+    minimum and maximum, a set of the choices), so 100,000 rows cost no Python call per
+    cell. tests/core/test_fast_paths.py holds both readings to the same result.
+    """
+    names = [c.name for c in f.columns]
+    known = set(names)
+    if len(names) < 2:
+        return None  # one column: a text may hold several values a line (parse_rows)
+    if type(source[0]) is dict:
+        body = source
+        if set(map(type, body)) != {dict} or not known.issuperset(set().union(*body)):
+            return None
+        raw = {n: list(map(dict.get, body, repeat(n))) for n in names}
+    else:
+        header = [h.strip().lower() for h in source[0]]
+        body = source[1:]
+        if not known.issuperset(header) or len(set(header)) != len(header):
+            return None
+        if set(map(len, body)) != {len(header)}:
+            return None
+        raw = dict(zip(header, map(list, zip(*body, strict=True)), strict=True))
+    count = len(body)
+    if not f.min_items <= count <= f.max_items:
+        return None
+    typed = []
+    for c in f.columns:
+        col = raw.get(c.name)
+        if col is None:  # a column left out: its default in every row
+            if c.required:
+                return None
+            value = coerce(c, c.default, 1, f) if c.default is not None else None
+            typed.append([value] * count)
+            continue
+        read = _typed_column(c, col)
+        if read is None:
+            return None
+        typed.append(read)
+    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))  # every column has `count` cells
+
+
+def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
+    """One column's cells typed as ``coerce_list``'s fast paths type them, or ``None``."""
+    kinds = set(map(type, col))
+    if kinds == {str}:
+        cells = list(map(str.strip, col))
+        if c.type == "choice":
+            cells = list(map(str.lower, cells))
+            return cells if set(cells) <= set(c.choices) else None
+        if c.type == "text":
+            return cells if max(map(len, col)) <= 200 and min(map(len, cells)) > 0 else None
+        if c.type != "decimal":
+            return None
+        joined = "\n".join(cells)
+        if joined.count("\n") != len(cells) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
+            return None
+        numbers: list[Any] = list(map(Decimal if c.exact else float, cells))
+    elif c.type == "decimal" and kinds <= {int, float}:
+        sizes = list(map(abs, col))
+        tiny = min(filter(None, sizes), default=1)
+        if max(sizes) >= _FLOAT_MAX or not math.isfinite(sum(sizes)) or tiny < _FLOAT_MIN:
+            return None  # a NaN, an infinity or a magnitude out of range: the row reading words it
+        if not c.exact:
+            numbers = list(map(float, col))
+        elif kinds == {int}:
+            numbers = list(map(Decimal, col))
+        else:
+            numbers = [Decimal(repr(v)) if type(v) is float else Decimal(v) for v in col]
+    else:
+        return None
+    if _within(c, min(numbers)) is None or _within(c, max(numbers)) is None:
+        return None
+    return numbers
+
+
 def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     """Rows from CSV text: a header line naming columns, then one row per line.
 
@@ -350,19 +449,7 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     the csv module's 131,072-character limit, say) is an ``InputError`` too.
     """
     names = [c.name for c in f.columns]
-    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
-    records: list[list[str]] = []
-    try:
-        for r in reader:
-            if not any(cell.strip() for cell in r):
-                continue
-            records.append(r)
-            if len(records) > f.max_items + 1:
-                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
-    except csv.Error as exc:
-        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    records = _records(text, f)
     if not records:
         return []
     header = [h.strip().lower() for h in records[0]]
@@ -388,6 +475,24 @@ def parse_rows(text: str, f: Field) -> list[dict[str, str]]:
     if len(rows) > f.max_items:
         raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     return rows
+
+
+def _records(text: str, f: Field) -> list[list[str]]:
+    """The CSV records of a list field's text (blank lines left out), refused past ``max_items``."""
+    if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for r in reader:
+            if not any(cell.strip() for cell in r):
+                continue
+            records.append(r)
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error as exc:
+        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    return records
 
 
 # A comma between a whole number and a digit, with no space: "0,01" (a decimal comma, as German-locale
@@ -511,32 +616,42 @@ def output_json(o: Output, value: Any) -> Any:
 
 
 def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table and series rows, cell by cell as ``output_json`` does, with the column
-    lookup done once per column instead of once per cell (tables can hold 100,000 rows)."""
-    columns: dict[str, Output] = {}
-    out = []
-    for row in rows:
-        item = {}
-        for k, v in row.items():
-            c = columns.get(k)
-            if c is None:
-                c = columns[k] = _column(o, k)
-            kind = type(v)
-            if kind is float:
-                if not math.isfinite(v):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
-            elif kind is str or v is None:
-                item[k] = v
-            elif kind is Decimal and c.format != "integer":
-                number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
-                if not math.isfinite(number):
-                    raise InputError(None, "these inputs have no finite result")
-                item[k] = number if number != 0 else 0.0
-            else:
-                item[k] = output_json(c, v)
-        out.append(item)
-    return out
+    """Table and series rows, cell by cell as ``output_json`` does. Rows that all have the
+    same keys (tables can hold 100,000 of them) are written column by column: a column of
+    floats, of Decimals or of texts at once, any other column cell by cell."""
+    keys = tuple(rows[0])
+    if not keys or set(map(tuple, rows)) != {keys}:
+        return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
+    columns = [_column_json(_column(o, k), list(map(itemgetter(k), rows))) for k in keys]
+    return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))  # every column has a cell a row
+
+
+def _column_json(c: Output, cells: list[Any]) -> list[Any]:
+    """One column's cells as ``_cell_json`` writes them (floats: non-finite refused, −0.0 as 0.0)."""
+    kinds = set(map(type, cells))
+    if kinds <= {str, type(None)}:
+        return cells
+    if c.format != "integer" and kinds in ({float}, {Decimal}):
+        numbers = cells if kinds == {float} else list(map(float, cells))
+        if math.isfinite(sum(numbers)):  # else an infinity, a NaN or a sum past the float range: cell by cell
+            return [x + 0.0 for x in numbers]  # −0.0 + 0.0 is 0.0
+    return [_cell_json(c, v) for v in cells]
+
+
+def _cell_json(c: Output, v: Any) -> Any:
+    kind = type(v)
+    if kind is float:
+        if not math.isfinite(v):
+            raise InputError(None, "these inputs have no finite result")
+        return _integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
+    if kind is str or v is None:
+        return v
+    if kind is Decimal and c.format != "integer":
+        number = float(v)  # as _number does; a Decimal beyond the float range becomes inf
+        if not math.isfinite(number):
+            raise InputError(None, "these inputs have no finite result")
+        return number if number != 0 else 0.0
+    return output_json(c, v)
 
 
 def _column(o: Output, key: str) -> Output:

@@ -17,19 +17,22 @@ or index at settlement), in the payment's currency; a zero rate implies nothing.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
 __all__ = ["Payment", "RateAt", "implied_notional", "summarize_payments"]
 
 MATCH_WINDOW = timedelta(minutes=5)  # a payment is booked within seconds to a minute of its settlement
 
 
-@dataclass(frozen=True)
-class Payment:
-    """One funding payment: UTC time, symbol, signed amount (+ received) and its asset."""
+class Payment(NamedTuple):
+    """One funding payment: UTC time, symbol, signed amount (+ received) and its asset.
+
+    (Named tuples, not frozen dataclasses: a ledger holds up to 100,000 payments.)"""
 
     time: datetime
     symbol: str
@@ -37,8 +40,7 @@ class Payment:
     asset: str = ""
 
 
-@dataclass(frozen=True)
-class RateAt:
+class RateAt(NamedTuple):
     """One settled rate (fraction per interval, + = longs pay) of a symbol at a UTC time."""
 
     time: datetime
@@ -97,7 +99,7 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     >>> s["total"]
     {'paid': Decimal('1.5'), 'received': Decimal('0.5'), 'net': Decimal('-1.0'), 'count': 2}
     """
-    ordered = sorted(payments, key=lambda p: (p.time, p.symbol))
+    ordered = sorted(payments, key=attrgetter("time", "symbol"))
     by_rate: dict[str, list[RateAt]] = {}
     for r in rates:
         by_rate.setdefault(r.symbol, []).append(r)
@@ -116,10 +118,12 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
         return {"paid": paid, "received": received, "net": received - paid, "count": count}
 
     groups: dict[tuple[str, str], list[Payment]] = {}
-    days: dict[tuple[str, str], list[Payment]] = {}
+    by_date: dict[tuple[date, str], list[Payment]] = {}
     for p in ordered:
         groups.setdefault((p.symbol, p.asset), []).append(p)
-        days.setdefault((p.time.strftime("%Y-%m-%d"), p.asset), []).append(p)
+        by_date.setdefault((p.time.date(), p.asset), []).append(p)
+    # each day written once, not once per payment (the groups keep their order of first payment)
+    days = {(d.strftime("%Y-%m-%d"), a): g for (d, a), g in by_date.items()}
 
     rows, running, acc = [], [], Decimal(0)
     matched = 0
@@ -142,15 +146,12 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     }
 
 
+_TIME = attrgetter("time")
+
+
 def _rate_at(rates: Sequence[RateAt], when: datetime) -> Decimal | None:
     """The rate settled within ``MATCH_WINDOW`` of ``when`` (binary search by time)."""
-    lo, hi = 0, len(rates)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if rates[mid].time < when - MATCH_WINDOW:
-            lo = mid + 1
-        else:
-            hi = mid
+    lo = bisect_left(rates, when - MATCH_WINDOW, key=_TIME)  # the first settled no earlier than the window
     if lo < len(rates) and abs(rates[lo].time - when) <= MATCH_WINDOW:
         return rates[lo].rate
     return None

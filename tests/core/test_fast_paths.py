@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
@@ -167,6 +168,60 @@ def test_coerce_list_matches_reference(data: st.DataObject) -> None:
         assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
 
 
+def good_cell(c: Any) -> st.SearchStrategy[Any]:
+    """A cell the column reading takes (a plain number, a choice, a short text), or now and
+    then one it must leave to the row reading (a number out of bounds, an exponent, a NaN)."""
+    if c.type == "choice":
+        usual = st.sampled_from([*c.choices, *(x.upper() for x in c.choices), *(f" {x} " for x in c.choices)])
+    elif c.type == "text":
+        usual = st.text(st.characters(codec="utf-8", exclude_characters=",\"\r\n"), min_size=1, max_size=8)
+    else:
+        usual = st.one_of(
+            st.decimals(min_value=-1000, max_value=10**6, places=4, allow_nan=False).map(str),
+            st.floats(min_value=0, max_value=1e6),
+            st.integers(min_value=0, max_value=10**6),
+        )
+    odd = st.sampled_from(["-1", "0", "1e3", "nan", " ", "", "1" * 18, 1e-31, 1e31, float("inf"), 10**31, True])
+    return st.one_of(usual, usual, usual, usual, usual, usual, usual, usual, usual, odd)
+
+
+@st.composite
+def good_rows_for(draw: st.DrawFn, field: Any) -> list[dict[str, Any]]:
+    """Rows of every column (some optional ones left out), mostly well formed, ids unique."""
+    left_out = {c.name for c in field.columns if not c.required and draw(st.booleans())}
+    columns = [c for c in field.columns if c.name not in left_out]
+    rows = draw(st.lists(st.fixed_dictionaries({c.name: good_cell(c) for c in columns}), min_size=1, max_size=8))
+    unique = [draw(st.integers(0, 5)) for _ in rows]
+    return [{k: f"r{i}" if k == "id" and unique[i] else v for k, v in r.items()} for i, r in enumerate(rows)]
+
+
+@given(st.data())
+def test_column_reading_matches_reference(data: st.DataObject) -> None:
+    """Mostly well-formed rows, as dicts and as CSV text: the column reading (taken whenever every cell
+    is one it reads) gives exactly the rows, or the error, of the row-by-row reference."""
+    field = data.draw(st.sampled_from([f for f in LIST_FIELDS if len(f.columns) > 1]))
+    rows = data.draw(good_rows_for(field))
+    assert _outcome(_spec.coerce_list, field, rows) == _outcome(reference_coerce_list, field, rows)
+    out = io.StringIO()
+    names = list(rows[0])
+    csv.writer(out).writerows([names, *([str(r[n]) for n in names] for r in rows)])
+    text = out.getvalue()
+    assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
+
+
+def test_the_column_reading_is_taken() -> None:
+    """100 well-formed rows, as text and as dicts, are read by the column reading (not the row reading)."""
+    field = perpcalc.get("adl_ranking").field("positions")
+    rows = [{"id": f"p{i}", "side": "long" if i % 2 else " SHORT", "size": 0.5 + i, "entry_price": 100,
+             "mark_price": "110.25", "margin": 10} for i in range(100)]
+    text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
+        ", ".join(str(r[k]) for k in rows[0]) for r in rows)
+    for given_rows in (rows, _spec._records(text, field)):
+        read = _spec._columns(field, given_rows)
+        assert read is not None
+        assert read == reference_coerce_list(field, rows)
+
+
 @given(
     st.one_of(
         numbers,
@@ -191,3 +246,61 @@ def test_the_fast_path_is_taken_and_exact() -> None:
     assert _spec.coerce_list(positions, rows) == [
         {"id": "a", "side": "long", "size": 0.1, "entry_price": 3.0, "mark_price": 2.5, "margin": 7.0}
     ]
+
+
+def reference_rows_json(o: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """parse._rows_json before the column reading: every cell on its own."""
+    out = []
+    for row in rows:
+        item = {}
+        for k, v in row.items():
+            c = _spec._column(o, k)
+            if type(v) is float:
+                if not math.isfinite(v):
+                    raise InputError(None, "these inputs have no finite result")
+                item[k] = _spec._integer(v) if c.format == "integer" else (v if v != 0 else 0.0)
+            elif type(v) is str or v is None:
+                item[k] = v
+            elif type(v) is Decimal and c.format != "integer":
+                number = float(v)
+                if not math.isfinite(number):
+                    raise InputError(None, "these inputs have no finite result")
+                item[k] = number if number != 0 else 0.0
+            else:
+                item[k] = _spec.output_json(c, v)
+        out.append(item)
+    return out
+
+
+TABLES = [o for spec in (perpcalc.get("adl_ranking"), perpcalc.get("insolvency_waterfall"))
+          for o in spec.outputs if o.columns]
+out_cells = st.one_of(
+    st.floats(), st.decimals(allow_nan=False), st.integers(min_value=-(2**70), max_value=2**70),
+    st.none(), st.text(max_size=3),
+    st.sampled_from([0.0, -0.0, Decimal("-0"), Decimal("1e400"), Decimal("NaN"), 1e308, True]),
+)
+
+
+@given(st.data())
+def test_rows_json_matches_reference(data: st.DataObject) -> None:
+    """Output rows, column by column when all rows have the same keys, are written exactly as cell by cell."""
+    o = data.draw(st.sampled_from(TABLES))
+    names = [c.name for c in o.columns]
+    same = data.draw(st.booleans())
+    kinds = {n: data.draw(st.sampled_from([out_cells, st.floats(-1e6, 1e6), st.decimals(-10**6, 10**6, places=6)]))
+             for n in names}
+    row = st.fixed_dictionaries({n: kinds[n] for n in names}) if same else st.dictionaries(
+        st.sampled_from(names), out_cells)
+    rows = data.draw(st.lists(row, min_size=1, max_size=6))
+    assert _outcome(_spec._rows_json, o, rows) == _outcome(reference_rows_json, o, rows)
+
+
+
+@given(st.lists(st.one_of(st.integers(min_value=-(10**21), max_value=10**21), st.integers(-5, 5)), min_size=1,
+                max_size=8))
+def test_integer_column_text_matches_format_value(cells: list[int]) -> None:
+    """A table column of ints shown as integers, written at once, reads as format_value writes each cell."""
+    from perpcalc.display import _column_text, format_value
+
+    place = next(c for c in perpcalc.get("adl_ranking").outputs[0].columns if c.format == "integer")
+    assert _column_text(place, cells) == [format_value(place, v) for v in cells]

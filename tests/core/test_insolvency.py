@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis_profiles import examples
 from perpcalc import InputError
 from perpcalc.insolvency import (
+    SOCIAL_METHODS,
     adl_execution,
     adl_quantiles,
     adl_score,
@@ -524,13 +525,27 @@ def test_ledger_check_sees_money_created_from_nothing() -> None:
 # ------------------------------------------------------------------ the waterfall's ADL stage against a reference
 
 
+def _reference_adl_queues(survivors, mark_price, adl_method, mmr):
+    """Each side's profitable survivors in the order rank_positions gives them (their rows
+    checked and ranked by the public function): the order the waterfall's own scoring must keep."""
+    queues = {}
+    for side in ("long", "short"):
+        winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
+        ranked = rank_positions(
+            [{"id": p.key, "side": side, "size": p.size, "entry_price": p.entry_price, "mark_price": mark_price,
+              "margin": p.margin} for p in winners], method=adl_method, mmr=mmr) if winners else []
+        by_key = {p.key: p for p in winners}
+        queues[side] = [{"p": by_key[r["id"]], "left": by_key[r["id"]].size} for r in ranked]
+    return queues
+
+
 def _reference_deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method="bitmex", mmr=D("0.005")):
     """Stage 3 written the plain way (each bankrupt position walks the opposite queue from
     its front, skipping winners already closed): quadratic, kept here as the reference the
     one-pass version must match exactly."""
-    from perpcalc.insolvency import Deleveraging, _adl_queues, opposite
+    from perpcalc.insolvency import Deleveraging, opposite
 
-    queues = _adl_queues(survivors, mark_price, adl_method, mmr)
+    queues = _reference_adl_queues(survivors, mark_price, adl_method, mmr)
     fills, closed, absorbed_total, residual = [], D(0), D(0), []
     for r in sorted(liquidated, key=lambda r: r.trader.key):
         p = r.trader
@@ -605,6 +620,19 @@ def test_waterfall_one_pass_adl_matches_the_reference(rows, mark, fill_shift, fu
     assert got == want
 
 
+@FAST
+@given(rows=waterfall_book, mark=st.decimals(min_value=40, max_value=160, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]), method=st.sampled_from(list(ADL_METHODS)))
+def test_waterfall_adl_queues_in_rank_positions_order(rows, mark, mmr, method) -> None:
+    """The waterfall scores its winners from its checked traders, without rows: the queues are
+    exactly rank_positions' order (ties in score and size included: the sizes repeat)."""
+    from perpcalc.insolvency import _adl_queues, _traders
+
+    traders = _traders([{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
+                        for i, (s, q, e, m) in enumerate(rows)], mark)
+    assert _adl_queues(traders, mark, method, mmr) == _reference_adl_queues(traders, mark, method, mmr)
+
+
 def test_waterfall_adl_walks_each_queue_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every winner closed by a different bankrupt position: the stage reads each queue
     entry a bounded number of times (the walk from the front read the closed ones again for
@@ -633,3 +661,33 @@ def test_waterfall_adl_walks_each_queue_once(monkeypatch: pytest.MonkeyPatch) ->
     assert len(out["liquidated"]) == n // 2 and len(out["adl_fills"]) == n // 2
     assert out["imbalance"] <= D("1e-9")
     assert reads[0] <= 10 * n
+
+
+def _reference_socialized_loss(deficit, profits, method="pro_rata", insurance_fund=D(0), venue_injection=D(0)):
+    """socialized_loss written row by row (before its column form): the reference it must match digit for digit."""
+    loss = max(deficit - insurance_fund - venue_injection, D(0)) if method == "okx_2018_clawback" else deficit
+    positive = [max(p["profit"], D(0)) for p in profits]
+    total = sum(positive, D(0))
+    rate = min(D(1), loss / total) if total > 0 else (D(1) if loss > 0 else D(0))
+    target = min(loss, total)
+    haircuts, paid = [], D(0)
+    last = max((i for i, x in enumerate(positive) if x > 0), default=-1)
+    for i, (p, pos) in enumerate(zip(profits, positive, strict=True)):
+        h = pos if rate == 1 else (target - paid if i == last else pos * rate)
+        paid += h
+        haircuts.append({"id": p["id"], "profit": p["profit"], "haircut": h, "profit_after": p["profit"] - h})
+    return {"loss": loss, "haircut_rate": rate, "haircuts": haircuts, "total_haircut": paid,
+            "uncovered": loss - paid, "total_profit": total}
+
+
+@FAST
+@given(deficit=st.decimals(min_value=0, max_value=10**6, places=3),
+       profits=st.lists(st.one_of(st.decimals(min_value=-1000, max_value=10**5, places=4),
+                                  st.sampled_from([D("0"), D("-0"), D("0.00"), D("1E-30")])), max_size=30),
+       method=st.sampled_from(list(SOCIAL_METHODS)),
+       fund=st.decimals(min_value=0, max_value=1000, places=2))
+def test_socialized_loss_matches_the_row_by_row_reference(deficit, profits, method, fund) -> None:
+    rows = [{"id": f"a{i}", "profit": x} for i, x in enumerate(profits)]
+    got = socialized_loss(deficit, rows, method, fund, D(1))
+    want = _reference_socialized_loss(deficit, rows, method, fund, D(1))
+    assert repr(got) == repr(want)  # the same Decimals, exponent and all

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from .._errors import InputError
@@ -170,7 +173,8 @@ ADL_SCORE_CALCULATOR = "adl_score"
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     rows = rank_positions(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"], v["mmr"])
-    counts = {side: sum(1 for r in rows if r["side"] == side) for side in SIDES}
+    tally = Counter(map(itemgetter("side"), rows))
+    counts = {side: tally[side] for side in SIDES}
     if max(counts.values()) < 2:
         raise InputError(
             "positions",
@@ -193,7 +197,7 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     parts.append("A long is only deleveraged against a bankrupt short, and a short against a bankrupt long.")
     text = " ".join(parts)
     # the chart: each side's scores in queue order (the first 500 places of each queue)
-    by_side = {side: [r["score"] for r in rows if r["side"] == side][:500] for side in SIDES}
+    by_side = {side: [r["score"] for r in islice((r for r in rows if r["side"] == side), 500)] for side in SIDES}
     queue = [
         {
             "place": i + 1,
@@ -545,13 +549,15 @@ adl_execution_calculator = Calculator(
 
 
 def _socialized_loss_calc(v: dict[str, Any]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for row in v["profits"]:
-        if row["id"] in seen:
-            raise InputError("profits", f"id {row['id']!r} appears twice")
-        seen.add(row["id"])
+    ids = [row["id"] for row in v["profits"]]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        for i in ids:
+            if i in seen:
+                raise InputError("profits", f"id {i!r} appears twice")
+            seen.add(i)
     out = socialized_loss(v["deficit"], v["profits"], v["method"], v["insurance_fund"], v["venue_injection"])
-    rows = [{k: h[k] for k in ("id", "profit", "haircut", "profit_after")} for h in out["haircuts"]]
+    rows = list(map(dict, out["haircuts"]))  # each with id, profit, haircut, profit_after
     if out["total_profit"] == 0:
         text = "Nobody has a profit to share the loss: all of it stays uncovered."
     else:

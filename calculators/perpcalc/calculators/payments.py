@@ -3,10 +3,12 @@ beside the rates that caused them when a rate history is given."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from .._errors import InputError
-from .._num import parse_start, thin_buckets
+from .._num import MAX_YEAR, parse_start, thin_buckets
 from .._spec import Calculator, Field, Output
 from ..display import format_number
 from ..payments import Payment, RateAt, summarize_payments
@@ -26,24 +28,34 @@ def _when(text: str, field: str, row: int):
     return when
 
 
+def _times(rows: list[dict[str, Any]], field: str, label: str) -> list[datetime]:
+    """Each row's time as a UTC datetime, as ``parse_start`` reads it. Times that are all ISO text
+    in UTC (``Z`` or ``+00:00``, as the file button writes them) are read in one pass; otherwise
+    row by row, which names the first row that cannot be read."""
+    texts = [r["time"] for r in rows]
+    try:
+        whens = list(map(datetime.fromisoformat, texts))
+    except (TypeError, ValueError):
+        whens = []
+    if whens and set(map(attrgetter("tzinfo"), whens)) == {UTC} and max(whens).year <= MAX_YEAR:
+        return whens
+    out = []
+    for i, text in enumerate(texts, start=1):
+        try:
+            out.append(_when(text, field, i))
+        except InputError as exc:
+            raise InputError(field, f"{label} row {i}: {exc.message}") from None
+    return out
+
+
 def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
     rows = v["payments"]
     if not rows:
         raise InputError("payments", "enter your funding payments, or read your venue's ledger with the file button")
-    payments = []
-    for i, r in enumerate(rows, start=1):
-        try:
-            when = _when(r["time"], "payments", i)
-        except InputError as exc:
-            raise InputError("payments", f"Payments row {i}: {exc.message}") from None
-        payments.append(Payment(when, r["symbol"], r["amount"], r.get("asset") or ""))
-    rates = []
-    for i, r in enumerate(v["rates"] or [], start=1):
-        try:
-            when = _when(r["time"], "rates", i)
-        except InputError as exc:
-            raise InputError("rates", f"Rates row {i}: {exc.message}") from None
-        rates.append(RateAt(when, r["symbol"], r["rate"]))
+    payments = [Payment(when, r["symbol"], r["amount"], r.get("asset") or "")
+                for when, r in zip(_times(rows, "payments", "Payments"), rows, strict=True)]
+    rates = [RateAt(when, r["symbol"], r["rate"])
+             for when, r in zip(_times(v["rates"] or [], "rates", "Rates"), v["rates"] or [], strict=True)]
     s = summarize_payments(payments, rates)
     total, assets = s["total"], s["assets"]
     one_asset = len(assets) <= 1
