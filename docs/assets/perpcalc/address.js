@@ -11,6 +11,7 @@ import { toAPI, fromAPI } from "./percent.js";
 import { URL_BUDGET, keyPrefix, querySize, overBudget } from "./urlstate.js";
 import { specOf, controls, formsOnPage, atExample, touched } from "./form.js";
 import { valueOf, setValue } from "./lists.js";
+import { copyText } from "./downloads.js";
 
 /** @typedef {import("./lists.js").Control} Control */
 
@@ -167,17 +168,7 @@ export async function copyLink(form, button) {
   const query = params.toString();
   const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
   form.dataset.link = url;
-  let ok = false;
-  try {
-    await navigator.clipboard.writeText(url);
-    ok = true;
-  } catch (err) {
-    ok = false;
-  }
-  const label = button.textContent;
-  button.textContent = ok ? "Link copied" : "Copy failed: see console";
-  if (!ok) console.info(url);
-  setTimeout(() => (button.textContent = label), 1500);
+  await copyText(url, button, "Link copied");
 }
 
 // ---------------------------------------------------------------- landing

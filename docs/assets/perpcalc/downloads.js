@@ -142,15 +142,26 @@ export function download(form, kind, table = null) {
 export async function copyPython(form, button) {
   const code = pythonCall(form);
   form.dataset.python = code;
+  await copyText(code, button, "Copied");
+}
+
+/**
+ * Put `text` on the clipboard and say so on `button` for 1.5 s (`done`, or that it failed, the
+ * text then going to the console for the reader to copy by hand).
+ * @param {string} text
+ * @param {HTMLElement} button
+ * @param {string} done
+ */
+export async function copyText(text, button, done) {
   let ok = false;
   try {
-    await navigator.clipboard.writeText(code);
+    await navigator.clipboard.writeText(text);
     ok = true;
-  } catch (err) {
+  } catch {
     ok = false;
   }
   const label = button.textContent;
-  button.textContent = ok ? "Copied" : "Copy failed: see console";
-  if (!ok) console.info(code);
+  button.textContent = ok ? done : "Copy failed: see console";
+  if (!ok) console.info(text);
   setTimeout(() => (button.textContent = label), 1500);
 }
