@@ -1,15 +1,18 @@
 // @ts-check
-// Starts the calculators' worker from <head>, as the page starts (an async module on pages with a
-// calculator): a dedicated worker's thread cannot start while the page's main thread is busy, and
-// behind the theme's scripts, KaTeX and a painted frame it started about 0.5 s later.
-// perpcalc.js adopts the worker (window.__perpcalcBoot.take()) and replays what it said meanwhile.
-import { MSG } from "./protocol.js";
-
-const workerURL = new URL("./worker.js", import.meta.url);
-
-if (!window.__perpcalcBoot && typeof WebAssembly === "object") {
+// Starts the calculators' worker as the page starts: inlined by main.html at the top of <head> on
+// pages with a calculator (data-worker: the worker's address), it runs while the parser reads the
+// head, before any stylesheet or script is fetched. A dedicated worker's thread cannot start while
+// the page's main thread is busy; as an async module (boot.js) it waited for its own download and
+// then for the theme's scripts and the parsing of the page, about 0.35 s here, and behind the
+// theme's scripts, KaTeX and a painted frame it had started about 0.5 s later still.
+// The worker starts Python as soon as it runs (worker.js). perpcalc.js adopts it
+// (window.__perpcalcBoot.take()) and replays what it said meanwhile.
+(() => {
+  const script = document.currentScript;
+  if (window.__perpcalcBoot || typeof WebAssembly !== "object" || !(script instanceof HTMLScriptElement)) return;
   try {
-    const worker = new Worker(workerURL, { type: "module" });
+    performance.mark("perpcalc:boot"); // read by `make bench`
+    const worker = new Worker(new URL(script.dataset.worker || "", location.href), { type: "module" });
     /** @type {MessageEvent[]} */
     const said = [];
     /** @type {string | null} */
@@ -20,7 +23,6 @@ if (!window.__perpcalcBoot && typeof WebAssembly === "object") {
     };
     worker.addEventListener("message", keep);
     worker.addEventListener("error", fail);
-    worker.postMessage({ type: MSG.INIT, reason: "head", t0: performance.timeOrigin });
     window.__perpcalcBoot = {
       take() {
         worker.removeEventListener("message", keep);
@@ -32,4 +34,4 @@ if (!window.__perpcalcBoot && typeof WebAssembly === "object") {
   } catch {
     // perpcalc.js starts the worker itself, and says why when it cannot
   }
-}
+})();

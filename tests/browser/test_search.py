@@ -69,3 +69,40 @@ def test_every_query_finds_its_page_in_the_top_three(tab: Tab) -> None:
             misses.append(f"{query!r}: wanted {page}, got {found[:TOP]}")
     assert not misses, f"{len(misses)} of {len(queries())} queries missed:\n" + "\n".join(misses)
     assert tab.errors == []
+
+
+# When the page asked for the theme's search index (ms after navigation), if it did.
+INDEX_ASKED = """() => performance.getEntriesByType('resource')
+  .filter(e => e.name.endsWith('/search/search_index.json')).map(e => e.startTime)[0] ?? null"""
+
+
+def test_the_search_index_waits_until_the_calculators_are_live(context: object, server: str) -> None:
+    """A first visit to a calculator page: the theme's search index (hundreds of KB, parsed and indexed
+    in its own worker) is not requested while Pyodide starts, only once the runtime is live; then
+    search works without the reader having asked for it first."""
+    tab = Tab(context, server)
+    tab.goto("/terms/funding-rate-exposure/")
+    tab.wait_ready()
+    ready_at = tab.page.evaluate("window.__perpcalcRuntime.readyAt")
+    asked = tab.wait(INDEX_ASKED, timeout=30)
+    assert asked >= ready_at, f"the search index was requested at {asked:.0f} ms, before ready at {ready_at:.0f} ms"
+    assert search(tab, "insurance fund")[:TOP], "no result once the index came"
+    assert tab.errors == []
+
+
+def test_a_reader_who_searches_at_once_gets_the_index_at_once(context: object, server: str) -> None:
+    """The index held back is requested as soon as the reader goes to search, even while the calculators
+    are still starting; a search in the address (?q=) asks for it at once too."""
+    tab = Tab(context, server)
+    tab.page.goto(server + "/terms/funding-rate-exposure/", wait_until="domcontentloaded")
+    state = tab.page.evaluate("() => window.__perpcalcRuntime?.state")
+    tab.page.locator("input.md-search__input").focus()
+    asked = tab.wait(INDEX_ASKED, timeout=30)
+    if state != "ready":  # the reader went to search before the runtime was live
+        ready_at = tab.page.evaluate("() => window.__perpcalcRuntime?.readyAt ?? Infinity")
+        assert asked < ready_at
+    tab.goto("/glossary/?q=insurance+fund")
+    tab.wait("() => document.querySelector('.md-search-result__list > li a')", timeout=30)
+    first = tab.page.locator(".md-search-result__list > li a").first.get_attribute("href")
+    assert "terms/insurance-fund" in first
+    assert tab.errors == []

@@ -20,7 +20,7 @@ test("the steps run 1..STEPS, the last is READY", () => {
 
 test("no script spells a message type or the step count itself", () => {
   // the scripts that talk to the worker, or show its steps, import the protocol
-  for (const name of ["runtime.js", "render.js", "worker.js", "boot.js"]) {
+  for (const name of ["runtime.js", "render.js", "worker.js"]) {
     const text = readFileSync(new URL(name, here), "utf-8");
     assert.match(text, /from "\.\/protocol\.js"/, `${name} imports the protocol`);
   }

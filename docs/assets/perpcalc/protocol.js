@@ -1,8 +1,9 @@
 // @ts-check
-// The calculators' worker protocol, in one place: the page (perpcalc.js, boot.js) and the worker
+// The calculators' worker protocol, in one place: the page (runtime.js, render.js) and the worker
 // (worker.js) import these names, so a message type or a step is spelled once.
 //
-// Page → worker: INIT starts the runtime; COMPUTE {id, name, inputs} and FILE {id, calculator,
+// The worker starts the runtime as soon as it runs (no message needed: boot.js in the page's
+// <head> creates it with no module of its own). Page → worker: COMPUTE {id, name, inputs} and FILE {id, calculator,
 // field, file, options} are answered, once the runtime is ready, by RESULT {id, result} and by
 // FILE_PROGRESS {id, phase, done, total} then FILE_RESULT {id, result}.
 // Worker → page while starting: PROGRESS {step, detail, fraction}, then READY {timings} or
@@ -11,7 +12,6 @@
 
 /** Message types, by role. */
 export const MSG = Object.freeze({
-  INIT: "init",
   PROGRESS: "progress",
   READY: "ready",
   FAILED: "failed",

@@ -1,9 +1,10 @@
 // @ts-check
 // The runtime client: the one Web Worker that runs perpcalc in Pyodide, shared by every form of
-// the page (and, through Material's instant navigation, of the pages after it). It starts the
-// worker (or adopts the one boot.js started from <head>), follows its start-up, sends it
-// computations and files and hands back their answers. It knows no form's markup: what the
-// forms show of it is render.js's (it calls the listeners given to onRuntimeChange).
+// the page (and, through Material's instant navigation, of the pages after it). It creates the
+// worker (or adopts the one boot.js created from <head>: overrides/partials/boot.js), which starts
+// Python as soon as it runs, follows its start-up, sends it computations and files and hands back
+// their answers. It knows no form's markup: what the forms show of it is render.js's (it calls the
+// listeners given to onRuntimeChange).
 //
 // Offline: a versioned service worker (sw.js at the site root) caches the pinned runtime and the
 // pages a reader visits, so calculators keep working without a network after a first visit.
@@ -41,7 +42,7 @@ function broadcast() {
 
 /**
  * Starts the runtime, once (later calls do nothing).
- * @param {string} reason what started it (the worker logs it)
+ * @param {string} reason what started it (for a reader of the code: the page's load, a file)
  */
 export function startRuntime(reason) {
   if (worker) return;
@@ -60,7 +61,6 @@ export function startRuntime(reason) {
   }
   worker.onmessage = onWorkerMessage;
   worker.onerror = (event) => failRuntime(event.message || "the worker failed to start");
-  if (!early) worker.postMessage({ type: MSG.INIT, reason, t0: performance.timeOrigin });
   broadcast();
   if (early) {
     early.said.forEach(onWorkerMessage);
@@ -74,6 +74,13 @@ function failRuntime(message) {
   window.__perpcalcRuntime = runtime;
   broadcast();
   registerServiceWorker();
+  settled();
+}
+
+// What waited for the runtime to be live or to fail may go now (the theme's search index:
+// overrides/partials/search-later.js).
+function settled() {
+  window.dispatchEvent(new Event("perpcalc:runtime-settled"));
 }
 
 /** @param {MessageEvent} event */
@@ -87,6 +94,7 @@ function onWorkerMessage(event) {
     window.__perpcalcRuntime = runtime;
     broadcast();
     cacheForOffline();
+    settled();
   } else if (msg.type === MSG.FAILED) {
     failRuntime(msg.message);
   } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {

@@ -19,6 +19,9 @@
 //   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
 //   the runtime files download. Any failure there falls back to a normal start.
+//
+// Each step of the start leaves a performance mark named "perpcalc:<step>" in this worker (see
+// mark()), which `make bench` reads to say where a visit's time goes.
 
 import { MSG, STEP } from "./protocol.js";
 
@@ -30,7 +33,6 @@ const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide
   MANIFEST.stdlib, MANIFEST.perpcalc_zip];
 const PERPCALC_ZIP = "/lib/perpcalc.zip"; // the snapshot's sys.path names it: the build uses the same
 let compute = null;
-let starting = null;
 const queue = [];
 
 class IntegrityError extends Error {}
@@ -59,6 +61,14 @@ async function refuse(rel, error) {
   } catch {
     // no Cache Storage here
   }
+}
+
+// Steps of the start, in order: start, modules (Pyodide's two modules and perpcalc's zip checked
+// and imported), snapshot (the saved snapshot read and checked, return visits), wasm-compile and
+// wasm-ready (the wasm handed to WebAssembly, then instantiated), python (Python started or
+// restored), ready (perpcalc's entry imported).
+function mark(step) {
+  performance.mark(`perpcalc:${step}`);
 }
 
 function progress(step, detail, fraction = 0) {
@@ -271,6 +281,7 @@ async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
     // an abort (a wasm that does not compile or instantiate) fails the start instead of hanging it
     createPyodideModule: (settings) => createPyodideModule(Object.assign(settings, {
       onAbort: (what) => refuseRuntime(new Error(`the Python runtime could not start (${String(what).slice(0, 200)})`)),
+      instantiateWasm: marked(settings.instantiateWasm),
     })),
     stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
     lockFileContents: { info: MANIFEST.lock_info, packages: {} },
@@ -280,8 +291,22 @@ async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
   });
 }
 
+// Emscripten's instantiateWasm hook as Pyodide set it, with a mark when it is called and when the
+// instance is handed back.
+function marked(instantiate) {
+  if (!instantiate) return instantiate;
+  return (imports, done) => {
+    mark("wasm-compile");
+    return instantiate(imports, (instance, module) => {
+      mark("wasm-ready");
+      done(instance, module);
+    });
+  };
+}
+
 async function start() {
   const t = { start: performance.now() };
+  mark("start");
   try {
     CORE.forEach(prefetch);
     const saved = cachedSnapshot(); // looked up while the files download
@@ -289,14 +314,17 @@ async function start() {
     meterTimer = setInterval(reportDownload, 200);
     const [asm, { loadPyodide: load }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
       importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
+    mark("modules");
     const loadPyodide = (options) => Promise.race([load(options), runtimeRefused]);
     const snapshot = await saved;
+    if (snapshot) mark("snapshot");
     let pyodide = null;
     let mode = "fresh";
     let snapshotError = null;
     if (snapshot) {
       try {
         pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
+        mark("python");
         compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
         mode = "snapshot";
       } catch (err) {
@@ -311,6 +339,7 @@ async function start() {
     t.runtime = performance.now();
     if (!pyodide) {
       pyodide = await boot(loadPyodide, asm.default, perpcalcZip, null);
+      mark("python");
       t.runtime = performance.now();
       clearInterval(meterTimer); // Python runs: no download report may follow this step
       meterStopped = true;
@@ -319,6 +348,7 @@ async function start() {
     }
     clearInterval(meterTimer);
     meterStopped = true;
+    mark("ready");
     t.ready = performance.now();
     postMessage({
       type: MSG.READY,
@@ -464,11 +494,13 @@ function handle(msg) {
   else answer(msg);
 }
 
+// Python starts as soon as this worker runs: whoever created it (boot.js from the page's <head>,
+// or runtime.js) wants it started.
+start();
+
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === MSG.INIT) {
-    if (!starting) starting = start();
-  } else if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE) {
+  if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE) {
     if (compute) handle(msg);
     else queue.push(msg);
   }
