@@ -23,7 +23,11 @@ self-hosted Pyodide in a worker (``/__bench/bare.html``), both served by ``scrip
 Local figures are medians of BENCH_RUNS runs (default 3); each slow profile runs once
 (BENCH_PROFILES=name,name picks some). BENCH_PARTS=visits,page,profiles,heavy picks the parts
 to run (default: all); the site is always built.
-The previous figures (bench/baseline.json) are shown beside the new ones.
+The previous figures (bench/baseline.json) are shown beside the new ones. A figure that misses its
+target is printed again under the table with where its time or bytes go (BREAKDOWNS, all of which
+go to bench/latest.json too): for a visit, each step from navigation to ready (the page's timing,
+the worker's own marks, each runtime file's download) for the site and the bare page; for the
+first visit's bytes, what the server sent for the requests made until ready, by kind of file.
 """
 
 from __future__ import annotations
