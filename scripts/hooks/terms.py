@@ -22,7 +22,6 @@ Nothing here is maintained by hand in a second place.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
+import templates  # noqa: E402
 from citations import load_registry, sources_html  # noqa: E402
 
 TAGS = {
@@ -356,8 +357,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     term = state.terms[slug]
     aka = ""
     if term.aliases:
-        aka = ('<p class="term-aka"><em>Also called:</em> '
-               + ", ".join(html.escape(a) for a in term.aliases) + ".</p>\n\n")
+        aka = templates.render("term-aka.html", aliases=term.aliases)
     related = "\n".join(
         f"- [{state.terms[r].title}]({r}.md) — {state.terms[r].description}" for r in term.related if r in state.terms
     )
@@ -453,8 +453,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
 
         def link(m: re.Match[str], term: Term = term) -> str:
             linked.add(term.slug)
-            title = html.escape(term.description, quote=True)
-            protected.append(f'<a href="{prefix}{term.url}" class="term-mention" title="{title}">{m.group(1)}</a>')
+            protected.append(templates.render("term-mention.html", href=f"{prefix}{term.url}", title=term.description,
+                                              words=Markup(m.group(1))))
             return f"\x00{len(protected) - 1}\x00"
 
         for i in range(0, len(parts), 2):
