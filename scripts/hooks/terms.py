@@ -109,12 +109,25 @@ class Term:
         return f"terms/{self.slug}/"
 
 
+FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """A page's front matter (the YAML between its ``---`` lines; "" when it has none) and the
+    Markdown after it: the one reading of that boundary, for the hooks and the tests.
+
+    >>> split_front_matter("---\\ntitle: Basis\\n---\\nThe body.\\n")
+    ('title: Basis', 'The body.\\n')
+    >>> split_front_matter("No front matter.\\n")
+    ('', 'No front matter.\\n')
+    """
+    match = FRONT_MATTER.match(text)
+    return (match.group(1), text[match.end():]) if match else ("", text)
+
+
 def front_matter(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
-    if not match:
-        return {}
-    data = yaml.safe_load(match.group(1)) or {}
+    """A page's front matter as a mapping (empty when it has none)."""
+    data = yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0]) or {}
     if not isinstance(data, dict):
         raise TermError(f"{path}: front matter must be a mapping")
     return data
@@ -319,7 +332,7 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
-SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
+SITE_MAP = markers.SITE_MAP
 # the home page's "Start here": what the contract is, then the hub that links everything
 START = ("perpetual-future", HUB)
 
