@@ -487,12 +487,12 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
 # under it: about 290,000 of the index's 1.3 million characters, for words a reader finds in the
 # docstring just above. The theme's search leaves out an element marked data-search-exclude (and
 # takes the mark out of the page).
-SOURCE_BLOCK = '<details class="mkdocstrings-source">'
+SOURCE_BLOCK = re.compile(r'(<details class="mkdocstrings-source")>')
 
 
 def exclude_from_search(content: str) -> str:
     """Mark the blocks of a page that the search index should not hold (see SOURCE_BLOCK)."""
-    return content.replace(SOURCE_BLOCK, SOURCE_BLOCK[:-1] + ' data-search-exclude="source">')
+    return SOURCE_BLOCK.sub(r'\1 data-search-exclude="source">', content)
 
 
 # Entry boosts for pages that explain no single term: plain-language queries should find the
