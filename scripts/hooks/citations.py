@@ -140,7 +140,8 @@ def render_cites(markdown: str, registry: dict[str, dict[str, Any]], where: str 
         name = html.escape(describe(entry), quote=True)
         label = f'<span class="cite__kind">{entry["kind"]}</span>' if entry["kind"] in LABELLED else ""
         return (
-            f'<a href="#src-{ident}" class="cite" data-source="{ident}" title="{name}" '
+            # no title: the site's stylesheet shows the accessible name as the tooltip (site.css)
+            f'<a href="#src-{ident}" class="cite" data-source="{ident}" '
             f'aria-label="Source {number[ident]}: {name}">{number[ident]}{label}</a>'
         )
 
