@@ -578,7 +578,7 @@ def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
     if not settings:
         # The worked example's number: when the reader changes that calculator on this page, the
         # front end marks it as the example's (it never silently stands for the reader's inputs).
-        return (f'<span class="perpcalc-example-value" {source} title="From the worked example '
+        return (f'<span class="perpcalc-example-value" {source} data-tip="From the worked example '
                 f'({_esc(calc.title)}), not from inputs you change">{_esc(text)}</span>')
     return _try_span(calc, key, settings, text)
 
@@ -598,7 +598,8 @@ def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -
     typed = ", ".join(f"{calc.field(k).label} = {_typed_text(calc.field(k), v)}" for k, v in settings.items())
     return (f'<span class="perpcalc-try-value" data-source="calculator:{calc.name}" data-calculator="{calc.name}"'
             f' data-example="{key}" data-inputs="{_esc(json.dumps(settings))}"'
-            f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
+            f' data-tip="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">'
+            f'{_esc(text)}</span>')
 
 
 def on_config(config: Any) -> Any:

@@ -238,7 +238,7 @@ def render_calc(markdown: str) -> str:
         numeric = REF.sub(lambda r: f"({example_figure(r.group(1), r.group(2) or 'default', r.group(3))})", expr)
         value = format_value(evaluate(numeric), int(places) if places else None)
         return (f'<span class="calc-value" data-source="arithmetic" data-expr="{html.escape(expr, quote=True)}" '
-                f'title="Computed when the site was built: {html.escape(expr, quote=True)}">{value}</span>')
+                f'data-tip="Computed when the site was built: {html.escape(expr, quote=True)}">{value}</span>')
 
     out = CALC.sub(sub, markdown)
     if "[[calc " in out:

@@ -416,14 +416,14 @@ def age_note(as_of: str, today: date) -> str:
 
 def dated(key: str, kind: str, text: str, show_date: bool = True) -> str:
     """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date
-    (in its title always; after the value unless ``show_date`` is false, see :func:`render`)."""
+    (in its tooltip, ``data-tip``, always; after the value unless ``show_date`` is false, see :func:`render`)."""
     record = record_of(key, kind)
     note = age_note(record.as_of, build_date())
-    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
+    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the tooltip
     name = VENUES[key].name if key in VENUES else key
     title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
     after = f' <small class="venue-asof">({html.escape(shown)})</small>' if show_date else ""
-    return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
+    return (f'<span class="venue-value" data-source="venue:{key}.{kind}" data-tip="{title}">{html.escape(text)}'
             f"{after}</span>")
 
 
