@@ -13,7 +13,7 @@ self-hosted Pyodide in a worker (``/__bench/bare.html``), both served by ``scrip
   its memory snapshot kept by the service worker; the bare page reloads from the HTTP cache),
   each as a ratio to the bare page's (targets: first ≤ 0.75 on the local link and ≤ 1.0 on the
   slow profiles, return ≤ 0.3);
-* recompute latency from an input event to the painted outputs (median ≤ 16 ms, p95 ≤ 25 ms),
+* recompute latency from an input event to the painted outputs (median ≤ 16.7 ms, p95 ≤ 25 ms),
   time to ``ready`` after instant navigation to a second calculator page (≤ 100 ms); a missed
   one is printed with its parts (recompute: posting, the worker's round trip, the frame; navigation:
   fetch, swap, frame, and one traced navigation's main-thread CPU by kind), kept in latest.json too;
