@@ -224,14 +224,6 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def _axe_run(options: str) -> str:
-    """JS for a promise of axe-core's serious and critical violations on the page's document, each as
-    "rule: count × first target", with ``options`` (a JS object literal) added to axe.run's."""
-    return (f"axe.run(document, Object.assign({{resultTypes: ['violations']}}, {options}))"
-            ".then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`))")
-
-
 def test_axe_finds_no_serious_violations(browser: object, server: str, built_site: dict) -> None:
     """axe-core over every page in the light palette, and in the dark one (switched with the
     theme's toggle) on one page of each kind (home, a term page with calculators, notebooks,
@@ -239,9 +231,7 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     rules that read colours:
     the palette changes colours, not markup, and a component looks the same on every page it is on.
     Pages are visited by instant navigation, as a reader clicks through, so calculators are live
-    when checked. The API reference (no calculator; some 40 % of the test's time) is checked in a
-    tab of its own, loaded in full, while the others are checked in this one: two renderer
-    processes, two cores."""
+    when checked."""
     assert AXE.exists(), "axe-core is missing from node_modules: run `make test`"
     problems = []
     # axe is injected as an inline script for the test only, hence bypass_csp
@@ -258,17 +248,9 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     dark.pop("reference", None)
     dark_paths = set(dark.values()) | {path for path, _ in most}
     assert len(dark_paths) >= 7, dark_paths
-    api = "/reference/api/"
-    assert api in paths and not calculator_pages(built_site["dir"]).get(api)
-    api_ctx = browser.new_context(bypass_csp=True, color_scheme="light")
-    api_page = api_ctx.new_page()
-    api_page.goto(server + api, wait_until="load")
-    api_page.add_script_tag(path=str(AXE))
-    # started, not awaited: its renderer runs axe while this test goes on with the other pages
-    api_page.evaluate(f"() => {{ window.__axeRun = {_axe_run('{}')}; }}")
     page.goto(server + paths[0], wait_until="load")
     page.add_script_tag(path=str(AXE))
-    for i, path in enumerate(p for p in paths if p != api):
+    for i, path in enumerate(paths):
         if i:
             navigate(page, path)
         for scheme in ("light", "dark") if path in dark_paths else ("light",):
@@ -279,12 +261,15 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
             assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme]
             # the dark pass runs the rules that read colours (the markup is the light pass's): on the
             # API reference's 43,000 elements the other rules alone take some 13 s
-            rules = "{}" if scheme == "light" else f"{{runOnly: {{type: 'rule', values: {json.dumps(COLOUR_RULES)}}}}}"
-            result = page.evaluate(f"() => {_axe_run(rules)}")
+            rules = "{}" if scheme == "light" else "{runOnly: {type: 'rule', values: COLOUR_RULES}}"
+            result = page.evaluate(
+                f"async () => (await axe.run(document, Object.assign({{resultTypes: ['violations']}}, {rules})))"
+                ".violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                ".map(v => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)"
+                .replace("COLOUR_RULES", json.dumps(COLOUR_RULES))
+            )
             problems += [f"{path} [{scheme}] {r}" for r in result]
     ctx.close()
-    problems += [f"{api} [light] {r}" for r in api_page.evaluate("() => window.__axeRun")]
-    api_ctx.close()
     assert not problems, "\n".join(problems[:30])
 
 
