@@ -20,7 +20,7 @@ HOST = "127.0.0.1"
 # a session serves the site on its TEST_PORT and test servers on the next three ports
 PORTS_PER_SESSION = 4
 # the niceness of background commands that no test waits for early (see ``Background``)
-BACKGROUND_NICE = 10
+BACKGROUND_NICE = 5
 
 
 def site_dir(port: int) -> Path:
