@@ -86,7 +86,7 @@ function onWorkerMessage(event) {
     runtime = { ...runtime, state: "ready", detail: "", step: STEP.READY, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
-    cacheForOffline();
+    whenQuiet();
   } else if (msg.type === MSG.FAILED) {
     failRuntime(msg.message);
   } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {
@@ -113,13 +113,24 @@ function onWorkerMessage(event) {
  */
 export function compute(name, inputs, onResult) {
   const id = nextId++;
+  whenQuiet();
   pending.set(id, onResult);
   /** @type {Worker} */ (worker).postMessage({ type: MSG.COMPUTE, id, name, inputs });
   return id;
 }
 
 /**
- * @typedef {{resolve: (result: any) => void, onProgress: (msg: any) => void}} FileJob
+ * The worker's progress on a file: the bytes read, then the lines checked (total 1: not known).
+ * @typedef {{phase: "reading" | "checking", done: number, total: number}} FileProgress
+ */
+/**
+ * What the worker made of a file (perpcalc.venue_files.import_file_json): the fields' values in
+ * the API's units, or the error in plain words.
+ * @typedef {{ok: true, values: Record<string, string>, message: string, zoneless: boolean, timezone: string}
+ *   | {ok: false, error: {field: string, message: string, column?: string | null, line?: number | null}}} FileResult
+ */
+/**
+ * @typedef {{resolve: (result: FileResult) => void, onProgress: (msg: FileProgress) => void}} FileJob
  */
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
@@ -132,9 +143,9 @@ const fileJobs = new Map();
  * @param {HTMLFormElement} form
  * @param {string} field
  * @param {File} file
- * @param {(msg: any) => void} onProgress
+ * @param {(msg: FileProgress) => void} onProgress
  * @param {object} [options]
- * @returns {Promise<any>}
+ * @returns {Promise<FileResult>}
  */
 export function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
@@ -146,7 +157,26 @@ export function readFile(form, field, file, onProgress, options = {}) {
 
 // ---------------------------------------------------------------- offline
 
+// The offline copy waits for a pause: registering sw.js, which then fetches, checks and stores
+// the runtime and the snapshot (about 10 MB), competed for the CPU with the reader's first edits
+// and navigation, and the busy service worker sat in front of the next page's fetch (the bench's
+// loop at load 10, alternating: instant navigation 276 -> 215 ms, its fetch 55 -> 31 ms, recompute
+// p95 58 -> 48 ms). It starts QUIET_MS after the runtime is ready and after the last computation
+// or page change.
+const QUIET_MS = 1500;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let quietTimer;
+let offlineAsked = false;
+
+/** Puts the offline copy off until QUIET_MS from now (nothing once it has started). */
+export function whenQuiet() {
+  if (offlineAsked || runtime.state !== "ready") return;
+  clearTimeout(quietTimer);
+  quietTimer = setTimeout(cacheForOffline, QUIET_MS);
+}
+
 function cacheForOffline() {
+  offlineAsked = true;
   // Everything this page loaded before the service worker took control (the page itself,
   // theme scripts and styles) plus, on the worker's side, the runtime files.
   registerServiceWorker();
