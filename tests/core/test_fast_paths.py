@@ -304,3 +304,14 @@ def test_integer_column_text_matches_format_value(cells: list[int]) -> None:
 
     place = next(c for c in perpcalc.get("adl_ranking").outputs[0].columns if c.format == "integer")
     assert _column_text(place, cells) == [format_value(place, v) for v in cells]
+
+
+@given(st.text(st.sampled_from(["a", "1", ",", " ", "\u2003", "\t", "\n", "\r", '"', "\x00"]), max_size=60),
+       st.integers(min_value=1, max_value=4))
+def test_records_read_in_chunks_match_the_record_by_record_reading(text: str, max_items: int) -> None:
+    """The CSV records of a list's text, read a chunk at a time with blank records dropped at once, are
+    exactly the record-by-record reading's (which the chunked one falls back on to word a CSV error):
+    the same records, or the same error (too many rows, or unreadable near the same line)."""
+    field = perpcalc.Field("rows", "Rows", type="list", max_items=max_items,
+                           columns=(perpcalc.Field("id", "Id", type="text"), perpcalc.Field("x", "X")))
+    assert _outcome(_spec._records, text, field) == _outcome(_spec._records_one_by_one, text, field)
