@@ -118,16 +118,16 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     rate_times = {symbol: list(map(_TIME, group)) for symbol, group in by_rate.items()}
 
     groups: dict[tuple[str, str], list[Decimal]] = {}
-    for key, amount in zip(zip(symbols, assets), amounts):
+    for key, amount in zip(zip(symbols, assets, strict=True), amounts, strict=True):
         groups.setdefault(key, []).append(amount)
     by_date: dict[tuple[date, str], list[Decimal]] = {}
-    for key, amount in zip(zip(map(datetime.date, times), assets), amounts):
+    for key, amount in zip(zip(map(datetime.date, times), assets, strict=True), amounts, strict=True):
         by_date.setdefault(key, []).append(amount)
     # each day written once, not once per payment (the groups keep their order of first payment)
     days = {(d.strftime("%Y-%m-%d"), a): g for (d, a), g in by_date.items()}
 
     found: list[Decimal | None] = []
-    for when, symbol in zip(times, symbols):
+    for when, symbol in zip(times, symbols, strict=True):
         found.append(_rate_at(by_rate[symbol], rate_times[symbol], when) if symbol in by_rate else None)
     notionals = [implied_notional(a, r) if r is not None else None for a, r in zip(amounts, found, strict=True)]
     rows = [{"time": t, "symbol": s, "asset": a, "amount": x, "rate": r, "implied_notional": n}
