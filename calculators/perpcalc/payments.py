@@ -27,7 +27,8 @@ from typing import NamedTuple
 
 from ._num import ZERO
 
-__all__ = ["Payment", "RateAt", "implied_notional", "summarize_payments"]
+__all__ = ["Payment", "PaymentColumns", "RateAt", "implied_notional", "payment_rows", "summarize_columns",
+           "summarize_payments"]
 
 MATCH_WINDOW = timedelta(minutes=5)  # a payment is booked within seconds to a minute of its settlement
 
@@ -102,6 +103,31 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     >>> s["total"]
     {'paid': Decimal('1.5'), 'received': Decimal('0.5'), 'net': Decimal('-1.0'), 'count': 2}
     """
+    summary, columns = summarize_columns(payments, rates)
+    return {
+        **{key: summary[key] for key in ("total", "assets", "by_symbol", "by_day")},
+        "payments": payment_rows(columns),
+        "matched": summary["matched"],
+        "running": [{"time": t, "net": net} for t, net in zip(columns.time, columns.net, strict=True)],
+    }
+
+
+class PaymentColumns(NamedTuple):
+    """The payments in order (by time, then symbol), a list per column: the ``rate`` settled
+    beside each (``None`` without one) and the ``net`` received so far after each."""
+
+    time: list[datetime]
+    symbol: list[str]
+    asset: list[str]
+    amount: list[Decimal]
+    rate: list[Decimal | None]
+    net: list[Decimal]
+
+
+def summarize_columns(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> tuple[dict, PaymentColumns]:
+    """``summarize_payments`` without a dict a payment: its ``total``, ``assets``, ``by_symbol``,
+    ``by_day`` and ``matched``, and the payments as columns (a ledger holds up to 100,000
+    payments, and a page shows a thousand of them)."""
     # by time, then symbol: two stable sorts on one attribute each (no key tuple a payment)
     ordered = sorted(sorted(payments, key=attrgetter("symbol")), key=_TIME)
     # column by column (a ledger holds up to 100,000 payments): no dict or call per payment
@@ -129,21 +155,25 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     found: list[Decimal | None] = []
     for when, symbol in zip(times, symbols, strict=True):
         found.append(_rate_at(by_rate[symbol], rate_times[symbol], when) if symbol in by_rate else None)
-    notionals = [implied_notional(a, r) if r is not None else None for a, r in zip(amounts, found, strict=True)]
-    rows = [{"time": t, "symbol": s, "asset": a, "amount": x, "rate": r, "implied_notional": n}
-            for t, s, a, x, r, n in zip(times, symbols, assets, amounts, found, notionals, strict=True)]
     nets = accumulate(amounts, initial=ZERO)
     next(nets)  # the net before any payment
-    running = [{"time": t, "net": net} for t, net in zip(times, nets, strict=True)]
-    return {
+    summary = {
         "total": _sums(amounts),
         "assets": sorted(set(assets)),
         "by_symbol": [{"symbol": s, "asset": a, **_sums(g)} for (s, a), g in sorted(groups.items())],
         "by_day": [{"day": d, "asset": a, **_sums(g)} for (d, a), g in sorted(days.items())],
-        "payments": rows,
         "matched": len(found) - found.count(None),
-        "running": running,
     }
+    return summary, PaymentColumns(times, symbols, assets, amounts, found, list(nets))
+
+
+def payment_rows(columns: PaymentColumns, rows: slice = slice(None)) -> list[dict]:
+    """``summarize_payments``' ``payments`` (the ``rows`` slice of them): each payment in
+    order, with its ``rate`` and ``implied_notional``."""
+    picked = [c[rows] for c in columns[:5]]
+    return [{"time": t, "symbol": s, "asset": a, "amount": x, "rate": r,
+             "implied_notional": implied_notional(x, r) if r is not None else None}
+            for t, s, a, x, r in zip(*picked, strict=True)]
 
 
 def _sums(amounts: Sequence[Decimal]) -> dict:

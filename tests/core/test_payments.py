@@ -160,3 +160,18 @@ def test_summarize_payments_matches_the_payment_by_payment_reference(payments: l
     ps = [Payment(T0 + timedelta(minutes=m), s, a, asset) for m, s, a, asset in payments]
     rs = [RateAt(T0 + timedelta(minutes=m), s, r) for m, s, r in rates]
     assert repr(summarize_payments(ps, rs)) == repr(_reference_summarize_payments(ps, rs))
+
+
+def test_the_table_lists_the_first_payments_and_the_totals_count_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The calculator writes rows only for the payments its table shows: with room for four,
+    the table is the first four rows of the whole table, and the summary says so."""
+    import perpcalc.calculators.payments as calc
+
+    spec = perpcalc.get("funding_payments")
+    whole = perpcalc.run("funding_payments", spec.examples["default"])
+    monkeypatch.setattr(calc, "TABLE_ROWS", 4)
+    first = perpcalc.run("funding_payments", spec.examples["default"])
+    assert len(whole["payments_table"]) == 6 and first["payments_table"] == whole["payments_table"][:4]
+    assert first["payments_table"][1]["implied_notional"] == pytest.approx(19.3781 / 0.0003125)
+    assert "The payments table lists the first 4; the totals count all." in first["summary"]
+    assert first["count"] == whole["count"] == 6 and first["chart"] == whole["chart"]
