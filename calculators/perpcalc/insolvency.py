@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate, compress, count, repeat
-from operator import add, attrgetter, itemgetter, le, mul, sub, truediv
+from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
 from typing import Any, NamedTuple
 
 from ._errors import InputError
@@ -812,7 +812,8 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
     return out
 
 
-_KEY, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "size", "entry_price", "margin", "equity"))
+_KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
+                                                                     "equity"))
 
 
 def _signed(p: Trader, x: Decimal) -> Decimal:
@@ -854,12 +855,29 @@ def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: st
 
 
 def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[Trader]:
-    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id."""
-    scored = []
+    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id.
+
+    The scores are taken column by column; a score that cannot be had (numbers out of range, a
+    bankrupt position) is refused by ``_scores_one_by_one``, which names the first such position."""
+    sizes = list(map(float, map(_SIZE, positions)))
+    try:
+        scores = list(map(kernel, map(float, map(_S, positions)), sizes, map(float, map(_ENTRY, positions)),
+                          repeat(mark), map(float, map(_MARGIN, positions))))
+    except (OverflowError, ZeroDivisionError):
+        scores = []
+    if len(scores) != len(positions) or None in scores or not all(map(math.isfinite, scores)):
+        scores = _scores_one_by_one(positions, kernel, mark)
+    scored = list(zip(map(neg, scores), map(neg, sizes), map(_KEY, positions), positions, strict=True))
+    scored.sort()
+    return list(map(itemgetter(3), scored))
+
+
+def _scores_one_by_one(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[float]:
+    """Each trader's ADL score, or ``InputError`` naming the first that has none."""
+    scores = []
     for p in positions:
-        size = float(p.size)
         try:
-            score = kernel(float(p.s), size, float(p.entry_price), mark, float(p.margin))
+            score = kernel(float(p.s), float(p.size), float(p.entry_price), mark, float(p.margin))
         except (OverflowError, ZeroDivisionError):
             raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
         if score is None:
@@ -867,9 +885,8 @@ def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) ->
                                           "position is liquidated, not ranked for ADL")
         if not math.isfinite(score):
             raise InputError("positions", f"position {p.key!r}: numbers out of range")
-        scored.append((-score, -size, p.key, p))
-    scored.sort()
-    return [p for _score, _size, _key, p in scored]
+        scores.append(score)
+    return scores
 
 
 def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,

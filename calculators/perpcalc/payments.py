@@ -27,8 +27,7 @@ from typing import NamedTuple
 
 from ._num import ZERO
 
-__all__ = ["Payment", "PaymentColumns", "RateAt", "implied_notional", "payment_rows", "summarize_columns",
-           "summarize_payments"]
+__all__ = ["Payment", "RateAt", "implied_notional", "summarize_payments"]
 
 MATCH_WINDOW = timedelta(minutes=5)  # a payment is booked within seconds to a minute of its settlement
 
@@ -71,7 +70,7 @@ def implied_notional(payment: Decimal, rate: Decimal) -> Decimal | None:
     return -payment / rate
 
 
-def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> dict:
+def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = (), rows: int | None = None) -> dict:
     """Paid, received and net funding per symbol, per UTC day and in total.
 
     ``paid`` and ``received`` are both positive sums (of the payments below and above
@@ -85,6 +84,9 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
         In any order; the result lists them by time.
     rates : iterable of RateAt
         The rate history of some or all of the symbols (optional).
+    rows : int, optional
+        List only the first ``rows`` payments in ``payments`` (a page shows a thousand of a
+        ledger's 100,000; everything else counts them all).
 
     Returns
     -------
@@ -103,16 +105,16 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     >>> s["total"]
     {'paid': Decimal('1.5'), 'received': Decimal('0.5'), 'net': Decimal('-1.0'), 'count': 2}
     """
-    summary, columns = summarize_columns(payments, rates)
+    summary, columns = _summarize_columns(payments, rates)
     return {
         **{key: summary[key] for key in ("total", "assets", "by_symbol", "by_day")},
-        "payments": payment_rows(columns),
+        "payments": _payment_rows(columns, slice(rows)),
         "matched": summary["matched"],
         "running": [{"time": t, "net": net} for t, net in zip(columns.time, columns.net, strict=True)],
     }
 
 
-class PaymentColumns(NamedTuple):
+class _PaymentColumns(NamedTuple):
     """The payments in order (by time, then symbol), a list per column: the ``rate`` settled
     beside each (``None`` without one) and the ``net`` received so far after each."""
 
@@ -124,7 +126,7 @@ class PaymentColumns(NamedTuple):
     net: list[Decimal]
 
 
-def summarize_columns(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> tuple[dict, PaymentColumns]:
+def _summarize_columns(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> tuple[dict, _PaymentColumns]:
     """``summarize_payments`` without a dict a payment: its ``total``, ``assets``, ``by_symbol``,
     ``by_day`` and ``matched``, and the payments as columns (a ledger holds up to 100,000
     payments, and a page shows a thousand of them)."""
@@ -164,10 +166,10 @@ def summarize_columns(payments: Sequence[Payment], rates: Iterable[RateAt] = ())
         "by_day": [{"day": d, "asset": a, **_sums(g)} for (d, a), g in sorted(days.items())],
         "matched": len(found) - found.count(None),
     }
-    return summary, PaymentColumns(times, symbols, assets, amounts, found, list(nets))
+    return summary, _PaymentColumns(times, symbols, assets, amounts, found, list(nets))
 
 
-def payment_rows(columns: PaymentColumns, rows: slice = slice(None)) -> list[dict]:
+def _payment_rows(columns: _PaymentColumns, rows: slice) -> list[dict]:
     """``summarize_payments``' ``payments`` (the ``rows`` slice of them): each payment in
     order, with its ``rate`` and ``implied_notional``."""
     picked = [c[rows] for c in columns[:5]]

@@ -159,7 +159,10 @@ def test_summarize_payments_matches_the_payment_by_payment_reference(payments: l
     gives, every Decimal with its exponent."""
     ps = [Payment(T0 + timedelta(minutes=m), s, a, asset) for m, s, a, asset in payments]
     rs = [RateAt(T0 + timedelta(minutes=m), s, r) for m, s, r in rates]
-    assert repr(summarize_payments(ps, rs)) == repr(_reference_summarize_payments(ps, rs))
+    want = _reference_summarize_payments(ps, rs)
+    assert repr(summarize_payments(ps, rs)) == repr(want)
+    first = summarize_payments(ps, rs, rows=3)  # rows for the first three payments, everything else for all
+    assert repr(first) == repr({**want, "payments": want["payments"][:3]})
 
 
 def test_the_table_lists_the_first_payments_and_the_totals_count_all(monkeypatch: pytest.MonkeyPatch) -> None:

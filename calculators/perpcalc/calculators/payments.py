@@ -12,7 +12,7 @@ from .._errors import InputError
 from .._num import MAX_YEAR, parse_start, thin_buckets
 from .._spec import Calculator, Field, Output
 from ..display import format_number
-from ..payments import Payment, RateAt, payment_rows, summarize_columns
+from ..payments import Payment, RateAt, summarize_payments
 
 CHART_POINTS = 500
 TABLE_ROWS = 1000
@@ -59,17 +59,16 @@ def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
     given = v["rates"] or []
     rates = list(map(RateAt, _times(given, "rates", "Rates"), map(itemgetter("symbol"), given),
                      map(itemgetter("rate"), given)))
-    s, columns = summarize_columns(payments, rates)  # the payments' rows: only those the table shows
+    s = summarize_payments(payments, rates, rows=TABLE_ROWS)  # rows only for the payments the table shows
     total, assets = s["total"], s["assets"]
     one_asset = len(assets) <= 1
     asset = assets[0] if assets and assets[0] else ""
     unit = f" {asset}" if asset else ""
     iso = "%Y-%m-%dT%H:%MZ"
-    keep = thin_buckets(len(columns.net), CHART_POINTS)
-    chart = [{"index": i, "time": columns.time[i].strftime(iso), "net": columns.net[i]}
+    keep = thin_buckets(len(s["running"]), CHART_POINTS)
+    chart = [{"index": i, "time": s["running"][i]["time"].strftime(iso), "net": s["running"][i]["net"]}
              for i in keep] if one_asset else []
-    table = [{**p, "time": p["time"].strftime("%Y-%m-%d %H:%M UTC")}
-             for p in payment_rows(columns, slice(TABLE_ROWS))]
+    table = [{**p, "time": p["time"].strftime("%Y-%m-%d %H:%M UTC")} for p in s["payments"]]
     first, last = min(whens), max(whens)
     if one_asset:
         verdict = "you received more than you paid" if total["net"] > 0 else \
@@ -83,7 +82,7 @@ def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
                    "symbol and per day, since amounts in different assets do not add up.")
     if rates:
         summary += f" {s['matched']:,} of them have a rate from the rate history beside them."
-    if len(columns.time) > TABLE_ROWS:
+    if total["count"] > TABLE_ROWS:
         summary += f" The payments table lists the first {TABLE_ROWS:,}; the totals count all."
     return {
         "summary": summary,
