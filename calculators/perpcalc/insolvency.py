@@ -972,8 +972,10 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
         ledger.shortfall = ZERO
     to_socialise = -ledger.shortfall
     equity = ledger.equity
-    profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=attrgetter("key"))]
-    social = socialized_loss(to_socialise, profits) if to_socialise > 0 else None
+    social = None
+    if to_socialise > 0:  # the survivors' profits are only needed then
+        profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=_KEY)]
+        social = socialized_loss(to_socialise, profits)
     taken = ZERO
     if social is not None:
         for h in social["haircuts"]:
