@@ -16,7 +16,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 import perpcalc
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from perpcalc import InputError
 from perpcalc import parse as _spec
@@ -304,3 +304,42 @@ def test_integer_column_text_matches_format_value(cells: list[int]) -> None:
 
     place = next(c for c in perpcalc.get("adl_ranking").outputs[0].columns if c.format == "integer")
     assert _column_text(place, cells) == [format_value(place, v) for v in cells]
+
+
+def reference_records(text: str, f: Any) -> list[list[str]]:
+    """parse._records before it read in chunks: record by record, each blank one skipped."""
+    if text.count("\n") > 2 * (f.max_items + 1):
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for r in reader:
+            if not any(cell.strip() for cell in r):
+                continue
+            records.append(r)
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error as exc:
+        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    return records
+
+
+@given(st.text(st.sampled_from(["a", "1", ",", " ", "\u2003", "\t", "\n", "\r", '"', "\x00"]), max_size=60),
+       st.integers(min_value=1, max_value=4))
+@example("\n\n\n\n\n", 1)  # more line ends than twice the rows allowed: refused unread
+def test_records_read_in_chunks_match_the_record_by_record_reading(text: str, max_items: int) -> None:
+    """The CSV records of a list's text, read a chunk at a time with blank records dropped at once, are
+    exactly the record-by-record reading's: the same records, or the same error (too many rows, or
+    unreadable near the same line)."""
+    field = perpcalc.Field("rows", "Rows", type="list", max_items=max_items,
+                           columns=(perpcalc.Field("id", "Id", type="text"), perpcalc.Field("x", "X")))
+    assert _outcome(_spec._records, text, field) == _outcome(reference_records, text, field)
+
+
+def test_a_csv_error_is_worded_as_before() -> None:
+    """A cell past the csv module's limit: the chunked reading falls back on the record-by-record one,
+    which says where."""
+    field = perpcalc.get("socialized_loss").field("profits")
+    text = "id, profit\na, 1\n" + "b" * 200_000 + ", 2\n"
+    assert _outcome(_spec._records, text, field) == _outcome(reference_records, text, field)
+    assert _outcome(_spec._records, text, field)[0] == "error"
