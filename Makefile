@@ -101,7 +101,8 @@ CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostil
   tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
   tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
   tests/fuzz/test_file_grid.py tests/site/test_js_units.py tests/test_oldest_python.py \
-  tests/site/test_hook_state.py tests/site/test_form_template.py tests/site/test_hook_templates.py
+  tests/site/test_hook_state.py tests/site/test_form_template.py tests/site/test_hook_templates.py \
+  tests/site/test_bench_breakdown.py tests/site/test_bench_visits.py
 
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
