@@ -448,3 +448,21 @@ def test_a_long_ranking_reads_the_same_a_page_at_a_time(positions: list[Position
     full, paged = _full_and_paged("adl_ranking", {"positions": text})
     if full["ok"]:
         assert {k: full["display"][k]["rows"] for k in paged} == paged
+
+
+@given(st.sampled_from([1.0, -1.0]), st.floats(allow_nan=True), st.floats(0.001, 1e9), st.floats(0.001, 1e9),
+       st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 1.0, 0.5, 2.0])))
+def test_binance_score_matches_its_plain_formula(s: float, size: float, entry: float, mark: float,
+                                                 margin: float) -> None:
+    """The binance kernel's max(0, upnl) / max(1, margin) written without max() gives the same float."""
+    from perpcalc.insolvency import score_kernel
+
+    mmr = 0.004
+    upnl = s * size * (mark - entry)
+    equity = margin + upnl
+    want = max(0.0, upnl) / max(1.0, margin) * (mmr * (size * mark) / equity) if equity > 0 else None
+    try:
+        got = score_kernel("pnl_over_margin", mmr=mmr)(s, size, entry, mark, margin)
+    except (OverflowError, ZeroDivisionError):
+        return
+    assert repr(got) == repr(want)
