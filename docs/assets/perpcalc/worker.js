@@ -1,5 +1,5 @@
 // Module worker: runs perpcalc on the site's own pinned Pyodide and answers compute requests
-// with perpcalc.page.compute_json. One worker per tab, shared by every calculator on every
+// with perpcalc.page.compute_page. One worker per tab, shared by every calculator on every
 // page visited through instant navigation.
 //
 // Start-up, as fast as the bytes allow:
@@ -297,7 +297,7 @@ async function start() {
     if (snapshot) {
       try {
         pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
-        compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
+        compute = pyodide.runPython("from perpcalc.page import compute_page\ncompute_page");
         mode = "snapshot";
       } catch (err) {
         if (runtimeFailed) throw err; // the runtime itself, not the snapshot: no second start
@@ -315,7 +315,7 @@ async function start() {
       clearInterval(meterTimer); // Python runs: no download report may follow this step
       meterStopped = true;
       progress(STEP.IMPORT, "importing perpcalc");
-      compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
+      compute = pyodide.runPython("from perpcalc.page import compute_page\ncompute_page");
     }
     clearInterval(meterTimer);
     meterStopped = true;
@@ -350,51 +350,46 @@ function plain(message) {
   return message.split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 300) || "unknown error";
 }
 
-function answer(msg) {
-  let result;
-  try {
-    result = JSON.parse(compute(msg.name, JSON.stringify(msg.inputs)));
-  } catch (err) {
-    result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
-  }
-  const [packed, transfer] = packLarge(result);
-  postMessage({ type: MSG.RESULT, id: msg.id, result: packed }, transfer);
-}
-
-// Long lists travel to the page as UTF-8 JSON in transferred buffers, not as objects or
-// strings: unpacking a structured clone of 100,000 rows took the page's thread seconds (and
-// even plain strings hundreds of ms), while a transferred buffer arrives at once. An output
-// of more than PAGE_ROWS rows goes as result.json[name] (its raw value) and its display rows
-// as display[name].pages ({bytes, offsets}: PAGE_ROWS rows a page); the page decodes only
-// what it shows (see unpackLarge and buildTable in lists.js).
-const PAGE_ROWS = 200;
+// A calculator's answer. Long outputs (more than perpcalc.page.PAGE_ROWS rows) come from
+// perpcalc.page.compute_page apart, as JSON text, and travel to the page as UTF-8 bytes in
+// transferred buffers (result.json[name]), never parsed or written again here: a structured
+// clone of 100,000 rows took the page's thread seconds, and a transferred buffer arrives at once.
+// Their display holds the text of the first page only, with the offsets of the other pages in
+// the bytes; the page sends a page's raw rows back (ROWS) when the reader turns to it.
 const encoder = new TextEncoder();
 
-function packLarge(result) {
+function answer(msg) {
+  let result;
   const transfer = [];
-  if (!result.ok) return [result, transfer];
-  for (const [name, value] of Object.entries(result.outputs)) {
-    if (!Array.isArray(value) || value.length <= PAGE_ROWS) continue;
-    const bytes = encoder.encode(JSON.stringify(value));
-    (result.json ||= {})[name] = bytes;
-    transfer.push(bytes.buffer);
-    delete result.outputs[name];
-    const shown = result.display[name];
-    if (!shown || !Array.isArray(shown.rows)) continue;
-    const parts = [];
-    const offsets = [0];
-    for (let i = 0; i < shown.rows.length; i += PAGE_ROWS) {
-      parts.push(encoder.encode(JSON.stringify(shown.rows.slice(i, i + PAGE_ROWS))));
-      offsets.push(offsets[offsets.length - 1] + parts[parts.length - 1].length);
+  try {
+    const proxy = compute(msg.name, JSON.stringify(msg.inputs));
+    const [text, ...apart] = proxy.toJs();
+    proxy.destroy();
+    result = JSON.parse(text);
+    for (let i = 0; i + 1 < apart.length; i += 2) {
+      const bytes = encoder.encode(apart[i + 1]);
+      (result.json ||= {})[apart[i]] = bytes;
+      transfer.push(bytes.buffer);
     }
-    const all = new Uint8Array(offsets[offsets.length - 1]);
-    parts.forEach((part, k) => all.set(part, offsets[k]));
-    transfer.push(all.buffer);
-    shown.pages = { bytes: all, offsets, size: PAGE_ROWS };
-    shown.total = shown.rows.length;
-    delete shown.rows;
+  } catch (err) {
+    result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
+    transfer.length = 0;
   }
-  return [result, transfer];
+  postMessage({ type: MSG.RESULT, id: msg.id, result }, transfer);
+}
+
+// The text of a page of a long table's rows, from its raw rows (perpcalc.page.table_page_json).
+let tablePage = null;
+
+function formatRows(msg) {
+  let rows = null;
+  try {
+    tablePage ||= self.__pyodide.runPython("from perpcalc.page import table_page_json\ntable_page_json");
+    rows = JSON.parse(tablePage(msg.name, msg.output, msg.rows));
+  } catch {
+    rows = null;
+  }
+  postMessage({ type: MSG.RESULT, id: msg.id, result: rows });
 }
 
 // ---------------------------------------------------------------- the reader's own files
@@ -461,6 +456,7 @@ async function readFile(msg) {
 
 function handle(msg) {
   if (msg.type === MSG.FILE) readFile(msg);
+  else if (msg.type === MSG.ROWS) formatRows(msg);
   else answer(msg);
 }
 
@@ -468,7 +464,7 @@ self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === MSG.INIT) {
     if (!starting) starting = start();
-  } else if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE) {
+  } else if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE || msg.type === MSG.ROWS) {
     if (compute) handle(msg);
     else queue.push(msg);
   }
