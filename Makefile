@@ -88,8 +88,9 @@ nginx:
 lint: setup
 	$(PY) -m ruff check calculators scripts tests
 	node scripts/actionlint.mjs
-	@# the page's modules: their JSDoc types (tsconfig.json) and their unit tests (tests/js)
+	@# the page's modules: their JSDoc types (tsconfig.json; the worker's, tsconfig.worker.json) and their unit tests (tests/js)
 	node node_modules/typescript/bin/tsc -p tsconfig.json
+	node node_modules/typescript/bin/tsc -p tsconfig.worker.json
 	node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test tests/js/*.test.mjs
 
 test-core: setup
@@ -100,7 +101,7 @@ CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostil
   tests/site/test_page_sources.py tests/site/test_venue_tables.py tests/site/test_facts.py \
   tests/site/test_calculator_index.py tests/site/test_scripts_parse.py tests/site/test_unique_test_names.py \
   tests/fuzz/test_file_grid.py tests/site/test_js_units.py tests/test_oldest_python.py \
-  tests/site/test_hook_state.py tests/site/test_form_template.py
+  tests/site/test_hook_state.py tests/site/test_form_template.py tests/site/test_hook_templates.py
 
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"

@@ -26,12 +26,13 @@ Unknown calculators, examples or fields fail the build. The form is drawn by the
 ``overrides/partials/perpcalc-form.html`` from what :func:`form_context` gathers, and follows the page
 contract (see the README): ``form.perpcalc[data-calculator][data-state]``, one control per
 input named after the field, one ``<output>`` per output with ``data-value`` holding the
-raw JSON, and ``[data-error-for=FIELD]`` beside each field.
+raw JSON, and ``[data-error-for=FIELD]`` beside each field. The values in prose and the list of a
+page's calculators are drawn by ``perpcalc-value.html`` and ``perpcalc-jump.html`` beside it (every
+template through ``scripts/hooks/templates.py``: autoescaped, one line of HTML).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -43,7 +44,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
+import templates  # noqa: E402
 from perpcalc import display  # noqa: E402
 from perpcalc import page as page_entry  # noqa: E402
 from perpcalc._spec import Calculator, Field  # noqa: E402
@@ -70,8 +71,8 @@ class BuildState:
     results: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     #: (calculator, example, settings) → the outputs with a marker's settings
     changed: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
-    #: page → the HTML of its forms, from its Markdown until its content places them
-    pending: dict[str, list[str]] = field(default_factory=dict)
+    #: page → its forms (id, calculator title, HTML), from its Markdown until its content places them
+    pending: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
 state = BuildState()
@@ -90,8 +91,7 @@ STEPS = int(re.search(r"^export const STEPS = (\d+);$", (ROOT / "docs/assets/per
 
 
 def _draft_gap(what: str) -> str:
-    what = what.replace("[[", "").replace("]]", "")
-    return f"<mark>draft: {_esc(what)} is not built yet</mark>"
+    return templates.render("perpcalc-draft.html", what=what.replace("[[", "").replace("]]", ""))
 
 
 def example_result(name: str, key: str) -> dict[str, Any]:
@@ -106,10 +106,6 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         result["form"] = page_entry.form_values(name, key)
         state.results[(name, key)] = result
     return state.results[(name, key)]
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _is_percent(f: Field) -> bool:
@@ -238,20 +234,10 @@ def main_output(calc: Calculator) -> perpcalc.Output:
 
 # ------------------------------------------------------------------ the form (overrides/partials/perpcalc-form.html)
 
-TEMPLATES = ROOT / "overrides"
 FORM_TEMPLATE = "partials/perpcalc-form.html"
 
 
-class _OneLine(jinja2.FileSystemLoader):
-    """The template without its line breaks and the indentation after them: the form is one
-    line of HTML, as whitespace between inline elements would show (see the template's head)."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        return re.sub(r"\n\s*", "", source), filename, uptodate
-
-
-_TEMPLATES = jinja2.Environment(loader=_OneLine(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
+_TEMPLATES = templates.ENV
 
 
 def _control_context(f: Field, value: str, ident: str, has_help: bool) -> dict[str, Any]:
@@ -574,12 +560,11 @@ def value_marker(name: str, key: str, fieldname: str, args: str = "") -> str:
         text = _input_text(calc.field(fieldname), result["form"][fieldname])
     else:
         raise CalculatorMarkupError(f"{name}@{key} has no output or input {fieldname!r}")
-    source = f'data-source="calculator:{name}" data-calculator="{name}" data-example="{key}"'
     if not settings:
         # The worked example's number: when the reader changes that calculator on this page, the
         # front end marks it as the example's (it never silently stands for the reader's inputs).
-        return (f'<span class="perpcalc-example-value" {source} title="From the worked example '
-                f'({_esc(calc.title)}), not from inputs you change">{_esc(text)}</span>')
+        return templates.render("perpcalc-value.html", name=name, example=key, title=calc.title, text=text,
+                                inputs=None)
     return _try_span(calc, key, settings, text)
 
 
@@ -596,9 +581,8 @@ def _typed_text(f: Field, value: str) -> str:
 def _try_span(calc: Calculator, key: str, settings: dict[str, str], text: str) -> str:
     """A value computed with settings: names its calculator and the change it stands for."""
     typed = ", ".join(f"{calc.field(k).label} = {_typed_text(calc.field(k), v)}" for k, v in settings.items())
-    return (f'<span class="perpcalc-try-value" data-source="calculator:{calc.name}" data-calculator="{calc.name}"'
-            f' data-example="{key}" data-inputs="{_esc(json.dumps(settings))}"'
-            f' title="Computed by {_esc(calc.title)} from the worked example with {_esc(typed)}">{_esc(text)}</span>')
+    return templates.render("perpcalc-value.html", name=calc.name, example=key, title=calc.title, text=text,
+                            inputs=json.dumps(settings), typed=typed)
 
 
 def on_config(config: Any) -> Any:
@@ -608,7 +592,7 @@ def on_config(config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    forms: list[str] = []
+    forms: list[tuple[str, str, str]] = []
 
     def block(match: re.Match[str]) -> str:
         name, key = match.group(1), match.group(2) or "default"
@@ -621,7 +605,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
                 return "\n" + _draft_gap(f"calculator {name}@{key}") + "\n"
             raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
         uid = f"calc-{name}" + (f"-{key}" if key != "default" else "") + (f"-{len(forms)}" if forms else "")
-        forms.append(render_form(name, key, uid))
+        forms.append((uid, perpcalc.get(name).title, render_form(name, key, uid)))
         return "\n" + PLACEHOLDER.format(len(forms) - 1) + "\n"
 
     try:
@@ -635,28 +619,17 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return markdown
 
 
-_FORM_HEAD = re.compile(
-    r'<form class="perpcalc" id="([^"]+)"[^>]*>.*?<a class="perpcalc__anchor"[^>]*>([^<]*)</a>', re.S
-)
-
-
-def jump_list(forms: list[str]) -> str:
-    """"Calculators on this page": one link per embedded form, to its own anchor."""
-    items = []
-    for form in forms:
-        m = _FORM_HEAD.search(form)
-        if m:
-            items.append(f'<li><a href="#{m.group(1)}">{m.group(2)}</a></li>')
-    return (
-        '<nav class="perpcalc-jump" aria-label="Calculators on this page"><p class="perpcalc-jump__title">'
-        f"Calculators on this page</p><ul>{''.join(items)}</ul></nav>"
-    )
+def jump_list(forms: list[tuple[str, str]]) -> str:
+    """"Calculators on this page": one link per embedded form (its id, its calculator's title), to
+    its own anchor (overrides/partials/perpcalc-jump.html)."""
+    return templates.render("perpcalc-jump.html", forms=forms)
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
-    forms = state.pending.pop(page.file.src_path, [])
+    pending = state.pending.pop(page.file.src_path, [])
+    forms = [form for _, _, form in pending]
     if forms:
-        nav = jump_list(forms)
+        nav = jump_list([(uid, title) for uid, title, _ in pending])
         head = re.search(r"</h1>", content)
         content = content[: head.end()] + nav + content[head.end():] if head else nav + content
     for i, form in enumerate(forms):

@@ -24,7 +24,6 @@ entry that lacks a field, and an entry that no page cites.
 from __future__ import annotations
 
 import ast
-import html
 import re
 import sys
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
+import templates  # noqa: E402
 
 REGISTRY = ROOT / "docs" / "sources.yml"
 
@@ -109,21 +109,12 @@ def describe(entry: dict[str, Any]) -> str:
     return f"{who}{entry['title']} ({_when(entry['date'])}{kind})"
 
 
-def source_item(ident: str, entry: dict[str, Any]) -> str:
-    """One Sources list item (HTML): publisher, linked title, dates, kind, what it supports."""
-    who = f"{html.escape(str(entry['publisher']))}, " if entry.get("publisher") else ""
-    when = f"{html.escape(_when(entry['date']))}; read {html.escape(_when(entry['read']))}"
-    kind = f' <span class="source-kind">{entry["kind"]}</span>' if entry["kind"] in LABELLED else ""
-    note = f" — {html.escape(str(entry['supports']))}" if entry.get("supports") else ""
-    title = html.escape(str(entry["title"]))
-    if entry.get("url"):
-        title = f'<a href="{html.escape(str(entry["url"]), quote=True)}">{title}</a>'
-    return f'<li id="src-{ident}" data-source="{ident}">{who}{title} ({when}){kind}{note}</li>'
-
-
 def sources_html(ids: list[str], registry: dict[str, dict[str, Any]]) -> str:
-    """The page's Sources list: an ordered list, numbered as the inline references are."""
-    return '<ol class="sources">\n' + "\n".join(source_item(i, registry[i]) for i in ids) + "\n</ol>\n"
+    """The page's Sources list: an ordered list, numbered as the inline references are, each item
+    with its publisher, linked title, dates, kind and what it supports (overrides/partials/sources.html)."""
+    sources = [(i, registry[i], _when(registry[i]["date"]), _when(registry[i]["read"]),
+                registry[i]["kind"] if registry[i]["kind"] in LABELLED else "") for i in ids]
+    return templates.render("sources.html", sources=sources)
 
 
 def render_cites(markdown: str, registry: dict[str, dict[str, Any]], where: str = "") -> tuple[str, list[str]]:
@@ -135,17 +126,10 @@ def render_cites(markdown: str, registry: dict[str, dict[str, Any]], where: str 
         raise CitationError(f"{where}unknown source id(s) {unknown} (add them to docs/sources.yml)")
     number = {ident: n for n, ident in enumerate(ids, 1)}
 
-    def one(ident: str) -> str:
-        entry = registry[ident]
-        name = html.escape(describe(entry), quote=True)
-        label = f'<span class="cite__kind">{entry["kind"]}</span>' if entry["kind"] in LABELLED else ""
-        return (
-            f'<a href="#src-{ident}" class="cite" data-source="{ident}" title="{name}" '
-            f'aria-label="Source {number[ident]}: {name}">{number[ident]}{label}</a>'
-        )
-
     def sub(m: re.Match[str]) -> str:
-        return '<sup class="cites">' + ", ".join(one(i) for i in m.group(1).split()) + "</sup>"
+        cites = [(i, number[i], describe(registry[i]), registry[i]["kind"] if registry[i]["kind"] in LABELLED else "")
+                 for i in m.group(1).split()]
+        return templates.render("cites.html", cites=cites)
 
     out = CITE.sub(sub, markdown)
     if "[[cite" in out:
@@ -236,8 +220,7 @@ def render_calc(markdown: str) -> str:
         expr, places = m.group(1).strip(), m.group(2)
         numeric = REF.sub(lambda r: f"({example_figure(r.group(1), r.group(2) or 'default', r.group(3))})", expr)
         value = format_value(evaluate(numeric), int(places) if places else None)
-        return (f'<span class="calc-value" data-source="arithmetic" data-expr="{html.escape(expr, quote=True)}" '
-                f'title="Computed when the site was built: {html.escape(expr, quote=True)}">{value}</span>')
+        return templates.render("calc-value.html", expr=expr, value=value)
 
     out = CALC.sub(sub, markdown)
     if "[[calc " in out:

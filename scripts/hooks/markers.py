@@ -31,6 +31,9 @@ CITE = re.compile(r"\[\[cite((?:\s+[a-z0-9][a-z0-9-]*)+)\s*\]\]")
 #: ``[[calc EXPRESSION; PLACES]]``: a figure computed from example outputs (citations hook)
 CALC = re.compile(r"\[\[calc\s+([^\]\n;]+?)(?:;\s*(\d+))?\s*\]\]")
 
+#: any ``[[...]]`` on one line, known or not
+ANY = re.compile(r"\[\[[^\]\n]*\]\]")
+
 MARKERS: dict[str, re.Pattern[str]] = {
     "calculator": CALCULATOR,
     "value": VALUE,
@@ -52,7 +55,7 @@ def unknown_markers(markdown: str) -> list[str]:
     """
     for pattern in MARKERS.values():
         markdown = pattern.sub("", markdown)
-    return re.findall(r"\[\[[^\]\n]*\]\]", markdown)
+    return ANY.findall(markdown)
 
 
 def calculator_names(markdown: str) -> list[str]:

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import markers  # noqa: E402
 import og_images  # noqa: E402
 import perpcalc  # noqa: E402
+import templates  # noqa: E402
 
 MANIFEST = ROOT / "build" / "runtime" / "manifest.json"
 log = logging.getLogger("mkdocs.hooks.share")
@@ -109,8 +110,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     # pip checks the file against the hash after '#sha256=' and refuses any other
     markdown = markdown.replace("[[wheel url]]", f"{base}{RUNTIME_URL}{wheel}#sha256={sha256}")
     markdown = markdown.replace("[[wheel sha256]]", sha256)
-    name = html.escape(wheel.rsplit("/", 1)[-1])
-    markdown = markdown.replace("[[wheel link]]", f'<a href="{"../" * depth}{RUNTIME_URL}{wheel}" download>{name}</a>')
+    href = f"{'../' * depth}{RUNTIME_URL}{wheel}"
+    link = templates.render("wheel-link.html", href=href, name=wheel.rsplit("/", 1)[-1])
+    markdown = markdown.replace("[[wheel link]]", link)
     return markers.PYTHON_EXAMPLE.sub(lambda m: python_example(m.group(1)), markdown)
 
 
@@ -118,9 +120,7 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     if src.startswith("notebooks/") and src.endswith(".ipynb"):
         name = Path(src).name
-        link = (f'<p class="notebook-download"><a href="{name}" download>Download this notebook ({name})</a> '
-                'to run it yourself: it needs perpcalc (see <a href="../../use-in-python/">Use it in Python</a>) '
-                "and pandas.</p>\n")
+        link = templates.render("notebook-download.html", name=name)
         # after the notebook's own title, or first when it has none
         head = re.search(r"</h1>", content)
         return content[: head.end()] + "\n" + link + content[head.end():] if head else link + content

@@ -22,7 +22,6 @@ Nothing here is maintained by hand in a second place.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import markers  # noqa: E402
 import perpcalc  # noqa: E402
+import templates  # noqa: E402
 from citations import load_registry, sources_html  # noqa: E402
 
 TAGS = {
@@ -108,12 +109,25 @@ class Term:
         return f"terms/{self.slug}/"
 
 
+FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """A page's front matter (the YAML between its ``---`` lines; "" when it has none) and the
+    Markdown after it: the one reading of that boundary, for the hooks and the tests.
+
+    >>> split_front_matter("---\\ntitle: Basis\\n---\\nThe body.\\n")
+    ('title: Basis', 'The body.\\n')
+    >>> split_front_matter("No front matter.\\n")
+    ('', 'No front matter.\\n')
+    """
+    match = FRONT_MATTER.match(text)
+    return (match.group(1), text[match.end():]) if match else ("", text)
+
+
 def front_matter(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
-    if not match:
-        return {}
-    data = yaml.safe_load(match.group(1)) or {}
+    """A page's front matter as a mapping (empty when it has none)."""
+    data = yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0]) or {}
     if not isinstance(data, dict):
         raise TermError(f"{path}: front matter must be a mapping")
     return data
@@ -318,7 +332,7 @@ def on_files(files: Files, config: Any) -> Files:
 # ------------------------------------------------------------------ term pages
 
 
-SITE_MAP = re.compile(r"^\[\[site map\]\][ \t]*$", re.M)
+SITE_MAP = markers.SITE_MAP
 # the home page's "Start here": what the contract is, then the hub that links everything
 START = ("perpetual-future", HUB)
 
@@ -356,8 +370,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     term = state.terms[slug]
     aka = ""
     if term.aliases:
-        aka = ('<p class="term-aka"><em>Also called:</em> '
-               + ", ".join(html.escape(a) for a in term.aliases) + ".</p>\n\n")
+        aka = templates.render("term-aka.html", aliases=term.aliases)
     related = "\n".join(
         f"- [{state.terms[r].title}]({r}.md) — {state.terms[r].description}" for r in term.related if r in state.terms
     )
@@ -453,8 +466,8 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
 
         def link(m: re.Match[str], term: Term = term) -> str:
             linked.add(term.slug)
-            title = html.escape(term.description, quote=True)
-            protected.append(f'<a href="{prefix}{term.url}" class="term-mention" title="{title}">{m.group(1)}</a>')
+            protected.append(templates.render("term-mention.html", href=f"{prefix}{term.url}", title=term.description,
+                                              words=Markup(m.group(1))))
             return f"\x00{len(protected) - 1}\x00"
 
         for i in range(0, len(parts), 2):

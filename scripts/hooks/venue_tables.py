@@ -23,7 +23,6 @@ do not hold. Numbers become text through :func:`perpcalc.display.format_number`.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import sys
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "calculators"))
 
 import markers  # noqa: E402
+import templates  # noqa: E402
 from perpcalc.display import format_number  # noqa: E402
 from perpcalc.venues import (  # noqa: E402
     FUNDING_VENUES,
@@ -421,10 +421,9 @@ def dated(key: str, kind: str, text: str, show_date: bool = True) -> str:
     note = age_note(record.as_of, build_date())
     shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
     name = VENUES[key].name if key in VENUES else key
-    title = html.escape(f"From the {name} {kind} record ({note}; confidence {record.confidence})", quote=True)
-    after = f' <small class="venue-asof">({html.escape(shown)})</small>' if show_date else ""
-    return (f'<span class="venue-value" data-source="venue:{key}.{kind}" title="{title}">{html.escape(text)}'
-            f"{after}</span>")
+    title = f"From the {name} {kind} record ({note}; confidence {record.confidence})"
+    return templates.render("venue-value.html", key=key, kind=kind, title=title, text=text,
+                            asof=shown if show_date else "")
 
 
 # ------------------------------------------------------------------ hook

@@ -175,6 +175,19 @@ def test_positions_files_drop_into_the_ranking(tab: Tab, built_site: dict) -> No
     assert form.locator("[data-file-status]").inner_text() == "Read book.csv: 3 positions."
     ranking = tab.outputs("adl_ranking")["ranking"]["value"]
     assert sorted(r["id"] for r in ranking) == ["A", "B", "C"]
+    # rows pasted under the field's own header (no header of their own) are an ordinary paste: they
+    # were taken for a venue file and refused ("unknown column 'd'"), and the paste never happened
+    status = form.locator("[data-file-status]").inner_text()
+    pasted = tab.page.evaluate(
+        """t => { const el = document.querySelector('form.perpcalc[data-calculator="adl_ranking"]')
+             .querySelector('textarea[name="positions"]');
+           const dt = new DataTransfer(); dt.setData('text/plain', t);
+           const paste = new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
+           return el.dispatchEvent(paste); }""",
+        "D, short, 1, 100, 90, 5\nE, long, 2, 100, 95, 30",
+    )
+    assert pasted, "the paste was cancelled: taken for a file"
+    assert form.locator("[data-file-status]").inner_text() == status
     bad = "id,side,size,entry_price,mark_price,margin\nA,long,2,100,120,20\nB,long,-1,100,110,50\n"
     tab.page.evaluate(drop, ["bad.csv", bad])
     tab.wait("() => document.querySelector('[data-error-for=\"positions\"]').textContent !== ''")

@@ -10,16 +10,17 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import perpcalc
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from perpcalc import page as page_entry
 from perpcalc.parse import plain
+
+import terms as terms_hook  # scripts/hooks (pyproject's pythonpath): the one front-matter reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _front_matter(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1]) or {}
+    return terms_hook.front_matter(path)
 
 
 # slugs come from docs/terms: every page, and every synonym its front matter redirects

@@ -24,18 +24,20 @@ TERMS = sorted((DOCS / "terms").glob("*.md"))
 sys.path.insert(0, str(ROOT / "scripts" / "hooks"))
 
 import citations  # noqa: E402
+import markers  # noqa: E402
+import terms  # noqa: E402
 
 REGISTRY = citations.load_registry(DOCS / "sources.yml")
 VENUES = r"\b(Binance|Bybit|OKX|OKEx|BitMEX|Deribit|Hyperliquid|dYdX|Drift|GMX|Jupiter|Kraken|Coinbase)\b"
-SOURCED = re.compile(r"\[\[(cite|value|venue|calc)\s")
+# the markers that bring their source with them (markers.py, the hooks' own grammar)
+SOURCED = [markers.MARKERS[kind] for kind in ("cite", "value", "venue", "calc")]
 #: The goal is every factual sentence; the floor only stops the share from falling back.
 TARGET = 0.95
 FLOOR = TARGET  # measured 95.2 % (570 of 599) on 2026-12-06
 
 
 def body(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    return re.sub(r"^---\s*\n.*?\n---\s*\n", "", text, count=1, flags=re.S)
+    return terms.split_front_matter(path.read_text(encoding="utf-8"))[1]
 
 
 # ------------------------------------------------------------------ the registry
@@ -74,12 +76,16 @@ def test_one_entry_per_source() -> None:
 @pytest.mark.parametrize("path", TERMS, ids=lambda p: p.stem)
 def test_term_page_cites_inline_and_keeps_no_source_list(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    front = text.split("---\n", 2)[1]
+    front = terms.split_front_matter(text)[0]
     assert not re.search(r"^sources:", front, re.M), "sources belong in docs/sources.yml, cited inline"
     assert citations.cited_ids(text), "the page cites no source"
 
 
 # ------------------------------------------------------------------ factual sentences
+
+
+def sourced(sentence: str) -> bool:
+    return any(p.search(sentence) for p in SOURCED)
 
 
 def sentences(text: str) -> list[str]:
@@ -90,7 +96,7 @@ def sentences(text: str) -> list[str]:
 
     def flush() -> None:
         # a citation after a sentence's full stop belongs to that sentence
-        joined = re.sub(r"([.!?])\s*(\[\[cite [^\]]*\]\])", r" \2\1", " ".join(para))
+        joined = re.sub(rf"([.!?])\s*({markers.CITE.pattern})", r" \2\1", " ".join(para))
         joined = re.sub(r"(\*\*\d+)\.", r"\1)", joined)  # "**1. Heading**" is not a sentence end
         para.clear()
         for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*\"(\[_])", joined):
@@ -129,7 +135,7 @@ def sentences(text: str) -> list[str]:
 def is_factual(sentence: str) -> bool:
     """A sentence that states a figure, a year or date, or a venue's rule."""
     plain = re.sub(r"\$[^$]*\$", " ", sentence)  # inline maths: symbols, not facts
-    plain = re.sub(r"\[\[[^\]]*\]\]", " ", plain)
+    plain = markers.ANY.sub(" ", plain)
     plain = re.sub(r"\]\([^)]*\)", "]", plain)  # link targets
     plain = re.sub(r"`[^`]*`", " ", plain)
     plain = re.sub(r"\b(AR|MA)\(\d\)", " ", plain)  # model names, not figures
@@ -138,13 +144,13 @@ def is_factual(sentence: str) -> bool:
 
 
 def factual(paths: list[Path]) -> list[tuple[str, str, bool]]:
-    return [(p.stem, s, bool(SOURCED.search(s))) for p in paths for s in sentences(body(p)) if is_factual(s)]
+    return [(p.stem, s, sourced(s)) for p in paths for s in sentences(body(p)) if is_factual(s)]
 
 
 def test_sentence_reader_sees_a_citation() -> None:
     text = "Binance settles every 8 hours. [[cite binance-funding-faq]]\nThe rate is [[value funding_rate.apr]] a year."
     assert [s for _p, s, ok in factual([]) if ok] == []
-    found = [(s, bool(SOURCED.search(s))) for s in sentences(text) if is_factual(s)]
+    found = [(s, sourced(s)) for s in sentences(text) if is_factual(s)]
     assert found == [("Binance settles every 8 hours [[cite binance-funding-faq]].", True)]
     assert not is_factual("Funding is the cost of holding a perpetual.")
 

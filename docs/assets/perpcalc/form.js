@@ -22,7 +22,7 @@ import { runtime } from "./runtime.js";
  * them, each preset chooser's values per choice, the fields' own defaults, charts and downloads.
  * @typedef {{name: string, example: string, function: string, values: Record<string, string>,
  *   defaults?: Record<string, string>, presets: Record<string, Record<string, Record<string, string>>>,
- *   charts?: Record<string, any>, exports?: ExportItem[]}} Spec
+ *   charts?: Record<string, import("./charts.js").Chart>, exports?: ExportItem[]}} Spec
  */
 
 /** @type {WeakMap<HTMLFormElement, Spec>} */

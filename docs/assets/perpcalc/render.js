@@ -139,7 +139,7 @@ export function applyResult(form, result) {
 // Series outputs are charted from their data-value with the site's uPlot, loaded only on
 // pages that have one; the pre-rendered example is charted without waiting for Python.
 
-/** @type {Promise<any> | null} */
+/** @type {Promise<typeof import("./charts.js")> | null} */
 let chartsModule = null;
 
 /**
@@ -174,7 +174,7 @@ export async function drawCharts(form) {
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (!form.isConnected || form.dataset.request !== asked) return; // newer results draw their own
   for (const name of names) {
-    const box = form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`);
+    const box = /** @type {HTMLElement | null} */ (form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`));
     if (!box) continue;
     /** @type {Record<string, {value: unknown, label: string}>} */
     const marks = {};

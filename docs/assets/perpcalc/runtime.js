@@ -134,7 +134,17 @@ export function formatRows(name, output, rows) {
 }
 
 /**
- * @typedef {{resolve: (result: any) => void, onProgress: (msg: any) => void}} FileJob
+ * The worker's progress on a file: the bytes read, then the lines checked (total 1: not known).
+ * @typedef {{phase: "reading" | "checking", done: number, total: number}} FileProgress
+ */
+/**
+ * What the worker made of a file (perpcalc.venue_files.import_file_json): the fields' values in
+ * the API's units, or the error in plain words.
+ * @typedef {{ok: true, values: Record<string, string>, message: string, zoneless: boolean, timezone: string}
+ *   | {ok: false, error: {field: string, message: string, column?: string | null, line?: number | null}}} FileResult
+ */
+/**
+ * @typedef {{resolve: (result: FileResult) => void, onProgress: (msg: FileProgress) => void}} FileJob
  */
 
 // A reader's file for one field, read in the worker (files.js draws the control): resolves to
@@ -147,9 +157,9 @@ const fileJobs = new Map();
  * @param {HTMLFormElement} form
  * @param {string} field
  * @param {File} file
- * @param {(msg: any) => void} onProgress
+ * @param {(msg: FileProgress) => void} onProgress
  * @param {object} [options]
- * @returns {Promise<any>}
+ * @returns {Promise<FileResult>}
  */
 export function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");

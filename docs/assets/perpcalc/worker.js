@@ -1,3 +1,4 @@
+// @ts-check
 // Module worker: runs perpcalc on the site's own pinned Pyodide and answers compute requests
 // with perpcalc.page.compute_page. One worker per tab, shared by every calculator on every
 // page visited through instant navigation.
@@ -22,6 +23,18 @@
 
 import { MSG, STEP } from "./protocol.js";
 
+/** @typedef {{type: typeof MSG.COMPUTE, id: number, name: string, inputs: Record<string, string>}} ComputeRequest */
+/** @typedef {{type: typeof MSG.FILE, id: number, calculator: string, field: string, file: File, options?: string}} FileRequest */
+/** @typedef {{type: typeof MSG.ROWS, id: number, name: string, output: string, rows: string}} RowsRequest */
+/** @typedef {ComputeRequest | FileRequest | RowsRequest} WorkerRequest */
+/**
+ * perpcalc.page.compute_page's answer: the outputs and their display, or the error; long lists
+ * leave as UTF-8 JSON in transferred buffers (answer).
+ * @typedef {{ok: true, outputs: Record<string, unknown>, json?: Record<string, Uint8Array>,
+ *   display: Record<string, {rows?: unknown[], offsets?: number[], total?: number}>}
+ *   | {ok: false, error: {field: string | null, message: string}}} Answer
+ */
+
 const MANIFEST = __MANIFEST__;
 const runtimeBase = new URL("../runtime/", import.meta.url);
 const indexURL = new URL("pyodide/", runtimeBase).href;
@@ -29,20 +42,27 @@ const realFetch = globalThis.fetch.bind(globalThis);
 const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
   MANIFEST.stdlib, MANIFEST.perpcalc_zip];
 const PERPCALC_ZIP = "/lib/perpcalc.zip"; // the snapshot's sys.path names it: the build uses the same
+/** @type {((name: string, inputs: string) => {toJs(): string[], destroy(): void}) | null} */
 let compute = null;
+/** @type {Promise<void> | null} */
 let starting = null;
+/** @type {WorkerRequest[]} */
 const queue = [];
 
 class IntegrityError extends Error {}
+/** @type {string | null} */
 let integrityFailure = null; // Pyodide may swallow the error itself ("Program terminated")
 // Rejected by the first runtime file that fails its check or breaks off mid-download: Emscripten
 // aborts on such a wasm without ever settling loadPyodide, so start() races it against this.
 let runtimeFailed = false;
-let rejectRuntime = null;
+/** @type {(error: Error) => void} */
+let rejectRuntime = () => {};
+/** @type {Promise<never>} */
 const runtimeRefused = new Promise((_, reject) => {
   rejectRuntime = reject;
 });
 
+/** @param {Error} error */
 function refuseRuntime(error) {
   runtimeFailed = true;
   rejectRuntime(error);
@@ -51,6 +71,10 @@ runtimeRefused.catch(() => {}); // reported by start()
 
 // A runtime file that failed: refused for this start, and any copy of it in Cache Storage (the
 // service worker's) deleted, so the next visit fetches it again rather than the same bad bytes.
+/**
+ * @param {string} rel
+ * @param {Error} error
+ */
 async function refuse(rel, error) {
   refuseRuntime(error);
   try {
@@ -61,27 +85,38 @@ async function refuse(rel, error) {
   }
 }
 
+/**
+ * @param {number} step
+ * @param {string} detail
+ * @param {number} [fraction] of the step done
+ */
 function progress(step, detail, fraction = 0) {
   postMessage({ type: MSG.PROGRESS, step, detail, fraction });
 }
 
+/** @param {number} bytes */
 function mb(bytes) {
   return (bytes / 1e6).toFixed(1);
 }
 
+/** @param {ArrayBuffer} buffer */
 function hex(buffer) {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** @param {Uint8Array<ArrayBuffer>} bytes */
 async function sha256(bytes) {
   return hex(await crypto.subtle.digest("SHA-256", bytes));
 }
 
 // ---------------------------------------------------------------- checked, counted downloads
 
-const downloads = new Map(); // relative path -> {response: Promise<Response>, taken: boolean}
-const meter = new Map(); // relative path -> {raw, done, ratio}
-let meterTimer = null;
+/** @type {Map<string, {response: Promise<Response>, taken: boolean}>} relative path -> its download */
+const downloads = new Map();
+/** @type {Map<string, {raw: number, done: number, ratio: number}>} relative path -> bytes (wire bytes per byte) */
+const meter = new Map();
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let meterTimer;
 let meterStopped = false;
 
 function wireTotals() {
@@ -108,6 +143,10 @@ function reportDownload() {
 
 // The share of the bytes on their way that has arrived, counting the files whose response has
 // not started yet (at the wire ratio of those that have), so the bar never runs ahead.
+/**
+ * @param {number} done
+ * @param {number} total
+ */
 function downloadedShare(done, total) {
   let waiting = 0;
   for (const rel of downloads.keys()) if (!meter.has(rel)) waiting += MANIFEST.files[rel]?.bytes || 0;
@@ -116,6 +155,7 @@ function downloadedShare(done, total) {
   return expected > 0 ? Math.min(1, done / expected) : 0;
 }
 
+/** @param {string} rel */
 function integrityMessage(rel) {
   return `the runtime file ${rel} failed its integrity check (its SHA-256 differs from the one this ` +
     "site's build recorded), so it was not run. Reload the page; if this persists, the copy served is damaged";
@@ -123,6 +163,10 @@ function integrityMessage(rel) {
 
 // A Response for `rel` whose body streams as it arrives but whose last chunk is released only
 // once the whole file's sha256 matches the manifest.
+/**
+ * @param {string} rel
+ * @returns {Promise<Response>}
+ */
 async function download(rel) {
   const entry = MANIFEST.files[rel];
   const url = new URL(rel, runtimeBase).href;
@@ -133,16 +177,19 @@ async function download(rel) {
   const saved = response.headers.get("x-perp-saved") === "1"; // from this device's offline copy
   const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : compressed && encoded > 0 ? encoded / entry.bytes : 1 };
   meter.set(rel, m);
-  const reader = response.body.getReader();
+  const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+  /** @type {Uint8Array[]} */
   const chunks = [];
+  /** @type {Uint8Array | null} */
   let held = null;
+  /** @type {ReadableStream<Uint8Array>} */
   const body = new ReadableStream({
     async pull(controller) {
       let done;
       let value;
       try {
         ({ done, value } = await reader.read());
-      } catch (err) {
+      } catch (/** @type {any} */ err) {
         const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
         refuse(rel, broken);
         controller.error(broken);
@@ -165,6 +212,7 @@ async function download(rel) {
         controller.close();
         return;
       }
+      value = /** @type {Uint8Array} */ (value);
       chunks.push(value);
       m.done += value.length;
       if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
@@ -176,6 +224,7 @@ async function download(rel) {
   return new Response(body, { status: 200, headers });
 }
 
+/** @param {string} rel */
 function prefetch(rel) {
   if (!downloads.has(rel)) {
     const response = download(rel);
@@ -185,6 +234,7 @@ function prefetch(rel) {
 }
 
 // Pyodide fetches its files with fetch(): hand it the checked downloads already under way.
+/** @type {typeof fetch} */
 globalThis.fetch = (input, init) => {
   const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, self.location.href);
   const rel = url.href.startsWith(runtimeBase.href) ? url.href.slice(runtimeBase.href.length) : null;
@@ -196,18 +246,27 @@ globalThis.fetch = (input, init) => {
     }
     downloads.delete(rel);
     prefetch(rel);
-    downloads.get(rel).taken = true;
-    return downloads.get(rel).response;
+    const started = /** @type {{response: Promise<Response>, taken: boolean}} */ (downloads.get(rel));
+    started.taken = true;
+    return started.response;
   }
   return realFetch(input, init);
 };
 
 // A checked runtime file's bytes.
+/**
+ * @param {string} rel
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 async function checkedBytes(rel) {
   return new Uint8Array(await (await globalThis.fetch(new URL(rel, runtimeBase).href)).arrayBuffer());
 }
 
 // Run a module from the bytes that were checked (a second request could return other bytes).
+/**
+ * @param {string} rel
+ * @returns {Promise<any>} the module's exports
+ */
 async function importChecked(rel) {
   const url = URL.createObjectURL(new Blob([await checkedBytes(rel)], { type: "text/javascript" }));
   try {
@@ -220,14 +279,16 @@ async function importChecked(rel) {
 // ---------------------------------------------------------------- snapshot (return visits)
 
 function snapshotURLs() {
-  return MANIFEST.snapshot.parts.map((name) => new URL(name, runtimeBase).href);
+  return (MANIFEST.snapshot?.parts || []).map((name) => new URL(name, runtimeBase).href);
 }
 
 // The saved snapshot's parts, each checked against its own sha256, joined; null when not all kept.
+/** @returns {Promise<Uint8Array | null>} */
 async function cachedSnapshot() {
-  if (!MANIFEST.snapshot || !self.caches) return null;
+  const snapshot = MANIFEST.snapshot;
+  if (!snapshot || !self.caches) return null;
   try {
-    const parts = await Promise.all(MANIFEST.snapshot.parts.map(async (name, i) => {
+    const parts = await Promise.all(snapshot.parts.map(async (name, i) => {
       const hit = await caches.match(snapshotURLs()[i]);
       if (!hit) return null;
       const bytes = new Uint8Array(await hit.arrayBuffer());
@@ -237,14 +298,14 @@ async function cachedSnapshot() {
       return bytes;
     }));
     if (parts.some((part) => !part)) return null;
-    const all = new Uint8Array(MANIFEST.snapshot.bytes);
+    const all = new Uint8Array(snapshot.bytes);
     let at = 0;
-    for (const part of parts) {
+    for (const part of /** @type {Uint8Array[]} */ (parts)) {
       all.set(part, at);
       at += part.length;
     }
     return all;
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     console.warn(`perpcalc: the saved snapshot was not used (${err && err.message}); starting normally`);
     await dropSnapshot();
     return null;
@@ -265,22 +326,30 @@ async function dropSnapshot() {
 // ---------------------------------------------------------------- start
 
 // Pyodide as the build's snapshot was made (scripts/pyodide_node.mjs does the same under Node).
+/**
+ * @param {(options: Record<string, unknown>) => Promise<Pyodide>} loadPyodide
+ * @param {(settings: Record<string, unknown>) => unknown} createPyodideModule pyodide.asm.mjs's
+ * @param {Uint8Array} perpcalcZip
+ * @param {Uint8Array | null} snapshot
+ * @returns {Promise<Pyodide>}
+ */
 async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
   return loadPyodide({
     indexURL,
     // an abort (a wasm that does not compile or instantiate) fails the start instead of hanging it
-    createPyodideModule: (settings) => createPyodideModule(Object.assign(settings, {
-      onAbort: (what) => refuseRuntime(new Error(`the Python runtime could not start (${String(what).slice(0, 200)})`)),
+    createPyodideModule: (/** @type {Record<string, unknown>} */ settings) => createPyodideModule(Object.assign(settings, {
+      onAbort: (/** @type {unknown} */ what) => refuseRuntime(new Error(`the Python runtime could not start (${String(what).slice(0, 200)})`)),
     })),
     stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
     lockFileContents: { info: MANIFEST.lock_info, packages: {} },
     env: { PYTHONPATH: PERPCALC_ZIP },
-    fsInit: async (FS) => FS.writeFile(PERPCALC_ZIP, perpcalcZip),
+    fsInit: async (/** @type {{writeFile(path: string, data: Uint8Array): void}} */ FS) => FS.writeFile(PERPCALC_ZIP, perpcalcZip),
     ...(snapshot ? { _loadSnapshot: snapshot } : {}),
   });
 }
 
 async function start() {
+  /** @type {Record<string, number>} */
   const t = { start: performance.now() };
   try {
     CORE.forEach(prefetch);
@@ -289,17 +358,19 @@ async function start() {
     meterTimer = setInterval(reportDownload, 200);
     const [asm, { loadPyodide: load }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
       importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
-    const loadPyodide = (options) => Promise.race([load(options), runtimeRefused]);
+    const loadPyodide = (/** @type {Record<string, unknown>} */ options) => Promise.race([load(options), runtimeRefused]);
     const snapshot = await saved;
+    /** @type {Pyodide | null} */
     let pyodide = null;
     let mode = "fresh";
+    /** @type {string | null} */
     let snapshotError = null;
     if (snapshot) {
       try {
         pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
         compute = pyodide.runPython("from perpcalc.page import compute_page\ncompute_page");
         mode = "snapshot";
-      } catch (err) {
+      } catch (/** @type {any} */ err) {
         if (runtimeFailed) throw err; // the runtime itself, not the snapshot: no second start
         snapshotError = String(err && err.message ? err.message : err).slice(0, 200);
         console.warn(`perpcalc: the saved snapshot could not be restored (${snapshotError}); starting normally`);
@@ -329,13 +400,13 @@ async function start() {
         package_ms: t.ready - t.runtime,
         total_ms: t.ready - t.start,
         bytes: Math.round(wireTotals().done),
-        heap_bytes: pyodide._module?.HEAP8?.length ?? null,
+        heap_bytes: /** @type {{_module?: {HEAP8?: Int8Array}}} */ (/** @type {unknown} */ (pyodide))._module?.HEAP8?.length ?? null,
         version: pyodide.runPython("import perpcalc; perpcalc.__version__"),
       },
     });
     self.__pyodide = pyodide; // for `make bench` (heap size, the 100k ranking in this worker)
     for (const msg of queue.splice(0)) handle(msg);
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     clearInterval(meterTimer);
     meterStopped = true;
     const message = integrityFailure || String(err && err.message ? err.message : err);
@@ -344,6 +415,10 @@ async function start() {
 }
 
 // One readable line: an integrity failure may reach us wrapped in Pyodide's own traceback.
+/**
+ * @param {string} message
+ * @returns {string}
+ */
 function plain(message) {
   const integrity = /the runtime file \S+ failed its integrity check[^\n]*/.exec(message);
   if (integrity) return integrity[0];
@@ -358,20 +433,23 @@ function plain(message) {
 // the bytes; the page sends a page's raw rows back (ROWS) when the reader turns to it.
 const encoder = new TextEncoder();
 
+/** @param {ComputeRequest} msg */
 function answer(msg) {
+  /** @type {Answer} */
   let result;
+  /** @type {Transferable[]} */
   const transfer = [];
   try {
-    const proxy = compute(msg.name, JSON.stringify(msg.inputs));
+    const proxy = /** @type {NonNullable<typeof compute>} */ (compute)(msg.name, JSON.stringify(msg.inputs));
     const [text, ...apart] = proxy.toJs();
     proxy.destroy();
     result = JSON.parse(text);
     for (let i = 0; i + 1 < apart.length; i += 2) {
       const bytes = encoder.encode(apart[i + 1]);
-      (result.json ||= {})[apart[i]] = bytes;
+      ((/** @type {{json?: Record<string, Uint8Array>}} */ (result)).json ||= {})[apart[i]] = bytes;
       transfer.push(bytes.buffer);
     }
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
     transfer.length = 0;
   }
@@ -379,13 +457,15 @@ function answer(msg) {
 }
 
 // The text of a page of a long table's rows, from its raw rows (perpcalc.page.table_page_json).
+/** @type {((name: string, output: string, rows: string) => string) | null} */
 let tablePage = null;
 
+/** @param {RowsRequest} msg */
 function formatRows(msg) {
   let rows = null;
   try {
-    tablePage ||= self.__pyodide.runPython("from perpcalc.page import table_page_json\ntable_page_json");
-    rows = JSON.parse(tablePage(msg.name, msg.output, msg.rows));
+    tablePage ||= /** @type {Pyodide} */ (self.__pyodide).runPython("from perpcalc.page import table_page_json\ntable_page_json");
+    rows = JSON.parse(/** @type {NonNullable<typeof tablePage>} */ (tablePage)(msg.name, msg.output, msg.rows));
   } catch {
     rows = null;
   }
@@ -398,13 +478,25 @@ function formatRows(msg) {
 // exports into pandas. Nothing leaves the browser: no request is made with the file.
 const FILE_SLICE = 1 << 20;
 const FILE_LIMIT = 64 << 20;
+/** @type {((calculator: string, field: string, data: Uint8Array, progress: (done: number, total: number) => void,
+ *   options: string, offset: typeof zoneOffset) => string) | null} */
 let importFile = null;
 
 // The offset from UTC, in minutes, of a wall time in a time zone, from the browser's own zone
 // database (Pyodide carries none): perpcalc.venue_files.CallbackZone calls it for times a file
 // writes without a zone. The offset at the wall time read as UTC, corrected once for the offset.
+/** @type {Map<string, Intl.DateTimeFormat>} */
 const zoneFormats = new Map();
 
+/**
+ * @param {string} zone
+ * @param {number} year
+ * @param {number} month
+ * @param {number} day
+ * @param {number} hour
+ * @param {number} minute
+ * @returns {number} minutes east of UTC
+ */
 function zoneOffset(zone, year, month, day, hour, minute) {
   let format = zoneFormats.get(zone);
   if (!format) {
@@ -413,7 +505,7 @@ function zoneOffset(zone, year, month, day, hour, minute) {
     });
     zoneFormats.set(zone, format);
   }
-  const offsetAt = (t) => {
+  const offsetAt = (/** @type {number} */ t) => {
     const p = Object.fromEntries(format.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
     return (Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute) - t) / 60000;
   };
@@ -422,13 +514,20 @@ function zoneOffset(zone, year, month, day, hour, minute) {
   return offsetAt(wall - first * 60000);
 }
 
+/**
+ * @param {number} id
+ * @param {"reading" | "checking"} phase
+ * @param {number} done
+ * @param {number} total
+ */
 function fileProgress(id, phase, done, total) {
   postMessage({ type: MSG.FILE_PROGRESS, id, phase, done, total });
 }
 
+/** @param {FileRequest} msg */
 async function readFile(msg) {
-  const reply = (result) => postMessage({ type: MSG.FILE_RESULT, id: msg.id, result });
-  const fail = (message) => reply({ ok: false, error: { field: msg.field, message, column: null, line: null } });
+  const reply = (/** @type {unknown} */ result) => postMessage({ type: MSG.FILE_RESULT, id: msg.id, result });
+  const fail = (/** @type {string} */ message) => reply({ ok: false, error: { field: msg.field, message, column: null, line: null } });
   const file = msg.file;
   if (file.size > FILE_LIMIT) {
     fail(`the file is ${mb(file.size)} MB; files up to ${mb(FILE_LIMIT)} MB can be read here`);
@@ -442,18 +541,19 @@ async function readFile(msg) {
       fileProgress(msg.id, "reading", at + part.length, file.size);
     }
     fileProgress(msg.id, "checking", 0, 1);
-    importFile ||= self.__pyodide.runPython(
+    importFile ||= /** @type {Pyodide} */ (self.__pyodide).runPython(
       "from perpcalc.venue_files import import_file_json\n" +
       "lambda calc, field, data, progress, options, offset: " +
       "import_file_json(calc, field, data.to_bytes(), progress, options, offset)",
     );
-    const progress = (done, total) => fileProgress(msg.id, "checking", done, total);
-    reply(JSON.parse(importFile(msg.calculator, msg.field, bytes, progress, msg.options || "{}", zoneOffset)));
-  } catch (err) {
+    const progress = (/** @type {number} */ done, /** @type {number} */ total) => fileProgress(msg.id, "checking", done, total);
+    reply(JSON.parse(/** @type {NonNullable<typeof importFile>} */ (importFile)(msg.calculator, msg.field, bytes, progress, msg.options || "{}", zoneOffset)));
+  } catch (/** @type {any} */ err) {
     fail(`the file could not be read: ${plain(String(err && err.message ? err.message : err))}`);
   }
 }
 
+/** @param {WorkerRequest} msg */
 function handle(msg) {
   if (msg.type === MSG.FILE) readFile(msg);
   else if (msg.type === MSG.ROWS) formatRows(msg);
