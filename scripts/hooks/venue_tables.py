@@ -416,10 +416,10 @@ def age_note(as_of: str, today: date) -> str:
 
 def dated(key: str, kind: str, text: str, show_date: bool = True) -> str:
     """One venue figure as HTML: the value, the record it comes from (``data-source``) and its date
-    (in its title always; after the value unless ``show_date`` is false, see :func:`render`)."""
+    (in its tooltip always; after the value unless ``show_date`` is false, see :func:`render`)."""
     record = record_of(key, kind)
     note = age_note(record.as_of, build_date())
-    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the title
+    shown = "undated record" if note.startswith("record:") else note  # the record's own words are in the tooltip
     name = VENUES[key].name if key in VENUES else key
     title = f"From the {name} {kind} record ({note}; confidence {record.confidence})"
     return templates.render("venue-value.html", key=key, kind=kind, title=title, text=text,

@@ -55,7 +55,8 @@ def test_a_value_in_prose_keeps_its_text_title_and_settings_as_text(inputs: str 
     html = templates.render("perpcalc-value.html", name="funding_rate", example="default", title=HOSTILE, text=HOSTILE,
                             inputs=inputs, typed=HOSTILE)
     span = _soup(html).select_one("span")
-    assert span.get_text() == HOSTILE and HOSTILE in span["title"]
+    # its tooltip is data-tip (the site's stylesheet draws it): a title would become a scripted tooltip
+    assert span.get_text() == HOSTILE and HOSTILE in span["data-tip"] and not span.has_attr("title")
     assert span["class"] == ["perpcalc-example-value" if inputs is None else "perpcalc-try-value"]
     assert span["data-calculator"] == "funding_rate" and span["data-source"] == "calculator:funding_rate"
     assert span.get("data-inputs") == inputs and not span.has_attr("onmouseover")
@@ -67,7 +68,7 @@ def test_a_value_marker_is_drawn_from_the_template() -> None:
     assert example["class"] == ["perpcalc-example-value"] and example["data-example"] == "default"
     tried = _soup(hook.value_marker("funding_rate", "default", "payer", "premium_index=-1 is=short")).select_one("span")
     assert tried.get_text() == "short" and json.loads(tried["data-inputs"]) == {"premium_index": "-1%"}
-    assert tried["title"].startswith("Computed by ") and tried["title"].endswith("premium index (8-hour) = −1 %")
+    assert tried["data-tip"].startswith("Computed by ") and tried["data-tip"].endswith("premium index (8-hour) = −1 %")
 
 
 def test_citations_and_the_sources_list_keep_a_sources_words_as_text() -> None:
@@ -80,7 +81,8 @@ def test_citations_and_the_sources_list_keep_a_sources_words_as_text() -> None:
     sup = _soup(markdown).select_one("sup.cites")
     links = sup.select("a.cite")
     assert [a["href"] for a in links] == ["#src-evil-source", "#src-plain"] and ids == ["evil-source", "plain"]
-    assert links[0]["title"] == hook.describe(entry) and links[0]["aria-label"] == f"Source 1: {hook.describe(entry)}"
+    # the accessible name is the tooltip too (the site's stylesheet draws it): no title
+    assert not links[0].has_attr("title") and links[0]["aria-label"] == f"Source 1: {hook.describe(entry)}"
     assert links[0].select_one(".cite__kind").get_text() == "relay" and links[1].select_one(".cite__kind") is None
     assert sup.get_text() == "1relay, 2"
     sources = hook.sources_html(ids, registry)
@@ -98,13 +100,13 @@ def test_arithmetic_in_prose_keeps_its_expression_as_text() -> None:
     span = _soup(html).select_one("span.calc-value")
     assert span["data-expr"] == "{funding_payment.payment} * 2" and span.get_text() == "−237.5"
     evil = _soup(templates.render("calc-value.html", expr=HOSTILE, value="1")).select_one("span")
-    assert evil["data-expr"] == HOSTILE and evil["title"].endswith(HOSTILE)
+    assert evil["data-expr"] == HOSTILE and evil["data-tip"].endswith(HOSTILE)
 
 
 def test_a_venue_figure_keeps_its_text_and_record_as_text() -> None:
     html = templates.render("venue-value.html", key="binance", kind="funding", title=HOSTILE, text=HOSTILE, asof=HOSTILE)
     span = _soup(html).select_one("span.venue-value")
-    assert span["title"] == HOSTILE and span.get_text() == f"{HOSTILE} ({HOSTILE})"
+    assert span["data-tip"] == HOSTILE and span.get_text() == f"{HOSTILE} ({HOSTILE})"
     assert span.select_one("small.venue-asof").get_text() == f"({HOSTILE})"
     bare = _soup(templates.render("venue-value.html", key="k", kind="margin", title="t", text="5 %", asof=""))
     assert bare.select_one("small") is None and bare.get_text() == "5 %"

@@ -11,7 +11,7 @@
 // percent.js, urlstate.js, exports.js and protocol.js under them; files.js and charts.js on demand.
 
 import { fromAPI } from "./percent.js";
-import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker } from "./runtime.js";
+import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker, whenQuiet } from "./runtime.js";
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
 import { valueOf, setValue, wantsHold, hold } from "./lists.js";
 import { watch, showRuntime, showRuntimeEverywhere, requestCompute, drawCharts, redrawAll } from "./render.js";
@@ -99,6 +99,7 @@ function wire(form) {
 const SCRIPT_RUNS = "Worked example, computed with perpcalc when this page was built. Change any input to recalculate in your browser.";
 
 function init() {
+  whenQuiet(); // a new page (instant navigation) is the reader at work
   const forms = formsOnPage();
   forms.forEach(wire);
   if (forms.length && runtime.state === "idle") {
