@@ -13,7 +13,9 @@ build/test-site-<port>, for ``http://127.0.0.1:<port>/``), and served from here 
 sessions (``TEST_SITE_PORT``): the theme's instant navigation only follows links to the port its
 sitemap names, so a site is served where it was built for. Each session waits for the build in its
 ``built_site`` fixture (the record ``build/test-site-<port>.json``); the second session's
-reproducibility test makes the one other build, a full one, to compare. Ports: ``TEST_PORT`` if set
+reproducibility test makes the one other build, a full one, to compare; it and the Pyodide runs
+start at a lower priority (``BACKGROUND_NICE`` in tests/background.py), so that they take the CPU
+this build leaves over rather than delay it. Ports: ``TEST_PORT`` if set
 (the second session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port
 held by another program would fail a run by chance); the site is on the first session's port and the
 tests' extra servers sit at + 1 to + 3 of their session's. The first session reports each test
@@ -52,6 +54,8 @@ FIRST = [
     "tests/browser/test_hardening.py",
     "tests/browser/test_search.py",
     "tests/browser/test_use_in_python.py",
+    "tests/browser/test_frictions.py",
+    "tests/browser/test_adl_own_position.py",
 ]
 
 

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 # a session serves the site on its TEST_PORT and test servers on the next three ports
 PORTS_PER_SESSION = 4
+# the niceness of background commands that no test waits for early (see ``Background``)
+BACKGROUND_NICE = 5
 
 
 def site_dir(port: int) -> Path:
@@ -31,17 +33,17 @@ def build_record(site: Path) -> Path:
     return site.with_name(site.name + ".json")
 
 
-def site_build(site: Path, port: int, *, quiet: bool = False) -> Background:
+def site_build(site: Path, port: int, *, quiet: bool = False, nice: int = 0) -> Background:
     """The strict site build into ``site`` for the origin ``http://127.0.0.1:<port>/`` (its
     ``SITE_URL``: the sitemap, canonical links and previews name it, and the theme's instant
-    navigation only follows links to the port the sitemap names)."""
+    navigation only follows links to the port the sitemap names); ``nice``: see ``Background``."""
     args = [sys.executable, "-m", "mkdocs", "build", "--strict", *(["--quiet"] if quiet else []), "--clean",
             "--site-dir", str(site)]
     env = dict(os.environ, SITE_URL=f"http://{HOST}:{port}/", NO_MKDOCS_2_WARNING="1",
                DISABLE_MKDOCS_2_WARNING="true")
     # a guard against a hung build, not a speed test: about 2 min on an idle 2-core machine, over
     # 10 min when the cores are shared many times over (it was killed at 600 s at a load of 24)
-    return Background(args, env=env, timeout=1800)
+    return Background(args, env=env, timeout=1800, nice=nice)
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -100,11 +102,16 @@ class Background:
     the machine's second core while the first runs the tests that need nothing built (the tests
     that need it are ordered after those, see ``pytest_collection_modifyitems``). A test module
     declares its commands in ``BACKGROUND = {name: Background(...)}``; a test calls ``result()``,
-    which starts the command if the session has not (a single test run on its own) and waits."""
+    which starts the command if the session has not (a single test run on its own) and waits.
+
+    ``nice``: how much lower the command's CPU priority is (``BACKGROUND_NICE`` for a command that
+    no test waits for until late in its session, such as the second build and the Pyodide runs):
+    on a busy machine it then takes the CPU that the site build, which every browser test waits
+    for, leaves over, instead of a share of it."""
 
     def __init__(self, args: list[str], *, stdin: str = "", env: dict[str, str] | None = None,
-                 timeout: float = 900) -> None:
-        self.args, self.stdin, self.env, self.timeout = args, stdin, env, timeout
+                 timeout: float = 900, nice: int = 0) -> None:
+        self.args, self.stdin, self.env, self.timeout, self.nice = args, stdin, env, timeout, nice
         self.proc: subprocess.Popen[bytes] | None = None
         self._done: subprocess.CompletedProcess[str] | None = None
 
@@ -114,7 +121,8 @@ class Background:
         self.started = time.perf_counter()
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdin=subprocess.PIPE,
-                                     stdout=self._out, stderr=self._err)
+                                     stdout=self._out, stderr=self._err,
+                                     preexec_fn=(lambda: os.nice(self.nice)) if self.nice else None)
         assert self.proc.stdin is not None
         self.proc.stdin.write(self.stdin.encode())
         self.proc.stdin.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 import hypothesis_profiles
 import perpcalc
 import pytest
-from background import Background
+from background import BACKGROUND_NICE, Background
 from perpcalc import page as page_entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +46,12 @@ def node() -> str:
 
 
 # Started when the session's tests are collected (tests/conftest.py): each runs on the second core
-# while the first runs the CPython tests.
+# while the first runs the CPython tests, at a lower priority than the site build (BACKGROUND_NICE).
 BACKGROUND = {
-    "core": Background([shutil.which("node") or "node", "tests/pyodide/run_core_tests.mjs"], timeout=900),
+    "core": Background([shutil.which("node") or "node", "tests/pyodide/run_core_tests.mjs"], timeout=900,
+                       nice=BACKGROUND_NICE),
     "examples": Background([shutil.which("node") or "node", "scripts/pyodide_run.mjs"], stdin=EVERY_EXAMPLE,
-                           timeout=300),
+                           timeout=300, nice=BACKGROUND_NICE),
 }
 
 

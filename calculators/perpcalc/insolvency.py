@@ -22,8 +22,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import accumulate, count
-from operator import attrgetter
+from itertools import accumulate, compress, count, repeat
+from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
 from typing import Any, NamedTuple
 
 from ._errors import InputError
@@ -752,27 +752,37 @@ class Deleveraging:
 
 
 def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
+    """The positions marked at ``mark_price``, column by column (a waterfall holds up to 100,000);
+    a position that is not valid is refused by ``_refuse_position``, which names the first."""
+    keys = list(map(str, map(itemgetter("id"), positions)))
+    sides = list(map(itemgetter("side"), positions))
+    sizes = list(map(itemgetter("size"), positions))
+    entries = list(map(itemgetter("entry_price"), positions))
+    margins = list(map(itemgetter("margin"), positions))
+    if not keys:
+        raise InputError("positions", "enter at least one position")
+    if len(set(keys)) != len(keys) or min(sizes) <= 0 or min(entries) <= 0 or min(margins) < 0:
+        _refuse_position(positions)
+    pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
+    return [Trader(k, side, 1, q, e, m, m + pnl, i) if side == "long" else Trader(k, side, -1, q, e, m, m - pnl, i)
+            for k, side, q, e, m, pnl, i in zip(keys, sides, sizes, entries, margins, pnls, count(1), strict=False)]
+
+
+def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
+    """``InputError`` naming the first position, in order, with an id seen before, a size or
+    entry price ≤ 0 or a margin < 0."""
     ids: set[str] = set()
-    out = []
-    for i, p in enumerate(positions, start=1):
+    for p in positions:
         key = str(p["id"])
         if key in ids:
             raise InputError("positions", f"position id {key!r} appears twice")
         ids.add(key)
-        side, size, entry, margin = p["side"], p["size"], p["entry_price"], p["margin"]
-        if size <= 0:
+        if p["size"] <= 0:
             raise InputError("positions", f"position {key!r}: size must be > 0")
-        if entry <= 0:
+        if p["entry_price"] <= 0:
             raise InputError("positions", f"position {key!r}: entry price must be > 0")
-        if margin < 0:
+        if p["margin"] < 0:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
-        if side == "long":
-            out.append(Trader(key, side, 1, size, entry, margin, margin + size * (mark_price - entry), i))
-        else:
-            out.append(Trader(key, side, -1, size, entry, margin, margin - size * (mark_price - entry), i))
-    if not out:
-        raise InputError("positions", "enter at least one position")
-    return out
 
 
 def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Decimal, mmr: Decimal,
@@ -781,23 +791,36 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
 
     result = margin + s·size·(fill − entry): a surplus goes to the fund, a deficit to the
     ledger's shortfall; the book books s·size·(mark − fill) on what it bought.
+
+    Column by column: the same products, and the same additions to the ledger in the same
+    order, as a loop over the traders would make.
     """
-    out = []
-    for p in traders:
-        mm = mmr * p.size * mark_price
-        if p.equity > mm:
-            continue
-        f = fills[p.side]
-        result = p.margin + p.s * p.size * (f - p.entry_price)
-        ledger.book += p.s * p.size * (mark_price - f)
-        ledger.equity[p.key] = ZERO
-        if result >= 0:
-            ledger.fund += result
-        else:
-            ledger.shortfall += result
-        out.append(Liquidated(p, f, result, mm, bankruptcy_price(p.side, p.size, p.entry_price, p.margin)))
+    mms = list(map(mul, map(mul, repeat(mmr), map(_SIZE, traders)), repeat(mark_price)))  # (mmr·size)·mark
+    closing = list(compress(zip(traders, mms, strict=True), map(le, map(_EQUITY, traders), mms)))
+    closed = [p for p, _mm in closing]
+    sizes, entries, margins = (list(map(get, closed)) for get in (_SIZE, _ENTRY, _MARGIN))
+    at = [fills[p.side] for p in closed]
+    s_sizes = list(map(_signed, closed, sizes))
+    results = list(map(add, margins, map(mul, s_sizes, map(sub, at, entries))))
+    ledger.book = sum(map(mul, s_sizes, map(sub, repeat(mark_price), at)), ledger.book)
+    ledger.equity.update(zip(map(_KEY, closed), repeat(ZERO)))
+    ledger.fund = sum(filter(ZERO.__le__, results), ledger.fund)  # surpluses (≥ 0), in order
+    ledger.shortfall = sum(filter(ZERO.__gt__, results), ledger.shortfall)  # deficits (< 0), in order
+    # bankruptcy_price: entry − s·margin/size
+    bps = map(sub, entries, map(truediv, map(_signed, closed, margins), sizes))
+    out = list(map(Liquidated, closed, at, results, map(itemgetter(1), closing), bps))
     ledger.check()
     return out
+
+
+_KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
+                                                                     "equity"))
+
+
+def _signed(p: Trader, x: Decimal) -> Decimal:
+    """s·x for trader ``p``, as the product ``p.s * x`` is (the same digits and exponent, −0 for
+    a short's 0), without converting the int ``s`` to a Decimal."""
+    return x if p.s == 1 else x.copy_negate()
 
 
 def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
@@ -824,7 +847,8 @@ def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: st
     100,000 positions."""
     queues: dict[str, list[dict[str, Any]]] = {}
     for side in SIDES:
-        winners = [p for p in survivors if p.side == side and p.s * (mark_price - p.entry_price) > 0]
+        winners = [p for p in survivors if p.side == side and (mark_price > p.entry_price if p.s == 1 else
+                                                               mark_price < p.entry_price)]
         ranked = _ranked_traders(winners, score_kernel(adl_method, "linear", 1.0, mmr), float(mark_price)) \
             if winners else []
         queues[side] = [{"p": p, "left": p.size} for p in ranked]
@@ -832,12 +856,29 @@ def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: st
 
 
 def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[Trader]:
-    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id."""
-    scored = []
+    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id.
+
+    The scores are taken column by column; a score that cannot be had (numbers out of range, a
+    bankrupt position) is refused by ``_scores_one_by_one``, which names the first such position."""
+    sizes = list(map(float, map(_SIZE, positions)))
+    try:
+        scores = list(map(kernel, map(float, map(_S, positions)), sizes, map(float, map(_ENTRY, positions)),
+                          repeat(mark), map(float, map(_MARGIN, positions))))
+    except (OverflowError, ZeroDivisionError):
+        scores = []
+    if len(scores) != len(positions) or None in scores or not all(map(math.isfinite, scores)):
+        scores = _scores_one_by_one(positions, kernel, mark)
+    scored = list(zip(map(neg, scores), map(neg, sizes), map(_KEY, positions), positions, strict=True))
+    scored.sort()
+    return list(map(itemgetter(3), scored))
+
+
+def _scores_one_by_one(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[float]:
+    """Each trader's ADL score, or ``InputError`` naming the first that has none."""
+    scores = []
     for p in positions:
-        size = float(p.size)
         try:
-            score = kernel(float(p.s), size, float(p.entry_price), mark, float(p.margin))
+            score = kernel(float(p.s), float(p.size), float(p.entry_price), mark, float(p.margin))
         except (OverflowError, ZeroDivisionError):
             raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
         if score is None:
@@ -845,9 +886,8 @@ def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) ->
                                           "position is liquidated, not ranked for ADL")
         if not math.isfinite(score):
             raise InputError("positions", f"position {p.key!r}: numbers out of range")
-        scored.append((-score, -size, p.key, p))
-    scored.sort()
-    return [p for _score, _size, _key, p in scored]
+        scores.append(score)
+    return scores
 
 
 def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,
@@ -869,14 +909,15 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
     residual: list[tuple[Liquidated, Decimal]] = []
     # the ledger's running sums in locals (the same additions in the same order), written back at the end
     book, shortfall, equity = ledger.book, ledger.shortfall, ledger.equity
-    for r in sorted(liquidated, key=lambda r: r.trader.key):
+    keep = ONE - cover
+    for r in sorted(liquidated, key=attrgetter("trader.key")):
         p = r.trader
         r.insurance = ZERO
         r.adl_size = ZERO
         if r.result >= 0:
             continue
         r.insurance = -r.result * cover
-        x = p.size * (ONE - cover)
+        x = p.size * keep
         if x <= 0:
             continue
         per_unit = -r.result / p.size  # deficit per unit at the fill: s·(bp − fill)
@@ -884,28 +925,34 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         other = opposite(p.side)
         queue = queues[other]
         head, end = heads[other], len(queue)
-        book_move, bp_move, bp, key = mark_price - r.fill, r.bp - mark_price, r.bp, p.key
-        while x > 0 and head < end:
+        # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
+        # the product the loop would form (s·take·move = take·(s·move): a sign changes no digit)
+        book_unit = _signed(p, mark_price - r.fill)
+        winner_unit = (r.bp - mark_price).copy_negate() if p.s == 1 else r.bp - mark_price  # the winner's s is −p.s
+        bp, key, adl_size = r.bp, p.key, ZERO
+        # x and every size left stay ≥ 0 (a fill takes at most either), so "> 0" is "not zero"
+        while x and head < end:
             q = queue[head]
             left = q["left"]
-            if left <= 0:
+            if not left:
                 head += 1
                 continue
-            take = min(left, x)
+            take = x if x < left else left  # min(left, x)
             x -= take
             q["left"] = left = left - take
             c = q["p"]
-            absorbed = unpaid if x == 0 else take * per_unit  # the last fill takes the rounding residue
+            absorbed = take * per_unit if x else unpaid  # the last fill takes the rounding residue
             unpaid -= absorbed
             # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
-            book -= p.s * take * book_move
+            book -= take * book_unit
             shortfall += absorbed
-            equity[c.key] += c.s * take * bp_move
+            equity[c.key] += take * winner_unit
             closed += take
             absorbed_total += absorbed
-            r.adl_size += take
+            adl_size += take
             fills.append({"id": c.key, "against": key, "side": c.side, "size_closed": take,
                           "price": bp, "remaining": left})
+        r.adl_size = adl_size
         heads[other] = head
         if x > 0:
             residual.append((r, x))
@@ -926,8 +973,10 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
         ledger.shortfall = ZERO
     to_socialise = -ledger.shortfall
     equity = ledger.equity
-    profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=attrgetter("key"))]
-    social = socialized_loss(to_socialise, profits) if to_socialise > 0 else None
+    social = None
+    if to_socialise > 0:  # the survivors' profits are only needed then
+        profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=_KEY)]
+        social = socialized_loss(to_socialise, profits)
     taken = ZERO
     if social is not None:
         for h in social["haircuts"]:

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
-from itertools import repeat
+from itertools import compress, islice, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -509,6 +509,19 @@ def _records(text: str, f: Field) -> list[list[str]]:
     """The CSV records of a list field's text (blank lines left out), refused past ``max_items``."""
     if text.count("\n") > 2 * (f.max_items + 1):  # cheap: refuse a million-line paste unread
         raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:  # in chunks, each filtered at once (a blank record's cells, joined, are all spaces)
+        while chunk := list(islice(reader, f.max_items + 2)):
+            records += compress(chunk, map(str.strip, map("".join, chunk)))
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error:  # read again record by record, to say where (or that the rows ran out first)
+        return _records_one_by_one(text, f)
+    return records
+
+
+def _records_one_by_one(text: str, f: Field) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
     records: list[list[str]] = []
     try:

@@ -21,8 +21,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate, filterfalse
 from operator import attrgetter
 from typing import NamedTuple
+
+from ._num import ZERO
 
 __all__ = ["Payment", "RateAt", "implied_notional", "summarize_payments"]
 
@@ -67,7 +70,7 @@ def implied_notional(payment: Decimal, rate: Decimal) -> Decimal | None:
     return -payment / rate
 
 
-def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> dict:
+def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = (), rows: int | None = None) -> dict:
     """Paid, received and net funding per symbol, per UTC day and in total.
 
     ``paid`` and ``received`` are both positive sums (of the payments below and above
@@ -81,6 +84,9 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
         In any order; the result lists them by time.
     rates : iterable of RateAt
         The rate history of some or all of the symbols (optional).
+    rows : int, optional
+        List only the first ``rows`` payments in ``payments`` (a page shows a thousand of a
+        ledger's 100,000; everything else counts them all).
 
     Returns
     -------
@@ -99,60 +105,99 @@ def summarize_payments(payments: Sequence[Payment], rates: Iterable[RateAt] = ()
     >>> s["total"]
     {'paid': Decimal('1.5'), 'received': Decimal('0.5'), 'net': Decimal('-1.0'), 'count': 2}
     """
-    ordered = sorted(payments, key=attrgetter("time", "symbol"))
+    summary, columns = _summarize_columns(payments, rates)
+    return {
+        **{key: summary[key] for key in ("total", "assets", "by_symbol", "by_day")},
+        "payments": _payment_rows(columns, slice(rows)),
+        "matched": summary["matched"],
+        "running": [{"time": t, "net": net} for t, net in zip(columns.time, columns.net, strict=True)],
+    }
+
+
+class _PaymentColumns(NamedTuple):
+    """The payments in order (by time, then symbol), a list per column: the ``rate`` settled
+    beside each (``None`` without one) and the ``net`` received so far after each."""
+
+    time: list[datetime]
+    symbol: list[str]
+    asset: list[str]
+    amount: list[Decimal]
+    rate: list[Decimal | None]
+    net: list[Decimal]
+
+
+def _summarize_columns(payments: Sequence[Payment], rates: Iterable[RateAt] = ()) -> tuple[dict, _PaymentColumns]:
+    """``summarize_payments`` without a dict a payment: its ``total``, ``assets``, ``by_symbol``,
+    ``by_day`` and ``matched``, and the payments as columns (a ledger holds up to 100,000
+    payments, and a page shows a thousand of them)."""
+    # by time, then symbol: two stable sorts on one attribute each (no key tuple a payment)
+    ordered = sorted(sorted(payments, key=attrgetter("symbol")), key=_TIME)
+    # column by column (a ledger holds up to 100,000 payments): no dict or call per payment
+    # but the rate lookup; the sums add the same numbers in the same order as a loop would
+    times = list(map(_TIME, ordered))
+    symbols = list(map(attrgetter("symbol"), ordered))
+    amounts = list(map(attrgetter("amount"), ordered))
+    assets = list(map(attrgetter("asset"), ordered))
     by_rate: dict[str, list[RateAt]] = {}
     for r in rates:
         by_rate.setdefault(r.symbol, []).append(r)
     for group in by_rate.values():
-        group.sort(key=lambda r: r.time)
+        group.sort(key=_TIME)
+    rate_times = {symbol: list(map(_TIME, group)) for symbol, group in by_rate.items()}
 
-    def _sums(items: Iterable[Payment]) -> dict:
-        paid = received = Decimal(0)
-        count = 0
-        for p in items:
-            count += 1
-            if p.amount < 0:
-                paid -= p.amount
-            else:
-                received += p.amount
-        return {"paid": paid, "received": received, "net": received - paid, "count": count}
-
-    groups: dict[tuple[str, str], list[Payment]] = {}
-    by_date: dict[tuple[date, str], list[Payment]] = {}
-    for p in ordered:
-        groups.setdefault((p.symbol, p.asset), []).append(p)
-        by_date.setdefault((p.time.date(), p.asset), []).append(p)
+    groups: dict[tuple[str, str], list[Decimal]] = {}
+    for key, amount in zip(zip(symbols, assets, strict=True), amounts, strict=True):
+        groups.setdefault(key, []).append(amount)
+    by_date: dict[tuple[date, str], list[Decimal]] = {}
+    for key, amount in zip(zip(map(datetime.date, times), assets, strict=True), amounts, strict=True):
+        by_date.setdefault(key, []).append(amount)
     # each day written once, not once per payment (the groups keep their order of first payment)
     days = {(d.strftime("%Y-%m-%d"), a): g for (d, a), g in by_date.items()}
 
-    rows, running, acc = [], [], Decimal(0)
-    matched = 0
-    for p in ordered:
-        rate = _rate_at(by_rate.get(p.symbol, ()), p.time)
-        notional = implied_notional(p.amount, rate) if rate is not None else None
-        matched += rate is not None
-        acc += p.amount
-        rows.append({"time": p.time, "symbol": p.symbol, "asset": p.asset, "amount": p.amount, "rate": rate,
-                     "implied_notional": notional})
-        running.append({"time": p.time, "net": acc})
-    return {
-        "total": _sums(ordered),
-        "assets": sorted({p.asset for p in ordered}),
+    found: list[Decimal | None] = []
+    for when, symbol in zip(times, symbols, strict=True):
+        found.append(_rate_at(by_rate[symbol], rate_times[symbol], when) if symbol in by_rate else None)
+    nets = accumulate(amounts, initial=ZERO)
+    next(nets)  # the net before any payment
+    summary = {
+        "total": _sums(amounts),
+        "assets": sorted(set(assets)),
         "by_symbol": [{"symbol": s, "asset": a, **_sums(g)} for (s, a), g in sorted(groups.items())],
         "by_day": [{"day": d, "asset": a, **_sums(g)} for (d, a), g in sorted(days.items())],
-        "payments": rows,
-        "matched": matched,
-        "running": running,
+        "matched": len(found) - found.count(None),
     }
+    return summary, _PaymentColumns(times, symbols, assets, amounts, found, list(nets))
+
+
+def _payment_rows(columns: _PaymentColumns, rows: slice) -> list[dict]:
+    """``summarize_payments``' ``payments`` (the ``rows`` slice of them): each payment in
+    order, with its ``rate`` and ``implied_notional``."""
+    picked = [c[rows] for c in columns[:5]]
+    return [{"time": t, "symbol": s, "asset": a, "amount": x, "rate": r,
+             "implied_notional": implied_notional(x, r) if r is not None else None}
+            for t, s, a, x, r in zip(*picked, strict=True)]
+
+
+def _sums(amounts: Sequence[Decimal]) -> dict:
+    """paid (the payments below zero), received (the others), net and count of ``amounts``.
+
+    The same additions, in the same order, as ``paid -= a`` / ``received += a`` in a loop from
+    0: ``paid`` is the negated sum of the negative amounts (rounding is symmetric in sign).
+    """
+    negative = sum(filter(ZERO.__gt__, amounts), ZERO)
+    paid = -negative if negative else ZERO
+    received = sum(filterfalse(ZERO.__gt__, amounts), ZERO)
+    return {"paid": paid, "received": received, "net": received - paid, "count": len(amounts)}
 
 
 _TIME = attrgetter("time")
 
 
-def _rate_at(rates: Sequence[RateAt], when: datetime) -> Decimal | None:
-    """The rate settled within ``MATCH_WINDOW`` of ``when`` (binary search by time)."""
-    lo = bisect_left(rates, when - MATCH_WINDOW, key=_TIME)  # the first settled no earlier than the window
-    if lo < len(rates) and abs(rates[lo].time - when) <= MATCH_WINDOW:
+def _rate_at(rates: Sequence[RateAt], times: Sequence[datetime], when: datetime) -> Decimal | None:
+    """The rate settled within ``MATCH_WINDOW`` of ``when`` (binary search in ``times``, the
+    rates' times in order)."""
+    lo = bisect_left(times, when - MATCH_WINDOW)  # the first settled no earlier than the window
+    if lo < len(times) and abs(times[lo] - when) <= MATCH_WINDOW:
         return rates[lo].rate
     return None
 

@@ -104,6 +104,12 @@ def navigate(page: object, path: str, timeout: float = 30.0) -> None:
     if page.evaluate("location.pathname") == target:
         page.goto(urljoin(page.url, path), wait_until="load")
         return
+    # a reader's tap comes after the theme has noted where they are on the page (it writes the scroll
+    # offset into history.state 100 ms after a scroll): a click sooner, right after a scroll, lands the
+    # next page at the old offset, and a test that waits for the new page's top waited its time limit
+    deadline = time.monotonic() + 2.0
+    while not page.evaluate("() => Math.abs((history.state?.y ?? 0) - scrollY) < 1") and time.monotonic() < deadline:
+        time.sleep(0.02)
     page.evaluate(
         """p => { document.querySelector('article').dataset.previous = 'true';
                   const a = document.createElement('a'); a.href = p; document.body.append(a);

@@ -453,7 +453,9 @@ def test_phone_every_calculator_is_truthful_lands_and_keeps_its_result_in_view(
             # under load), and a shift seen there is the swap, not this page going live
             settled = ("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
                        "() => r(scrollY === 0))))")
-            _wait(page, settled, timeout=20)
+            if not _wait(page, settled, timeout=20):
+                problems.append(f"{path}: after instant navigation the page never reached its top "
+                                f"(scrollY {page.evaluate('scrollY')})")
             page.evaluate("window.__cls = 0; window.__shifts = []")
         for t in on_page:
             if not _wait(page, f"a => ({FORM})(a).dataset.state === 'ready'", t["id"], timeout=90):

@@ -19,7 +19,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 import perpcalc
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from perpcalc import InputError
 from perpcalc import parse as _spec
@@ -429,8 +429,8 @@ def test_every_example_table_reads_the_same_a_page_at_a_time() -> None:
     with the answer, the others from the raw rows sent back) is the text compute writes for all."""
     for spec in perpcalc.catalog():
         calc = perpcalc.get(spec["name"])
-        for example in calc.examples.values():
-            full, paged = _full_and_paged(spec["name"], dict(example))
+        for inputs in calc.examples.values():
+            full, paged = _full_and_paged(spec["name"], dict(inputs))
             if full["ok"]:
                 assert {k: full["display"][k]["rows"] for k in paged} == paged, spec["name"]
 
@@ -466,3 +466,42 @@ def test_binance_score_matches_its_plain_formula(s: float, size: float, entry: f
     except (OverflowError, ZeroDivisionError):
         return
     assert repr(got) == repr(want)
+
+
+def reference_records(text: str, f: Any) -> list[list[str]]:
+    """parse._records before it read in chunks: record by record, each blank one skipped."""
+    if text.count("\n") > 2 * (f.max_items + 1):
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    reader = csv.reader(io.StringIO(text.strip(), newline=None), skipinitialspace=True)
+    records: list[list[str]] = []
+    try:
+        for r in reader:
+            if not any(cell.strip() for cell in r):
+                continue
+            records.append(r)
+            if len(records) > f.max_items + 1:
+                raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
+    except csv.Error as exc:
+        raise InputError(f.name, f"{f.label} is not readable as CSV near line {reader.line_num} ({exc})") from None
+    return records
+
+
+@given(st.text(st.sampled_from(["a", "1", ",", " ", "\u2003", "\t", "\n", "\r", '"', "\x00"]), max_size=60),
+       st.integers(min_value=1, max_value=4))
+@example("\n\n\n\n\n", 1)  # more line ends than twice the rows allowed: refused unread
+def test_records_read_in_chunks_match_the_record_by_record_reading(text: str, max_items: int) -> None:
+    """The CSV records of a list's text, read a chunk at a time with blank records dropped at once, are
+    exactly the record-by-record reading's: the same records, or the same error (too many rows, or
+    unreadable near the same line)."""
+    field = perpcalc.Field("rows", "Rows", type="list", max_items=max_items,
+                           columns=(perpcalc.Field("id", "Id", type="text"), perpcalc.Field("x", "X")))
+    assert _outcome(_spec._records, text, field) == _outcome(reference_records, text, field)
+
+
+def test_a_csv_error_is_worded_as_before() -> None:
+    """A cell past the csv module's limit: the chunked reading falls back on the record-by-record one,
+    which says where."""
+    field = perpcalc.get("socialized_loss").field("profits")
+    text = "id, profit\na, 1\n" + "b" * 200_000 + ", 2\n"
+    assert _outcome(_spec._records, text, field) == _outcome(reference_records, text, field)
+    assert _outcome(_spec._records, text, field)[0] == "error"

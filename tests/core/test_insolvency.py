@@ -12,7 +12,7 @@ from decimal import Decimal as D
 
 import perpcalc
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis_profiles import examples
 from perpcalc import InputError
@@ -691,3 +691,120 @@ def test_socialized_loss_matches_the_row_by_row_reference(deficit, profits, meth
     got = socialized_loss(deficit, rows, method, fund, D(1))
     want = _reference_socialized_loss(deficit, rows, method, fund, D(1))
     assert repr(got) == repr(want)  # the same Decimals, exponent and all
+
+
+# ------------------------------------------------------------------ the waterfall's column stages against the loops
+
+
+def _reference_traders(positions, mark_price):
+    """Stage 0 as a loop (before its column form): each position checked, then marked."""
+    from perpcalc.insolvency import Trader
+
+    ids, out = set(), []
+    for i, p in enumerate(positions, start=1):
+        key = str(p["id"])
+        if key in ids:
+            raise InputError("positions", f"position id {key!r} appears twice")
+        ids.add(key)
+        side, size, entry, margin = p["side"], p["size"], p["entry_price"], p["margin"]
+        if size <= 0:
+            raise InputError("positions", f"position {key!r}: size must be > 0")
+        if entry <= 0:
+            raise InputError("positions", f"position {key!r}: entry price must be > 0")
+        if margin < 0:
+            raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
+        if side == "long":
+            out.append(Trader(key, side, 1, size, entry, margin, margin + size * (mark_price - entry), i))
+        else:
+            out.append(Trader(key, side, -1, size, entry, margin, margin - size * (mark_price - entry), i))
+    if not out:
+        raise InputError("positions", "enter at least one position")
+    return out
+
+
+def _reference_liquidate_at_fill(traders, ledger, mark_price, mmr, fills):
+    """Stage 1 as a loop over the traders (before its column form)."""
+    from perpcalc.insolvency import Liquidated, bankruptcy_price
+
+    out = []
+    for p in traders:
+        mm = mmr * p.size * mark_price
+        if p.equity > mm:
+            continue
+        f = fills[p.side]
+        result = p.margin + p.s * p.size * (f - p.entry_price)
+        ledger.book += p.s * p.size * (mark_price - f)
+        ledger.equity[p.key] = D(0)
+        if result >= 0:
+            ledger.fund += result
+        else:
+            ledger.shortfall += result
+        out.append(Liquidated(p, f, result, mm, bankruptcy_price(p.side, p.size, p.entry_price, p.margin)))
+    ledger.check()
+    return out
+
+
+def _reference_ranked_traders(positions, kernel, mark):
+    """The ADL queue's order as a loop: each trader scored, then sorted by score, larger size, id."""
+    scored = []
+    for p in positions:
+        score = kernel(float(p.s), float(p.size), float(p.entry_price), mark, float(p.margin))
+        scored.append((-score, -float(p.size), p.key, p))
+    scored.sort()
+    return [p for *_, p in scored]
+
+
+waterfall_digits = st.lists(
+    st.tuples(
+        st.sampled_from(["long", "short"]),
+        st.one_of(st.decimals(min_value=D("0.1"), max_value=100, places=2), st.sampled_from([D("1E+1"), D("3.000")])),
+        st.decimals(min_value=50, max_value=150, places=3),
+        st.one_of(st.decimals(min_value=0, max_value=3000, places=2), st.sampled_from([D(0), D("0.000")])),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@FAST
+@given(rows=waterfall_digits,
+       mark=st.decimals(min_value=40, max_value=160, places=2),
+       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
+       fund=st.decimals(min_value=0, max_value=500, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+       method=st.sampled_from(list(ADL_METHODS)),
+       slippage=st.sampled_from([None, D("0.01"), D("0.0137")]))
+@example(rows=[("long", D(10), D(100), D(100)), ("short", D(10), D(100), D(500))], mark=D(90), fill_shift=D(-2),
+         fund=D(100), mmr=D(0), method="pnl_times_leverage", slippage=None)  # equity exactly at maintenance: liquidated
+def test_waterfall_column_stages_match_the_loops(rows, mark, fill_shift, fund, mmr, method, slippage) -> None:
+    """Random books (sizes and margins with trailing zeros and exponents among them): the
+    waterfall with its column stages (marking, liquidation, ADL scoring) gives exactly what it
+    gives with the loops above, every Decimal with its exponent."""
+    import perpcalc.insolvency as ins
+
+    positions = [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
+                 for i, (s, q, e, m) in enumerate(rows)]
+    args = dict(fill_price=None if slippage else max(mark + fill_shift, D("0.01")), slippage=slippage or D(0),
+                insurance_fund=fund, mmr=mmr, adl_method=method)
+    got = insolvency_waterfall(positions, mark, **args)
+    columns = ins._traders, ins.liquidate_at_fill, ins._ranked_traders
+    try:
+        ins._traders, ins.liquidate_at_fill, ins._ranked_traders = (
+            _reference_traders, _reference_liquidate_at_fill, _reference_ranked_traders)
+        want = insolvency_waterfall(positions, mark, **args)
+    finally:
+        ins._traders, ins.liquidate_at_fill, ins._ranked_traders = columns
+    assert repr(got) == repr(want)
+
+
+def test_waterfall_refuses_the_first_bad_position_as_the_loop_did() -> None:
+    good = {"side": "long", "size": D(1), "entry_price": D(100), "margin": D(10)}
+    for bad, words in ((dict(good, size=D(0)), "'b': size must be > 0"),
+                       (dict(good, entry_price=D(0)), "'b': entry price must be > 0"),
+                       (dict(good, margin=D(-1)), "'b': margin must be ≥ 0"),
+                       (dict(good, id="a"), "position id 'a' appears twice")):
+        positions = [dict(good, id="a"), {"id": "b", **bad} if "id" not in bad else bad, dict(good, id="c", size=D(0))]
+        for fn in (insolvency_waterfall, _reference_traders):
+            with pytest.raises(InputError) as err:
+                fn(positions, D(100)) if fn is _reference_traders else fn(positions, mark_price=D(100))
+            assert err.value.field == "positions" and words in err.value.message

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import brotli
-from background import site_build, site_dir
+from background import BACKGROUND_NICE, site_build, site_dir
 
 
 def normalise(path: Path) -> bytes:
@@ -27,10 +27,11 @@ def normalise(path: Path) -> bytes:
 
 
 # the same SITE_URL as the session's site (its port), or every absolute URL differs; started when the
-# session's tests are collected, beside the site's build (tests/conftest.py, scripts/run_tests.py)
+# session's tests are collected, beside the site's build (tests/conftest.py, scripts/run_tests.py), at a
+# lower priority than that one, which the browser tests wait for
 PORT = int(os.environ.get("TEST_SITE_PORT") or os.environ.get("TEST_PORT", "8765"))
 SECOND = site_dir(PORT).with_name(f"{site_dir(PORT).name}-again")
-BACKGROUND = {"second build": site_build(SECOND, PORT, quiet=True)}
+BACKGROUND = {"second build": site_build(SECOND, PORT, quiet=True, nice=BACKGROUND_NICE)}
 
 
 def test_second_build_is_identical(built_site: dict) -> None:

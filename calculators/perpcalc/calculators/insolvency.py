@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -666,6 +666,9 @@ WATERFALL_COLUMNS = (
 )
 
 
+FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
+
+
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
         v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
@@ -698,7 +701,7 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
             parts.append(f"{format_number(out['bad_debt'])} is left as bad debt")
     elif n:
         parts.append("no deficit, so no ADL")
-    fills = [{k: f[k] for k in ("id", "against", "size_closed", "price", "remaining")} for f in out["adl_fills"]]
+    fills = list(map(dict, map(zip, repeat(FILL_COLUMNS), map(itemgetter(*FILL_COLUMNS), out["adl_fills"]))))
     return {
         "liquidated": out["liquidated"],
         "total_deficit": out["total_deficit"],

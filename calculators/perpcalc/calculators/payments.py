@@ -4,7 +4,8 @@ beside the rates that caused them when a rate history is given."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .._errors import InputError
@@ -52,11 +53,13 @@ def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
     rows = v["payments"]
     if not rows:
         raise InputError("payments", "enter your funding payments, or read your venue's ledger with the file button")
-    payments = [Payment(when, r["symbol"], r["amount"], r.get("asset") or "")
-                for when, r in zip(_times(rows, "payments", "Payments"), rows, strict=True)]
-    rates = [RateAt(when, r["symbol"], r["rate"])
-             for when, r in zip(_times(v["rates"] or [], "rates", "Rates"), v["rates"] or [], strict=True)]
-    s = summarize_payments(payments, rates)
+    whens = _times(rows, "payments", "Payments")
+    assets = [asset or "" for asset in map(dict.get, rows, repeat("asset"))]
+    payments = list(map(Payment, whens, map(itemgetter("symbol"), rows), map(itemgetter("amount"), rows), assets))
+    given = v["rates"] or []
+    rates = list(map(RateAt, _times(given, "rates", "Rates"), map(itemgetter("symbol"), given),
+                     map(itemgetter("rate"), given)))
+    s = summarize_payments(payments, rates, rows=TABLE_ROWS)  # rows only for the payments the table shows
     total, assets = s["total"], s["assets"]
     one_asset = len(assets) <= 1
     asset = assets[0] if assets and assets[0] else ""
@@ -65,8 +68,8 @@ def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
     keep = thin_buckets(len(s["running"]), CHART_POINTS)
     chart = [{"index": i, "time": s["running"][i]["time"].strftime(iso), "net": s["running"][i]["net"]}
              for i in keep] if one_asset else []
-    table = [{**p, "time": p["time"].strftime("%Y-%m-%d %H:%M UTC")} for p in s["payments"][:TABLE_ROWS]]
-    first, last = payments and min(p.time for p in payments), payments and max(p.time for p in payments)
+    table = [{**p, "time": p["time"].strftime("%Y-%m-%d %H:%M UTC")} for p in s["payments"]]
+    first, last = min(whens), max(whens)
     if one_asset:
         verdict = "you received more than you paid" if total["net"] > 0 else \
             "you paid more than you received" if total["net"] < 0 else "you paid as much as you received"
@@ -79,7 +82,7 @@ def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
                    "symbol and per day, since amounts in different assets do not add up.")
     if rates:
         summary += f" {s['matched']:,} of them have a rate from the rate history beside them."
-    if len(s["payments"]) > TABLE_ROWS:
+    if total["count"] > TABLE_ROWS:
         summary += f" The payments table lists the first {TABLE_ROWS:,}; the totals count all."
     return {
         "summary": summary,
