@@ -23,6 +23,7 @@ __all__ = [
     "format_significant",
     "format_value",
     "money_units",
+    "table_rows",
     "visible_text",
 ]
 
@@ -196,21 +197,37 @@ def money_units(calc: Any) -> dict[str, str]:
     return units
 
 
-def display(o: Output, value: Any, units: Mapping[str, str] | None = None) -> dict[str, Any]:
+def display(
+    o: Output, value: Any, units: Mapping[str, str] | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """What the page shows for one output: ``{"text": …}`` or, for tables and series,
-    ``{"columns": [labels], "rows": [[text, …], …], "text": summary}``; a column's money
-    unit ("quote", "settlement currency") is written as ``units`` names it ("USDT")."""
+    ``{"columns": [labels], "rows": [[text, …], …], "text": summary, "total": rows}``; a
+    column's money unit ("quote", "settlement currency") is written as ``units`` names it
+    ("USDT"). With ``limit``, only a table's first ``limit`` rows are written (the page shows
+    a page of rows at a time and asks for the others with [`table_rows`][perpcalc.display.table_rows])."""
     if o.format in ("table", "series") and isinstance(value, list):
-        cols = o.columns
-        texts = [_column_text(c, [row.get(c.name) for row in value]) for c in cols]
-        rows = list(map(list, zip(*texts, strict=True))) if cols else [[] for _ in value]
         names = units or {}
         return {
-            "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in cols],
-            "rows": rows,
-            "text": f"{len(rows)} row{'s' if len(rows) != 1 else ''}",
+            "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in o.columns],
+            "rows": table_rows(o, value if limit is None else value[:limit]),
+            "text": f"{len(value)} row{'s' if len(value) != 1 else ''}",
+            "total": len(value),
         }
     return {"text": format_value(o, value)}
+
+
+def table_rows(o: Output, rows: list[Mapping[str, Any]]) -> list[list[str]]:
+    """The text of each cell of a table's (or series') ``rows``, one list per row, in the order
+    of ``o.columns``.
+
+    >>> from perpcalc import get
+    >>> table_rows(get("adl_ranking").outputs[0], [{"side": "long", "rank": 1234, "id": "A", "score": 0.5,
+    ...                                            "quantile": 5, "size": 2.0}])
+    [['long', '1,234', 'A', '0.5', '5', '2']]
+    """
+    cols = o.columns
+    texts = [_column_text(c, [row.get(c.name) for row in rows]) for c in cols]
+    return list(map(list, zip(*texts, strict=True))) if cols else [[] for _ in rows]
 
 
 def _column_text(c: Output, cells: list[Any]) -> list[str]:

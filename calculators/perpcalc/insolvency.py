@@ -165,7 +165,8 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
         equity = margin + upnl
         if not equity > 0:
             return None
-        return max(0.0, upnl) / max(1.0, margin) * (mmr_f * mark_value / equity)
+        # max(0, upnl) / max(1, margin), written without max(): a builtin call per row costs more than the rest
+        return (upnl if upnl > 0.0 else 0.0) / (margin if margin > 1.0 else 1.0) * (mmr_f * mark_value / equity)
 
     kernels = {"pnl_times_leverage": pnl_times_leverage, "price_ratio_leverage": price_ratio_leverage,
                "pnl_over_margin": pnl_over_margin}

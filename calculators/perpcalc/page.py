@@ -1,29 +1,39 @@
 """The page's entry point: run a calculator and format its outputs for a form.
 
 The site build calls [`compute`][perpcalc.page.compute] in CPython to pre-render each worked
-example, and the browser's worker calls [`compute_json`][perpcalc.page.compute_json] in Pyodide
+example, and the browser's worker calls [`compute_page`][perpcalc.page.compute_page] in Pyodide
 on every input change, so a value is formatted identically before and after the runtime loads.
 Numbers become text in [`perpcalc.display`][perpcalc.display].
+
+A table of 100,000 rows is not formatted whole: the page shows ``PAGE_ROWS`` rows at a time, so
+only those are written as text, and the page asks for any other page of rows with
+[`table_page_json`][perpcalc.page.table_page_json], sending back that page's raw rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import accumulate
 from typing import Any
 
 from ._spec import InputError, get
-from .display import display, money_units
+from .display import display, money_units, table_rows
 from .parse import value_to_text
 
-__all__ = ["compute", "compute_json", "form_values"]
+__all__ = ["PAGE_ROWS", "compute", "compute_json", "compute_page", "form_values", "table_page_json"]
+
+#: how many rows of a table the page shows at once (and so formats at once)
+PAGE_ROWS = 200
 
 
-def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+def compute(name: str, inputs: Mapping[str, Any] | None, page_rows: int | None = PAGE_ROWS) -> dict[str, Any]:
     """Run a calculator and format its outputs; never raises for bad input.
 
     Returns ``{"ok": True, "outputs": raw, "display": {output: shown}}`` or
-    ``{"ok": False, "error": {"field": …, "message": …}}``.
+    ``{"ok": False, "error": {"field": …, "message": …}}``. A table's display holds the text of
+    its first ``page_rows`` rows (``None``: all of them, as the build pre-renders an example)
+    and its number of rows, ``total``.
     """
     try:
         calc = get(name)
@@ -33,7 +43,7 @@ def compute(name: str, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
     except RecursionError:  # a structure nested deeper than the interpreter's stack
         return {"ok": False, "error": {"field": None, "message": "the inputs are nested too deeply"}}
     units = {unit: str(raw[out]) for unit, out in money_units(calc).items() if raw.get(out)}
-    shown = {o.name: display(o, raw[o.name], units) for o in calc.outputs}
+    shown = {o.name: display(o, raw[o.name], units, page_rows) for o in calc.outputs}
     return {"ok": True, "outputs": raw, "display": shown}
 
 
@@ -44,6 +54,59 @@ def compute_json(name: str, inputs_json: str) -> str:
     except (ValueError, TypeError, RecursionError):
         return json.dumps({"ok": False, "error": {"field": None, "message": "inputs are not valid JSON"}})
     return json.dumps(compute(name, inputs), allow_nan=False)
+
+
+def compute_page(name: str, inputs_json: str) -> list[str]:
+    """[`compute_json`][perpcalc.page.compute_json] as the browser's worker calls it, with each
+    output of more than ``PAGE_ROWS`` rows sent apart: ``[answer, name, rows, name, rows, …]``.
+
+    ``answer`` is compute_json's JSON without those outputs in ``outputs``; each one's display
+    gets ``offsets``, and ``rows`` is its value as JSON (ASCII: a character is a byte), in which
+    the raw rows of page ``k`` are ``rows[offsets[k]:offsets[k + 1] - 1]`` (rows separated by
+    commas, without brackets). The worker hands each ``rows`` to the page as bytes, untouched:
+    100,000 rows are neither parsed nor written again in JavaScript.
+
+    >>> answer, name, rows = compute_page("socialized_loss", json.dumps(
+    ...     {"deficit": 10, "profits": "id, profit\\n" + "\\n".join(f"t{i}, {i + 1}" for i in range(450))}))
+    >>> shown = json.loads(answer).get("display")
+    >>> offsets = shown.get(name).get("offsets")
+    >>> third_page = json.loads("[" + rows[offsets[2]:offsets[3] - 1] + "]")
+    >>> name, len(offsets), len(third_page), third_page[0].get("id")
+    ('haircuts', 4, 50, 't400')
+    """
+    try:
+        inputs = json.loads(inputs_json)
+    except (ValueError, TypeError, RecursionError):
+        return [compute_json(name, inputs_json)]
+    result = compute(name, inputs)
+    parts = []
+    for key, value in list(result.get("outputs", {}).items()):
+        if isinstance(value, list) and len(value) > PAGE_ROWS and isinstance(result["display"][key].get("rows"), list):
+            pages = [json.dumps(value[i:i + PAGE_ROWS], separators=(",", ":"), allow_nan=False)[1:-1]
+                     for i in range(0, len(value), PAGE_ROWS)]
+            result["display"][key]["offsets"] = list(accumulate((len(p) + 1 for p in pages), initial=1))
+            parts += [key, "[" + ",".join(pages) + "]"]
+            del result["outputs"][key]
+    return [json.dumps(result, allow_nan=False), *parts]
+
+
+def table_page_json(name: str, output: str, rows_json: str) -> str:
+    """The text of a page of a table's raw rows (JSON, as ``compute_page`` sent them), as JSON:
+    one list of cell texts a row, exactly as [`compute`][perpcalc.page.compute] writes them.
+
+    >>> table_page_json("socialized_loss", "haircuts", '[{"id": "a", "profit": 1234.5, "haircut": 1.5,'
+    ...                 ' "profit_after": 1233}]')
+    '[["a", "1,234.5", "1.5", "1,233"]]'
+    """
+    try:
+        calc = get(name)
+        o = next(o for o in calc.outputs if o.name == output and o.columns)
+        rows = json.loads(rows_json)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise TypeError
+    except (InputError, StopIteration, ValueError, TypeError, RecursionError):
+        return json.dumps(None)
+    return json.dumps(table_rows(o, rows))
 
 
 def form_values(name: str, example: str = "default") -> dict[str, str]:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from itertools import compress, islice, repeat
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
@@ -284,7 +284,8 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
     below, which words the message.
     """
     if isinstance(value, str):
-        fast = _columns(f, _records(value, f))
+        plain_text = _plain_text_columns(f, value)
+        fast = _typed_rows(f, *plain_text) if plain_text else _columns(f, _records(value, f))
         if fast is not None:
             return fast
         value = parse_rows(value, f)
@@ -369,7 +370,7 @@ def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
     """
     names = [c.name for c in f.columns]
     known = set(names)
-    if len(names) < 2:
+    if len(names) < 2 or not source:
         return None  # one column: a text may hold several values a line (parse_rows)
     if type(source[0]) is dict:
         body = source
@@ -384,7 +385,34 @@ def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
         if set(map(len, body)) != {len(header)}:
             return None
         raw = dict(zip(header, map(list, zip(*body, strict=True)), strict=True))
-    count = len(body)
+    return _typed_rows(f, raw, len(body))
+
+
+def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int] | None:
+    """A list field's CSV text split into its columns at once (header name → cells, and the
+    number of rows) when it is plain: no quote, no carriage return, no NUL, a header of
+    distinct known names, and as many commas on every line as in the header; else ``None``
+    (then ``_records`` reads it, and words any error). The cells are those ``csv.reader``
+    gives for such a text with ``skipinitialspace``, but for leading spaces, which every
+    reading of a cell strips (a text cell of 200 characters with a leading space is then left
+    to ``_records``). 100,000 pasted rows are one ``str.split``, not 100,000 records."""
+    if '"' in text or "\r" in text or "\0" in text or len(f.columns) < 2:
+        return None
+    lines = text.strip().split("\n")
+    header = [h.strip().lower() for h in lines[0].split(",")]
+    n = len(header)
+    body = lines[1:]
+    if (not body or len(body) > f.max_items or len(set(header)) != n
+            or not {c.name for c in f.columns}.issuperset(header)
+            or set(map(str.count, body, repeat(","))) != {n - 1}):  # a blank line has no comma
+        return None
+    cells = ",".join(body).split(",")
+    return {h: cells[i::n] for i, h in enumerate(header)}, len(body)
+
+
+def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict[str, Any]] | None:
+    """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows)."""
+    names = [c.name for c in f.columns]
     if not f.min_items <= count <= f.max_items:
         return None
     typed = []
@@ -635,18 +663,26 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     keys = tuple(rows[0])
     if not keys or set(map(tuple, rows)) != {keys}:
         return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
-    columns = [_column_json(_column(o, k), list(map(itemgetter(k), rows))) for k in keys]
+    cells = [list(map(itemgetter(k), rows)) for k in keys]
+    columns = [_column_json(_column(o, k), col) for k, col in zip(keys, cells, strict=True)]
+    if all(map(is_, columns, cells)):  # every cell is already written as JSON: the rows as they are
+        return list(rows)
     return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))  # every column has a cell a row
 
 
 def _column_json(c: Output, cells: list[Any]) -> list[Any]:
-    """One column's cells as ``_cell_json`` writes them (floats: non-finite refused, −0.0 as 0.0)."""
+    """One column's cells as ``_cell_json`` writes them (floats: non-finite refused, −0.0 as 0.0);
+    ``cells`` itself when that changes no cell (texts, finite non-zero floats, 64-bit ints)."""
     kinds = set(map(type, cells))
     if kinds <= {str, type(None)}:
+        return cells
+    if kinds == {int} and -_JSON_INT <= min(cells) and max(cells) <= _JSON_INT:
         return cells
     if c.format != "integer" and kinds in ({float}, {Decimal}):
         numbers = cells if kinds == {float} else list(map(float, cells))
         if math.isfinite(sum(numbers)):  # else an infinity, a NaN or a sum past the float range: cell by cell
+            if numbers is cells and 0.0 not in cells:
+                return cells
             return [x + 0.0 for x in numbers]  # −0.0 + 0.0 is 0.0
     return [_cell_json(c, v) for v in cells]
 

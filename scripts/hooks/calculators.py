@@ -100,7 +100,7 @@ def example_result(name: str, key: str) -> dict[str, Any]:
         calc = perpcalc.get(name)
         if key not in calc.examples:
             raise CalculatorMarkupError(f"calculator {name!r} has no example {key!r}")
-        result = page_entry.compute(name, calc.examples[key])
+        result = page_entry.compute(name, calc.examples[key], page_rows=None)  # every row, for readers without JS
         if not result["ok"]:
             raise CalculatorMarkupError(f"example {name}@{key} is invalid: {result['error']}")
         result["form"] = page_entry.form_values(name, key)

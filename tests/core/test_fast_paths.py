@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import json
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
@@ -304,6 +307,165 @@ def test_integer_column_text_matches_format_value(cells: list[int]) -> None:
 
     place = next(c for c in perpcalc.get("adl_ranking").outputs[0].columns if c.format == "integer")
     assert _column_text(place, cells) == [format_value(place, v) for v in cells]
+
+
+# ---------------------------------------------------------------- plain CSV text, split at once
+
+odd_cells = st.one_of(
+    st.sampled_from(["", " ", "1e3", "a b", "1" * 18, " 12.5", "SHORT "]),
+    st.text(st.sampled_from('ab1.-+ \t"\r\u2028\x00'), max_size=4),
+    st.text(st.sampled_from("a "), min_size=198, max_size=202),
+)
+
+
+@st.composite
+def csv_texts(draw: st.DrawFn, field: Any) -> str:
+    """CSV texts mostly of the plain kind (a header of the field's columns, some optional ones left
+    out, in any order and case; rows of as many cells, mostly well formed), now and then an unknown
+    column, a line with a cell more or less, a blank line, a quote or a carriage return."""
+    columns = [c for c in field.columns if c.required or draw(st.booleans())]
+    columns = draw(st.permutations(columns))
+    header = [draw(st.sampled_from([c.name, c.name.upper(), f" {c.name} "])) for c in columns]
+    if draw(st.integers(0, 9)) == 0:
+        header.append(draw(st.sampled_from(["x", "", header[0]])))
+    good = {c.name: good_cell(c).map(str).filter(lambda t: "," not in t and "\n" not in t) for c in columns}
+    row = st.tuples(*(st.one_of(*[good[c.name]] * 6, odd_cells) for c in columns))
+    rows = draw(st.lists(row, max_size=6))
+    lines = [",".join(header), *(",".join(r + ("1",) * (len(header) - len(r))) for r in rows)]
+    if lines[1:] and draw(st.integers(0, 4)) == 0:
+        at = draw(st.integers(1, len(lines) - 1))
+        lines[at] = draw(st.sampled_from(["", " ", lines[at] + ",x", lines[at].partition(",")[2], " , , "]))
+    return draw(st.sampled_from(["\n", "\n", "\r\n"])).join(lines) + draw(st.sampled_from(["", "\n", " \n"]))
+
+
+@given(st.data())
+def test_plain_text_split_matches_the_csv_reading(data: st.DataObject) -> None:
+    """A plain CSV text split at once (parse._plain_text_columns) is read exactly as csv.reader's
+    records are, and coerce_list of any text gives the reference's rows or error."""
+    field = data.draw(st.sampled_from([f for f in LIST_FIELDS if len(f.columns) > 1]))
+    text = data.draw(csv_texts(field))
+    split = _spec._plain_text_columns(field, text)
+    if split is not None:
+        assert _spec._typed_rows(field, *split) == _outcome_rows(field, text)
+    assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
+
+
+def _outcome_rows(field: Any, text: str) -> Any:
+    try:
+        return _spec._columns(field, _spec._records(text, field))
+    except InputError:
+        return "error"
+
+
+def test_the_plain_text_split_is_taken() -> None:
+    field = perpcalc.get("adl_ranking").field("positions")
+    text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
+        f"p{i}, {'long' if i % 2 else 'short'}, {1 + i}, 100, 110.5, 50" for i in range(300))
+    split = _spec._plain_text_columns(field, text)
+    assert split is not None and split[1] == 300
+    assert _spec._typed_rows(field, *split) == reference_coerce_list(field, text)
+
+
+def test_a_list_of_blank_records_is_refused_by_its_field() -> None:
+    """A text whose every line is blank cells (" , ,") has no records: an InputError on the field
+    (it escaped run() as an IndexError)."""
+    try:
+        perpcalc.run("adl_ranking", {"positions": " , ,"})
+    except InputError as exc:
+        assert exc.field == "positions" and "at least 1 row" in exc.message
+    else:
+        raise AssertionError("no error")
+    for field in LIST_FIELDS:
+        assert _outcome(_spec.coerce_list, field, " , ,\n,") == _outcome(reference_coerce_list, field, " , ,\n,")
+
+
+def test_rows_already_json_come_back_as_they_are() -> None:
+    """Ranked rows of floats, ints and texts need no cell written again: the same row objects."""
+    table = perpcalc.get("adl_ranking").outputs[0]
+    rows = [{"side": "long", "rank": i, "id": f"p{i}", "score": 0.5 + i, "quantile": 5, "size": 2.0}
+            for i in range(1, 50)]
+    out = _spec._rows_json(table, rows)
+    assert out == reference_rows_json(table, rows) and all(map(operator.is_, out, rows))
+    rows[3]["score"] = -0.0  # a negative zero is written as 0.0: new rows
+    out = _spec._rows_json(table, rows)
+    assert out == reference_rows_json(table, rows) and repr(out[3]["score"]) == "0.0" and out[3] is not rows[3]
+
+
+# ---------------------------------------------------------------- a table's rows, a page at a time
+
+
+def _full_and_paged(name: str, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[list[str]]]]:
+    """compute's display of every row, and the rows a page gets through compute_page and table_page_json."""
+    from perpcalc.page import PAGE_ROWS, compute, compute_page, table_page_json
+
+    full = compute(name, inputs, page_rows=None)
+    answer, *parts = compute_page(name, json.dumps(inputs))
+    shown = json.loads(answer)
+    paged: dict[str, list[list[str]]] = {}
+    for key, value in shown.get("outputs", {}).items():
+        if isinstance(shown["display"][key].get("rows"), list):
+            paged[key] = table_page_json_rows(name, key, json.dumps(value), PAGE_ROWS)
+            assert shown["display"][key]["rows"] == paged[key][:PAGE_ROWS]
+    for key, rows in zip(parts[::2], parts[1::2], strict=True):
+        offsets = shown["display"][key]["offsets"]
+        assert json.loads(rows) == full["outputs"][key] and offsets[-1] == len(rows)
+        pages = [json.loads(table_page_json(name, key, "[" + rows[a:b - 1] + "]"))
+                 for a, b in itertools.pairwise(offsets)]
+        assert all(len(p) == PAGE_ROWS for p in pages[:-1]) and pages[0] == shown["display"][key]["rows"]
+        paged[key] = [row for page in pages for row in page]
+    return full, paged
+
+
+def table_page_json_rows(name: str, key: str, rows_json: str, size: int) -> list[list[str]]:
+    from perpcalc.page import table_page_json
+
+    rows = json.loads(rows_json)
+    pages = (json.loads(table_page_json(name, key, json.dumps(rows[i:i + size]))) for i in range(0, len(rows), size))
+    return [r for page in pages for r in page]
+
+
+def test_every_example_table_reads_the_same_a_page_at_a_time() -> None:
+    """Every calculator's examples: the text of each table row sent a page at a time (first page
+    with the answer, the others from the raw rows sent back) is the text compute writes for all."""
+    for spec in perpcalc.catalog():
+        calc = perpcalc.get(spec["name"])
+        for inputs in calc.examples.values():
+            full, paged = _full_and_paged(spec["name"], dict(inputs))
+            if full["ok"]:
+                assert {k: full["display"][k]["rows"] for k in paged} == paged, spec["name"]
+
+
+Position = tuple[str, float, float, float, float]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["long", "short"]), st.floats(0.001, 1e6), st.floats(1, 1e5),
+                          st.floats(1, 1e5), st.floats(0, 1e9)), min_size=2, max_size=700))
+def test_a_long_ranking_reads_the_same_a_page_at_a_time(positions: list[Position]) -> None:
+    """Up to 700 ranked positions (four pages): every page's text as compute writes the whole table."""
+    text = "id,side,size,entry_price,mark_price,margin\n" + "\n".join(
+        f"p{i},{side},{size!r},{entry!r},{mark!r},{margin!r}"
+        for i, (side, size, entry, mark, margin) in enumerate(positions))
+    full, paged = _full_and_paged("adl_ranking", {"positions": text})
+    if full["ok"]:
+        assert {k: full["display"][k]["rows"] for k in paged} == paged
+
+
+@given(st.sampled_from([1.0, -1.0]), st.floats(allow_nan=True), st.floats(0.001, 1e9), st.floats(0.001, 1e9),
+       st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 1.0, 0.5, 2.0])))
+def test_binance_score_matches_its_plain_formula(s: float, size: float, entry: float, mark: float,
+                                                 margin: float) -> None:
+    """The binance kernel's max(0, upnl) / max(1, margin) written without max() gives the same float."""
+    from perpcalc.insolvency import score_kernel
+
+    mmr = 0.004
+    upnl = s * size * (mark - entry)
+    equity = margin + upnl
+    want = max(0.0, upnl) / max(1.0, margin) * (mmr * (size * mark) / equity) if equity > 0 else None
+    try:
+        got = score_kernel("pnl_over_margin", mmr=mmr)(s, size, entry, mark, margin)
+    except (OverflowError, ZeroDivisionError):
+        return
+    assert repr(got) == repr(want)
 
 
 def reference_records(text: str, f: Any) -> list[list[str]]:

@@ -3,25 +3,24 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  HOLD_CHARS, PREVIEW_LINES, TABLE_PAGE, heldSummary, lineCount, pageOf, pageStart, pageWords, preview, rowsFrom,
+  HOLD_CHARS, PREVIEW_LINES, TABLE_PAGE, heldSummary, lineCount, pageStart, pageWords, preview, rawPage, rowsFrom,
   unpackLarge,
 } from "../../docs/assets/perpcalc/lists.js";
 
 const encoder = new TextEncoder();
 
-/** Rows packed as worker.js's packLarge sends them: pages of `size` rows in one UTF-8 buffer. */
-function pack(rows, size) {
-  const parts = [];
-  const offsets = [0];
-  for (let i = 0; i < rows.length; i += size) {
-    parts.push(encoder.encode(JSON.stringify(rows.slice(i, i + size))));
-    offsets.push(offsets.at(-1) + parts.at(-1).length);
-  }
-  const bytes = new Uint8Array(offsets.at(-1));
-  parts.forEach((part, k) => bytes.set(part, offsets[k]));
-  return { bytes, offsets, size };
+/** Raw rows as perpcalc.page.compute_page sends a long output apart: its JSON text as bytes, and
+ * the offsets of each page of `size` rows in it (rows separated by commas, without brackets). */
+function apart(rows, size) {
+  const pages = [];
+  for (let i = 0; i < rows.length; i += size) pages.push(JSON.stringify(rows.slice(i, i + size)).slice(1, -1));
+  const offsets = [1];
+  for (const page of pages) offsets.push(offsets.at(-1) + page.length + 1);
+  return { bytes: encoder.encode(`[${pages.join(",")}]`), offsets };
 }
 
+// raw rows as perpcalc writes them: JSON in ASCII (non-ASCII escaped), so an offset in the text is one in the bytes
+const rawRows = (n) => Array.from({ length: n }, (_, i) => ({ id: `#${i + 1}`, amount: (i * 0.5).toFixed(1) }));
 const rowsOf = (n) => Array.from({ length: n }, (_, i) => [`#${i + 1}`, `${(i * 0.5).toFixed(1)} €`]);
 
 test("lineCount counts lines, a final newline ending the last one", () => {
@@ -52,28 +51,35 @@ test("heldSummary counts the rows under the header and the megabytes", () => {
   assert.match(heldSummary("id\n1\n2"), /^2 rows .* the first 2,/);
 });
 
-test("packed pages decode to the rows they were made from, page by page", () => {
-  const rows = rowsOf(1234);
-  const pages = pack(rows, 200);
-  assert.deepEqual(pageOf(pages, 0), rows.slice(0, 200));
-  assert.deepEqual(pageOf(pages, 6), rows.slice(1200));
-  assert.deepEqual(pageOf(pages, 7), []); // past the last page: no rows
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6].flatMap((k) => pageOf(pages, k)), rows);
+test("raw pages decode to the rows they were made from, page by page", () => {
+  const rows = rawRows(1234);
+  const raw = apart(rows, 200);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(raw.bytes)), rows);
+  assert.deepEqual(JSON.parse(rawPage(raw, 0)), rows.slice(0, 200));
+  assert.deepEqual(JSON.parse(rawPage(raw, 6)), rows.slice(1200));
+  assert.equal(rawPage(raw, 7), null); // past the last page: no rows
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6].flatMap((k) => JSON.parse(rawPage(raw, k))), rows);
 });
 
-test("rowsFrom gives TABLE_PAGE rows from any start, packed or not, across page edges", () => {
-  const rows = rowsOf(1000);
-  for (const size of [200, 150]) {
-    const shown = { text: "", pages: pack(rows, size), total: rows.length };
-    // a start inside a page reads that page only (the pager moves by TABLE_PAGE from 0)
-    assert.deepEqual(rowsFrom(shown, 0), rows.slice(0, Math.min(size, TABLE_PAGE)));
+test("rowsFrom gives the first page at once and asks for any other, formatted from its raw rows", async () => {
+  const raw = rawRows(1000);
+  const text = (rows) => rows.map((r) => [r.id, r.amount]);
+  const asked = [];
+  const format = async (json) => {
+    asked.push(json);
+    return text(JSON.parse(json));
+  };
+  const shown = { text: "", rows: text(raw.slice(0, TABLE_PAGE)), total: raw.length, raw: apart(raw, TABLE_PAGE) };
+  assert.deepEqual(rowsFrom(shown, 0, format), text(raw.slice(0, TABLE_PAGE)));
+  assert.equal(asked.length, 0, "the first page's text came with the answer");
+  for (const start of [200, 400, 800]) {
+    assert.deepEqual(await rowsFrom(shown, start, format), text(raw.slice(start, start + TABLE_PAGE)));
   }
-  const packed = { text: "", pages: pack(rows, TABLE_PAGE), total: rows.length };
-  const plain = { text: "", rows };
-  for (const start of [0, 200, 400, 800]) {
-    assert.deepEqual(rowsFrom(packed, start), rows.slice(start, start + TABLE_PAGE));
-    assert.deepEqual(rowsFrom(plain, start), rows.slice(start, start + TABLE_PAGE));
-  }
+  assert.equal(asked.length, 3);
+  assert.deepEqual(await rowsFrom({ ...shown, raw: apart(raw, TABLE_PAGE) }, 1000, format), []); // past the end
+  assert.deepEqual(await rowsFrom(shown, 200, async () => null), []); // the worker could not format them
+  const plain = { text: "", rows: text(raw) };
+  for (const start of [0, 200, 800]) assert.deepEqual(rowsFrom(plain, start), text(raw.slice(start, start + TABLE_PAGE)));
   assert.deepEqual(rowsFrom({ text: "" }, 0), []);
 });
 
@@ -92,10 +98,13 @@ test("pageWords names the rows shown and the total", () => {
 });
 
 test("unpackLarge decodes long outputs only when read, to what the worker packed", () => {
-  const value = rowsOf(500).map(([id, amount]) => ({ id, amount }));
-  const result = { ok: true, outputs: { count: 500 }, display: {}, json: { ranking: encoder.encode(JSON.stringify(value)) } };
+  const value = rawRows(500);
+  const { bytes, offsets } = apart(value, TABLE_PAGE);
+  const result = { ok: true, outputs: { count: 500 }, display: { ranking: { text: "500 rows", offsets } },
+    json: { ranking: bytes } };
   const unpacked = unpackLarge(result);
   assert.equal(unpacked, result);
+  assert.deepEqual(result.display.ranking.raw, { bytes, offsets });
   assert.deepEqual(Object.keys(result.outputs).sort(), ["count", "ranking"]);
   assert.equal(result.json.ranking, JSON.stringify(value));
   assert.deepEqual(result.outputs.ranking, value);

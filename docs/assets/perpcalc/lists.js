@@ -12,7 +12,10 @@
 //
 // Paged rows. Tables show TABLE_PAGE rows at a time with Previous/Next: a pasted list can give
 // 100,000 rows, and putting them all in the DOM froze the tab for minutes (insertRow is quadratic,
-// and even a linear build plus layout is a long task). The downloads hold every row.
+// and even a linear build plus layout is a long task). The downloads hold every row. Only the rows
+// shown are ever written as text: a long table's answer holds its first page's text and its raw
+// rows; any other page is formatted by perpcalc in the worker from that page's raw rows when the
+// reader turns to it (TABLE_PAGE is perpcalc.page.PAGE_ROWS).
 
 /** @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} Control */
 
@@ -154,15 +157,17 @@ export function release(el) {
 export const TABLE_PAGE = 200;
 
 /**
- * The rows of a long output, as the worker packs them (packLarge in worker.js): pages of JSON
- * rows in one UTF-8 buffer, page k being bytes[offsets[k]:offsets[k + 1]], `size` rows a page.
- * @typedef {{bytes: Uint8Array, offsets: number[], size: number}} Pages
+ * The raw rows of a long output as the worker sends them apart (perpcalc.page.compute_page): its
+ * JSON text as UTF-8 bytes, in which page k's rows are bytes[offsets[k]:offsets[k + 1] - 1] (rows
+ * separated by commas), TABLE_PAGE rows a page.
+ * @typedef {{bytes: Uint8Array, offsets: number[]}} RawPages
  */
 
 /**
- * An output as the page shows it: its text and, for a table, its column labels and rows (or,
- * for a long one, its pages and how many rows they hold).
- * @typedef {{text: string, columns?: string[], rows?: string[][], pages?: Pages, total?: number}} Shown
+ * An output as the page shows it: its text and, for a table, its column labels and rows (for a
+ * long one, the text of its first TABLE_PAGE rows, how many rows it has and its raw pages).
+ * @typedef {{text: string, columns?: string[], rows?: string[][], total?: number, offsets?: number[],
+ *   raw?: RawPages}} Shown
  */
 
 /**
@@ -171,13 +176,16 @@ export const TABLE_PAGE = 200;
  *   json?: Record<string, any>} | {ok: false, error: {field?: string, message: string}}} Result
  */
 
+/** Formats a page of a table's raw rows (JSON text) as perpcalc does: the worker's table_page_json. */
+/** @typedef {(rowsJSON: string) => Promise<string[][] | null>} FormatRows */
+
 const utf8 = new TextDecoder();
 
 /**
  * Long outputs arrive as UTF-8 JSON in transferred buffers (result.json[name]). Nothing is
  * decoded on arrival: result.json[name] decodes the JSON text when first read (data-value) and
  * result.outputs[name] parses it when first read (a download, a listener of perpcalc:result);
- * display rows are decoded one page at a time by buildTable.
+ * display[name].raw keeps the bytes and page offsets, so a page of rows is decoded when shown.
  * @template {Result} R
  * @param {R} result
  * @returns {R}
@@ -193,34 +201,38 @@ export function unpackLarge(result) {
     let value;
     Object.defineProperty(texts, name, { enumerable: true, get: () => (text ??= utf8.decode(bytes)) });
     Object.defineProperty(result.outputs, name, { enumerable: true, get: () => (value ??= JSON.parse(texts[name])) });
+    const shown = result.display[name];
+    if (shown?.offsets) shown.raw = { bytes, offsets: shown.offsets };
   }
   result.json = texts;
   return result;
 }
 
 /**
- * Page `k` of packed rows (no page: no rows).
- * @param {Pages} pages
+ * The JSON text of page `k` of raw rows (an array), or null past the last page.
+ * @param {RawPages} raw
  * @param {number} k
- * @returns {string[][]}
+ * @returns {string | null}
  */
-export function pageOf(pages, k) {
-  const { bytes, offsets } = pages;
-  return k + 1 < offsets.length ? JSON.parse(utf8.decode(bytes.subarray(offsets[k], offsets[k + 1]))) : [];
+export function rawPage(raw, k) {
+  const { bytes, offsets } = raw;
+  return k >= 0 && k + 1 < offsets.length ? `[${utf8.decode(bytes.subarray(offsets[k], offsets[k + 1] - 1))}]` : null;
 }
 
 /**
- * TABLE_PAGE rows of a table from its `start`th.
+ * TABLE_PAGE rows of a table from its `start`th (a multiple of TABLE_PAGE): at once when the
+ * answer holds their text, else a promise of that page's raw rows formatted by `format`.
  * @param {Shown} shown
  * @param {number} start
- * @returns {string[][]}
+ * @param {FormatRows} [format]
+ * @returns {string[][] | Promise<string[][]>}
  */
-export function rowsFrom(shown, start) {
-  if (shown.pages) {
-    const size = shown.pages.size;
-    return pageOf(shown.pages, Math.floor(start / size)).slice(start % size, start % size + TABLE_PAGE);
-  }
-  return (shown.rows || []).slice(start, start + TABLE_PAGE);
+export function rowsFrom(shown, start, format) {
+  const rows = shown.rows || [];
+  if (!shown.raw || start + TABLE_PAGE <= rows.length) return rows.slice(start, start + TABLE_PAGE);
+  const text = rawPage(shown.raw, Math.floor(start / TABLE_PAGE));
+  if (text === null || !format) return [];
+  return format(text).then((page) => page || []);
 }
 
 /**
@@ -245,11 +257,13 @@ export function pageWords(start, total) {
 }
 
 /**
- * A table output as DOM: its first TABLE_PAGE rows, and a pager when it has more.
+ * A table output as DOM: its first TABLE_PAGE rows, and a pager when it has more (a long table's
+ * other pages are formatted by `format` when shown).
  * @param {Shown} shown
+ * @param {FormatRows} [format]
  * @returns {DocumentFragment}
  */
-export function buildTable(shown) {
+export function buildTable(shown, format) {
   const table = document.createElement("table");
   const headRow = document.createElement("tr");
   for (const label of shown.columns || []) {
@@ -262,10 +276,10 @@ export function buildTable(shown) {
   const body = table.createTBody();
   const fragment = document.createDocumentFragment();
   fragment.append(table);
-  const total = shown.pages ? /** @type {number} */ (shown.total) : (shown.rows || []).length;
-  const fill = (/** @type {number} */ start) => {
+  const total = shown.total ?? (shown.rows || []).length;
+  const put = (/** @type {string[][]} */ shownRows) => {
     const rows = document.createDocumentFragment();
-    for (const row of rowsFrom(shown, start)) {
+    for (const row of shownRows) {
       const tr = document.createElement("tr");
       for (const cell of row) {
         const td = document.createElement("td");
@@ -275,6 +289,12 @@ export function buildTable(shown) {
       rows.appendChild(tr);
     }
     body.replaceChildren(rows);
+  };
+  let start = 0;
+  const fill = (/** @type {number} */ from) => {
+    const got = rowsFrom(shown, from, format);
+    if (Array.isArray(got)) put(got);
+    else got.then((rows) => { if (start === from) put(rows); }); // a later page asked meanwhile wins
   };
   fill(0);
   if (total <= TABLE_PAGE) return fragment;
@@ -288,7 +308,6 @@ export function buildTable(shown) {
   prev.className = next.className = "md-button";
   prev.textContent = "Previous";
   next.textContent = "Next";
-  let start = 0;
   const show = (/** @type {number} */ to) => {
     start = pageStart(to, total);
     fill(start);

@@ -5,7 +5,8 @@
 // The worker starts the runtime as soon as it runs (no message needed: boot.js in the page's
 // <head> creates it with no module of its own). Page → worker: COMPUTE {id, name, inputs} and FILE {id, calculator,
 // field, file, options} are answered, once the runtime is ready, by RESULT {id, result} and by
-// FILE_PROGRESS {id, phase, done, total} then FILE_RESULT {id, result}.
+// FILE_PROGRESS {id, phase, done, total} then FILE_RESULT {id, result}; ROWS {id, name, output, rows}
+// (a page of a long table's raw rows as JSON text) by RESULT {id, result: the rows' text or null}.
 // Worker → page while starting: PROGRESS {step, detail, fraction}, then READY {timings} or
 // FAILED {message}. Page → service worker (sw.js, a classic script that keeps its own copy of
 // the name): CACHE_RUNTIME {urls}.
@@ -17,6 +18,7 @@ export const MSG = Object.freeze({
   FAILED: "failed",
   COMPUTE: "compute",
   RESULT: "result",
+  ROWS: "rows",
   FILE: "file",
   FILE_PROGRESS: "file-progress",
   FILE_RESULT: "file-result",

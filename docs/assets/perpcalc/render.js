@@ -10,7 +10,7 @@
 // perpcalc.page.compute_json in the worker (data-state="ready").
 
 import { STEPS } from "./protocol.js";
-import { runtime, startRuntime, compute } from "./runtime.js";
+import { runtime, startRuntime, compute, formatRows } from "./runtime.js";
 import { specOf, readInputs, markStale, atExample, clearErrors, showError, showNotes, formsOnPage } from "./form.js";
 import { valueOf, unpackLarge, buildTable } from "./lists.js";
 import { laterQuery } from "./address.js";
@@ -113,7 +113,8 @@ export function applyResult(form, result) {
     out.textContent = shown.text;
     /** @type {HTMLOutputElement} */ (out).dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
     const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
-    if (box) box.replaceChildren(buildTable(shown));
+    const calculator = /** @type {string} */ (form.dataset.calculator);
+    if (box) box.replaceChildren(buildTable(shown, (rows) => formatRows(calculator, name, rows)));
   }
   // money units name the currency the results are in (USDT, USDC, base coin) and follow it
   for (const unit of form.querySelectorAll("[data-unit-from]")) {

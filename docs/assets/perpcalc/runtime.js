@@ -128,6 +128,21 @@ export function compute(name, inputs, onResult) {
 }
 
 /**
+ * The text of a page of a long table's rows, formatted by perpcalc from their raw rows (JSON text,
+ * as the answer carried them): resolves to one list of cell texts a row, or null.
+ * @param {string} name the calculator
+ * @param {string} output the table output
+ * @param {string} rows
+ * @returns {Promise<string[][] | null>}
+ */
+export function formatRows(name, output, rows) {
+  if (!worker || runtime.state !== "ready") return Promise.resolve(null);
+  const id = nextId++;
+  /** @type {Worker} */ (worker).postMessage({ type: MSG.ROWS, id, name, output, rows });
+  return new Promise((resolve) => pending.set(id, resolve));
+}
+
+/**
  * The worker's progress on a file: the bytes read, then the lines checked (total 1: not known).
  * @typedef {{phase: "reading" | "checking", done: number, total: number}} FileProgress
  */

@@ -1,6 +1,6 @@
 // @ts-check
 // Module worker: runs perpcalc on the site's own pinned Pyodide and answers compute requests
-// with perpcalc.page.compute_json. One worker per tab, shared by every calculator on every
+// with perpcalc.page.compute_page. One worker per tab, shared by every calculator on every
 // page visited through instant navigation.
 //
 // Start-up, as fast as the bytes allow:
@@ -28,12 +28,13 @@ import { MSG, STEP } from "./protocol.js";
 
 /** @typedef {{type: typeof MSG.COMPUTE, id: number, name: string, inputs: Record<string, string>}} ComputeRequest */
 /** @typedef {{type: typeof MSG.FILE, id: number, calculator: string, field: string, file: File, options?: string}} FileRequest */
-/** @typedef {ComputeRequest | FileRequest} WorkerRequest */
+/** @typedef {{type: typeof MSG.ROWS, id: number, name: string, output: string, rows: string}} RowsRequest */
+/** @typedef {ComputeRequest | FileRequest | RowsRequest} WorkerRequest */
 /**
- * perpcalc.page.compute_json's answer: the outputs and their display, or the error; long lists
- * leave as UTF-8 JSON in transferred buffers (packLarge).
+ * perpcalc.page.compute_page's answer: the outputs and their display, or the error; long lists
+ * leave as UTF-8 JSON in transferred buffers (answer).
  * @typedef {{ok: true, outputs: Record<string, unknown>, json?: Record<string, Uint8Array>,
- *   display: Record<string, {rows?: unknown[], pages?: {bytes: Uint8Array, offsets: number[], size: number}, total?: number}>}
+ *   display: Record<string, {rows?: unknown[], offsets?: number[], total?: number}>}
  *   | {ok: false, error: {field: string | null, message: string}}} Answer
  */
 
@@ -44,7 +45,7 @@ const realFetch = globalThis.fetch.bind(globalThis);
 const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
   MANIFEST.stdlib, MANIFEST.perpcalc_zip];
 const PERPCALC_ZIP = "/lib/perpcalc.zip"; // the snapshot's sys.path names it: the build uses the same
-/** @type {((name: string, inputs: string) => string) | null} */
+/** @type {((name: string, inputs: string) => {toJs(): string[], destroy(): void}) | null} */
 let compute = null;
 /** @type {WorkerRequest[]} */
 const queue = [];
@@ -401,7 +402,7 @@ async function start() {
       try {
         pyodide = await boot(loadPyodide, asm.default, perpcalcZip, snapshot);
         mark("python");
-        compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
+        compute = pyodide.runPython("from perpcalc.page import compute_page\ncompute_page");
         mode = "snapshot";
       } catch (/** @type {any} */ err) {
         if (runtimeFailed) throw err; // the runtime itself, not the snapshot: no second start
@@ -420,7 +421,7 @@ async function start() {
       clearInterval(meterTimer); // Python runs: no download report may follow this step
       meterStopped = true;
       progress(STEP.IMPORT, "importing perpcalc");
-      compute = pyodide.runPython("from perpcalc.page import compute_json\ncompute_json");
+      compute = pyodide.runPython("from perpcalc.page import compute_page\ncompute_page");
     }
     clearInterval(meterTimer);
     meterStopped = true;
@@ -460,59 +461,51 @@ function plain(message) {
   return message.split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 300) || "unknown error";
 }
 
+// A calculator's answer. Long outputs (more than perpcalc.page.PAGE_ROWS rows) come from
+// perpcalc.page.compute_page apart, as JSON text, and travel to the page as UTF-8 bytes in
+// transferred buffers (result.json[name]), never parsed or written again here: a structured
+// clone of 100,000 rows took the page's thread seconds, and a transferred buffer arrives at once.
+// Their display holds the text of the first page only, with the offsets of the other pages in
+// the bytes; the page sends a page's raw rows back (ROWS) when the reader turns to it.
+const encoder = new TextEncoder();
+
 /** @param {ComputeRequest} msg */
 function answer(msg) {
   /** @type {Answer} */
   let result;
-  try {
-    result = JSON.parse(/** @type {NonNullable<typeof compute>} */ (compute)(msg.name, JSON.stringify(msg.inputs)));
-  } catch (/** @type {any} */ err) {
-    result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
-  }
-  const [packed, transfer] = packLarge(result);
-  postMessage({ type: MSG.RESULT, id: msg.id, result: packed }, transfer);
-}
-
-// Long lists travel to the page as UTF-8 JSON in transferred buffers, not as objects or
-// strings: unpacking a structured clone of 100,000 rows took the page's thread seconds (and
-// even plain strings hundreds of ms), while a transferred buffer arrives at once. An output
-// of more than PAGE_ROWS rows goes as result.json[name] (its raw value) and its display rows
-// as display[name].pages ({bytes, offsets}: PAGE_ROWS rows a page); the page decodes only
-// what it shows (see unpackLarge and buildTable in lists.js).
-const PAGE_ROWS = 200;
-const encoder = new TextEncoder();
-
-/**
- * @param {Answer} result
- * @returns {[Answer, Transferable[]]}
- */
-function packLarge(result) {
   /** @type {Transferable[]} */
   const transfer = [];
-  if (!result.ok) return [result, transfer];
-  for (const [name, value] of Object.entries(result.outputs)) {
-    if (!Array.isArray(value) || value.length <= PAGE_ROWS) continue;
-    const bytes = encoder.encode(JSON.stringify(value));
-    (result.json ||= {})[name] = bytes;
-    transfer.push(bytes.buffer);
-    delete result.outputs[name];
-    const shown = result.display[name];
-    if (!shown || !Array.isArray(shown.rows)) continue;
-    /** @type {Uint8Array[]} */
-    const parts = [];
-    const offsets = [0];
-    for (let i = 0; i < shown.rows.length; i += PAGE_ROWS) {
-      parts.push(encoder.encode(JSON.stringify(shown.rows.slice(i, i + PAGE_ROWS))));
-      offsets.push(offsets[offsets.length - 1] + parts[parts.length - 1].length);
+  try {
+    const proxy = /** @type {NonNullable<typeof compute>} */ (compute)(msg.name, JSON.stringify(msg.inputs));
+    const [text, ...apart] = proxy.toJs();
+    proxy.destroy();
+    result = JSON.parse(text);
+    for (let i = 0; i + 1 < apart.length; i += 2) {
+      const bytes = encoder.encode(apart[i + 1]);
+      ((/** @type {{json?: Record<string, Uint8Array>}} */ (result)).json ||= {})[apart[i]] = bytes;
+      transfer.push(bytes.buffer);
     }
-    const all = new Uint8Array(offsets[offsets.length - 1]);
-    parts.forEach((part, k) => all.set(part, offsets[k]));
-    transfer.push(all.buffer);
-    shown.pages = { bytes: all, offsets, size: PAGE_ROWS };
-    shown.total = shown.rows.length;
-    delete shown.rows;
+  } catch (/** @type {any} */ err) {
+    result = { ok: false, error: { field: null, message: `internal error: ${String(err.message || err).slice(-200)}` } };
+    transfer.length = 0;
   }
-  return [result, transfer];
+  postMessage({ type: MSG.RESULT, id: msg.id, result }, transfer);
+}
+
+// The text of a page of a long table's rows, from its raw rows (perpcalc.page.table_page_json).
+/** @type {((name: string, output: string, rows: string) => string) | null} */
+let tablePage = null;
+
+/** @param {RowsRequest} msg */
+function formatRows(msg) {
+  let rows = null;
+  try {
+    tablePage ||= /** @type {Pyodide} */ (self.__pyodide).runPython("from perpcalc.page import table_page_json\ntable_page_json");
+    rows = JSON.parse(/** @type {NonNullable<typeof tablePage>} */ (tablePage)(msg.name, msg.output, msg.rows));
+  } catch {
+    rows = null;
+  }
+  postMessage({ type: MSG.RESULT, id: msg.id, result: rows });
 }
 
 // ---------------------------------------------------------------- the reader's own files
@@ -599,6 +592,7 @@ async function readFile(msg) {
 /** @param {WorkerRequest} msg */
 function handle(msg) {
   if (msg.type === MSG.FILE) readFile(msg);
+  else if (msg.type === MSG.ROWS) formatRows(msg);
   else answer(msg);
 }
 
@@ -608,7 +602,7 @@ start();
 
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE) {
+  if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE || msg.type === MSG.ROWS) {
     if (compute) handle(msg);
     else queue.push(msg);
   }
