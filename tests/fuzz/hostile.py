@@ -8,11 +8,13 @@ bytes; strings: huge exponents, 100,000 digits, Unicode digits and minus signs, 
 forms, thousands separators, NUL, bidi controls, calendar ends, hostile CSV texts). Each
 list field also gets a hostile value in place of a whole row.
 
-:func:`check_case` runs one case through ``perpcalc.run`` and ``page.compute_json``
-(``page.compute`` when the value is not JSON) and returns a list of problems: any
-exception other than ``InputError`` out of ``run``, an ``InputError`` naming no real
-field, any exception at all out of ``compute``/``compute_json``, JSON that is not strict
-(NaN/Infinity), a non-finite number, or a disagreement between the two paths.
+:func:`check_case` runs one case through ``perpcalc.run``, ``page.compute_json`` and
+``page.compute_page`` (the worker's call; ``page.compute`` when the value is not JSON) and
+returns a list of problems: any exception other than ``InputError`` out of ``run``, an
+``InputError`` naming no real field, any exception at all out of ``compute``/``compute_json``/
+``compute_page``, JSON that is not strict (NaN/Infinity), a non-finite number, or a
+disagreement between the paths (``compute_page``'s answer with its long outputs put back must
+be ``compute_json``'s).
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import perpcalc
 from perpcalc import InputError
-from perpcalc.page import compute, compute_json
+from perpcalc.page import compute, compute_json, compute_page
 from perpcalc.parse import parse_rows
 
 MILLION_ROWS = "id,profit\n" + "a,1\n" * 1_000_000
@@ -162,6 +165,27 @@ def _jsonable(inputs: dict[str, Any]) -> str | None:
         return None
 
 
+def _page_problems(calculator: str, text: str, result: dict[str, Any]) -> list[str]:
+    """What ``compute_page`` (the worker's call) does wrong against ``compute_json``'s ``result``:
+    an exception, a part that is not strict JSON, or an answer that, with its long outputs put
+    back (each page's rows at its offsets), is not ``result``."""
+    try:
+        answer, *parts = compute_page(calculator, text)
+        paged = _strict(answer)
+        for name, rows in zip(parts[::2], parts[1::2], strict=True):
+            value = _strict(rows)
+            offsets = paged["display"][name].pop("offsets")
+            pages = [_strict("[" + rows[a:b - 1] + "]") for a, b in pairwise(offsets)]
+            if [row for page in pages for row in page] != value:
+                return [f"compute_page: the pages of {name} are not its rows"]
+            paged["outputs"][name] = value
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return [f"compute_page: {type(exc).__name__}: {str(exc)[:120]}"]
+    return [] if paged == result else ["compute_page and compute_json disagree"]
+
+
 def check_case(case: Case, inputs: dict[str, Any]) -> tuple[list[str], float]:
     """Problems found for one case (empty when it behaved) and the seconds it took."""
     calc = perpcalc.get(case.calculator)
@@ -199,6 +223,8 @@ def check_case(case: Case, inputs: dict[str, Any]) -> tuple[list[str], float]:
             raise
         problems.append(f"compute: {type(exc).__name__}: {str(exc)[:120]}")
         return problems, time.perf_counter() - t0
+    if text is not None:
+        problems += _page_problems(case.calculator, text, result)
     if result.get("ok"):
         if not _finite(result["outputs"]):
             problems.append("compute: a non-finite number in the output")
