@@ -260,7 +260,7 @@ STEPS = {
     "wasm-compile": "loadPyodide set up, wasm handed to WebAssembly",
     "wasm-ready": "wasm downloaded, checked, compiled, instantiated",
     "python": "Python started (the site: stdlib .pyc, or the snapshot restored)",
-    "ready": "perpcalc's entry imported (compute_json)",
+    "ready": "perpcalc's entry imported (compute_page)",
     "page": "the page has the ready message",
 }
 BARE_STEPS = {**STEPS, "start": "worker's module evaluated (pyodide.mjs imported)",

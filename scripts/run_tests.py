@@ -5,8 +5,10 @@ browser test's time is waiting (Pyodide starting in a page, frames, the network)
 session runs the browser files listed in FIRST; the second runs everything else (core, fuzz,
 pandas, Pyodide parity, the site's build tests and the other browser files), so a new test file
 runs without being listed here. FIRST is chosen so that both take about the same time (the
-accessibility, phone and catalogue tests are the longest). Three sessions were tried: 14.0 min
-against 13.6 for two, with the core tests up to ten times slower under the load.
+accessibility, phone and catalogue tests are the longest). Three sessions were tried twice: 14.0 min
+against 13.6 for two, with the core tests up to ten times slower under the load, and again on 2026-12-06
+with the site built once (hardening, search, files and runtime in the third): 11.3 min against 10.4, the
+session with the core, fuzz and Pyodide tests starved of CPU while two others drove browsers.
 
 The site is built once per run, here, as the sessions start (``mkdocs build --strict`` into
 build/test-site-<port>, for ``http://127.0.0.1:<port>/``), and served from here on that port to both
