@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate, compress, count, repeat
-from operator import add, attrgetter, itemgetter, le, mul, neg, not_, sub, truediv
+from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
 from typing import Any, NamedTuple
 
 from ._errors import InputError
@@ -461,82 +461,6 @@ def _queues_checked(
     return sides
 
 
-_POSITION_KEYS = ("id", "side", "size", "entry_price", "mark_price", "margin")
-
-
-def _position_columns(positions: Iterable[Mapping[str, Any]]) -> tuple[list[Any], ...] | None:
-    """The six columns of ``positions`` (id, side, size, entry, mark, margin), each as a list: taken
-    as they are from rows read column by column (``perpcalc.parse.Rows``, whose ``columns`` a
-    list field's reading already typed), else read out of a list of dicts. ``None`` for any other
-    input (``_queues_checked`` then reads it row by row, and words any error)."""
-    given = getattr(positions, "columns", None)
-    if isinstance(given, dict) and all(k in given for k in _POSITION_KEYS):
-        return tuple(given[k] for k in _POSITION_KEYS)
-    if type(positions) is not list or not positions or set(map(type, positions)) != {dict}:
-        return None
-    try:
-        return tuple(list(map(itemgetter(k), positions)) for k in _POSITION_KEYS)
-    except KeyError:
-        return None
-
-
-def _ranked_columns(ids: list[Any], sides: list[Any], sizes: list[Any], entries: list[Any], marks: list[Any],
-                    margins: list[Any], kernel: Kernel) -> list[dict[str, Any]] | None:
-    """``rank_positions``' answer from its positions by column, when every check holds for the
-    whole columns at once: ids distinct texts, sides long or short, numbers floats (or ints)
-    with sizes and prices > 0, margins ≥ 0, every score defined and finite. Else ``None``:
-    ``_queues_checked`` then reads the rows one by one and words the first problem (or ranks
-    them, should the check here have been only cautious: a sum of finite scores past the float
-    range). The same kernel scores every row, and each side is ordered as the row reading orders
-    it, by score, then larger size, then id (three stable sorts by one key each, the last two
-    only when some scores tie): the same rows, in the same order, with the same numbers."""
-    n = len(ids)
-    numbers = [sizes, entries, marks, margins]
-    for i, col in enumerate(numbers):
-        kinds = set(map(type, col))
-        if kinds == {int} or kinds == {int, float}:
-            try:
-                numbers[i] = col = list(map(float, col))
-            except OverflowError:
-                return None
-        elif kinds != {float}:
-            return None
-        if len(col) != n:
-            return None
-    sizes, entries, marks, margins = numbers
-    if (len(sides) != n or set(map(type, ids)) != {str} or len(set(ids)) != n
-            or set(map(type, sides)) != {str} or not set(sides) <= {"long", "short"}
-            or not math.isfinite(sum(sizes) + sum(entries) + sum(marks) + sum(margins))
-            or min(sizes) <= 0 or min(entries) <= 0 or min(marks) <= 0 or min(margins) < 0):
-        return None
-    signs = [1.0 if side == "long" else -1.0 for side in sides]
-    try:
-        scores = list(map(kernel, signs, sizes, entries, marks, margins))
-    except (OverflowError, ZeroDivisionError):
-        return None
-    if None in scores or not math.isfinite(sum(scores)):
-        return None
-    if any(math.copysign(1.0, z) < 0 for z in filter(not_, scores)):  # −0.0 is shown as 0.0
-        scores = [score + 0.0 for score in scores]
-    ranks = range(1, n + 1)
-    ranking: list[dict[str, Any]] = []
-    for side in SIDES:
-        at = list(compress(range(n), map(str.__eq__, sides, repeat(side))))
-        side_ids, side_scores, side_sizes = (list(map(col.__getitem__, at)) for col in (ids, scores, sizes))
-        order = range(len(at))
-        if len(set(side_scores)) < len(at):  # ties: by larger size, then by id, before the score
-            order = sorted(order, key=side_ids.__getitem__)
-            order.sort(key=side_sizes.__getitem__, reverse=True)
-        order = sorted(order, key=side_scores.__getitem__, reverse=True)
-        queue_sizes = list(map(side_sizes.__getitem__, order))
-        lights = adl_quantiles(queue_sizes)
-        ranking += [{"id": pid, "side": side, "rank": rank, "score": score, "quantile": light, "size": size}
-                    for rank, pid, score, light, size in zip(
-                        ranks, map(side_ids.__getitem__, order), map(side_scores.__getitem__, order), lights,
-                        queue_sizes, strict=False)]
-    return ranking
-
-
 def rank_positions(
     positions: Iterable[Mapping[str, Any]],
     method: str = "pnl_times_leverage",
@@ -561,11 +485,6 @@ def rank_positions(
     """
     if method not in ADL_METHODS:
         raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
-    columns = _position_columns(positions)
-    if columns is not None:
-        ranked = _ranked_columns(*columns, score_kernel(method, contract, contract_value, mmr))
-        if ranked is not None:
-            return ranked
     sides = _queues_checked(positions, method, contract, contract_value, mmr)
     ranking: list[dict[str, Any]] = []
     for side in SIDES:

@@ -410,7 +410,7 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int]
     return {h: cells[i::n] for i, h in enumerate(header)}, len(body)
 
 
-def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> Rows | None:
+def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict[str, Any]] | None:
     """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows)."""
     names = [c.name for c in f.columns]
     if not f.min_items <= count <= f.max_items:
@@ -428,18 +428,13 @@ def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> Rows | No
         if read is None:
             return None
         typed.append(read)
-    rows = Rows(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))  # every column has `count` cells
-    rows.columns = dict(zip(names, typed, strict=True))
-    return rows
-
-
-class Rows(list[dict[str, Any]]):
-    """A list field's rows (a list of dicts) read column by column, with those columns kept:
-    ``columns`` maps each column's name to its typed cells, one a row, the very values in the
-    rows. A calculator over 100,000 rows (``rank_positions``) takes them as they are instead of
-    reading each row's dict again."""
-
-    columns: dict[str, list[Any]]
+    # every column has `count` cells. A dict filled key by key is resized as its sixth key goes in,
+    # a dict display is made at its size: the ADL ranking's 100,000 rows of six columns took 0.04 s
+    # instead of 0.095 s in Pyodide (and page.compute_page 9 % less in all).
+    if len(names) == 6:
+        a, b, c, d, e, g = names
+        return [{a: va, b: vb, c: vc, d: vd, e: ve, g: vg} for va, vb, vc, vd, ve, vg in zip(*typed, strict=True)]
+    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))
 
 
 def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
