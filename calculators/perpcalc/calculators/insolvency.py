@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from itertools import islice, repeat
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
+from ..parse import Columns
 from ..venues import (
     ADL_VENUES,
     VENUES,
@@ -667,6 +668,24 @@ WATERFALL_COLUMNS = (
 
 
 FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
+LIQUIDATED_COLUMNS = ("id", "side", "size", "equity_at_mark", "maintenance_margin", "bankruptcy_price", "fill_price",
+                      "result", "insurance_used", "adl_size")
+
+
+def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
+    """The liquidated positions and the ADL fills as columns (100,000 rows each at most).
+
+    Each number is written as ``output_json`` writes a Decimal, ``float()``, but only once
+    where the same number is in many cells: a fill's price is the bankruptcy price of the
+    position it serves (written once in that position's row), and every fill price is one of
+    the two sides' fill prices."""
+    liquidated = Columns((k, list(map(itemgetter(k), out["liquidated"]))) for k in LIQUIDATED_COLUMNS)
+    fills = Columns((k, list(map(itemgetter(k), out["adl_fills"]))) for k in FILL_COLUMNS)
+    liquidated["bankruptcy_price"] = bps = list(map(float, liquidated["bankruptcy_price"]))
+    fills["price"] = list(map(dict(zip(liquidated["id"], bps, strict=True)).__getitem__, fills["against"]))
+    fill_prices = {price: float(price) for price in set(liquidated["fill_price"])}
+    liquidated["fill_price"] = list(map(fill_prices.__getitem__, liquidated["fill_price"]))
+    return liquidated, fills
 
 
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
@@ -701,9 +720,9 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
             parts.append(f"{format_number(out['bad_debt'])} is left as bad debt")
     elif n:
         parts.append("no deficit, so no ADL")
-    fills = list(map(dict, map(zip, repeat(FILL_COLUMNS), map(itemgetter(*FILL_COLUMNS), out["adl_fills"]))))
+    liquidated, fills = _waterfall_tables(out)
     return {
-        "liquidated": out["liquidated"],
+        "liquidated": liquidated,
         "total_deficit": out["total_deficit"],
         "insurance_used": out["insurance_used"],
         "insurance_fund_after": out["insurance_fund_after"],
