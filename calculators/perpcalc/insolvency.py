@@ -813,6 +813,8 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
     return out
 
 
+_OTHER = {side: opposite(side) for side in SIDES}
+_RESULT, _ORDER = attrgetter("result"), attrgetter("trader.order")
 _KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
                                                                      "equity"))
 
@@ -916,13 +918,14 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         r.adl_size = ZERO
         if r.result >= 0:
             continue
-        r.insurance = -r.result * cover
+        loss = -r.result
+        r.insurance = loss * cover
         x = p.size * keep
         if x <= 0:
             continue
-        per_unit = -r.result / p.size  # deficit per unit at the fill: s·(bp − fill)
-        unpaid = -r.result - r.insurance
-        other = opposite(p.side)
+        per_unit = None  # deficit per unit at the fill, s·(bp − fill): needed only before a last fill
+        unpaid = loss - r.insurance
+        other = _OTHER[p.side]
         queue = queues[other]
         head, end = heads[other], len(queue)
         # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
@@ -937,12 +940,21 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
             if not left:
                 head += 1
                 continue
-            take = x if x < left else left  # min(left, x)
-            x -= take
+            if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
+                take, x = x, ZERO  # (x − x, a zero only ever tested)
+                absorbed = unpaid
+            else:  # min(left, x) = left: the winner is closed in full
+                take = left
+                x -= take
+                if x:
+                    if per_unit is None:
+                        per_unit = loss / p.size
+                    absorbed = take * per_unit
+                    unpaid -= absorbed
+                else:
+                    absorbed = unpaid
             q["left"] = left = left - take
             c = q["p"]
-            absorbed = take * per_unit if x else unpaid  # the last fill takes the rounding residue
-            unpaid -= absorbed
             # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
             book -= take * book_unit
             shortfall += absorbed
@@ -1050,10 +1062,10 @@ def insolvency_waterfall(
              (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
     if any(f <= 0 for f in fills.values()):
         raise InputError("slippage", "slippage must leave the fill price above 0")
-    ledger = Ledger({p.key: p.equity for p in traders}, insurance_fund)
+    ledger = Ledger(dict(zip(map(_KEY, traders), map(_EQUITY, traders), strict=True)), insurance_fund)
 
     liquidated = liquidate_at_fill(traders, ledger, mark_price, mmr, fills)
-    surplus_total = sum((r.result for r in liquidated if r.result > 0), ZERO)
+    surplus_total = sum(filter(ZERO.__lt__, map(_RESULT, liquidated)), ZERO)
     total_deficit = -ledger.shortfall
     fund_before_cover = ledger.fund
     cover, insurance_used = cover_from_fund(ledger)
@@ -1067,7 +1079,7 @@ def insolvency_waterfall(
         {"id": r.trader.key, "side": r.trader.side, "size": r.trader.size, "equity_at_mark": r.trader.equity,
          "maintenance_margin": r.mm, "bankruptcy_price": r.bp, "fill_price": r.fill, "result": r.result,
          "insurance_used": r.insurance, "adl_size": r.adl_size}
-        for r in sorted(liquidated, key=lambda r: r.trader.order)
+        for r in sorted(liquidated, key=_ORDER)
     ]
     steps = [
         {"step": 1, "stage": "Deficits at the fill", "amount": -total_deficit, "unpaid": total_deficit},
