@@ -742,13 +742,26 @@ class Ledger:
 
 @dataclass
 class Deleveraging:
-    """What stage 3 did: fills against winners, size closed, deficit absorbed, and the
-    (liquidated, size) pairs the queue could not take."""
+    """What stage 3 did: fills against winners (each a tuple of ``FILL_KEYS``: ``fills``
+    gives them as dicts), size closed, deficit absorbed, and the (liquidated, size) pairs the
+    queue could not take."""
 
-    fills: list[dict[str, Any]]
+    fill_rows: list[tuple[Any, ...]]
     closed: Decimal
     absorbed: Decimal
     residual: list[tuple[Liquidated, Decimal]]
+
+    @property
+    def fills(self) -> list[dict[str, Any]]:
+        return list(map(dict, map(zip, repeat(FILL_KEYS), self.fill_rows)))
+
+
+#: an ADL fill's fields: the winner closed, the bankrupt position it serves, the winner's side,
+#: the size closed, the price (the bankrupt position's bankruptcy price) and the winner's size left
+FILL_KEYS = ("id", "against", "side", "size_closed", "price", "remaining")
+#: a liquidated position's fields, as ``insolvency_waterfall`` reports them
+LIQUIDATED_KEYS = ("id", "side", "size", "equity_at_mark", "maintenance_margin", "bankruptcy_price", "fill_price",
+                   "result", "insurance_used", "adl_size")
 
 
 def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
@@ -815,6 +828,8 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
 
 _OTHER = {side: opposite(side) for side in SIDES}
 _RESULT, _ORDER = attrgetter("result"), attrgetter("trader.order")
+_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("trader.key", "trader.side", "trader.size", "trader.equity", "mm", "bp",
+                                             "fill", "result", "insurance", "adl_size")))  # LIQUIDATED_KEYS
 _KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
                                                                      "equity"))
 
@@ -906,7 +921,7 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
     # next bankrupt position starts where the previous one stopped (a rescan from the front
     # made 100,000 positions quadratic: a minute of CPU)
     heads = dict.fromkeys(SIDES, 0)
-    fills: list[dict[str, Any]] = []
+    fills: list[tuple[Any, ...]] = []
     closed = absorbed_total = ZERO
     residual: list[tuple[Liquidated, Decimal]] = []
     # the ledger's running sums in locals (the same additions in the same order), written back at the end
@@ -962,8 +977,7 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
             closed += take
             absorbed_total += absorbed
             adl_size += take
-            fills.append({"id": c.key, "against": key, "side": c.side, "size_closed": take,
-                          "price": bp, "remaining": left})
+            fills.append((c.key, key, c.side, take, bp, left))  # FILL_KEYS
         r.adl_size = adl_size
         heads[other] = head
         if x > 0:
@@ -1007,6 +1021,7 @@ def insolvency_waterfall(
     insurance_fund: Decimal = ZERO,
     mmr: Decimal = Decimal("0.005"),
     adl_method: str = "pnl_times_leverage",
+    columns: bool = False,
 ) -> dict[str, Any]:
     """Who is liquidated after a price move, and who pays each deficit, in order.
 
@@ -1042,6 +1057,11 @@ def insolvency_waterfall(
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
     [`socialise`][perpcalc.insolvency.socialise] (5).
 
+    ``liquidated`` (a row of ``LIQUIDATED_KEYS`` for each liquidated position, in input order)
+    and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
+    with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
+    numbers without a row built for each (a waterfall can liquidate 100,000 positions).
+
     Examples
     --------
     dYdX's: A long and B short 500 at 1, each with 100; mark 2, no book (fill at 2, an
@@ -1075,12 +1095,15 @@ def insolvency_waterfall(
     social, socialised = socialise(survivors, ledger)
     bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    rows = [
-        {"id": r.trader.key, "side": r.trader.side, "size": r.trader.size, "equity_at_mark": r.trader.equity,
-         "maintenance_margin": r.mm, "bankruptcy_price": r.bp, "fill_price": r.fill, "result": r.result,
-         "insurance_used": r.insurance, "adl_size": r.adl_size}
-        for r in sorted(liquidated, key=_ORDER)
-    ]
+    ordered = sorted(liquidated, key=_ORDER)
+    table = [list(map(get, ordered)) for get in _LIQUIDATED_GETTERS]
+    if columns:
+        rows: Any = dict(zip(LIQUIDATED_KEYS, table, strict=True))
+        fills: Any = dict(zip(FILL_KEYS, map(list, zip(*adl.fill_rows, strict=True)) if adl.fill_rows else
+                              ([] for _ in FILL_KEYS), strict=True))
+    else:
+        rows = list(map(dict, map(zip, repeat(LIQUIDATED_KEYS), zip(*table, strict=True))))
+        fills = adl.fills
     steps = [
         {"step": 1, "stage": "Deficits at the fill", "amount": -total_deficit, "unpaid": total_deficit},
         {"step": 2, "stage": "Insurance fund", "amount": insurance_used, "unpaid": total_deficit - insurance_used},
@@ -1097,7 +1120,7 @@ def insolvency_waterfall(
         "insurance_fund_after": ledger.fund,
         "adl_closed": adl.closed,
         "adl_absorbed": adl.absorbed,
-        "adl_fills": adl.fills,
+        "adl_fills": fills,
         "socialized": socialised,
         "haircut_rate": social["haircut_rate"] if social else ZERO,
         "bad_debt": bad_debt,

@@ -668,19 +668,18 @@ WATERFALL_COLUMNS = (
 
 
 FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
-LIQUIDATED_COLUMNS = ("id", "side", "size", "equity_at_mark", "maintenance_margin", "bankruptcy_price", "fill_price",
-                      "result", "insurance_used", "adl_size")
 
 
 def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
-    """The liquidated positions and the ADL fills as columns (100,000 rows each at most).
+    """The liquidated positions and the ADL fills as the math gave them, in columns (100,000
+    rows each at most), the fills without their side.
 
     Each number is written as ``output_json`` writes a Decimal, ``float()``, but only once
     where the same number is in many cells: a fill's price is the bankruptcy price of the
     position it serves (written once in that position's row), and every fill price is one of
     the two sides' fill prices."""
-    liquidated = Columns((k, list(map(itemgetter(k), out["liquidated"]))) for k in LIQUIDATED_COLUMNS)
-    fills = Columns((k, list(map(itemgetter(k), out["adl_fills"]))) for k in FILL_COLUMNS)
+    liquidated = Columns(out["liquidated"])
+    fills = Columns((k, out["adl_fills"][k]) for k in FILL_COLUMNS)
     liquidated["bankruptcy_price"] = bps = list(map(float, liquidated["bankruptcy_price"]))
     fills["price"] = list(map(dict(zip(liquidated["id"], bps, strict=True)).__getitem__, fills["against"]))
     fill_prices = {price: float(price) for price in set(liquidated["fill_price"])}
@@ -691,7 +690,7 @@ def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
         v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
-        ADL_VENUES[v["adl_method"]],
+        ADL_VENUES[v["adl_method"]], columns=True,
     )
     ok = out["imbalance"] <= TOLERANCE
     # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
@@ -701,7 +700,7 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
         else f"NO: the ledger's total (traders, fund, book, shortfall) moved by {format_number(out['imbalance'])}"
         " at one step"
     )
-    n = len(out["liquidated"])
+    n = len(out["liquidated"]["id"])
     parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
     if out["surplus"] > 0:
         parts.append(f"surpluses of {format_number(out['surplus'])} go to the fund")
