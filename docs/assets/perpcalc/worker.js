@@ -117,6 +117,20 @@ function hex(buffer) {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * @param {Uint8Array[]} chunks
+ * @returns {Uint8Array<ArrayBuffer>} the chunks one after the other
+ */
+function join(chunks) {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
 /** @param {Uint8Array<ArrayBuffer>} bytes */
 async function sha256(bytes) {
   return hex(await crypto.subtle.digest("SHA-256", bytes));
@@ -203,12 +217,7 @@ async function verify(rel, body, m) {
     m.done += value.length;
     if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
   }
-  const all = new Uint8Array(m.done);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
+  const all = join(chunks);
   if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
     integrityFailure = integrityFailure || integrityMessage(rel);
     const error = new IntegrityError(integrityMessage(rel));
@@ -325,7 +334,8 @@ function snapshotURLs() {
   return (MANIFEST.snapshot?.parts || []).map((name) => new URL(name, runtimeBase).href);
 }
 
-// The saved snapshot's parts, each checked against its own sha256, joined; null when not all kept.
+// The saved snapshot's parts, each checked against its own sha256, joined, and its pages put back
+// in place in the memory (the build left out the pages that are all zero); null when not all kept.
 /** @returns {Promise<Uint8Array | null>} */
 async function cachedSnapshot() {
   const snapshot = MANIFEST.snapshot;
@@ -341,12 +351,16 @@ async function cachedSnapshot() {
       return bytes;
     }));
     if (parts.some((part) => !part)) return null;
-    const all = new Uint8Array(snapshot.bytes);
+    const kept = parts.length === 1 ? /** @type {Uint8Array} */ (parts[0]) : join(/** @type {Uint8Array[]} */ (parts));
+    const all = new Uint8Array(snapshot.bytes); // zero-filled
     let at = 0;
-    for (const part of /** @type {Uint8Array[]} */ (parts)) {
-      all.set(part, at);
-      at += part.length;
+    for (const [first, pages] of snapshot.runs) {
+      const start = first * snapshot.page;
+      const length = Math.min(pages * snapshot.page, snapshot.bytes - start);
+      all.set(kept.subarray(at, at + length), start);
+      at += length;
     }
+    if (at !== kept.length) throw new IntegrityError("the snapshot's parts do not fill its pages");
     return all;
   } catch (/** @type {any} */ err) {
     console.warn(`perpcalc: the saved snapshot was not used (${err && err.message}); starting normally`);
