@@ -13,9 +13,9 @@
 //   package is installed, no lock file is requested;
 // * each file is checked against the sha256 the build recorded (MANIFEST, filled in by the
 //   build) before Pyodide may use it, so an altered file is refused with a plain message, never
-//   run; the wasm compiles from its own fetched response while a copy of its bytes is checked
-//   (so the browser streams its compile and reuses its compiled code on the next visit), and is
-//   instantiated only once the check passed;
+//   run; the wasm compiles from its own fetched response, from the moment it is requested, while
+//   a copy of its bytes is checked (a response with a URL: the browser may keep its compiled
+//   code), and is instantiated only once the check passed;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
