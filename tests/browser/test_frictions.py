@@ -28,11 +28,25 @@ def profile(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="module")
+def contexts() -> Iterator[dict[str, object]]:
+    """The module's browser context of each profile, made by its first test (``screen``) and kept
+    for the others (each test has a page of its own): after the first, the runtime's files come from
+    the context's HTTP cache, as on a reader's second page; no test here is about a first visit
+    (test_without_its_script_… makes contexts of its own)."""
+    made: dict[str, object] = {}
+    yield made
+    for ctx in made.values():
+        ctx.close()
+
+
 @pytest.fixture
-def screen(browser: object, server: str, profile: str) -> Iterator[Tab]:
-    ctx = browser.new_context(**PROFILES[profile], service_workers="block", accept_downloads=True)
-    yield Tab(ctx, server)
-    ctx.close()
+def screen(browser: object, server: str, profile: str, contexts: dict[str, object]) -> Iterator[Tab]:
+    if profile not in contexts:
+        contexts[profile] = browser.new_context(**PROFILES[profile], service_workers="block", accept_downloads=True)
+    tab = Tab(contexts[profile], server)
+    yield tab
+    tab.page.close()
 
 
 def _download(tab: Tab, button: object) -> tuple[str, Path]:
