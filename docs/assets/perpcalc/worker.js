@@ -16,6 +16,9 @@
 //   an altered file is refused with a plain message, never run;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
+// * a host that sends no compression (the answer to the first, small request, pyodide.mjs, has
+//   no Content-Encoding) is asked for the build's .gz copies of the other files, gunzipped here
+//   as they stream and checked like the rest: about 7 MB instead of 21 on such a host;
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
 //   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
@@ -171,23 +174,48 @@ function integrityMessage(rel) {
     "site's build recorded), so it was not run. Reload the page; if this persists, the copy served is damaged";
 }
 
+// Whether the host sends files as they are (no Content-Encoding, not this device's saved copy):
+// told by the first runtime response, PROBE's, before the other files are asked for.
+const PROBE = "pyodide/pyodide.mjs";
+/** @type {(plain: boolean) => void} */
+let tellPlainHost = () => {};
+/** @type {Promise<boolean>} */
+const plainHost = new Promise((resolve) => {
+  tellPlainHost = resolve;
+});
+
 // A Response for `rel` whose body streams as it arrives but whose last chunk is released only
-// once the whole file's sha256 matches the manifest.
+// once the whole file's sha256 matches the manifest. From a host that sends no compression, the
+// build's .gz copy is fetched and gunzipped (unless the host marked it Content-Encoding: gzip, so
+// that the browser already did).
 /**
  * @param {string} rel
  * @returns {Promise<Response>}
  */
 async function download(rel) {
   const entry = MANIFEST.files[rel];
-  const url = new URL(rel, runtimeBase).href;
-  const response = await realFetch(url);
+  let gz = rel !== PROBE && Boolean(entry.gz) && (await plainHost);
+  const asked = realFetch(new URL(gz ? `${rel}.gz` : rel, runtimeBase).href);
+  if (rel === PROBE) {
+    asked.then((r) => tellPlainHost(r.ok && !r.headers.get("content-encoding") && r.headers.get("x-perp-saved") !== "1"),
+      () => tellPlainHost(false));
+  }
+  let response = await asked;
+  if (gz && !response.ok) { // a host without the .gz copies
+    gz = false;
+    response = await realFetch(new URL(rel, runtimeBase).href);
+  }
   if (!response.ok) throw new Error(`the runtime file ${rel} could not be downloaded (HTTP ${response.status})`);
   const encoded = Number(response.headers.get("content-length"));
   const compressed = response.headers.get("content-encoding");
   const saved = response.headers.get("x-perp-saved") === "1"; // from this device's offline copy
-  const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : compressed && encoded > 0 ? encoded / entry.bytes : 1 };
+  const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : (compressed || gz) && encoded > 0 ? encoded / entry.bytes : 1 };
   meter.set(rel, m);
-  const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+  let stream = /** @type {ReadableStream<Uint8Array>} */ (response.body);
+  if (gz && !compressed) {
+    stream = stream.pipeThrough(/** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (new DecompressionStream("gzip")));
+  }
+  const reader = stream.getReader();
   /** @type {Uint8Array[]} */
   const chunks = [];
   /** @type {Uint8Array | null} */
@@ -230,8 +258,9 @@ async function download(rel) {
       held = value;
     },
   });
-  const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream" };
-  return new Response(body, { status: 200, headers });
+  const type = gz ? (rel.endsWith(".wasm") ? "application/wasm" : "application/octet-stream")
+    : response.headers.get("content-type") || "application/octet-stream";
+  return new Response(body, { status: 200, headers: { "Content-Type": type } });
 }
 
 /** @param {string} rel */
@@ -432,6 +461,7 @@ async function start() {
       timings: {
         mode,
         snapshot_error: snapshotError,
+        plain_host: await plainHost, // the service worker then keeps the runtime from the .gz copies too
         runtime_ms: t.runtime - t.start,
         package_ms: t.ready - t.runtime,
         total_ms: t.ready - t.start,
