@@ -6,33 +6,21 @@ build needed (the built pages are checked against CPython in test_build.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import perpcalc
 import pytest
 from bs4 import BeautifulSoup
+from hook_loader import load_hook  # tests/ (pyproject's pythonpath)
 from perpcalc import page as page_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / "scripts" / "hooks"
-sys.path.insert(0, str(HOOKS))
 
 
-def _hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("form_template_hook", HOOKS / "calculators.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = _hook()
+hook = load_hook("calculators", "form_template_hook")
 EXAMPLES = [(c["name"], key) for c in perpcalc.catalog() for key in perpcalc.get(c["name"]).examples]
 KIND = {"choice": "select", "list": "textarea"}
 

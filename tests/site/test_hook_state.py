@@ -5,28 +5,21 @@ module once), and nothing a build gathered may stand in for the next one's. No b
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from hook_loader import load_hook  # tests/ (pyproject's pythonpath)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / "scripts" / "hooks"
-sys.path.insert(0, str(HOOKS))  # the hooks import one another (terms → citations, markers)
 NAMES = sorted(p.stem for p in HOOKS.glob("*.py"))
 
 
 def _load(name: str) -> ModuleType:
     """A fresh copy of one hook module, as MkDocs loads it (from its file, under its own name)."""
-    spec = importlib.util.spec_from_file_location(f"hook_state_{name}", HOOKS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_hook(name, f"hook_state_{name}")
 
 
 class _Redirects:

@@ -5,32 +5,25 @@ runs nothing. No build needed (test_build.py checks the built pages)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
+from hook_loader import load_hook  # tests/ (pyproject's pythonpath)
 from markupsafe import Markup
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / "scripts" / "hooks"
 PARTIALS = ROOT / "overrides" / "partials"
-sys.path.insert(0, str(HOOKS))  # the hooks import one another (templates, markers)
 
 HOSTILE = '<img src=x onerror="alert(1)"> & \'quoted\' </span>'
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"hook_templates_{name}", HOOKS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_hook(name, f"hook_templates_{name}")
 
 
 templates = _load("templates")

@@ -9,27 +9,18 @@ gives such an instruction in plain words: every sentence that opens with an inst
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from hook_loader import load_hook  # tests/ (pyproject's pythonpath)
 from terms import split_front_matter  # scripts/hooks (pyproject's pythonpath)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 
-def _hook() -> object:
-    spec = importlib.util.spec_from_file_location("calculators_hook", ROOT / "scripts" / "hooks" / "calculators.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["calculators_hook"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = _hook()
+hook = load_hook("calculators", "calculators_hook")
 
 # Verbs that open an instruction to change an input ("Set the side to short and …").
 VERBS = ("Change", "Set", "Try", "Switch", "Raise", "Lower", "Flip", "Enter", "Type", "Increase", "Decrease",
