@@ -3,8 +3,8 @@
 //
 // The build fills in VERSION (a hash of the runtime and assets), FILES (path under the site
 // root -> sha256, for the runtime files, the snapshot and the calculator scripts), GZIPPED (those
-// runtime files that have a .gz copy) and OFFLINE (the offline page). A new version gets a new cache and the old one is deleted. Nothing is
-// kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
+// runtime files that have a .gz copy) and OFFLINE (the offline page). A new version gets a new
+// cache and the old one is deleted. Nothing is kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
 // copy from the browser's HTTP cache is fetched again from the server, then checked again);
 // any other file is revalidated with the server before it is stored.
 //
@@ -32,35 +32,36 @@ async function sha256(buffer) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// `url`'s bytes and type; from a host that sends no compression (`plain`, as the worker found),
-// the build's .gz copy gunzipped, as the worker fetched it (unless the host marked the copy
-// Content-Encoding: gzip, so that the browser already did).
-async function fetchBytes(url, mode, plain) {
+// `url`'s bytes and type. A runtime file the host sends as it is (no Content-Encoding: some hosts
+// compress nothing, some not a zip or a .bin) comes from the build's .gz copy, gunzipped, as the
+// worker does (unless the host marked the copy Content-Encoding: gzip, so that the browser did).
+async function fetchBytes(url, mode) {
+  let response = await fetch(url, { cache: mode });
   const rel = new URL(url).pathname.slice(scope.pathname.length);
-  if (plain && GZIPPED.has(rel)) {
-    const response = await fetch(`${url}.gz`, { cache: mode });
-    if (response.ok) {
-      const body = response.headers.get("content-encoding") ? response.body
-        : response.body.pipeThrough(new DecompressionStream("gzip"));
+  if (response.ok && GZIPPED.has(rel) && !response.headers.get("content-encoding")) {
+    await response.body?.cancel();
+    const copy = await fetch(`${url}.gz`, { cache: mode });
+    if (copy.ok) {
+      const body = copy.headers.get("content-encoding") ? copy.body : copy.body.pipeThrough(new DecompressionStream("gzip"));
       const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
       return { ok: true, body: await new Response(body).arrayBuffer(), type };
     }
+    response = await fetch(url, { cache: mode }); // a host without the .gz copies
   }
-  const response = await fetch(url, { cache: mode });
   if (!response.ok) return { ok: false };
   return { ok: true, body: await response.arrayBuffer(), type: response.headers.get("content-type") };
 }
 
 // Fetch `url` and store it if it is what the build says it is (stored as the file itself, not
 // as its .gz copy, whichever was fetched).
-async function keep(cache, url, expected, plain) {
+async function keep(cache, url, expected) {
   if (!expected) {
     const response = await fetch(url, { cache: "no-cache" });
     if (response.ok && response.type === "basic") await cache.put(url, response);
     return;
   }
   for (const mode of ["default", "reload"]) {
-    const { ok, body, type } = await fetchBytes(url, mode, plain);
+    const { ok, body, type } = await fetchBytes(url, mode);
     if (!ok) return;
     if ((await sha256(body)) === expected) {
       // marked, so the page's progress does not count these bytes as downloaded
@@ -103,7 +104,6 @@ self.addEventListener("message", (event) => {
     .filter((u) => typeof u === "string" && sameOrigin(u))
     .map((u) => new URL(u, scope).href.split("#")[0]);
   const urls = [...new Set([...hashes.keys(), ...pages])];
-  const plain = event.data.plain === true;
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -111,7 +111,7 @@ self.addEventListener("message", (event) => {
         urls.map(async (url) => {
           if (await cache.match(url)) return;
           try {
-            await keep(cache, url, hashes.get(url), plain);
+            await keep(cache, url, hashes.get(url));
           } catch {
             // a file that cannot be fetched now is simply not kept offline
           }

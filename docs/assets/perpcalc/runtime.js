@@ -208,9 +208,7 @@ function cacheForOffline() {
   for (const entry of performance.getEntriesByType("resource")) {
     if (entry.name.startsWith(location.origin)) urls.push(entry.name);
   }
-  // a host that sends no compression: the worker fetched the runtime's .gz copies, and so does the service worker
-  const plain = /** @type {{plain_host?: boolean} | null} */ (runtime.timings)?.plain_host === true;
-  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls, plain })).catch(() => {});
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls })).catch(() => {});
 }
 
 // Registered once the first calculator is live (or could not start), not before: on a first

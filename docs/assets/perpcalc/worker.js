@@ -16,9 +16,9 @@
 //   an altered file is refused with a plain message, never run;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
-// * a host that sends no compression (the answer to the first, small request, pyodide.mjs, has
-//   no Content-Encoding) is asked for the build's .gz copies of the other files, gunzipped here
-//   as they stream and checked like the rest: about 7 MB instead of 21 on such a host;
+// * a file that a host sends as it is (no Content-Encoding: some hosts compress nothing, some
+//   not a zip) is asked for again as the build's .gz copy, gunzipped here as it streams and
+//   checked like the rest: one more round trip, 7 MB instead of 21 from a host without compression;
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
 //   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
@@ -174,36 +174,32 @@ function integrityMessage(rel) {
     "site's build recorded), so it was not run. Reload the page; if this persists, the copy served is damaged";
 }
 
-// Whether the host sends files as they are (no Content-Encoding, not this device's saved copy):
-// told by the first runtime response, PROBE's, before the other files are asked for.
-const PROBE = "pyodide/pyodide.mjs";
-/** @type {(plain: boolean) => void} */
-let tellPlainHost = () => {};
-/** @type {Promise<boolean>} */
-const plainHost = new Promise((resolve) => {
-  tellPlainHost = resolve;
-});
+// A file sent as it is is asked for again as its .gz copy when that saves more than this (a
+// round trip: pyodide.mjs, 11 kB smaller as gzip, is not worth it).
+const GZ_WORTH = 100_000;
+/** @type {string[]} the files fetched as their .gz copy */
+const gzipCopies = [];
 
 // A Response for `rel` whose body streams as it arrives but whose last chunk is released only
-// once the whole file's sha256 matches the manifest. From a host that sends no compression, the
-// build's .gz copy is fetched and gunzipped (unless the host marked it Content-Encoding: gzip, so
-// that the browser already did).
+// once the whole file's sha256 matches the manifest. A file the host sends as it is (and not
+// from this device's saved copy) is fetched again as the build's .gz copy and gunzipped (unless
+// the host marked the copy Content-Encoding: gzip, so that the browser already did).
 /**
  * @param {string} rel
  * @returns {Promise<Response>}
  */
 async function download(rel) {
   const entry = MANIFEST.files[rel];
-  let gz = rel !== PROBE && Boolean(entry.gz) && (await plainHost);
-  const asked = realFetch(new URL(gz ? `${rel}.gz` : rel, runtimeBase).href);
-  if (rel === PROBE) {
-    asked.then((r) => tellPlainHost(r.ok && !r.headers.get("content-encoding") && r.headers.get("x-perp-saved") !== "1"),
-      () => tellPlainHost(false));
-  }
-  let response = await asked;
-  if (gz && !response.ok) { // a host without the .gz copies
-    gz = false;
-    response = await realFetch(new URL(rel, runtimeBase).href);
+  const url = new URL(rel, runtimeBase).href;
+  let response = await realFetch(url);
+  let gz = false;
+  if (response.ok && entry.bytes - (entry.gz || entry.bytes) > GZ_WORTH && !response.headers.get("content-encoding") &&
+      response.headers.get("x-perp-saved") !== "1") {
+    response.body?.cancel().catch(() => {});
+    response = await realFetch(`${url}.gz`);
+    gz = response.ok;
+    if (!gz) response = await realFetch(url); // a host without the .gz copies
+    else gzipCopies.push(rel);
   }
   if (!response.ok) throw new Error(`the runtime file ${rel} could not be downloaded (HTTP ${response.status})`);
   const encoded = Number(response.headers.get("content-length"));
@@ -461,7 +457,7 @@ async function start() {
       timings: {
         mode,
         snapshot_error: snapshotError,
-        plain_host: await plainHost, // the service worker then keeps the runtime from the .gz copies too
+        gzip_copies: gzipCopies,
         runtime_ms: t.runtime - t.start,
         package_ms: t.ready - t.runtime,
         total_ms: t.ready - t.start,
