@@ -35,11 +35,15 @@ async function sha256(buffer) {
 // `url`'s bytes and type. A runtime file the host sends as it is (no Content-Encoding: some hosts
 // compress nothing, some not a zip or a .bin) comes from the build's .gz copy, gunzipped, as the
 // worker does (unless the host marked the copy Content-Encoding: gzip, so that the browser did).
-async function fetchBytes(url, mode) {
-  let response = await fetch(url, { cache: mode });
+// `plain`: the worker had to fetch some copies, so a file not in the HTTP cache (the snapshot's
+// parts) is asked for as its copy at once, not first as the file (cancelled after a round trip).
+async function fetchBytes(url, mode, plain) {
   const rel = new URL(url).pathname.slice(scope.pathname.length);
-  if (response.ok && GZIPPED.has(rel) && !response.headers.get("content-encoding")) {
-    await response.body?.cancel();
+  const copyFirst = plain && GZIPPED.has(rel) && mode === "default" &&
+    !(await fetch(url, { cache: "only-if-cached", mode: "same-origin" }).then((r) => (r.body?.cancel(), r.ok), () => false));
+  let response = copyFirst ? null : await fetch(url, { cache: mode });
+  if (!response || (response.ok && GZIPPED.has(rel) && !response.headers.get("content-encoding"))) {
+    await response?.body?.cancel();
     const copy = await fetch(`${url}.gz`, { cache: mode });
     if (copy.ok) {
       const body = copy.headers.get("content-encoding") ? copy.body : copy.body.pipeThrough(new DecompressionStream("gzip"));
@@ -54,14 +58,14 @@ async function fetchBytes(url, mode) {
 
 // Fetch `url` and store it if it is what the build says it is (stored as the file itself, not
 // as its .gz copy, whichever was fetched).
-async function keep(cache, url, expected) {
+async function keep(cache, url, expected, plain) {
   if (!expected) {
     const response = await fetch(url, { cache: "no-cache" });
     if (response.ok && response.type === "basic") await cache.put(url, response);
     return;
   }
   for (const mode of ["default", "reload"]) {
-    const { ok, body, type } = await fetchBytes(url, mode);
+    const { ok, body, type } = await fetchBytes(url, mode, plain);
     if (!ok) return;
     if ((await sha256(body)) === expected) {
       // marked, so the page's progress does not count these bytes as downloaded
@@ -104,6 +108,7 @@ self.addEventListener("message", (event) => {
     .filter((u) => typeof u === "string" && sameOrigin(u))
     .map((u) => new URL(u, scope).href.split("#")[0]);
   const urls = [...new Set([...hashes.keys(), ...pages])];
+  const plain = event.data.plain === true;
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -111,7 +116,7 @@ self.addEventListener("message", (event) => {
         urls.map(async (url) => {
           if (await cache.match(url)) return;
           try {
-            await keep(cache, url, hashes.get(url));
+            await keep(cache, url, hashes.get(url), plain);
           } catch {
             // a file that cannot be fetched now is simply not kept offline
           }
