@@ -204,7 +204,10 @@ def test_a_host_without_compression_sends_the_gz_copies_and_the_files_are_kept(c
         for rel in [*gz_first, *files["snapshot"]["parts"]]:
             size = tab.wait(SAVED_SIZE, f"{origin}/assets/runtime/{rel}", timeout=60)
             assert size == files["files"][rel]["bytes"], rel
+        # the worker needed copies, so the service worker asked for the snapshot's copies at once
+        parts = {f"/assets/runtime/{rel}" for rel in files["snapshot"]["parts"]}
         asked = set(handler.asked)
+        assert not parts & asked and {f"{p}.gz" for p in parts} <= asked, asked
         tab.page.reload(wait_until="load")
         second = runtime(tab)
         assert second["state"] == "ready" and second["timings"]["mode"] == "snapshot", second
