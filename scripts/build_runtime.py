@@ -17,7 +17,8 @@ Steps, each printed:
    ``sys.path`` instead of installing the wheel): reproducible, offline;
 5. build the memory snapshot the browser restores on return visits from those same zips
    (``scripts/make_snapshot.mjs``: Pyodide with every browser-side perpcalc module imported;
-   reproducible, offline), published in parts of at most 16 MiB
+   reproducible, offline), without its 64 KiB pages that are all zero (more than half of the
+   memory; the manifest says where the pages kept go), published in parts of at most 16 MiB
    (``snapshot-<sha256[:16]>.bin`` each; hosts refuse files over 25 MiB);
 6. write ``.gz`` and ``.br`` copies of every compressible runtime file (``scripts/precompress.py``);
 7. write ``build/runtime/manifest.json``: versions, and for every runtime file its size,
@@ -49,6 +50,9 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 # Cloudflare Pages (and Workers static assets) refuse a file over 25 MiB: the snapshot (about
 # 30 MiB) is published in parts of at most this many bytes, each named by its own hash.
 SNAPSHOT_PART_BYTES = 16 << 20
+# The snapshot leaves out the memory's pages (wasm pages of 64 KiB) that are all zero: less to
+# download, keep, read back and check on every return visit.
+SNAPSHOT_PAGE = 1 << 16
 TEST_WHEELS = ("pytest", "pluggy", "iniconfig", "packaging", "pygments", "hypothesis", "attrs", "sortedcontainers")
 
 
@@ -155,13 +159,49 @@ def precompile(wheel: Path) -> tuple[Path, Path]:
     return stdlib, package
 
 
+def nonzero_runs(data: bytes, page: int = SNAPSHOT_PAGE) -> list[list[int]]:
+    """The runs of consecutive pages of ``data`` that hold a byte other than zero.
+
+    Parameters
+    ----------
+    data : bytes
+        The memory, in pages of ``page`` bytes (the last one may be shorter).
+    page : int
+        Bytes per page.
+
+    Returns
+    -------
+    list of [int, int]
+        ``[first page, number of pages]`` of each run, in order.
+
+    Examples
+    --------
+    >>> nonzero_runs(bytes(4) + b"\\1" + bytes(7) + b"\\0\\2" + bytes(4) + b"\\3", page=4)
+    [[1, 1], [3, 2]]
+    >>> nonzero_runs(bytes(8), page=4)
+    []
+    """
+    runs: list[list[int]] = []
+    for index, at in enumerate(range(0, len(data), page)):
+        if data[at:at + page].count(0) == len(data[at:at + page]):
+            continue
+        if runs and runs[-1][0] + runs[-1][1] == index:
+            runs[-1][1] += 1
+        else:
+            runs.append([index, 1])
+    return runs
+
+
 def make_snapshot(stdlib: Path, package: Path) -> dict[str, object]:
-    """Pyodide's memory after importing perpcalc (see make_snapshot.mjs), in hash-named parts.
+    """Pyodide's memory after importing perpcalc (see make_snapshot.mjs), without its pages that
+    are all zero, in hash-named parts.
 
     Returns
     -------
     dict
-        ``{"bytes": ..., "sha256": ..., "parts": [file names in order]}`` for the manifest.
+        For the manifest: ``{"bytes": the memory's size, "sha256": the memory's, "page": bytes per
+        page, "runs": [[first page, pages], ...] kept, in order, "parts": [file names in order]}``;
+        the parts joined are the pages of the runs, one after the other.
     """
     for old in [*OUT.glob("snapshot-*"), *OUT.glob("manifest.json*")]:  # with their .gz/.br copies
         old.unlink()
@@ -172,16 +212,20 @@ def make_snapshot(stdlib: Path, package: Path) -> dict[str, object]:
         fail(f"making the Pyodide memory snapshot failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     data = tmp.read_bytes()
     tmp.unlink()
-    count = -(-len(data) // SNAPSHOT_PART_BYTES)
-    size = -(-len(data) // count)  # equal parts, fetched in parallel
+    runs = nonzero_runs(data)
+    kept = b"".join(data[first * SNAPSHOT_PAGE:(first + pages) * SNAPSHOT_PAGE] for first, pages in runs)
+    count = -(-len(kept) // SNAPSHOT_PART_BYTES)
+    size = -(-len(kept) // count)  # equal parts, fetched in parallel
     parts = []
-    for at in range(0, len(data), size):
-        part = data[at:at + size]
+    for at in range(0, len(kept), size):
+        part = kept[at:at + size]
         path = OUT / f"snapshot-{hashlib.sha256(part).hexdigest()[:16]}.bin"
         path.write_bytes(part)
         parts.append(path.name)
-    step(f"snapshot: {len(data):,} bytes (perpcalc imported) in {len(parts)} parts: {', '.join(parts)}")
-    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "parts": parts}
+    step(f"snapshot: {len(data):,} bytes (perpcalc imported), {len(kept):,} without its zero pages, "
+         f"in {len(parts)} parts: {', '.join(parts)}")
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "page": SNAPSHOT_PAGE, "runs": runs,
+            "parts": parts}
 
 
 def write_manifest(wheel: Path, stdlib: Path, package: Path, snapshot: dict[str, object],

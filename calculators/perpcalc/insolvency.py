@@ -742,13 +742,26 @@ class Ledger:
 
 @dataclass
 class Deleveraging:
-    """What stage 3 did: fills against winners, size closed, deficit absorbed, and the
-    (liquidated, size) pairs the queue could not take."""
+    """What stage 3 did: fills against winners (each a tuple of ``FILL_KEYS``: ``fills``
+    gives them as dicts), size closed, deficit absorbed, and the (liquidated, size) pairs the
+    queue could not take."""
 
-    fills: list[dict[str, Any]]
+    fill_rows: list[tuple[Any, ...]]
     closed: Decimal
     absorbed: Decimal
     residual: list[tuple[Liquidated, Decimal]]
+
+    @property
+    def fills(self) -> list[dict[str, Any]]:
+        return list(map(dict, map(zip, repeat(FILL_KEYS), self.fill_rows)))
+
+
+#: an ADL fill's fields: the winner closed, the bankrupt position it serves, the winner's side,
+#: the size closed, the price (the bankrupt position's bankruptcy price) and the winner's size left
+FILL_KEYS = ("id", "against", "side", "size_closed", "price", "remaining")
+#: a liquidated position's fields, as ``insolvency_waterfall`` reports them
+LIQUIDATED_KEYS = ("id", "side", "size", "equity_at_mark", "maintenance_margin", "bankruptcy_price", "fill_price",
+                   "result", "insurance_used", "adl_size")
 
 
 def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
@@ -813,6 +826,10 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
     return out
 
 
+_OTHER = {side: opposite(side) for side in SIDES}
+_RESULT, _ORDER = attrgetter("result"), attrgetter("trader.order")
+_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("trader.key", "trader.side", "trader.size", "trader.equity", "mm", "bp",
+                                             "fill", "result", "insurance", "adl_size")))  # LIQUIDATED_KEYS
 _KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
                                                                      "equity"))
 
@@ -904,7 +921,7 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
     # next bankrupt position starts where the previous one stopped (a rescan from the front
     # made 100,000 positions quadratic: a minute of CPU)
     heads = dict.fromkeys(SIDES, 0)
-    fills: list[dict[str, Any]] = []
+    fills: list[tuple[Any, ...]] = []
     closed = absorbed_total = ZERO
     residual: list[tuple[Liquidated, Decimal]] = []
     # the ledger's running sums in locals (the same additions in the same order), written back at the end
@@ -916,13 +933,14 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         r.adl_size = ZERO
         if r.result >= 0:
             continue
-        r.insurance = -r.result * cover
+        loss = -r.result
+        r.insurance = loss * cover
         x = p.size * keep
         if x <= 0:
             continue
-        per_unit = -r.result / p.size  # deficit per unit at the fill: s·(bp − fill)
-        unpaid = -r.result - r.insurance
-        other = opposite(p.side)
+        per_unit = None  # deficit per unit at the fill, s·(bp − fill): needed only before a last fill
+        unpaid = loss - r.insurance
+        other = _OTHER[p.side]
         queue = queues[other]
         head, end = heads[other], len(queue)
         # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
@@ -937,12 +955,21 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
             if not left:
                 head += 1
                 continue
-            take = x if x < left else left  # min(left, x)
-            x -= take
+            if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
+                take, x = x, ZERO  # (x − x, a zero only ever tested)
+                absorbed = unpaid
+            else:  # min(left, x) = left: the winner is closed in full
+                take = left
+                x -= take
+                if x:
+                    if per_unit is None:
+                        per_unit = loss / p.size
+                    absorbed = take * per_unit
+                    unpaid -= absorbed
+                else:
+                    absorbed = unpaid
             q["left"] = left = left - take
             c = q["p"]
-            absorbed = take * per_unit if x else unpaid  # the last fill takes the rounding residue
-            unpaid -= absorbed
             # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
             book -= take * book_unit
             shortfall += absorbed
@@ -950,8 +977,7 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
             closed += take
             absorbed_total += absorbed
             adl_size += take
-            fills.append({"id": c.key, "against": key, "side": c.side, "size_closed": take,
-                          "price": bp, "remaining": left})
+            fills.append((c.key, key, c.side, take, bp, left))  # FILL_KEYS
         r.adl_size = adl_size
         heads[other] = head
         if x > 0:
@@ -995,6 +1021,7 @@ def insolvency_waterfall(
     insurance_fund: Decimal = ZERO,
     mmr: Decimal = Decimal("0.005"),
     adl_method: str = "pnl_times_leverage",
+    columns: bool = False,
 ) -> dict[str, Any]:
     """Who is liquidated after a price move, and who pays each deficit, in order.
 
@@ -1030,6 +1057,11 @@ def insolvency_waterfall(
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
     [`socialise`][perpcalc.insolvency.socialise] (5).
 
+    ``liquidated`` (a row of ``LIQUIDATED_KEYS`` for each liquidated position, in input order)
+    and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
+    with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
+    numbers without a row built for each (a waterfall can liquidate 100,000 positions).
+
     Examples
     --------
     dYdX's: A long and B short 500 at 1, each with 100; mark 2, no book (fill at 2, an
@@ -1050,10 +1082,10 @@ def insolvency_waterfall(
              (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
     if any(f <= 0 for f in fills.values()):
         raise InputError("slippage", "slippage must leave the fill price above 0")
-    ledger = Ledger({p.key: p.equity for p in traders}, insurance_fund)
+    ledger = Ledger(dict(zip(map(_KEY, traders), map(_EQUITY, traders), strict=True)), insurance_fund)
 
     liquidated = liquidate_at_fill(traders, ledger, mark_price, mmr, fills)
-    surplus_total = sum((r.result for r in liquidated if r.result > 0), ZERO)
+    surplus_total = sum(filter(ZERO.__lt__, map(_RESULT, liquidated)), ZERO)
     total_deficit = -ledger.shortfall
     fund_before_cover = ledger.fund
     cover, insurance_used = cover_from_fund(ledger)
@@ -1063,12 +1095,15 @@ def insolvency_waterfall(
     social, socialised = socialise(survivors, ledger)
     bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    rows = [
-        {"id": r.trader.key, "side": r.trader.side, "size": r.trader.size, "equity_at_mark": r.trader.equity,
-         "maintenance_margin": r.mm, "bankruptcy_price": r.bp, "fill_price": r.fill, "result": r.result,
-         "insurance_used": r.insurance, "adl_size": r.adl_size}
-        for r in sorted(liquidated, key=lambda r: r.trader.order)
-    ]
+    ordered = sorted(liquidated, key=_ORDER)
+    table = [list(map(get, ordered)) for get in _LIQUIDATED_GETTERS]
+    if columns:
+        rows: Any = dict(zip(LIQUIDATED_KEYS, table, strict=True))
+        fills: Any = dict(zip(FILL_KEYS, map(list, zip(*adl.fill_rows, strict=True)) if adl.fill_rows else
+                              ([] for _ in FILL_KEYS), strict=True))
+    else:
+        rows = list(map(dict, map(zip, repeat(LIQUIDATED_KEYS), zip(*table, strict=True))))
+        fills = adl.fills
     steps = [
         {"step": 1, "stage": "Deficits at the fill", "amount": -total_deficit, "unpaid": total_deficit},
         {"step": 2, "stage": "Insurance fund", "amount": insurance_used, "unpaid": total_deficit - insurance_used},
@@ -1085,7 +1120,7 @@ def insolvency_waterfall(
         "insurance_fund_after": ledger.fund,
         "adl_closed": adl.closed,
         "adl_absorbed": adl.absorbed,
-        "adl_fills": adl.fills,
+        "adl_fills": fills,
         "socialized": socialised,
         "haircut_rate": social["haircut_rate"] if social else ZERO,
         "bad_debt": bad_debt,

@@ -11,8 +11,10 @@ interface PerpcalcManifest {
   perpcalc_zip: string;
   /** pyodide-lock.json's "info", handed to loadPyodide instead of the lock file. */
   lock_info: Record<string, unknown>;
-  /** The memory snapshot's parts (paths under assets/runtime/) and their joined size. */
-  snapshot: { parts: string[]; bytes: number } | null;
+  /** The memory snapshot: its parts (paths under assets/runtime/), which joined are the pages of
+   * `runs` ([first page, pages], of `page` bytes each) one after the other, the other pages being
+   * zero, and the memory's size. */
+  snapshot: { parts: string[]; bytes: number; page: number; runs: [number, number][] } | null;
 }
 
 /** What the worker uses of Pyodide's API (its own types need the DOM's and Node's). */

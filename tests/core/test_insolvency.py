@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 from decimal import Decimal as D
+from decimal import localcontext
 
 import perpcalc
 import pytest
@@ -579,7 +580,7 @@ def _reference_deleverage(liquidated, survivors, ledger, mark_price, cover, adl_
         if x > 0:
             residual.append((r, x))
     ledger.check()
-    return Deleveraging(fills, closed, absorbed_total, residual)
+    return Deleveraging([tuple(f.values()) for f in fills], closed, absorbed_total, residual)
 
 
 waterfall_book = st.lists(
@@ -808,3 +809,65 @@ def test_waterfall_refuses_the_first_bad_position_as_the_loop_did() -> None:
             with pytest.raises(InputError) as err:
                 fn(positions, D(100)) if fn is _reference_traders else fn(positions, mark_price=D(100))
             assert err.value.field == "positions" and words in err.value.message
+
+
+# ------------------------------------------------------------------ the waterfall's tables, written column by column
+
+
+@FAST
+@given(rows=waterfall_digits,
+       mark=st.decimals(min_value=40, max_value=160, places=2),
+       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
+       fund=st.decimals(min_value=0, max_value=500, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+       slippage=st.sampled_from([None, D("0.01"), D("0.0137")]))
+def test_waterfall_tables_are_the_rows_written_plainly(rows, mark, fill_shift, fund, mmr, slippage) -> None:
+    """run() writes the liquidated positions and the ADL fills as columns, each shared number
+    (a fill's price, the two fill prices) written once: the tables are exactly the math's rows
+    written cell by cell as output_json writes any rows (fills without their side)."""
+    from perpcalc.parse import output_json
+
+    calc = perpcalc.get("insolvency_waterfall")
+    text = "id, side, size, entry_price, margin\n" + "\n".join(
+        f"p{i:02d}, {s}, {q}, {e}, {m}" for i, (s, q, e, m) in enumerate(rows))
+    inputs = {"positions": text, "mark_price": str(mark), "insurance_fund": str(fund), "mmr": str(mmr)}
+    if slippage is None:
+        inputs["fill_price"] = str(max(mark + fill_shift, D("0.01")))
+    else:
+        inputs["slippage"] = str(slippage)
+    got = perpcalc.run("insolvency_waterfall", inputs)
+    v = calc.resolve(inputs)
+    with localcontext() as ctx:
+        ctx.prec = 34
+        out = insolvency_waterfall(v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"],
+                                   v["mmr"], "pnl_times_leverage")
+    tables = {o.name: o for o in calc.outputs if o.columns}
+    fills = [{k: f[k] for k in ("id", "against", "size_closed", "price", "remaining")} for f in out["adl_fills"]]
+    assert repr(got["liquidated"]) == repr(output_json(tables["liquidated"], out["liquidated"]))
+    assert repr(got["adl_fills"]) == repr(output_json(tables["adl_fills"], fills))
+    n = len(out["liquidated"])
+    assert got["summary"].startswith(f"{n} position{'s' if n != 1 else ''} liquidated")
+
+
+@FAST
+@given(rows=waterfall_digits,
+       mark=st.decimals(min_value=40, max_value=160, places=2),
+       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
+       fund=st.decimals(min_value=0, max_value=500, places=2),
+       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+       method=st.sampled_from(list(ADL_METHODS)))
+def test_waterfall_columns_are_its_rows(rows, mark, fill_shift, fund, mmr, method) -> None:
+    """insolvency_waterfall(columns=True) gives the liquidated positions and the ADL fills as
+    columns holding exactly the cells of its rows (every Decimal with its exponent), and the
+    same everything else."""
+    positions = [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
+                 for i, (s, q, e, m) in enumerate(rows)]
+    args = dict(fill_price=max(mark + fill_shift, D("0.01")), insurance_fund=fund, mmr=mmr, adl_method=method)
+    by_rows = insolvency_waterfall(positions, mark, **args)
+    by_columns = insolvency_waterfall(positions, mark, columns=True, **args)
+    for table in ("liquidated", "adl_fills"):
+        columns = by_columns.pop(table)
+        rows_again = [dict(zip(columns, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
+        assert repr(rows_again) == repr(by_rows.pop(table))
+        assert len(set(map(len, columns.values()))) == 1
+    assert repr(by_columns) == repr(by_rows)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from itertools import islice, repeat
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..insolvency import (
     rank_positions,
     socialized_loss,
 )
+from ..parse import Columns
 from ..venues import (
     ADL_VENUES,
     VENUES,
@@ -669,10 +670,27 @@ WATERFALL_COLUMNS = (
 FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
 
 
+def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
+    """The liquidated positions and the ADL fills as the math gave them, in columns (100,000
+    rows each at most), the fills without their side.
+
+    Each number is written as ``output_json`` writes a Decimal, ``float()``, but only once
+    where the same number is in many cells: a fill's price is the bankruptcy price of the
+    position it serves (written once in that position's row), and every fill price is one of
+    the two sides' fill prices."""
+    liquidated = Columns(out["liquidated"])
+    fills = Columns((k, out["adl_fills"][k]) for k in FILL_COLUMNS)
+    liquidated["bankruptcy_price"] = bps = list(map(float, liquidated["bankruptcy_price"]))
+    fills["price"] = list(map(dict(zip(liquidated["id"], bps, strict=True)).__getitem__, fills["against"]))
+    fill_prices = {price: float(price) for price in set(liquidated["fill_price"])}
+    liquidated["fill_price"] = list(map(fill_prices.__getitem__, liquidated["fill_price"]))
+    return liquidated, fills
+
+
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
         v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
-        ADL_VENUES[v["adl_method"]],
+        ADL_VENUES[v["adl_method"]], columns=True,
     )
     ok = out["imbalance"] <= TOLERANCE
     # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
@@ -682,7 +700,7 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
         else f"NO: the ledger's total (traders, fund, book, shortfall) moved by {format_number(out['imbalance'])}"
         " at one step"
     )
-    n = len(out["liquidated"])
+    n = len(out["liquidated"]["id"])
     parts = [f"{n} position{'s' if n != 1 else ''} liquidated"]
     if out["surplus"] > 0:
         parts.append(f"surpluses of {format_number(out['surplus'])} go to the fund")
@@ -701,9 +719,9 @@ def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
             parts.append(f"{format_number(out['bad_debt'])} is left as bad debt")
     elif n:
         parts.append("no deficit, so no ADL")
-    fills = list(map(dict, map(zip, repeat(FILL_COLUMNS), map(itemgetter(*FILL_COLUMNS), out["adl_fills"]))))
+    liquidated, fills = _waterfall_tables(out)
     return {
-        "liquidated": out["liquidated"],
+        "liquidated": liquidated,
         "total_deficit": out["total_deficit"],
         "insurance_used": out["insurance_used"],
         "insurance_fund_after": out["insurance_fund_after"],

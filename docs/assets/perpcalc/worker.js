@@ -12,8 +12,10 @@
 //   (written to /lib/perpcalc.zip before Python starts): nothing is compiled from source, no
 //   package is installed, no lock file is requested;
 // * each file is checked against the sha256 the build recorded (MANIFEST, filled in by the
-//   build) before Pyodide may use it: the last bytes are held back until the hash matches, so
-//   an altered file is refused with a plain message, never run;
+//   build) before Pyodide may use it, so an altered file is refused with a plain message, never
+//   run; the wasm compiles from its own fetched response, from the moment it is requested, while
+//   a copy of its bytes is checked (a response with a URL: the browser may keep its compiled
+//   code), and is instantiated only once the check passed;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
 // * a file that a host sends as it is (no Content-Encoding: some hosts compress nothing, some
@@ -45,7 +47,8 @@ const MANIFEST = __MANIFEST__;
 const runtimeBase = new URL("../runtime/", import.meta.url);
 const indexURL = new URL("pyodide/", runtimeBase).href;
 const realFetch = globalThis.fetch.bind(globalThis);
-const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
+const WASM = "pyodide/pyodide.asm.wasm";
+const CORE = ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", WASM,
   MANIFEST.stdlib, MANIFEST.perpcalc_zip];
 const PERPCALC_ZIP = "/lib/perpcalc.zip"; // the snapshot's sys.path names it: the build uses the same
 /** @type {((name: string, inputs: string) => {toJs(): string[], destroy(): void}) | null} */
@@ -117,6 +120,20 @@ function hex(buffer) {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * @param {Uint8Array[]} chunks
+ * @returns {Uint8Array<ArrayBuffer>} the chunks one after the other
+ */
+function join(chunks) {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
 /** @param {Uint8Array<ArrayBuffer>} bytes */
 async function sha256(bytes) {
   return hex(await crypto.subtle.digest("SHA-256", bytes));
@@ -174,16 +191,64 @@ function integrityMessage(rel) {
     "site's build recorded), so it was not run. Reload the page; if this persists, the copy served is damaged";
 }
 
+// Reads a runtime file's body to its end, counting its bytes as they arrive, and checks the whole
+// file against the sha256 the build recorded; a file that breaks off or differs is refused.
+/**
+ * @param {string} rel
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {{raw: number, done: number, ratio: number}} m its meter
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} the checked bytes
+ */
+async function verify(rel, body, m) {
+  const entry = MANIFEST.files[rel];
+  const reader = body.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  for (;;) {
+    /** @type {ReadableStreamReadResult<Uint8Array>} */
+    let read;
+    try {
+      read = await reader.read();
+    } catch (/** @type {any} */ err) {
+      const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
+      refuse(rel, broken);
+      throw broken;
+    }
+    if (read.done) break;
+    const value = read.value;
+    chunks.push(value);
+    m.done += value.length;
+    if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
+  }
+  const all = join(chunks);
+  if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
+    integrityFailure = integrityFailure || integrityMessage(rel);
+    const error = new IntegrityError(integrityMessage(rel));
+    refuse(rel, error);
+    throw error;
+  }
+  return all;
+}
+
+// The wasm's fetched response -> its module, compiled as it streams and given once a copy of its
+// bytes passed the check (see instantiateStreaming).
+/** @type {WeakMap<Response, Promise<WebAssembly.Module>>} */
+const wasmModules = new WeakMap();
+
 // A file sent as it is is asked for again as its .gz copy when that saves more than this (a
 // round trip: pyodide.mjs, 11 kB smaller as gzip, is not worth it).
 const GZ_WORTH = 100_000;
 /** @type {string[]} the files fetched as their .gz copy */
 const gzipCopies = [];
 
-// A Response for `rel` whose body streams as it arrives but whose last chunk is released only
-// once the whole file's sha256 matches the manifest. A file the host sends as it is (and not
-// from this device's saved copy) is fetched again as the build's .gz copy and gunzipped (unless
-// the host marked the copy Content-Encoding: gzip, so that the browser already did).
+// A checked runtime file's Response. A file the host sends as it is (and not from this device's
+// saved copy) is fetched again as the build's .gz copy, gunzipped here (unless the host marked
+// the copy Content-Encoding: gzip, so that the browser already did). Every file but the wasm is read whole and checked before its
+// Response is handed over (all are read whole by their users anyway). The wasm is compiled at
+// once from its own fetched Response, as it streams (so that the compile is done by the time
+// Pyodide asks for it, and the browser can keep and reuse the compiled code, which it does only
+// for a response fetched from a URL), while a copy of its bytes is checked; the module is handed
+// over, to be instantiated, only once that check passed.
 /**
  * @param {string} rel
  * @returns {Promise<Response>}
@@ -207,57 +272,36 @@ async function download(rel) {
   const saved = response.headers.get("x-perp-saved") === "1"; // from this device's offline copy
   const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : (compressed || gz) && encoded > 0 ? encoded / entry.bytes : 1 };
   meter.set(rel, m);
-  let stream = /** @type {ReadableStream<Uint8Array>} */ (response.body);
-  if (gz && !compressed) {
-    stream = stream.pipeThrough(/** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (new DecompressionStream("gzip")));
+  if (gz) { // the copy, as the file
+    const body = /** @type {ReadableStream<Uint8Array>} */ (response.body);
+    const type = rel.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+    response = new Response(compressed ? body
+      : body.pipeThrough(/** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (new DecompressionStream("gzip"))),
+    { headers: { "Content-Type": type } });
   }
-  const reader = stream.getReader();
-  /** @type {Uint8Array[]} */
-  const chunks = [];
-  /** @type {Uint8Array | null} */
-  let held = null;
-  /** @type {ReadableStream<Uint8Array>} */
-  const body = new ReadableStream({
-    async pull(controller) {
-      let done;
-      let value;
-      try {
-        ({ done, value } = await reader.read());
-      } catch (/** @type {any} */ err) {
-        const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
-        refuse(rel, broken);
-        controller.error(broken);
-        return;
-      }
-      if (done) {
-        const all = new Uint8Array(m.done);
-        let at = 0;
-        for (const c of chunks) {
-          all.set(c, at);
-          at += c.length;
-        }
-        if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
-          integrityFailure = integrityFailure || integrityMessage(rel);
-          refuse(rel, new IntegrityError(integrityMessage(rel)));
-          controller.error(new IntegrityError(integrityMessage(rel)));
-          return;
-        }
-        if (held) controller.enqueue(held);
-        controller.close();
-        return;
-      }
-      value = /** @type {Uint8Array} */ (value);
-      chunks.push(value);
-      m.done += value.length;
-      if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
-      if (held) controller.enqueue(held);
-      held = value;
-    },
-  });
-  const type = gz ? (rel.endsWith(".wasm") ? "application/wasm" : "application/octet-stream")
-    : response.headers.get("content-type") || "application/octet-stream";
-  return new Response(body, { status: 200, headers: { "Content-Type": type } });
+  if (rel === WASM) {
+    const check = verify(rel, /** @type {ReadableStream<Uint8Array>} */ (response.clone().body), m);
+    const module = Promise.all([WebAssembly.compileStreaming(response), check]).then(([compiled]) => compiled);
+    module.catch(() => {}); // reported by instantiateStreaming and start()
+    wasmModules.set(response, module);
+    return response;
+  }
+  const bytes = await verify(rel, /** @type {ReadableStream<Uint8Array>} */ (response.body), m);
+  const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream" };
+  return new Response(bytes, { status: 200, headers });
 }
+
+// Pyodide instantiates its wasm with WebAssembly.instantiateStreaming(fetch(...)): for the checked
+// download, the module compiled meanwhile, instantiated (run) only once its bytes passed the check.
+const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+/** @type {typeof WebAssembly.instantiateStreaming} */
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const response = await source;
+  const compiled = wasmModules.get(response);
+  if (!compiled) return instantiateStreaming(response, imports);
+  const module = await compiled;
+  return { module, instance: await WebAssembly.instantiate(module, imports) };
+};
 
 /** @param {string} rel */
 function prefetch(rel) {
@@ -317,7 +361,8 @@ function snapshotURLs() {
   return (MANIFEST.snapshot?.parts || []).map((name) => new URL(name, runtimeBase).href);
 }
 
-// The saved snapshot's parts, each checked against its own sha256, joined; null when not all kept.
+// The saved snapshot's parts, each checked against its own sha256, joined, and its pages put back
+// in place in the memory (the build left out the pages that are all zero); null when not all kept.
 /** @returns {Promise<Uint8Array | null>} */
 async function cachedSnapshot() {
   const snapshot = MANIFEST.snapshot;
@@ -333,12 +378,16 @@ async function cachedSnapshot() {
       return bytes;
     }));
     if (parts.some((part) => !part)) return null;
-    const all = new Uint8Array(snapshot.bytes);
+    const kept = parts.length === 1 ? /** @type {Uint8Array} */ (parts[0]) : join(/** @type {Uint8Array[]} */ (parts));
+    const all = new Uint8Array(snapshot.bytes); // zero-filled
     let at = 0;
-    for (const part of /** @type {Uint8Array[]} */ (parts)) {
-      all.set(part, at);
-      at += part.length;
+    for (const [first, pages] of snapshot.runs) {
+      const start = first * snapshot.page;
+      const length = Math.min(pages * snapshot.page, snapshot.bytes - start);
+      all.set(kept.subarray(at, at + length), start);
+      at += length;
     }
+    if (at !== kept.length) throw new IntegrityError("the snapshot's parts do not fill its pages");
     return all;
   } catch (/** @type {any} */ err) {
     console.warn(`perpcalc: the saved snapshot was not used (${err && err.message}); starting normally`);
