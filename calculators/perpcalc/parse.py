@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from itertools import compress, islice, repeat
-from operator import is_, itemgetter
+from operator import is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
@@ -429,7 +429,13 @@ def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict
         if read is None:
             return None
         typed.append(read)
-    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))  # every column has `count` cells
+    # every column has `count` cells. A dict filled key by key is resized as its sixth key goes in,
+    # a dict display is made at its size: the ADL ranking's 100,000 rows of six columns took 0.04 s
+    # instead of 0.095 s in Pyodide (and page.compute_page 9 % less in all).
+    if len(names) == 6:
+        a, b, c, d, e, g = names
+        return [{a: va, b: vb, c: vc, d: vd, e: ve, g: vg} for va, vb, vc, vd, ve, vg in zip(*typed, strict=True)]
+    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))
 
 
 def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
@@ -444,10 +450,11 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
             return cells if max(map(len, col)) <= 200 and min(map(len, cells)) > 0 else None
         if c.type != "decimal":
             return None
-        joined = "\n".join(cells)
-        if joined.count("\n") != len(cells) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
+        numbers: list[Any] | None = _plain_number_column(cells)
+        if numbers is None:
             return None
-        numbers: list[Any] = list(map(Decimal if c.exact else float, cells))
+        if c.exact:
+            numbers = list(map(Decimal, cells))
     elif c.type == "decimal" and kinds <= {int, float}:
         sizes = list(map(abs, col))
         tiny = min(filter(None, sizes), default=1)
@@ -462,6 +469,40 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
     else:
         return None
     if _within(c, min(numbers)) is None or _within(c, max(numbers)) is None:
+        return None
+    return numbers
+
+
+# The characters of a column of plain numbers, one a line (checked at once, in C).
+_NUMBER_CHARACTERS = re.compile(r"[0-9.+\-\n]*")
+
+
+def _plain_number_column(cells: list[str]) -> list[float] | None:
+    """A column of stripped number texts as floats when every cell is a plain decimal the row
+    reading takes as it stands, else ``None`` (the row reading then reads the column, or words
+    its error).
+
+    Such a cell has only digits, a sign and a point, ``float()`` reads it (so it is a decimal as
+    ``parse_decimal`` reads it: no exponent, no ``inf``, no ``_``), at most 34 characters (so no
+    more digits than ``MAX_DIGITS``: nothing is rounded at the door) and a non-zero magnitude
+    inside 1e-30 … 1e31 (within 34 characters a number below 1e-30 is far below it, in floats
+    too); then ``float(cell)`` is ``float(Decimal(cell))``, both rounded once from the same
+    value. A column holding a zero is checked cell by cell against ``_PLAIN_CELL`` as before
+    (``-0`` and ``0.00`` are read apart from ``0`` by the row reading). The checks are a few
+    passes in C over the column: 100,000 cells cost no Python call each, as a regular
+    expression over the whole column did (60 ms a column)."""
+    joined = "\n".join(cells)
+    if (joined.count("\n") != len(cells) - 1 or not _NUMBER_CHARACTERS.fullmatch(joined)
+            or max(map(len, cells)) > MAX_DIGITS):
+        return None
+    try:
+        numbers = list(map(float, cells))
+    except ValueError:  # "", "-", "1.2.3", "+-1"
+        return None
+    if 0.0 in numbers:
+        return numbers if _PLAIN_COLUMN.fullmatch(joined) else None
+    sizes = list(map(abs, numbers))
+    if min(sizes) < _FLOAT_MIN or max(sizes) >= _FLOAT_MAX:
         return None
     return numbers
 
@@ -668,7 +709,7 @@ def output_json(o: Output, value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: output_json(_column(o, k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        if o.columns and value and all(type(v) is dict for v in value):
+        if o.columns and value and set(map(type, value)) == {dict}:
             return _rows_json(o, value)
         return [output_json(o, v) for v in value]
     raise RuntimeError(f"output {o.name!r} has unsupported type {type(value).__name__}")
@@ -679,12 +720,17 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     same keys (tables can hold 100,000 of them) are written column by column: a column of
     floats, of Decimals or of texts at once, any other column cell by cell."""
     keys = tuple(rows[0])
-    if not keys or set(map(tuple, rows)) != {keys}:
+    try:  # rows of as many keys, each holding every key of the first, have the same keys
+        if not keys or set(map(len, rows)) != {len(keys)}:
+            raise KeyError
+        cells = [list(map(itemgetter(k), rows)) for k in keys]
+    except KeyError:
         return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
-    cells = [list(map(itemgetter(k), rows)) for k in keys]
     columns = [_column_json(_column(o, k), col) for k, col in zip(keys, cells, strict=True)]
     if all(map(is_, columns, cells)):  # every cell is already written as JSON: the rows as they are
         return list(rows)
+    if set(map(tuple, rows)) != {keys}:  # rows written again keep their own order of keys
+        return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
     return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))  # every column has a cell a row
 
 
@@ -707,8 +753,8 @@ def _column_json(c: Output, cells: list[Any]) -> list[Any]:
     if c.format != "integer" and kinds in ({float}, {Decimal}):
         numbers = cells if kinds == {float} else list(map(float, cells))
         if math.isfinite(sum(numbers)):  # else an infinity, a NaN or a sum past the float range: cell by cell
-            if numbers is cells and 0.0 not in cells:
-                return cells
+            if numbers is cells and not any(math.copysign(1.0, z) < 0 for z in filter(not_, cells)):
+                return cells  # no −0.0 (the zeros are few, and only they are looked at)
             return [x + 0.0 for x in numbers]  # −0.0 + 0.0 is 0.0
     return [_cell_json(c, v) for v in cells]
 

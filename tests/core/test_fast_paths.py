@@ -498,3 +498,19 @@ def test_a_csv_error_is_worded_as_before() -> None:
     text = "id, profit\na, 1\n" + "b" * 200_000 + ", 2\n"
     assert _outcome(_spec._records, text, field) == _outcome(reference_records, text, field)
     assert _outcome(_spec._records, text, field)[0] == "error"
+
+
+def test_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
+    """A number column is checked in a few passes over the whole column (parse._plain_number_column):
+    cells a regular expression per cell once left to the row reading ("1.", ".5", 18 digits), and those it
+    must still leave (an exponent, "inf", a digit group, 35 characters, a magnitude past 1e31, a
+    negative zero), read as the reference reads them."""
+    field = perpcalc.get("adl_ranking").field("positions")
+    odd = ["1.", ".5", "+7", "123456789012345678.5", "0.000000000000000000123", "00012", "1e3", "inf", "1_000",
+           "1" * 35, "1" * 32, "-0.", "0.00", "-0", "0." + "0" * 31 + "1", "12.5", " 3 "]
+    for cell in odd:
+        text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
+            f"p{i}, long, {cell if i == 1 else 2}, 100, 110, {cell}" for i in range(3))
+        assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
+    assert _spec._plain_number_column(["1.", ".5", "123456789012345678.5"]) == [1.0, 0.5, 123456789012345678.5]
+    assert _spec._plain_number_column(["1e3"]) is None and _spec._plain_number_column(["1" * 35]) is None

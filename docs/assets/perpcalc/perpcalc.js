@@ -37,7 +37,8 @@ function wire(form) {
     // on it would mark fresh results stale while the reader clicks an export button
     if (event.type === "change" && t.tagName !== "SELECT") return;
     // a paste of a huge list: held before the next frame lays it out (lists.js)
-    if (event.type === "input" && t instanceof HTMLTextAreaElement && wantsHold(t)) hold(t, t.value);
+    const held = event.type === "input" && t instanceof HTMLTextAreaElement && wantsHold(t);
+    if (held) hold(t, t.value);
     if (t.name) touched(form).add(t.name);
     if (event.type === "change" && t.tagName === "SELECT") {
       touched(form).delete(t.name);
@@ -54,9 +55,11 @@ function wire(form) {
     markStale(form);
     clearTimeout(timer);
     // posted at once, in the edit's own task (a timer hop cost a frame in one sample of three);
-    // a text box's typing is gathered for 150 ms
-    if (event.type === "input" && t.tagName === "TEXTAREA") timer = setTimeout(() => requestCompute(form), 150);
-    else requestCompute(form);
+    // a text box's typing is gathered for 150 ms, but a paste or a drop is one edit, and so is a
+    // text long enough to be held (nobody types 200,000 characters): computed at once
+    if (event.type === "input" && t.tagName === "TEXTAREA" && !held && !isPaste(event)) {
+      timer = setTimeout(() => requestCompute(form), 150);
+    } else requestCompute(form);
   };
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
@@ -93,6 +96,15 @@ function wire(form) {
   }
   if (runtime.state !== "idle") showRuntime(form);
   else button("[data-status]").textContent = SCRIPT_RUNS;
+}
+
+/**
+ * Whether an input event is a paste or a drop (one edit, not typing).
+ * @param {Event} event
+ * @returns {boolean}
+ */
+function isPaste(event) {
+  return event instanceof InputEvent && (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop");
 }
 
 // The status line the build writes says the calculator needs JavaScript; once this runs, it can.
