@@ -2,9 +2,9 @@
 // build's memory snapshot so the next visit's calculators start from it.
 //
 // The build fills in VERSION (a hash of the runtime and assets), FILES (path under the site
-// root -> sha256, for the runtime files, the snapshot and the calculator scripts) and OFFLINE
-// (the offline page). A new version gets a new cache and the old one is deleted. Nothing is
-// kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
+// root -> sha256, for the runtime files, the snapshot and the calculator scripts), GZIPPED (those
+// runtime files that have a .gz copy) and OFFLINE (the offline page). A new version gets a new
+// cache and the old one is deleted. Nothing is kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
 // copy from the browser's HTTP cache is fetched again from the server, then checked again);
 // any other file is revalidated with the server before it is stored.
 //
@@ -14,6 +14,7 @@
 // Pages lets it keep them for 10 minutes), and from the cache only offline.
 const VERSION = "__VERSION__";
 const FILES = __FILES__;
+const GZIPPED = new Set(__GZIPPED__);
 const OFFLINE = "__OFFLINE__";
 const CACHE = `perp-glossary-${VERSION}`;
 const scope = new URL(self.registration.scope);
@@ -31,21 +32,44 @@ async function sha256(buffer) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// Fetch `url` and store it if it is what the build says it is.
-async function keep(cache, url, expected) {
+// `url`'s bytes and type. A runtime file the host sends as it is (no Content-Encoding: some hosts
+// compress nothing, some not a zip or a .bin) comes from the build's .gz copy, gunzipped, as the
+// worker does (unless the host marked the copy Content-Encoding: gzip, so that the browser did).
+// `plain`: the worker had to fetch some copies, so a file not in the HTTP cache (the snapshot's
+// parts) is asked for as its copy at once, not first as the file (cancelled after a round trip).
+async function fetchBytes(url, mode, plain) {
+  const rel = new URL(url).pathname.slice(scope.pathname.length);
+  const copyFirst = plain && GZIPPED.has(rel) && mode === "default" &&
+    !(await fetch(url, { cache: "only-if-cached", mode: "same-origin" }).then((r) => (r.body?.cancel(), r.ok), () => false));
+  let response = copyFirst ? null : await fetch(url, { cache: mode });
+  if (!response || (response.ok && GZIPPED.has(rel) && !response.headers.get("content-encoding"))) {
+    await response?.body?.cancel();
+    const copy = await fetch(`${url}.gz`, { cache: mode });
+    if (copy.ok) {
+      const body = copy.headers.get("content-encoding") ? copy.body : copy.body.pipeThrough(new DecompressionStream("gzip"));
+      const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+      return { ok: true, body: await new Response(body).arrayBuffer(), type };
+    }
+    response = await fetch(url, { cache: mode }); // a host without the .gz copies
+  }
+  if (!response.ok) return { ok: false };
+  return { ok: true, body: await response.arrayBuffer(), type: response.headers.get("content-type") };
+}
+
+// Fetch `url` and store it if it is what the build says it is (stored as the file itself, not
+// as its .gz copy, whichever was fetched).
+async function keep(cache, url, expected, plain) {
   if (!expected) {
     const response = await fetch(url, { cache: "no-cache" });
     if (response.ok && response.type === "basic") await cache.put(url, response);
     return;
   }
   for (const mode of ["default", "reload"]) {
-    const response = await fetch(url, { cache: mode });
-    if (!response.ok) return;
-    const body = await response.arrayBuffer();
+    const { ok, body, type } = await fetchBytes(url, mode, plain);
+    if (!ok) return;
     if ((await sha256(body)) === expected) {
       // marked, so the page's progress does not count these bytes as downloaded
-      const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream",
-        "X-Perp-Saved": "1" };
+      const headers = { "Content-Type": type || "application/octet-stream", "X-Perp-Saved": "1" };
       await cache.put(url, new Response(body, { headers }));
       return;
     }
@@ -84,6 +108,7 @@ self.addEventListener("message", (event) => {
     .filter((u) => typeof u === "string" && sameOrigin(u))
     .map((u) => new URL(u, scope).href.split("#")[0]);
   const urls = [...new Set([...hashes.keys(), ...pages])];
+  const plain = event.data.plain === true;
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -91,7 +116,7 @@ self.addEventListener("message", (event) => {
         urls.map(async (url) => {
           if (await cache.match(url)) return;
           try {
-            await keep(cache, url, hashes.get(url));
+            await keep(cache, url, hashes.get(url), plain);
           } catch {
             // a file that cannot be fetched now is simply not kept offline
           }
@@ -108,7 +133,9 @@ const HASHED_NAME = /[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin|zip)$/;
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== scope.origin) return;
+  // a runtime file's .gz copy (a host that sends no compression): the worker checks what it
+  // gunzips, and the copy kept offline is the file itself
+  if (request.method !== "GET" || url.origin !== scope.origin || url.pathname.endsWith(".gz")) return;
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);

@@ -2,7 +2,9 @@
 
 WhiteNoise (a maintained WSGI static-file server) sends each file's precompressed ``.br`` or
 ``.gz`` copy when the browser accepts it, with ``Content-Encoding`` and ``Vary:
-Accept-Encoding``, and ``application/wasm`` for the wasm. The other headers come from the
+Accept-Encoding``, and ``application/wasm`` for the wasm; like any static host, it also serves
+each copy at its own address (the calculators' worker asks a host that sends no compression for
+the runtime's ``.gz`` copies; WhiteNoise alone answers 404). The other headers come from the
 site's own ``_headers`` file (the format Netlify and Cloudflare Pages read), which the build
 writes: the Content Security Policy with ``frame-ancestors`` on every path, long immutable
 caching for files named by their hash. Every other file gets
@@ -66,6 +68,14 @@ def not_found(site: Path, rules: list[tuple[re.Pattern[str], dict[str, str]]] = 
     return app
 
 
+class SiteFiles(WhiteNoise):
+    """WhiteNoise, with the ``.gz`` and ``.br`` copies also served as files at their own address."""
+
+    @staticmethod
+    def is_compressed_variant(path: str, stat_cache: dict | None = None) -> bool:
+        return False
+
+
 def application(site: Path) -> WhiteNoise:
     """The WSGI application serving ``site`` with the headers of its ``_headers`` file."""
     rules = read_rules(site / "_headers") if (site / "_headers").exists() else []
@@ -77,7 +87,7 @@ def application(site: Path) -> WhiteNoise:
                 for name, value in values.items():
                     headers[name] = value
 
-    return WhiteNoise(not_found(site, rules), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
+    return SiteFiles(not_found(site, rules), root=str(site), index_file=True, max_age=None, allow_all_origins=False,
                       add_headers_function=add_headers, autorefresh=True)
 
 

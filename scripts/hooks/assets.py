@@ -150,8 +150,10 @@ def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
     files = {f"assets/runtime/{rel}": entry["sha256"] for rel, entry in manifest["files"].items()}
     scripts = [*sorted(p.relative_to(site).as_posix() for p in (site / PAGE_SCRIPTS).glob("*.js")), *SCRIPTS_KEPT]
     files.update({rel: hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in scripts})
+    gzipped = sorted(f"assets/runtime/{rel}" for rel, entry in manifest["files"].items() if "gz" in entry)
     text = (sw.read_text(encoding="utf-8").replace("__VERSION__", version)
-            .replace("__FILES__", json.dumps(files, indent=1, sort_keys=True)).replace("__OFFLINE__", OFFLINE_PAGE))
+            .replace("__FILES__", json.dumps(files, indent=1, sort_keys=True))
+            .replace("__GZIPPED__", json.dumps(gzipped)).replace("__OFFLINE__", OFFLINE_PAGE))
     sw.write_text(text, encoding="utf-8")
 
 

@@ -5,7 +5,7 @@ declare const __MANIFEST__: PerpcalcManifest;
 
 interface PerpcalcManifest {
   /** Every runtime file by its path under assets/runtime/: its size and SHA-256. */
-  files: Record<string, { bytes: number; sha256: string }>;
+  files: Record<string, { bytes: number; sha256: string; gz?: number; br?: number }>;
   /** The precompiled standard library and perpcalc's .pyc zip (paths under assets/runtime/). */
   stdlib: string;
   perpcalc_zip: string;

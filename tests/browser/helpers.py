@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -230,8 +231,10 @@ class MainThreadTasks:
 
 
 class AlteredSite(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site as another deployment would: some files' bytes replaced (``replace``),
-    some sent at about 12 MB/s as a fast link would, where localhost gives 1 GB/s (``slow``), and
+    """Serves a built site as another deployment would, without compression (as a host that
+    sends files as they are): some files' bytes replaced (``replace``; a replaced file's ``.gz``
+    copy is the gzip of its new bytes), some sent at about 12 MB/s as a fast link would, where
+    localhost gives 1 GB/s (``slow``, a file and its ``.gz`` copy), and
     the paths asked for recorded (``asked``). ``script_max_age``: scripts other than sw.js are sent
     with that much HTTP caching (seconds), everything else with no-cache; ``max_age``: every file
     but sw.js is (GitHub Pages sends max-age=600)."""
@@ -257,7 +260,11 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
         path = self.path.split("?")[0]
         self.asked.append(path)
         body = self.replace.get(path)
-        if body is None and path in self.slow:
+        original = path.removesuffix(".gz")  # a file's .gz copy is sent as the file is: replaced, or slowly
+        if body is None and original != path and original in self.replace:
+            body = gzip.compress(self.replace[original], mtime=0)
+        slow = path in self.slow or original in self.slow
+        if body is None and slow:
             body = Path(self.directory, path.lstrip("/")).read_bytes()
         if body is None:
             return super().do_GET()
@@ -265,10 +272,10 @@ class AlteredSite(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(path + "index.html" if path.endswith("/") else path))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        step = 256 * 1024 if path in self.slow else len(body) or 1
+        step = 256 * 1024 if slow else len(body) or 1
         for at in range(0, len(body), step):
             self.wfile.write(body[at:at + step])
-            if path in self.slow:
+            if slow:
                 time.sleep(self.pause)
         return None
 

@@ -8,6 +8,7 @@ snapshot and computes through it, so a Pyodide upgrade that changes that API fai
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -153,6 +154,68 @@ def test_an_altered_precompiled_standard_library_is_refused_in_plain_words(
         ctx.close()
 
 
+def test_an_altered_gz_copy_is_refused_on_a_host_without_compression(
+    browser: object, built_site: dict, tampering: tuple[str, dict[str, bytes]]
+) -> None:
+    # such a host gets the standard library's .gz copy, gunzipped by the worker: a copy whose
+    # bytes differ from the build's file is refused like the file itself
+    origin, replace, _ = tampering
+    name = manifest(built_site["dir"])["stdlib"]
+    data = bytearray((built_site["dir"] / "assets" / "runtime" / name).read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    replace[f"/assets/runtime/{name}.gz"] = gzip.compress(bytes(data), mtime=0)
+    ctx = browser.new_context()
+    try:
+        tab = Tab(ctx, origin)
+        tab.goto(PAGE)
+        state = runtime(tab)
+        assert state["state"] == "error", state
+        assert state["error"].startswith(f"the runtime file {name} failed its integrity check"), state
+    finally:
+        ctx.close()
+
+
+GZ_FIRST = ("pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm")  # with the manifest's stdlib and perpcalc zips
+SAVED_SIZE = """async (url) => { for (const key of await caches.keys()) {
+    const hit = await (await caches.open(key)).match(url); if (hit) return (await hit.arrayBuffer()).byteLength; }
+    return null; }"""
+
+
+def test_a_host_without_compression_sends_the_gz_copies_and_the_files_are_kept(context: object,
+                                                                              built_site: dict) -> None:
+    site = built_site["dir"]
+    files = manifest(site)
+    gz_first = [*GZ_FIRST, files["stdlib"], files["perpcalc_zip"]]
+    with altered_site(site, PORT + 2) as (origin, handler):
+        tab = Tab(context, origin)
+        tab.goto(PAGE)
+        first = runtime(tab)
+        assert first["state"] == "ready", first
+        assert sorted(first["timings"]["gzip_copies"]) == sorted(gz_first)
+        raw = sum(files["files"][rel]["bytes"] for rel in gz_first)
+        sent = sum(files["files"][rel]["gz"] for rel in gz_first)
+        assert sent < raw / 2
+        # counted on the wire: the .gz copies, not the files (pyodide.mjs as it is: not worth a round trip)
+        assert sent - 100 <= first["timings"]["bytes"] <= sent + files["files"]["pyodide/pyodide.mjs"]["bytes"]
+        asked = set(handler.asked)
+        assert {f"/assets/runtime/{rel}.gz" for rel in gz_first} <= asked, asked
+        kept(tab, site)
+        # the service worker kept the files themselves, from the .gz copies (the snapshot's too)
+        for rel in [*gz_first, *files["snapshot"]["parts"]]:
+            size = tab.wait(SAVED_SIZE, f"{origin}/assets/runtime/{rel}", timeout=60)
+            assert size == files["files"][rel]["bytes"], rel
+        # the worker needed copies, so the service worker asked for the snapshot's copies at once
+        parts = {f"/assets/runtime/{rel}" for rel in files["snapshot"]["parts"]}
+        asked = set(handler.asked)
+        assert not parts & asked and {f"{p}.gz" for p in parts} <= asked, asked
+        tab.page.reload(wait_until="load")
+        second = runtime(tab)
+        assert second["state"] == "ready" and second["timings"]["mode"] == "snapshot", second
+        assert second["timings"]["gzip_copies"] == []  # this device's saved copies
+        computes(tab)
+        assert not tab.errors, tab.errors
+
+
 WASM = "pyodide/pyodide.asm.wasm"
 # Cache Storage entries of the wasm, in every cache
 WASM_SAVED = """async () => { let n = 0; for (const key of await caches.keys())
@@ -233,12 +296,13 @@ document.addEventListener('DOMContentLoaded', () => {
 
 
 def test_progress_counts_bytes_and_claims_no_step_early(context: object, built_site: dict) -> None:
-    # the wasm at about 3 MB/s: the status is reported every 200 ms, and from localhost the whole
+    # the wasm over about 3 s: the status is reported every 200 ms, and from localhost the whole
     # runtime arrived within one report when the machine was idle; the worker starts from <head>,
-    # so on a loaded machine a faster wasm had arrived before the page showed any status
+    # so on a loaded machine a faster wasm had arrived before the page showed any status. This
+    # server sends no compression, so the worker asks for the wasm's .gz copy (3.5 MB): about 1.2 MB/s
     with altered_site(built_site["dir"], PORT + 2) as (origin, handler):
         handler.slow.add("/assets/runtime/pyodide/pyodide.asm.wasm")
-        handler.pause = 0.08
+        handler.pause = 0.22
         context.add_init_script(RECORD_STATUS)
         tab = Tab(context, origin)
         tab.goto(PAGE)

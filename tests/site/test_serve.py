@@ -79,6 +79,15 @@ def test_runtime_and_pages_are_sent_compressed_as_the_browser_accepts(
     assert headers["content-type"] == "application/wasm"
 
 
+def test_a_gz_copy_is_served_as_a_file_at_its_own_address(served: str, built_site: dict) -> None:
+    # the worker asks a host that sends no compression for the runtime's .gz copies
+    rel = "assets/runtime/pyodide/pyodide.asm.wasm"
+    headers, body = get(f"{served}/{rel}.gz", None)
+    assert "content-encoding" not in headers
+    assert body == (built_site["dir"] / f"{rel}.gz").read_bytes()
+    assert gzip.decompress(body) == (built_site["dir"] / rel).read_bytes()
+
+
 def test_headers_carry_the_policy_and_the_caching_rules(served: str, built_site: dict) -> None:
     site = built_site["dir"]
     policy = (site / "csp.txt").read_text(encoding="utf-8").strip()

@@ -9,7 +9,7 @@
 // (a page of a long table's raw rows as JSON text) by RESULT {id, result: the rows' text or null}.
 // Worker → page while starting: PROGRESS {step, detail, fraction}, then READY {timings} or
 // FAILED {message}. Page → service worker (sw.js, a classic script that keeps its own copy of
-// the name): CACHE_RUNTIME {urls}.
+// the name): CACHE_RUNTIME {urls, plain} (plain: the worker fetched some runtime files as .gz copies).
 
 /** Message types, by role. */
 export const MSG = Object.freeze({

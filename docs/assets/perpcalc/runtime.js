@@ -208,7 +208,9 @@ function cacheForOffline() {
   for (const entry of performance.getEntriesByType("resource")) {
     if (entry.name.startsWith(location.origin)) urls.push(entry.name);
   }
-  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls })).catch(() => {});
+  // the worker fetched some runtime files as their .gz copies: the service worker asks for the copies at once
+  const plain = (/** @type {{gzip_copies?: string[]} | null} */ (runtime.timings)?.gzip_copies || []).length > 0;
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: MSG.CACHE_RUNTIME, urls, plain })).catch(() => {});
 }
 
 // Registered once the first calculator is live (or could not start), not before: on a first

@@ -18,6 +18,9 @@
 //   code), and is instantiated only once the check passed;
 // * bytes are counted as they stream, so the progress moves while the wasm downloads, in MB on
 //   the wire (from the response's own compressed length when the server compressed it);
+// * a file that a host sends as it is (no Content-Encoding: some hosts compress nothing, some
+//   not a zip) is asked for again as the build's .gz copy, gunzipped here as it streams and
+//   checked like the rest: one more round trip, 7 MB instead of 21 from a host without compression;
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
 //   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
@@ -232,7 +235,15 @@ async function verify(rel, body, m) {
 /** @type {WeakMap<Response, Promise<WebAssembly.Module>>} */
 const wasmModules = new WeakMap();
 
-// A checked runtime file's Response. Every file but the wasm is read whole and checked before its
+// A file sent as it is is asked for again as its .gz copy when that saves more than this (a
+// round trip: pyodide.mjs, 11 kB smaller as gzip, is not worth it).
+const GZ_WORTH = 100_000;
+/** @type {string[]} the files fetched as their .gz copy */
+const gzipCopies = [];
+
+// A checked runtime file's Response. A file the host sends as it is (and not from this device's
+// saved copy) is fetched again as the build's .gz copy, gunzipped here (unless the host marked
+// the copy Content-Encoding: gzip, so that the browser already did). Every file but the wasm is read whole and checked before its
 // Response is handed over (all are read whole by their users anyway). The wasm is compiled at
 // once from its own fetched Response, as it streams (so that the compile is done by the time
 // Pyodide asks for it, and the browser can keep and reuse the compiled code, which it does only
@@ -245,13 +256,29 @@ const wasmModules = new WeakMap();
 async function download(rel) {
   const entry = MANIFEST.files[rel];
   const url = new URL(rel, runtimeBase).href;
-  const response = await realFetch(url);
+  let response = await realFetch(url);
+  let gz = false;
+  if (response.ok && entry.bytes - (entry.gz || entry.bytes) > GZ_WORTH && !response.headers.get("content-encoding") &&
+      response.headers.get("x-perp-saved") !== "1") {
+    response.body?.cancel().catch(() => {});
+    response = await realFetch(`${url}.gz`);
+    gz = response.ok;
+    if (!gz) response = await realFetch(url); // a host without the .gz copies
+    else gzipCopies.push(rel);
+  }
   if (!response.ok) throw new Error(`the runtime file ${rel} could not be downloaded (HTTP ${response.status})`);
   const encoded = Number(response.headers.get("content-length"));
   const compressed = response.headers.get("content-encoding");
   const saved = response.headers.get("x-perp-saved") === "1"; // from this device's offline copy
-  const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : compressed && encoded > 0 ? encoded / entry.bytes : 1 };
+  const m = { raw: entry.bytes, done: 0, ratio: saved ? 0 : (compressed || gz) && encoded > 0 ? encoded / entry.bytes : 1 };
   meter.set(rel, m);
+  if (gz) { // the copy, as the file
+    const body = /** @type {ReadableStream<Uint8Array>} */ (response.body);
+    const type = rel.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+    response = new Response(compressed ? body
+      : body.pipeThrough(/** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (new DecompressionStream("gzip"))),
+    { headers: { "Content-Type": type } });
+  }
   if (rel === WASM) {
     const check = verify(rel, /** @type {ReadableStream<Uint8Array>} */ (response.clone().body), m);
     const module = Promise.all([WebAssembly.compileStreaming(response), check]).then(([compiled]) => compiled);
@@ -479,6 +506,7 @@ async function start() {
       timings: {
         mode,
         snapshot_error: snapshotError,
+        gzip_copies: gzipCopies,
         runtime_ms: t.runtime - t.start,
         package_ms: t.ready - t.runtime,
         total_ms: t.ready - t.start,
