@@ -27,7 +27,8 @@ this build leaves over rather than delay it. Ports: ``TEST_PORT`` if set
 (the second session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port
 held by another program would fail a run by chance); the site is on the first session's port and the
 tests' extra servers sit at + 1 to + 3 of their session's. The first session reports each test
-(-v: it has few and slow ones), the second its dots; each line is prefixed with its session,
+(-v: it has few and slow ones), the second its dots; each line is prefixed with its session and
+the seconds since the run started,
 and the exit status is the first non-zero one.
 
     python scripts/run_tests.py [pytest options]
@@ -68,11 +69,13 @@ FIRST = [
 ]
 
 
-def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock) -> None:
+def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock, started: float) -> None:
+    """Copy a session's output, each line prefixed with the session and the seconds since the run
+    started (``[2 315s]``): where a session's wall time goes shows in the log of any run."""
     assert proc.stdout is not None
     for line in proc.stdout:
         with lock:
-            sys.stdout.write(f"[{name}] {line}")
+            sys.stdout.write(f"[{name} {time.perf_counter() - started:3.0f}s] {line}")
             sys.stdout.flush()
 
 
@@ -99,7 +102,7 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"error: scripts/run_tests.py lists files that do not exist: {missing}", file=sys.stderr)
         return 2
-    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=8", *argv]
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=15", *argv]
     sessions = {
         "1": ([*base, "-v", *FIRST], port),
         "2": ([*base, "-q", "tests", *(f"--ignore={f}" for f in FIRST)], second),
@@ -125,7 +128,7 @@ def main(argv: list[str]) -> int:
             env = dict(os.environ, TEST_PORT=str(session_port), TEST_SITE_PORT=str(port), PYTHONUNBUFFERED="1")
             procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                            text=True, bufsize=1)
-            relay = threading.Thread(target=_relay, args=(name, procs[name], lock), daemon=True)
+            relay = threading.Thread(target=_relay, args=(name, procs[name], lock, started), daemon=True)
             relay.start()
             relays.append(relay)
         codes = {name: proc.wait() for name, proc in procs.items()}

@@ -21,6 +21,8 @@ HOST = "127.0.0.1"
 PORTS_PER_SESSION = 4
 # the niceness of background commands that no test waits for early (see ``Background``)
 BACKGROUND_NICE = 5
+#: every Background started in this process, in order (``background_report``)
+STARTED: list[Background] = []
 
 
 def site_dir(port: int) -> Path:
@@ -118,6 +120,7 @@ class Background:
     def start(self) -> None:
         if self.proc is not None:
             return
+        STARTED.append(self)
         self.started = time.perf_counter()
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdin=subprocess.PIPE,
@@ -128,10 +131,12 @@ class Background:
         self.proc.stdin.close()
 
     def result(self) -> subprocess.CompletedProcess[str]:
-        """The finished command (output as text), and how long it ran in ``self.seconds``."""
+        """The finished command (output as text), how long it ran in ``self.seconds`` and how long
+        the first caller waited for it in ``self.waited``."""
         if self._done is None:
             self.start()
             assert self.proc is not None
+            asked = time.perf_counter()
             expired = False
             try:
                 self.proc.wait(timeout=self.timeout)
@@ -140,6 +145,7 @@ class Background:
                 self.proc.wait()
                 expired = True
             self.seconds = time.perf_counter() - self.started
+            self.waited = time.perf_counter() - asked
             self._out.seek(0)
             self._err.seek(0)
             err = self._err.read().decode(errors="replace")
@@ -149,6 +155,19 @@ class Background:
             self._done = subprocess.CompletedProcess(
                 self.args, self.proc.returncode, self._out.read().decode(errors="replace"), err)
         return self._done
+
+
+def background_report() -> list[str]:
+    """A line per background command this process started: how long it ran (or that it still runs)
+    and how long its test waited for it; ``make test``'s log shows where a session's time went."""
+    lines = []
+    for job in STARTED:
+        what = " ".join(Path(a).name if "/" in a else a for a in map(str, job.args[:4]))
+        if job._done is None:
+            lines.append(f"{what}: still running after {time.perf_counter() - job.started:.0f} s (no test waited)")
+        else:
+            lines.append(f"{what}: ran {job.seconds:.0f} s (nice {job.nice}); its test waited {job.waited:.0f} s")
+    return lines
 
 
 def write_build_record(record: Path, proc: subprocess.CompletedProcess[str], seconds: float) -> None:

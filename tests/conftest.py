@@ -21,7 +21,7 @@ from pathlib import Path
 # (tests/core is on the path through pyproject's pythonpath)
 import hypothesis_profiles
 import pytest
-from background import HOST, Background, SharedBuild, build_record, serve, site_build, site_dir
+from background import HOST, Background, SharedBuild, background_report, build_record, serve, site_build, site_dir
 from chromium import CHROMIUM, CHROMIUM_ARGS
 
 hypothesis_profiles.load()
@@ -62,6 +62,15 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         for job in background(item).values():
             job.start()
     items.sort(key=lambda item: (needs_site(item), bool(background(item))))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How long each background command ran and how long its test waited for it."""
+    lines = background_report()
+    if lines:
+        terminalreporter.section("background commands")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
