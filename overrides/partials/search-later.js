@@ -12,6 +12,8 @@
 //   runtime.js sends "perpcalc:runtime-settled") on a page with calculators, after `load` on any
 //   other page.
 // The theme shows "Initializing search" until its worker has the index, as it always did.
+// Why the index was let go is kept on <html data-search-index="search|address|idle"> (the tests
+// read it: the time a request starts depends on when the theme's bundle runs).
 (() => {
   const proto = XMLHttpRequest.prototype;
   const open = proto.open;
@@ -47,22 +49,27 @@
     }
     send.call(this, body);
   };
-  const release = () => {
+  const release = (/** @type {string} */ why) => {
     if (released) return;
     released = true;
+    document.documentElement.dataset.searchIndex = why;
     for (const [type, fn] of intents) document.removeEventListener(type, fn, true);
     for (const go of held.splice(0)) go();
   };
-  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(release, { timeout: 2000 }) : setTimeout(release, 200));
+  const idle = () => {
+    const go = () => release("idle");
+    if ("requestIdleCallback" in window) requestIdleCallback(go, { timeout: 2000 });
+    else setTimeout(go, 200);
+  };
   const search = (/** @type {Event} */ event) => {
     const el = /** @type {Element | null} */ (event.target instanceof Element ? event.target : null);
-    if (el && (el.id === "__search" || el.closest(".md-search, label[for='__search']"))) release();
+    if (el && (el.id === "__search" || el.closest(".md-search, label[for='__search']"))) release("search");
   };
   /** @type {[string, (event: Event) => void][]} */
   const intents = [["focusin", search], ["change", search], ["pointerover", search], ["pointerdown", search]];
   for (const [type, fn] of intents) document.addEventListener(type, fn, true);
   const query = new URLSearchParams(location.search);
-  if (query.has("q") || query.has("h")) release();
+  if (query.has("q") || query.has("h")) release("address");
   addEventListener("perpcalc:runtime-settled", idle);
   addEventListener("load", () => {
     if (!document.querySelector("form.perpcalc")) idle();
