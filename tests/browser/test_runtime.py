@@ -131,14 +131,20 @@ def test_a_served_corrupt_snapshot_part_is_never_kept_or_restored(
         ctx.close()
 
 
+def _altered_stdlib(built_site: dict, at: int) -> tuple[str, bytes]:
+    """The precompiled standard library's name and its bytes with one byte flipped (at 1/``at`` of it)."""
+    name = manifest(built_site["dir"])["stdlib"]
+    data = bytearray((built_site["dir"] / "assets" / "runtime" / name).read_bytes())
+    data[len(data) // at] ^= 0xFF
+    return name, bytes(data)
+
+
 def test_an_altered_precompiled_standard_library_is_refused_in_plain_words(
     browser: object, built_site: dict, tampering: tuple[str, dict[str, bytes]]
 ) -> None:
     origin, replace, _ = tampering
-    name = manifest(built_site["dir"])["stdlib"]
-    data = bytearray((built_site["dir"] / "assets" / "runtime" / name).read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    replace[f"/assets/runtime/{name}"] = bytes(data)
+    name, data = _altered_stdlib(built_site, at=2)
+    replace[f"/assets/runtime/{name}"] = data
     ctx = browser.new_context()
     try:
         tab = Tab(ctx, origin)
@@ -160,10 +166,8 @@ def test_an_altered_gz_copy_is_refused_on_a_host_without_compression(
     # such a host gets the standard library's .gz copy, gunzipped by the worker: a copy whose
     # bytes differ from the build's file is refused like the file itself
     origin, replace, _ = tampering
-    name = manifest(built_site["dir"])["stdlib"]
-    data = bytearray((built_site["dir"] / "assets" / "runtime" / name).read_bytes())
-    data[len(data) // 3] ^= 0xFF
-    replace[f"/assets/runtime/{name}.gz"] = gzip.compress(bytes(data), mtime=0)
+    name, data = _altered_stdlib(built_site, at=3)
+    replace[f"/assets/runtime/{name}.gz"] = gzip.compress(data, mtime=0)
     ctx = browser.new_context()
     try:
         tab = Tab(ctx, origin)

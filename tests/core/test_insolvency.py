@@ -416,11 +416,22 @@ waterfall_rows = st.lists(
 )
 
 
+
+# the market a random waterfall book meets: mark, the fill's distance from it, the fund, the mmr
+MARKET = dict(mark=st.decimals(min_value=40, max_value=160, places=2),
+              fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
+              fund=st.decimals(min_value=0, max_value=500, places=2),
+              mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]))
+
+
+def _book(rows: list[tuple[str, D, D, D]]) -> list[dict[str, object]]:
+    """A drawn book's (side, size, entry, margin) rows as positions with ids p00, p01, ..."""
+    return [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
+            for i, (s, q, e, m) in enumerate(rows)]
+
+
 @FAST
-@given(rows=waterfall_rows, mark=st.decimals(min_value=40, max_value=160, places=2),
-       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
-       fund=st.decimals(min_value=0, max_value=500, places=2),
-       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+@given(rows=waterfall_rows, **MARKET,
        method=st.sampled_from(list(ADL_METHODS)))
 def test_waterfall_conserves_money(rows, mark, fill_shift, fund, mmr, method) -> None:
     positions = [{"id": f"p{i}", "side": s, "size": q, "entry_price": e, "margin": m}
@@ -596,19 +607,14 @@ waterfall_book = st.lists(
 
 
 @FAST
-@given(rows=waterfall_book,
-       mark=st.decimals(min_value=40, max_value=160, places=2),
-       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
-       fund=st.decimals(min_value=0, max_value=500, places=2),
-       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+@given(rows=waterfall_book, **MARKET,
        method=st.sampled_from(list(ADL_METHODS)))
 def test_waterfall_one_pass_adl_matches_the_reference(rows, mark, fill_shift, fund, mmr, method) -> None:
     """Random books, up to 60 positions: the waterfall with its one-pass ADL stage gives
     exactly what it gives with the reference stage above (every output, to the last digit)."""
     import perpcalc.insolvency as ins
 
-    positions = [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
-                 for i, (s, q, e, m) in enumerate(rows)]
+    positions = _book(rows)
     fill = max(mark + fill_shift, D("0.01"))
     args = dict(fill_price=fill, insurance_fund=fund, mmr=mmr, adl_method=method)
     got = insolvency_waterfall(positions, mark, **args)
@@ -629,8 +635,7 @@ def test_waterfall_adl_queues_in_rank_positions_order(rows, mark, mmr, method) -
     exactly rank_positions' order (ties in score and size included: the sizes repeat)."""
     from perpcalc.insolvency import _adl_queues, _traders
 
-    traders = _traders([{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
-                        for i, (s, q, e, m) in enumerate(rows)], mark)
+    traders = _traders(_book(rows), mark)
     assert _adl_queues(traders, mark, method, mmr) == _reference_adl_queues(traders, mark, method, mmr)
 
 
@@ -768,11 +773,7 @@ waterfall_digits = st.lists(
 
 
 @FAST
-@given(rows=waterfall_digits,
-       mark=st.decimals(min_value=40, max_value=160, places=2),
-       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
-       fund=st.decimals(min_value=0, max_value=500, places=2),
-       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+@given(rows=waterfall_digits, **MARKET,
        method=st.sampled_from(list(ADL_METHODS)),
        slippage=st.sampled_from([None, D("0.01"), D("0.0137")]))
 @example(rows=[("long", D(10), D(100), D(100)), ("short", D(10), D(100), D(500))], mark=D(90), fill_shift=D(-2),
@@ -783,8 +784,7 @@ def test_waterfall_column_stages_match_the_loops(rows, mark, fill_shift, fund, m
     gives with the loops above, every Decimal with its exponent."""
     import perpcalc.insolvency as ins
 
-    positions = [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
-                 for i, (s, q, e, m) in enumerate(rows)]
+    positions = _book(rows)
     args = dict(fill_price=None if slippage else max(mark + fill_shift, D("0.01")), slippage=slippage or D(0),
                 insurance_fund=fund, mmr=mmr, adl_method=method)
     got = insolvency_waterfall(positions, mark, **args)
@@ -815,11 +815,7 @@ def test_waterfall_refuses_the_first_bad_position_as_the_loop_did() -> None:
 
 
 @FAST
-@given(rows=waterfall_digits,
-       mark=st.decimals(min_value=40, max_value=160, places=2),
-       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
-       fund=st.decimals(min_value=0, max_value=500, places=2),
-       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+@given(rows=waterfall_digits, **MARKET,
        slippage=st.sampled_from([None, D("0.01"), D("0.0137")]))
 def test_waterfall_tables_are_the_rows_written_plainly(rows, mark, fill_shift, fund, mmr, slippage) -> None:
     """run() writes the liquidated positions and the ADL fills as columns, each shared number
@@ -850,18 +846,13 @@ def test_waterfall_tables_are_the_rows_written_plainly(rows, mark, fill_shift, f
 
 
 @FAST
-@given(rows=waterfall_digits,
-       mark=st.decimals(min_value=40, max_value=160, places=2),
-       fill_shift=st.decimals(min_value=-20, max_value=20, places=2),
-       fund=st.decimals(min_value=0, max_value=500, places=2),
-       mmr=st.sampled_from([D(0), D("0.005"), D("0.05")]),
+@given(rows=waterfall_digits, **MARKET,
        method=st.sampled_from(list(ADL_METHODS)))
 def test_waterfall_columns_are_its_rows(rows, mark, fill_shift, fund, mmr, method) -> None:
     """insolvency_waterfall(columns=True) gives the liquidated positions and the ADL fills as
     columns holding exactly the cells of its rows (every Decimal with its exponent), and the
     same everything else."""
-    positions = [{"id": f"p{i:02d}", "side": s, "size": q, "entry_price": e, "margin": m}
-                 for i, (s, q, e, m) in enumerate(rows)]
+    positions = _book(rows)
     args = dict(fill_price=max(mark + fill_shift, D("0.01")), insurance_fund=fund, mmr=mmr, adl_method=method)
     by_rows = insolvency_waterfall(positions, mark, **args)
     by_columns = insolvency_waterfall(positions, mark, columns=True, **args)
