@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate, compress, count, repeat
 from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
@@ -727,16 +727,22 @@ class Ledger:
     shortfall: Decimal = ZERO
     imbalance: Decimal = ZERO
     start: Decimal = ZERO
+    equity_total: Decimal = field(default=ZERO, init=False, repr=False)  # Σ equity at the last full total
 
     def __post_init__(self) -> None:
         self.start = self.total()
 
-    def total(self) -> Decimal:
-        return sum(self.equity.values(), ZERO) + self.fund + self.book + self.shortfall
+    def total(self, equity_unchanged: bool = False) -> Decimal:
+        """Σ equity + fund + book + shortfall. ``equity_unchanged`` (for a stage that touches no
+        trader's equity) takes Σ equity from the last full total instead of adding 100,000
+        equities again: the same sum, since the same values are added in the same order."""
+        if not equity_unchanged:
+            self.equity_total = sum(self.equity.values(), ZERO)
+        return self.equity_total + self.fund + self.book + self.shortfall
 
-    def check(self) -> Decimal:
+    def check(self, equity_unchanged: bool = False) -> Decimal:
         """Record the drift of the total since the start; return the largest seen."""
-        self.imbalance = max(self.imbalance, abs(self.total() - self.start))
+        self.imbalance = max(self.imbalance, abs(self.total(equity_unchanged) - self.start))
         return self.imbalance
 
 
@@ -813,25 +819,27 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
     closed = [p for p, _mm in closing]
     sizes, entries, margins = (list(map(get, closed)) for get in (_SIZE, _ENTRY, _MARGIN))
     at = [fills[p.side] for p in closed]
-    s_sizes = list(map(_signed, closed, sizes))
+    longs = [p.s == 1 for p in closed]
+    s_sizes = [q if long else q.copy_negate() for long, q in zip(longs, sizes, strict=True)]  # _signed, inline
     results = list(map(add, margins, map(mul, s_sizes, map(sub, at, entries))))
     ledger.book = sum(map(mul, s_sizes, map(sub, repeat(mark_price), at)), ledger.book)
     ledger.equity.update(zip(map(_KEY, closed), repeat(ZERO)))
     ledger.fund = sum(filter(ZERO.__le__, results), ledger.fund)  # surpluses (≥ 0), in order
     ledger.shortfall = sum(filter(ZERO.__gt__, results), ledger.shortfall)  # deficits (< 0), in order
     # bankruptcy_price: entry − s·margin/size
-    bps = map(sub, entries, map(truediv, map(_signed, closed, margins), sizes))
+    bps = map(sub, entries, map(truediv, [m if long else m.copy_negate() for long, m in zip(longs, margins,
+                                                                                           strict=True)], sizes))
     out = list(map(Liquidated, closed, at, results, map(itemgetter(1), closing), bps))
     ledger.check()
     return out
 
 
 _OTHER = {side: opposite(side) for side in SIDES}
-_RESULT, _ORDER = attrgetter("result"), attrgetter("trader.order")
-_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("trader.key", "trader.side", "trader.size", "trader.equity", "mm", "bp",
-                                             "fill", "result", "insurance", "adl_size")))  # LIQUIDATED_KEYS
-_KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
-                                                                     "equity"))
+_RESULT, _TRADER = attrgetter("result"), attrgetter("trader")
+# LIQUIDATED_KEYS after the trader's key, side, size and equity
+_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("mm", "bp", "fill", "result", "insurance", "adl_size")))
+_KEY, _SIDE, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "side", "s", "size", "entry_price",
+                                                                            "margin", "equity"))
 
 
 def _signed(p: Trader, x: Decimal) -> Decimal:
@@ -850,7 +858,7 @@ def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
     used = min(ledger.fund, total_deficit)
     ledger.fund -= used
     ledger.shortfall += used
-    ledger.check()
+    ledger.check(equity_unchanged=True)  # only the fund and the shortfall moved
     return cover, used
 
 
@@ -945,7 +953,8 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         head, end = heads[other], len(queue)
         # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
         # the product the loop would form (s·take·move = take·(s·move): a sign changes no digit)
-        book_unit = _signed(p, mark_price - r.fill)
+        move = mark_price - r.fill
+        book_unit = move if p.s == 1 else move.copy_negate()  # _signed, inline
         winner_unit = (r.bp - mark_price).copy_negate() if p.s == 1 else r.bp - mark_price  # the winner's s is −p.s
         bp, key, adl_size = r.bp, p.key, ZERO
         # x and every size left stay ≥ 0 (a fill takes at most either), so "> 0" is "not zero"
@@ -1009,7 +1018,7 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
             ledger.equity[h["id"]] -= h["haircut"]
             taken += h["haircut"]
         ledger.shortfall += taken
-    ledger.check()
+    ledger.check(equity_unchanged=social is None)  # with no haircut, at most the shortfall's residue moved
     return social, taken
 
 
@@ -1089,14 +1098,16 @@ def insolvency_waterfall(
     total_deficit = -ledger.shortfall
     fund_before_cover = ledger.fund
     cover, insurance_used = cover_from_fund(ledger)
-    closed_keys = {r.trader.key for r in liquidated}
+    closed_keys = set(map(_KEY, map(_TRADER, liquidated)))
     survivors = [p for p in traders if p.key not in closed_keys]
     adl = deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method, mmr)
     social, socialised = socialise(survivors, ledger)
     bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    ordered = sorted(liquidated, key=_ORDER)
-    table = [list(map(get, ordered)) for get in _LIQUIDATED_GETTERS]
+    # liquidate_at_fill keeps the traders' (input) order: the table's rows, read column by column
+    closed = list(map(_TRADER, liquidated))
+    table = [list(map(get, closed)) for get in (_KEY, _SIDE, _SIZE, _EQUITY)] + [
+        list(map(get, liquidated)) for get in _LIQUIDATED_GETTERS]
     if columns:
         rows: Any = dict(zip(LIQUIDATED_KEYS, table, strict=True))
         fills: Any = dict(zip(FILL_KEYS, map(list, zip(*adl.fill_rows, strict=True)) if adl.fill_rows else
