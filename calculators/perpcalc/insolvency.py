@@ -770,21 +770,34 @@ LIQUIDATED_KEYS = ("id", "side", "size", "equity_at_mark", "maintenance_margin",
                    "result", "insurance_used", "adl_size")
 
 
-def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
+Positions = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
+
+
+def _traders(positions: Positions, mark_price: Decimal) -> list[Trader]:
     """The positions marked at ``mark_price``, column by column (a waterfall holds up to 100,000);
-    a position that is not valid is refused by ``_refuse_position``, which names the first."""
-    keys = list(map(str, map(itemgetter("id"), positions)))
-    sides = list(map(itemgetter("side"), positions))
-    sizes = list(map(itemgetter("size"), positions))
-    entries = list(map(itemgetter("entry_price"), positions))
-    margins = list(map(itemgetter("margin"), positions))
+    a position that is not valid is refused by ``_refuse_position``, which names the first.
+
+    ``positions`` are rows, or their columns (``id``, ``side``, ``size``, ``entry_price``,
+    ``margin`` → cells: what the calculator's reader gives, ``perpcalc.parse.Columns``)."""
+    if isinstance(positions, Mapping):
+        keys, sides, sizes, entries, margins = (list(positions[k]) for k in _POSITION_KEYS)
+        keys = list(map(str, keys))
+        if len(set(map(len, (keys, sides, sizes, entries, margins)))) != 1:
+            raise InputError("positions", "the positions' columns are not all as long")
+    else:
+        keys = list(map(str, map(itemgetter("id"), positions)))
+        sides, sizes, entries, margins = (list(map(itemgetter(k), positions)) for k in _POSITION_KEYS[1:])
     if not keys:
         raise InputError("positions", "enter at least one position")
     if len(set(keys)) != len(keys) or min(sizes) <= 0 or min(entries) <= 0 or min(margins) < 0:
-        _refuse_position(positions)
+        _refuse_position([dict(zip(_POSITION_KEYS, row, strict=True))
+                          for row in zip(keys, sides, sizes, entries, margins, strict=True)])
     pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
     return [Trader(k, side, 1, q, e, m, m + pnl, i) if side == "long" else Trader(k, side, -1, q, e, m, m - pnl, i)
             for k, side, q, e, m, pnl, i in zip(keys, sides, sizes, entries, margins, pnls, count(1), strict=False)]
+
+
+_POSITION_KEYS = ("id", "side", "size", "entry_price", "margin")
 
 
 def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
@@ -1023,7 +1036,7 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
 
 
 def insolvency_waterfall(
-    positions: Sequence[Mapping[str, Any]],
+    positions: Positions,
     mark_price: Decimal,
     fill_price: Decimal | None = None,
     slippage: Decimal = ZERO,
@@ -1065,6 +1078,9 @@ def insolvency_waterfall(
     [`cover_from_fund`][perpcalc.insolvency.cover_from_fund] (3),
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
     [`socialise`][perpcalc.insolvency.socialise] (5).
+
+    ``positions`` are rows (``id``, ``side``, ``size``, ``entry_price``, ``margin``) or those five
+    columns (column name → cells, as the calculator's reader gives them: no row is built).
 
     ``liquidated`` (a row of ``LIQUIDATED_KEYS`` for each liquidated position, in input order)
     and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;

@@ -278,8 +278,9 @@ def _fast_text_number(c: Field, v: str) -> Decimal | float | None:
     return _within(c, Decimal(text) if c.exact else float(text))
 
 
-def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
-    """A list field's rows, typed and checked, or ``InputError`` naming the first bad row.
+def coerce_list(f: Field, value: Any) -> list[dict[str, Any]] | Columns:
+    """A list field's rows, typed and checked, or ``InputError`` naming the first bad row; for a
+    ``columnar`` field the same cells as ``Columns`` (column name → cells, in the field's order).
 
     Rows of well-formed cells are read column by column (``_columns``: one check per column,
     in C, not one per cell); anything else, and every error, takes the row-by-row reading
@@ -287,14 +288,14 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
     """
     if isinstance(value, str):
         plain_text = _plain_text_columns(f, value)
-        fast = _typed_rows(f, *plain_text) if plain_text else _columns(f, _records(value, f))
+        fast = _typed_columns(f, *plain_text) if plain_text else _column_cells(f, _records(value, f))
         if fast is not None:
-            return fast
+            return fast if f.columnar else fast.rows()
         value = parse_rows(value, f)
     elif type(value) is list and value and type(value[0]) is dict:
-        fast = _columns(f, value)
+        fast = _column_cells(f, value)
         if fast is not None:
-            return fast
+            return fast if f.columnar else fast.rows()
     if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         raise InputError(f.name, f"{f.label} must be a list of rows")
     if len(value) < f.min_items:
@@ -350,6 +351,8 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
                 if not c.exact and isinstance(row[name], Decimal):
                     row[name] = float(row[name])
         rows.append(row)
+    if f.columnar:
+        return Columns((c.name, [r[c.name] for r in rows]) for c in f.columns)
     return rows
 
 
@@ -361,7 +364,13 @@ _PLAIN_COLUMN = re.compile(r"(?:[+-]?\d{1,17}(?:\.\d{1,17})?\n)*[+-]?\d{1,17}(?:
 
 
 def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
-    """The rows ``coerce_list`` gives, read column by column, when every cell is one its
+    """``_column_cells``' rows."""
+    columns = _column_cells(f, source)
+    return None if columns is None else columns.rows()
+
+
+def _column_cells(f: Field, source: list[Any]) -> Columns | None:
+    """The cells of the rows ``coerce_list`` gives, read column by column, when every cell is one its
     fast paths read (a plain number within the column's bounds, a known choice, a short
     text); else ``None``, and the caller reads row by row (and words the error).
 
@@ -387,7 +396,7 @@ def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
         if set(map(len, body)) != {len(header)}:
             return None
         raw = dict(zip(header, map(list, zip(*body, strict=True)), strict=True))
-    return _typed_rows(f, raw, len(body))
+    return _typed_columns(f, raw, len(body))
 
 
 def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int] | None:
@@ -414,6 +423,12 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int]
 
 def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict[str, Any]] | None:
     """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows)."""
+    columns = _typed_columns(f, raw, count)
+    return None if columns is None else columns.rows()
+
+
+def _typed_columns(f: Field, raw: Mapping[str, list[Any]], count: int) -> Columns | None:
+    """The typed cells of ``_typed_rows``' rows, by column (every column of the field, in its order)."""
     names = [c.name for c in f.columns]
     if not f.min_items <= count <= f.max_items:
         return None
@@ -430,7 +445,7 @@ def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict
         if read is None:
             return None
         typed.append(read)
-    return rows_from_columns(names, typed)  # every column has `count` cells
+    return Columns(zip(names, typed, strict=True))  # every column has `count` cells
 
 
 def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
@@ -632,6 +647,8 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     """
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
+    if isinstance(rows, Columns):
+        rows = rows.rows()
     for r in rows:
         lines.append(", ".join(_cell(cell_text(r.get(n))) for n in names))
     return "\n".join(lines)
@@ -711,6 +728,10 @@ class Columns(dict[str, list[Any]]):
     ...             Columns(id=["a", "b"], x=[Decimal("1.5"), Decimal("-0")]))
     [{'id': 'a', 'x': 1.5}, {'id': 'b', 'x': 0.0}]
     """
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The table row by row: ``{name: cell, …}`` with the names in the columns' order."""
+        return rows_from_columns(tuple(self), list(self.values()))
 
 
 def output_json(o: Output, value: Any) -> Any:
