@@ -532,8 +532,13 @@ def _plain_number_column(cells: list[str]) -> list[float] | None:
         return None
     if 0.0 in numbers:
         return numbers if _PLAIN_COLUMN.fullmatch(joined) else None
-    sizes = list(map(abs, numbers))
-    if min(sizes) < _FLOAT_MIN or max(sizes) >= _FLOAT_MAX:
+    low, high = min(numbers), max(numbers)
+    if low > 0.0 or high < 0.0:  # one sign (prices, sizes): the magnitudes' extremes without a pass of abs()
+        smallest, largest = min(abs(low), abs(high)), max(abs(low), abs(high))
+    else:
+        sizes = list(map(abs, numbers))
+        smallest, largest = min(sizes), max(sizes)
+    if smallest < _FLOAT_MIN or largest >= _FLOAT_MAX:
         return None
     return numbers
 
