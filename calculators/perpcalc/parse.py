@@ -455,6 +455,12 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
             return None
         if c.exact:
             numbers = list(map(Decimal, cells))
+    elif c.type == "decimal" and kinds == {float} and not c.exact and (lowest := min(col)) > 0:
+        # positive floats (sizes, prices): their magnitudes are themselves, and float() keeps them
+        highest = max(col)
+        if highest >= _FLOAT_MAX or not math.isfinite(sum(col)) or lowest < _FLOAT_MIN:
+            return None  # a NaN, an infinity or a magnitude out of range: the row reading words it
+        return col if _within(c, lowest) is not None and _within(c, highest) is not None else None
     elif c.type == "decimal" and kinds <= {int, float}:
         sizes = list(map(abs, col))
         tiny = min(filter(None, sizes), default=1)
