@@ -83,7 +83,8 @@ def compute_page(name: str, inputs_json: str) -> list[str]:
     >>> [answer] = compute_page("socialized_loss", json.dumps({"deficit": 10, "profits": profits}))
     >>> shown = json.loads(answer).get("display").get("haircuts")
     >>> third_page = json.loads(kept_rows("socialized_loss", "haircuts", shown.get("kept"), 2))
-    >>> shown.get("total"), len(shown.get("rows")), len(third_page), third_page[0][0]
+    >>> first = third_page[0]
+    >>> shown.get("total"), len(shown.get("rows")), len(third_page), first[0]
     (450, 200, 50, 't400')
     """
     try:
