@@ -444,6 +444,9 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
     if kinds == {str}:
         cells = list(map(str.strip, col))
         if c.type == "choice":
+            choices = set(c.choices)
+            if choices == set(map(str.lower, choices)) and set(cells) <= choices:  # already lower case
+                return cells
             cells = list(map(str.lower, cells))
             return cells if set(cells) <= set(c.choices) else None
         if c.type == "text":
