@@ -91,6 +91,7 @@ def compute_page(name: str, inputs_json: str) -> list[str]:
         inputs = json.loads(inputs_json)
     except (ValueError, TypeError, RecursionError):
         return [compute_json(name, inputs_json)]
+    _KEPT.pop(name, None)  # the last answer's rows are freed before this one's are made
     result = compute(name, inputs)
     parts = []
     kept: dict[str, list[Any]] = {}
@@ -111,8 +112,6 @@ def compute_page(name: str, inputs_json: str) -> list[str]:
         del result["outputs"][key]
     if kept:
         _KEPT[name] = (answer, kept)
-    else:
-        _KEPT.pop(name, None)
     return [json.dumps(result, allow_nan=False), *parts]
 
 
