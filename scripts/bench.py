@@ -461,8 +461,9 @@ RANK_ROWS = """n => {
 }"""
 
 # Through the page, as a paste: the text put in the positions box and its input event, then the page's
-# own path (the form's inputs posted to the worker, perpcalc.page.compute_page, the long ranking sent
-# back as bytes, the first page of rows drawn) up to the frame that shows the result. The form waits
+# own path (the form's inputs posted to the worker, perpcalc.page.compute_page, which keeps the long
+# ranking in the worker and sends its first page's text, the queue chart's points sent back as bytes,
+# the first page of rows drawn) up to the frame that shows the result. The form waits
 # 150 ms after a textarea's typing before it asks, but not after a paste: 100,000 rows arrive in one
 # input event, are held by the page (lists.js) and computed at once (perpcalc.js).
 RANK_THROUGH_PAGE = """async (rows) => {
@@ -482,7 +483,8 @@ RANK_THROUGH_PAGE = """async (rows) => {
 }"""
 
 # The worker's part alone, in the page's own worker: the inputs as JSON, perpcalc.page.compute_page,
-# the long outputs encoded as the bytes that go to the page; and the worker's heap before and after.
+# the long outputs it sends (the chart's points; the ranking stays in the worker) encoded as the bytes
+# that go to the page; and the worker's heap before and after.
 RANK_IN_WORKER = """(rows) => {
   const py = self.__pyodide;
   const heapReady = py._module.HEAP8.length;
