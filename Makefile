@@ -19,7 +19,7 @@ PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 
   if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
   then command -v $$c; break; fi; done))
 
-.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium nginx
+.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium nginx system-packages
 
 help:
 	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
@@ -111,9 +111,17 @@ check: setup
 	@# PERPCALC_CHECK=1: property tests draw a quarter of their examples (tests/core/hypothesis_profiles.py)
 	PERPCALC_CHECK=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider $(CHECK_TESTS)
 
-test: runtime-test chromium nginx lint
+# Set-up in two rounds of jobs side by side (pip beside npm and the system packages; the runtime's
+# build beside lint), then the tests: the steps of a round share nothing but their prerequisites.
+test:
+	@$(MAKE) --no-print-directory -j3 -Otarget $(VENV)/.installed node_modules/.installed system-packages
+	@$(MAKE) --no-print-directory -j2 -Otarget runtime-test lint
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"
 	$(PY) scripts/run_tests.py
+
+# Debian's Chromium, then nginx: one apt-get at a time (they share dpkg's lock)
+system-packages:
+	@$(MAKE) --no-print-directory -j1 chromium nginx
 
 bench: runtime chromium
 	$(PY) scripts/bench.py

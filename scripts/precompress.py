@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -62,14 +63,14 @@ def precompress_tree(folder: Path) -> dict[str, dict[str, int]]:
     dict
         Relative path -> ``{"gz": bytes, "br": bytes}`` for the copies written.
     """
-    written: dict[str, dict[str, int]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix not in SUFFIXES or path.stat().st_size < MIN_BYTES:
-            continue
-        sizes = precompress_file(path)
-        if sizes:
-            written[path.relative_to(folder).as_posix()] = sizes
-    return written
+    paths = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and p.suffix in SUFFIXES and p.stat().st_size >= MIN_BYTES)
+    # one file per core at a time, the largest first (brotli and zlib let other threads run while they
+    # compress): a fresh runtime's seven files took 33 s one after another, most of it the two largest
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        largest_first = sorted(paths, key=lambda p: -p.stat().st_size)
+        sizes = dict(zip(largest_first, pool.map(precompress_file, largest_first), strict=True))
+    return {path.relative_to(folder).as_posix(): sizes[path] for path in paths if sizes[path]}
 
 
 def precompress_file(path: Path) -> dict[str, int]:

@@ -22,8 +22,9 @@ sessions (``TEST_SITE_PORT``): the theme's instant navigation only follows links
 sitemap names, so a site is served where it was built for. Each session waits for the build in its
 ``built_site`` fixture (the record ``build/test-site-<port>.json``); the second session's
 reproducibility test makes the one other build, a full one, to compare; it and the Pyodide runs
-start at a lower priority (``BACKGROUND_NICE`` in tests/background.py), so that they take the CPU
-this build leaves over rather than delay it. Ports: ``TEST_PORT`` if set
+start once this build has ended, at a lower priority (``BACKGROUND_NICE`` and ``Background.start_after``
+in tests/background.py), so that they take the CPU the tests leave over rather than delay the build
+every browser test waits for. The log ends with the share of the machine's CPU in use per 30 s. Ports: ``TEST_PORT`` if set
 (the second session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port
 held by another program would fail a run by chance); the site is on the first session's port and the
 tests' extra servers sit at + 1 to + 3 of their session's. The first session reports each test
@@ -79,6 +80,27 @@ def _relay(name: str, proc: subprocess.Popen[str], lock: threading.Lock, started
             sys.stdout.flush()
 
 
+def _cpu_times() -> tuple[int, int]:
+    """The machine's (busy, total) CPU jiffies since boot, from /proc/stat (0, 0 where there is none)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _sample_cpu(samples: list[float], stop: threading.Event, every: float = 30.0) -> None:
+    """Append the share of the machine's CPU in use over each ``every`` seconds until ``stop``: the
+    log then shows when the cores were busy and when the sessions were only waiting."""
+    busy, total = _cpu_times()
+    while not stop.wait(every):
+        now_busy, now_total = _cpu_times()
+        if now_total > total:
+            samples.append((now_busy - busy) / (now_total - total))
+        busy, total = now_busy, now_total
+
+
 def _record_build(build: Background, record: Path, lock: threading.Lock) -> None:
     """Wait for the site build and record how it ended, for the sessions' ``built_site`` (which
     would otherwise wait for the record until its time limit)."""
@@ -123,6 +145,9 @@ def main(argv: list[str]) -> int:
           "from here to both sessions", flush=True)
     threading.Thread(target=_record_build, args=(build, record, lock), daemon=True).start()
     procs, relays = {}, []
+    cpu: list[float] = []
+    stop_sampling = threading.Event()
+    threading.Thread(target=_sample_cpu, args=(cpu, stop_sampling), daemon=True).start()
     try:
         for name, (cmd, session_port) in sessions.items():
             env = dict(os.environ, TEST_PORT=str(session_port), TEST_SITE_PORT=str(port), PYTHONUNBUFFERED="1")
@@ -142,7 +167,12 @@ def main(argv: list[str]) -> int:
             build.proc.kill()
         httpd.shutdown()
         httpd.server_close()
+    stop_sampling.set()
     seconds = time.perf_counter() - started
+    if cpu:
+        print(f"==> the machine's {os.cpu_count()} cores were in use, per 30 s: "
+              + " ".join(f"{share:.0%}" for share in cpu)
+              + f" (mean {sum(cpu) / len(cpu):.0%}; any other program's use included)")
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     verdict = "passed" if not any(codes.values()) else "FAILED"
     print(f"==> {len(codes)} sessions {verdict} in {seconds / 60:.1f} min, {(used.ru_utime + used.ru_stime) / 60:.1f} "

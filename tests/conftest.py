@@ -45,7 +45,8 @@ SITE_BUILD: Background | SharedBuild = SharedBuild(build_record(SITE)) if SHARED
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Start the background commands the collected tests need (the site build; the Pyodide runs
-    of test modules that declare ``BACKGROUND``), then order the tests so that those needing
+    of test modules that declare ``BACKGROUND``, low-priority ones once a shared build has ended:
+    ``Background.start_after``), then order the tests so that those needing
     nothing built run first, then those waiting on a background command, then those on the site:
     on two cores the build and the Pyodide runs overlap the core, fuzz and pandas tests."""
     def needs_site(item: pytest.Item) -> bool:
@@ -60,7 +61,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         SITE_BUILD.start()
     for item in items:
         for job in background(item).values():
-            job.start()
+            if SHARED and job.nice:  # after the shared build, which the other session's tests wait for
+                job.start_after(SITE_BUILD.record)
+            else:
+                job.start()
     items.sort(key=lambda item: (needs_site(item), bool(background(item))))
 
 
