@@ -121,7 +121,8 @@ test:
 
 # Debian's Chromium, then nginx: one apt-get at a time (they share dpkg's lock)
 system-packages:
-	@$(MAKE) --no-print-directory -j1 chromium nginx
+	@$(MAKE) --no-print-directory chromium
+	@$(MAKE) --no-print-directory nginx
 
 bench: runtime chromium
 	$(PY) scripts/bench.py

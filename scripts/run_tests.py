@@ -24,13 +24,13 @@ sitemap names, so a site is served where it was built for. Each session waits fo
 reproducibility test makes the one other build, a full one, to compare; it and the Pyodide runs
 start once this build has ended, at a lower priority (``BACKGROUND_NICE`` and ``Background.start_after``
 in tests/background.py), so that they take the CPU the tests leave over rather than delay the build
-every browser test waits for. The log ends with the share of the machine's CPU in use per 30 s. Ports: ``TEST_PORT`` if set
-(the second session at TEST_PORT + 10), otherwise the first free blocks of ports from 8765 (a port
-held by another program would fail a run by chance); the site is on the first session's port and the
-tests' extra servers sit at + 1 to + 3 of their session's. The first session reports each test
-(-v: it has few and slow ones), the second its dots; each line is prefixed with its session and
-the seconds since the run started,
-and the exit status is the first non-zero one.
+every browser test waits for. The log ends with the share of the machine's CPU in use per 30 s.
+Ports: ``TEST_PORT`` if set (the second session at TEST_PORT + 10), otherwise the first free blocks
+of ports from 8765 (a port held by another program would fail a run by chance); the site is on the
+first session's port and the tests' extra servers sit at + 1 to + 3 of their session's. The first
+session reports each test (-v: it has few and slow ones), the second its dots; each line is
+prefixed with its session and the seconds since the run started, and the exit status is the first
+non-zero one.
 
     python scripts/run_tests.py [pytest options]
 """

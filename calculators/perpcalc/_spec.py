@@ -58,6 +58,8 @@ class Field:
     ``percent`` lets a reader type ``0.01%`` for 0.0001. ``exact=False`` (list columns of
     calculators that compute in floats, e.g. ranking 100,000 positions) keeps a number
     column as ``float`` instead of ``Decimal``: the same checks, without the conversion.
+    ``columnar`` hands a list field's cells to the calculator as ``perpcalc.parse.Columns`` (column name →
+    cells) instead of rows, for a calculator that reads its 100,000 rows column by column.
 
     Page hints (the core ignores them): ``when`` maps other choice fields to the values for
     which this field applies (``{"contract": ("inverse",)}``); the form hides it otherwise
@@ -84,6 +86,7 @@ class Field:
     min_items: int = 0
     max_items: int = 100_000
     exact: bool = True
+    columnar: bool = False
     when: Mapping[str, tuple[str, ...]] | None = None
     advanced: bool = False
     typical: Decimal | str | None = None

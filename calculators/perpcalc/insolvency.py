@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate, compress, count, repeat
 from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
@@ -727,16 +727,22 @@ class Ledger:
     shortfall: Decimal = ZERO
     imbalance: Decimal = ZERO
     start: Decimal = ZERO
+    equity_total: Decimal = field(default=ZERO, init=False, repr=False)  # Σ equity at the last full total
 
     def __post_init__(self) -> None:
         self.start = self.total()
 
-    def total(self) -> Decimal:
-        return sum(self.equity.values(), ZERO) + self.fund + self.book + self.shortfall
+    def total(self, equity_unchanged: bool = False) -> Decimal:
+        """Σ equity + fund + book + shortfall. ``equity_unchanged`` (for a stage that touches no
+        trader's equity) takes Σ equity from the last full total instead of adding 100,000
+        equities again: the same sum, since the same values are added in the same order."""
+        if not equity_unchanged:
+            self.equity_total = sum(self.equity.values(), ZERO)
+        return self.equity_total + self.fund + self.book + self.shortfall
 
-    def check(self) -> Decimal:
+    def check(self, equity_unchanged: bool = False) -> Decimal:
         """Record the drift of the total since the start; return the largest seen."""
-        self.imbalance = max(self.imbalance, abs(self.total() - self.start))
+        self.imbalance = max(self.imbalance, abs(self.total(equity_unchanged) - self.start))
         return self.imbalance
 
 
@@ -764,21 +770,38 @@ LIQUIDATED_KEYS = ("id", "side", "size", "equity_at_mark", "maintenance_margin",
                    "result", "insurance_used", "adl_size")
 
 
-def _traders(positions: Sequence[Mapping[str, Any]], mark_price: Decimal) -> list[Trader]:
+Positions = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
+
+
+def _traders(positions: Positions, mark_price: Decimal) -> list[Trader]:
     """The positions marked at ``mark_price``, column by column (a waterfall holds up to 100,000);
-    a position that is not valid is refused by ``_refuse_position``, which names the first."""
-    keys = list(map(str, map(itemgetter("id"), positions)))
-    sides = list(map(itemgetter("side"), positions))
-    sizes = list(map(itemgetter("size"), positions))
-    entries = list(map(itemgetter("entry_price"), positions))
-    margins = list(map(itemgetter("margin"), positions))
+    a position that is not valid is refused by ``_refuse_position``, which names the first.
+
+    ``positions`` are rows, or their columns (``id``, ``side``, ``size``, ``entry_price``,
+    ``margin`` → cells: what the calculator's reader gives, ``perpcalc.parse.Columns``)."""
+    if isinstance(positions, Mapping):
+        keys, sides, sizes, entries, margins = (list(positions[k]) for k in _POSITION_KEYS)
+        keys = list(map(str, keys))
+        if len(set(map(len, (keys, sides, sizes, entries, margins)))) != 1:
+            raise InputError("positions", "the positions' columns are not all as long")
+    else:
+        keys = list(map(str, map(itemgetter("id"), positions)))
+        sides, sizes, entries, margins = (list(map(itemgetter(k), positions)) for k in _POSITION_KEYS[1:])
     if not keys:
         raise InputError("positions", "enter at least one position")
     if len(set(keys)) != len(keys) or min(sizes) <= 0 or min(entries) <= 0 or min(margins) < 0:
-        _refuse_position(positions)
+        _refuse_position([dict(zip(_POSITION_KEYS, row, strict=True))
+                          for row in zip(keys, sides, sizes, entries, margins, strict=True)])
     pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
-    return [Trader(k, side, 1, q, e, m, m + pnl, i) if side == "long" else Trader(k, side, -1, q, e, m, m - pnl, i)
-            for k, side, q, e, m, pnl, i in zip(keys, sides, sizes, entries, margins, pnls, count(1), strict=False)]
+    longs = [side == "long" for side in sides]
+    equities = [m + pnl if long else m - pnl for long, m, pnl in zip(longs, margins, pnls, strict=False)]
+    ss = [1 if long else -1 for long in longs]
+    # each Trader made in C, as tuple.__new__ makes it (Trader(...) is a Python call: 0.045 s per 100,000)
+    return list(map(tuple.__new__, repeat(Trader), zip(keys, sides, ss, sizes, entries, margins, equities, count(1),
+                                                       strict=False)))
+
+
+_POSITION_KEYS = ("id", "side", "size", "entry_price", "margin")
 
 
 def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
@@ -813,25 +836,27 @@ def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Dec
     closed = [p for p, _mm in closing]
     sizes, entries, margins = (list(map(get, closed)) for get in (_SIZE, _ENTRY, _MARGIN))
     at = [fills[p.side] for p in closed]
-    s_sizes = list(map(_signed, closed, sizes))
+    longs = [p.s == 1 for p in closed]
+    s_sizes = [q if long else q.copy_negate() for long, q in zip(longs, sizes, strict=True)]  # _signed, inline
     results = list(map(add, margins, map(mul, s_sizes, map(sub, at, entries))))
     ledger.book = sum(map(mul, s_sizes, map(sub, repeat(mark_price), at)), ledger.book)
     ledger.equity.update(zip(map(_KEY, closed), repeat(ZERO)))
     ledger.fund = sum(filter(ZERO.__le__, results), ledger.fund)  # surpluses (≥ 0), in order
     ledger.shortfall = sum(filter(ZERO.__gt__, results), ledger.shortfall)  # deficits (< 0), in order
     # bankruptcy_price: entry − s·margin/size
-    bps = map(sub, entries, map(truediv, map(_signed, closed, margins), sizes))
+    bps = map(sub, entries, map(truediv, [m if long else m.copy_negate() for long, m in zip(longs, margins,
+                                                                                           strict=True)], sizes))
     out = list(map(Liquidated, closed, at, results, map(itemgetter(1), closing), bps))
     ledger.check()
     return out
 
 
 _OTHER = {side: opposite(side) for side in SIDES}
-_RESULT, _ORDER = attrgetter("result"), attrgetter("trader.order")
-_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("trader.key", "trader.side", "trader.size", "trader.equity", "mm", "bp",
-                                             "fill", "result", "insurance", "adl_size")))  # LIQUIDATED_KEYS
-_KEY, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "s", "size", "entry_price", "margin",
-                                                                     "equity"))
+_RESULT, _TRADER = attrgetter("result"), attrgetter("trader")
+# LIQUIDATED_KEYS after the trader's key, side, size and equity
+_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("mm", "bp", "fill", "result", "insurance", "adl_size")))
+_KEY, _SIDE, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "side", "s", "size", "entry_price",
+                                                                            "margin", "equity"))
 
 
 def _signed(p: Trader, x: Decimal) -> Decimal:
@@ -850,7 +875,7 @@ def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
     used = min(ledger.fund, total_deficit)
     ledger.fund -= used
     ledger.shortfall += used
-    ledger.check()
+    ledger.check(equity_unchanged=True)  # only the fund and the shortfall moved
     return cover, used
 
 
@@ -945,21 +970,21 @@ def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], le
         head, end = heads[other], len(queue)
         # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
         # the product the loop would form (s·take·move = take·(s·move): a sign changes no digit)
-        book_unit = _signed(p, mark_price - r.fill)
+        move = mark_price - r.fill
+        book_unit = move if p.s == 1 else move.copy_negate()  # _signed, inline
         winner_unit = (r.bp - mark_price).copy_negate() if p.s == 1 else r.bp - mark_price  # the winner's s is −p.s
         bp, key, adl_size = r.bp, p.key, ZERO
-        # x and every size left stay ≥ 0 (a fill takes at most either), so "> 0" is "not zero"
+        # x and every size left stay ≥ 0 (a fill takes at most either), so "> 0" is "not zero"; the queue's
+        # entries from the head on have size left (> 0: a winner's size), those before it none
         while x and head < end:
             q = queue[head]
             left = q["left"]
-            if not left:
-                head += 1
-                continue
             if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
                 take, x = x, ZERO  # (x − x, a zero only ever tested)
                 absorbed = unpaid
-            else:  # min(left, x) = left: the winner is closed in full
+            else:  # min(left, x) = left: the winner is closed in full, and the walk goes on after it
                 take = left
+                head += 1
                 x -= take
                 if x:
                     if per_unit is None:
@@ -1009,12 +1034,12 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
             ledger.equity[h["id"]] -= h["haircut"]
             taken += h["haircut"]
         ledger.shortfall += taken
-    ledger.check()
+    ledger.check(equity_unchanged=social is None)  # with no haircut, at most the shortfall's residue moved
     return social, taken
 
 
 def insolvency_waterfall(
-    positions: Sequence[Mapping[str, Any]],
+    positions: Positions,
     mark_price: Decimal,
     fill_price: Decimal | None = None,
     slippage: Decimal = ZERO,
@@ -1057,6 +1082,9 @@ def insolvency_waterfall(
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
     [`socialise`][perpcalc.insolvency.socialise] (5).
 
+    ``positions`` are rows (``id``, ``side``, ``size``, ``entry_price``, ``margin``) or those five
+    columns (column name → cells, as the calculator's reader gives them: no row is built).
+
     ``liquidated`` (a row of ``LIQUIDATED_KEYS`` for each liquidated position, in input order)
     and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
     with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
@@ -1089,14 +1117,16 @@ def insolvency_waterfall(
     total_deficit = -ledger.shortfall
     fund_before_cover = ledger.fund
     cover, insurance_used = cover_from_fund(ledger)
-    closed_keys = {r.trader.key for r in liquidated}
+    closed_keys = set(map(_KEY, map(_TRADER, liquidated)))
     survivors = [p for p in traders if p.key not in closed_keys]
     adl = deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method, mmr)
     social, socialised = socialise(survivors, ledger)
     bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    ordered = sorted(liquidated, key=_ORDER)
-    table = [list(map(get, ordered)) for get in _LIQUIDATED_GETTERS]
+    # liquidate_at_fill keeps the traders' (input) order: the table's rows, read column by column
+    closed = list(map(_TRADER, liquidated))
+    table = [list(map(get, closed)) for get in (_KEY, _SIDE, _SIZE, _EQUITY)] + [
+        list(map(get, liquidated)) for get in _LIQUIDATED_GETTERS]
     if columns:
         rows: Any = dict(zip(LIQUIDATED_KEYS, table, strict=True))
         fills: Any = dict(zip(FILL_KEYS, map(list, zip(*adl.fill_rows, strict=True)) if adl.fill_rows else

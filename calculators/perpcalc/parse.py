@@ -16,8 +16,9 @@ import csv
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
+from functools import cache
 from itertools import compress, islice, repeat
 from operator import is_, itemgetter, not_
 from typing import TYPE_CHECKING, Any
@@ -277,8 +278,9 @@ def _fast_text_number(c: Field, v: str) -> Decimal | float | None:
     return _within(c, Decimal(text) if c.exact else float(text))
 
 
-def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
-    """A list field's rows, typed and checked, or ``InputError`` naming the first bad row.
+def coerce_list(f: Field, value: Any) -> list[dict[str, Any]] | Columns:
+    """A list field's rows, typed and checked, or ``InputError`` naming the first bad row; for a
+    ``columnar`` field the same cells as ``Columns`` (column name → cells, in the field's order).
 
     Rows of well-formed cells are read column by column (``_columns``: one check per column,
     in C, not one per cell); anything else, and every error, takes the row-by-row reading
@@ -286,14 +288,14 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
     """
     if isinstance(value, str):
         plain_text = _plain_text_columns(f, value)
-        fast = _typed_rows(f, *plain_text) if plain_text else _columns(f, _records(value, f))
+        fast = _typed_columns(f, *plain_text) if plain_text else _column_cells(f, _records(value, f))
         if fast is not None:
-            return fast
+            return fast if f.columnar else fast.rows()
         value = parse_rows(value, f)
     elif type(value) is list and value and type(value[0]) is dict:
-        fast = _columns(f, value)
+        fast = _column_cells(f, value)
         if fast is not None:
-            return fast
+            return fast if f.columnar else fast.rows()
     if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         raise InputError(f.name, f"{f.label} must be a list of rows")
     if len(value) < f.min_items:
@@ -349,6 +351,8 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]]:
                 if not c.exact and isinstance(row[name], Decimal):
                     row[name] = float(row[name])
         rows.append(row)
+    if f.columnar:
+        return Columns((c.name, [r[c.name] for r in rows]) for c in f.columns)
     return rows
 
 
@@ -360,7 +364,13 @@ _PLAIN_COLUMN = re.compile(r"(?:[+-]?\d{1,17}(?:\.\d{1,17})?\n)*[+-]?\d{1,17}(?:
 
 
 def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
-    """The rows ``coerce_list`` gives, read column by column, when every cell is one its
+    """``_column_cells``' rows."""
+    columns = _column_cells(f, source)
+    return None if columns is None else columns.rows()
+
+
+def _column_cells(f: Field, source: list[Any]) -> Columns | None:
+    """The cells of the rows ``coerce_list`` gives, read column by column, when every cell is one its
     fast paths read (a plain number within the column's bounds, a known choice, a short
     text); else ``None``, and the caller reads row by row (and words the error).
 
@@ -386,7 +396,7 @@ def _columns(f: Field, source: list[Any]) -> list[dict[str, Any]] | None:
         if set(map(len, body)) != {len(header)}:
             return None
         raw = dict(zip(header, map(list, zip(*body, strict=True)), strict=True))
-    return _typed_rows(f, raw, len(body))
+    return _typed_columns(f, raw, len(body))
 
 
 def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int] | None:
@@ -413,6 +423,12 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int]
 
 def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict[str, Any]] | None:
     """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows)."""
+    columns = _typed_columns(f, raw, count)
+    return None if columns is None else columns.rows()
+
+
+def _typed_columns(f: Field, raw: Mapping[str, list[Any]], count: int) -> Columns | None:
+    """The typed cells of ``_typed_rows``' rows, by column (every column of the field, in its order)."""
     names = [c.name for c in f.columns]
     if not f.min_items <= count <= f.max_items:
         return None
@@ -429,13 +445,7 @@ def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict
         if read is None:
             return None
         typed.append(read)
-    # every column has `count` cells. A dict filled key by key is resized as its sixth key goes in,
-    # a dict display is made at its size: the ADL ranking's 100,000 rows of six columns took 0.04 s
-    # instead of 0.095 s in Pyodide (and page.compute_page 9 % less in all).
-    if len(names) == 6:
-        a, b, c, d, e, g = names
-        return [{a: va, b: vb, c: vc, d: vd, e: ve, g: vg} for va, vb, vc, vd, ve, vg in zip(*typed, strict=True)]
-    return list(map(dict, map(zip, repeat(names), zip(*typed, strict=True))))
+    return Columns(zip(names, typed, strict=True))  # every column has `count` cells
 
 
 def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
@@ -454,7 +464,10 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
         if numbers is None:
             return None
         if c.exact:
+            floats = numbers
             numbers = list(map(Decimal, cells))
+            if _floats_inside(c, min(floats), max(floats)):
+                return numbers  # the Decimals are inside too, without comparing 100,000 Decimals
     elif c.type == "decimal" and kinds <= {int, float}:
         sizes = list(map(abs, col))
         tiny = min(filter(None, sizes), default=1)
@@ -471,6 +484,24 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
     if _within(c, min(numbers)) is None or _within(c, max(numbers)) is None:
         return None
     return numbers
+
+
+def _floats_inside(c: Field, smallest: float, largest: float) -> bool:
+    """Whether every number whose nearest float lies within ``smallest`` … ``largest`` is
+    strictly inside the exact column's bounds, open or closed: true when each bound is a float
+    itself and the floats are strictly inside it. Rounding to the nearest float never reverses an
+    order, so a number at or below a float bound ``lo`` rounds to at most ``lo`` itself; a float
+    above ``lo`` comes from a number above it. Otherwise (a float at a bound, or a bound such as
+    0.1 that no float is) ``False``, and the caller compares the numbers themselves.
+
+    >>> from perpcalc import Field
+    >>> f = Field("x", "X", min=0, min_open=True, max=1)
+    >>> _floats_inside(f, 1e-30, 0.5), _floats_inside(f, 0.0, 0.5), _floats_inside(f, 0.5, 1.0)
+    (True, False, False)
+    """
+    lo, hi = c.bounds
+    return ((lo is None or (float(lo) == lo and smallest > lo))
+            and (hi is None or (float(hi) == hi and largest < hi)))
 
 
 # The characters of a column of plain numbers, one a line (checked at once, in C).
@@ -501,8 +532,13 @@ def _plain_number_column(cells: list[str]) -> list[float] | None:
         return None
     if 0.0 in numbers:
         return numbers if _PLAIN_COLUMN.fullmatch(joined) else None
-    sizes = list(map(abs, numbers))
-    if min(sizes) < _FLOAT_MIN or max(sizes) >= _FLOAT_MAX:
+    low, high = min(numbers), max(numbers)
+    if low > 0.0 or high < 0.0:  # one sign (prices, sizes): the magnitudes' extremes without a pass of abs()
+        smallest, largest = min(abs(low), abs(high)), max(abs(low), abs(high))
+    else:
+        sizes = list(map(abs, numbers))
+        smallest, largest = min(sizes), max(sizes)
+    if smallest < _FLOAT_MIN or largest >= _FLOAT_MAX:
         return None
     return numbers
 
@@ -616,6 +652,8 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     """
     names = [c.name for c in f.columns]
     lines = [", ".join(names)]
+    if isinstance(rows, Columns):
+        rows = rows.rows()
     for r in rows:
         lines.append(", ".join(_cell(cell_text(r.get(n))) for n in names))
     return "\n".join(lines)
@@ -696,6 +734,10 @@ class Columns(dict[str, list[Any]]):
     [{'id': 'a', 'x': 1.5}, {'id': 'b', 'x': 0.0}]
     """
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The table row by row: ``{name: cell, …}`` with the names in the columns' order."""
+        return rows_from_columns(tuple(self), list(self.values()))
+
 
 def output_json(o: Output, value: Any) -> Any:
     if value is None:
@@ -731,7 +773,7 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
         return list(rows)
     if set(map(tuple, rows)) != {keys}:  # rows written again keep their own order of keys
         return [{k: _cell_json(_column(o, k), v) for k, v in row.items()} for row in rows]
-    return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))  # every column has a cell a row
+    return rows_from_columns(keys, columns)  # every column has a cell a row
 
 
 def _table_json(o: Output, keys: tuple[str, ...], cells: list[list[Any]]) -> list[dict[str, Any]]:
@@ -739,7 +781,7 @@ def _table_json(o: Output, keys: tuple[str, ...], cells: list[list[Any]]) -> lis
     if len(set(map(len, cells))) > 1:
         raise RuntimeError(f"output {o.name!r}: its columns are not all as long")
     columns = [_column_json(_column(o, k), list(col)) for k, col in zip(keys, cells, strict=True)]
-    return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
+    return rows_from_columns(keys, columns)
 
 
 def _column_json(c: Output, cells: list[Any]) -> list[Any]:
@@ -753,10 +795,41 @@ def _column_json(c: Output, cells: list[Any]) -> list[Any]:
     if c.format != "integer" and kinds in ({float}, {Decimal}):
         numbers = cells if kinds == {float} else list(map(float, cells))
         if math.isfinite(sum(numbers)):  # else an infinity, a NaN or a sum past the float range: cell by cell
-            if numbers is cells and not any(math.copysign(1.0, z) < 0 for z in filter(not_, cells)):
-                return cells  # no −0.0 (the zeros are few, and only they are looked at)
+            if -1.0 not in map(math.copysign, repeat(1.0), filter(not_, numbers)):
+                return numbers  # no −0.0 (only the zeros are looked at): the floats as they are
             return [x + 0.0 for x in numbers]  # −0.0 + 0.0 is 0.0
     return [_cell_json(c, v) for v in cells]
+
+
+def rows_from_columns(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The rows ``{keys[0]: columns[0][i], …}`` of columns that are all as long.
+
+    A dict built from pairs grows key by key and is resized on the way; a dict display is made
+    at its size at once. Rows of up to 16 columns are built by a display written for their width
+    (``_row_maker``): 50,000 rows of ten columns take 0.026 s instead of 0.046 s in CPython 3.13.
+
+    >>> rows_from_columns(("a", "b"), ([1, 2], ["x", "y"]))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': 'y'}]
+    """
+    if 0 < len(keys) <= 16:
+        return _row_maker(len(keys))(*keys, columns)
+    return list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
+
+
+@cache
+def _row_maker(width: int) -> Callable[..., list[dict[str, Any]]]:
+    """A function ``rows(k0, …, k{width−1}, columns)`` that builds each row as one dict display.
+
+    Its text is made from the width alone (the keys are its arguments, never part of the code)."""
+    ks = [f"k{i}" for i in range(width)]
+    vs = [f"v{i}" for i in range(width)]
+    pairs = ", ".join(f"{k}: {v}" for k, v in zip(ks, vs, strict=True))
+    code = (f"def rows({', '.join(ks)}, columns):\n"
+            f"    return [{{{pairs}}} for {', '.join(vs)}, in zip(*columns, strict=True)]\n")
+    scope: dict[str, Any] = {}
+    exec(code, scope)  # the text holds only names made from integers
+    rows: Callable[..., list[dict[str, Any]]] = scope["rows"]
+    return rows
 
 
 def _cell_json(c: Output, v: Any) -> Any:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import perpcalc
 import pytest
-from helpers import Tab, calculator_forms, calculator_pages, navigate, site_pages
+from helpers import Tab, calculator_forms, calculator_pages, navigate, poll, site_pages
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,16 +193,12 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
         if scroll > client + 1:
             wide.append(f"{path}: {scroll} > {client}")
         # no unrendered math: every TeX span/block became KaTeX, without a KaTeX error
-        deadline = time.monotonic() + 30  # a wait ends as soon as the math is drawn
-        while True:
-            raw = page.evaluate(
-                """() => [...document.querySelectorAll('.arithmatex')]
-                     .filter(el => !el.querySelector('.katex') || el.querySelector('.katex-error'))
-                     .map(el => el.textContent.slice(0, 80))"""
-            )
-            if not raw or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
+        # a wait ends as soon as the math is drawn (none left raw), or after 30 s with what is left
+        unrendered = """() => [...document.querySelectorAll('.arithmatex')]
+                          .filter(el => !el.querySelector('.katex') || el.querySelector('.katex-error'))
+                          .map(el => el.textContent.slice(0, 80))"""
+        poll(page, f"() => ({unrendered})().length === 0", timeout=30)
+        raw = page.evaluate(unrendered)
         if raw:
             wide.append(f"{path}: unrendered math {raw[:3]}")
         modes = page.evaluate(
@@ -341,12 +337,7 @@ def _in_view(page: object, selector_js: str, arg: object) -> bool:
 
 
 def _wait(page: object, predicate: str, arg: object = None, timeout: float = 30.0) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate, arg)
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.03)
+    return poll(page, predicate, arg, timeout)
 
 
 def _check_charts(page: object, t: dict[str, str], problems: list[str]) -> None:

@@ -3,12 +3,11 @@ search box, must list the page that answers it among the first three results."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-from helpers import Tab
+from helpers import Tab, poll
 
 QUERIES = Path(__file__).resolve().parents[1] / "site" / "search_queries.yml"
 TOP = 3
@@ -38,16 +37,18 @@ def search(tab: Tab, query: str, timeout: float = 10.0) -> list[str]:
     tab.wait("() => !document.querySelector('.md-search-result__list > li')")
     box.fill(query)
     box.press("End")
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        now = tab.page.evaluate(RESULTS)
-        settled = now["pages"] or "No matching" in now["meta"]
-        if settled and now == last:
-            return [page_of(h) for h in now["pages"]]
-        last = now if settled else None
-        time.sleep(0.05)
-    raise AssertionError(f"search for {query!r} did not settle in {timeout} s")
+    # settled: results (or "No matching") that two checks 50 ms apart found the same
+    settled = f"""() => {{
+      const now = ({RESULTS})(), text = JSON.stringify(now);
+      const same = (now.pages.length > 0 || now.meta.includes('No matching')) && window.__lastResults === text;
+      window.__lastResults = text;
+      return same && now;
+    }}"""
+    tab.page.evaluate("() => { window.__lastResults = null; }")
+    now = poll(tab.page, settled, timeout=timeout, every=0.05)
+    if not now:
+        raise AssertionError(f"search for {query!r} did not settle in {timeout} s")
+    return [page_of(h) for h in now["pages"]]
 
 
 def test_query_list_is_large_and_points_at_real_pages(built_site: dict) -> None:

@@ -61,8 +61,8 @@ def _reference_text_number(c: Any, v: str) -> Any:
     return _spec._within(c, number if c.exact else float(number))
 
 
-def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
-    """_spec.coerce_list before the column plan."""
+def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]] | _spec.Columns:
+    """_spec.coerce_list before the column plan (a columnar field's rows as their columns)."""
     if isinstance(value, str):
         value = _spec.parse_rows(value, f)
     if isinstance(value, Mapping) or not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
@@ -112,6 +112,8 @@ def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]]:
                 if not c.exact and isinstance(row[c.name], Decimal):
                     row[c.name] = float(row[c.name])
         rows.append(row)
+    if f.columnar:
+        return _spec.Columns((c.name, [r[c.name] for r in rows]) for c in f.columns)
     return rows
 
 

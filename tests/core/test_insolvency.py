@@ -534,6 +534,20 @@ def test_ledger_check_sees_money_created_from_nothing() -> None:
     assert ledger.check() == D(1)
 
 
+def test_ledger_check_after_a_stage_that_moves_no_equity() -> None:
+    """A stage that moves only the fund and the shortfall (the fund's cover) checks without adding
+    every equity again: its total is the full total, and money it creates is still seen."""
+    from perpcalc.insolvency import Ledger
+
+    ledger = Ledger({"A": D(10), "B": D("2.5")}, D(5), shortfall=D(-3))
+    ledger.fund -= D(2)
+    ledger.shortfall += D(2)
+    assert ledger.check(equity_unchanged=True) == 0
+    assert ledger.total(equity_unchanged=True) == ledger.total() == ledger.start
+    ledger.fund += D("0.5")
+    assert ledger.check(equity_unchanged=True) == D("0.5")
+
+
 # ------------------------------------------------------------------ the waterfall's ADL stage against a reference
 
 
@@ -798,6 +812,19 @@ def test_waterfall_column_stages_match_the_loops(rows, mark, fill_shift, fund, m
     assert repr(got) == repr(want)
 
 
+@FAST
+@given(rows=waterfall_digits, **MARKET, method=st.sampled_from(list(ADL_METHODS)))
+def test_waterfall_reads_its_positions_as_rows_or_as_columns(rows, mark, fill_shift, fund, mmr, method) -> None:
+    """The calculator hands the waterfall its positions as columns (the reader's Columns): every
+    output is exactly what the same positions give as rows, every Decimal with its exponent."""
+    from perpcalc.parse import Columns
+
+    positions = _book(rows)
+    columns = Columns((k, [p[k] for p in positions]) for k in ("id", "side", "size", "entry_price", "margin"))
+    args = dict(fill_price=max(mark + fill_shift, D("0.01")), insurance_fund=fund, mmr=mmr, adl_method=method)
+    assert repr(insolvency_waterfall(columns, mark, **args)) == repr(insolvency_waterfall(positions, mark, **args))
+
+
 def test_waterfall_refuses_the_first_bad_position_as_the_loop_did() -> None:
     good = {"side": "long", "size": D(1), "entry_price": D(100), "margin": D(10)}
     for bad, words in ((dict(good, size=D(0)), "'b': size must be > 0"),
@@ -805,9 +832,11 @@ def test_waterfall_refuses_the_first_bad_position_as_the_loop_did() -> None:
                        (dict(good, margin=D(-1)), "'b': margin must be ≥ 0"),
                        (dict(good, id="a"), "position id 'a' appears twice")):
         positions = [dict(good, id="a"), {"id": "b", **bad} if "id" not in bad else bad, dict(good, id="c", size=D(0))]
-        for fn in (insolvency_waterfall, _reference_traders):
+        columns = {k: [p[k] for p in positions] for k in ("id", "side", "size", "entry_price", "margin")}
+        for fn, book in ((insolvency_waterfall, positions), (insolvency_waterfall, columns),
+                          (_reference_traders, positions)):
             with pytest.raises(InputError) as err:
-                fn(positions, D(100)) if fn is _reference_traders else fn(positions, mark_price=D(100))
+                fn(book, D(100)) if fn is _reference_traders else fn(book, mark_price=D(100))
             assert err.value.field == "positions" and words in err.value.message
 
 

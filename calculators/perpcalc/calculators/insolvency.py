@@ -760,6 +760,7 @@ insolvency_waterfall_calculator = Calculator(
             min_items=1,
             help="one row per position: id, side, size, entry_price, margin",
             accepts=("positions",),
+            columnar=True,
         ),
         Field("mark_price", "New mark price", **PRICE),
         Field(

@@ -4,8 +4,7 @@ beside the rates that caused them when a rate history is given."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 from .._errors import InputError
@@ -29,11 +28,10 @@ def _when(text: str, field: str, row: int):
     return when
 
 
-def _times(rows: list[dict[str, Any]], field: str, label: str) -> list[datetime]:
-    """Each row's time as a UTC datetime, as ``parse_start`` reads it. Times that are all ISO text
-    in UTC (``Z`` or ``+00:00``, as the file button writes them) are read in one pass; otherwise
-    row by row, which names the first row that cannot be read."""
-    texts = [r["time"] for r in rows]
+def _times(texts: list[str], field: str, label: str) -> list[datetime]:
+    """Each row's time (``texts``, the time column) as a UTC datetime, as ``parse_start`` reads it.
+    Times that are all ISO text in UTC (``Z`` or ``+00:00``, as the file button writes them) are read
+    in one pass; otherwise row by row, which names the first row that cannot be read."""
     try:
         whens = list(map(datetime.fromisoformat, texts))
     except (TypeError, ValueError):
@@ -50,15 +48,15 @@ def _times(rows: list[dict[str, Any]], field: str, label: str) -> list[datetime]
 
 
 def _funding_payments_calc(v: dict[str, Any]) -> dict[str, Any]:
-    rows = v["payments"]
-    if not rows:
+    rows = v["payments"]  # both lists come as columns (name → cells)
+    if rows is None or not rows["time"]:
         raise InputError("payments", "enter your funding payments, or read your venue's ledger with the file button")
-    whens = _times(rows, "payments", "Payments")
-    assets = [asset or "" for asset in map(dict.get, rows, repeat("asset"))]
-    payments = list(map(Payment, whens, map(itemgetter("symbol"), rows), map(itemgetter("amount"), rows), assets))
-    given = v["rates"] or []
-    rates = list(map(RateAt, _times(given, "rates", "Rates"), map(itemgetter("symbol"), given),
-                     map(itemgetter("rate"), given)))
+    whens = _times(rows["time"], "payments", "Payments")
+    assets = [asset or "" for asset in rows["asset"]]
+    payments = list(map(Payment, whens, rows["symbol"], rows["amount"], assets))
+    given = v["rates"]
+    rates = list(map(RateAt, _times(given["time"], "rates", "Rates"), given["symbol"], given["rate"])) \
+        if given is not None else []
     s = summarize_payments(payments, rates, rows=TABLE_ROWS)  # rows only for the payments the table shows
     total, assets = s["total"], s["assets"]
     one_asset = len(assets) <= 1
@@ -142,6 +140,7 @@ funding_payments_calculator = Calculator(
             max_items=100_000,
             help=PAYMENT_HELP,
             accepts=("funding_payments",),
+            columnar=True,
             columns=(
                 Field("time", "Time", type="text"),
                 Field("symbol", "Symbol", type="text"),
@@ -157,6 +156,7 @@ funding_payments_calculator = Calculator(
             max_items=100_000,
             help=RATE_HELP,
             accepts=("rate_history",),
+            columnar=True,
             columns=(
                 Field("time", "Time", type="text"),
                 Field("symbol", "Symbol", type="text"),
