@@ -205,16 +205,28 @@ def serve() -> tuple[object, Link]:
     return httpd, link
 
 
+# the page checks the predicate on its own timer and answers once: an evaluate from here every 10 ms
+# went through Playwright's driver each time, about 0.6 of a core taken from the page being timed
+# (tests/browser/helpers.py's ``poll`` measured it)
+_POLL = """async (ms) => {{
+  const predicate = {source};
+  const until = performance.now() + ms;
+  for (;;) {{
+    const value = await predicate();
+    if (value || performance.now() >= until) return value === undefined ? null : value;
+    await new Promise(r => setTimeout(r, 5));
+  }}
+}}"""
+
+
 def poll(page: object, predicate: str, timeout: float = 300.0) -> object:
-    """Wait for a JS predicate through page.evaluate (works under the site's CSP)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(predicate)
-        time.sleep(0.01)
+    """The first truthy value of a JS predicate (a function's source), checked by the page every
+    5 ms; a TimeoutError after ``timeout`` s. Works under the site's CSP: the predicate is part of
+    the function Playwright sends, never text the page evaluates."""
+    value = page.evaluate(_POLL.format(source=predicate), timeout * 1000)
+    if not value:
+        raise TimeoutError(predicate)
+    return value
 
 
 READY = "() => window.__perpcalcRuntime && ['ready', 'error'].includes(window.__perpcalcRuntime.state)"
@@ -449,8 +461,9 @@ RANK_ROWS = """n => {
 }"""
 
 # Through the page, as a paste: the text put in the positions box and its input event, then the page's
-# own path (the form's inputs posted to the worker, perpcalc.page.compute_page, the long ranking sent
-# back as bytes, the first page of rows drawn) up to the frame that shows the result. The form waits
+# own path (the form's inputs posted to the worker, perpcalc.page.compute_page, which keeps the long
+# ranking in the worker and sends its first page's text, the queue chart's points sent back as bytes,
+# the first page of rows drawn) up to the frame that shows the result. The form waits
 # 150 ms after a textarea's typing before it asks, but not after a paste: 100,000 rows arrive in one
 # input event, are held by the page (lists.js) and computed at once (perpcalc.js).
 RANK_THROUGH_PAGE = """async (rows) => {
@@ -470,7 +483,8 @@ RANK_THROUGH_PAGE = """async (rows) => {
 }"""
 
 # The worker's part alone, in the page's own worker: the inputs as JSON, perpcalc.page.compute_page,
-# the long outputs encoded as the bytes that go to the page; and the worker's heap before and after.
+# the long outputs it sends (the chart's points; the ranking stays in the worker) encoded as the bytes
+# that go to the page; and the worker's heap before and after.
 RANK_IN_WORKER = """(rows) => {
   const py = self.__pyodide;
   const heapReady = py._module.HEAP8.length;

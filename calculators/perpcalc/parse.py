@@ -454,6 +454,9 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
     if kinds == {str}:
         cells = list(map(str.strip, col))
         if c.type == "choice":
+            choices = set(c.choices)
+            if choices == set(map(str.lower, choices)) and set(cells) <= choices:  # already lower case
+                return cells
             cells = list(map(str.lower, cells))
             return cells if set(cells) <= set(c.choices) else None
         if c.type == "text":
@@ -468,6 +471,12 @@ def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
             numbers = list(map(Decimal, cells))
             if _floats_inside(c, min(floats), max(floats)):
                 return numbers  # the Decimals are inside too, without comparing 100,000 Decimals
+    elif c.type == "decimal" and kinds == {float} and not c.exact and (lowest := min(col)) > 0:
+        # positive floats (sizes, prices): their magnitudes are themselves, and float() keeps them
+        highest = max(col)
+        if highest >= _FLOAT_MAX or not math.isfinite(sum(col)) or lowest < _FLOAT_MIN:
+            return None  # a NaN, an infinity or a magnitude out of range: the row reading words it
+        return col if _within(c, lowest) is not None and _within(c, highest) is not None else None
     elif c.type == "decimal" and kinds <= {int, float}:
         sizes = list(map(abs, col))
         tiny = min(filter(None, sizes), default=1)

@@ -109,10 +109,12 @@ class Tab:
             ) from None
 
     def outputs(self, name: str) -> dict[str, object]:
+        """Each output's value (its data-value) and text; a long table that the worker keeps (its
+        rows are asked for by page, or whole by a download) has the value None."""
         return self.page.evaluate(
             """n => Object.fromEntries([...document.querySelector(`form.perpcalc[data-calculator="${n}"]`)
                  .querySelectorAll('output[name]')].map(o => [o.getAttribute('name'),
-                 {value: JSON.parse(o.dataset.value), text: o.textContent}]))""",
+                 {value: o.dataset.kept === undefined ? JSON.parse(o.dataset.value) : null, text: o.textContent}]))""",
             name,
         )
 

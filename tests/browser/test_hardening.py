@@ -238,6 +238,12 @@ def test_100000_ranked_rows_render_without_a_long_task(tab: Tab, built_site: dic
     assert box.locator("tbody tr").first.locator("td").nth(1).inner_text() == "201"  # place in the longs' queue
     print(f"\nfrom pasting 100,000 ADL rows to the ranking drawn: {tasks.summary()}")
     assert tasks.longest_cpu <= LONG_TASK_MS, sorted(tasks.tasks, key=lambda t: -t[1])[:5]
+    # the ranking's rows stayed in the worker: its CSV asks for all of them, the 201st is the page's first
+    with tab.page.expect_download() as info:
+        form.locator('[data-action="csv-table"][data-table="ranking"]').click()
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 100_001 and lines[0].startswith("side,")
+    assert lines[201].split(",")[:2] == ["long", "201"]
     # "Clear" empties the box for typing; a new paste is held again; "Show all in the box" puts
     # every row in the box, editable (the reader's choice)
     held.locator("button", has_text="Clear").click()

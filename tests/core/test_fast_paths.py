@@ -400,8 +400,9 @@ def test_rows_already_json_come_back_as_they_are() -> None:
 
 
 def _full_and_paged(name: str, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[list[str]]]]:
-    """compute's display of every row, and the rows a page gets through compute_page and table_page_json."""
-    from perpcalc.page import PAGE_ROWS, compute, compute_page, table_page_json
+    """compute's display of every row, and the rows a page gets through compute_page and table_page_json
+    (a long series) or kept_rows (a long table, kept in the worker)."""
+    from perpcalc.page import PAGE_ROWS, compute, compute_page, kept_rows, table_page_json
 
     full = compute(name, inputs, page_rows=None)
     answer, *parts = compute_page(name, json.dumps(inputs))
@@ -418,6 +419,14 @@ def _full_and_paged(name: str, inputs: Mapping[str, Any]) -> tuple[dict[str, Any
                  for a, b in itertools.pairwise(offsets)]
         assert all(len(p) == PAGE_ROWS for p in pages[:-1]) and pages[0] == shown["display"][key]["rows"]
         paged[key] = [row for page in pages for row in page]
+    for key, display in shown.get("display", {}).items():
+        if "kept" in display:
+            assert json.loads(kept_rows(name, key, display["kept"])) == full["outputs"][key]
+            count = -(-display["total"] // PAGE_ROWS)
+            pages = [json.loads(kept_rows(name, key, display["kept"], k)) for k in range(count)]
+            assert all(len(p) == PAGE_ROWS for p in pages[:-1]) and pages[0] == display["rows"]
+            assert kept_rows(name, key, display["kept"], len(pages)) == "null"
+            paged[key] = [row for page in pages for row in page]
     return full, paged
 
 

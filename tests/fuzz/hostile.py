@@ -32,7 +32,7 @@ from typing import Any
 
 import perpcalc
 from perpcalc import InputError
-from perpcalc.page import compute, compute_json, compute_page
+from perpcalc.page import compute, compute_json, compute_page, kept_rows
 from perpcalc.parse import parse_rows
 
 MILLION_ROWS = "id,profit\n" + "a,1\n" * 1_000_000
@@ -168,7 +168,7 @@ def _jsonable(inputs: dict[str, Any]) -> str | None:
 def _page_problems(calculator: str, text: str, result: dict[str, Any]) -> list[str]:
     """What ``compute_page`` (the worker's call) does wrong against ``compute_json``'s ``result``:
     an exception, a part that is not strict JSON, or an answer that, with its long outputs put
-    back (each page's rows at its offsets), is not ``result``."""
+    back (each page's rows at its offsets, a kept table as kept_rows gives it whole), is not ``result``."""
     try:
         answer, *parts = compute_page(calculator, text)
         paged = _strict(answer)
@@ -179,6 +179,9 @@ def _page_problems(calculator: str, text: str, result: dict[str, Any]) -> list[s
             if [row for page in pages for row in page] != value:
                 return [f"compute_page: the pages of {name} are not its rows"]
             paged["outputs"][name] = value
+        for name, shown in paged.get("display", {}).items():
+            if "kept" in shown:  # a long table, kept in the worker: asked for whole, as a download does
+                paged["outputs"][name] = _strict(kept_rows(calculator, name, shown.pop("kept")))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise

@@ -83,6 +83,22 @@ test("rowsFrom gives the first page at once and asks for any other, formatted fr
   assert.deepEqual(rowsFrom({ text: "" }, 0), []);
 });
 
+test("rowsFrom gives a kept table's first page at once and asks the worker for any other by its number", async () => {
+  const rows = Array.from({ length: 1000 }, (_, i) => [`p${i}`, String(i)]);
+  const asked = [];
+  const kept = async (page) => {
+    asked.push(page);
+    return page < 5 ? rows.slice(page * TABLE_PAGE, (page + 1) * TABLE_PAGE) : null;
+  };
+  const shown = { text: "1000 rows", rows: rows.slice(0, TABLE_PAGE), total: rows.length, kept: 7 };
+  assert.deepEqual(rowsFrom(shown, 0, undefined, kept), rows.slice(0, TABLE_PAGE));
+  assert.equal(asked.length, 0, "the first page's text came with the answer");
+  assert.deepEqual(await rowsFrom(shown, 600, undefined, kept), rows.slice(600, 800));
+  assert.deepEqual(asked, [3]);
+  assert.deepEqual(await rowsFrom(shown, 1000, undefined, kept), []); // no longer kept, or past the end
+  assert.deepEqual(rowsFrom(shown, 200), []); // nobody to ask
+});
+
 test("pageStart keeps the pager between its first and last pages", () => {
   assert.equal(pageStart(-TABLE_PAGE, 1000), 0);
   assert.equal(pageStart(400, 1000), 400);

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -184,12 +183,14 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
             f"or see your own score and what lowers it in “Your ADL score” ({ADL_SCORE_CALCULATOR}, on the ADL "
             "ranking page).",
         )
-    firsts = [r for r in rows if r["rank"] == 1 and counts[r["side"]] >= 2]
+    # rank_positions lists each side's queue whole, longs first: a side's rows start here
+    start = {"long": 0, "short": counts["long"]}
+    firsts = [rows[start[side]] for side in SIDES if counts[side] >= 2]
     heads = "; ".join(f"{r['side']}s: {r['id']} (score {format_significant(float(r['score']))})" for r in firsts)
     parts = [f"First in line to be deleveraged among these positions — {heads}."]
     for side in SIDES:
         if counts[side] == 1:
-            alone = next(r["id"] for r in rows if r["side"] == side)
+            alone = rows[start[side]]["id"]
             parts.append(f"{alone} is the only {side} here: a queue of one ranks nothing, so its place and lights "
                          f"say nothing until the other {side}s are added.")
         elif counts[side] == 0:
@@ -198,7 +199,7 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     parts.append("A long is only deleveraged against a bankrupt short, and a short against a bankrupt long.")
     text = " ".join(parts)
     # the chart: each side's scores in queue order (the first 500 places of each queue)
-    by_side = {side: [r["score"] for r in islice((r for r in rows if r["side"] == side), 500)] for side in SIDES}
+    by_side = {side: [r["score"] for r in rows[start[side]:start[side] + min(500, counts[side])]] for side in SIDES}
     queue = [
         {
             "place": i + 1,

@@ -7,6 +7,8 @@
 
 import { Exact, exportValue, csvText, pythonSource } from "./exports.js";
 import { specOf, readInputs } from "./form.js";
+import { keptRows } from "./runtime.js";
+import { requestCompute } from "./render.js";
 
 /** @typedef {import("./form.js").ExportItem} ExportItem */
 
@@ -20,15 +22,26 @@ export function pythonCall(form) {
   return pythonSource(spec.name, spec.function, readInputs(form));
 }
 
+const utf8 = new TextDecoder();
+
 /**
+ * The form's outputs, each from its data-value, or (a long table kept in the worker) asked for
+ * whole; null when the worker no longer holds one (another answer of the calculator since).
  * @param {HTMLFormElement} form
- * @returns {Record<string, any>}
+ * @returns {Promise<Record<string, any> | null>}
  */
-function outputsOf(form) {
+async function outputsOf(form) {
   /** @type {Record<string, any>} */
   const outputs = {};
   for (const out of form.querySelectorAll("output[name]")) {
-    outputs[/** @type {string} */ (out.getAttribute("name"))] = JSON.parse(/** @type {string} */ (/** @type {HTMLElement} */ (out).dataset.value));
+    const name = /** @type {string} */ (out.getAttribute("name"));
+    const { kept, value } = /** @type {HTMLElement} */ (out).dataset;
+    if (kept === undefined) outputs[name] = JSON.parse(/** @type {string} */ (value));
+    else {
+      const bytes = await keptRows(/** @type {string} */ (form.dataset.calculator), name, Number(kept));
+      if (!bytes) return null;
+      outputs[name] = JSON.parse(utf8.decode(bytes));
+    }
   }
   return outputs;
 }
@@ -72,39 +85,44 @@ export function tableOf(items, outputs, table, header) {
 
 /**
  * @param {HTMLFormElement} form
+ * @param {Record<string, any>} outputs
  * @param {string | null} table
  */
-function exportTable(form, table) {
-  return tableOf(specOf(form).exports || [], outputsOf(form), table, (h) => exportHeader(form, h));
+function exportTable(form, outputs, table) {
+  return tableOf(specOf(form).exports || [], outputs, table, (h) => exportHeader(form, h));
 }
 
 /**
- * The CSV of one table or series output, or of the single figures.
+ * The CSV of one table or series output, or of the single figures (null: see outputsOf).
  * @param {HTMLFormElement} form
  * @param {string | null} [table]
- * @returns {string}
+ * @returns {Promise<string | null>}
  */
-export function toCSV(form, table = null) {
-  const { header, rows } = exportTable(form, table);
+export async function toCSV(form, table = null) {
+  const outputs = await outputsOf(form);
+  if (!outputs) return null;
+  const { header, rows } = exportTable(form, outputs, table);
   return csvText([header, ...rows]);
 }
 
 /**
  * JSON that pandas.read_json reads as it is: one record per input and per output (calculator,
  * kind, name, unit-bearing column name, value); a table's value is its rows as in its CSV. The
- * inputs are the ones perpcalc.run takes: {r.name: r.value for r in records if r.kind == "input"}.
+ * inputs are the ones perpcalc.run takes: {r.name: r.value for r in records if r.kind == "input"}
+ * (null: see outputsOf).
  * @param {HTMLFormElement} form
- * @returns {string}
+ * @returns {Promise<string | null>}
  */
-export function toJSON(form) {
+export async function toJSON(form) {
   const calculator = specOf(form).name;
   /** @type {{calculator: string, kind: string, name: string, column: string, value: unknown}[]} */
   const records = Object.entries(readInputs(form)).map(([name, value]) => ({ calculator, kind: "input", name, column: name, value }));
-  const outputs = outputsOf(form);
+  const outputs = await outputsOf(form);
+  if (!outputs) return null;
   for (const item of specOf(form).exports || []) {
     let value = exportValue(item.format, outputs[item.name]);
     if (item.columns) {
-      const { header, rows } = exportTable(form, item.name);
+      const { header, rows } = exportTable(form, outputs, item.name);
       value = rows.map((row) => Object.fromEntries(row.map((cell, i) => [header[i], cell instanceof Exact ? Number(cell.text) : cell])));
     } else if (value instanceof Exact) value = Number(value.text);
     records.push({ calculator, kind: "output", name: item.name, column: exportHeader(form, item.header), value });
@@ -119,12 +137,17 @@ export function toJSON(form) {
  * @param {"csv" | "json"} kind
  * @param {string | null} [table]
  */
-export function download(form, kind, table = null) {
+export async function download(form, kind, table = null) {
   const spec = specOf(form);
   if (form.dataset.stale === "true") return;
-  const blob = kind === "json"
-    ? new Blob([toJSON(form)], { type: "application/json" })
-    : new Blob([toCSV(form, table)], { type: "text/csv" });
+  const asked = form.dataset.request;
+  const text = kind === "json" ? await toJSON(form) : await toCSV(form, table);
+  if (form.dataset.stale === "true" || form.dataset.request !== asked) return; // new inputs meanwhile
+  if (text === null) { // the worker no longer holds the rows (another answer since): computed again
+    requestCompute(form);
+    return;
+  }
+  const blob = new Blob([text], { type: kind === "json" ? "application/json" : "text/csv" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   a.download = kind === "json" ? `${spec.name}.json` : `${spec.name}-${table || "summary"}.csv`;

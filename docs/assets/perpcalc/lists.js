@@ -13,9 +13,11 @@
 // Paged rows. Tables show TABLE_PAGE rows at a time with Previous/Next: a pasted list can give
 // 100,000 rows, and putting them all in the DOM froze the tab for minutes (insertRow is quadratic,
 // and even a linear build plus layout is a long task). The downloads hold every row. Only the rows
-// shown are ever written as text: a long table's answer holds its first page's text and its raw
-// rows; any other page is formatted by perpcalc in the worker from that page's raw rows when the
-// reader turns to it (TABLE_PAGE is perpcalc.page.PAGE_ROWS).
+// shown are ever written as text: a long output's answer holds its first page's text. A long
+// table's rows stay in the worker (display.kept: the answer's number), which sends the text of
+// another page when the reader turns to it, and all the rows for a download; a long series' raw
+// rows come with the answer (its chart draws them all), and another page of them is formatted by
+// perpcalc in the worker from that page's raw rows (TABLE_PAGE is perpcalc.page.PAGE_ROWS).
 
 /** @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} Control */
 
@@ -165,9 +167,10 @@ export const TABLE_PAGE = 200;
 
 /**
  * An output as the page shows it: its text and, for a table, its column labels and rows (for a
- * long one, the text of its first TABLE_PAGE rows, how many rows it has and its raw pages).
+ * long one, the text of its first TABLE_PAGE rows, how many rows it has, and its raw pages or the
+ * number of the answer whose rows the worker kept).
  * @typedef {{text: string, columns?: string[], rows?: string[][], total?: number, offsets?: number[],
- *   raw?: RawPages}} Shown
+ *   raw?: RawPages, kept?: number}} Shown
  */
 
 /**
@@ -178,11 +181,14 @@ export const TABLE_PAGE = 200;
 
 /** Formats a page of a table's raw rows (JSON text) as perpcalc does: the worker's table_page_json. */
 /** @typedef {(rowsJSON: string) => Promise<string[][] | null>} FormatRows */
+/** The text of page k of a long table the worker kept: the worker's kept_rows. */
+/** @typedef {(page: number) => Promise<string[][] | null>} KeptPage */
 
 const utf8 = new TextDecoder();
 
 /**
- * Long outputs arrive as UTF-8 JSON in transferred buffers (result.json[name]). Nothing is
+ * Long series arrive as UTF-8 JSON in transferred buffers (result.json[name]; a long table stays
+ * in the worker, and neither result.outputs nor result.json has it). Nothing is
  * decoded on arrival: result.json[name] decodes the JSON text when first read (data-value) and
  * result.outputs[name] parses it when first read (a download, a listener of perpcalc:result);
  * display[name].raw keeps the bytes and page offsets, so a page of rows is decoded when shown.
@@ -221,15 +227,19 @@ export function rawPage(raw, k) {
 
 /**
  * TABLE_PAGE rows of a table from its `start`th (a multiple of TABLE_PAGE): at once when the
- * answer holds their text, else a promise of that page's raw rows formatted by `format`.
+ * answer holds their text, else a promise of that page's text from the worker (`kept`) or of
+ * that page's raw rows formatted by `format`.
  * @param {Shown} shown
  * @param {number} start
  * @param {FormatRows} [format]
+ * @param {KeptPage} [kept]
  * @returns {string[][] | Promise<string[][]>}
  */
-export function rowsFrom(shown, start, format) {
+export function rowsFrom(shown, start, format, kept) {
   const rows = shown.rows || [];
-  if (!shown.raw || start + TABLE_PAGE <= rows.length) return rows.slice(start, start + TABLE_PAGE);
+  if ((!shown.raw && shown.kept === undefined) || start + TABLE_PAGE <= rows.length) return rows.slice(start, start + TABLE_PAGE);
+  if (shown.kept !== undefined) return kept ? kept(Math.floor(start / TABLE_PAGE)).then((page) => page || []) : [];
+  if (!shown.raw) return [];
   const text = rawPage(shown.raw, Math.floor(start / TABLE_PAGE));
   if (text === null || !format) return [];
   return format(text).then((page) => page || []);
@@ -257,13 +267,14 @@ export function pageWords(start, total) {
 }
 
 /**
- * A table output as DOM: its first TABLE_PAGE rows, and a pager when it has more (a long table's
- * other pages are formatted by `format` when shown).
+ * A table output as DOM: its first TABLE_PAGE rows, and a pager when it has more (a long
+ * output's other pages come from `kept` or are formatted by `format` when shown).
  * @param {Shown} shown
  * @param {FormatRows} [format]
+ * @param {KeptPage} [kept]
  * @returns {DocumentFragment}
  */
-export function buildTable(shown, format) {
+export function buildTable(shown, format, kept) {
   const table = document.createElement("table");
   const headRow = document.createElement("tr");
   for (const label of shown.columns || []) {
@@ -292,7 +303,7 @@ export function buildTable(shown, format) {
   };
   let start = 0;
   const fill = (/** @type {number} */ from) => {
-    const got = rowsFrom(shown, from, format);
+    const got = rowsFrom(shown, from, format, kept);
     if (Array.isArray(got)) put(got);
     else got.then((rows) => { if (start === from) put(rows); }); // a later page asked meanwhile wins
   };

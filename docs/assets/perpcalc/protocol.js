@@ -6,7 +6,10 @@
 // <head> creates it with no module of its own). Page → worker: COMPUTE {id, name, inputs} and FILE {id, calculator,
 // field, file, options} are answered, once the runtime is ready, by RESULT {id, result} and by
 // FILE_PROGRESS {id, phase, done, total} then FILE_RESULT {id, result}; ROWS {id, name, output, rows}
-// (a page of a long table's raw rows as JSON text) by RESULT {id, result: the rows' text or null}.
+// (a page of a long series' raw rows as JSON text) by RESULT {id, result: the rows' text or null};
+// PAGE {id, name, output, answer, page} (page k of a long table the worker kept from answer number
+// `answer`) by RESULT {id, result: the rows' text or null} and WHOLE {id, name, output, answer} (all
+// of it, for a download) by RESULT {id, result: its JSON as UTF-8 bytes, transferred, or null}.
 // Worker → page while starting: PROGRESS {step, detail, fraction}, then READY {timings} or
 // FAILED {message}. Page → service worker (sw.js, a classic script that keeps its own copy of
 // the name): CACHE_RUNTIME {urls, plain} (plain: the worker fetched some runtime files as .gz copies).
@@ -19,6 +22,8 @@ export const MSG = Object.freeze({
   COMPUTE: "compute",
   RESULT: "result",
   ROWS: "rows",
+  PAGE: "page",
+  WHOLE: "whole",
   FILE: "file",
   FILE_PROGRESS: "file-progress",
   FILE_RESULT: "file-result",

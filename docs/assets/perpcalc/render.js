@@ -11,7 +11,7 @@
 // perpcalc.page.compute_json in the worker (data-state="ready").
 
 import { STEPS } from "./protocol.js";
-import { runtime, startRuntime, compute, formatRows } from "./runtime.js";
+import { runtime, startRuntime, compute, formatRows, keptRows } from "./runtime.js";
 import { specOf, readInputs, markStale, atExample, clearErrors, showError, showNotes, formsOnPage } from "./form.js";
 import { valueOf, unpackLarge, buildTable } from "./lists.js";
 import { laterQuery } from "./address.js";
@@ -111,11 +111,24 @@ export function applyResult(form, result) {
   for (const out of form.querySelectorAll("output[name]")) {
     const name = /** @type {string} */ (out.getAttribute("name"));
     const shown = result.display[name];
+    const el = /** @type {HTMLOutputElement} */ (out);
     out.textContent = shown.text;
-    /** @type {HTMLOutputElement} */ (out).dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
+    // a long table stays in the worker: its value is asked for when a download needs it (downloads.js)
+    if (shown.kept !== undefined) {
+      delete el.dataset.value;
+      el.dataset.kept = String(shown.kept);
+    } else {
+      delete el.dataset.kept;
+      el.dataset.value = result.json?.[name] ?? JSON.stringify(result.outputs[name]);
+    }
     const box = form.querySelector(`[data-table-for="${CSS.escape(name)}"]`);
     const calculator = /** @type {string} */ (form.dataset.calculator);
-    if (box) box.replaceChildren(buildTable(shown, (rows) => formatRows(calculator, name, rows)));
+    const kept = (/** @type {number} */ page) => keptRows(calculator, name, /** @type {number} */ (shown.kept), page)
+      .then((rows) => {
+        if (rows === null && form.isConnected) requestCompute(form); // answered again since (another form): recompute
+        return rows;
+      });
+    if (box) box.replaceChildren(buildTable(shown, (rows) => formatRows(calculator, name, rows), kept));
   }
   // money units name the currency the results are in (USDT, USDC, base coin) and follow it
   for (const unit of form.querySelectorAll("[data-unit-from]")) {

@@ -143,6 +143,24 @@ export function formatRows(name, output, rows) {
 }
 
 /**
+ * A long table the worker kept from answer number `answer` (its display's `kept`): the text of
+ * its page `page` (one list of cell texts a row) or, with no page, all its rows as JSON in UTF-8
+ * bytes (a download); null when the calculator has answered again since.
+ * @param {string} name the calculator
+ * @param {string} output the table output
+ * @param {number} answer
+ * @param {number} [page]
+ * @returns {Promise<any>}
+ */
+export function keptRows(name, output, answer, page) {
+  if (!worker || runtime.state !== "ready") return Promise.resolve(null);
+  const id = nextId++;
+  const type = page === undefined ? MSG.WHOLE : MSG.PAGE;
+  /** @type {Worker} */ (worker).postMessage({ type, id, name, output, answer, page });
+  return new Promise((resolve) => pending.set(id, resolve));
+}
+
+/**
  * The worker's progress on a file: the bytes read, then the lines checked (total 1: not known).
  * @typedef {{phase: "reading" | "checking", done: number, total: number}} FileProgress
  */

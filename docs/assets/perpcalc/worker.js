@@ -35,12 +35,15 @@ import { MSG, STEP } from "./protocol.js";
 /** @typedef {{type: typeof MSG.COMPUTE, id: number, name: string, inputs: Record<string, string>}} ComputeRequest */
 /** @typedef {{type: typeof MSG.FILE, id: number, calculator: string, field: string, file: File, options?: string}} FileRequest */
 /** @typedef {{type: typeof MSG.ROWS, id: number, name: string, output: string, rows: string}} RowsRequest */
-/** @typedef {ComputeRequest | FileRequest | RowsRequest} WorkerRequest */
+/** @typedef {{type: typeof MSG.PAGE, id: number, name: string, output: string, answer: number, page: number}} PageRequest */
+/** @typedef {{type: typeof MSG.WHOLE, id: number, name: string, output: string, answer: number}} WholeRequest */
+/** @typedef {PageRequest | WholeRequest} KeptRequest */
+/** @typedef {ComputeRequest | FileRequest | RowsRequest | KeptRequest} WorkerRequest */
 /**
- * perpcalc.page.compute_page's answer: the outputs and their display, or the error; long lists
- * leave as UTF-8 JSON in transferred buffers (answer).
+ * perpcalc.page.compute_page's answer: the outputs and their display, or the error; long series
+ * leave as UTF-8 JSON in transferred buffers, long tables stay here (answer).
  * @typedef {{ok: true, outputs: Record<string, unknown>, json?: Record<string, Uint8Array>,
- *   display: Record<string, {rows?: unknown[], offsets?: number[], total?: number}>}
+ *   display: Record<string, {rows?: unknown[], offsets?: number[], total?: number, kept?: number}>}
  *   | {ok: false, error: {field: string | null, message: string}}} Answer
  */
 
@@ -556,12 +559,14 @@ function plain(message) {
   return message.split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 300) || "unknown error";
 }
 
-// A calculator's answer. Long outputs (more than perpcalc.page.PAGE_ROWS rows) come from
-// perpcalc.page.compute_page apart, as JSON text, and travel to the page as UTF-8 bytes in
-// transferred buffers (result.json[name]), never parsed or written again here: a structured
-// clone of 100,000 rows took the page's thread seconds, and a transferred buffer arrives at once.
-// Their display holds the text of the first page only, with the offsets of the other pages in
-// the bytes; the page sends a page's raw rows back (ROWS) when the reader turns to it.
+// A calculator's answer. Long outputs (more than perpcalc.page.PAGE_ROWS rows) hold the text of
+// their first page only. A long table stays in Python (perpcalc.page.compute_page keeps it, with
+// the answer's number in its display): the page asks for another page of it (PAGE) when the
+// reader turns to it, and for all of it (WHOLE) for a download; 100,000 ranked rows are neither
+// written as JSON nor sent to be shown (that took 0.34 s of the 1.8 s the worker spent). A long
+// series (charted) comes from compute_page apart, as JSON text, and travels to the page as UTF-8
+// bytes in transferred buffers (result.json[name]), never parsed or written again here; the page
+// sends a page's raw rows back (ROWS) when the reader turns to it.
 const encoder = new TextEncoder();
 
 /** @param {ComputeRequest} msg */
@@ -601,6 +606,36 @@ function formatRows(msg) {
     rows = null;
   }
   postMessage({ type: MSG.RESULT, id: msg.id, result: rows });
+}
+
+// A long table that compute_page kept (perpcalc.page.kept_rows): a page's text, or all its rows as
+// JSON bytes; null when the calculator answered again since.
+/** @type {((name: string, output: string, answer: number, page?: number) => string) | null} */
+let keptRows = null;
+
+/** @param {KeptRequest} msg */
+function sendKept(msg) {
+  /** @type {unknown} */
+  let result = null;
+  /** @type {Transferable[]} */
+  const transfer = [];
+  try {
+    keptRows ||= /** @type {Pyodide} */ (self.__pyodide).runPython("from perpcalc.page import kept_rows\nkept_rows");
+    const rows = /** @type {NonNullable<typeof keptRows>} */ (keptRows);
+    if (msg.type === MSG.PAGE) result = JSON.parse(rows(msg.name, msg.output, msg.answer, msg.page));
+    else {
+      const text = rows(msg.name, msg.output, msg.answer); // all the rows, as JSON
+      if (text !== "null") {
+        const bytes = encoder.encode(text);
+        result = bytes;
+        transfer.push(bytes.buffer);
+      }
+    }
+  } catch {
+    result = null;
+    transfer.length = 0;
+  }
+  postMessage({ type: MSG.RESULT, id: msg.id, result }, transfer);
 }
 
 // ---------------------------------------------------------------- the reader's own files
@@ -688,6 +723,7 @@ async function readFile(msg) {
 function handle(msg) {
   if (msg.type === MSG.FILE) readFile(msg);
   else if (msg.type === MSG.ROWS) formatRows(msg);
+  else if (msg.type === MSG.PAGE || msg.type === MSG.WHOLE) sendKept(msg);
   else answer(msg);
 }
 
@@ -697,7 +733,7 @@ start();
 
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === MSG.COMPUTE || msg.type === MSG.FILE || msg.type === MSG.ROWS) {
+  if ([MSG.COMPUTE, MSG.FILE, MSG.ROWS, MSG.PAGE, MSG.WHOLE].includes(msg.type)) {
     if (compute) handle(msg);
     else queue.push(msg);
   }
