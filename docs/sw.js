@@ -2,18 +2,23 @@
 // build's memory snapshot so the next visit's calculators start from it.
 //
 // The build fills in VERSION (a hash of the runtime and assets), FILES (path under the site
-// root -> sha256, for the runtime files, the snapshot and the calculator scripts), GZIPPED (those
-// runtime files that have a .gz copy) and OFFLINE (the offline page). A new version gets a new
-// cache and the old one is deleted. Nothing is kept unchecked: a file with a recorded hash is stored only when its bytes match it (a stale
-// copy from the browser's HTTP cache is fetched again from the server, then checked again);
-// any other file is revalidated with the server before it is stored.
+// root -> sha256, for the runtime files, the snapshot and the calculator scripts: kept once the
+// first calculator is live), PINNED (path -> sha256, for the other stylesheets, scripts and fonts
+// whose name carries no hash: page.js, site.css, KaTeX's...: kept once a page used them),
+// GZIPPED (those runtime files that have a .gz copy) and OFFLINE (the offline page). A new
+// version gets a new cache and the old one is deleted; any change to a file of FILES or PINNED
+// is a new version. Nothing is kept unchecked: a file with a recorded hash is stored only when
+// its bytes match it (a stale copy from the browser's HTTP cache is fetched again from the
+// server, then checked again); any other file is revalidated with the server before it is stored.
 //
-// Serving: files whose bytes are fixed for this version (a hash in FILES, or a hash in their
-// name) come from the cache first; pages, indexes and every other file (page.js, images...)
-// from the server first, revalidated past the browser's HTTP cache (a host such as GitHub
-// Pages lets it keep them for 10 minutes), and from the cache only offline.
+// Serving: files whose bytes are fixed for this version (a hash in FILES or PINNED, or a hash in
+// their name) come from the cache first, so a return visit asks the server for the page alone
+// before it can run; pages, indexes and every other file (images, the search index...) from the
+// server first, revalidated past the browser's HTTP cache (a host such as GitHub Pages lets it
+// keep them for 10 minutes), and from the cache only offline.
 const VERSION = "__VERSION__";
 const FILES = __FILES__;
+const PINNED = __PINNED__;
 const GZIPPED = new Set(__GZIPPED__);
 const OFFLINE = "__OFFLINE__";
 const CACHE = `perp-glossary-${VERSION}`;
@@ -76,12 +81,26 @@ async function keep(cache, url, expected, plain) {
   }
 }
 
+// A pinned file fetched on a miss: kept when its bytes are the version's.
+async function keepChecked(cache, request, response, expected) {
+  try {
+    const body = await response.arrayBuffer();
+    if ((await sha256(body)) !== expected) return;
+    const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream" };
+    await cache.put(request, new Response(body, { headers }));
+  } catch {
+    // not kept: fetched again next time
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       try {
-        for (const path of [OFFLINE, "assets/offline/offline.js"]) await keep(cache, new URL(path, scope).href, null);
+        for (const path of [OFFLINE, "assets/offline/offline.js"]) {
+          await keep(cache, new URL(path, scope).href, PINNED[path] || null);
+        }
       } catch {
         // installed anyway; the offline page is fetched again next time
       }
@@ -104,6 +123,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "cache-runtime") return;
   const hashes = new Map(Object.entries(FILES).map(([path, sum]) => [new URL(path, scope).href, sum]));
+  const pinned = new Map(Object.entries(PINNED).map(([path, sum]) => [new URL(path, scope).href, sum]));
   const pages = (Array.isArray(event.data.urls) ? event.data.urls : [])
     .filter((u) => typeof u === "string" && sameOrigin(u))
     .map((u) => new URL(u, scope).href.split("#")[0]);
@@ -116,7 +136,7 @@ self.addEventListener("message", (event) => {
         urls.map(async (url) => {
           if (await cache.match(url)) return;
           try {
-            await keep(cache, url, hashes.get(url), plain);
+            await keep(cache, url, hashes.get(url) || pinned.get(url), plain);
           } catch {
             // a file that cannot be fetched now is simply not kept offline
           }
@@ -140,7 +160,8 @@ self.addEventListener("fetch", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       const rel = url.pathname.slice(scope.pathname.length);
-      const fixed = Boolean(FILES[rel]) || HASHED_NAME.test(url.pathname);
+      const expected = FILES[rel] || PINNED[rel];
+      const fixed = Boolean(expected) || HASHED_NAME.test(url.pathname);
       if (!fixed) {
         // pages, indexes and unhashed assets: network first, so readers see updates; the cache when offline
         try {
@@ -162,8 +183,11 @@ self.addEventListener("fetch", (event) => {
       // HTTP cache may still hold the previous version's file of that name
       const hit = await cache.match(request);
       if (hit) return hit;
-      const response = await fetch(request, FILES[rel] ? { cache: "no-cache" } : undefined);
-      if (response.ok && response.type === "basic" && !FILES[rel]) cache.put(request, response.clone());
+      const response = await fetch(request, expected ? { cache: "no-cache" } : undefined);
+      if (response.ok && response.type === "basic") {
+        if (PINNED[rel]) event.waitUntil(keepChecked(cache, request, response.clone(), PINNED[rel]));
+        else if (!FILES[rel]) cache.put(request, response.clone());
+      }
       return response;
     })(),
   );

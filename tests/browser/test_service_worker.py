@@ -9,6 +9,7 @@ Finding 9: it admitted addresses by string prefix, so on a default-port deployme
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -80,13 +81,27 @@ def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
         ctx.close()
 
 
+def next_version(sw: str, version: str, old: bytes, new: bytes) -> str:
+    """The service worker a build would write for a deploy that changes one file from ``old`` to
+    ``new``: a new version, the file's new sha256 recorded."""
+    current = re.search(r'const VERSION = "([0-9a-f]+)";', sw)[1]
+    digest = hashlib.sha256(old).hexdigest()
+    assert f'": "{digest}"' in sw, "the file's hash is not recorded in sw.js"
+    return (sw.replace(f'const VERSION = "{current}";', f'const VERSION = "{version}";')
+            .replace(digest, hashlib.sha256(new).hexdigest()))
+
+
 def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
     browser: object, built_site: dict
 ) -> None:
     """Security review 2026-12-06, L4: with GitHub Pages' max-age=600 on every file, the worker kept
-    (and served) the previous deployment's page.js and perpcalc.js for the version's whole life."""
+    (and served) the previous deployment's page.js and perpcalc.js for the version's whole life.
+    Both are pinned to the version by their sha256 now (a return visit takes them from the cache):
+    a deploy that changes one is a new version, whose worker keeps the new file, not the HTTP
+    cache's copy; the page itself is asked of the server first on every visit."""
     site: Path = built_site["dir"]
     page_js = "/assets/js/page.js"
+    update = "async () => { await (await navigator.serviceWorker.getRegistration()).update(); }"
     with altered_site(site, PORT, max_age=600) as (origin, handler):
         replace = handler.replace
         ctx = browser.new_context()
@@ -98,8 +113,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab.goto(PAGE)  # now through the worker, which keeps page.js; the HTTP cache holds all
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
             tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
-            # a deploy that changes an unhashed script and the page: the next visit has both
-            replace[page_js] = (site / page_js.lstrip("/")).read_bytes() + b"\nwindow.__deploy = 2;\n"
+            # a deploy that changes the page alone: the next visit shows it
             html = (site / PAGE.lstrip("/") / "index.html").read_text(encoding="utf-8")
             replace[PAGE] = html.replace("<head>", '<head><meta name="perp-deploy" content="2">', 1).encode()
             # the next visit, in a new tab (a reload of the same tab may take a script that is still
@@ -107,18 +121,30 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab.page.close()
             tab = Tab(ctx, origin)
             tab.goto(PAGE)
-            assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
             assert tab.page.locator('meta[name="perp-deploy"]').count() == 1, "the previous page was shown"
+            # a deploy that changes an unhashed script: a new version of the worker records its hash
+            old_js = (site / page_js.lstrip("/")).read_bytes()
+            replace[page_js] = old_js + b"\nwindow.__deploy = 2;\n"
+            sw = next_version((site / "sw.js").read_text(encoding="utf-8"), "0000000000000002", old_js,
+                              replace[page_js])
+            replace["/sw.js"] = sw.encode()
+            tab.page.evaluate(update)
+            tab.wait("async () => { const k = await caches.keys();"
+                     " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60)
+            tab.page.close()
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
+            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
+            kept_js = tab.page.evaluate(f"async () => (await caches.match('{origin}{page_js}')).text()")
+            assert kept_js.endswith("window.__deploy = 2;\n"), "the HTTP cache's page.js was kept"
             # a deploy with a new perpcalc.js and a new version of the worker that records its hash
             old = (site / SCRIPT.lstrip("/")).read_bytes()
             new = old + b"\nwindow.__perpcalcDeploy = 2;\n"
-            sw = (site / "sw.js").read_text(encoding="utf-8")
-            version = re.search(r'const VERSION = "([0-9a-f]+)";', sw)[1]
-            digest = hashlib.sha256(old).hexdigest()
-            replace["/sw.js"] = (sw.replace(f'const VERSION = "{version}";', 'const VERSION = "0000000000000003";')
-                                 .replace(digest, hashlib.sha256(new).hexdigest())).encode()
+            replace["/sw.js"] = next_version(sw, "0000000000000003", old, new).encode()
             replace[SCRIPT] = new
-            tab.page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+            tab.page.evaluate(update)
             tab.wait("async () => { const k = await caches.keys();"
                      " return k.length === 1 && k[0] === 'perp-glossary-0000000000000003'; }", timeout=60)
             tab.page.close()
@@ -165,3 +191,46 @@ def test_only_the_sites_own_origin_is_admitted(browser: object, built_site: dict
         assert dict(zip(cases, got, strict=True)) == cases
     finally:
         ctx.close()
+
+
+# Every response to the page's stylesheets, scripts and fonts that the cache holds, by path.
+_KEPT_ASSETS = """async () => { const kept = []; for (const key of await caches.keys())
+    for (const r of await (await caches.open(key)).keys()) { const p = new URL(r.url).pathname;
+      if (/\\.(css|js|woff2)$/.test(p)) kept.push(p); } return kept; }"""
+
+
+def test_a_return_visit_asks_the_server_for_the_page_not_its_stylesheets_scripts_or_fonts(
+    browser: object, built_site: dict
+) -> None:
+    """Issue 24: each unhashed stylesheet and script (site.css, page.js...) was asked of the server
+    on every visit, a round trip on the parser's path. They are pinned to the version by their
+    sha256: kept once used, after the check, and taken from the cache on the next visit. One whose
+    served bytes differ from the build's is never kept (asked again next time)."""
+    site: Path = built_site["dir"]
+    altered = "/assets/css/share.css"
+    with altered_site(site, PORT) as (origin, handler):
+        handler.replace[altered] = (site / altered.lstrip("/")).read_bytes() + b"\n/* not this build's */\n"
+        ctx = browser.new_context()
+        try:
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab.wait("async () => (await caches.keys()).length === 1 && !!(await caches.match("
+                     f"'{origin}/assets/css/site.css'))", timeout=60)
+            loaded = set(tab.page.evaluate("performance.getEntriesByType('resource')"
+                                           ".map(e => new URL(e.name).pathname)"))
+            assets = {p for p in loaded if re.search(r"\.(css|js|woff2)$", p) and "/runtime/" not in p}
+            assert {"/assets/css/site.css", "/assets/js/page.js", altered} <= assets, assets
+            kept = set(tab.wait(f"async () => {{ const k = await ({_KEPT_ASSETS})(); "
+                                f"return {json.dumps(sorted(assets - {altered}))}.every(p => k.includes(p)) && k; }}",
+                                timeout=60))
+            assert altered not in kept, "a stylesheet whose bytes are not the build's was kept"
+            handler.asked.clear()
+            tab.page.reload(wait_until="load")
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            asked = {p for p in handler.asked if re.search(r"\.(css|js|mjs|woff2|wasm|zip|bin)$", p)}
+            assert asked - {"/sw.js"} == {altered}, asked  # sw.js: the browser's check for a new version
+            assert PAGE in handler.asked  # the page itself: the server first
+            assert tab.page.evaluate("window.__perpcalcRuntime.timings.mode") == "snapshot"
+        finally:
+            ctx.close()

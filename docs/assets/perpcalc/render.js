@@ -5,8 +5,9 @@
 // Node (tests/js/render.test.mjs).
 //
 // Lifecycle: the page arrives with the worked example pre-rendered (data-state="static").
-// The runtime starts as soon as the page has painted or on the first interaction with a
-// form, whichever comes first (data-state="loading"), then each input change is recomputed by
+// The runtime starts from <head> (boot.js) and is followed from the moment the forms are wired;
+// without it, as soon as the page has painted or on the first interaction with a form,
+// whichever comes first (data-state="loading"), then each input change is recomputed by
 // perpcalc.page.compute_json in the worker (data-state="ready").
 
 import { STEPS } from "./protocol.js";

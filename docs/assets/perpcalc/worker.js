@@ -24,7 +24,8 @@
 // * on a return visit the service worker holds the build's memory snapshot (Pyodide with
 //   perpcalc already imported, in parts under the hosts' 25 MiB file limit, each checked, then
 //   joined here): restoring it skips Python's start-up and the import. It is looked up while
-//   the runtime files download. Any failure there falls back to a normal start.
+//   the runtime files download. Any failure there falls back to a normal start. The runtime
+//   files it kept are read here from its cache directly (savedCopy), and checked all the same.
 //
 // Each step of the start leaves a performance mark named "perpcalc:<step>" in this worker (see
 // mark()), which `make bench` reads to say where a visit's time goes.
@@ -244,6 +245,25 @@ const GZ_WORTH = 100_000;
 /** @type {string[]} the files fetched as their .gz copy */
 const gzipCopies = [];
 
+// The service worker's cache of this site (sw.js's CACHE; one version at a time: it deletes the
+// others), read here directly on a return visit: its runtime files were kept only after their
+// check, and are checked again here like any download, but without waiting behind the page's own
+// requests for the service worker's one thread. Null when there is none, or more than one (a new
+// version is taking over): then the files are fetched, through the service worker if there is one.
+/** @type {Promise<Cache | null> | undefined} */
+let savedCache;
+
+/** @param {string} url */
+async function savedCopy(url) {
+  savedCache ||= (async () => {
+    if (!self.caches) return null;
+    const names = (await caches.keys()).filter((name) => name.startsWith("perp-glossary-"));
+    return names.length === 1 ? caches.open(names[0]) : null;
+  })().catch(() => null);
+  const cache = await savedCache;
+  return cache ? (await cache.match(url).catch(() => undefined)) || null : null;
+}
+
 // A checked runtime file's Response. A file the host sends as it is (and not from this device's
 // saved copy) is fetched again as the build's .gz copy, gunzipped here (unless the host marked
 // the copy Content-Encoding: gzip, so that the browser already did). Every file but the wasm is read whole and checked before its
@@ -259,7 +279,7 @@ const gzipCopies = [];
 async function download(rel) {
   const entry = MANIFEST.files[rel];
   const url = new URL(rel, runtimeBase).href;
-  let response = await realFetch(url);
+  let response = (await savedCopy(url)) || await realFetch(url);
   let gz = false;
   if (response.ok && entry.bytes - (entry.gz || entry.bytes) > GZ_WORTH && !response.headers.get("content-encoding") &&
       response.headers.get("x-perp-saved") !== "1") {
