@@ -63,9 +63,7 @@ FIRST = [
     "tests/browser/test_catalog.py",
     "tests/browser/test_hardening.py",
     "tests/browser/test_search.py",
-    "tests/browser/test_use_in_python.py",
     "tests/browser/test_frictions.py",
-    "tests/browser/test_adl_own_position.py",
     "tests/browser/test_files.py",
 ]
 

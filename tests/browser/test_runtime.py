@@ -35,9 +35,20 @@ def manifest(site: Path) -> dict:
     return json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))
 
 
+# every file a return visit reads from this device's copies (the wheel and lock are for pip, not the page)
+RUNTIME_KEPT = """async (names) => { for (const key of await caches.keys()) {
+    const urls = new Set((await (await caches.open(key)).keys()).map(r => new URL(r.url).pathname));
+    if (names.every(n => urls.has('/assets/runtime/' + n))) return true; } return false; }"""
+
+
 def kept(tab: Tab, site: Path) -> None:
-    """Wait until the service worker has kept every part of the snapshot (after the first live calculator)."""
+    """Wait until the service worker has kept every part of the snapshot (after the first live
+    calculator) and every runtime file a return visit reads: on a host that does not compress, the
+    page got the files' .gz copies and the worker fetches the files themselves for its copy, which
+    can end after the snapshot is kept (a reload before that fetched them again, by chance)."""
+    files = manifest(site)["files"]
     tab.wait(SNAPSHOT_KEPT, len(manifest(site)["snapshot"]["parts"]), timeout=120)
+    tab.wait(RUNTIME_KEPT, [n for n in files if not n.endswith((".whl", ".json"))], timeout=120)
 
 
 def runtime(tab: Tab) -> dict:
