@@ -105,6 +105,18 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
     with altered_site(site, PORT, max_age=600) as (origin, handler):
         replace = handler.replace
         ctx = browser.new_context()
+
+        def next_visit(tab: Tab, version: str) -> Tab:
+            """The worker updated to ``version`` (its cache the only one left), then the next visit in a
+            new tab, live."""
+            tab.page.evaluate(update)
+            tab.wait("async () => { const k = await caches.keys();"
+                     f" return k.length === 1 && k[0] === 'perp-glossary-{version}'; }}", timeout=60)
+            tab.page.close()
+            tab = Tab(ctx, origin)
+            tab.goto(PAGE)
+            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            return tab
         try:
             tab = Tab(ctx, origin)
             tab.goto(PAGE)
@@ -128,13 +140,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             sw = next_version((site / "sw.js").read_text(encoding="utf-8"), "0000000000000002", old_js,
                               replace[page_js])
             replace["/sw.js"] = sw.encode()
-            tab.page.evaluate(update)
-            tab.wait("async () => { const k = await caches.keys();"
-                     " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60)
-            tab.page.close()
-            tab = Tab(ctx, origin)
-            tab.goto(PAGE)
-            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab = next_visit(tab, "0000000000000002")
             assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
             tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
             kept_js = tab.page.evaluate(f"async () => (await caches.match('{origin}{page_js}')).text()")
@@ -144,13 +150,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             new = old + b"\nwindow.__perpcalcDeploy = 2;\n"
             replace["/sw.js"] = next_version(sw, "0000000000000003", old, new).encode()
             replace[SCRIPT] = new
-            tab.page.evaluate(update)
-            tab.wait("async () => { const k = await caches.keys();"
-                     " return k.length === 1 && k[0] === 'perp-glossary-0000000000000003'; }", timeout=60)
-            tab.page.close()
-            tab = Tab(ctx, origin)
-            tab.goto(PAGE)
-            tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab = next_visit(tab, "0000000000000003")
             assert tab.page.evaluate("window.__perpcalcDeploy") == 2, "the previous deployment's perpcalc.js ran"
             assert tab.page.evaluate("window.__deploy") == 2
         finally:
