@@ -23,12 +23,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import add, attrgetter, itemgetter, le, mul, neg, sub, truediv
-from typing import Any, NamedTuple
+from functools import reduce
+from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
+from operator import add, itemgetter, le, mul, neg, sub, truediv
+from typing import Any
 
 from ._errors import InputError
-from ._num import ONE, ZERO, opposite, side_sign
+from ._num import ONE, ZERO, side_sign
 from .venues import ADL_METHODS, SIDES
 
 RESIDUE = Decimal("1e-18")
@@ -692,34 +693,36 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
     return entry_price - side_sign(side) * margin / size
 
 
-class Trader(NamedTuple):
-    """One position of the waterfall, marked: ``s`` = +1 long, −1 short; ``order`` = input order.
+@dataclass(slots=True)
+class Book:
+    """The positions of a waterfall in columns, marked at the mark price: row ``i`` of every
+    column is the ``i``-th position in input order (a waterfall holds up to 100,000, and no
+    object is made for each). ``longs[i]`` is True for a long; ``equities[i]`` is
+    margin + s·size·(mark − entry)."""
 
-    A named tuple, not a frozen dataclass: a waterfall builds 100,000 of them, and a frozen
-    dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
-
-    key: str
-    side: str
-    s: int
-    size: Decimal
-    entry_price: Decimal
-    margin: Decimal
-    equity: Decimal
-    order: int
+    keys: list[str]
+    sides: list[str]
+    longs: list[bool]
+    sizes: list[Decimal]
+    entries: list[Decimal]
+    margins: list[Decimal]
+    equities: list[Decimal]
 
 
 @dataclass(slots=True)
-class Liquidated:
-    """A liquidated trader: fill price, result at the fill (+ surplus, − deficit), maintenance
-    margin, bankruptcy price, and what the fund and ADL then took of its deficit."""
+class Liquidations:
+    """The liquidated positions in columns, in input order: ``rows`` are their rows in the
+    [`Book`][perpcalc.insolvency.Book]; then the fill price, the result at the fill (+ surplus,
+    − deficit), the maintenance margin and the bankruptcy price of each, and what the fund and
+    ADL then took of its deficit (filled in by [`deleverage`][perpcalc.insolvency.deleverage])."""
 
-    trader: Trader
-    fill: Decimal
-    result: Decimal
-    mm: Decimal
-    bp: Decimal
-    insurance: Decimal = ZERO
-    adl_size: Decimal = ZERO
+    rows: list[int]
+    fill: list[Decimal]
+    result: list[Decimal]
+    mm: list[Decimal]
+    bp: list[Decimal]
+    insurance: list[Decimal]
+    adl_size: list[Decimal]
 
 
 @dataclass
@@ -757,22 +760,6 @@ class Ledger:
         return self.imbalance
 
 
-@dataclass
-class Deleveraging:
-    """What stage 3 did: fills against winners (each a tuple of ``FILL_KEYS``: ``fills``
-    gives them as dicts), size closed, deficit absorbed, and the (liquidated, size) pairs the
-    queue could not take."""
-
-    fill_rows: list[tuple[Any, ...]]
-    closed: Decimal
-    absorbed: Decimal
-    residual: list[tuple[Liquidated, Decimal]]
-
-    @property
-    def fills(self) -> list[dict[str, Any]]:
-        return list(map(dict, map(zip, repeat(FILL_KEYS), self.fill_rows)))
-
-
 #: an ADL fill's fields: the winner closed, the bankrupt position it serves, the winner's side,
 #: the size closed, the price (the bankrupt position's bankruptcy price) and the winner's size left
 FILL_KEYS = ("id", "against", "side", "size_closed", "price", "remaining")
@@ -781,15 +768,33 @@ LIQUIDATED_KEYS = ("id", "side", "size", "equity_at_mark", "maintenance_margin",
                    "result", "insurance_used", "adl_size")
 
 
+@dataclass
+class Deleveraging:
+    """What stage 3 did: its fills in columns (``FILL_KEYS`` → cells, in fill order: ``fills``
+    gives them as rows), the size closed, the deficit absorbed, and the (liquidation, size)
+    pairs the queue could not take (each liquidation a row of the
+    [`Liquidations`][perpcalc.insolvency.Liquidations])."""
+
+    fill_columns: dict[str, list[Any]]
+    closed: Decimal
+    absorbed: Decimal
+    residual: list[tuple[int, Decimal]]
+
+    @property
+    def fills(self) -> list[dict[str, Any]]:
+        return list(map(dict, map(zip, repeat(FILL_KEYS), zip(*self.fill_columns.values(), strict=True))))
+
+
 Positions = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
 
 
-def _traders(positions: Positions, mark_price: Decimal) -> list[Trader]:
-    """The positions marked at ``mark_price``, column by column (a waterfall holds up to 100,000);
-    a position that is not valid is refused by ``_refuse_position``, which names the first.
+def mark_book(positions: Positions, mark_price: Decimal) -> Book:
+    """Stage 0: the positions in columns, each marked at ``mark_price``.
 
-    ``positions`` are rows, or their columns (``id``, ``side``, ``size``, ``entry_price``,
-    ``margin`` → cells: what the calculator's reader gives, ``perpcalc.parse.Columns``)."""
+    ``positions`` are rows (``id``, ``side``, ``size``, ``entry_price``, ``margin``) or those
+    five columns (column name → cells, what the calculator's reader gives,
+    ``perpcalc.parse.Columns``). A position that is not valid is refused by ``_refuse_position``,
+    which names the first."""
     if isinstance(positions, Mapping):
         keys, sides, sizes, entries, margins = (list(positions[k]) for k in _POSITION_KEYS)
         keys = list(map(str, keys))
@@ -800,30 +805,30 @@ def _traders(positions: Positions, mark_price: Decimal) -> list[Trader]:
         sides, sizes, entries, margins = (list(map(itemgetter(k), positions)) for k in _POSITION_KEYS[1:])
     if not keys:
         raise InputError("positions", "enter at least one position")
-    if len(set(keys)) != len(keys) or min(sizes) <= 0 or min(entries) <= 0 or min(margins) < 0:
+    if (len(set(keys)) != len(keys) or sides.count("long") + sides.count("short") != len(sides) or min(sizes) <= 0
+            or min(entries) <= 0 or min(margins) < 0):
         _refuse_position([dict(zip(_POSITION_KEYS, row, strict=True))
                           for row in zip(keys, sides, sizes, entries, margins, strict=True)])
     pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
     longs = [side == "long" for side in sides]
     equities = [m + pnl if long else m - pnl for long, m, pnl in zip(longs, margins, pnls, strict=False)]
-    ss = [1 if long else -1 for long in longs]
-    # each Trader made in C, as tuple.__new__ makes it (Trader(...) is a Python call: 0.045 s per 100,000)
-    return list(map(tuple.__new__, repeat(Trader), zip(keys, sides, ss, sizes, entries, margins, equities, count(1),
-                                                       strict=False)))
+    return Book(keys, sides, longs, sizes, entries, margins, equities)
 
 
 _POSITION_KEYS = ("id", "side", "size", "entry_price", "margin")
 
 
 def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
-    """``InputError`` naming the first position, in order, with an id seen before, a size or
-    entry price ≤ 0 or a margin < 0."""
+    """``InputError`` naming the first position, in order, with an id seen before, a side other
+    than long or short, a size or entry price ≤ 0 or a margin < 0."""
     ids: set[str] = set()
     for p in positions:
         key = str(p["id"])
         if key in ids:
             raise InputError("positions", f"position id {key!r} appears twice")
         ids.add(key)
+        if p["side"] not in SIDES:
+            raise InputError("positions", f"position {key!r}: side must be long or short")
         if p["size"] <= 0:
             raise InputError("positions", f"position {key!r}: size must be > 0")
         if p["entry_price"] <= 0:
@@ -832,48 +837,35 @@ def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
 
 
-def liquidate_at_fill(traders: Sequence[Trader], ledger: Ledger, mark_price: Decimal, mmr: Decimal,
-                      fills: Mapping[str, Decimal]) -> list[Liquidated]:
-    """Stage 1: close every trader whose equity ≤ mmr × size × mark at its side's fill price.
+def liquidate_at_fill(book: Book, ledger: Ledger, mark_price: Decimal, mmr: Decimal,
+                      fills: Mapping[str, Decimal]) -> Liquidations:
+    """Stage 1: close every position whose equity ≤ mmr × size × mark at its side's fill price.
 
     result = margin + s·size·(fill − entry): a surplus goes to the fund, a deficit to the
-    ledger's shortfall; the book books s·size·(mark − fill) on what it bought.
+    ledger's shortfall; the book books s·size·(mark − fill) on what it bought. The bankruptcy
+    price is entry − s·margin/size ([`bankruptcy_price`][perpcalc.insolvency.bankruptcy_price]).
 
     Column by column: the same products, and the same additions to the ledger in the same
-    order, as a loop over the traders would make.
+    order, as a loop over the positions would make.
     """
-    mms = list(map(mul, map(mul, repeat(mmr), map(_SIZE, traders)), repeat(mark_price)))  # (mmr·size)·mark
-    closing = list(compress(zip(traders, mms, strict=True), map(le, map(_EQUITY, traders), mms)))
-    closed = [p for p, _mm in closing]
-    sizes, entries, margins = (list(map(get, closed)) for get in (_SIZE, _ENTRY, _MARGIN))
-    at = [fills[p.side] for p in closed]
-    longs = [p.s == 1 for p in closed]
-    s_sizes = [q if long else q.copy_negate() for long, q in zip(longs, sizes, strict=True)]  # _signed, inline
+    mms = list(map(mul, map(mul, repeat(mmr), book.sizes), repeat(mark_price)))  # (mmr·size)·mark
+    rows = list(compress(count(), map(le, book.equities, mms)))
+    keys, sizes, entries, margins = (list(map(column.__getitem__, rows)) for column in
+                                     (book.keys, book.sizes, book.entries, book.margins))
+    longs = list(map(book.longs.__getitem__, rows))
+    fill_long, fill_short = fills["long"], fills["short"]
+    at = [fill_long if long else fill_short for long in longs]
+    s_sizes = [q if long else q.copy_negate() for long, q in zip(longs, sizes, strict=True)]  # s·size: no digit moves
     results = list(map(add, margins, map(mul, s_sizes, map(sub, at, entries))))
     ledger.book = sum(map(mul, s_sizes, map(sub, repeat(mark_price), at)), ledger.book)
-    ledger.equity.update(zip(map(_KEY, closed), repeat(ZERO)))
+    ledger.equity.update(zip(keys, repeat(ZERO)))
     ledger.fund = sum(filter(ZERO.__le__, results), ledger.fund)  # surpluses (≥ 0), in order
     ledger.shortfall = sum(filter(ZERO.__gt__, results), ledger.shortfall)  # deficits (< 0), in order
-    # bankruptcy_price: entry − s·margin/size
-    bps = map(sub, entries, map(truediv, [m if long else m.copy_negate() for long, m in zip(longs, margins,
-                                                                                           strict=True)], sizes))
-    out = list(map(Liquidated, closed, at, results, map(itemgetter(1), closing), bps))
+    s_margins = [m if long else m.copy_negate() for long, m in zip(longs, margins, strict=True)]
+    bps = list(map(sub, entries, map(truediv, s_margins, sizes)))
     ledger.check()
-    return out
-
-
-_OTHER = {side: opposite(side) for side in SIDES}
-_RESULT, _TRADER = attrgetter("result"), attrgetter("trader")
-# LIQUIDATED_KEYS after the trader's key, side, size and equity
-_LIQUIDATED_GETTERS = tuple(map(attrgetter, ("mm", "bp", "fill", "result", "insurance", "adl_size")))
-_KEY, _SIDE, _S, _SIZE, _ENTRY, _MARGIN, _EQUITY = (attrgetter(n) for n in ("key", "side", "s", "size", "entry_price",
-                                                                            "margin", "equity"))
-
-
-def _signed(p: Trader, x: Decimal) -> Decimal:
-    """s·x for trader ``p``, as the product ``p.s * x`` is (the same digits and exponent, −0 for
-    a short's 0), without converting the int ``s`` to a Decimal."""
-    return x if p.s == 1 else x.copy_negate()
+    n = len(rows)
+    return Liquidations(rows, at, results, list(map(mms.__getitem__, rows)), bps, [ZERO] * n, [ZERO] * n)
 
 
 def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
@@ -890,140 +882,165 @@ def cover_from_fund(ledger: Ledger) -> tuple[Decimal, Decimal]:
     return cover, used
 
 
-def _adl_queues(survivors: Sequence[Trader], mark_price: Decimal, adl_method: str,
-                mmr: Decimal) -> dict[str, list[dict[str, Any]]]:
-    """Profitable survivors of each side, in ADL order, with the size each has left.
+def adl_queues(book: Book, survivors: Sequence[int], mark_price: Decimal, adl_method: str,
+               mmr: Decimal) -> dict[str, list[int]]:
+    """Each side's profitable survivors (rows of the book), in ADL order.
 
     The order is [`rank_positions`][perpcalc.insolvency.rank_positions]'s (score from the same
-    kernel, then larger size, then id), scored straight from the traders, which ``_traders``
-    has checked: building a row for each and checking it again cost a third of a second at
-    100,000 positions."""
-    queues: dict[str, list[dict[str, Any]]] = {}
+    kernel, then larger size, then id), scored straight from the book's columns, which
+    [`mark_book`][perpcalc.insolvency.mark_book] has checked; a score that cannot be had
+    (numbers out of range) is refused by ``_scores_one_by_one``, which names the first such
+    position."""
+    kernel = score_kernel(adl_method, "linear", 1.0, mmr)
+    mark = float(mark_price)
+    keys, sizes, entries, margins, longs = book.keys, book.sizes, book.entries, book.margins, book.longs
+    queues: dict[str, list[int]] = {}
     for side in SIDES:
-        winners = [p for p in survivors if p.side == side and (mark_price > p.entry_price if p.s == 1 else
-                                                               mark_price < p.entry_price)]
-        ranked = _ranked_traders(winners, score_kernel(adl_method, "linear", 1.0, mmr), float(mark_price)) \
-            if winners else []
-        queues[side] = [{"p": p, "left": p.size} for p in ranked]
+        long = side == "long"
+        winners = [i for i in survivors if longs[i] is long and (mark_price > entries[i] if long else
+                                                                  mark_price < entries[i])]
+        size_f = list(map(float, map(sizes.__getitem__, winners)))
+        args = (repeat(1.0 if long else -1.0), size_f, map(float, map(entries.__getitem__, winners)), repeat(mark),
+                map(float, map(margins.__getitem__, winners)))
+        try:
+            scores = list(map(kernel, *args))
+        except (OverflowError, ZeroDivisionError):
+            scores = []
+        if len(scores) != len(winners) or None in scores or not all(map(math.isfinite, scores)):
+            scores = _scores_one_by_one(book, winners, kernel, mark)
+        scored = list(zip(map(neg, scores), map(neg, size_f), map(keys.__getitem__, winners), winners, strict=True))
+        scored.sort()
+        queues[side] = list(map(itemgetter(3), scored))
     return queues
 
 
-def _ranked_traders(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[Trader]:
-    """One side's traders sorted as ``rank_positions`` sorts rows: by score, larger size, id.
-
-    The scores are taken column by column; a score that cannot be had (numbers out of range, a
-    bankrupt position) is refused by ``_scores_one_by_one``, which names the first such position."""
-    sizes = list(map(float, map(_SIZE, positions)))
-    try:
-        scores = list(map(kernel, map(float, map(_S, positions)), sizes, map(float, map(_ENTRY, positions)),
-                          repeat(mark), map(float, map(_MARGIN, positions))))
-    except (OverflowError, ZeroDivisionError):
-        scores = []
-    if len(scores) != len(positions) or None in scores or not all(map(math.isfinite, scores)):
-        scores = _scores_one_by_one(positions, kernel, mark)
-    scored = list(zip(map(neg, scores), map(neg, sizes), map(_KEY, positions), positions, strict=True))
-    scored.sort()
-    return list(map(itemgetter(3), scored))
-
-
-def _scores_one_by_one(positions: Sequence[Trader], kernel: Kernel, mark: float) -> list[float]:
-    """Each trader's ADL score, or ``InputError`` naming the first that has none."""
+def _scores_one_by_one(book: Book, rows: Sequence[int], kernel: Kernel, mark: float) -> list[float]:
+    """Each position's ADL score, or ``InputError`` naming the first that has none."""
     scores = []
-    for p in positions:
+    for i in rows:
+        key = book.keys[i]
         try:
-            score = kernel(float(p.s), float(p.size), float(p.entry_price), mark, float(p.margin))
+            score = kernel(1.0 if book.longs[i] else -1.0, float(book.sizes[i]), float(book.entries[i]), mark,
+                           float(book.margins[i]))
         except (OverflowError, ZeroDivisionError):
-            raise InputError("positions", f"position {p.key!r}: numbers out of range") from None
+            raise InputError("positions", f"position {key!r}: numbers out of range") from None
         if score is None:
-            raise InputError("positions", f"position {p.key!r}: margin + unrealised PnL must be > 0: a bankrupt "
+            raise InputError("positions", f"position {key!r}: margin + unrealised PnL must be > 0: a bankrupt "
                                           "position is liquidated, not ranked for ADL")
         if not math.isfinite(score):
-            raise InputError("positions", f"position {p.key!r}: numbers out of range")
+            raise InputError("positions", f"position {key!r}: numbers out of range")
         scores.append(score)
     return scores
 
 
-def deleverage(liquidated: Sequence[Liquidated], survivors: Sequence[Trader], ledger: Ledger,
+def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int], ledger: Ledger,
                mark_price: Decimal, cover: Decimal, adl_method: str = "pnl_times_leverage",
                mmr: Decimal = Decimal("0.005")) -> Deleveraging:
     """Stage 3: the unpaid part of each deficit becomes ADL at the bankruptcy price.
 
-    Instead of selling x = (1 − c) × size to the book, that size is closed at the
-    position's bankruptcy price against the opposite side's profitable survivors, ranked
-    by ``adl_method``; bankrupt positions are served in id order from one shared queue.
+    The fund pays insurance = c × deficit of each. Instead of selling x = (1 − c) × size to
+    the book, that size is closed at the position's bankruptcy price against the opposite
+    side's profitable survivors, ranked by ``adl_method``
+    ([`adl_queues`][perpcalc.insolvency.adl_queues]); bankrupt positions are served in id
+    order from one shared queue per side. Each fill of ``take`` against a winner:
+
+    * undoes the book's purchase: book −= take × s·(mark − fill);
+    * closes the winner at the bankruptcy price: its equity += take × (−s)·(bp − mark);
+    * cancels deficit: take × deficit/size, except that the position's last fill takes what is
+      left of its unpaid deficit (the division's rounding residue with it).
+
+    What the queue cannot take stays in ``residual``.
     """
-    queues = _adl_queues(survivors, mark_price, adl_method, mmr)
+    keys, sizes, longs = book.keys, book.sizes, book.longs
+    queues = adl_queues(book, survivors, mark_price, adl_method, mmr)
+    lefts = {side: list(map(sizes.__getitem__, queue)) for side, queue in queues.items()}
     # each side's queue is walked once in all: a winner closed in full stays closed, so the
     # next bankrupt position starts where the previous one stopped (a rescan from the front
     # made 100,000 positions quadratic: a minute of CPU)
     heads = dict.fromkeys(SIDES, 0)
-    fills: list[tuple[Any, ...]] = []
-    closed = absorbed_total = ZERO
-    residual: list[tuple[Liquidated, Decimal]] = []
-    # the ledger's running sums in locals (the same additions in the same order), written back at the end
-    book, shortfall, equity = ledger.book, ledger.shortfall, ledger.equity
+    fills: list[tuple[int, Decimal, Decimal, Decimal]] = []  # (winner's row, size closed, size left, absorbed)
+    append = fills.append
+    served: list[tuple[int, int]] = []  # (liquidation, number of fills), in serving order
+    residual: list[tuple[int, Decimal]] = []
     keep = ONE - cover
-    for r in sorted(liquidated, key=attrgetter("trader.key")):
-        p = r.trader
-        r.insurance = ZERO
-        r.adl_size = ZERO
-        if r.result >= 0:
+    rows, results, insurance, adl_sizes = liquidations.rows, liquidations.result, liquidations.insurance, \
+        liquidations.adl_size
+    for j in sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__):
+        result = results[j]
+        if result >= 0:
             continue
-        loss = -r.result
-        r.insurance = loss * cover
-        x = p.size * keep
+        loss = -result
+        insurance[j] = paid = loss * cover
+        i = rows[j]
+        size = sizes[i]
+        x = size * keep
         if x <= 0:
             continue
-        per_unit = None  # deficit per unit at the fill, s·(bp − fill): needed only before a last fill
-        unpaid = loss - r.insurance
-        other = _OTHER[p.side]
-        queue = queues[other]
-        head, end = heads[other], len(queue)
-        # per unit closed: the book's move s·(mark − fill) and the winner's (−s)·(bp − mark), each
-        # the product the loop would form (s·take·move = take·(s·move): a sign changes no digit)
-        move = mark_price - r.fill
-        book_unit = move if p.s == 1 else move.copy_negate()  # _signed, inline
-        winner_unit = (r.bp - mark_price).copy_negate() if p.s == 1 else r.bp - mark_price  # the winner's s is −p.s
-        bp, key, adl_size = r.bp, p.key, ZERO
-        # x and every size left stay ≥ 0 (a fill takes at most either), so "> 0" is "not zero"; the queue's
+        per_unit = None  # deficit per unit, needed only before a last fill
+        unpaid = loss - paid
+        other = "short" if longs[i] else "long"
+        queue, left_of, head = queues[other], lefts[other], heads[other]
+        end, first, adl_size = len(queue), len(fills), ZERO
+        # x and every size left stay ≥ 0 (a fill takes at most either), so "not x" is "x is 0"; the queue's
         # entries from the head on have size left (> 0: a winner's size), those before it none
-        while x and head < end:
-            q = queue[head]
-            left = q["left"]
+        while head < end:
+            left = left_of[head]
             if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
-                take, x = x, ZERO  # (x − x, a zero only ever tested)
-                absorbed = unpaid
-            else:  # min(left, x) = left: the winner is closed in full, and the walk goes on after it
-                take = left
+                left_of[head] = rest = left - x
+                append((queue[head], x, rest, unpaid))
+                adl_size += x
+                x = ZERO
+                break
+            # min(left, x) = left: the winner is closed in full, and the walk goes on after it
+            left_of[head] = rest = left - left
+            x -= left
+            adl_size += left
+            if not x:
+                append((queue[head], left, rest, unpaid))
                 head += 1
-                x -= take
-                if x:
-                    if per_unit is None:
-                        per_unit = loss / p.size
-                    absorbed = take * per_unit
-                    unpaid -= absorbed
-                else:
-                    absorbed = unpaid
-            q["left"] = left = left - take
-            c = q["p"]
-            # undo the book's purchase of `take`, cancel its deficit, close the winner at bp
-            book -= take * book_unit
-            shortfall += absorbed
-            equity[c.key] += take * winner_unit
-            closed += take
-            absorbed_total += absorbed
-            adl_size += take
-            fills.append((c.key, key, c.side, take, bp, left))  # FILL_KEYS
-        r.adl_size = adl_size
+                break
+            if per_unit is None:
+                per_unit = loss / size
+            absorbed = left * per_unit
+            unpaid -= absorbed
+            append((queue[head], left, rest, absorbed))
+            head += 1
         heads[other] = head
+        adl_sizes[j] = adl_size
+        if len(fills) > first:
+            served.append((j, len(fills) - first))
         if x > 0:
-            residual.append((r, x))
-    ledger.book, ledger.shortfall = book, shortfall
+            residual.append((j, x))
+    winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
+        ([], [], [], [])
+    # what one unit closed moves for each served position: the book's s·(mark − fill) and the winner's
+    # (−s)·(bp − mark) (a sign changes no digit: copy_negate, as s·x would give); then each repeated for
+    # its fills
+    served_rows, counts = (list(map(itemgetter(k), served)) for k in (0, 1))
+    bankrupt = list(map(rows.__getitem__, served_rows))
+    moves = [mark_price - liquidations.fill[j] for j in served_rows]
+    gaps = [liquidations.bp[j] - mark_price for j in served_rows]
+    book_units = [m if longs[i] else m.copy_negate() for i, m in zip(bankrupt, moves, strict=True)]
+    winner_units = [g.copy_negate() if longs[i] else g for i, g in zip(bankrupt, gaps, strict=True)]
+
+    def each_fill(cells: Iterable[Any]) -> list[Any]:
+        return list(chain.from_iterable(map(repeat, cells, counts)))
+
+    # the ledger's running sums, each over the fills in fill order (as a loop over them adds them)
+    ledger.book = reduce(sub, map(mul, takes, each_fill(book_units)), ledger.book)
+    ledger.shortfall = sum(absorbed_each, ledger.shortfall)
+    equity = ledger.equity
+    winner_keys = list(map(keys.__getitem__, winners))
+    for key, gain in zip(winner_keys, map(mul, takes, each_fill(winner_units)), strict=True):
+        equity[key] += gain
     ledger.check()
-    return Deleveraging(fills, closed, absorbed_total, residual)
+    sides = each_fill("short" if longs[i] else "long" for i in bankrupt)  # the winner's: the other side
+    columns = dict(zip(FILL_KEYS, (winner_keys, each_fill(map(keys.__getitem__, bankrupt)), sides, takes,
+                                   each_fill(map(liquidations.bp.__getitem__, served_rows)), rests), strict=True))
+    return Deleveraging(columns, sum(takes, ZERO), sum(absorbed_each, ZERO), residual)
 
 
-def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, Any] | None, Decimal]:
+def socialise(book: Book, survivors: Sequence[int], ledger: Ledger) -> tuple[dict[str, Any] | None, Decimal]:
     """Stage 4: what ADL could not take is a pro-rata haircut on every survivor's profit.
 
     A shortfall below 1e-18 is Decimal division residue (34 significant digits), not money:
@@ -1036,13 +1053,15 @@ def socialise(survivors: Sequence[Trader], ledger: Ledger) -> tuple[dict[str, An
     to_socialise = -ledger.shortfall
     equity = ledger.equity
     social = None
-    if to_socialise > 0:  # the survivors' profits are only needed then
-        profits = [{"id": p.key, "profit": equity[p.key] - p.margin} for p in sorted(survivors, key=_KEY)]
+    if to_socialise > 0:  # the survivors' profits are only needed then, in id order
+        keys, margins = book.keys, book.margins
+        profits = [{"id": keys[i], "profit": equity[keys[i]] - margins[i]}
+                   for i in sorted(survivors, key=keys.__getitem__)]
         social = socialized_loss(to_socialise, profits)
     taken = ZERO
     if social is not None:
         for h in social["haircuts"]:
-            ledger.equity[h["id"]] -= h["haircut"]
+            equity[h["id"]] -= h["haircut"]
             taken += h["haircut"]
         ledger.shortfall += taken
     ledger.check(equity_unchanged=social is None)  # with no haircut, at most the shortfall's residue moved
@@ -1116,35 +1135,33 @@ def insolvency_waterfall(
     """
     if mark_price <= 0:
         raise InputError("mark_price", "mark price must be > 0")
-    traders = _traders(positions, mark_price)
+    book = mark_book(positions, mark_price)
     fills = {side: fill_price if fill_price is not None else
              (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
     if any(f <= 0 for f in fills.values()):
         raise InputError("slippage", "slippage must leave the fill price above 0")
-    ledger = Ledger(dict(zip(map(_KEY, traders), map(_EQUITY, traders), strict=True)), insurance_fund)
+    ledger = Ledger(dict(zip(book.keys, book.equities, strict=True)), insurance_fund)
 
-    liquidated = liquidate_at_fill(traders, ledger, mark_price, mmr, fills)
-    surplus_total = sum(filter(ZERO.__lt__, map(_RESULT, liquidated)), ZERO)
+    liquidated = liquidate_at_fill(book, ledger, mark_price, mmr, fills)
+    surplus_total = sum(filter(ZERO.__lt__, liquidated.result), ZERO)
     total_deficit = -ledger.shortfall
     fund_before_cover = ledger.fund
     cover, insurance_used = cover_from_fund(ledger)
-    closed_keys = set(map(_KEY, map(_TRADER, liquidated)))
-    survivors = [p for p in traders if p.key not in closed_keys]
-    adl = deleverage(liquidated, survivors, ledger, mark_price, cover, adl_method, mmr)
-    social, socialised = socialise(survivors, ledger)
+    survivors = list(filterfalse(set(liquidated.rows).__contains__, range(len(book.keys))))
+    adl = deleverage(liquidated, book, survivors, ledger, mark_price, cover, adl_method, mmr)
+    social, socialised = socialise(book, survivors, ledger)
     bad_debt = -ledger.shortfall if abs(ledger.shortfall) >= RESIDUE else ZERO
 
-    # liquidate_at_fill keeps the traders' (input) order: the table's rows, read column by column
-    closed = list(map(_TRADER, liquidated))
-    table = [list(map(get, closed)) for get in (_KEY, _SIDE, _SIZE, _EQUITY)] + [
-        list(map(get, liquidated)) for get in _LIQUIDATED_GETTERS]
+    # the liquidated positions in input order, column by column
+    table = [list(map(column.__getitem__, liquidated.rows)) for column in (book.keys, book.sides, book.sizes,
+                                                                           book.equities)] + [
+        liquidated.mm, liquidated.bp, liquidated.fill, liquidated.result, liquidated.insurance, liquidated.adl_size]
     if columns:
         rows: Any = dict(zip(LIQUIDATED_KEYS, table, strict=True))
-        fills: Any = dict(zip(FILL_KEYS, map(list, zip(*adl.fill_rows, strict=True)) if adl.fill_rows else
-                              ([] for _ in FILL_KEYS), strict=True))
+        fill_table: Any = adl.fill_columns
     else:
         rows = list(map(dict, map(zip, repeat(LIQUIDATED_KEYS), zip(*table, strict=True))))
-        fills = adl.fills
+        fill_table = adl.fills
     steps = [
         {"step": 1, "stage": "Deficits at the fill", "amount": -total_deficit, "unpaid": total_deficit},
         {"step": 2, "stage": "Insurance fund", "amount": insurance_used, "unpaid": total_deficit - insurance_used},
@@ -1161,7 +1178,7 @@ def insolvency_waterfall(
         "insurance_fund_after": ledger.fund,
         "adl_closed": adl.closed,
         "adl_absorbed": adl.absorbed,
-        "adl_fills": fills,
+        "adl_fills": fill_table,
         "socialized": socialised,
         "haircut_rate": social["haircut_rate"] if social else ZERO,
         "bad_debt": bad_debt,
@@ -1169,7 +1186,7 @@ def insolvency_waterfall(
         "final_equity": ledger.equity,
         "book": ledger.book,
         "steps": steps,
-        "residual_size": sum((x for _r, x in adl.residual), ZERO),
+        "residual_size": sum((x for _j, x in adl.residual), ZERO),
     }
 
 
