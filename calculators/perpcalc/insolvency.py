@@ -958,13 +958,14 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     # next bankrupt position starts where the previous one stopped (a rescan from the front
     # made 100,000 positions quadratic: a minute of CPU)
     heads = dict.fromkeys(SIDES, 0)
-    fills: list[tuple[int, Decimal, Decimal, Decimal]] = []  # (winner's row, size closed, size left, absorbed)
+    # each fill: (liquidation, winner's row, size closed, winner's size left, deficit absorbed)
+    fills: list[tuple[int, int, Decimal, Decimal, Decimal]] = []
     append = fills.append
-    served: list[tuple[int, int]] = []  # (liquidation, number of fills), in serving order
     residual: list[tuple[int, Decimal]] = []
     keep = ONE - cover
-    rows, results, insurance, adl_sizes = liquidations.rows, liquidations.result, liquidations.insurance, \
-        liquidations.adl_size
+    rows, results, bps = liquidations.rows, liquidations.result, liquidations.bp
+    insurance, adl_sizes = liquidations.insurance, liquidations.adl_size
+    winner_units = [ZERO] * len(rows)  # (−s)·(bp − mark): a winner's gain per unit closed, for each served
     for j in sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__):
         result = results[j]
         if result >= 0:
@@ -978,16 +979,20 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             continue
         per_unit = None  # deficit per unit, needed only before a last fill
         unpaid = loss - paid
-        other = "short" if longs[i] else "long"
+        gap = bps[j] - mark_price
+        if longs[i]:  # a sign changes no digit: copy_negate, as s·x would give
+            other, winner_units[j] = "short", gap.copy_negate()
+        else:
+            other, winner_units[j] = "long", gap
         queue, left_of, head = queues[other], lefts[other], heads[other]
-        end, first, adl_size = len(queue), len(fills), ZERO
+        end, adl_size = len(queue), ZERO
         # x and every size left stay ≥ 0 (a fill takes at most either), so "not x" is "x is 0"; the queue's
         # entries from the head on have size left (> 0: a winner's size), those before it none
         while head < end:
             left = left_of[head]
             if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
                 left_of[head] = rest = left - x
-                append((queue[head], x, rest, unpaid))
+                append((j, queue[head], x, rest, unpaid))
                 adl_size += x
                 x = ZERO
                 break
@@ -996,47 +1001,38 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             x -= left
             adl_size += left
             if not x:
-                append((queue[head], left, rest, unpaid))
+                append((j, queue[head], left, rest, unpaid))
                 head += 1
                 break
             if per_unit is None:
                 per_unit = loss / size
             absorbed = left * per_unit
             unpaid -= absorbed
-            append((queue[head], left, rest, absorbed))
+            append((j, queue[head], left, rest, absorbed))
             head += 1
         heads[other] = head
         adl_sizes[j] = adl_size
-        if len(fills) > first:
-            served.append((j, len(fills) - first))
         if x > 0:
             residual.append((j, x))
-    winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
-        ([], [], [], [])
-    # what one unit closed moves for each served position: the book's s·(mark − fill) and the winner's
-    # (−s)·(bp − mark) (a sign changes no digit: copy_negate, as s·x would give); then each repeated for
-    # its fills
-    served_rows, counts = (list(map(itemgetter(k), served)) for k in (0, 1))
-    bankrupt = list(map(rows.__getitem__, served_rows))
-    moves = [mark_price - liquidations.fill[j] for j in served_rows]
-    gaps = [liquidations.bp[j] - mark_price for j in served_rows]
-    book_units = [m if longs[i] else m.copy_negate() for i, m in zip(bankrupt, moves, strict=True)]
-    winner_units = [g.copy_negate() if longs[i] else g for i, g in zip(bankrupt, gaps, strict=True)]
-
-    def each_fill(cells: Iterable[Any]) -> list[Any]:
-        return list(chain.from_iterable(map(repeat, cells, counts)))
-
-    # the ledger's running sums, each over the fills in fill order (as a loop over them adds them)
-    ledger.book = reduce(sub, map(mul, takes, each_fill(book_units)), ledger.book)
+    served, winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
+        ([], [], [], [], [])
+    bankrupt = list(map(rows.__getitem__, served))
+    # the ledger's running sums, each over the fills in fill order (as a loop over them adds them); the book's
+    # move per unit, s·(mark − fill), is one number for each side (one fill price a side)
+    fill_of = dict(zip(map(longs.__getitem__, rows), liquidations.fill, strict=True))
+    book_unit = {long: (mark_price - fill if long else (mark_price - fill).copy_negate())
+                 for long, fill in fill_of.items()}
+    ledger.book = reduce(sub, map(mul, takes, map(book_unit.__getitem__, map(longs.__getitem__, bankrupt))),
+                         ledger.book)
     ledger.shortfall = sum(absorbed_each, ledger.shortfall)
     equity = ledger.equity
     winner_keys = list(map(keys.__getitem__, winners))
-    for key, gain in zip(winner_keys, map(mul, takes, each_fill(winner_units)), strict=True):
+    for key, gain in zip(winner_keys, map(mul, takes, map(winner_units.__getitem__, served)), strict=True):
         equity[key] += gain
     ledger.check()
-    sides = each_fill("short" if longs[i] else "long" for i in bankrupt)  # the winner's: the other side
-    columns = dict(zip(FILL_KEYS, (winner_keys, each_fill(map(keys.__getitem__, bankrupt)), sides, takes,
-                                   each_fill(map(liquidations.bp.__getitem__, served_rows)), rests), strict=True))
+    columns = dict(zip(FILL_KEYS, (winner_keys, list(map(keys.__getitem__, bankrupt)),
+                                   list(map(book.sides.__getitem__, winners)), takes,
+                                   list(map(bps.__getitem__, served)), rests), strict=True))
     return Deleveraging(columns, sum(takes, ZERO), sum(absorbed_each, ZERO), residual)
 
 
@@ -1106,7 +1102,9 @@ def insolvency_waterfall(
     Sources: BitMEX "Liquidation" and "Auto-Deleveraging" pages; dYdX "Contract loss
     mechanisms" (fund first, then deleveraging at the bankruptcy price).
 
-    Each stage is its own function over one [`Ledger`][perpcalc.insolvency.Ledger]:
+    Each stage is its own function over one [`Ledger`][perpcalc.insolvency.Ledger] and the positions in
+    columns, a [`Book`][perpcalc.insolvency.Book] ([`mark_book`][perpcalc.insolvency.mark_book], 1; no object is
+    made for each position: a waterfall holds up to 100,000):
     [`liquidate_at_fill`][perpcalc.insolvency.liquidate_at_fill] (1–2),
     [`cover_from_fund`][perpcalc.insolvency.cover_from_fund] (3),
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
