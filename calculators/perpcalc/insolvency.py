@@ -914,10 +914,11 @@ def adl_queues(book: Book, survivors: Sequence[int], mark_price: Decimal, adl_me
     return queues
 
 
-def _scores_one_by_one(book: Book, rows: Sequence[int], kernel: Kernel, mark: float) -> list[float]:
-    """Each position's ADL score, or ``InputError`` naming the first that has none."""
+def _scores_one_by_one(book: Book, positions: Sequence[int], kernel: Kernel, mark: float) -> list[float]:
+    """Each position's ADL score (``positions``: rows of the book), or ``InputError`` naming the first that has
+    none."""
     scores = []
-    for i in rows:
+    for i in positions:
         key = book.keys[i]
         try:
             score = kernel(1.0 if book.longs[i] else -1.0, float(book.sizes[i]), float(book.entries[i]), mark,
