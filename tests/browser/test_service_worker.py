@@ -267,6 +267,11 @@ def test_a_return_visit_asks_the_server_for_the_page_not_its_stylesheets_scripts
                                 f"return {json.dumps(sorted(assets - {altered}))}.every(p => k.includes(p)) && k; }}",
                                 timeout=60))
             assert altered not in kept, "a stylesheet whose bytes are not the build's was kept"
+            # and every runtime file the return visit reads (kept last under a loaded machine: a reload
+            # before that fetched some from the server, by chance)
+            files = json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))["files"]
+            tab.wait("async urls => { for (const u of urls) if (!(await caches.match(u))) return false; return true; }",
+                     [f"{origin}/assets/runtime/{n}" for n in files if not n.endswith((".whl", ".json"))], timeout=120)
             handler.asked.clear()
             tab.page.reload(wait_until="load")
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
