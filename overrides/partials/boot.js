@@ -1,24 +1,11 @@
 // @ts-check
-// Inlined by main.html at the top of every page's <head>, before any stylesheet or script; it runs
-// while the parser reads the head.
-//
-// 1. One version a page. The service worker (sw.js) serves the stylesheets, scripts and runtime
-// files it kept for its own version; the page itself comes from the server. So the first page a
-// reader opens after a deployment would run the new HTML with the previous version's files until
-// the new service worker took over. The build writes its version on this script (data-version)
-// and the service worker is registered under it (sw.js?v=VERSION; a service worker installs only
-// under its own version's address): when the worker controlling the page is another version's,
-// the page stops loading before anything else of it is requested or run, registers its own
-// version's worker and reloads once that has taken control (once per version and tab: a reload
-// that finds another version again, a page older than the server's sw.js, goes on loading).
-//
-// 2. On pages with a calculator (data-worker: the worker's address), it starts the calculators'
-// worker as the page starts. A dedicated worker's thread cannot start while the page's main
-// thread is busy; as an async module (boot.js) it waited for its own download and then for the
-// theme's scripts and the parsing of the page, about 0.35 s here, and behind the theme's scripts,
-// KaTeX and a painted frame it had started about 0.5 s later still. The worker starts Python as
-// soon as it runs (worker.js). perpcalc.js adopts it (window.__perpcalcBoot.take()) and replays
-// what it said meanwhile.
+// Inlined by main.html at the top of every page's <head> (the reasons are in its comment): it runs
+// before any stylesheet or script is requested.
+// 1. A page whose service worker is another version's (its address, sw.js?v=VERSION, against this
+//    page's data-version) stops, registers its own version's and reloads once that one is in
+//    control: the first page after a deployment never runs the previous version's kept files.
+// 2. A page with a calculator (data-worker) starts the calculators' worker, which starts Python at
+//    once; perpcalc.js adopts it (window.__perpcalcBoot.take()) and replays what it said meanwhile.
 (() => {
   const script = document.currentScript;
   if (!(script instanceof HTMLScriptElement)) return;
