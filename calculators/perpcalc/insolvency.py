@@ -30,7 +30,6 @@ from typing import Any, NamedTuple
 
 from ._errors import InputError
 from ._num import ONE, ZERO, opposite, side_sign
-from .parse import rows_from_columns
 from .venues import ADL_METHODS, SIDES
 
 RESIDUE = Decimal("1e-18")
@@ -499,7 +498,8 @@ def rank_positions(
     """
     kernel = _kernel(method, contract, contract_value, mmr)
     ranked = _ranked(_queues_checked(positions, kernel))
-    return rows_from_columns(tuple(ranked), list(ranked.values()))
+    return [{"id": pid, "side": side, "rank": rank, "score": score, "quantile": light, "size": size}
+            for pid, side, rank, score, light, size in zip(*ranked.values(), strict=True)]
 
 
 def rank_position_columns(
@@ -534,7 +534,8 @@ def rank_position_columns(
         columns = [list(cells) for cells in positions.values()]
         if len(set(map(len, columns))) > 1:
             raise InputError("positions", "the positions' columns are not all as long")
-        ranked = _ranked(_queues_checked(rows_from_columns(tuple(positions), columns), kernel))
+        rows = map(dict, map(zip, repeat(tuple(positions)), zip(*columns, strict=True)))
+        ranked = _ranked(_queues_checked(rows, kernel))
     return ranked
 
 

@@ -220,7 +220,7 @@ adl_ranking_calculator = Calculator(
         "with the five-light indicator venues show."
     ),
     terms=("adl-ranking", "auto-deleveraging"),
-    function="perpcalc.insolvency.rank_positions",
+    function="perpcalc.insolvency.rank_position_columns",
     notes=(
         "bitmex: PnL% × effective leverage (÷ when losing); hyperliquid: (mark/entry) × (notional/account value), "
         "entry/mark for shorts (our reading); binance: max(0, PnL)/max(1, wallet) × maintenance/equity (2019 "
