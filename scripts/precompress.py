@@ -19,7 +19,8 @@ import gzip
 import hashlib
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -53,10 +54,21 @@ def _compressed(data: bytes, digest: str, encoding: str, first_visit: bool = Fal
     return out
 
 
-def precompress_tree(folder: Path) -> dict[str, dict[str, int]]:
+def precompress_tree(folder: Path, pool: Executor | None = None,
+                     started: Mapping[Path, Future[dict[str, int]]] | None = None) -> dict[str, dict[str, int]]:
     """Write ``.gz`` and ``.br`` beside every compressible file under ``folder``.
 
     A copy is kept only when it saves at least a tenth of the bytes (a zip stays as it is).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder whose files are compressed, at any depth.
+    pool : Executor, optional
+        Where the files are compressed (one at a time per worker); by default a thread per core.
+    started : mapping of Path to Future, optional
+        Files already being compressed in ``pool`` (``precompress_file``), whose results are taken
+        as they are instead of compressing them again.
 
     Returns
     -------
@@ -67,9 +79,18 @@ def precompress_tree(folder: Path) -> dict[str, dict[str, int]]:
                    and p.suffix in SUFFIXES and p.stat().st_size >= MIN_BYTES)
     # one file per core at a time, the largest first (brotli and zlib let other threads run while they
     # compress): a fresh runtime's seven files took 33 s one after another, most of it the two largest
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        largest_first = sorted(paths, key=lambda p: -p.stat().st_size)
-        sizes = dict(zip(largest_first, pool.map(precompress_file, largest_first), strict=True))
+    largest_first = sorted(paths, key=lambda p: -p.stat().st_size)
+    started = started or {}
+
+    def compress(workers: Executor) -> dict[Path, dict[str, int]]:
+        jobs = {p: started.get(p) or workers.submit(precompress_file, p) for p in largest_first}
+        return {p: job.result() for p, job in jobs.items()}
+
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as own:
+            sizes = compress(own)
+    else:
+        sizes = compress(pool)
     return {path.relative_to(folder).as_posix(): sizes[path] for path in paths if sizes[path]}
 
 

@@ -8,9 +8,9 @@
 // visit). Here the theme's request (an XMLHttpRequest) is opened as usual but sent only when:
 // * the reader goes to search (focus in the search box, the search toggle, a pointer over or on
 //   the search button), or arrives with a search (?q=) or highlighted terms (?h=) in the address;
-// * or, otherwise, once the page is idle: after the calculators' runtime is live (or has failed:
-//   runtime.js sends "perpcalc:runtime-settled") on a page with calculators, after `load` on any
-//   other page.
+// * or, otherwise, once the page is idle: on a page with calculators, once their runtime is live
+//   and the reader has paused (no edit or page change for 1.5 s), or once it has failed (runtime.js
+//   sends "perpcalc:runtime-settled"); after `load` on any other page.
 // The theme shows "Initializing search" until its worker has the index, as it always did.
 // Why the index was let go is kept on <html data-search-index="search|address|idle"> (the tests
 // read it: the time a request starts depends on when the theme's bundle runs).

@@ -77,8 +77,11 @@ function failRuntime(message) {
   settled();
 }
 
-// What waited for the runtime to be live or to fail may go now (the theme's search index:
-// overrides/partials/search-later.js).
+// What waited for the runtime to fail, or to be live and the reader to pause (QUIET_MS), may go now:
+// the theme's search index (overrides/partials/search-later.js). Let go at ready, the theme's search
+// worker parsed the index and built it (about 0.45 s of CPU) during the reader's first edits and next
+// page: in the bench's recompute loop right after ready it took a core beside the page and perpcalc's
+// worker, and the edits that missed their frame were the p95's.
 function settled() {
   window.dispatchEvent(new Event("perpcalc:runtime-settled"));
 }
@@ -93,8 +96,7 @@ function onWorkerMessage(event) {
     runtime = { ...runtime, state: "ready", detail: "", step: STEP.READY, timings: msg.timings, readyAt: performance.now() };
     window.__perpcalcRuntime = runtime;
     broadcast();
-    whenQuiet();
-    settled();
+    whenQuiet(); // the theme's search index waits for that pause too (settled, below)
   } else if (msg.type === MSG.FAILED) {
     failRuntime(msg.message);
   } else if (msg.type === MSG.FILE_PROGRESS || msg.type === MSG.FILE_RESULT) {
@@ -203,13 +205,13 @@ export function readFile(form, field, file, onProgress, options = {}) {
 // and navigation, and the busy service worker sat in front of the next page's fetch (the bench's
 // loop at load 10, alternating: instant navigation 276 -> 215 ms, its fetch 55 -> 31 ms, recompute
 // p95 58 -> 48 ms). It starts QUIET_MS after the runtime is ready and after the last computation
-// or page change.
+// or page change, and the theme's search index is let go then too (settled).
 const QUIET_MS = 1500;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let quietTimer;
 let offlineAsked = false;
 
-/** Puts the offline copy off until QUIET_MS from now (nothing once it has started). */
+/** Puts the offline copy and the search index off until QUIET_MS from now (nothing once they have started). */
 export function whenQuiet() {
   if (offlineAsked || runtime.state !== "ready") return;
   clearTimeout(quietTimer);
@@ -218,6 +220,7 @@ export function whenQuiet() {
 
 function cacheForOffline() {
   offlineAsked = true;
+  settled();
   // Everything this page loaded before the service worker took control (the page itself,
   // theme scripts and styles) plus, on the worker's side, the runtime files.
   registerServiceWorker();
