@@ -93,9 +93,17 @@ async function keepChecked(cache, request, response, expected) {
   }
 }
 
+// A service worker installs only under its own version's address (sw.js?v=VERSION, as the page that
+// registers it names its version): the address of the worker controlling a page then tells the page,
+// before it loads anything, which version's files it would be served (overrides/partials/boot.js).
+// The browser's own update check asks for the registered address, whose bytes on the server may be
+// a newer version: that one is not installed under the older name; the next page registers it.
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
+      if (new URL(self.location.href).searchParams.get("v") !== VERSION) {
+        throw new Error(`sw.js of version ${VERSION} registered under ${self.location.search || "no version"}`);
+      }
       const cache = await caches.open(CACHE);
       try {
         for (const path of [OFFLINE, "assets/offline/offline.js"]) {

@@ -1,15 +1,43 @@
 // @ts-check
-// Starts the calculators' worker as the page starts: inlined by main.html at the top of <head> on
-// pages with a calculator (data-worker: the worker's address), it runs while the parser reads the
-// head, before any stylesheet or script is fetched. A dedicated worker's thread cannot start while
-// the page's main thread is busy; as an async module (boot.js) it waited for its own download and
-// then for the theme's scripts and the parsing of the page, about 0.35 s here, and behind the
-// theme's scripts, KaTeX and a painted frame it had started about 0.5 s later still.
-// The worker starts Python as soon as it runs (worker.js). perpcalc.js adopts it
-// (window.__perpcalcBoot.take()) and replays what it said meanwhile.
+// Inlined by main.html at the top of every page's <head> (the reasons are in its comment): it runs
+// before any stylesheet or script is requested.
+// 1. A page whose service worker is another version's (its address, sw.js?v=VERSION, against this
+//    page's data-version) stops, registers its own version's and reloads once that one is in
+//    control: the first page after a deployment never runs the previous version's kept files.
+// 2. A page with a calculator (data-worker) starts the calculators' worker, which starts Python at
+//    once; perpcalc.js adopts it (window.__perpcalcBoot.take()) and replays what it said meanwhile.
 (() => {
   const script = document.currentScript;
-  if (window.__perpcalcBoot || typeof WebAssembly !== "object" || !(script instanceof HTMLScriptElement)) return;
+  if (!(script instanceof HTMLScriptElement)) return;
+  const sw = navigator.serviceWorker;
+  const kept = sw?.controller && new URL(sw.controller.scriptURL).searchParams.get("v");
+  if (sw?.controller && kept !== script.dataset.version && script.dataset.sw) {
+    const version = script.dataset.version || "";
+    let again = true; // without session storage a reload could not know it was one: none
+    try {
+      again = sessionStorage.getItem("perp-version-reload") === version;
+      sessionStorage.setItem("perp-version-reload", version);
+    } catch {
+      // no storage
+    }
+    if (!again) {
+      window.stop(); // nothing more of this page is parsed, requested or run
+      const reload = () => location.reload();
+      sw.addEventListener("controllerchange", reload);
+      setTimeout(reload, 10000); // a worker that neither takes over nor fails
+      const url = new URL(script.dataset.sw, location.href);
+      url.searchParams.set("v", version);
+      sw.register(url, { scope: new URL(".", url).pathname }).then((registration) => {
+        const next = registration.installing || registration.waiting;
+        if (!next) reload();
+        next?.addEventListener("statechange", () => {
+          if (next.state === "redundant") reload(); // not installed: not this version's sw.js
+        });
+      }, reload);
+      return;
+    }
+  }
+  if (!script.dataset.worker || window.__perpcalcBoot || typeof WebAssembly !== "object") return;
   try {
     performance.mark("perpcalc:boot"); // read by `make bench`
     const worker = new Worker(new URL(script.dataset.worker || "", location.href), { type: "module" });

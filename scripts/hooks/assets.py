@@ -97,8 +97,8 @@ def on_post_build(config: Any) -> None:
             shutil.copytree(src, dest)
     manifest = json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))
     write_worker(site, manifest)
-    write_service_worker(site, manifest)
-    policy = write_csp(site)
+    version = write_service_worker(site, manifest)
+    policy = write_csp(site, version)
     write_headers(site, policy, manifest)
     precompress_tree(site)
     write_deploy_figures(site)
@@ -144,9 +144,10 @@ def write_worker(site: Path, manifest: dict[str, Any]) -> None:
     worker.write_text(text.replace("__MANIFEST__", json.dumps(manifest, sort_keys=True)), encoding="utf-8")
 
 
-def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
+def write_service_worker(site: Path, manifest: dict[str, Any]) -> str:
     """Fill in the service worker's version, the files it keeps with their sha256 (FILES: at once;
-    PINNED: once a page used them), the offline page."""
+    PINNED: once a page used them), the offline page; returns the version (every page carries it:
+    :func:`write_csp`)."""
     sw = site / "sw.js"
     runtime = sorted(p for p in (site / "assets" / "runtime").rglob("*") if p.is_file())
     assets = sorted(p for p in (site / "assets").rglob("*")
@@ -168,6 +169,7 @@ def write_service_worker(site: Path, manifest: dict[str, Any]) -> None:
             .replace("__PINNED__", json.dumps(pinned, indent=1, sort_keys=True))
             .replace("__GZIPPED__", json.dumps(gzipped)).replace("__OFFLINE__", OFFLINE_PAGE))
     sw.write_text(text, encoding="utf-8")
+    return version
 
 
 HASHED = re.compile(r"[.-][0-9a-f]{8,}\.(?:min\.)?(?:js|css|bin|zip)$")
@@ -231,18 +233,23 @@ def inline_hashes(html: str) -> set[str]:
     return found
 
 
-def write_csp(site: Path) -> str:
+# Where main.html puts the build's version on every page (overrides/partials/boot.js reads it).
+VERSION_SLOT = 'data-version="__PERP_VERSION__"'
+
+
+def write_csp(site: Path, version: str) -> str:
+    """Write the Content Security Policy into every page, and the service worker's ``version`` into
+    its slot (:data:`VERSION_SLOT`, an attribute: no inline script's hash depends on it)."""
     pages = sorted(site.rglob("*.html"))
-    texts = {p: p.read_text(encoding="utf-8") for p in pages}
+    texts = {p: p.read_text(encoding="utf-8").replace(VERSION_SLOT, f'data-version="{version}"') for p in pages}
     hashes = set().union(*(inline_hashes(t) for t in texts.values())) if texts else set()
     policy = CSP.format(hashes=" ".join(sorted(hashes)))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for path, text in texts.items():
-        if re.search(r'<meta http-equiv="Content-Security-Policy"', text, re.I):
-            continue  # already has its policy (a page *about* the policy, like deploy/, does not)
-        anchor = r"(<meta charset=[^>]*>)" if re.search(r"<meta charset=", text[:2000], re.I) else r"(<head[^>]*>)"
-        text, n = re.subn(anchor, lambda m: m.group(1) + meta, text, count=1, flags=re.I)
-        if n:
-            path.write_text(text, encoding="utf-8")
+        if not re.search(r'<meta http-equiv="Content-Security-Policy"', text, re.I):
+            # (a page *about* the policy, like deploy/, does not have it already)
+            anchor = r"(<meta charset=[^>]*>)" if re.search(r"<meta charset=", text[:2000], re.I) else r"(<head[^>]*>)"
+            text = re.sub(anchor, lambda m: m.group(1) + meta, text, count=1, flags=re.I)
+        path.write_text(text, encoding="utf-8")
     (site / "csp.txt").write_text(policy + "\n", encoding="utf-8")
     return policy

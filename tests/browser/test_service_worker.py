@@ -65,7 +65,8 @@ def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
                              .replace(digest, hashlib.sha256(new).hexdigest())).encode()
         replace[SCRIPT] = new
         asked.clear()
-        tab.page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+        # registered under its version, as the next page of the new deployment does (sw.js installs only there)
+        tab.page.evaluate("async () => { await navigator.serviceWorker.register('/sw.js?v=0000000000000002'); }")
         tab.wait("async () => { const k = await caches.keys();"
                  " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60)
         # the new version keeps what the page asks it to keep, as the page does once it is live
@@ -91,6 +92,15 @@ def next_version(sw: str, version: str, old: bytes, new: bytes) -> str:
             .replace(digest, hashlib.sha256(new).hexdigest()))
 
 
+# Recorded by each document of a tab as it goes (an init script, in sessionStorage): whether the
+# theme's bundle, page.js and boot.js's worker had run, for the first document of the tab only.
+_RAN_BEFORE_RELOAD = """addEventListener('pagehide', () => {
+  if (performance.getEntriesByType('navigation')[0]?.type === 'reload') return;
+  sessionStorage.setItem('ran', JSON.stringify({theme: !!window.document$,
+    page_js: typeof window.markScrollable === 'function', worker: !!window.__perpcalcBoot}));
+});"""
+
+
 def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
     browser: object, built_site: dict
 ) -> None:
@@ -98,24 +108,47 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
     (and served) the previous deployment's page.js and perpcalc.js for the version's whole life.
     Both are pinned to the version by their sha256 now (a return visit takes them from the cache):
     a deploy that changes one is a new version, whose worker keeps the new file, not the HTTP
-    cache's copy; the page itself is asked of the server first on every visit."""
+    cache's copy; the page itself is asked of the server first on every visit.
+
+    Issue 24: the first page opened after a deploy ran its new HTML with the previous version's
+    kept files (the previous worker served them until the new one took over). The page names its
+    version and the worker's address names the worker's: the page stops before anything of it ran,
+    and reloads once its version's worker has taken control. A page older than the server's sw.js
+    reloads once, not again and again."""
     site: Path = built_site["dir"]
     page_js = "/assets/js/page.js"
-    update = "async () => { await (await navigator.serviceWorker.getRegistration()).update(); }"
+    sw_text = (site / "sw.js").read_text(encoding="utf-8")
+    built = re.search(r'const VERSION = "([0-9a-f]+)";', sw_text)[1]
+    html = (site / PAGE.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    assert html.count(f'data-version="{built}"') == 1, "the page does not name its version"
+
+    def page_of(version: str) -> bytes:
+        """The page as a deployment of ``version`` serves it (a change of its own too)."""
+        return (html.replace(f'data-version="{built}"', f'data-version="{version}"', 1)
+                .replace("<head>", '<head><meta name="perp-deploy" content="2">', 1).encode())
+
     with altered_site(site, PORT, max_age=600) as (origin, handler):
         replace = handler.replace
         ctx = browser.new_context()
+        ctx.add_init_script(_RAN_BEFORE_RELOAD)
 
         def next_visit(tab: Tab, version: str) -> Tab:
-            """The worker updated to ``version`` (its cache the only one left), then the next visit in a
-            new tab, live."""
-            tab.page.evaluate(update)
-            tab.wait("async () => { const k = await caches.keys();"
-                     f" return k.length === 1 && k[0] === 'perp-glossary-{version}'; }}", timeout=60)
+            """The next visit, in a new tab, after a deploy of ``version`` (its sw.js, and the page
+            naming it): reloaded once under that version's worker, nothing of the first load run;
+            live, with that version's cache the only one left."""
+            replace[PAGE] = page_of(version)
             tab.page.close()
             tab = Tab(ctx, origin)
-            tab.goto(PAGE)
+            tab.page.goto(origin + PAGE, wait_until="commit")
+            tab.wait("() => performance.getEntriesByType('navigation')[0]?.type === 'reload'"
+                     " && document.readyState === 'complete'", timeout=60)
+            ran = json.loads(tab.page.evaluate("sessionStorage.getItem('ran')"))
+            assert ran == {"theme": False, "page_js": False, "worker": False}, ran
+            assert tab.page.evaluate("new URL(navigator.serviceWorker.controller.scriptURL)"
+                                     ".searchParams.get('v')") == version
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            tab.wait("async () => { const k = await caches.keys();"
+                     f" return k.length === 1 && k[0] === 'perp-glossary-{version}'; }}", timeout=60)
             return tab
         try:
             tab = Tab(ctx, origin)
@@ -124,21 +157,21 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab.wait("() => !!navigator.serviceWorker.controller", timeout=60)
             tab.goto(PAGE)  # now through the worker, which keeps page.js; the HTTP cache holds all
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
+            assert tab.page.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"
             tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
             # a deploy that changes the page alone: the next visit shows it
-            html = (site / PAGE.lstrip("/") / "index.html").read_text(encoding="utf-8")
-            replace[PAGE] = html.replace("<head>", '<head><meta name="perp-deploy" content="2">', 1).encode()
+            replace[PAGE] = page_of(built)
             # the next visit, in a new tab (a reload of the same tab may take a script that is still
             # fresh by its max-age from the renderer's own memory, which the worker never sees)
             tab.page.close()
             tab = Tab(ctx, origin)
             tab.goto(PAGE)
             assert tab.page.locator('meta[name="perp-deploy"]').count() == 1, "the previous page was shown"
+            assert tab.page.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"
             # a deploy that changes an unhashed script: a new version of the worker records its hash
             old_js = (site / page_js.lstrip("/")).read_bytes()
             replace[page_js] = old_js + b"\nwindow.__deploy = 2;\n"
-            sw = next_version((site / "sw.js").read_text(encoding="utf-8"), "0000000000000002", old_js,
-                              replace[page_js])
+            sw = next_version(sw_text, "0000000000000002", old_js, replace[page_js])
             replace["/sw.js"] = sw.encode()
             tab = next_visit(tab, "0000000000000002")
             assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
@@ -153,6 +186,15 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab = next_visit(tab, "0000000000000003")
             assert tab.page.evaluate("window.__perpcalcDeploy") == 2, "the previous deployment's perpcalc.js ran"
             assert tab.page.evaluate("window.__deploy") == 2
+            # a page older than the server's sw.js (a stale copy on the way): one reload, then it loads
+            replace[PAGE] = page_of("0000000000000002")
+            tab.page.close()
+            tab = Tab(ctx, origin)
+            tab.page.goto(origin + PAGE, wait_until="commit")
+            tab.wait("() => performance.getEntriesByType('navigation')[0]?.type === 'reload'"
+                     " && document.readyState === 'complete' && (window.__stays = true)", timeout=60)
+            tab.page.wait_for_timeout(1000)
+            assert tab.page.evaluate("window.__stays") is True, "the page reloaded again"
         finally:
             ctx.close()
 
@@ -225,6 +267,11 @@ def test_a_return_visit_asks_the_server_for_the_page_not_its_stylesheets_scripts
                                 f"return {json.dumps(sorted(assets - {altered}))}.every(p => k.includes(p)) && k; }}",
                                 timeout=60))
             assert altered not in kept, "a stylesheet whose bytes are not the build's was kept"
+            # and every runtime file the return visit reads (kept last under a loaded machine: a reload
+            # before that fetched some from the server, by chance)
+            files = json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))["files"]
+            tab.wait("async urls => { for (const u of urls) if (!(await caches.match(u))) return false; return true; }",
+                     [f"{origin}/assets/runtime/{n}" for n in files if not n.endswith((".whl", ".json"))], timeout=120)
             handler.asked.clear()
             tab.page.reload(wait_until="load")
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)

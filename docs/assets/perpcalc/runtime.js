@@ -243,5 +243,8 @@ export function registerServiceWorker() {
   if (swRegistered || !("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
   swRegistered = true;
   const swURL = new URL("../../sw.js", import.meta.url);
+  // under the page's version (sw.js installs only under its own: overrides/partials/boot.js says why)
+  const version = /** @type {HTMLScriptElement | null} */ (document.querySelector("script[data-version][data-sw]"));
+  swURL.searchParams.set("v", version?.dataset.version || "");
   navigator.serviceWorker.register(swURL, { scope: new URL("../../", import.meta.url).pathname }).catch(() => {});
 }
