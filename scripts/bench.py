@@ -26,7 +26,8 @@ self-hosted Pyodide in a worker (``/__bench/bare.html``), both served by ``scrip
 
 Local figures are medians of BENCH_RUNS runs (default 3); each slow profile runs once
 (BENCH_PROFILES=name,name picks some). BENCH_PARTS=visits,page,profiles,heavy picks the parts
-to run (default: all); the site is always built.
+to run (default: all; ``adl`` alone: the ADL ranking through the page, which ``page`` includes); the site is
+always built.
 The previous figures (bench/baseline.json) are shown beside the new ones. A figure that misses its
 target is printed again under the table with where its time or bytes go (BREAKDOWNS, all of which
 go to bench/latest.json too): for a visit, each step from navigation to ready (the page's timing,
@@ -474,13 +475,84 @@ RANK_THROUGH_PAGE = """async (rows) => {
     form.addEventListener('perpcalc:result', (e) => resolve(e.detail), { once: true });
     form.addEventListener('perpcalc:error', (e) => reject(new Error(JSON.stringify(e.detail))), { once: true });
   });
+  const send = Worker.prototype.postMessage;
+  let posted = 0;
+  Worker.prototype.postMessage = function (msg, ...rest) {
+    if (msg && msg.type === 'compute') posted = performance.now();
+    return send.call(this, msg, ...rest);
+  };
+  let shown = 0, arrived = 0;
+  window.__adlArrived = 0;
+  form.addEventListener('perpcalc:result', () => { shown = performance.now(); arrived = window.__adlArrived; },
+                        { once: true });
   const t = performance.now();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true }));
-  const result = await answered;
+  try {
+    box.value = text;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await answered;
+  } finally {
+    Worker.prototype.postMessage = send;
+  }
   await new Promise(requestAnimationFrame);
-  return { seconds: (performance.now() - t) / 1000, rows: result.display.ranking.total };
+  const end = performance.now();
+  const result = await answered;
+  const at = (ms) => ms - performance.timeOrigin;  // a time on the epoch's clock, on this page's
+  return { seconds: (end - t) / 1000, rows: result.display.ranking.total, start: t, posted, shown, end,
+           arrived: arrived ? at(arrived) : 0 };
 }"""
+
+# Where the time of RANK_THROUGH_PAGE goes in the worker: installed before the paste (and taken out
+# after it by RANK_MARKS_TAKE), it notes when the compute message arrives and when its result
+# leaves (ms since the epoch, comparable with the page's), and the time of perpcalc's steps inside
+# compute_page (wrapped for this one answer, then put back).
+RANK_MARKS_PUT = """() => {
+  const on = self.onmessage, post = self.postMessage, now = () => performance.timeOrigin + performance.now();
+  const marks = self.__adlMarks = {};
+  self.onmessage = (e) => { if (e.data && e.data.type === 'compute') marks.got = now(); return on.call(self, e); };
+  self.postMessage = function (msg, ...rest) {
+    if (msg && msg.type === 'result' && !marks.sent) marks.sent = now();
+    return post.call(self, msg, ...rest);
+  };
+  self.__adlPutBack = () => { self.onmessage = on; self.postMessage = post; };
+  self.__pyodide.runPython(`
+import time, perpcalc.page as _page, perpcalc._spec as _spec
+_adl_marks, _adl_back = {}, []
+def _adl_timed(owner, name, label, setter=setattr):
+    f = getattr(owner, name)
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            _adl_marks[label] = _adl_marks.get(label, 0.0) + time.perf_counter() - t
+    setter(owner, name, timed)
+    _adl_back.append(lambda: setter(owner, name, f))
+_calc = _spec.get("adl_ranking")
+_adl_timed(_page, "compute", "compute")
+_adl_timed(_spec.Calculator, "resolve", "read")
+_adl_timed(_calc, "compute", "rank", object.__setattr__)
+_adl_timed(_spec, "output_json", "outputs")
+_adl_timed(_page, "display", "display")
+`);
+}"""
+RANK_MARKS_TAKE = """() => {
+  self.__adlPutBack();
+  const py = self.__pyodide;
+  const steps = py.runPython("for back in _adl_back: back()\\nimport json\\njson.dumps(_adl_marks)");
+  return { ...self.__adlMarks, python: JSON.parse(steps) };
+}"""
+# On every page: when each message from a worker reached the page (before the page's own handlers).
+WORKER_ARRIVALS = """(() => {
+  const Original = window.Worker;
+  window.Worker = class extends Original {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (e.data && e.data.type === 'result') window.__adlArrived = performance.timeOrigin + performance.now();
+      });
+    }
+  };
+})();"""
 
 # The worker's part alone, in the page's own worker: the inputs as JSON, perpcalc.page.compute_page,
 # the long outputs it sends (the chart's points; the ranking stays in the worker) encoded as the bytes
@@ -522,6 +594,10 @@ def browser_figures() -> dict[str, float]:
                 figures["local_return_ratio"] = figures["local_return_site_ms"] / figures["local_return_bare_ms"]
             if "page" in PARTS:
                 figures.update(page_figures(browser))
+            elif "adl" in PARTS:  # the ADL ranking through the page alone, with its breakdown
+                ctx, page = new_page(browser, 1)
+                figures["adl_ranking_100k_browser_s"] = ranked_through_page(page)
+                ctx.close()
             chosen = os.environ.get("BENCH_PROFILES", ",".join(PROFILES)).split(",") if "profiles" in PARTS else []
             for name, profile in PROFILES.items():
                 if name != "local" and name in chosen:
@@ -673,12 +749,7 @@ def page_figures(browser: object) -> dict[str, float]:
             heap_after.append(ranked["heapAfter"])
             rank_worker.append(ranked["seconds"])
             rank_bytes.append(ranked["bytes"])
-            page.goto(ORIGIN + ADL_PAGE, wait_until="load")
-            poll(page, READY)
-            pasted = page.evaluate(RANK_THROUGH_PAGE, 100_000)
-            if pasted["rows"] != 100_000:
-                raise RuntimeError(f"the ranking through the page gave {pasted['rows']} rows")
-            rank.append(pasted["seconds"])
+            rank.append(ranked_through_page(page))
         ctx.close()
     med = statistics.median
     figures = {
@@ -697,6 +768,41 @@ def page_figures(browser: object) -> dict[str, float]:
     for line in page_breakdown(figures):
         print(line)
     return figures
+
+
+def ranked_through_page(page: object) -> float:
+    """The 100,000-position ranking pasted into its page (``page`` is opened there): its seconds,
+    with where they go in BREAKDOWNS (the page, the messages, the worker and perpcalc's steps)."""
+    page.add_init_script(WORKER_ARRIVALS)
+    page.goto(ORIGIN + ADL_PAGE, wait_until="load")
+    poll(page, READY)
+    worker = next(w for w in page.workers if w.url.endswith("/assets/perpcalc/worker.js"))
+    worker.evaluate(RANK_MARKS_PUT)
+    pasted = page.evaluate(RANK_THROUGH_PAGE, 100_000)
+    marks = worker.evaluate(RANK_MARKS_TAKE)
+    if pasted["rows"] != 100_000:
+        raise RuntimeError(f"the ranking through the page gave {pasted['rows']} rows")
+    origin = page.evaluate("performance.timeOrigin")
+    got, sent = marks["got"] - origin, marks["sent"] - origin  # on the page's clock
+    python = marks["python"]
+    p = pasted
+    BREAKDOWNS["adl_ranking_100k_browser_s"] = [
+        ("input event to the compute posted (held, inputs read)", p["posted"] - p["start"], "ms"),
+        ("posted to the worker's handler (the inputs copied, the worker's queue)", got - p["posted"], "ms"),
+        ("the worker's handler to its answer posted", sent - got, "ms"),
+        ("  of which perpcalc.page.compute", python.get("compute", 0) * 1000, "ms"),
+        ("    reading the inputs (Calculator.resolve: the rows parsed and checked)", python.get("read", 0) * 1000,
+         "ms"),
+        ("    the calculator's compute (ranking)", python.get("rank", 0) * 1000, "ms"),
+        ("    outputs as JSON values (output_json)", python.get("outputs", 0) * 1000, "ms"),
+        ("    display (the first page's text)", python.get("display", 0) * 1000, "ms"),
+        ("answer posted to its arrival on the page", p["arrived"] - sent, "ms"),
+        ("arrival to the results shown (applyResult, perpcalc:result)", p["shown"] - p["arrived"], "ms"),
+        ("the next frame", p["end"] - p["shown"], "ms"),
+    ]
+    for label, value, unit in BREAKDOWNS["adl_ranking_100k_browser_s"]:
+        print(f"    ADL 100k through the page: {label:72} {value:8.1f} {unit}", flush=True)
+    return pasted["seconds"]
 
 
 def p95(values: list[float]) -> float:

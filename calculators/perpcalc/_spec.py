@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from ._errors import InputError
-from .parse import coerce, is_blank, jsonable, output_json, shown
+from .parse import Columns, coerce, columns_json, is_blank, jsonable, output_json, shown
 
 __all__ = [
     "Calculator",
@@ -303,11 +303,13 @@ class Calculator:
                 return table[choice][name]
         return _MISSING
 
-    def __call__(self, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def __call__(self, inputs: Mapping[str, Any] | None = None, columns: bool = False) -> dict[str, Any]:
+        """The outputs, JSON-compatible; with ``columns``, a table the calculator gives as
+        ``perpcalc.parse.Columns`` stays one (its cells JSON-compatible: ``columns_json``)."""
         with gc_paused():
-            return self._run(inputs)
+            return self._run(inputs, columns)
 
-    def _run(self, inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+    def _run(self, inputs: Mapping[str, Any] | None, columns: bool = False) -> dict[str, Any]:
         values = self.resolve(inputs)
         try:
             with localcontext() as ctx:
@@ -321,7 +323,8 @@ class Calculator:
         for o in self.outputs:
             if o.name not in raw:
                 raise RuntimeError(f"{self.name} did not return output {o.name!r}")
-            out[o.name] = output_json(o, raw[o.name])
+            value = raw[o.name]
+            out[o.name] = columns_json(o, value) if columns and isinstance(value, Columns) else output_json(o, value)
         return out
 
 

@@ -14,6 +14,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, local
 from typing import Any
 
 from ._spec import Output
+from .parse import Columns
 
 __all__ = [
     "display",
@@ -205,13 +206,15 @@ def display(
     column's money unit ("quote", "settlement currency") is written as ``units`` names it
     ("USDT"). With ``limit``, only a table's first ``limit`` rows are written (the page shows
     a page of rows at a time and asks for the others with [`table_rows`][perpcalc.display.table_rows])."""
-    if o.format in ("table", "series") and isinstance(value, list):
+    if o.format in ("table", "series") and isinstance(value, (list, Columns)):
         names = units or {}
+        total = value.row_count() if isinstance(value, Columns) else len(value)
+        shown = value.rows(0, limit) if isinstance(value, Columns) else value if limit is None else value[:limit]
         return {
             "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in o.columns],
-            "rows": table_rows(o, value if limit is None else value[:limit]),
-            "text": f"{len(value)} row{'s' if len(value) != 1 else ''}",
-            "total": len(value),
+            "rows": table_rows(o, shown),
+            "text": f"{total} row{'s' if total != 1 else ''}",
+            "total": total,
         }
     return {"text": format_value(o, value)}
 

@@ -23,9 +23,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
+from functools import partial, reduce
 from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
-from operator import add, itemgetter, le, mul, neg, sub, truediv
+from operator import add, eq, itemgetter, le, mul, neg, not_, sub, truediv
 from typing import Any
 
 from ._errors import InputError
@@ -487,6 +487,8 @@ def rank_positions(
     by larger size, then by id (as text), so the result does not depend on the input
     order. Lights come from [`adl_quantiles`][perpcalc.insolvency.adl_quantiles] on each side's queue. Longs are listed
     before shorts; ``rank`` counts from 1 within each side.
+    [`rank_position_columns`][perpcalc.insolvency.rank_position_columns] gives the same ranking
+    for positions given column by column.
 
     Raises ``InputError("positions", …)`` for a missing or non-positive size or price, a
     negative margin, a bankrupt position, a bad side or a duplicate id.
@@ -494,18 +496,151 @@ def rank_positions(
     Floats are used on purpose: the score only orders the queue. 100,000 positions rank
     in well under a second in CPython.
     """
+    kernel = _kernel(method, contract, contract_value, mmr)
+    ranked = _ranked(_queues_checked(positions, kernel))
+    return [{"id": pid, "side": side, "rank": rank, "score": score, "quantile": light, "size": size}
+            for pid, side, rank, score, light, size in zip(*ranked.values(), strict=True)]
+
+
+def rank_position_columns(
+    positions: Mapping[str, Sequence[Any]],
+    method: str = "pnl_times_leverage",
+    contract: str = "linear",
+    contract_value: float = 1.0,
+    mmr: float = 0.005,
+) -> dict[str, list[Any]]:
+    """[`rank_positions`][perpcalc.insolvency.rank_positions]' ranking of positions given column by
+    column (``id``, ``side``, ``size``, ``entry_price``, ``mark_price``, ``margin`` → cells, as the
+    calculator's reader gives them: ``perpcalc.parse.Columns``), as columns (``id``, ``side``,
+    ``rank``, ``score``, ``quantile``, ``size`` → cells, the rows' order), with the same errors.
+
+    A book of float cells, distinct ids and known sides is checked column by column and scored
+    by the same kernel without building a row (100,000 positions come from a paste this way);
+    any other book is read row by row, which words the error of its first bad row.
+
+    >>> book = {"id": ["A", "B", "C"], "side": ["long", "long", "short"], "size": [2.0, 1.0, 3.0],
+    ...         "entry_price": [100.0, 100.0, 120.0], "mark_price": [110.0, 110.0, 110.0],
+    ...         "margin": [20.0, 5.0, 30.0]}
+    >>> ranked = rank_position_columns(book)
+    >>> ranked["id"], ranked["rank"], ranked["quantile"]
+    (['B', 'A', 'C'], [1, 2, 1], [4, 1, 1])
+    >>> rows = [dict(zip(book, cells)) for cells in zip(*book.values())]
+    >>> rank_positions(rows) == [dict(zip(ranked, cells)) for cells in zip(*ranked.values())]
+    True
+    """
+    kernel = _kernel(method, contract, contract_value, mmr)
+    ranked = _ranked_columns(positions, kernel)
+    if ranked is None:
+        columns = [list(cells) for cells in positions.values()]
+        if len(set(map(len, columns))) > 1:
+            raise InputError("positions", "the positions' columns are not all as long")
+        rows = map(dict, map(zip, repeat(tuple(positions)), zip(*columns, strict=True)))
+        ranked = _ranked(_queues_checked(rows, kernel))
+    return ranked
+
+
+def _kernel(method: str, contract: str, contract_value: float, mmr: float) -> Kernel:
     if method not in ADL_METHODS:
         raise InputError("method", f"method must be one of: {', '.join(ADL_METHODS)}")
-    kernel = score_kernel(method, contract, contract_value, mmr)
-    sides = _queues_checked(positions, kernel)
-    ranking: list[dict[str, Any]] = []
+    return score_kernel(method, contract, contract_value, mmr)
+
+
+_SIGNS = {"long": 1.0, "short": -1.0}
+_BOOK_KEYS = ("id", "side", "size", "entry_price", "mark_price", "margin")
+
+
+def _ranked_columns(positions: Mapping[str, Sequence[Any]], kernel: Kernel) -> dict[str, list[Any]] | None:
+    """``_ranked``' ranking of a book given by columns, when every row passes ``_queues_checked``'
+    checks as it stands (float cells, distinct ids, known sides: each check made once on a whole
+    column); else ``None``, and the caller reads the rows one by one (which words the error).
+
+    The scores are the kernel's, called on the columns' cells as ``_queues_checked`` calls it on a
+    row's. The queues are sorted as ``_ranked`` sorts its tuples (−score, −size, id as text): the
+    positions by −score alone, a sort of floats, then each run of equal scores by (−size, id)."""
+    try:
+        pids, sides, sizes, entries, marks, margins = columns = [positions[k] for k in _BOOK_KEYS]
+        count = len(pids)
+        # a side that cannot be hashed, or a column that has no length, is left to the row reading
+        if not count or set(map(len, columns)) != {count} or not set(sides) <= _SIGNS.keys():
+            return None
+    except (KeyError, TypeError):
+        return None
+    keys = pids if set(map(type, pids)) == {str} else list(map(str, pids))
+    numbers = (sizes, entries, marks, margins)
+    if len(set(keys)) != count or any(set(map(type, column)) != {float} for column in numbers):
+        return None
+    # no cell is negative, so every row's sum of its numbers is finite when the sum of them all is
+    # (which also finds a NaN or an infinity anywhere)
+    if not (min(sizes) > 0 and min(entries) > 0 and min(marks) > 0 and min(margins) >= 0
+            and math.isfinite(sum(sizes) + sum(entries) + sum(marks) + sum(margins))):
+        return None
+    try:
+        scores = list(map(kernel, map(_SIGNS.__getitem__, sides), sizes, entries, marks, margins))
+    except (OverflowError, ZeroDivisionError):
+        return None
+    if None in scores or not math.isfinite(sum(scores)):  # a bankrupt position, a score out of range
+        return None
+    longs = list(map(eq, sides, repeat("long")))
+    ranked: dict[str, list[Any]] = {"id": [], "side": [], "rank": [], "score": [], "quantile": [], "size": []}
+    for side, mask in zip(SIDES, (longs, list(map(not_, longs))), strict=True):
+        mine = _picker(list(compress(range(count), mask)))  # this side's rows, in the book's order
+        side_scores, side_sizes = mine(scores), mine(sizes)
+        queue = _queue_order(side_scores, side_sizes, partial(mine, keys))
+        place = _picker(queue)
+        queue_sizes = place(side_sizes)
+        ranked["id"] += place(mine(pids))
+        ranked["side"] += repeat(side, len(queue))
+        ranked["rank"] += range(1, len(queue) + 1)
+        ranked["score"] += map(add, place(side_scores), repeat(0.0))  # −0.0 is written 0.0
+        ranked["quantile"] += adl_quantiles(queue_sizes)
+        ranked["size"] += queue_sizes
+    return ranked
+
+
+def _picker(indices: list[int]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A function that takes the cells at ``indices`` of a column, in their order (one
+    ``itemgetter`` for every column: no Python call a cell)."""
+    if len(indices) > 1:
+        take = itemgetter(*indices)
+        return lambda cells: list(take(cells))
+    return lambda cells: [cells[i] for i in indices]
+
+
+def _queue_order(scores: list[float], sizes: list[float], keys: Callable[[], list[str]]) -> list[int]:
+    """The indices of one side's positions in ``_ranked``' order of their tuples (−score, −size,
+    id as text; the ids, ``keys()``, are distinct): a sort of the scores alone, highest first,
+    then each run of equal scores sorted by (−size, id).
+
+    >>> _queue_order([1.0, 2.0, 1.0, 0.0, -0.0], [1.0, 1.0, 3.0, 1.0, 1.0], lambda: ["a", "b", "c", "d", "e"])
+    [1, 2, 0, 3, 4]
+    """
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    if len(set(scores)) == len(scores):  # no two scores equal (0.0 and −0.0 are equal)
+        return order
+    ordered, ids = list(map(scores.__getitem__, order)), keys()
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end == len(order) or ordered[end] != ordered[start]:
+            if end - start > 1:
+                order[start:end] = sorted(order[start:end], key=lambda i: (-sizes[i], ids[i]))
+            start = end
+    return order
+
+
+def _ranked(sides: Mapping[str, list[Queued]]) -> dict[str, list[Any]]:
+    """The ranking of ``rank_positions`` from each side's queue, as columns: longs first, each side
+    sorted by its queue's order (score, larger size, id), with its place and lights."""
+    ranked: dict[str, list[Any]] = {"id": [], "side": [], "rank": [], "score": [], "quantile": [], "size": []}
     for side in SIDES:
         queue = sorted(sides[side])
-        lights = adl_quantiles(list(map(neg, map(itemgetter(1), queue))))
-        ranking += [{"id": pid, "side": side, "rank": rank, "score": -neg_score + 0.0, "quantile": light,
-                     "size": -neg_size}
-                    for rank, (neg_score, neg_size, _key, pid), light in zip(count(1), queue, lights, strict=False)]
-    return ranking
+        sizes = list(map(neg, map(itemgetter(1), queue)))
+        ranked["id"] += map(itemgetter(3), queue)
+        ranked["side"] += repeat(side, len(queue))
+        ranked["rank"] += range(1, len(queue) + 1)
+        ranked["score"] += map(add, map(neg, map(itemgetter(0), queue)), repeat(0.0))  # −0.0 is written 0.0
+        ranked["quantile"] += adl_quantiles(sizes)
+        ranked["size"] += sizes
+    return ranked
 
 
 # ------------------------------------------------------------------ ADL execution

@@ -23,7 +23,7 @@ from typing import Any
 
 from ._spec import InputError, get
 from .display import display, money_units, table_rows
-from .parse import value_to_text
+from .parse import Columns, value_to_text
 
 __all__ = ["PAGE_ROWS", "compute", "compute_json", "compute_page", "form_values", "kept_rows", "table_page_json"]
 
@@ -31,22 +31,24 @@ __all__ = ["PAGE_ROWS", "compute", "compute_json", "compute_page", "form_values"
 PAGE_ROWS = 200
 
 #: the long tables of each calculator's last answer from compute_page, kept for the page to ask
-#: for (kept_rows): calculator name -> (the answer's number, {output name: its rows})
-_KEPT: dict[str, tuple[int, dict[str, list[Any]]]] = {}
+#: for (kept_rows): calculator name -> (the answer's number, {output name: its rows or columns})
+_KEPT: dict[str, tuple[int, dict[str, list[Any] | Columns]]] = {}
 _ANSWERS = count(1)
 
 
-def compute(name: str, inputs: Mapping[str, Any] | None, page_rows: int | None = PAGE_ROWS) -> dict[str, Any]:
+def compute(name: str, inputs: Mapping[str, Any] | None, page_rows: int | None = PAGE_ROWS,
+            columns: bool = False) -> dict[str, Any]:
     """Run a calculator and format its outputs; never raises for bad input.
 
     Returns ``{"ok": True, "outputs": raw, "display": {output: shown}}`` or
     ``{"ok": False, "error": {"field": …, "message": …}}``. A table's display holds the text of
     its first ``page_rows`` rows (``None``: all of them, as the build pre-renders an example)
-    and its number of rows, ``total``.
+    and its number of rows, ``total``. With ``columns``, a table the calculator gives column by
+    column stays so in ``outputs`` (``perpcalc.parse.Columns``, as ``Calculator.__call__`` leaves it).
     """
     try:
         calc = get(name)
-        raw = calc(inputs)
+        raw = calc(inputs, columns)
     except InputError as exc:
         return {"ok": False, "error": exc.to_dict()}
     except RecursionError:  # a structure nested deeper than the interpreter's stack
@@ -92,12 +94,19 @@ def compute_page(name: str, inputs_json: str) -> list[str]:
     except (ValueError, TypeError, RecursionError):
         return [compute_json(name, inputs_json)]
     _KEPT.pop(name, None)  # the last answer's rows are freed before this one's are made
-    result = compute(name, inputs)
+    result = compute(name, inputs, columns=True)
     parts = []
-    kept: dict[str, list[Any]] = {}
+    kept: dict[str, list[Any] | Columns] = {}
     answer = next(_ANSWERS)
     tables = {o.name for o in get(name).outputs if o.format == "table"} if result.get("ok") else set()
     for key, value in list(result.get("outputs", {}).items()):
+        if isinstance(value, Columns):  # a long table is kept as its columns; anything else leaves as rows
+            if key in tables and value.row_count() > PAGE_ROWS:
+                kept[key] = value
+                result["display"][key]["kept"] = answer
+                del result["outputs"][key]
+                continue
+            value = result["outputs"][key] = value.rows()
         if not (isinstance(value, list) and len(value) > PAGE_ROWS
                 and isinstance(result["display"][key].get("rows"), list)):
             continue
@@ -129,12 +138,14 @@ def kept_rows(name: str, output: str, answer: int, page: int | None = None) -> s
     rows = tables.get(output) if number == answer else None
     if rows is None:
         return "null"
+    columns = isinstance(rows, Columns)
     if page is None:
-        return json.dumps(rows, allow_nan=False)
-    if not 0 <= page * PAGE_ROWS < len(rows):
+        return json.dumps(rows.rows() if columns else rows, allow_nan=False)
+    if not 0 <= page * PAGE_ROWS < (rows.row_count() if columns else len(rows)):
         return "null"
     o = next(o for o in get(name).outputs if o.name == output)
-    return json.dumps(table_rows(o, rows[page * PAGE_ROWS:(page + 1) * PAGE_ROWS]))
+    start, stop = page * PAGE_ROWS, (page + 1) * PAGE_ROWS
+    return json.dumps(table_rows(o, rows.rows(start, stop) if columns else rows[start:stop]))
 
 
 def table_page_json(name: str, output: str, rows_json: str) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "cell_text",
     "coerce",
     "coerce_list",
+    "columns_json",
     "is_blank",
     "jsonable",
     "output_json",
@@ -399,9 +400,10 @@ def _column_cells(f: Field, source: list[Any]) -> Columns | None:
     return _typed_columns(f, raw, len(body))
 
 
-def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int] | None:
-    """A list field's CSV text split into its columns at once (header name → cells, and the
-    number of rows) when it is plain: no quote, no carriage return, no NUL, a header of
+def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int, bool] | None:
+    """A list field's CSV text split into its columns at once (header name → cells, the number
+    of rows, and whether every cell is stripped already: no white space but the line breaks) when
+    it is plain: no quote, no carriage return, no NUL, a header of
     distinct known names, and as many commas on every line as in the header; else ``None``
     (then ``_records`` reads it, and words any error). The cells are those ``csv.reader``
     gives for such a text with ``skipinitialspace``, but for leading spaces, which every
@@ -409,7 +411,8 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int]
     to ``_records``). 100,000 pasted rows are one ``str.split``, not 100,000 records."""
     if '"' in text or "\r" in text or "\0" in text or len(f.columns) < 2:
         return None
-    lines = text.strip().split("\n")
+    text = text.strip()
+    lines = text.split("\n")
     header = [h.strip().lower() for h in lines[0].split(",")]
     n = len(header)
     body = lines[1:]
@@ -417,17 +420,22 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int]
             or not {c.name for c in f.columns}.issuperset(header)
             or set(map(str.count, body, repeat(","))) != {n - 1}):  # a blank line has no comma
         return None
-    cells = ",".join(body).split(",")
-    return {h: cells[i::n] for i, h in enumerate(header)}, len(body)
+    rest = text[len(lines[0]) + 1:]  # the body's lines, as "\n".join(body)
+    cells = rest.replace("\n", ",").split(",")
+    # ASCII white space (str.strip's, but for the line breaks): none, and no cell needs stripping
+    stripped = rest.isascii() and not any(map(rest.__contains__, " \t\x0b\x0c\x1c\x1d\x1e\x1f"))
+    return {h: cells[i::n] for i, h in enumerate(header)}, len(body), stripped
 
 
-def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int) -> list[dict[str, Any]] | None:
-    """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows)."""
-    columns = _typed_columns(f, raw, count)
+def _typed_rows(f: Field, raw: Mapping[str, list[Any]], count: int,
+                stripped: bool = False) -> list[dict[str, Any]] | None:
+    """``_columns``' rows from its cells by column (name → cells, each of ``count`` rows; with
+    ``stripped``, cells known to have no white space around them)."""
+    columns = _typed_columns(f, raw, count, stripped)
     return None if columns is None else columns.rows()
 
 
-def _typed_columns(f: Field, raw: Mapping[str, list[Any]], count: int) -> Columns | None:
+def _typed_columns(f: Field, raw: Mapping[str, list[Any]], count: int, stripped: bool = False) -> Columns | None:
     """The typed cells of ``_typed_rows``' rows, by column (every column of the field, in its order)."""
     names = [c.name for c in f.columns]
     if not f.min_items <= count <= f.max_items:
@@ -441,18 +449,19 @@ def _typed_columns(f: Field, raw: Mapping[str, list[Any]], count: int) -> Column
             value = coerce(c, c.default, 1, f) if c.default is not None else None
             typed.append([value] * count)
             continue
-        read = _typed_column(c, col)
+        read = _typed_column(c, col, stripped)
         if read is None:
             return None
         typed.append(read)
     return Columns(zip(names, typed, strict=True))  # every column has `count` cells
 
 
-def _typed_column(c: Field, col: list[Any]) -> list[Any] | None:
-    """One column's cells typed as ``coerce_list``'s fast paths type them, or ``None``."""
-    kinds = set(map(type, col))
+def _typed_column(c: Field, col: list[Any], stripped: bool = False) -> list[Any] | None:
+    """One column's cells typed as ``coerce_list``'s fast paths type them, or ``None`` (``stripped``:
+    the cells are texts with no white space around them)."""
+    kinds = {str} if stripped else set(map(type, col))
     if kinds == {str}:
-        cells = list(map(str.strip, col))
+        cells = col if stripped else list(map(str.strip, col))
         if c.type == "choice":
             choices = set(c.choices)
             if choices == set(map(str.lower, choices)) and set(cells) <= choices:  # already lower case
@@ -743,9 +752,20 @@ class Columns(dict[str, list[Any]]):
     [{'id': 'a', 'x': 1.5}, {'id': 'b', 'x': 0.0}]
     """
 
-    def rows(self) -> list[dict[str, Any]]:
-        """The table row by row: ``{name: cell, …}`` with the names in the columns' order."""
+    def rows(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+        """The table row by row: ``{name: cell, …}`` with the names in the columns' order (its rows
+        ``start`` to ``stop``, as a list's slice, when given).
+
+        >>> Columns(id=["a", "b", "c"], x=[1, 2, 3]).rows(1)
+        [{'id': 'b', 'x': 2}, {'id': 'c', 'x': 3}]
+        """
+        if start or stop is not None:
+            return rows_from_columns(tuple(self), [cells[start:stop] for cells in self.values()])
         return rows_from_columns(tuple(self), list(self.values()))
+
+    def row_count(self) -> int:
+        """How many rows the table has (``len`` of a ``Columns`` is its number of columns)."""
+        return len(next(iter(self.values()), ()))
 
 
 def output_json(o: Output, value: Any) -> Any:
@@ -787,10 +807,22 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 def _table_json(o: Output, keys: tuple[str, ...], cells: list[list[Any]]) -> list[dict[str, Any]]:
     """A ``Columns`` table as rows: each column written as ``_rows_json`` writes it, then the rows."""
+    return columns_json(o, Columns(zip(keys, cells, strict=True))).rows()
+
+
+def columns_json(o: Output, value: Columns) -> Columns:
+    """A ``Columns`` table's cells as ``output_json`` writes its rows' cells, still column by column
+    (what [`compute_page`][perpcalc.page.compute_page] keeps of a long table: no row is built
+    until a page of them is shown).
+
+    >>> from perpcalc import Output
+    >>> columns_json(Output("t", "T", columns=(Output("x", "X"),)), Columns(x=[Decimal("1.5"), -0.0]))
+    {'x': [1.5, 0.0]}
+    """
+    cells = [list(col) for col in value.values()]
     if len(set(map(len, cells))) > 1:
         raise RuntimeError(f"output {o.name!r}: its columns are not all as long")
-    columns = [_column_json(_column(o, k), list(col)) for k, col in zip(keys, cells, strict=True)]
-    return rows_from_columns(keys, columns)
+    return Columns((k, _column_json(_column(o, k), col)) for k, col in zip(value, cells, strict=True))
 
 
 def _column_json(c: Output, cells: list[Any]) -> list[Any]:

@@ -221,10 +221,12 @@ def test_the_column_reading_is_taken() -> None:
              "mark_price": "110.25", "margin": 10} for i in range(100)]
     text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
         ", ".join(str(r[k]) for k in rows[0]) for r in rows)
+    assert field.columnar  # the ranking takes its positions as columns
     for given_rows in (rows, _spec._records(text, field)):
-        read = _spec._columns(field, given_rows)
+        read = _spec._column_cells(field, given_rows)
         assert read is not None
         assert read == reference_coerce_list(field, rows)
+        assert read.rows() == _spec._columns(field, given_rows)
 
 
 @given(
@@ -248,7 +250,7 @@ def test_the_fast_path_is_taken_and_exact() -> None:
     field = perpcalc.get("adl_ranking").inputs
     positions = next(f for f in field if f.name == "positions")
     rows = [{"id": " a ", "side": "LONG", "size": "0.1", "entry_price": 3, "mark_price": 2.5, "margin": "7"}]
-    assert _spec.coerce_list(positions, rows) == [
+    assert _spec.coerce_list(positions, rows).rows() == [  # columnar: the ranking reads columns
         {"id": "a", "side": "long", "size": 0.1, "entry_price": 3.0, "mark_price": 2.5, "margin": 7.0}
     ]
 
@@ -381,8 +383,16 @@ def test_the_plain_text_split_is_taken() -> None:
     text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
         f"p{i}, {'long' if i % 2 else 'short'}, {1 + i}, 100, 110.5, 50" for i in range(300))
     split = _spec._plain_text_columns(field, text)
-    assert split is not None and split[1] == 300
-    assert _spec._typed_rows(field, *split) == reference_coerce_list(field, text)
+    assert split is not None and split[1] == 300 and not split[2]  # spaces: each cell is stripped
+    assert _spec._typed_columns(field, *split) == reference_coerce_list(field, text)
+    # no white space but the line breaks: the cells are taken as they are, to the same columns
+    tight = text.replace(", ", ",")
+    split = _spec._plain_text_columns(field, tight)
+    assert split is not None and split[2]
+    assert _spec._typed_columns(field, *split) == reference_coerce_list(field, tight) == reference_coerce_list(
+        field, text)
+    for odd in ("\t", "\x0b", "\x1f", "\u00a0", "\u2003"):  # white space str.strip takes off: not taken as is
+        assert not _spec._plain_text_columns(field, tight.replace(",110.5,", f",{odd}110.5,"))[2]
 
 
 def test_a_list_of_blank_records_is_refused_by_its_field() -> None:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from .._errors import InputError
@@ -18,7 +17,7 @@ from ..insolvency import (
     adl_outlook,
     insolvency_waterfall,
     liquidation_outcome,
-    rank_positions,
+    rank_position_columns,
     socialized_loss,
 )
 from ..parse import Columns
@@ -172,8 +171,9 @@ ADL_SCORE_CALCULATOR = "adl_score"
 
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
-    rows = rank_positions(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"], v["mmr"])
-    tally = Counter(map(itemgetter("side"), rows))
+    ranked = rank_position_columns(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"],
+                                   v["mmr"])
+    tally = Counter(ranked["side"])
     counts = {side: tally[side] for side in SIDES}
     if max(counts.values()) < 2:
         raise InputError(
@@ -183,14 +183,15 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
             f"or see your own score and what lowers it in “Your ADL score” ({ADL_SCORE_CALCULATOR}, on the ADL "
             "ranking page).",
         )
-    # rank_positions lists each side's queue whole, longs first: a side's rows start here
+    # the ranking lists each side's queue whole, longs first: a side's rows start here
     start = {"long": 0, "short": counts["long"]}
-    firsts = [rows[start[side]] for side in SIDES if counts[side] >= 2]
-    heads = "; ".join(f"{r['side']}s: {r['id']} (score {format_significant(float(r['score']))})" for r in firsts)
+    ids, scores = ranked["id"], ranked["score"]
+    heads = "; ".join(f"{side}s: {ids[start[side]]} (score {format_significant(float(scores[start[side]]))})"
+                      for side in SIDES if counts[side] >= 2)
     parts = [f"First in line to be deleveraged among these positions — {heads}."]
     for side in SIDES:
         if counts[side] == 1:
-            alone = rows[start[side]]["id"]
+            alone = ids[start[side]]
             parts.append(f"{alone} is the only {side} here: a queue of one ranks nothing, so its place and lights "
                          f"say nothing until the other {side}s are added.")
         elif counts[side] == 0:
@@ -199,7 +200,7 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
     parts.append("A long is only deleveraged against a bankrupt short, and a short against a bankrupt long.")
     text = " ".join(parts)
     # the chart: each side's scores in queue order (the first 500 places of each queue)
-    by_side = {side: [r["score"] for r in rows[start[side]:start[side] + min(500, counts[side])]] for side in SIDES}
+    by_side = {side: scores[start[side]:start[side] + min(500, counts[side])] for side in SIDES}
     queue = [
         {
             "place": i + 1,
@@ -208,7 +209,7 @@ def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
         }
         for i in range(max(len(q) for q in by_side.values()))
     ]
-    return {"ranking": rows, "queue": queue, "summary": text}
+    return {"ranking": Columns(ranked), "queue": queue, "summary": text}
 
 
 adl_ranking_calculator = Calculator(
@@ -219,7 +220,7 @@ adl_ranking_calculator = Calculator(
         "with the five-light indicator venues show."
     ),
     terms=("adl-ranking", "auto-deleveraging"),
-    function="perpcalc.insolvency.rank_positions",
+    function="perpcalc.insolvency.rank_position_columns",
     notes=(
         "bitmex: PnL% × effective leverage (÷ when losing); hyperliquid: (mark/entry) × (notional/account value), "
         "entry/mark for shorts (our reading); binance: max(0, PnL)/max(1, wallet) × maintenance/equity (2019 "
@@ -236,6 +237,7 @@ adl_ranking_calculator = Calculator(
             min_items=1,
             help="one row per position: id, side, size, entry_price, mark_price, margin",
             accepts=("positions",),
+            columnar=True,
         ),
         CONTRACT,
         CONTRACT_VALUE,

@@ -36,9 +36,10 @@ function wire(form) {
     // a text field's "change" (on blur) repeats what its "input" events already handled; acting
     // on it would mark fresh results stale while the reader clicks an export button
     if (event.type === "change" && t.tagName !== "SELECT") return;
-    // a paste of a huge list: held before the next frame lays it out (lists.js)
+    // a paste of a huge list: held before the next frame lays it out (lists.js), but after its
+    // compute is posted (below): the box's swap to its preview (tens of ms for 100,000 rows) then
+    // runs while the worker reads the rows
     const held = event.type === "input" && t instanceof HTMLTextAreaElement && wantsHold(t);
-    if (held) hold(t, t.value);
     if (t.name) touched(form).add(t.name);
     if (event.type === "change" && t.tagName === "SELECT") {
       touched(form).delete(t.name);
@@ -60,6 +61,7 @@ function wire(form) {
     if (event.type === "input" && t.tagName === "TEXTAREA" && !held && !isPaste(event)) {
       timer = setTimeout(() => requestCompute(form), 150);
     } else requestCompute(form);
+    if (held) hold(/** @type {HTMLTextAreaElement} */ (t), t.value);
   };
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
