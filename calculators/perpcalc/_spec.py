@@ -304,8 +304,9 @@ class Calculator:
         return _MISSING
 
     def __call__(self, inputs: Mapping[str, Any] | None = None, columns: bool = False) -> dict[str, Any]:
-        """The outputs, JSON-compatible; with ``columns``, a table the calculator gives as
-        ``perpcalc.parse.Columns`` stays one (its cells JSON-compatible: ``columns_json``)."""
+        # The outputs, JSON-compatible; with ``columns``, a table the calculator gives as
+        # ``perpcalc.parse.Columns`` stays one (its cells JSON-compatible: ``columns_json``). A comment,
+        # not a docstring: the API page documents ``run``, not the dunder behind it.
         with gc_paused():
             return self._run(inputs, columns)
 

@@ -32,6 +32,10 @@ def page_of(href: str) -> str:
 def search(tab: Tab, query: str, timeout: float = 10.0) -> list[str]:
     """Type ``query`` into the search box and return the result pages once the list stops changing."""
     box = tab.page.locator("input.md-search__input")
+    # the theme's search worker has built the index ("Initializing search" until then): keys typed
+    # before that were lost, and the search settled on no result (a fresh-clone run, 2026-12-06)
+    tab.wait("""() => { const meta = document.querySelector('.md-search-result__meta');
+                       return meta && !meta.textContent.includes('Initializing'); }""", timeout=30)
     box.fill("")
     box.press("End")  # the theme reads the box on key events
     tab.wait("() => !document.querySelector('.md-search-result__list > li')")
