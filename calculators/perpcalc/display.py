@@ -14,7 +14,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, local
 from typing import Any
 
 from ._spec import Output
-from .parse import Columns
+from .parse import Columns, table_length, table_rows_of
 
 __all__ = [
     "display",
@@ -208,8 +208,8 @@ def display(
     a page of rows at a time and asks for the others with [`table_rows`][perpcalc.display.table_rows])."""
     if o.format in ("table", "series") and isinstance(value, (list, Columns)):
         names = units or {}
-        total = value.row_count() if isinstance(value, Columns) else len(value)
-        shown = value.rows(0, limit) if isinstance(value, Columns) else value if limit is None else value[:limit]
+        total = table_length(value)
+        shown = table_rows_of(value, 0, limit)
         return {
             "columns": [c.label + (f" ({names.get(c.unit, c.unit)})" if c.unit else "") for c in o.columns],
             "rows": table_rows(o, shown),

@@ -23,7 +23,7 @@ from typing import Any
 
 from ._spec import InputError, get
 from .display import display, money_units, table_rows
-from .parse import Columns, value_to_text
+from .parse import Columns, table_length, table_rows_of, value_to_text
 
 __all__ = ["PAGE_ROWS", "compute", "compute_json", "compute_page", "form_values", "kept_rows", "table_page_json"]
 
@@ -138,14 +138,12 @@ def kept_rows(name: str, output: str, answer: int, page: int | None = None) -> s
     rows = tables.get(output) if number == answer else None
     if rows is None:
         return "null"
-    columns = isinstance(rows, Columns)
     if page is None:
-        return json.dumps(rows.rows() if columns else rows, allow_nan=False)
-    if not 0 <= page * PAGE_ROWS < (rows.row_count() if columns else len(rows)):
+        return json.dumps(table_rows_of(rows), allow_nan=False)
+    if not 0 <= page * PAGE_ROWS < table_length(rows):
         return "null"
     o = next(o for o in get(name).outputs if o.name == output)
-    start, stop = page * PAGE_ROWS, (page + 1) * PAGE_ROWS
-    return json.dumps(table_rows(o, rows.rows(start, stop) if columns else rows[start:stop]))
+    return json.dumps(table_rows(o, table_rows_of(rows, page * PAGE_ROWS, (page + 1) * PAGE_ROWS)))
 
 
 def table_page_json(name: str, output: str, rows_json: str) -> str:

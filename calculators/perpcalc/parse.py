@@ -45,6 +45,8 @@ __all__ = [
     "plain",
     "rows_to_text",
     "shown",
+    "table_length",
+    "table_rows_of",
     "value_to_text",
 ]
 
@@ -766,6 +768,24 @@ class Columns(dict[str, list[Any]]):
     def row_count(self) -> int:
         """How many rows the table has (``len`` of a ``Columns`` is its number of columns)."""
         return len(next(iter(self.values()), ()))
+
+
+def table_rows_of(table: list[Any] | Columns, start: int = 0, stop: int | None = None) -> list[Any]:
+    """Rows ``start`` to ``stop`` (a list's slice) of a table given row by row or as ``Columns``.
+
+    >>> table_rows_of(Columns(id=["a", "b", "c"]), 2) == table_rows_of([{"id": "a"}, {"id": "b"}, {"id": "c"}], 2)
+    True
+    """
+    return table.rows(start, stop) if isinstance(table, Columns) else table[start:stop]
+
+
+def table_length(table: list[Any] | Columns) -> int:
+    """The number of rows of a table given row by row or as ``Columns``.
+
+    >>> table_length(Columns(id=["a", "b"], x=[1, 2])), table_length([{"id": "a"}])
+    (2, 1)
+    """
+    return table.row_count() if isinstance(table, Columns) else len(table)
 
 
 def output_json(o: Output, value: Any) -> Any:
