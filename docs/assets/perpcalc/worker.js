@@ -96,8 +96,7 @@ async function refuse(rel, error) {
   }
 }
 
-// Steps of the start, in order: start, modules (Pyodide's two modules and perpcalc's zip checked
-// and imported), snapshot (the saved snapshot read and checked, return visits), wasm-compile and
+// Steps of the start, in order: start, modules (Pyodide's two modules checked and imported), snapshot (the saved snapshot read and checked, return visits), wasm-compile and
 // wasm-ready (the wasm handed to WebAssembly, then instantiated), python (Python started or
 // restored), ready (perpcalc's entry imported).
 /** @param {string} step */
@@ -470,7 +469,7 @@ async function dropSnapshot() {
 /**
  * @param {(options: Record<string, unknown>) => Promise<Pyodide>} loadPyodide
  * @param {(settings: Record<string, unknown>) => unknown} createPyodideModule pyodide.asm.mjs's
- * @param {Uint8Array} perpcalcZip
+ * @param {Promise<Uint8Array>} perpcalcZip checked, written to the file system before Python starts
  * @param {Uint8Array | null} snapshot
  * @returns {Promise<Pyodide>}
  */
@@ -485,7 +484,10 @@ async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
     stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
     lockFileContents: { info: MANIFEST.lock_info, packages: {} },
     env: { PYTHONPATH: PERPCALC_ZIP },
-    fsInit: async (/** @type {{writeFile(path: string, data: Uint8Array): void}} */ FS) => FS.writeFile(PERPCALC_ZIP, perpcalcZip),
+    fsInit: async (/** @type {{writeFile(path: string, data: Uint8Array): void}} */ FS) => {
+      const zip = await perpcalcZip.catch(() => null); // a zip that failed has failed the start (start())
+      if (zip) FS.writeFile(PERPCALC_ZIP, zip);
+    },
     ...(snapshot ? { _loadSnapshot: snapshot } : {}),
   });
 }
@@ -518,8 +520,12 @@ async function start() {
     const saved = cachedSnapshot(); // looked up while the files download
     reportDownload();
     meterTimer = setInterval(reportDownload, 200);
-    const [asm, { loadPyodide: load }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
-      importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
+    // perpcalc's zip is only written to the file system as Python starts (fsInit): loadPyodide does
+    // not wait for it; one that cannot be had or fails its check fails the start like the wasm
+    const perpcalcZip = checkedBytes(MANIFEST.perpcalc_zip);
+    perpcalcZip.catch(refuseRuntime);
+    const [asm, { loadPyodide: load }] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
+      importChecked("pyodide/pyodide.mjs")]);
     mark("modules");
     const loadPyodide = (/** @type {Record<string, unknown>} */ options) => Promise.race([load(options), runtimeRefused]);
     const snapshot = await saved;
