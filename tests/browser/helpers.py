@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-from bs4 import BeautifulSoup
+from site_html import parsed
 
 READY_TIMEOUT = 90.0
 
@@ -175,8 +175,7 @@ def _calculator_pages(site: Path) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for path in site_pages(site):
         html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
-        names = [f["data-calculator"] for f in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-                 .select("form.perpcalc")]
+        names = [f["data-calculator"] for f in parsed(html).select("form.perpcalc")]
         if names:
             found[path] = tuple(names)
     return found
@@ -193,7 +192,7 @@ def _calculator_forms(site: Path) -> tuple[dict[str, str], ...]:
     found = []
     for path, _names in calculator_pages(site).items():
         html = site / path.strip("/") / "index.html" if path != "/" else site / "index.html"
-        forms = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("form.perpcalc")
+        forms = parsed(html).select("form.perpcalc")
         for form in forms:
             prefix = form["id"].removeprefix("calc-") + "." if len(forms) > 1 else ""
             found.append({"path": path, "id": form["id"], "name": form["data-calculator"],

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from site_html import parsed
 
 
 @pytest.fixture(scope="module")
 def api(built_site: dict) -> BeautifulSoup:
     page = Path(built_site["dir"]) / "reference" / "api" / "index.html"
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return parsed(page)
 
 
 def prose(api: BeautifulSoup) -> str:

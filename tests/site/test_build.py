@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from perpcalc import page as page_entry
 from perpcalc.parse import plain
+from site_html import parsed
 
 import terms as terms_hook  # scripts/hooks (pyproject's pythonpath): the one front-matter reader
 
@@ -33,7 +34,7 @@ PARTS = ["definition", "why-it-matters", "formula", "worked-example", "how-venue
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return parsed(path)
 
 
 @pytest.fixture(scope="module")

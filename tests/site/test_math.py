@@ -11,6 +11,7 @@ import katex as katex_hook
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
+from site_html import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +56,7 @@ def test_every_formula_is_katex_html_in_the_built_page(pages: dict[Path, str], b
     for path, text in pages.items():
         if 'class="arithmatex"' not in text:
             continue
-        for el in BeautifulSoup(text, "html.parser").select(".arithmatex"):
+        for el in parsed(path).select(".arithmatex"):
             where = f"{path.relative_to(site)}: {el.get_text()[:60]!r}"
             drawn = el.select(".katex")
             tex = [a.get_text() for a in el.select('annotation[encoding="application/x-tex"]')]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from site_html import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +21,7 @@ def content_pages(site: Path) -> dict[Path, BeautifulSoup]:
     """Every page rendered from the theme (redirect stubs and the 404 page are not pages to share)."""
     pages = {}
     for path in sorted(site.rglob("index.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(path)
         if soup.find("meta", attrs={"http-equiv": "refresh"}) is None:
             pages[path] = soup
     return pages
@@ -63,7 +64,7 @@ def test_every_page_has_preview_tags_canonical_url_and_its_own_image(built_site:
 
 def test_term_cards_show_the_term_and_its_definition(built_site: dict) -> None:
     site: Path = built_site["dir"]
-    soup = BeautifulSoup((site / "terms" / "insurance-fund" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = parsed(site / "terms" / "insurance-fund" / "index.html")
     card, site_name = og_images.card_of(site / meta(soup, "og:image").split("/", 3)[3])
     assert card.title == "Insurance Fund" == meta(soup, "og:title")
     assert card.description == meta(soup, "og:description")
@@ -72,7 +73,7 @@ def test_term_cards_show_the_term_and_its_definition(built_site: dict) -> None:
 
 def test_titles_are_not_doubled(built_site: dict) -> None:
     site: Path = built_site["dir"]
-    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    home = parsed(site / "index.html")
     assert home.title.get_text() == "Perp Glossary"
     for path, soup in content_pages(site).items():
         parts = [p.strip() for p in soup.title.get_text().split(" - ")]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from site_html import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +27,7 @@ WORDS = ("insurance-fund mark-price index-price premium-index funding-rate fundi
 
 
 def html(site: Path, rel: str) -> BeautifulSoup:
-    return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+    return parsed(site / rel)
 
 
 def test_the_basic_words_have_pages() -> None:
