@@ -18,8 +18,10 @@ def api(built_site: dict) -> BeautifulSoup:
     return parsed(page)
 
 
+@pytest.fixture(scope="module")
 def prose(api: BeautifulSoup) -> str:
-    """The article's text without code blocks (the source listings quote docstrings raw)."""
+    """The article's text without code blocks (the source listings quote docstrings raw); made once
+    (the page is most of the site's HTML: a copy of its article costs seconds)."""
     article = BeautifulSoup(str(api.select_one("article")), "html.parser")
     for block in article.select("pre, details.quote"):
         block.decompose()
@@ -37,16 +39,16 @@ def test_a_raw_role_is_recognised_as_rendered() -> None:
     assert RAW_ROLE.findall(rendered.get_text()) == [":func:order_cost", ":mod:perpcalc.venues"]
 
 
-def test_no_raw_roles_on_the_api_page(api: BeautifulSoup) -> None:
-    roles = RAW_ROLE.findall(prose(api))
+def test_no_raw_roles_on_the_api_page(prose: str) -> None:
+    roles = RAW_ROLE.findall(prose)
     assert not roles, roles[:5]
 
 
-def test_docstrings_are_parsed_as_numpydoc(api: BeautifulSoup) -> None:
+def test_docstrings_are_parsed_as_numpydoc(api: BeautifulSoup, prose: str) -> None:
     """A numpydoc Parameters section becomes a table, not a line of dashes."""
     article = api.select_one("article")
     assert article.select("table") or article.select(".doc-section-title"), "no parsed Parameters section"
-    assert "----------" not in prose(api)
+    assert "----------" not in prose
 
 
 def test_no_private_module_is_documented(api: BeautifulSoup) -> None:
