@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import Tab, altered_site, site_pages
+from helpers import CACHE_POLL, Tab, altered_site, site_pages
 
 PORT = int(os.environ.get("TEST_PORT", "8765"))
 
@@ -47,8 +47,8 @@ def kept(tab: Tab, site: Path) -> None:
     page got the files' .gz copies and the worker fetches the files themselves for its copy, which
     can end after the snapshot is kept (a reload before that fetched them again, by chance)."""
     files = manifest(site)["files"]
-    tab.wait(SNAPSHOT_KEPT, len(manifest(site)["snapshot"]["parts"]), timeout=120)
-    tab.wait(RUNTIME_KEPT, [n for n in files if not n.endswith((".whl", ".json"))], timeout=120)
+    tab.wait(SNAPSHOT_KEPT, len(manifest(site)["snapshot"]["parts"]), timeout=120, every=CACHE_POLL)
+    tab.wait(RUNTIME_KEPT, [n for n in files if not n.endswith((".whl", ".json"))], timeout=120, every=CACHE_POLL)
 
 
 def runtime(tab: Tab) -> dict:
@@ -139,7 +139,7 @@ def test_a_served_corrupt_snapshot_part_is_never_kept_or_restored(
         tab.goto(PAGE)
         assert runtime(tab)["state"] == "ready"
         # the service worker keeps the good parts (and the runtime), but refuses the altered one
-        tab.wait(f"async () => (await ({SAVED_COUNT})()) >= {len(parts) - 1}", timeout=120)
+        tab.wait(f"async () => (await ({SAVED_COUNT})()) >= {len(parts) - 1}", timeout=120, every=CACHE_POLL)
         time.sleep(2)
         assert tab.page.evaluate(SAVED_COUNT) == len(parts) - 1
         assert not tab.page.evaluate(
@@ -190,7 +190,7 @@ def test_an_altered_gz_copy_is_refused_on_a_host_without_compression(
     # bytes differ from the build's file is refused like the file itself
     origin, replace, _ = tampering
     name, data = _altered_stdlib(built_site, at=3)
-    replace[f"/assets/runtime/{name}.gz"] = gzip.compress(data, mtime=0)
+    replace[f"/assets/runtime/{name}.gz"] = gzip.compress(data, compresslevel=1, mtime=0)  # any level: the fastest
     ctx = browser.new_context()
     try:
         tab = Tab(ctx, origin)
@@ -229,7 +229,7 @@ def test_a_host_without_compression_sends_the_gz_copies_and_the_files_are_kept(c
         kept(tab, site)
         # the service worker kept the files themselves, from the .gz copies (the snapshot's too)
         for rel in [*gz_first, *files["snapshot"]["parts"]]:
-            size = tab.wait(SAVED_SIZE, f"{origin}/assets/runtime/{rel}", timeout=60)
+            size = tab.wait(SAVED_SIZE, f"{origin}/assets/runtime/{rel}", timeout=60, every=CACHE_POLL)
             assert size == files["files"][rel]["bytes"], rel
         # the worker needed copies, so the service worker asked for the snapshot's copies at once
         parts = {f"/assets/runtime/{rel}" for rel in files["snapshot"]["parts"]}
@@ -289,7 +289,7 @@ def test_a_corrupt_saved_wasm_is_refused_dropped_and_fetched_again(context: obje
     tab.goto(PAGE)
     assert runtime(tab)["state"] == "ready"
     kept(tab, built_site["dir"])
-    tab.wait(f"async () => (await ({WASM_SAVED})()) >= 1", timeout=60)
+    tab.wait(f"async () => (await ({WASM_SAVED})()) >= 1", timeout=60, every=CACHE_POLL)
     # flip one byte of the service worker's saved wasm, as a damaged disk cache would
     tab.page.evaluate(
         """async () => { for (const key of await caches.keys()) { const cache = await caches.open(key);
@@ -300,7 +300,7 @@ def test_a_corrupt_saved_wasm_is_refused_dropped_and_fetched_again(context: obje
                await cache.put(req, new Response(bytes, { headers: res.headers })); } } }""")
     tab.page.reload(wait_until="load")
     refused_in_plain_words(tab, within=60)
-    tab.wait(f"async () => (await ({WASM_SAVED})()) === 0", timeout=10)  # the bad copy is dropped
+    tab.wait(f"async () => (await ({WASM_SAVED})()) === 0", timeout=10, every=CACHE_POLL)  # the bad copy is dropped
     tab.page.reload(wait_until="load")  # the next visit fetches the wasm again and starts
     again = runtime(tab)
     assert again["state"] == "ready", again

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import Tab, altered_site
+from helpers import CACHE_POLL, Tab, altered_site
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
         tab.goto(PAGE)
         tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
         first = tab.wait(f"async () => {{ const k = await ({_KEPT_JS})('{url}'); return k.names.length && k; }}",
-                         timeout=120)
+                         timeout=120, every=CACHE_POLL)
         old = (site / SCRIPT.lstrip("/")).read_bytes()
         assert first["text"] == old.decode()
         # the deploy: a new perpcalc.js, and a service worker of a new version that records its hash
@@ -68,12 +68,12 @@ def test_a_new_version_keeps_the_new_scripts_not_the_http_cache_copies(
         # registered under its version, as the next page of the new deployment does (sw.js installs only there)
         tab.page.evaluate("async () => { await navigator.serviceWorker.register('/sw.js?v=0000000000000002'); }")
         tab.wait("async () => { const k = await caches.keys();"
-                 " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60)
+                 " return k.length === 1 && k[0] === 'perp-glossary-0000000000000002'; }", timeout=60, every=CACHE_POLL)
         # the new version keeps what the page asks it to keep, as the page does once it is live
         tab.page.evaluate("async () => (await navigator.serviceWorker.ready).active"
                           ".postMessage({type: 'cache-runtime', urls: []})")
         kept = tab.wait(f"async () => {{ const k = await ({_KEPT_JS})('{url}'); return k.names.length && k; }}",
-                        timeout=60)
+                        timeout=60, every=CACHE_POLL)
         assert kept["names"] == ["perp-glossary-0000000000000002"]
         assert kept["text"] == new.decode(), "the new version kept the previous deployment's perpcalc.js"
         # the browser's HTTP cache held the old copy for an hour: the worker went back to the server
@@ -148,7 +148,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
                                      ".searchParams.get('v')") == version
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
             tab.wait("async () => { const k = await caches.keys();"
-                     f" return k.length === 1 && k[0] === 'perp-glossary-{version}'; }}", timeout=60)
+                     f" return k.length === 1 && k[0] === 'perp-glossary-{version}'; }}", timeout=60, every=CACHE_POLL)
             return tab
         try:
             tab = Tab(ctx, origin)
@@ -158,7 +158,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab.goto(PAGE)  # now through the worker, which keeps page.js; the HTTP cache holds all
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
             assert tab.page.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"
-            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
+            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30, every=CACHE_POLL)
             # a deploy that changes the page alone: the next visit shows it
             replace[PAGE] = page_of(built)
             # the next visit, in a new tab (a reload of the same tab may take a script that is still
@@ -175,7 +175,7 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             replace["/sw.js"] = sw.encode()
             tab = next_visit(tab, "0000000000000002")
             assert tab.page.evaluate("window.__deploy") == 2, "the previous deployment's page.js ran"
-            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30)
+            tab.wait(f"async () => !!(await caches.match('{origin}{page_js}'))", timeout=30, every=CACHE_POLL)
             kept_js = tab.page.evaluate(f"async () => (await caches.match('{origin}{page_js}')).text()")
             assert kept_js.endswith("window.__deploy = 2;\n"), "the HTTP cache's page.js was kept"
             # a deploy with a new perpcalc.js and a new version of the worker that records its hash
@@ -258,20 +258,21 @@ def test_a_return_visit_asks_the_server_for_the_page_not_its_stylesheets_scripts
             tab.goto(PAGE)
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
             tab.wait("async () => (await caches.keys()).length === 1 && !!(await caches.match("
-                     f"'{origin}/assets/css/site.css'))", timeout=60)
+                     f"'{origin}/assets/css/site.css'))", timeout=60, every=CACHE_POLL)
             loaded = set(tab.page.evaluate("performance.getEntriesByType('resource')"
                                            ".map(e => new URL(e.name).pathname)"))
             assets = {p for p in loaded if re.search(r"\.(css|js|woff2)$", p) and "/runtime/" not in p}
             assert {"/assets/css/site.css", "/assets/js/page.js", altered} <= assets, assets
             kept = set(tab.wait(f"async () => {{ const k = await ({_KEPT_ASSETS})(); "
                                 f"return {json.dumps(sorted(assets - {altered}))}.every(p => k.includes(p)) && k; }}",
-                                timeout=60))
+                                timeout=60, every=CACHE_POLL))
             assert altered not in kept, "a stylesheet whose bytes are not the build's was kept"
             # and every runtime file the return visit reads (kept last under a loaded machine: a reload
             # before that fetched some from the server, by chance)
             files = json.loads((site / "assets" / "runtime" / "manifest.json").read_text(encoding="utf-8"))["files"]
             tab.wait("async urls => { for (const u of urls) if (!(await caches.match(u))) return false; return true; }",
-                     [f"{origin}/assets/runtime/{n}" for n in files if not n.endswith((".whl", ".json"))], timeout=120)
+                     [f"{origin}/assets/runtime/{n}" for n in files if not n.endswith((".whl", ".json"))],
+                     timeout=120, every=CACHE_POLL)
             handler.asked.clear()
             tab.page.reload(wait_until="load")
             tab.wait("() => window.__perpcalcRuntime?.state === 'ready'", timeout=120)
