@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial, reduce
 from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
-from operator import add, eq, itemgetter, le, mul, neg, not_, sub, truediv
+from operator import add, and_, eq, gt, itemgetter, le, lt, mul, neg, not_, sub, truediv
 from typing import Any
 
 from ._errors import InputError
@@ -617,12 +617,14 @@ def _queue_order(scores: list[float], sizes: list[float], keys: Callable[[], lis
     order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     if len(set(scores)) == len(scores):  # no two scores equal (0.0 and −0.0 are equal)
         return order
-    ordered, ids = list(map(scores.__getitem__, order)), keys()
+    ordered, ids, larger = list(map(scores.__getitem__, order)), keys(), list(map(neg, sizes))
     start = 0
     for end in range(1, len(order) + 1):
         if end == len(order) or ordered[end] != ordered[start]:
-            if end - start > 1:
-                order[start:end] = sorted(order[start:end], key=lambda i: (-sizes[i], ids[i]))
+            if end - start > 1:  # by id, then (a stable sort) by −size: the order of (−size, id)
+                tied = sorted(order[start:end], key=ids.__getitem__)
+                tied.sort(key=larger.__getitem__)
+                order[start:end] = tied
             start = end
     return order
 
@@ -1029,23 +1031,27 @@ def adl_queues(book: Book, survivors: Sequence[int], mark_price: Decimal, adl_me
     kernel = score_kernel(adl_method, "linear", 1.0, mmr)
     mark = float(mark_price)
     keys, sizes, entries, margins, longs = book.keys, book.sizes, book.entries, book.margins, book.longs
+    # a survivor is profitable when the mark is past its entry its way: above a long's, below a short's
+    # (each comparison made once, in C: a comprehension over 100,000 survivors per side cost more)
+    long_of = list(map(longs.__getitem__, survivors))
+    entry_of = list(map(entries.__getitem__, survivors))
+    gains = {"long": map(lt, entry_of, repeat(mark_price)), "short": map(gt, entry_of, repeat(mark_price))}
+    sides = {"long": long_of, "short": list(map(not_, long_of))}
     queues: dict[str, list[int]] = {}
     for side in SIDES:
-        long = side == "long"
-        winners = [i for i in survivors if longs[i] is long and (mark_price > entries[i] if long else
-                                                                  mark_price < entries[i])]
+        winners = list(compress(survivors, map(and_, sides[side], gains[side])))
         size_f = list(map(float, map(sizes.__getitem__, winners)))
-        args = (repeat(1.0 if long else -1.0), size_f, map(float, map(entries.__getitem__, winners)), repeat(mark),
-                map(float, map(margins.__getitem__, winners)))
+        args = (repeat(1.0 if side == "long" else -1.0), size_f, map(float, map(entries.__getitem__, winners)),
+                repeat(mark), map(float, map(margins.__getitem__, winners)))
         try:
             scores = list(map(kernel, *args))
         except (OverflowError, ZeroDivisionError):
             scores = []
         if len(scores) != len(winners) or None in scores or not all(map(math.isfinite, scores)):
             scores = _scores_one_by_one(book, winners, kernel, mark)
-        scored = list(zip(map(neg, scores), map(neg, size_f), map(keys.__getitem__, winners), winners, strict=True))
-        scored.sort()
-        queues[side] = list(map(itemgetter(3), scored))
+        # the order of the tuples (−score, −size, id) (the ids are distinct), without a tuple a position
+        order = _queue_order(scores, size_f, lambda winners=winners: list(map(keys.__getitem__, winners)))
+        queues[side] = list(map(winners.__getitem__, order))
     return queues
 
 
