@@ -214,6 +214,34 @@ def test_column_reading_matches_reference(data: st.DataObject) -> None:
     assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
 
 
+@given(st.data())
+def test_the_positions_reader_gives_what_the_ranking_takes_unchecked(data: st.DataObject) -> None:
+    """``rank_position_columns(read=True)`` (the calculator's call) does not check the numbers again:
+    every positions table the reader takes, as dicts or as CSV text, hostile cells or not, holds
+    finite floats, sizes and prices > 0 and margins ≥ 0, and ranks (or is refused) exactly as with
+    every check made."""
+    from perpcalc.insolvency import rank_position_columns
+
+    field = perpcalc.get("adl_ranking").field("positions")
+    rows = data.draw(st.one_of(good_rows_for(field), rows_for(field)))
+    given_rows: list[Any] = [rows]
+    if rows and all(isinstance(r, dict) for r in rows):
+        out = io.StringIO()
+        names = [c.name for c in field.columns]
+        csv.writer(out).writerows([names, *([str(r.get(n, "")) for n in names] for r in rows)])
+        given_rows.append(out.getvalue())
+    for source in given_rows:
+        try:
+            read = _spec.coerce_list(field, source)
+        except InputError:
+            continue
+        for name, lowest in (("size", 0.0), ("entry_price", 0.0), ("mark_price", 0.0), ("margin", None)):
+            assert all(type(x) is float and math.isfinite(x) for x in read[name])
+            assert all(x > 0 for x in read[name]) if lowest is not None else all(x >= 0 for x in read[name])
+        assert (_outcome(lambda c: rank_position_columns(c, read=True), read)
+                == _outcome(rank_position_columns, read))
+
+
 def test_the_column_reading_is_taken() -> None:
     """100 well-formed rows, as text and as dicts, are read by the column reading (not the row reading)."""
     field = perpcalc.get("adl_ranking").field("positions")

@@ -170,8 +170,9 @@ ADL_SCORE_CALCULATOR = "adl_score"
 
 
 def _adl_ranking_calc(v: dict[str, Any]) -> dict[str, Any]:
+    # the positions come from the reader as POSITION_COLUMNS say: finite floats, sizes and prices > 0, margins ≥ 0
     ranked = rank_position_columns(v["positions"], ADL_VENUES[v["method"]], v["contract"], v["contract_value"],
-                                   v["mmr"])
+                                   v["mmr"], read=True)
     counts = {side: ranked["side"].count(side) for side in SIDES}  # two passes in C, no dict update a row
     if max(counts.values()) < 2:
         raise InputError(
