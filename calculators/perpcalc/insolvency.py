@@ -141,12 +141,14 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
     """
     cv = float(contract_value)
     mmr_f = float(mmr)
-    inverse = contract == "inverse"
 
-    def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
-        if inverse:
+    # upnl, value at the mark and value at entry, for the contract chosen here (not on every row)
+    if contract == "inverse":
+        def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
             return s * size * cv * (1.0 / entry - 1.0 / mark), size * cv / mark, size * cv / entry
-        return s * size * (mark - entry), size * mark, size * entry
+    else:
+        def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
+            return s * size * (mark - entry), size * mark, size * entry
 
     def pnl_times_leverage(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
         upnl, mark_value, entry_value = values(s, size, entry, mark)
