@@ -66,11 +66,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as _fixed_zone
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from ._errors import InputError
 from ._spec import get
-from .parse import cell_text, coerce, parse_decimal, rows_to_text, shown
+from .parse import _typed_column, cell_text, coerce, parse_decimal, rows_to_text, shown
 from .venues import EXPORT_FORMATS, FUNDING_FILES, PAYMENT_FILES, FieldReader, FundingFile
 from .venues import VENUES as _RECORDS
 
@@ -1208,6 +1209,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     delimiter = _delimiter(text)
     reader = csv.reader(_lines(text), skipinitialspace=True, delimiter=delimiter)
     rows: list[dict[str, str]] = []
+    lines: list[int] = []  # the file's line of each row
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not any(header):
@@ -1223,28 +1225,48 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
             if not any(cell.strip() for cell in raw):
                 continue
             if len(raw) != len(header):
+                _check_cells(rows, lines, by_name)  # a bad cell on an earlier line is named first, as it is read
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
-            row = {h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)}
-            for h, v in row.items():
-                c = by_name[h]
-                if not v:
-                    if c.required:
-                        raise FileFormatError(f"line {line}, column {h}: empty", h, line)
-                    continue
-                try:
-                    coerce(c, v)
-                except InputError as exc:
-                    raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
-            rows.append(row)
+            rows.append({h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)})
+            lines.append(line)
             if len(rows) > max_rows:
+                _check_cells(rows, lines, by_name)
                 raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
     except csv.Error as exc:
+        _check_cells(rows, lines, by_name)
         raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) from None
     if not rows:
         raise FileFormatError("the file holds no positions (only a header line)")
+    _check_cells(rows, lines, by_name)
     return rows
+
+
+def _check_cells(rows: list[dict[str, str]], lines: list[int], by_name: Mapping[str, Any]) -> None:
+    """Every cell of ``rows`` (read from ``lines`` of the file) checked as the calculator checks it,
+    or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
+
+    The columns are checked whole first, by the calculator's own reading of a column
+    (``parse._typed_column``, which takes a column only when every cell is one its check takes);
+    only a column it does not take is read again cell by cell, to name the cell. 100,000 positions are
+    a few passes over each column, not a check of 600,000 cells one at a time."""
+    if not rows:
+        return
+    columns = {h: list(map(itemgetter(h), rows)) for h in rows[0]}
+    if all(_typed_column(by_name[h], cells) is not None for h, cells in columns.items()):
+        return
+    for line, row in zip(lines, rows, strict=True):
+        for h, v in row.items():
+            c = by_name[h]
+            if not v:
+                if c.required:
+                    raise FileFormatError(f"line {line}, column {h}: empty", h, line)
+                continue
+            try:
+                coerce(c, v)
+            except InputError as exc:
+                raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
 
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
