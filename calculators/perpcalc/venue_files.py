@@ -65,13 +65,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as _fixed_zone
 from decimal import Decimal, InvalidOperation
-from itertools import pairwise
-from operator import itemgetter
+from itertools import pairwise, repeat
 from typing import Any
 
 from ._errors import InputError
 from ._spec import get
-from .parse import _typed_column, cell_text, coerce, parse_decimal, rows_to_text, shown
+from .parse import _typed_column, cell_text, coerce, parse_decimal, rows_from_columns, rows_to_text, shown
 from .venues import EXPORT_FORMATS, FUNDING_FILES, PAYMENT_FILES, FieldReader, FundingFile
 from .venues import VENUES as _RECORDS
 
@@ -1208,7 +1207,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     text = text.lstrip("\r\n")
     delimiter = _delimiter(text)
     reader = csv.reader(_lines(text), skipinitialspace=True, delimiter=delimiter)
-    rows: list[dict[str, str]] = []
+    raws: list[list[str]] = []  # the rows' cells as read
     lines: list[int] = []  # the file's line of each row
     try:
         header = [h.strip().lower() for h in next(reader, [])]
@@ -1222,40 +1221,44 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                 raise FileFormatError(f"line 1: the column {c.name!r} is missing", c.name, 1)
         for raw in reader:
             line = reader.line_num
-            if not any(cell.strip() for cell in raw):
+            if not any(map(str.strip, raw)):
                 continue
             if len(raw) != len(header):
-                _check_cells(rows, lines, by_name)  # a bad cell on an earlier line is named first, as it is read
+                _form_rows(raws, lines, header, by_name, delimiter)  # a bad cell on an earlier line is named first
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
-            rows.append({h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)})
+            raws.append(raw)
             lines.append(line)
-            if len(rows) > max_rows:
-                _check_cells(rows, lines, by_name)
+            if len(raws) > max_rows:
+                _form_rows(raws, lines, header, by_name, delimiter)
                 raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
     except csv.Error as exc:
-        _check_cells(rows, lines, by_name)
+        _form_rows(raws, lines, header, by_name, delimiter)
         raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) from None
-    if not rows:
+    if not raws:
         raise FileFormatError("the file holds no positions (only a header line)")
-    _check_cells(rows, lines, by_name)
-    return rows
+    return _form_rows(raws, lines, header, by_name, delimiter)
 
 
-def _check_cells(rows: list[dict[str, str]], lines: list[int], by_name: Mapping[str, Any]) -> None:
-    """Every cell of ``rows`` (read from ``lines`` of the file) checked as the calculator checks it,
-    or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
+def _form_rows(raws: list[list[str]], lines: list[int], header: list[str], by_name: Mapping[str, Any],
+               delimiter: str) -> list[dict[str, str]]:
+    """The cells of ``raws`` (read from ``lines`` of the file, in ``header``'s columns) as the form takes
+    them ([`_plain_number`][perpcalc.venue_files._plain_number]), each checked as the calculator checks
+    it, or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
 
-    The columns are checked whole first, by the calculator's own reading of a column
-    (``parse._typed_column``, which takes a column only when every cell is one its check takes);
-    only a column it does not take is read again cell by cell, to name the cell. 100,000 positions are
-    a few passes over each column, not a check of 600,000 cells one at a time."""
-    if not rows:
-        return
-    columns = {h: list(map(itemgetter(h), rows)) for h in rows[0]}
-    if all(_typed_column(by_name[h], cells) is not None for h, cells in columns.items()):
-        return
+    All of it a column at a time: the columns are checked whole by the calculator's own reading of a
+    column (``parse._typed_column``, which takes a column only when every cell is one its check takes);
+    only a column it does not take is read again cell by cell, to name the cell. 100,000 positions are a
+    few passes over each column, not 600,000 cells checked one at a time."""
+    if not raws:
+        return []
+    columns = [_plain_numbers(cells, by_name[h].type, delimiter)
+               for h, cells in zip(header, zip(*raws, strict=True), strict=True)]
+    rows = rows_from_columns(header, columns)
+    named = dict(zip(header, columns, strict=True))  # a column named twice: its last, as in the rows
+    if all(_typed_column(by_name[h], cells) is not None for h, cells in named.items()):
+        return rows
     for line, row in zip(lines, rows, strict=True):
         for h, v in row.items():
             c = by_name[h]
@@ -1267,6 +1270,16 @@ def _check_cells(rows: list[dict[str, str]], lines: list[int], by_name: Mapping[
                 coerce(c, v)
             except InputError as exc:
                 raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
+    return rows
+
+
+def _plain_numbers(cells: Sequence[str], kind: str, delimiter: str) -> list[str]:
+    """``_plain_number`` of each cell of a column: only stripped when there is nothing more to do (not
+    a number, or no comma in a comma-separated file's column), which is found a column at a time."""
+    stripped = list(map(str.strip, cells))
+    if kind not in ("decimal", "integer") or (delimiter == "," and "," not in "".join(stripped)):
+        return stripped
+    return list(map(_plain_number, cells, repeat(kind), repeat(delimiter)))
 
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
