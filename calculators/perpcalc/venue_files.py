@@ -1244,7 +1244,7 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
 def _form_rows(raws: list[list[str]], lines: list[int], header: list[str], by_name: Mapping[str, Any],
                delimiter: str) -> list[dict[str, str]]:
     """The cells of ``raws`` (read from ``lines`` of the file, in ``header``'s columns) as the form takes
-    them ([`_plain_number`][perpcalc.venue_files._plain_number]), each checked as the calculator checks
+    them (``_plain_number``), each checked as the calculator checks
     it, or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
 
     All of it a column at a time: the columns are checked whole by the calculator's own reading of a
