@@ -177,9 +177,13 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
 
 def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, built_site: dict) -> None:
     """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling,
-    and every formula on it is rendered (no raw TeX, no KaTeX error), visited as a reader taps through."""
+    and every formula on it is rendered (no raw TeX, no KaTeX error), visited as a reader taps through;
+    on the way, under the site's policy (no bypass here), no page gives an error (a refused script or
+    style is one) or asks another origin for anything (test_hardening.py's policy test loads one page
+    of each kind in full and leaves the walk through every page to this one)."""
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    page = ctx.new_page()
+    tab = Tab(ctx, server)
+    page = tab.page
     wide = []
     # one load, then instant navigation as a reader taps through (a load per page restarted the
     # runtime 56 times: most of this test's 80 s)
@@ -214,6 +218,8 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
         assert not negative_pads, f"{path}: negative values on a keypad without minus: {negative_pads}"
     ctx.close()
     assert not wide, "\n".join(wide)
+    assert tab.errors == [], "\n".join(tab.errors[:10])
+    assert tab.foreign_requests() == []
 
 
 # axe-core's rules that depend on the palette
