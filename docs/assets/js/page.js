@@ -26,6 +26,28 @@ function markScrollable() {
   }
 }
 
+// A tab opened before a deployment runs the previous version's scripts (and runtime): a page of
+// another version (data-version of the boot script, overrides/main.html) reached by the theme's
+// instant navigation would be swapped in under them. The theme parses a fetched page with
+// DOMParser inside its request, and falls back to a full load of the address when that fails:
+// a page of another version fails it, so the new version loads in full, with its own files (and
+// boot.js brings its service worker). Only the parse that follows a navigation is checked.
+const VERSION = document.querySelector("script[data-version]")?.getAttribute("data-version");
+let navigating = false;
+if (window.location$ && VERSION) {
+  window.location$.subscribe(() => { navigating = true; });
+  const parse = DOMParser.prototype.parseFromString;
+  DOMParser.prototype.parseFromString = function (text, type) {
+    const doc = parse.call(this, text, type);
+    if (navigating && type === "text/html") {
+      navigating = false;
+      const version = doc.querySelector("script[data-version]")?.getAttribute("data-version");
+      if (version !== VERSION) throw new Error(`the page is of version ${version}, this tab runs ${VERSION}`);
+    }
+    return doc;
+  };
+}
+
 let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
