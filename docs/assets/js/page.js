@@ -43,9 +43,25 @@ if (window.location$ && VERSION) {
       navigating = false;
       const version = doc.querySelector("script[data-version]")?.getAttribute("data-version");
       if (version !== VERSION) throw new Error(`the page is of version ${version}, this tab runs ${VERSION}`);
+      keepKatexStylesheet(doc);
     }
     return doc;
   };
+}
+
+// KaTeX's stylesheet is linked on every page, for no media on a page without math (its build hook,
+// scripts/hooks/katex.py). The theme swaps in the head elements of the next page that differ from
+// this one's: the link for the other media would be a new element, whose sheet applies only once
+// loaded again (a frame or more of unstyled math). This one's media is switched instead, so the
+// theme keeps it: the sheet, loaded already, applies at once.
+const KATEX_CSS = 'link[rel="stylesheet"][href$="assets/katex/katex.min.css"]';
+function keepKatexStylesheet(doc) {
+  const mine = document.head.querySelector(KATEX_CSS);
+  const next = doc.head.querySelector(KATEX_CSS);
+  if (!mine || !next) return;
+  const media = next.getAttribute("media");
+  if (media === null) mine.removeAttribute("media");
+  else mine.setAttribute("media", media);
 }
 
 let resizeTimer = null;
