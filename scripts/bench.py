@@ -690,6 +690,10 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
                    key=lambda e: (e["ts"], -e["dur"]))
     cpu = {kind: 0.0 for kind in ("tasks", "parse", "style", "layout", "paint", "gc")}
     longest, longest_wall, layouts, inside_until = 0.0, 0.0, 0, 0
+    # the work itself, whatever the machine's load: elements styled, layout objects laid out
+    styled = sum(e.get("args", {}).get("elementCount", 0) for e in spans if e["name"] == "UpdateLayoutTree")
+    laid_out = sum(e.get("args", {}).get("beginData", {}).get("dirtyObjects", 0)
+                   for e in spans if e["name"] == "Layout")
     for e in spans:
         ms = e.get("tdur", e["dur"]) / 1000
         if e["name"] == "RunTask":
@@ -707,6 +711,8 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
     out["longest_task_cpu_ms"] = round(longest, 1)
     out["longest_task_wall_ms"] = round(longest_wall, 1)
     out["layouts"] = layouts
+    out["elements_styled"] = styled
+    out["objects_laid_out"] = laid_out
     return out
 
 
@@ -879,7 +885,9 @@ def page_breakdown(figures: dict[str, float]) -> list[str]:
             lines.append(
                 f"    one traced navigation ({t['total_ms']:.0f} ms), main thread CPU: tasks {t['tasks_cpu_ms']:.0f} ms"
                 f" = parse {t['parse_cpu_ms']:.0f} + style {t['style_cpu_ms']:.0f} + layout {t['layout_cpu_ms']:.0f}"
-                f" ({t['layouts']:.0f} layouts) + paint {t['paint_cpu_ms']:.0f} + GC {t['gc_cpu_ms']:.0f}"
+                f" ({t['layouts']:.0f} layouts: {t.get('elements_styled', 0):.0f} elements styled,"
+                f" {t.get('objects_laid_out', 0):.0f} objects laid out)"
+                f" + paint {t['paint_cpu_ms']:.0f} + GC {t['gc_cpu_ms']:.0f}"
                 f" + script and other {t['script_and_other_cpu_ms']:.0f};"
                 f" longest task {t['longest_task_cpu_ms']:.0f} ms of CPU in {t['longest_task_wall_ms']:.0f} ms"
                 f" (load {os.getloadavg()[0]:.1f})")
