@@ -269,7 +269,7 @@ STEPS = {
     "boot": "boot.js (the site: inline in <head>) runs: new Worker()",
     "worker": "worker's global scope created",
     "start": "worker's module evaluated, start() runs",
-    "modules": "Pyodide's 2 JS modules + perpcalc zip downloaded, checked, imported",
+    "modules": "Pyodide's 2 JS modules downloaded, checked, imported",
     "snapshot": "saved snapshot read from Cache Storage, checked, its pages put in place",
     "wasm-compile": "loadPyodide set up, wasm handed to WebAssembly",
     "wasm-ready": "wasm instantiated (compiled as it downloaded, once checked)",
