@@ -234,6 +234,15 @@ _REPORT = (".violations.filter(v => v.impact === 'serious' || v.impact === 'crit
            ".map(v => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')}`)")
 
 
+# Whether the page has math, whether KaTeX's stylesheet applies (it is linked for no media on a page
+# without math: scripts/hooks/katex.py; page.js switches it at an instant navigation) and the
+# position KaTeX's hidden MathML copy takes (absolute when the sheet applies).
+_KATEX_SHEET = """() => { const math = document.querySelector('article .katex-mathml');
+  const sheet = [...document.styleSheets].find(s => (s.href || '').endsWith('/assets/katex/katex.min.css'));
+  return [!!math, !!sheet && matchMedia(sheet.media.mediaText || 'all').matches,
+          math ? getComputedStyle(math).position : 'absolute']; }"""
+
+
 def _axe_violations(scheme: str, *, chrome: bool = True) -> str:
     """The page function that runs axe-core on the document and returns its serious and critical
     violations as text: every rule in the light palette; in the dark one the rules that read colours
@@ -309,6 +318,11 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     for i, path in enumerate(rest):
         if i:
             navigate(page, path)
+        # KaTeX's stylesheet applies on the pages with math only, and at once after an instant
+        # navigation (the swapped-in page's first frame), from a page with math or without
+        math, applies, position = page.evaluate(_KATEX_SHEET)
+        if (applies, position) != (math, "absolute"):
+            problems.append(f"{path}: math {math}, KaTeX's stylesheet applies {applies}, its MathML {position}")
         for scheme in ("light", "dark") if path in dark_paths else ("light",):
             if page.evaluate("document.body.dataset.mdColorScheme") != SCHEMES[scheme]:
                 # the theme's palette toggle, as a reader switches
