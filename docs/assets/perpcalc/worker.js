@@ -96,8 +96,7 @@ async function refuse(rel, error) {
   }
 }
 
-// Steps of the start, in order: start, modules (Pyodide's two modules and perpcalc's zip checked
-// and imported), snapshot (the saved snapshot read and checked, return visits), wasm-compile and
+// Steps of the start, in order: start, modules (Pyodide's two modules checked and imported), snapshot (the saved snapshot read and checked, return visits), wasm-compile and
 // wasm-ready (the wasm handed to WebAssembly, then instantiated), python (Python started or
 // restored), ready (perpcalc's entry imported).
 /** @param {string} step */
@@ -196,35 +195,31 @@ function integrityMessage(rel) {
 }
 
 // Reads a runtime file's body to its end, counting its bytes as they arrive, and checks the whole
-// file against the sha256 the build recorded; a file that breaks off or differs is refused.
+// file against the sha256 the build recorded; a file that breaks off or differs is refused. This
+// device's saved copy is read whole at once (nothing to count on the wire): one copy of its bytes
+// instead of chunks joined.
 /**
  * @param {string} rel
- * @param {ReadableStream<Uint8Array>} body
+ * @param {Response} response
  * @param {{raw: number, done: number, ratio: number}} m its meter
- * @returns {Promise<Uint8Array<ArrayBuffer>>} the checked bytes
+ * @param {boolean} saved from this device's saved copy
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} the checked bytes (the whole of their buffer)
  */
-async function verify(rel, body, m) {
+async function verify(rel, response, m, saved) {
   const entry = MANIFEST.files[rel];
-  const reader = body.getReader();
-  /** @type {Uint8Array[]} */
-  const chunks = [];
-  for (;;) {
-    /** @type {ReadableStreamReadResult<Uint8Array>} */
-    let read;
-    try {
-      read = await reader.read();
-    } catch (/** @type {any} */ err) {
-      const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
-      refuse(rel, broken);
-      throw broken;
-    }
-    if (read.done) break;
-    const value = read.value;
-    chunks.push(value);
-    m.done += value.length;
-    if (m.done === entry.bytes) reportDownload(); // the last byte: say at once what happens next
+  /** @type {Uint8Array<ArrayBuffer>} */
+  let all;
+  try {
+    if (saved) {
+      all = new Uint8Array(await response.arrayBuffer());
+      m.done = all.length;
+      reportDownload();
+    } else all = await counted(/** @type {ReadableStream<Uint8Array>} */ (response.body), m, entry.bytes);
+  } catch (/** @type {any} */ err) {
+    const broken = new Error(`the runtime file ${rel} could not be downloaded completely (${err && err.message})`);
+    refuse(rel, broken);
+    throw broken;
   }
-  const all = join(chunks);
   if (m.done !== entry.bytes || (await sha256(all)) !== entry.sha256) {
     integrityFailure = integrityFailure || integrityMessage(rel);
     const error = new IntegrityError(integrityMessage(rel));
@@ -232,6 +227,45 @@ async function verify(rel, body, m) {
     throw error;
   }
   return all;
+}
+
+/**
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {{raw: number, done: number, ratio: number}} m its meter, counted as the bytes arrive
+ * @param {number} bytes the file's size
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} all of the body
+ */
+async function counted(body, m, bytes) {
+  const reader = body.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  for (;;) {
+    const read = await reader.read();
+    if (read.done) break;
+    chunks.push(read.value);
+    m.done += read.value.length;
+    if (m.done === bytes) reportDownload(); // the last byte: say at once what happens next
+  }
+  return join(chunks);
+}
+
+// A checked file as the Response its user reads (Pyodide, for the standard library; importChecked):
+// arrayBuffer() hands over the checked bytes themselves. A Response made of them copied them
+// again when read (10 MB took 50-80 ms in this Chromium under load) and left 10 MB more garbage.
+class CheckedResponse extends Response {
+  /**
+   * @param {Uint8Array<ArrayBuffer>} bytes the whole of their buffer
+   * @param {string} type
+   */
+  constructor(bytes, type) {
+    super(null, { status: 200, headers: { "Content-Type": type } });
+    this.checked = bytes;
+  }
+
+  /** @returns {Promise<ArrayBuffer>} */
+  arrayBuffer() {
+    return Promise.resolve(this.checked.buffer);
+  }
 }
 
 // The wasm's fetched response -> its module, compiled as it streams and given once a copy of its
@@ -303,15 +337,14 @@ async function download(rel) {
     { headers: { "Content-Type": type } });
   }
   if (rel === WASM) {
-    const check = verify(rel, /** @type {ReadableStream<Uint8Array>} */ (response.clone().body), m);
+    const check = verify(rel, response.clone(), m, saved);
     const module = Promise.all([WebAssembly.compileStreaming(response), check]).then(([compiled]) => compiled);
     module.catch(() => {}); // reported by instantiateStreaming and start()
     wasmModules.set(response, module);
     return response;
   }
-  const bytes = await verify(rel, /** @type {ReadableStream<Uint8Array>} */ (response.body), m);
-  const headers = { "Content-Type": response.headers.get("content-type") || "application/octet-stream" };
-  return new Response(bytes, { status: 200, headers });
+  const bytes = await verify(rel, response, m, saved);
+  return new CheckedResponse(bytes, response.headers.get("content-type") || "application/octet-stream");
 }
 
 // Pyodide instantiates its wasm with WebAssembly.instantiateStreaming(fetch(...)): for the checked
@@ -436,7 +469,7 @@ async function dropSnapshot() {
 /**
  * @param {(options: Record<string, unknown>) => Promise<Pyodide>} loadPyodide
  * @param {(settings: Record<string, unknown>) => unknown} createPyodideModule pyodide.asm.mjs's
- * @param {Uint8Array} perpcalcZip
+ * @param {Promise<Uint8Array>} perpcalcZip checked, written to the file system before Python starts
  * @param {Uint8Array | null} snapshot
  * @returns {Promise<Pyodide>}
  */
@@ -451,7 +484,10 @@ async function boot(loadPyodide, createPyodideModule, perpcalcZip, snapshot) {
     stdLibURL: new URL(MANIFEST.stdlib, runtimeBase).href,
     lockFileContents: { info: MANIFEST.lock_info, packages: {} },
     env: { PYTHONPATH: PERPCALC_ZIP },
-    fsInit: async (/** @type {{writeFile(path: string, data: Uint8Array): void}} */ FS) => FS.writeFile(PERPCALC_ZIP, perpcalcZip),
+    fsInit: async (/** @type {{writeFile(path: string, data: Uint8Array): void}} */ FS) => {
+      const zip = await perpcalcZip.catch(() => null); // a zip that failed has failed the start (start())
+      if (zip) FS.writeFile(PERPCALC_ZIP, zip);
+    },
     ...(snapshot ? { _loadSnapshot: snapshot } : {}),
   });
 }
@@ -484,8 +520,12 @@ async function start() {
     const saved = cachedSnapshot(); // looked up while the files download
     reportDownload();
     meterTimer = setInterval(reportDownload, 200);
-    const [asm, { loadPyodide: load }, perpcalcZip] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
-      importChecked("pyodide/pyodide.mjs"), checkedBytes(MANIFEST.perpcalc_zip)]);
+    // perpcalc's zip is only written to the file system as Python starts (fsInit): loadPyodide does
+    // not wait for it; one that cannot be had or fails its check fails the start like the wasm
+    const perpcalcZip = checkedBytes(MANIFEST.perpcalc_zip);
+    perpcalcZip.catch(refuseRuntime);
+    const [asm, { loadPyodide: load }] = await Promise.all([importChecked("pyodide/pyodide.asm.mjs"),
+      importChecked("pyodide/pyodide.mjs")]);
     mark("modules");
     const loadPyodide = (/** @type {Record<string, unknown>} */ options) => Promise.race([load(options), runtimeRefused]);
     const snapshot = await saved;
