@@ -722,13 +722,14 @@ def rows_to_text(f: Field, rows: Sequence[Mapping[str, Any]]) -> str:
     True
     """
     names = [c.name for c in f.columns]
-    if isinstance(rows, Columns):
-        rows = rows.rows()
     # column by column (a file of 100,000 positions is 600,000 cells): texts as they are and cells that need
     # no quotes are found a column at a time, and only the other cells are written one by one
     columns = []
     for n in names:
-        cells = [r.get(n) for r in rows]
+        if isinstance(rows, Columns):  # a column left out is empty in every row, as a row without the key
+            cells = list(rows.get(n) or [None] * rows.row_count())
+        else:
+            cells = [r.get(n) for r in rows]
         if set(map(type, cells)) != {str}:
             cells = list(map(cell_text, cells))
         columns.append(cells if _unquoted(cells) else list(map(_cell, cells)))

@@ -70,7 +70,16 @@ from typing import Any
 
 from ._errors import InputError
 from ._spec import get
-from .parse import _typed_column, cell_text, coerce, parse_decimal, rows_from_columns, rows_to_text, shown
+from .parse import (
+    Columns,
+    _typed_column,
+    cell_text,
+    coerce,
+    parse_decimal,
+    rows_from_columns,
+    rows_to_text,
+    shown,
+)
 from .venues import EXPORT_FORMATS, FUNDING_FILES, PAYMENT_FILES, FieldReader, FundingFile
 from .venues import VENUES as _RECORDS
 
@@ -1197,6 +1206,13 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     >>> read_positions("id,side,size,entry_price,mark_price,margin\\nA,long,1,100,110,10\\n", cols)
     [{'id': 'A', 'side': 'long', 'size': '1', 'entry_price': '100', 'mark_price': '110', 'margin': '10'}]
     """
+    header, cells = _position_cells(data, columns, max_rows=max_rows, progress=progress)
+    return rows_from_columns(header, cells)
+
+
+def _position_cells(data: bytes | str, columns: Sequence[Any], *, max_rows: int,
+                    progress: Progress | None) -> tuple[list[str], list[list[str]]]:
+    """``read_positions``' rows as the file's header and its columns' cells (no row built)."""
     text = decode(data) if not isinstance(data, str) or data[:1] == "\ufeff" else data
     if not isinstance(text, str):
         raise FileFormatError("a positions file is CSV text with a header line, not JSON")
@@ -1224,26 +1240,26 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
             if not any(map(str.strip, raw)):
                 continue
             if len(raw) != len(header):
-                _form_rows(raws, lines, header, by_name, delimiter)  # a bad cell on an earlier line is named first
+                _form_cells(raws, lines, header, by_name, delimiter)  # a bad cell on an earlier line is named first
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
             raws.append(raw)
             lines.append(line)
             if len(raws) > max_rows:
-                _form_rows(raws, lines, header, by_name, delimiter)
+                _form_cells(raws, lines, header, by_name, delimiter)
                 raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
     except csv.Error as exc:
-        _form_rows(raws, lines, header, by_name, delimiter)
+        _form_cells(raws, lines, header, by_name, delimiter)
         raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) from None
     if not raws:
         raise FileFormatError("the file holds no positions (only a header line)")
-    return _form_rows(raws, lines, header, by_name, delimiter)
+    return header, _form_cells(raws, lines, header, by_name, delimiter)
 
 
-def _form_rows(raws: list[list[str]], lines: list[int], header: list[str], by_name: Mapping[str, Any],
-               delimiter: str) -> list[dict[str, str]]:
-    """The cells of ``raws`` (read from ``lines`` of the file, in ``header``'s columns) as the form takes
+def _form_cells(raws: list[list[str]], lines: list[int], header: list[str], by_name: Mapping[str, Any],
+                delimiter: str) -> list[list[str]]:
+    """The columns of ``raws`` (read from ``lines`` of the file, in ``header``'s columns) as the form takes
     them (``_plain_number``), each checked as the calculator checks
     it, or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
 
@@ -1255,11 +1271,10 @@ def _form_rows(raws: list[list[str]], lines: list[int], header: list[str], by_na
         return []
     columns = [_plain_numbers(cells, by_name[h].type, delimiter)
                for h, cells in zip(header, zip(*raws, strict=True), strict=True)]
-    rows = rows_from_columns(header, columns)
     named = dict(zip(header, columns, strict=True))  # a column named twice: its last, as in the rows
     if all(_typed_column(by_name[h], cells) is not None for h, cells in named.items()):
-        return rows
-    for line, row in zip(lines, rows, strict=True):
+        return columns
+    for line, row in zip(lines, rows_from_columns(header, columns), strict=True):
         for h, v in row.items():
             c = by_name[h]
             if not v:
@@ -1270,7 +1285,7 @@ def _form_rows(raws: list[list[str]], lines: list[int], header: list[str], by_na
                 coerce(c, v)
             except InputError as exc:
                 raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
-    return rows
+    return columns
 
 
 def _plain_numbers(cells: Sequence[str], kind: str, delimiter: str) -> list[str]:
@@ -1535,9 +1550,10 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "positions" in f.accepts:
-        positions = read_positions(data, f.columns, max_rows=f.max_items, progress=progress)
-        return {"values": {field: rows_to_text(f, positions)},
-                "message": f"{len(positions):,} position{'s' if len(positions) != 1 else ''}.",
+        header, cells = _position_cells(data, f.columns, max_rows=f.max_items, progress=progress)
+        count = len(cells[0])  # the file holds a position at least
+        return {"values": {field: rows_to_text(f, Columns(zip(header, cells, strict=True)))},
+                "message": f"{count:,} position{'s' if count != 1 else ''}.",
                 "zoneless": False, "timezone": "UTC"}
     raise FileFormatError(f"{calculator}.{field} takes no file", field)
 

@@ -643,3 +643,7 @@ def test_rows_to_text_matches_the_cell_by_cell_writing(data: st.DataObject) -> N
     plain = st.fixed_dictionaries({n: st.text(st.sampled_from("ab1."), min_size=1, max_size=4) for n in names})
     rows = data.draw(st.lists(st.one_of(plain, st.dictionaries(st.sampled_from(names), text_cells)), max_size=6))
     assert _spec.rows_to_text(field, rows) == reference_rows_to_text(field, rows)
+    given_names = [n for n in names if data.draw(st.booleans())] or names[:1]  # as columns, some left out
+    table = _spec.Columns((n, [r.get(n) for r in rows]) for n in given_names)
+    assert _spec.rows_to_text(field, table) == reference_rows_to_text(field, [{n: r.get(n) for n in given_names}
+                                                                              for r in rows])
