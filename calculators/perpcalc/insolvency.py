@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial, reduce
 from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
-from operator import add, eq, itemgetter, le, mul, neg, not_, sub, truediv
+from operator import add, and_, eq, gt, itemgetter, le, lt, mul, neg, not_, sub, truediv
 from typing import Any
 
 from ._errors import InputError
@@ -141,12 +141,14 @@ def score_kernel(method: str, contract: str = "linear", contract_value: float = 
     """
     cv = float(contract_value)
     mmr_f = float(mmr)
-    inverse = contract == "inverse"
 
-    def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
-        if inverse:
+    # upnl, value at the mark and value at entry, for the contract chosen here (not on every row)
+    if contract == "inverse":
+        def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
             return s * size * cv * (1.0 / entry - 1.0 / mark), size * cv / mark, size * cv / entry
-        return s * size * (mark - entry), size * mark, size * entry
+    else:
+        def values(s: float, size: float, entry: float, mark: float) -> tuple[float, float, float]:
+            return s * size * (mark - entry), size * mark, size * entry
 
     def pnl_times_leverage(s: float, size: float, entry: float, mark: float, margin: float) -> float | None:
         upnl, mark_value, entry_value = values(s, size, entry, mark)
@@ -508,6 +510,8 @@ def rank_position_columns(
     contract: str = "linear",
     contract_value: float = 1.0,
     mmr: float = 0.005,
+    *,
+    read: bool = False,
 ) -> dict[str, list[Any]]:
     """[`rank_positions`][perpcalc.insolvency.rank_positions]' ranking of positions given column by
     column (``id``, ``side``, ``size``, ``entry_price``, ``mark_price``, ``margin`` → cells, as the
@@ -516,7 +520,11 @@ def rank_position_columns(
 
     A book of float cells, distinct ids and known sides is checked column by column and scored
     by the same kernel without building a row (100,000 positions come from a paste this way);
-    any other book is read row by row, which words the error of its first bad row.
+    any other book is read row by row, which words the error of its first bad row. ``read=True``
+    says that the four number columns come from the calculator's reader (``perpcalc.parse``, fields
+    with ``exact=False``, each required, sizes and prices > 0, margins ≥ 0): every cell is a finite
+    float within those bounds already, so only the ids, the sides and the scores are checked (the
+    reader's checks are not made a second time on 400,000 cells).
 
     >>> book = {"id": ["A", "B", "C"], "side": ["long", "long", "short"], "size": [2.0, 1.0, 3.0],
     ...         "entry_price": [100.0, 100.0, 120.0], "mark_price": [110.0, 110.0, 110.0],
@@ -529,7 +537,7 @@ def rank_position_columns(
     True
     """
     kernel = _kernel(method, contract, contract_value, mmr)
-    ranked = _ranked_columns(positions, kernel)
+    ranked = _ranked_columns(positions, kernel, read)
     if ranked is None:
         columns = [list(cells) for cells in positions.values()]
         if len(set(map(len, columns))) > 1:
@@ -549,7 +557,8 @@ _SIGNS = {"long": 1.0, "short": -1.0}
 _BOOK_KEYS = ("id", "side", "size", "entry_price", "mark_price", "margin")
 
 
-def _ranked_columns(positions: Mapping[str, Sequence[Any]], kernel: Kernel) -> dict[str, list[Any]] | None:
+def _ranked_columns(positions: Mapping[str, Sequence[Any]], kernel: Kernel,
+                    read: bool = False) -> dict[str, list[Any]] | None:
     """``_ranked``' ranking of a book given by columns, when every row passes ``_queues_checked``'
     checks as it stands (float cells, distinct ids, known sides: each check made once on a whole
     column); else ``None``, and the caller reads the rows one by one (which words the error).
@@ -567,12 +576,13 @@ def _ranked_columns(positions: Mapping[str, Sequence[Any]], kernel: Kernel) -> d
         return None
     keys = pids if set(map(type, pids)) == {str} else list(map(str, pids))
     numbers = (sizes, entries, marks, margins)
-    if len(set(keys)) != count or any(set(map(type, column)) != {float} for column in numbers):
+    if len(set(keys)) != count:
         return None
     # no cell is negative, so every row's sum of its numbers is finite when the sum of them all is
-    # (which also finds a NaN or an infinity anywhere)
-    if not (min(sizes) > 0 and min(entries) > 0 and min(marks) > 0 and min(margins) >= 0
-            and math.isfinite(sum(sizes) + sum(entries) + sum(marks) + sum(margins))):
+    # (which also finds a NaN or an infinity anywhere); the reader's columns (``read``) hold such floats
+    if not read and (any(set(map(type, column)) != {float} for column in numbers)
+                     or not (min(sizes) > 0 and min(entries) > 0 and min(marks) > 0 and min(margins) >= 0
+                             and math.isfinite(sum(sizes) + sum(entries) + sum(marks) + sum(margins)))):
         return None
     try:
         scores = list(map(kernel, map(_SIGNS.__getitem__, sides), sizes, entries, marks, margins))
@@ -617,12 +627,14 @@ def _queue_order(scores: list[float], sizes: list[float], keys: Callable[[], lis
     order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     if len(set(scores)) == len(scores):  # no two scores equal (0.0 and −0.0 are equal)
         return order
-    ordered, ids = list(map(scores.__getitem__, order)), keys()
+    ordered, ids, larger = list(map(scores.__getitem__, order)), keys(), list(map(neg, sizes))
     start = 0
     for end in range(1, len(order) + 1):
         if end == len(order) or ordered[end] != ordered[start]:
-            if end - start > 1:
-                order[start:end] = sorted(order[start:end], key=lambda i: (-sizes[i], ids[i]))
+            if end - start > 1:  # by id, then (a stable sort) by −size: the order of (−size, id)
+                tied = sorted(order[start:end], key=ids.__getitem__)
+                tied.sort(key=larger.__getitem__)
+                order[start:end] = tied
             start = end
     return order
 
@@ -1029,23 +1041,27 @@ def adl_queues(book: Book, survivors: Sequence[int], mark_price: Decimal, adl_me
     kernel = score_kernel(adl_method, "linear", 1.0, mmr)
     mark = float(mark_price)
     keys, sizes, entries, margins, longs = book.keys, book.sizes, book.entries, book.margins, book.longs
+    # a survivor is profitable when the mark is past its entry its way: above a long's, below a short's
+    # (each comparison made once, in C: a comprehension over 100,000 survivors per side cost more)
+    long_of = list(map(longs.__getitem__, survivors))
+    entry_of = list(map(entries.__getitem__, survivors))
+    gains = {"long": map(lt, entry_of, repeat(mark_price)), "short": map(gt, entry_of, repeat(mark_price))}
+    sides = {"long": long_of, "short": list(map(not_, long_of))}
     queues: dict[str, list[int]] = {}
     for side in SIDES:
-        long = side == "long"
-        winners = [i for i in survivors if longs[i] is long and (mark_price > entries[i] if long else
-                                                                  mark_price < entries[i])]
+        winners = list(compress(survivors, map(and_, sides[side], gains[side])))
         size_f = list(map(float, map(sizes.__getitem__, winners)))
-        args = (repeat(1.0 if long else -1.0), size_f, map(float, map(entries.__getitem__, winners)), repeat(mark),
-                map(float, map(margins.__getitem__, winners)))
+        args = (repeat(1.0 if side == "long" else -1.0), size_f, map(float, map(entries.__getitem__, winners)),
+                repeat(mark), map(float, map(margins.__getitem__, winners)))
         try:
             scores = list(map(kernel, *args))
         except (OverflowError, ZeroDivisionError):
             scores = []
         if len(scores) != len(winners) or None in scores or not all(map(math.isfinite, scores)):
             scores = _scores_one_by_one(book, winners, kernel, mark)
-        scored = list(zip(map(neg, scores), map(neg, size_f), map(keys.__getitem__, winners), winners, strict=True))
-        scored.sort()
-        queues[side] = list(map(itemgetter(3), scored))
+        # the order of the tuples (−score, −size, id) (the ids are distinct), without a tuple a position
+        order = _queue_order(scores, size_f, lambda winners=winners: list(map(keys.__getitem__, winners)))
+        queues[side] = list(map(winners.__getitem__, order))
     return queues
 
 

@@ -65,12 +65,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as _fixed_zone
 from decimal import Decimal, InvalidOperation
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 from ._errors import InputError
 from ._spec import get
-from .parse import cell_text, coerce, parse_decimal, rows_to_text, shown
+from .parse import (
+    Columns,
+    _typed_column,
+    cell_text,
+    coerce,
+    parse_decimal,
+    rows_from_columns,
+    rows_to_text,
+    shown,
+)
 from .venues import EXPORT_FORMATS, FUNDING_FILES, PAYMENT_FILES, FieldReader, FundingFile
 from .venues import VENUES as _RECORDS
 
@@ -1197,6 +1206,13 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     >>> read_positions("id,side,size,entry_price,mark_price,margin\\nA,long,1,100,110,10\\n", cols)
     [{'id': 'A', 'side': 'long', 'size': '1', 'entry_price': '100', 'mark_price': '110', 'margin': '10'}]
     """
+    header, cells = _position_cells(data, columns, max_rows=max_rows, progress=progress)
+    return rows_from_columns(header, cells)
+
+
+def _position_cells(data: bytes | str, columns: Sequence[Any], *, max_rows: int,
+                    progress: Progress | None) -> tuple[list[str], list[list[str]]]:
+    """``read_positions``' rows as the file's header and its columns' cells (no row built)."""
     text = decode(data) if not isinstance(data, str) or data[:1] == "\ufeff" else data
     if not isinstance(text, str):
         raise FileFormatError("a positions file is CSV text with a header line, not JSON")
@@ -1207,7 +1223,8 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
     text = text.lstrip("\r\n")
     delimiter = _delimiter(text)
     reader = csv.reader(_lines(text), skipinitialspace=True, delimiter=delimiter)
-    rows: list[dict[str, str]] = []
+    raws: list[list[str]] = []  # the rows' cells as read
+    lines: list[int] = []  # the file's line of each row
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not any(header):
@@ -1220,31 +1237,64 @@ def read_positions(data: bytes | str, columns: Sequence[Any], *, max_rows: int =
                 raise FileFormatError(f"line 1: the column {c.name!r} is missing", c.name, 1)
         for raw in reader:
             line = reader.line_num
-            if not any(cell.strip() for cell in raw):
+            if not any(map(str.strip, raw)):
                 continue
             if len(raw) != len(header):
+                _form_cells(raws, lines, header, by_name, delimiter)  # a bad cell on an earlier line is named first
                 raise FileFormatError(f"line {line} has {len(raw)} fields, the header has {len(header)}", line=line)
-            row = {h: _plain_number(v, by_name[h].type, delimiter) for h, v in zip(header, raw, strict=True)}
-            for h, v in row.items():
-                c = by_name[h]
-                if not v:
-                    if c.required:
-                        raise FileFormatError(f"line {line}, column {h}: empty", h, line)
-                    continue
-                try:
-                    coerce(c, v)
-                except InputError as exc:
-                    raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
-            rows.append(row)
-            if len(rows) > max_rows:
+            raws.append(raw)
+            lines.append(line)
+            if len(raws) > max_rows:
+                _form_cells(raws, lines, header, by_name, delimiter)
                 raise FileFormatError(f"the file holds more than {max_rows:,} positions, the most a calculator takes")
             if progress is not None and line % 10_000 == 0:
                 progress(line, total)
     except csv.Error as exc:
+        _form_cells(raws, lines, header, by_name, delimiter)
         raise FileFormatError(f"line {reader.line_num} is not readable as CSV ({exc})", line=reader.line_num) from None
-    if not rows:
+    if not raws:
         raise FileFormatError("the file holds no positions (only a header line)")
-    return rows
+    return header, _form_cells(raws, lines, header, by_name, delimiter)
+
+
+def _form_cells(raws: list[list[str]], lines: list[int], header: list[str], by_name: Mapping[str, Any],
+                delimiter: str) -> list[list[str]]:
+    """The columns of ``raws`` (read from ``lines`` of the file, in ``header``'s columns) as the form takes
+    them (``_plain_number``), each checked as the calculator checks
+    it, or ``FileFormatError`` naming the first bad one, line by line and in each line column by column.
+
+    All of it a column at a time: the columns are checked whole by the calculator's own reading of a
+    column (``parse._typed_column``, which takes a column only when every cell is one its check takes);
+    only a column it does not take is read again cell by cell, to name the cell. 100,000 positions are a
+    few passes over each column, not 600,000 cells checked one at a time."""
+    if not raws:
+        return []
+    columns = [_plain_numbers(cells, by_name[h].type, delimiter)
+               for h, cells in zip(header, zip(*raws, strict=True), strict=True)]
+    named = dict(zip(header, columns, strict=True))  # a column named twice: its last, as in the rows
+    if all(_typed_column(by_name[h], cells) is not None for h, cells in named.items()):
+        return columns
+    for line, row in zip(lines, rows_from_columns(header, columns), strict=True):
+        for h, v in row.items():
+            c = by_name[h]
+            if not v:
+                if c.required:
+                    raise FileFormatError(f"line {line}, column {h}: empty", h, line)
+                continue
+            try:
+                coerce(c, v)
+            except InputError as exc:
+                raise FileFormatError(f"line {line}, column {h}: {exc.message}", h, line) from None
+    return columns
+
+
+def _plain_numbers(cells: Sequence[str], kind: str, delimiter: str) -> list[str]:
+    """``_plain_number`` of each cell of a column: only stripped when there is nothing more to do (not
+    a number, or no comma in a comma-separated file's column), which is found a column at a time."""
+    stripped = list(map(str.strip, cells))
+    if kind not in ("decimal", "integer") or (delimiter == "," and "," not in "".join(stripped)):
+        return stripped
+    return list(map(_plain_number, cells, repeat(kind), repeat(delimiter)))
 
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -1500,9 +1550,10 @@ def import_file(calculator: str, field: str, data: bytes | str, progress: Progre
         return {"values": {field: rows_to_text(f, listed)}, "message": message, "zoneless": read.zoneless,
                 "timezone": read.timezone}
     if "positions" in f.accepts:
-        positions = read_positions(data, f.columns, max_rows=f.max_items, progress=progress)
-        return {"values": {field: rows_to_text(f, positions)},
-                "message": f"{len(positions):,} position{'s' if len(positions) != 1 else ''}.",
+        header, cells = _position_cells(data, f.columns, max_rows=f.max_items, progress=progress)
+        count = len(cells[0])  # the file holds a position at least
+        return {"values": {field: rows_to_text(f, Columns(zip(header, cells, strict=True)))},
+                "message": f"{count:,} position{'s' if count != 1 else ''}.",
                 "zoneless": False, "timezone": "UTC"}
     raise FileFormatError(f"{calculator}.{field} takes no file", field)
 

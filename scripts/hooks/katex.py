@@ -2,7 +2,8 @@
 
 The reader's browser gets finished math: no KaTeX script, no render after each page load or
 instant navigation, no raw TeX shown while it loads. Only KaTeX's stylesheet and fonts are
-served (``scripts/hooks/assets.py`` copies them).
+served (``scripts/hooks/assets.py`` copies them), and the stylesheet applies on pages with math
+only (``NO_MATH``).
 
 What is math, and how it is drawn, is what KaTeX's auto-render found in the browser before:
 ``pymdownx.arithmatex`` in generic mode wraps each formula of a Markdown page, and of an executed
@@ -136,6 +137,12 @@ class BuildState:
 
 state = BuildState()
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+# KaTeX's stylesheet as the theme links it on every page (mkdocs.yml's extra_css)
+KATEX_CSS = re.compile(r'(<link rel="stylesheet" href="[^"]*assets/katex/katex\.min\.css")>')
+# On a page without math the stylesheet applies to nothing: it is linked for no media (not
+# render-blocking; the browser fetches it at low priority), and the theme's instant navigation
+# to a page with math finds it loaded: page.js switches its media as it swaps the page in.
+NO_MATH = ' media="not all"'
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
@@ -149,7 +156,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
             raise PluginError(f"{where}: no formula in {match.group(0)[:200]!r}")
         found.append((match, parts))
     if not found:
-        return output
+        return KATEX_CSS.sub(rf"\1{NO_MATH}>", output, count=1)
     wanted = [(piece, display) for _, parts in found for piece, display in parts if display is not None]
     drawn = dict(zip(wanted, state.render(wanted, where), strict=True))
     pieces, last = [], 0

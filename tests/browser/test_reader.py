@@ -177,9 +177,13 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
 
 def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, built_site: dict) -> None:
     """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling,
-    and every formula on it is rendered (no raw TeX, no KaTeX error), visited as a reader taps through."""
+    and every formula on it is rendered (no raw TeX, no KaTeX error), visited as a reader taps through;
+    on the way, under the site's policy (no bypass here), no page gives an error (a refused script or
+    style is one) or asks another origin for anything (test_hardening.py's policy test loads one page
+    of each kind in full and leaves the walk through every page to this one)."""
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    page = ctx.new_page()
+    tab = Tab(ctx, server)
+    page = tab.page
     wide = []
     # one load, then instant navigation as a reader taps through (a load per page restarted the
     # runtime 56 times: most of this test's 80 s)
@@ -214,6 +218,8 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
         assert not negative_pads, f"{path}: negative values on a keypad without minus: {negative_pads}"
     ctx.close()
     assert not wide, "\n".join(wide)
+    assert tab.errors == [], "\n".join(tab.errors[:10])
+    assert tab.foreign_requests() == []
 
 
 # axe-core's rules that depend on the palette
@@ -222,11 +228,20 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"]
 
 
+# Whether the page has math, whether KaTeX's stylesheet applies (it is linked for no media on a page
+# without math: scripts/hooks/katex.py; page.js switches it at an instant navigation) and the
+# position KaTeX's hidden MathML copy takes (absolute when the sheet applies).
+_KATEX_SHEET = """() => { const math = document.querySelector('article .katex-mathml');
+  const sheet = [...document.styleSheets].find(s => (s.href || '').endsWith('/assets/katex/katex.min.css'));
+  return [!!math, !!sheet && matchMedia(sheet.media.mediaText || 'all').matches,
+          math ? getComputedStyle(math).position : 'absolute']; }"""
+
+
 def _axe_violations(scheme: str, *, chrome: bool = True) -> str:
     """The page function that runs axe-core on the document and returns its serious and critical
     violations as text: every rule in the light palette; in the dark one the rules that read colours
-    (the markup is the light pass's: on the API reference's 55,000 elements the other rules alone
-    take some 13 s). ``chrome=False`` leaves the theme's frame (``CHROME``) out of the elements
+    (the markup is the light pass's: on the API reference's 19,500 elements the other rules alone
+    take some 12 s). ``chrome=False`` leaves the theme's frame (``CHROME``) out of the elements
     checked: the rules that compare an element with the whole document (duplicate ids, landmarks)
     still see all of it."""
     rules = "{}" if scheme == "light" else f"{{runOnly: {{type: 'rule', values: {json.dumps(COLOUR_RULES)}}}}}"
@@ -259,7 +274,7 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     for path in paths:
         dark.setdefault(path.strip("/").split("/")[0], path)
     most = sorted(calculator_pages(built_site["dir"]).items(), key=lambda kv: -len(kv[1]))[:2]
-    # the API reference (55,000 elements on 2026-12-06, half a minute of axe per pass) is checked in light only:
+    # the API reference (19,500 elements on 2026-12-06, about 30 s of axe per pass) is checked in light only:
     # its parts (code blocks with the theme's code colours, headings, tables) are in the dark pass
     # on the notebook and term pages
     api = dark.pop("reference", None)
@@ -281,6 +296,11 @@ def test_axe_finds_no_serious_violations(browser: object, server: str, built_sit
     for i, path in enumerate(rest):
         if i:
             navigate(page, path)
+        # KaTeX's stylesheet applies on the pages with math only, and at once after an instant
+        # navigation (the swapped-in page's first frame), from a page with math or without
+        math, applies, position = page.evaluate(_KATEX_SHEET)
+        if (applies, position) != (math, "absolute"):
+            problems.append(f"{path}: math {math}, KaTeX's stylesheet applies {applies}, its MathML {position}")
         for scheme in ("light", "dark") if path in dark_paths else ("light",):
             if page.evaluate("document.body.dataset.mdColorScheme") != SCHEMES[scheme]:
                 # the theme's palette toggle, as a reader switches

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CACHE_POLL, Tab, altered_site
+from helpers import CACHE_POLL, Tab, altered_site, navigate
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +122,11 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
     html = (site / PAGE.lstrip("/") / "index.html").read_text(encoding="utf-8")
     assert html.count(f'data-version="{built}"') == 1, "the page does not name its version"
 
+    def page_at(path: str, version: str) -> bytes:
+        """The page at ``path`` as a deployment of ``version`` serves it."""
+        text = (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
+        return text.replace(f'data-version="{built}"', f'data-version="{version}"', 1).encode()
+
     def page_of(version: str) -> bytes:
         """The page as a deployment of ``version`` serves it (a change of its own too)."""
         return (html.replace(f'data-version="{built}"', f'data-version="{version}"', 1)
@@ -129,6 +134,9 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
 
     with altered_site(site, PORT, max_age=600) as (origin, handler):
         replace = handler.replace
+        # the theme's instant navigation follows the links its sitemap names: those of this port
+        replace["/sitemap.xml"] = (site / "sitemap.xml").read_bytes().replace(
+            built_site["site_url"].rstrip("/").encode(), origin.encode())
         ctx = browser.new_context()
         ctx.add_init_script(_RAN_BEFORE_RELOAD)
 
@@ -186,6 +194,26 @@ def test_under_a_hosts_ten_minute_caching_the_next_visit_runs_the_new_scripts(
             tab = next_visit(tab, "0000000000000003")
             assert tab.page.evaluate("window.__perpcalcDeploy") == 2, "the previous deployment's perpcalc.js ran"
             assert tab.page.evaluate("window.__deploy") == 2
+            # Issue 24: in this tab, a page of its version is reached by instant navigation (the
+            # document stays); after a deploy (a new page.js), a page of the new version is loaded in
+            # full, under the new version's worker, and runs the new page.js
+            replace["/calculators/"] = page_at("/calculators/", "0000000000000003")
+            tab.page.evaluate("window.__before = true")
+            navigate(tab.page, "/calculators/")
+            assert tab.page.evaluate("window.__before") is True, "a page of the same version was loaded in full"
+            old_js = replace[page_js]
+            replace[page_js] = old_js + b"window.__deploy = 4;\n"
+            replace["/sw.js"] = next_version(replace["/sw.js"].decode(), "0000000000000004", old_js,
+                                             replace[page_js]).encode()
+            replace["/glossary/"] = page_at("/glossary/", "0000000000000004")
+            tab.page.evaluate("""p => { const a = document.createElement('a'); a.href = p;
+                                        document.body.append(a); a.click(); }""", "/glossary/")
+            # loaded in full, then once more by boot.js when the new version's worker took control
+            tab.wait("() => location.pathname === '/glossary/' && document.readyState === 'complete'"
+                     " && performance.getEntriesByType('navigation')[0].type === 'reload'"
+                     " && new URL(navigator.serviceWorker.controller.scriptURL).searchParams.get('v')"
+                     " === '0000000000000004'", timeout=60)
+            assert tab.page.evaluate("[window.__before, window.__deploy]") == [None, 4]
             # a page older than the server's sw.js (a stale copy on the way): one reload, then it loads
             replace[PAGE] = page_of("0000000000000002")
             tab.page.close()

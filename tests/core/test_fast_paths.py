@@ -214,6 +214,34 @@ def test_column_reading_matches_reference(data: st.DataObject) -> None:
     assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text)
 
 
+@given(st.data())
+def test_the_positions_reader_gives_what_the_ranking_takes_unchecked(data: st.DataObject) -> None:
+    """``rank_position_columns(read=True)`` (the calculator's call) does not check the numbers again:
+    every positions table the reader takes, as dicts or as CSV text, hostile cells or not, holds
+    finite floats, sizes and prices > 0 and margins ≥ 0, and ranks (or is refused) exactly as with
+    every check made."""
+    from perpcalc.insolvency import rank_position_columns
+
+    field = perpcalc.get("adl_ranking").field("positions")
+    rows = data.draw(st.one_of(good_rows_for(field), rows_for(field)))
+    given_rows: list[Any] = [rows]
+    if rows and all(isinstance(r, dict) for r in rows):
+        out = io.StringIO()
+        names = [c.name for c in field.columns]
+        csv.writer(out).writerows([names, *([str(r.get(n, "")) for n in names] for r in rows)])
+        given_rows.append(out.getvalue())
+    for source in given_rows:
+        try:
+            read = _spec.coerce_list(field, source)
+        except InputError:
+            continue
+        for name, lowest in (("size", 0.0), ("entry_price", 0.0), ("mark_price", 0.0), ("margin", None)):
+            assert all(type(x) is float and math.isfinite(x) for x in read[name])
+            assert all(x > 0 for x in read[name]) if lowest is not None else all(x >= 0 for x in read[name])
+        assert (_outcome(lambda c: rank_position_columns(c, read=True), read)
+                == _outcome(rank_position_columns, read))
+
+
 def test_the_column_reading_is_taken() -> None:
     """100 well-formed rows, as text and as dicts, are read by the column reading (not the row reading)."""
     field = perpcalc.get("adl_ranking").field("positions")
@@ -549,3 +577,73 @@ def test_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
         assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
     assert _spec._plain_number_column(["1.", ".5", "123456789012345678.5"]) == [1.0, 0.5, 123456789012345678.5]
     assert _spec._plain_number_column(["1e3"]) is None and _spec._plain_number_column(["1" * 35]) is None
+
+
+plain_cells = st.one_of(
+    st.from_regex(r"[+-]?\d{0,20}(\.\d{0,20})?", fullmatch=True),
+    st.sampled_from(["1.2.3", "", "-", "+-1", "-0", "0.000", "+0", "9" * 33, "9" * 31 + ".9", "1" + "0" * 30,
+                     "0." + "0" * 29 + "1", "0." + "0" * 30 + "1", "0." + "0" * 31 + "1", "1" * 35, "."]),
+)
+
+
+@given(st.lists(plain_cells, min_size=1, max_size=8))
+@example(["0", "1" * 18])
+@example(["-0", "0.0", "-0.0"])
+@example(["0." + "0" * 29 + "1", "-3"])
+def test_an_exact_number_column_is_read_once_as_through_its_floats(cells: list[str]) -> None:
+    """An exact column's cells are read to Decimals once (parse._plain_decimal_column), with the test
+    ``_plain_number_column`` makes on their floats: the same columns are taken, and the floats of
+    their extremes are the extremes of their floats."""
+    floats = _spec._plain_number_column(cells)
+    read = _spec._plain_decimal_column(cells)
+    if floats is None:
+        assert read is None
+    else:
+        assert read is not None
+        numbers, low, high = read
+        assert repr(numbers) == repr([Decimal(c) for c in cells])
+        assert (repr(low), repr(high)) == (repr(min(floats)), repr(max(floats)))
+
+
+def test_exact_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
+    """The waterfall's exact columns: odd cells read at once or left to the row reading, as the reference reads them."""
+    field = perpcalc.get("insolvency_waterfall").field("positions")
+    odd = ["1.", ".5", "+7", "123456789012345678.5", "0.000000000000000000123", "00012", "1e3", "inf", "1_000",
+           "1" * 35, "1" * 32, "-0.", "0.00", "-0", "0." + "0" * 31 + "1", "12.5", " 3 ", "-2", "9" * 31 + ".5"]
+    for cell in odd:
+        text = "id, side, size, entry_price, margin\n" + "\n".join(
+            f"p{i}, long, {cell if i == 1 else 2}, 100, {cell}" for i in range(3))
+        assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
+
+
+def reference_rows_to_text(f: Any, rows: Sequence[Mapping[str, Any]]) -> str:
+    """rows_to_text written row by row, cell by cell (before its column form)."""
+    names = [c.name for c in f.columns]
+    lines = [", ".join(names)]
+    for r in rows:
+        lines.append(", ".join(_spec._cell(_spec.cell_text(r.get(n))) for n in names))
+    return "\n".join(lines)
+
+
+text_cells = st.one_of(
+    st.text(st.sampled_from(["a", "1", ".", ",", '"', " ", "\t", "\n", "\r", "\u2003", "\x1c", "-"]), max_size=6),
+    st.none(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(10**20), 10**20),
+)
+
+
+@given(st.data())
+def test_rows_to_text_matches_the_cell_by_cell_writing(data: st.DataObject) -> None:
+    """A list written back as CSV text (a file's positions into the form) column by column: exactly the text
+    the row-by-row writing gives, quotes and all, with cells of any kind, missing ones among them."""
+    field = data.draw(st.sampled_from(LIST_FIELDS))
+    names = [c.name for c in field.columns]
+    plain = st.fixed_dictionaries({n: st.text(st.sampled_from("ab1."), min_size=1, max_size=4) for n in names})
+    rows = data.draw(st.lists(st.one_of(plain, st.dictionaries(st.sampled_from(names), text_cells)), max_size=6))
+    assert _spec.rows_to_text(field, rows) == reference_rows_to_text(field, rows)
+    given_names = [n for n in names if data.draw(st.booleans())] or names[:1]  # as columns, some left out
+    table = _spec.Columns((n, [r.get(n) for r in rows]) for n in given_names)
+    assert _spec.rows_to_text(field, table) == reference_rows_to_text(field, [{n: r.get(n) for n in given_names}
+                                                                              for r in rows])

@@ -124,6 +124,27 @@ def test_positions_csv_is_checked_cell_by_cell() -> None:
         vf.read_positions("id,side,size,entry_price,mark_price,margin\nA,long,-1,100,110,20\n", cols)
 
 
+def test_positions_csv_names_its_first_error_in_reading_order() -> None:
+    """The cells are checked a column at a time, after the reading: a bad cell is still named before
+    a later line's broken structure, a row past the limit or a CSV error, and the first of two bad cells
+    (by line, then by column) is the one named."""
+    cols = perpcalc.get("adl_ranking").field("positions").columns
+    head = "id,side,size,entry_price,mark_price,margin\n"
+    cases = [  # (the rows, the most the calculator takes) -> the column and line named
+        ("A,long,2,100,110,20\nB,long,x,100,110,20\nC,long,2,100\n", 100, ("size", 3)),
+        ("A,long,2,100,110,20\nB,long,2,100,110,20\nC,long,2,100\n", 100, (None, 4)),
+        ("A,long,2,100,110,-1\nB,long,-2,100,110,20\n", 100, ("margin", 2)),
+        ("A,long,2,100,110,20\nB,long,2,100,,20\n", 100, ("mark_price", 3)),
+        ("A,long,2,100,110,20\nB,long,2,100,110,20\nC,long,2,100,110,x\n", 2, ("margin", 4)),
+    ]
+    for body, most, where in cases:
+        with pytest.raises(FileFormatError) as err:
+            vf.read_positions(head + body, cols, max_rows=most)
+        assert (err.value.column, err.value.line) == where, body
+    with pytest.raises(FileFormatError, match="more than 2 positions"):
+        vf.read_positions(head + "A,long,2,100,110,20\nB,long,2,100,110,20\nC,long,2,100,110,20\n", cols, max_rows=2)
+
+
 def test_import_file_fills_the_form_and_reports_errors_as_json() -> None:
     out = json.loads(vf.import_file_json("funding_exposure", "rates", hyperliquid(10).encode()))
     assert out["ok"] and set(out["values"]) == {"rates", "interval_hours"}  # exposure has no start or source

@@ -26,6 +26,44 @@ function markScrollable() {
   }
 }
 
+// A tab opened before a deployment runs the previous version's scripts (and runtime): a page of
+// another version (data-version of the boot script, overrides/main.html) reached by the theme's
+// instant navigation would be swapped in under them. The theme parses a fetched page with
+// DOMParser inside its request, and falls back to a full load of the address when that fails:
+// a page of another version fails it, so the new version loads in full, with its own files (and
+// boot.js brings its service worker). Only the parse that follows a navigation is checked.
+const VERSION = document.querySelector("script[data-version]")?.getAttribute("data-version");
+let navigating = false;
+if (window.location$ && VERSION) {
+  window.location$.subscribe(() => { navigating = true; });
+  const parse = DOMParser.prototype.parseFromString;
+  DOMParser.prototype.parseFromString = function (text, type) {
+    const doc = parse.call(this, text, type);
+    if (navigating && type === "text/html") {
+      navigating = false;
+      const version = doc.querySelector("script[data-version]")?.getAttribute("data-version");
+      if (version !== VERSION) throw new Error(`the page is of version ${version}, this tab runs ${VERSION}`);
+      keepKatexStylesheet(doc);
+    }
+    return doc;
+  };
+}
+
+// KaTeX's stylesheet is linked on every page, for no media on a page without math (its build hook,
+// scripts/hooks/katex.py). The theme swaps in the head elements of the next page that differ from
+// this one's: the link for the other media would be a new element, whose sheet applies only once
+// loaded again (a frame or more of unstyled math). This one's media is switched instead, so the
+// theme keeps it: the sheet, loaded already, applies at once.
+const KATEX_CSS = 'link[rel="stylesheet"][href$="assets/katex/katex.min.css"]';
+function keepKatexStylesheet(doc) {
+  const mine = document.head.querySelector(KATEX_CSS);
+  const next = doc.head.querySelector(KATEX_CSS);
+  if (!mine || !next) return;
+  const media = next.getAttribute("media");
+  if (media === null) mine.removeAttribute("media");
+  else mine.setAttribute("media", media);
+}
+
 let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
