@@ -1,7 +1,8 @@
 """The built site's HTML pages, each parsed once per test session.
 
-The site has about 60 pages and 12 MB of HTML (the API reference alone is most of it): one parse of
-them all with ``html.parser`` takes 2.5-4.5 s of CPU, and the site tests and browser helpers each
+The site has about 60 pages and 10.7 MB of HTML (the largest: the API reference, 1.1 MB, and the
+three notebooks, 0.7-0.8 MB each, on 2026-12-06): one parse of them all with ``html.parser`` took
+2.5-4.5 s of CPU when the API reference still was 2.1 MB, and the site tests and browser helpers each
 parsed them again (five times per session). A parsed page is shared by every test that reads it:
 read it, never change it (copy a part first: ``BeautifulSoup(str(element), "html.parser")``).
 """
