@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
@@ -48,7 +49,10 @@ def _compressed(data: bytes, digest: str, encoding: str, first_visit: bool = Fal
     else:
         out = gzip.compress(data, compresslevel=level, mtime=0)
     CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # two builds at once (the tests run two) never share one
+    # two builds at once (the tests run two), or two threads of one build compressing files of the same
+    # bytes (a fresh clone's build once failed on that: one thread's rename took the other's file),
+    # never share one
+    tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(out)
     tmp.replace(cached)
     return out
