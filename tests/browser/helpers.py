@@ -123,11 +123,23 @@ class Tab:
         )
 
     def wait_for_output(self, name: str, output: str, text: str) -> None:
-        self.wait(
-            """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
-                 ?.textContent === t""",
-            [name, output, text],
-        )
+        try:
+            self.wait(
+                """([n, o, t]) => document.querySelector(`form.perpcalc[data-calculator="${n}"] output[name="${o}"]`)
+                     ?.textContent === t""",
+                [name, output, text],
+            )
+        except AssertionError:  # say what the reader saw instead: a wrong answer and a stalled one differ
+            seen = self.page.evaluate(
+                """([n, o]) => { const f = document.querySelector(`form.perpcalc[data-calculator="${n}"]`);
+                     return f && [f.dataset.state, f.querySelector(`output[name="${o}"]`)?.textContent,
+                       f.querySelector('[data-status]')?.textContent,
+                       'runtime: ' + (window.__perpcalcRuntime?.state ?? 'none')]; }""",
+                [name, output],
+            )
+            raise AssertionError(
+                f"{name}'s {output} on {self.page.url} never showed {text!r}: {seen}; errors: {self.errors[-3:]}"
+            ) from None
 
     def foreign_requests(self) -> list[str]:
         local = ("data:", "blob:")

@@ -4,6 +4,7 @@ no foreign requests, no page errors, hostile query strings, instant navigation."
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import quote
 
 import perpcalc
@@ -170,3 +171,41 @@ def test_presets_fill_unset_fields_as_run_does(tab: Tab) -> None:
     form.locator('[name="venue"]').select_option("jupiter")
     assert mmr.input_value() == "0.8"
     assert tab.errors == [], "\n".join(tab.errors)
+
+
+def test_inputs_typed_as_the_reader_leaves_stay_on_their_page(tab: Tab) -> None:
+    """The address follows a form's results 250 ms late (address.js, QUERY_DELAY). The theme's
+    instant navigation puts the next page's path in the address as the reader taps, then fetches
+    that page: a write in between gave the next page the old page's inputs (``?size=1.1`` on the
+    ADL page), and a link's keys without a form prefix fill the first form of each calculator
+    there, so its forms silently took another page's size (seen once in a loaded ``make test``).
+    Here the next page's HTML comes 1.5 s late, so the write always falls in that window."""
+    name = "liquidation_price"
+    tab.goto("/terms/liquidation-price/")  # its one calculator: keys without a prefix
+    tab.wait_ready(name)
+    routed: list[str] = []
+
+    def late(route: object) -> None:
+        routed.append(route.request.url)
+        time.sleep(1.5)
+        route.continue_()
+
+    tab.page.route("**/terms/adl-ranking/", late)
+    tab.form(name).locator('[name="size"]').fill("1.1")
+    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
+    tab.navigate("/terms/adl-ranking/")  # the tap, within the 250 ms
+    assert routed, "the next page's request was not delayed: the test proves nothing"
+    for other in ("adl_score", "pnl_percent"):
+        tab.wait_ready(other)
+    time.sleep(0.4)  # past any write the old page had pending
+    assert "size" not in tab.page.evaluate("location.search"), tab.page.url
+    for other in ("adl_score", "pnl_percent"):
+        example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
+        assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
+    # the tap wrote the pending inputs first: back on the page, they are in its address and its form
+    tab.page.go_back()
+    tab.wait("() => location.pathname === '/terms/liquidation-price/' && !!document.querySelector('form.perpcalc')")
+    tab.wait_ready(name)
+    assert tab.page.evaluate("location.search") == "?size=1.1", tab.page.url
+    assert tab.form(name).locator('[name="size"]').input_value() == "1.1"
+    assert tab.errors == [], tab.errors[:5]
