@@ -132,12 +132,17 @@ def test_contract_calculators_are_catalogued(name: str) -> None:
     assert name in NAMES
 
 
+#: this test's cases per calculator; tests/fuzz/test_catalog_fuzz.py draws the rest of the run's budget
+CONTRACT_DRAWS = examples(60)
+
+
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=CONTRACT_DRAWS, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzz_only_input_error_escapes(name: str, data: st.DataObject) -> None:
     """Spec-driven fuzzing: valid, boundary and junk values; only InputError may escape and
-    every result is JSON with finite numbers."""
+    every result is JSON with finite numbers (in Pyodide too: tests/core runs there; in CPython
+    tests/fuzz/test_catalog_fuzz.py draws more cases of the same property)."""
     calc = perpcalc.get(name)
     inputs = data.draw(st.one_of(inputs_for(calc), example_variants(calc)))
     try:
