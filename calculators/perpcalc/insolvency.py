@@ -935,13 +935,15 @@ class Deleveraging:
 Positions = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
 
 
-def mark_book(positions: Positions, mark_price: Decimal) -> Book:
+def mark_book(positions: Positions, mark_price: Decimal, *, read: bool = False) -> Book:
     """Stage 0: the positions in columns, each marked at ``mark_price``.
 
     ``positions`` are rows (``id``, ``side``, ``size``, ``entry_price``, ``margin``) or those
     five columns (column name → cells, what the calculator's reader gives,
     ``perpcalc.parse.Columns``). A position that is not valid is refused by ``_refuse_position``,
-    which names the first."""
+    which names the first. ``read=True`` says that the columns come from the calculator's reader
+    (``perpcalc.parse``: sides long or short, sizes and entry prices > 0, margins ≥ 0, each checked
+    there): only the ids' being distinct is checked again."""
     if isinstance(positions, Mapping):
         keys, sides, sizes, entries, margins = (list(positions[k]) for k in _POSITION_KEYS)
         keys = list(map(str, keys))
@@ -952,8 +954,9 @@ def mark_book(positions: Positions, mark_price: Decimal) -> Book:
         sides, sizes, entries, margins = (list(map(itemgetter(k), positions)) for k in _POSITION_KEYS[1:])
     if not keys:
         raise InputError("positions", "enter at least one position")
-    if (len(set(keys)) != len(keys) or sides.count("long") + sides.count("short") != len(sides) or min(sizes) <= 0
-            or min(entries) <= 0 or min(margins) < 0):
+    if len(set(keys)) != len(keys) or (not read and (
+            sides.count("long") + sides.count("short") != len(sides) or min(sizes) <= 0 or min(entries) <= 0
+            or min(margins) < 0)):
         _refuse_position([dict(zip(_POSITION_KEYS, row, strict=True))
                           for row in zip(keys, sides, sizes, entries, margins, strict=True)])
     pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
@@ -1225,6 +1228,8 @@ def insolvency_waterfall(
     mmr: Decimal = Decimal("0.005"),
     adl_method: str = "pnl_times_leverage",
     columns: bool = False,
+    *,
+    read: bool = False,
 ) -> dict[str, Any]:
     """Who is liquidated after a price move, and who pays each deficit, in order.
 
@@ -1269,6 +1274,8 @@ def insolvency_waterfall(
     and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
     with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
     numbers without a row built for each (a waterfall can liquidate 100,000 positions).
+    ``read=True`` says that the positions are the calculator's reader's columns, checked there
+    ([`mark_book`][perpcalc.insolvency.mark_book]).
 
     Examples
     --------
@@ -1285,7 +1292,7 @@ def insolvency_waterfall(
     """
     if mark_price <= 0:
         raise InputError("mark_price", "mark price must be > 0")
-    book = mark_book(positions, mark_price)
+    book = mark_book(positions, mark_price, read=read)
     fills = {side: fill_price if fill_price is not None else
              (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
     if any(f <= 0 for f in fills.values()):
