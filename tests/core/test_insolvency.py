@@ -497,6 +497,20 @@ def test_waterfall_junk() -> None:
         assert err.value.field == field
 
 
+@pytest.mark.parametrize("row, words", [("B, long, 0, 100, 10", "Size must be > 0"),
+                                        ("B, long, 1, 0, 10", "Entry price must be > 0"),
+                                        ("B, long, 1, 100, -1", "Margin must be ≥ 0"),
+                                        ("B, flat, 1, 100, 10", "Side"),
+                                        ("A, short, 1, 100, 10", "position id 'A' appears twice")])
+def test_waterfall_reader_refuses_what_the_math_takes_as_read(row: str, words: str) -> None:
+    """run() hands the waterfall its reader's columns with read=True, and mark_book then checks only that
+    the ids are distinct: every other bad position is refused by the reader, in the positions field."""
+    text = f"id, side, size, entry_price, margin\nA, long, 1, 100, 10\n{row}"
+    with pytest.raises(InputError) as err:
+        perpcalc.run("insolvency_waterfall", {"positions": text, "mark_price": "90"})
+    assert err.value.field == "positions" and words in err.value.message, err.value.message
+
+
 @pytest.mark.parametrize("method", list(ADL_METHODS))
 @pytest.mark.parametrize("contract", ["linear", "inverse"])
 def test_fast_ranking_and_adl_score_share_one_kernel(method: str, contract: str) -> None:
