@@ -410,6 +410,10 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
     total = math.fsum(sizes)
     if not total > 0:
         return [1] * len(sizes)  # as 6 − 5: every position in the last bucket
+    if math.isfinite(total) and not math.isfinite(5.0 * total):
+        # 5 × a cumulative size would overflow (sizes near the float maximum): the shares of the sizes scaled by a
+        # power of two, an exact scaling, instead of an OverflowError from ceil(inf)
+        return adl_quantiles([size * 0.0625 for size in sizes])
     ceil = math.ceil
 
     def light(cum: float) -> int:
@@ -1123,14 +1127,14 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     winner_units = [ZERO] * len(rows)  # (−s)·(bp − mark): a winner's gain per unit closed, for each served
     for j in sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__):
         result = results[j]
-        if result >= 0:
+        if result >= ZERO:  # (a Decimal 0: an int 0 is made a Decimal at each comparison)
             continue
         loss = -result
         insurance[j] = paid = loss * cover
         i = rows[j]
         size = sizes[i]
         x = size * keep
-        if x <= 0:
+        if x <= ZERO:
             continue
         per_unit = None  # deficit per unit, needed only before a last fill
         unpaid = loss - paid
@@ -1167,7 +1171,7 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             head += 1
         heads[other] = head
         adl_sizes[j] = adl_size
-        if x > 0:
+        if x > ZERO:
             residual.append((j, x))
     served, winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
         ([], [], [], [], [])
@@ -1182,8 +1186,11 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     ledger.shortfall = sum(absorbed_each, ledger.shortfall)
     equity = ledger.equity
     winner_keys = list(map(keys.__getitem__, winners))
-    for key, gain in zip(winner_keys, map(mul, takes, map(winner_units.__getitem__, served)), strict=True):
-        equity[key] += gain
+    gains = map(mul, takes, map(winner_units.__getitem__, served))
+    # equity[key] += gain for each fill, in fill order, without a Python loop: update() takes the pairs one at a
+    # time and sets each before it asks for the next, whose equity is read only then (lazily), so a winner
+    # closed by several fills adds their gains in turn, as the loop did
+    equity.update(zip(winner_keys, map(add, map(equity.__getitem__, winner_keys), gains), strict=True))
     ledger.check()
     columns = dict(zip(FILL_KEYS, (winner_keys, list(map(keys.__getitem__, bankrupt)),
                                    list(map(book.sides.__getitem__, winners)), takes,

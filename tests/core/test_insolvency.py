@@ -280,6 +280,8 @@ def _ranked_or_refused(fn, *args):
 
 @settings(max_examples=examples(300), deadline=None)
 @given(book=_book(), method=st.sampled_from(list(ADL_METHODS)), contract=st.sampled_from(["linear", "inverse"]))
+@example(book={"id": [0], "side": ["long"], "size": [1e308], "entry_price": [1.0], "mark_price": [1.0],
+               "margin": [1.0]}, method="pnl_times_leverage", contract="linear")  # 5 × its size overflows
 def test_the_column_ranking_is_the_row_ranking(book, method, contract) -> None:
     """rank_position_columns (the calculator's path: a book checked and scored column by column, its
     queues sorted by score alone, then ties by size and id) gives exactly rank_positions' rows, or its
