@@ -410,6 +410,10 @@ def adl_quantiles(sizes: Sequence[float]) -> list[int]:
     total = math.fsum(sizes)
     if not total > 0:
         return [1] * len(sizes)  # as 6 − 5: every position in the last bucket
+    if math.isfinite(total) and not math.isfinite(5.0 * total):
+        # 5 × a cumulative size would overflow (sizes near the float maximum): the shares of the sizes scaled by a
+        # power of two, an exact scaling, instead of an OverflowError from ceil(inf)
+        return adl_quantiles([size * 0.0625 for size in sizes])
     ceil = math.ceil
 
     def light(cum: float) -> int:
@@ -935,13 +939,15 @@ class Deleveraging:
 Positions = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
 
 
-def mark_book(positions: Positions, mark_price: Decimal) -> Book:
+def mark_book(positions: Positions, mark_price: Decimal, *, read: bool = False) -> Book:
     """Stage 0: the positions in columns, each marked at ``mark_price``.
 
     ``positions`` are rows (``id``, ``side``, ``size``, ``entry_price``, ``margin``) or those
     five columns (column name → cells, what the calculator's reader gives,
     ``perpcalc.parse.Columns``). A position that is not valid is refused by ``_refuse_position``,
-    which names the first."""
+    which names the first. ``read=True`` says that the columns come from the calculator's reader
+    (``perpcalc.parse``: sides long or short, sizes and entry prices > 0, margins ≥ 0, each checked
+    there): only the ids' being distinct is checked again."""
     if isinstance(positions, Mapping):
         keys, sides, sizes, entries, margins = (list(positions[k]) for k in _POSITION_KEYS)
         keys = list(map(str, keys))
@@ -952,8 +958,9 @@ def mark_book(positions: Positions, mark_price: Decimal) -> Book:
         sides, sizes, entries, margins = (list(map(itemgetter(k), positions)) for k in _POSITION_KEYS[1:])
     if not keys:
         raise InputError("positions", "enter at least one position")
-    if (len(set(keys)) != len(keys) or sides.count("long") + sides.count("short") != len(sides) or min(sizes) <= 0
-            or min(entries) <= 0 or min(margins) < 0):
+    if len(set(keys)) != len(keys) or (not read and (
+            sides.count("long") + sides.count("short") != len(sides) or min(sizes) <= 0 or min(entries) <= 0
+            or min(margins) < 0)):
         _refuse_position([dict(zip(_POSITION_KEYS, row, strict=True))
                           for row in zip(keys, sides, sizes, entries, margins, strict=True)])
     pnls = map(mul, sizes, map(sub, repeat(mark_price), entries))  # size·(mark − entry), signed below
@@ -1120,14 +1127,14 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     winner_units = [ZERO] * len(rows)  # (−s)·(bp − mark): a winner's gain per unit closed, for each served
     for j in sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__):
         result = results[j]
-        if result >= 0:
+        if result >= ZERO:  # (a Decimal 0: an int 0 is made a Decimal at each comparison)
             continue
         loss = -result
         insurance[j] = paid = loss * cover
         i = rows[j]
         size = sizes[i]
         x = size * keep
-        if x <= 0:
+        if x <= ZERO:
             continue
         per_unit = None  # deficit per unit, needed only before a last fill
         unpaid = loss - paid
@@ -1164,7 +1171,7 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             head += 1
         heads[other] = head
         adl_sizes[j] = adl_size
-        if x > 0:
+        if x > ZERO:
             residual.append((j, x))
     served, winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
         ([], [], [], [], [])
@@ -1179,8 +1186,11 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     ledger.shortfall = sum(absorbed_each, ledger.shortfall)
     equity = ledger.equity
     winner_keys = list(map(keys.__getitem__, winners))
-    for key, gain in zip(winner_keys, map(mul, takes, map(winner_units.__getitem__, served)), strict=True):
-        equity[key] += gain
+    gains = map(mul, takes, map(winner_units.__getitem__, served))
+    # equity[key] += gain for each fill, in fill order, without a Python loop: update() takes the pairs one at a
+    # time and sets each before it asks for the next, whose equity is read only then (lazily), so a winner
+    # closed by several fills adds their gains in turn, as the loop did
+    equity.update(zip(winner_keys, map(add, map(equity.__getitem__, winner_keys), gains), strict=True))
     ledger.check()
     columns = dict(zip(FILL_KEYS, (winner_keys, list(map(keys.__getitem__, bankrupt)),
                                    list(map(book.sides.__getitem__, winners)), takes,
@@ -1225,6 +1235,8 @@ def insolvency_waterfall(
     mmr: Decimal = Decimal("0.005"),
     adl_method: str = "pnl_times_leverage",
     columns: bool = False,
+    *,
+    read: bool = False,
 ) -> dict[str, Any]:
     """Who is liquidated after a price move, and who pays each deficit, in order.
 
@@ -1269,6 +1281,8 @@ def insolvency_waterfall(
     and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
     with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
     numbers without a row built for each (a waterfall can liquidate 100,000 positions).
+    ``read=True`` says that the positions are the calculator's reader's columns, checked there
+    ([`mark_book`][perpcalc.insolvency.mark_book]).
 
     Examples
     --------
@@ -1285,7 +1299,7 @@ def insolvency_waterfall(
     """
     if mark_price <= 0:
         raise InputError("mark_price", "mark price must be > 0")
-    book = mark_book(positions, mark_price)
+    book = mark_book(positions, mark_price, read=read)
     fills = {side: fill_price if fill_price is not None else
              (mark_price * (ONE - slippage) if side == "long" else mark_price * (ONE + slippage)) for side in SIDES}
     if any(f <= 0 for f in fills.values()):

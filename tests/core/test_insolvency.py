@@ -280,6 +280,8 @@ def _ranked_or_refused(fn, *args):
 
 @settings(max_examples=examples(300), deadline=None)
 @given(book=_book(), method=st.sampled_from(list(ADL_METHODS)), contract=st.sampled_from(["linear", "inverse"]))
+@example(book={"id": [0], "side": ["long"], "size": [1e308], "entry_price": [1.0], "mark_price": [1.0],
+               "margin": [1.0]}, method="pnl_times_leverage", contract="linear")  # 5 × its size overflows
 def test_the_column_ranking_is_the_row_ranking(book, method, contract) -> None:
     """rank_position_columns (the calculator's path: a book checked and scored column by column, its
     queues sorted by score alone, then ties by size and id) gives exactly rank_positions' rows, or its
@@ -495,6 +497,20 @@ def test_waterfall_junk() -> None:
         with pytest.raises(InputError) as err:
             perpcalc.run("insolvency_waterfall", dict(ex, **bad))
         assert err.value.field == field
+
+
+@pytest.mark.parametrize("row, words", [("B, long, 0, 100, 10", "Size must be > 0"),
+                                        ("B, long, 1, 0, 10", "Entry price must be > 0"),
+                                        ("B, long, 1, 100, -1", "Margin must be ≥ 0"),
+                                        ("B, flat, 1, 100, 10", "Side"),
+                                        ("A, short, 1, 100, 10", "position id 'A' appears twice")])
+def test_waterfall_reader_refuses_what_the_math_takes_as_read(row: str, words: str) -> None:
+    """run() hands the waterfall its reader's columns with read=True, and mark_book then checks only that
+    the ids are distinct: every other bad position is refused by the reader, in the positions field."""
+    text = f"id, side, size, entry_price, margin\nA, long, 1, 100, 10\n{row}"
+    with pytest.raises(InputError) as err:
+        perpcalc.run("insolvency_waterfall", {"positions": text, "mark_price": "90"})
+    assert err.value.field == "positions" and words in err.value.message, err.value.message
 
 
 @pytest.mark.parametrize("method", list(ADL_METHODS))

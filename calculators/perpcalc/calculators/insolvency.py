@@ -692,8 +692,8 @@ def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
 def _waterfall_calc(v: dict[str, Any]) -> dict[str, Any]:
     out = insolvency_waterfall(
         v["positions"], v["mark_price"], v["fill_price"], v["slippage"], v["insurance_fund"], v["mmr"],
-        ADL_VENUES[v["adl_method"]], columns=True,
-    )
+        ADL_VENUES[v["adl_method"]], columns=True, read=True,
+    )  # the positions come from the reader as WATERFALL_COLUMNS say: checked there
     ok = out["imbalance"] <= TOLERANCE
     # the check's tolerance (TOLERANCE, a billionth) is the code's business, not the reader's
     conserved = (
