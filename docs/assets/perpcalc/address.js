@@ -56,18 +56,24 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
 }
 
 // The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
-// (history.replaceState took up to 10 ms there); a form gone with its page writes nothing.
+// (history.replaceState took up to 10 ms there, and 30 ms on a loaded machine); a form gone with
+// its page writes nothing, and neither does one whose page the reader is leaving: the theme's
+// instant navigation puts the next page's address in place at the tap, then keeps the form on
+// the page until the next page is fetched and swapped in. Written then, the form's inputs and
+// anchor went into the next page's address (where a form of the same calculator would read them),
+// and the write ran inside the navigation (timed by `make bench` right after 60 edits).
 const QUERY_DELAY = 250;
 /** @type {WeakMap<HTMLFormElement, ReturnType<typeof setTimeout>>} */
 const queryTimers = new WeakMap();
 
 /**
- * Writes the form's inputs into the address, QUERY_DELAY ms from now.
+ * Writes the form's inputs into the address, QUERY_DELAY ms from now, if the page is still the form's.
  * @param {HTMLFormElement} form
  */
 export function laterQuery(form) {
   clearTimeout(queryTimers.get(form));
-  queryTimers.set(form, setTimeout(() => form.isConnected && writeQuery(form), QUERY_DELAY));
+  const page = location.pathname;
+  queryTimers.set(form, setTimeout(() => form.isConnected && location.pathname === page && writeQuery(form), QUERY_DELAY));
 }
 
 /** @param {HTMLFormElement} form */
