@@ -142,9 +142,10 @@ function firstOfItsKind(form) {
 export function readQuery(form) {
   const params = new URLSearchParams(location.search);
   const legacy = firstOfItsKind(form); // links from before per-form keys
+  const prefix = prefixFor(form); // once, not once a field: it counts the page's forms
   let changed = false;
   for (const el of controls(form)) {
-    let value = params.get(prefixFor(form) + el.name);
+    let value = params.get(prefix + el.name);
     if (value === null && legacy) value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
     if (value === null) continue;
     value = fromAPI(el, value);
