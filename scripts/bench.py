@@ -695,10 +695,14 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
     styled = sum(e.get("args", {}).get("elementCount", 0) for e in spans if e["name"] == "UpdateLayoutTree")
     laid_out = sum(e.get("args", {}).get("beginData", {}).get("dirtyObjects", 0)
                    for e in spans if e["name"] == "Layout")
-    # style and layout that a script forced by reading the layout (the trace gives them its stack):
-    # on the theme's swap, the whole new page's, inside the swap's task
-    forced = [e for e in spans if e["name"] in ("UpdateLayoutTree", "Layout")
-              and (e.get("args", {}).get("beginData") or {}).get("stackTrace")]
+    # style and layout that a script forced by reading the layout (the trace gives them its stack; a
+    # nested one counted once): on the theme's swap, the whole new page's, inside the swap's task
+    forced_ms, forced_until = 0.0, 0
+    for e in spans:
+        if (e["name"] in ("UpdateLayoutTree", "Layout") and e["ts"] >= forced_until
+                and (e.get("args", {}).get("beginData") or {}).get("stackTrace")):
+            forced_ms += e.get("tdur", e["dur"]) / 1000
+            forced_until = e["ts"] + e["dur"]
     for e in spans:
         ms = e.get("tdur", e["dur"]) / 1000
         if e["name"] == "RunTask":
@@ -718,7 +722,7 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
     out["layouts"] = layouts
     out["elements_styled"] = styled
     out["objects_laid_out"] = laid_out
-    out["forced_style_layout_cpu_ms"] = round(sum(e.get("tdur", e["dur"]) for e in forced) / 1000, 1)
+    out["forced_style_layout_cpu_ms"] = round(forced_ms, 1)
     return out
 
 
