@@ -16,7 +16,8 @@ self-hosted Pyodide in a worker (``/__bench/bare.html``), both served by ``scrip
 * recompute latency from an input event to the painted outputs (median ≤ 16.7 ms, p95 ≤ 25 ms),
   time to ``ready`` after instant navigation to a second calculator page (≤ 100 ms); a missed
   one is printed with its parts (recompute: posting, the worker's round trip, the frame; navigation:
-  fetch, swap, frame, and one traced navigation's main-thread CPU by kind), kept in latest.json too;
+  fetch, swap, frame, and one traced navigation's main-thread CPU by kind, with the style and layout
+  a script forced), kept in latest.json too;
 * the worker's WebAssembly heap after ready and after the 100,000-position ADL ranking, and
   that ranking pasted into its page (from the input event to the frame that shows it:
   ``adl_ranking_100k_browser_s``, target ≤ 1.5 s) and its worker's part alone (the inputs as
@@ -694,6 +695,14 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
     styled = sum(e.get("args", {}).get("elementCount", 0) for e in spans if e["name"] == "UpdateLayoutTree")
     laid_out = sum(e.get("args", {}).get("beginData", {}).get("dirtyObjects", 0)
                    for e in spans if e["name"] == "Layout")
+    # style and layout that a script forced by reading the layout (the trace gives them its stack; a
+    # nested one counted once): on the theme's swap, the whole new page's, inside the swap's task
+    forced_ms, forced_until = 0.0, 0
+    for e in spans:
+        if (e["name"] in ("UpdateLayoutTree", "Layout") and e["ts"] >= forced_until
+                and (e.get("args", {}).get("beginData") or {}).get("stackTrace")):
+            forced_ms += e.get("tdur", e["dur"]) / 1000
+            forced_until = e["ts"] + e["dur"]
     for e in spans:
         ms = e.get("tdur", e["dur"]) / 1000
         if e["name"] == "RunTask":
@@ -713,6 +722,7 @@ def main_thread_breakdown(events: list[dict]) -> dict[str, float]:
     out["layouts"] = layouts
     out["elements_styled"] = styled
     out["objects_laid_out"] = laid_out
+    out["forced_style_layout_cpu_ms"] = round(forced_ms, 1)
     return out
 
 
@@ -723,7 +733,8 @@ def traced_navigation(browser: object) -> dict[str, float]:
         page.goto(ORIGIN + PAGE, wait_until="load")
         poll(page, READY)
         page.evaluate(RECOMPUTE_LOOP)
-        browser.start_tracing(page=page, categories=["disabled-by-default-devtools.timeline", "devtools.timeline"])
+        browser.start_tracing(page=page, categories=["disabled-by-default-devtools.timeline", "devtools.timeline",
+                                                     "disabled-by-default-devtools.timeline.stack"])
         nav = page.evaluate(NAVIGATE, NEXT)
         events = json.loads(browser.stop_tracing())["traceEvents"]
     finally:
@@ -886,7 +897,8 @@ def page_breakdown(figures: dict[str, float]) -> list[str]:
                 f"    one traced navigation ({t['total_ms']:.0f} ms), main thread CPU: tasks {t['tasks_cpu_ms']:.0f} ms"
                 f" = parse {t['parse_cpu_ms']:.0f} + style {t['style_cpu_ms']:.0f} + layout {t['layout_cpu_ms']:.0f}"
                 f" ({t['layouts']:.0f} layouts: {t.get('elements_styled', 0):.0f} elements styled,"
-                f" {t.get('objects_laid_out', 0):.0f} objects laid out)"
+                f" {t.get('objects_laid_out', 0):.0f} objects laid out;"
+                f" {t.get('forced_style_layout_cpu_ms', 0):.0f} ms of them forced by a script)"
                 f" + paint {t['paint_cpu_ms']:.0f} + GC {t['gc_cpu_ms']:.0f}"
                 f" + script and other {t['script_and_other_cpu_ms']:.0f};"
                 f" longest task {t['longest_task_cpu_ms']:.0f} ms of CPU in {t['longest_task_wall_ms']:.0f} ms"

@@ -30,9 +30,10 @@ def trace() -> list[dict]:
         span("RunTask", 0, 90_000, 80_000),
         span("ParseHTML", 1_000, 10_000, 9_000),
         span("FunctionCall", 12_000, 70_000, 65_000),
-        span("UpdateLayoutTree", 13_000, 20_000, 18_000, elementCount=3000),
-        span("Layout", 34_000, 30_000, 28_000, beginData={"dirtyObjects": 4200}),
-        span("Layout", 35_000, 5_000, 5_000),  # nested in the one above: counted once
+        span("UpdateLayoutTree", 13_000, 20_000, 18_000, elementCount=3000, beginData={"stackTrace": [{}]}),
+        span("Layout", 34_000, 30_000, 28_000, beginData={"dirtyObjects": 4200, "stackTrace": [{}]}),
+        # nested in the one above: counted once
+        span("Layout", 35_000, 5_000, 5_000, beginData={"stackTrace": [{}]}),
         span("RunTask", 100_000, 20_000, 12_000),
         span("Paint", 101_000, 8_000, 7_000),
         span("RunTask", 0, 500_000, 400_000, OTHER),
@@ -49,6 +50,7 @@ def test_main_thread_breakdown_counts_the_main_thread_once_per_event() -> None:
     assert (out["longest_task_cpu_ms"], out["longest_task_wall_ms"]) == (80.0, 90.0)
     assert out["layouts"] == 2
     assert (out["elements_styled"], out["objects_laid_out"]) == (3000, 4200)
+    assert out["forced_style_layout_cpu_ms"] == 18.0 + 28.0  # the script's reads; the frame's paint is not
 
 
 def test_recompute_parts_are_the_samples_own() -> None:
@@ -72,7 +74,7 @@ def test_a_missed_target_is_explained_and_a_met_one_is_not() -> None:
     text = "\n".join(bench.page_breakdown(figures))
     assert "instant navigation: 160 ms to ready, target 100 ms (missed by 60 ms)" in text
     assert "page fetched" in text and "135.0 ms" in text
-    assert "layout 28 (2 layouts: 3000 elements styled, 4200 objects laid out)" in text
+    assert "layout 28 (2 layouts: 3000 elements styled, 4200 objects laid out; 46 ms of them forced" in text
     assert "recompute" not in text  # 16.0 ms and 16.0 ms meet 16.7 and 25
     figures["instant_nav_ready_ms"] = 90.0
     assert bench.page_breakdown(figures) == []

@@ -56,7 +56,7 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
 }
 
 // The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
-// (history.replaceState took up to 10 ms there). A write is for the page it was asked on: the theme's
+// (history.replaceState took up to 10 ms there, 30 ms on a loaded machine). A write is for the page it was asked on: the theme's
 // instant navigation puts the next page's path in the address as the reader taps, then fetches that
 // page, so a form still on screen is no sign that the address is still its page's (a write in between
 // gave the next page this page's inputs, which that page's forms then read as a link's). A form gone
@@ -67,7 +67,7 @@ const QUERY_DELAY = 250;
 const pendingQueries = new Map();
 
 /**
- * Writes the form's inputs into the address, QUERY_DELAY ms from now.
+ * Writes the form's inputs into the address, QUERY_DELAY ms from now, if the page is still the form's.
  * @param {HTMLFormElement} form
  */
 export function laterQuery(form) {
@@ -153,9 +153,10 @@ function firstOfItsKind(form) {
 export function readQuery(form) {
   const params = new URLSearchParams(location.search);
   const legacy = firstOfItsKind(form); // links from before per-form keys
+  const prefix = prefixFor(form); // once, not once a field: it counts the page's forms
   let changed = false;
   for (const el of controls(form)) {
-    let value = params.get(prefixFor(form) + el.name);
+    let value = params.get(prefix + el.name);
     if (value === null && legacy) value = params.get(`${form.dataset.calculator}.${el.name}`) ?? params.get(el.name);
     if (value === null) continue;
     value = fromAPI(el, value);
