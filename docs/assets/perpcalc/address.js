@@ -85,7 +85,8 @@ function flushQuery(form) {
 }
 
 // before the theme's own click handler (on document.body), which moves the address to the next page
-addEventListener("click", () => [...pendingQueries.keys()].forEach(flushQuery), { capture: true });
+// (the page modules' unit tests import this module under Node, which has no window)
+globalThis.addEventListener?.("click", () => [...pendingQueries.keys()].forEach(flushQuery), { capture: true });
 
 /** @param {HTMLFormElement} form */
 function writeQuery(form) {
