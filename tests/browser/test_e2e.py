@@ -221,10 +221,4 @@ def test_inputs_typed_as_the_reader_leaves_stay_on_their_page(tab: Tab) -> None:
     for other in ("adl_score", "pnl_percent"):
         example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
         assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
-    # the tap wrote the pending inputs first: back on the page, they are in its address and its form
-    tab.page.go_back()
-    tab.wait("() => location.pathname === '/terms/liquidation-price/' && !!document.querySelector('form.perpcalc')")
-    tab.wait_ready(name)
-    assert tab.page.evaluate("location.search") == "?size=1.1", tab.page.url
-    assert tab.form(name).locator('[name="size"]').input_value() == "1.1"
     assert tab.errors == [], tab.errors[:5]

@@ -56,37 +56,26 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
 }
 
 // The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
-// (history.replaceState took up to 10 ms there, 30 ms on a loaded machine). A write is for the page it was asked on: the theme's
-// instant navigation puts the next page's path in the address as the reader taps, then fetches that
-// page, so a form still on screen is no sign that the address is still its page's (a write in between
-// gave the next page this page's inputs, which that page's forms then read as a link's). A form gone
-// with its page, or a page the address has left, writes nothing; a tap writes what is pending first,
-// so the page's history entry keeps its inputs.
+// (history.replaceState took up to 10 ms there, 30 ms on a loaded machine). A write is for the page
+// it was asked on: the theme's instant navigation puts the next page's path in the address as the
+// reader taps, then fetches that page, so a form still on screen is no sign that the address is
+// still its page's (a write in between gave the next page this page's inputs, which that page's
+// forms then read as a link's). A form gone with its page, or a page the address has left, writes
+// nothing. (Writing the pending inputs at the tap instead would keep them in the page's history
+// entry, but put a history write inside every navigation that follows an edit within QUERY_DELAY.)
 const QUERY_DELAY = 250;
-/** @type {Map<HTMLFormElement, {path: string, timer: ReturnType<typeof setTimeout>}>} */
-const pendingQueries = new Map();
+/** @type {WeakMap<HTMLFormElement, ReturnType<typeof setTimeout>>} */
+const queryTimers = new WeakMap();
 
 /**
  * Writes the form's inputs into the address, QUERY_DELAY ms from now, if the page is still the form's.
  * @param {HTMLFormElement} form
  */
 export function laterQuery(form) {
-  clearTimeout(pendingQueries.get(form)?.timer);
-  pendingQueries.set(form, { path: location.pathname, timer: setTimeout(() => flushQuery(form), QUERY_DELAY) });
+  clearTimeout(queryTimers.get(form));
+  const page = location.pathname;
+  queryTimers.set(form, setTimeout(() => form.isConnected && location.pathname === page && writeQuery(form), QUERY_DELAY));
 }
-
-/** @param {HTMLFormElement} form */
-function flushQuery(form) {
-  const pending = pendingQueries.get(form);
-  if (!pending) return;
-  clearTimeout(pending.timer);
-  pendingQueries.delete(form);
-  if (form.isConnected && location.pathname === pending.path) writeQuery(form);
-}
-
-// before the theme's own click handler (on document.body), which moves the address to the next page
-// (the page modules' unit tests import this module under Node, which has no window)
-globalThis.addEventListener?.("click", () => [...pendingQueries.keys()].forEach(flushQuery), { capture: true });
 
 /** @param {HTMLFormElement} form */
 function writeQuery(form) {
