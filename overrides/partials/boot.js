@@ -6,6 +6,8 @@
 //    control: the first page after a deployment never runs the previous version's kept files.
 // 2. A page with a calculator (data-worker) starts the calculators' worker, which starts Python at
 //    once; perpcalc.js adopts it (window.__perpcalcBoot.take()) and replays what it said meanwhile.
+// 3. Such a page under its service worker (a return visit) preloads perpcalc.js's module graph
+//    (data-modules), from the device: it runs as soon as the page is parsed.
 (() => {
   const script = document.currentScript;
   if (!(script instanceof HTMLScriptElement)) return;
@@ -51,6 +53,14 @@
     };
     worker.addEventListener("message", keep);
     worker.addEventListener("error", fail);
+    if (sw?.controller) {
+      for (const href of (script.dataset.modules || "").split(" ").filter(Boolean)) {
+        const link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = href;
+        document.head.append(link);
+      }
+    }
     window.__perpcalcBoot = {
       take() {
         worker.removeEventListener("message", keep);

@@ -140,13 +140,25 @@ window.addEventListener("resize", () => {
 });
 
 onRuntimeChange(showRuntimeEverywhere);
-// A module runs once the page is parsed, before DOMContentLoaded: the forms are wired, and the worker
-// started from <head> adopted, at once, not after the theme's DOMContentLoaded handlers (0.3-0.6 s
-// on a return visit at 4x CPU or on a loaded machine, while the worker was often ready before them).
-// document$ then replays this page (init wires a form once) and brings the next (instant navigation).
+// A module runs once the page is parsed, before DOMContentLoaded, and this one before the theme's
+// bundle (overrides/main.html defers the bundle after it): the forms are wired, and the worker started
+// from <head> adopted, at once, not after the theme's bundle (about 1 s at 4x CPU) and its
+// DOMContentLoaded handlers (0.3-0.6 s on a return visit at 4x CPU or on a loaded machine, while the
+// worker was often ready before them). The theme's document$ then replays this page (init wires a form
+// once) and brings the next (instant navigation); it exists once the bundle has run, by DOMContentLoaded.
+/** @returns {boolean} whether the theme's document$ is there (init is then called for each page) */
+function followTheme() {
+  const pages = window.document$;
+  if (!pages || typeof pages.subscribe !== "function") return false;
+  pages.subscribe(init);
+  return true;
+}
 if (document.readyState !== "loading") init();
-if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+if (!followTheme()) {
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!followTheme()) init(); // no theme: this page only (init wires a form once)
+  }, { once: true });
+}
 
 if (!formsOnPage().length) registerServiceWorker();
 
