@@ -55,13 +55,28 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
   return params;
 }
 
+// A form's page is the path of the address its inputs were read from (readQuery, as it is wired), not
+// the address of the moment: the theme's instant navigation puts the next page's path in the address
+// as the reader taps, then fetches that page, and this page's forms stay on screen, live, meanwhile
+// (a result that landed then, or a "Copy link" clicked then, took the next page's path).
+/** @type {WeakMap<HTMLFormElement, string>} */
+const pages = new WeakMap();
+
+/**
+ * The path of the page `form` is on (the address's, for a form not read yet).
+ * @param {HTMLFormElement} form
+ * @returns {string}
+ */
+function pageOf(form) {
+  return pages.get(form) ?? location.pathname;
+}
+
 // The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
-// (history.replaceState took up to 10 ms there). A write is for the page it was asked on: the theme's
-// instant navigation puts the next page's path in the address as the reader taps, then fetches that
-// page, so a form still on screen is no sign that the address is still its page's (a write in between
-// gave the next page this page's inputs, which that page's forms then read as a link's). A form gone
-// with its page, or a page the address has left, writes nothing; a tap writes what is pending first,
-// so the page's history entry keeps its inputs.
+// (history.replaceState took up to 10 ms there). A write is for the form's page: a form still on
+// screen is no sign that the address is still its page's (see above; a write in between gave the
+// next page this page's inputs, which that page's forms then read as a link's). A form gone with its
+// page, or a page the address has left, writes nothing; a tap writes what is pending first, so the
+// page's history entry keeps its inputs.
 const QUERY_DELAY = 250;
 /** @type {Map<HTMLFormElement, {path: string, timer: ReturnType<typeof setTimeout>}>} */
 const pendingQueries = new Map();
@@ -72,7 +87,7 @@ const pendingQueries = new Map();
  */
 export function laterQuery(form) {
   clearTimeout(pendingQueries.get(form)?.timer);
-  pendingQueries.set(form, { path: location.pathname, timer: setTimeout(() => flushQuery(form), QUERY_DELAY) });
+  pendingQueries.set(form, { path: pageOf(form), timer: setTimeout(() => flushQuery(form), QUERY_DELAY) });
 }
 
 /** @param {HTMLFormElement} form */
@@ -146,11 +161,13 @@ function firstOfItsKind(form) {
 }
 
 /**
- * Fills a form from the address; whether it held any of its inputs.
+ * Fills a form from the address, whose path is the form's page from now on; whether it held any
+ * of its inputs.
  * @param {HTMLFormElement} form
  * @returns {boolean}
  */
 export function readQuery(form) {
+  pages.set(form, location.pathname); // the form's page (pageOf)
   const params = new URLSearchParams(location.search);
   const legacy = firstOfItsKind(form); // links from before per-form keys
   let changed = false;
@@ -173,7 +190,7 @@ export function readQuery(form) {
 }
 
 /**
- * "Copy link": the page's address with this form's inputs, to the clipboard.
+ * "Copy link": the address of the form's page with this form's inputs, to the clipboard.
  * @param {HTMLFormElement} form
  * @param {HTMLElement} button
  */
@@ -183,7 +200,7 @@ export async function copyLink(form, button) {
   const params = formParams(form, new URLSearchParams(), tooLong);
   limitQuery(form, params, tooLong);
   const query = params.toString();
-  const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
+  const url = `${location.origin}${pageOf(form)}${query ? `?${query}` : ""}#${form.id}`;
   form.dataset.link = url;
   await copyText(url, button, "Link copied");
 }
