@@ -99,8 +99,10 @@ function flushQuery(form) {
   if (form.isConnected && location.pathname === pending.path) writeQuery(form);
 }
 
-// before the theme's own click handler (on document.body), which moves the address to the next page
-addEventListener("click", () => [...pendingQueries.keys()].forEach(flushQuery), { capture: true });
+/** Writes every pending write now: a tap, before the theme moves the address (perpcalc.js calls it). */
+export function flushQueries() {
+  [...pendingQueries.keys()].forEach(flushQuery);
+}
 
 /** @param {HTMLFormElement} form */
 function writeQuery(form) {

@@ -15,7 +15,7 @@ import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
 import { valueOf, setValue, wantsHold, hold } from "./lists.js";
 import { watch, showRuntime, showRuntimeEverywhere, requestCompute, drawCharts, redrawAll } from "./render.js";
-import { readQuery, copyLink, land, landsHere } from "./address.js";
+import { readQuery, copyLink, land, landsHere, flushQueries } from "./address.js";
 import { pythonCall, toCSV, toJSON, download, copyPython } from "./downloads.js";
 
 /** @type {WeakSet<HTMLFormElement>} */
@@ -138,6 +138,10 @@ window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(redrawAll, 200);
 });
+
+// a tap writes the address's pending inputs before the theme's own click handler (on document.body)
+// moves the address to the next page (address.js)
+addEventListener("click", flushQueries, { capture: true });
 
 onRuntimeChange(showRuntimeEverywhere);
 // A module runs once the page is parsed, before DOMContentLoaded: the forms are wired, and the worker
