@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import perpcalc
 import pytest
-from helpers import Tab
+from helpers import HOLD, Tab
 from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
@@ -211,35 +211,6 @@ def test_inputs_typed_as_the_reader_leaves_stay_on_their_page(tab: Tab) -> None:
     assert tab.errors == [], tab.errors[:5]
 
 
-# Holds the page's compute requests to the worker, and the theme's request for the page at path
-# `p` (an XMLHttpRequest; a route would not see it once the service worker serves pages), until
-# released: a result lands, and the next page comes, when the test says.
-HOLD = """p => {
-  const post = Worker.prototype.postMessage;
-  const computes = [];
-  Worker.prototype.postMessage = function (msg, transfer) {
-    if (msg?.type === 'compute' && !window.__releaseComputes.done) return void computes.push([this, msg, transfer]);
-    return post.call(this, msg, transfer);
-  };
-  window.__releaseComputes = () => {
-    window.__releaseComputes.done = true;
-    for (const [worker, msg, transfer] of computes.splice(0)) post.call(worker, msg, transfer);
-  };
-  const { open, send } = XMLHttpRequest.prototype;
-  const pages = window.__heldPages = [];
-  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    this.__url = new URL(url, location.href).pathname;
-    return open.call(this, method, url, ...rest);
-  };
-  XMLHttpRequest.prototype.send = function (body) {
-    if (this.__url === p && !window.__releasePage.done) return void pages.push([this, body]);
-    return send.call(this, body);
-  };
-  window.__releasePage = () => {
-    window.__releasePage.done = true;
-    for (const [xhr, body] of pages.splice(0)) send.call(xhr, body);
-  };
-}"""
 TAP = """p => { document.querySelector('article').dataset.previous = 'true';
   const a = document.createElement('a'); a.href = p; document.body.append(a); a.click(); a.remove(); }"""
 
@@ -253,12 +224,12 @@ def test_results_that_land_after_the_tap_stay_on_their_page(tab: Tab) -> None:
     name, following = "liquidation_price", "/terms/adl-ranking/"
     tab.goto("/terms/liquidation-price/")
     tab.wait_ready(name)
-    tab.page.evaluate(HOLD, following)
+    tab.page.evaluate(HOLD, [["compute"], following])
     form = tab.form(name)
     form.locator('[name="size"]').fill("1.1")
     tab.page.evaluate(TAP, following)
     tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
-    tab.page.evaluate("window.__releaseComputes()")
+    tab.page.evaluate("window.__releaseMessages()")
     tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
     # the write was asked 250 ms after the result: a later timer of the page runs after it
     tab.page.evaluate("new Promise(r => setTimeout(r, 300))")
