@@ -244,3 +244,19 @@ def test_results_that_land_after_the_tap_stay_on_their_page(tab: Tab) -> None:
         example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
         assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
     assert tab.errors == [], tab.errors[:5]
+
+
+def test_a_copy_button_says_copied_for_a_while_then_its_own_name(tab: Tab) -> None:
+    """A copy button says "Link copied" for 1.5 s, then its name again. A second click within the
+    1.5 s took the "Link copied" it showed as the name to come back to: the button kept saying
+    so for good. The clipboard answers at once here, so each click's 1.5 s starts at the click."""
+    tab.goto("/terms/liquidation-price/")
+    tab.page.evaluate("navigator.clipboard.writeText = () => Promise.resolve()")
+    button = tab.form("liquidation_price").locator('[data-action="link"]')
+    button.click()
+    button.click()
+    assert button.inner_text() == "Link copied"
+    # past both clicks' 1.5 s: a later timer of the page runs after theirs
+    tab.page.evaluate("new Promise(r => setTimeout(r, 1600))")
+    assert button.inner_text() == "Copy link"
+    assert tab.errors == [], tab.errors[:5]
