@@ -4,7 +4,6 @@ no foreign requests, no page errors, hostile query strings, instant navigation."
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import quote
 
 import perpcalc
@@ -189,25 +188,27 @@ def test_inputs_typed_as_the_reader_leaves_stay_on_their_page(tab: Tab) -> None:
     that page: a write in between gave the next page the old page's inputs (``?size=1.1`` on the
     ADL page), and a link's keys without a form prefix fill the first form of each calculator
     there, so its forms silently took another page's size (seen once in a loaded ``make test``).
-    Here the next page's HTML comes 1.5 s late, so the write always falls in that window."""
-    name = "liquidation_price"
+    Here the reader taps as the result lands (in its task), and the next page is held until the
+    write is past, so the write always falls in that window (held in the page: a route does not
+    see the request once the service worker serves pages, and an earlier test may have let it in)."""
+    name, following = "liquidation_price", "/terms/adl-ranking/"
     tab.goto("/terms/liquidation-price/")  # its one calculator: keys without a prefix
     tab.wait_ready(name)
-    routed: list[str] = []
-
-    def late(route: object) -> None:
-        routed.append(route.request.url)
-        time.sleep(1.5)
-        route.continue_()
-
-    tab.page.route("**/terms/adl-ranking/", late)
+    tab.page.evaluate(HOLD, [[], following])
+    tab.page.evaluate(  # the tap, in the result's own task: the write (250 ms later) is still pending
+        f"""([n, p]) => {{ const tap = {TAP};
+          document.querySelector(`form.perpcalc[data-calculator=${{n}}]`)
+            .addEventListener('perpcalc:result', () => tap(p), {{ once: true }}); }}""",
+        [name, following],
+    )
     tab.form(name).locator('[name="size"]').fill("1.1")
-    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
-    tab.navigate("/terms/adl-ranking/")  # the tap, within the 250 ms
-    assert routed, "the next page's request was not delayed: the test proves nothing"
+    tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
+    tab.page.evaluate("new Promise(r => setTimeout(r, 300))")  # past any write the old page had pending
+    assert "size" not in tab.page.evaluate("location.search"), tab.page.url
+    tab.page.evaluate("window.__releasePage()")
+    tab.wait("() => !!document.querySelector('article:not([data-previous])')")
     for other in ("adl_score", "pnl_percent"):
         tab.wait_ready(other)
-    time.sleep(0.4)  # past any write the old page had pending
     assert "size" not in tab.page.evaluate("location.search"), tab.page.url
     for other in ("adl_score", "pnl_percent"):
         example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
