@@ -60,6 +60,43 @@ def poll(page: object, predicate: str, arg: object = None, timeout: float = 15.0
             time.sleep(every)
 
 
+# Holds the page's messages to the worker of the given types (["compute"], ["file"]), and the theme's
+# request for the page at a path (none: null), until ``window.__releaseMessages()`` and
+# ``window.__releasePage()``: a result lands, or the next page comes, when a test says, not when the
+# worker or the server is done. ``window.__posted`` lists every message's [type, calculator]. The
+# page is held in the page, at its XMLHttpRequest: a route does not see requests the service worker
+# serves. Use: ``tab.page.evaluate(HOLD, [types, path])``.
+HOLD = """([types, path]) => {
+  const post = Worker.prototype.postMessage;
+  const held = [];
+  const posted = window.__posted = [];
+  Worker.prototype.postMessage = function (msg, transfer) {
+    posted.push([msg?.type, msg?.name ?? msg?.calculator]);
+    if (types.includes(msg?.type) && !window.__releaseMessages.done) return void held.push([this, msg, transfer]);
+    return post.call(this, msg, transfer);
+  };
+  window.__releaseMessages = () => {
+    window.__releaseMessages.done = true;
+    for (const [worker, msg, transfer] of held.splice(0)) post.call(worker, msg, transfer);
+  };
+  window.__heldMessages = held;
+  const { open, send } = XMLHttpRequest.prototype;
+  const pages = window.__heldPages = [];
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.__path = new URL(url, location.href).pathname;
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (this.__path === path && !window.__releasePage.done) return void pages.push([this, body]);
+    return send.call(this, body);
+  };
+  window.__releasePage = () => {
+    window.__releasePage.done = true;
+    for (const [xhr, body] of pages.splice(0)) send.call(xhr, body);
+  };
+}"""
+
+
 class Tab:
     """A page with its requests and errors recorded."""
 

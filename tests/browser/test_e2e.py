@@ -4,12 +4,11 @@ no foreign requests, no page errors, hostile query strings, instant navigation."
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import quote
 
 import perpcalc
 import pytest
-from helpers import Tab
+from helpers import HOLD, Tab
 from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
@@ -78,13 +77,23 @@ def test_invalid_input_shows_error_beside_field_and_keeps_stale_outputs(tab: Tab
 
 
 def test_link_with_inputs_reproduces_result(tab: Tab) -> None:
-    """A link made before rates were shown in percent (a bare fraction) still means the same rate."""
+    """A link made before rates were shown in percent (a bare fraction) still means the same rate.
+    "Copy link" says "Link copied" for 1.5 s from its last click, then its name: a second click
+    within the 1.5 s took the "Link copied" it showed as the name to come back to, for good."""
     name = "funding_payment"
     tab.goto(SPINE + "?size=3&funding_rate=0.0002&side=short")
     assert tab.form(name).locator('[name="funding_rate"]').input_value() == "0.02"
     want = expected(name, dict(perpcalc.get(name).examples["default"], size="3", funding_rate="0.0002", side="short"))
     tab.wait_for_output(name, "payment", want["payment"]["text"])
     assert tab.outputs(name) == want
+    tab.page.evaluate("navigator.clipboard.writeText = () => Promise.resolve()")  # each click's 1.5 s from the click
+    button = tab.form(name).locator('[data-action="link"]')
+    button.click()
+    button.click()
+    assert button.inner_text() == "Link copied"
+    tab.page.evaluate("new Promise(r => setTimeout(r, 1600))")  # a later timer of the page runs after the clicks'
+    assert button.inner_text() == "Copy link"
+    assert tab.errors == [], tab.errors[:5]
 
 
 def test_markup_in_query_never_executes(tab: Tab) -> None:
@@ -198,27 +207,64 @@ def test_inputs_typed_as_the_reader_leaves_stay_on_their_page(tab: Tab) -> None:
     that page: a write in between gave the next page the old page's inputs (``?size=1.1`` on the
     ADL page), and a link's keys without a form prefix fill the first form of each calculator
     there, so its forms silently took another page's size (seen once in a loaded ``make test``).
-    Here the next page's HTML comes 1.5 s late, so the write always falls in that window."""
-    name = "liquidation_price"
+    Here the reader taps as the result lands (in its task), and the next page is held until the
+    write is past, so the write always falls in that window (held in the page: a route does not
+    see the request once the service worker serves pages, and an earlier test may have let it in)."""
+    name, following = "liquidation_price", "/terms/adl-ranking/"
     tab.goto("/terms/liquidation-price/")  # its one calculator: keys without a prefix
     tab.wait_ready(name)
-    routed: list[str] = []
-
-    def late(route: object) -> None:
-        routed.append(route.request.url)
-        time.sleep(1.5)
-        route.continue_()
-
-    tab.page.route("**/terms/adl-ranking/", late)
+    tab.page.evaluate(HOLD, [[], following])
+    tab.page.evaluate(  # the tap, in the result's own task: the write (250 ms later) is still pending
+        f"""([n, p]) => {{ const tap = {TAP};
+          document.querySelector(`form.perpcalc[data-calculator=${{n}}]`)
+            .addEventListener('perpcalc:result', () => tap(p), {{ once: true }}); }}""",
+        [name, following],
+    )
     tab.form(name).locator('[name="size"]').fill("1.1")
-    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
-    tab.navigate("/terms/adl-ranking/")  # the tap, within the 250 ms
-    assert routed, "the next page's request was not delayed: the test proves nothing"
+    tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
+    tab.page.evaluate("new Promise(r => setTimeout(r, 300))")  # past any write the old page had pending
+    assert "size" not in tab.page.evaluate("location.search"), tab.page.url
+    tab.page.evaluate("window.__releasePage()")
+    tab.wait("() => !!document.querySelector('article:not([data-previous])')")
     for other in ("adl_score", "pnl_percent"):
         tab.wait_ready(other)
-    time.sleep(0.4)  # past any write the old page had pending
     assert "size" not in tab.page.evaluate("location.search"), tab.page.url
     for other in ("adl_score", "pnl_percent"):
+        example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
+        assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
+    assert tab.errors == [], tab.errors[:5]
+
+
+TAP = """p => { document.querySelector('article').dataset.previous = 'true';
+  const a = document.createElement('a'); a.href = p; document.body.append(a); a.click(); a.remove(); }"""
+
+
+def test_results_that_land_after_the_tap_stay_on_their_page(tab: Tab) -> None:
+    """The same window as above, entered another way: the reader types and taps a link before the
+    result comes. The result lands while the old page is still on screen and the address already
+    the next page's; its address write (250 ms later), or a "Copy link" clicked then, took the path
+    of that moment and gave the next page this one's inputs. Here the compute is held until the
+    tap, and the next page until the old page's write is past, so the order is always that."""
+    name, following = "liquidation_price", "/terms/adl-ranking/"
+    tab.goto("/terms/liquidation-price/")
+    tab.wait_ready(name)
+    tab.page.evaluate(HOLD, [["compute"], following])
+    form = tab.form(name)
+    form.locator('[name="size"]').fill("1.1")
+    tab.page.evaluate(TAP, following)
+    tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
+    tab.page.evaluate("window.__releaseMessages()")
+    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
+    # the write was asked 250 ms after the result: a later timer of the page runs after it
+    tab.page.evaluate("new Promise(r => setTimeout(r, 300))")
+    form.locator('[data-action="link"]').click()
+    link = form.get_attribute("data-link")
+    assert "size" not in tab.page.evaluate("location.search"), tab.page.url
+    assert link.startswith(tab.origin + "/terms/liquidation-price/?size=1.1#"), link
+    tab.page.evaluate("window.__releasePage()")
+    tab.wait("() => !!document.querySelector('article:not([data-previous])')")
+    for other in ("adl_score", "pnl_percent"):
+        tab.wait_ready(other)
         example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
         assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
     assert tab.errors == [], tab.errors[:5]

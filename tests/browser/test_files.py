@@ -20,7 +20,7 @@ from pathlib import Path
 
 import perpcalc
 import pytest
-from helpers import LONG_TASK_MS, MainThreadTasks, Tab, page_of
+from helpers import HOLD, LONG_TASK_MS, MainThreadTasks, Tab, page_of
 from perpcalc import venue_files
 
 pytestmark = pytest.mark.browser
@@ -196,6 +196,15 @@ def test_positions_files_drop_into_the_ranking(tab: Tab, built_site: dict) -> No
     assert tab.errors == [], tab.errors[:5]
 
 
+# [computes for calculator n posted before, and by the time its form says a file is read] (HOLD records them)
+COMPUTES_AT_FILE = """n => {
+  const count = () => window.__posted.filter(([type, name]) => type === 'compute' && name === n).length;
+  window.__computesAtFile = [count()];
+  document.querySelector(`form.perpcalc[data-calculator="${n}"]`)
+    .addEventListener('perpcalc:file', () => window.__computesAtFile.push(count()), { once: true });
+}"""
+
+
 def test_exposure_and_waterfall_take_files_after_instant_navigation(tab: Tab, built_site: dict) -> None:
     tab.goto(page_of(built_site, "funding_exposure"))
     tab.wait_ready("funding_exposure")
@@ -203,11 +212,29 @@ def test_exposure_and_waterfall_take_files_after_instant_navigation(tab: Tab, bu
     tab.wait(SETTLED, "funding_exposure", timeout=30)
     assert tab.outputs("funding_exposure")["intervals"]["value"] == 4
     assert _value(tab, "funding_exposure", "interval_hours") == "1"
+    # a file still being read as the reader leaves computes nothing once its page has gone: a compute
+    # for it held the worker from the next page's (a 100,000-row file's, for seconds)
+    tab.page.evaluate(HOLD, [["file"], None])
+    tab.page.evaluate("window.__leftBox = document.querySelector('[data-file-for]')")
+    _choose(tab, "funding_exposure", "rates", "bybit.csv", (FIX / "bybit_funding_history.csv").read_bytes())
+    tab.wait("() => window.__heldMessages.length === 1")
     tab.navigate(page_of(built_site, "insolvency_waterfall"))
+    assert tab.page.evaluate("!window.__leftBox.isConnected && window.__leftBox.dataset.state === 'busy'")
+    sent = tab.page.evaluate("window.__posted.length")
+    tab.page.evaluate("window.__releaseMessages()")
+    tab.wait("() => window.__leftBox.dataset.state !== 'busy'", timeout=30)
+    # a list filled by a file recomputes 150 ms after its input event (typing's debounce): a later timer runs after it
+    tab.page.evaluate("new Promise(r => setTimeout(r, 200))")
+    after = tab.page.evaluate("n => window.__posted.slice(n)", sent)
+    assert ["compute", "funding_exposure"] not in after, after
     tab.wait_ready("insolvency_waterfall")
     book = "id,side,size,entry_price,margin\nL1,long,10,100,100\nL2,long,5,100,400\nS1,short,15,100,500\n"
+    # a file read is one edit, computed at once, not gathered 150 ms as typing is: its compute is
+    # posted by the time the form says the file is read (counted then, in the page)
+    tab.page.evaluate(COMPUTES_AT_FILE, "insolvency_waterfall")
     _choose(tab, "insolvency_waterfall", "positions", "book.csv", book.encode())
     tab.wait(SETTLED, "insolvency_waterfall", timeout=30)
+    assert tab.page.evaluate("window.__computesAtFile") == [0, 1]
     assert tab.form("insolvency_waterfall").locator("[data-file-status]").inner_text() == "Read book.csv: 3 positions."
     assert _value(tab, "insolvency_waterfall", "positions").count("\n") == 3
     assert tab.errors == [], tab.errors[:5]

@@ -55,14 +55,29 @@ function formParams(form, params = new URLSearchParams(), tooLong = []) {
   return params;
 }
 
+// A form's page is the path of the address its inputs were read from (readQuery, as it is wired), not
+// the address of the moment: the theme's instant navigation puts the next page's path in the address
+// as the reader taps, then fetches that page, and this page's forms stay on screen, live, meanwhile
+// (a result that landed then, or a "Copy link" clicked then, took the next page's path).
+/** @type {WeakMap<HTMLFormElement, string>} */
+const pages = new WeakMap();
+
+/**
+ * The path of the page `form` is on (the address's, for a form not read yet).
+ * @param {HTMLFormElement} form
+ * @returns {string}
+ */
+function pageOf(form) {
+  return pages.get(form) ?? location.pathname;
+}
+
 // The address follows the results QUERY_DELAY ms after the last one, outside the result's frame
-// (history.replaceState took up to 10 ms there, 30 ms on a loaded machine). A write is for the page
-// it was asked on: the theme's instant navigation puts the next page's path in the address as the
-// reader taps, then fetches that page, so a form still on screen is no sign that the address is
-// still its page's (a write in between gave the next page this page's inputs, which that page's
-// forms then read as a link's). A form gone with its page, or a page the address has left, writes
-// nothing. (Writing the pending inputs at the tap instead would keep them in the page's history
-// entry, but put a history write inside every navigation that follows an edit within QUERY_DELAY.)
+// (history.replaceState took up to 10 ms there, 30 ms on a loaded machine). A write is for the form's
+// page: a form still on screen is no sign that the address is still its page's (see above; a write in
+// between gave the next page this page's inputs, which that page's forms then read as a link's). A form
+// gone with its page, or a page the address has left, writes nothing. (Writing the pending inputs at
+// the tap instead would keep them in the page's history entry, but put a history write inside every
+// navigation that follows an edit within QUERY_DELAY.)
 const QUERY_DELAY = 250;
 /** @type {WeakMap<HTMLFormElement, ReturnType<typeof setTimeout>>} */
 const queryTimers = new WeakMap();
@@ -73,7 +88,7 @@ const queryTimers = new WeakMap();
  */
 export function laterQuery(form) {
   clearTimeout(queryTimers.get(form));
-  const page = location.pathname;
+  const page = pageOf(form);
   queryTimers.set(form, setTimeout(() => form.isConnected && location.pathname === page && writeQuery(form), QUERY_DELAY));
 }
 
@@ -136,11 +151,13 @@ function firstOfItsKind(form) {
 }
 
 /**
- * Fills a form from the address; whether it held any of its inputs.
+ * Fills a form from the address, whose path is the form's page from now on; whether it held any
+ * of its inputs.
  * @param {HTMLFormElement} form
  * @returns {boolean}
  */
 export function readQuery(form) {
+  pages.set(form, location.pathname); // the form's page (pageOf)
   const params = new URLSearchParams(location.search);
   const legacy = firstOfItsKind(form); // links from before per-form keys
   const prefix = prefixFor(form); // once, not once a field: it counts the page's forms
@@ -164,7 +181,7 @@ export function readQuery(form) {
 }
 
 /**
- * "Copy link": the page's address with this form's inputs, to the clipboard.
+ * "Copy link": the address of the form's page with this form's inputs, to the clipboard.
  * @param {HTMLFormElement} form
  * @param {HTMLElement} button
  */
@@ -174,7 +191,7 @@ export async function copyLink(form, button) {
   const params = formParams(form, new URLSearchParams(), tooLong);
   limitQuery(form, params, tooLong);
   const query = params.toString();
-  const url = `${location.origin}${location.pathname}${query ? `?${query}` : ""}#${form.id}`;
+  const url = `${location.origin}${pageOf(form)}${query ? `?${query}` : ""}#${form.id}`;
   form.dataset.link = url;
   await copyText(url, button, "Link copied");
 }

@@ -168,9 +168,13 @@ export async function copyPython(form, button) {
   await copyText(code, button, "Copied");
 }
 
+/** @type {WeakMap<HTMLElement, {label: string | null, timer: ReturnType<typeof setTimeout>}>} buttons saying "copied" */
+const saying = new WeakMap();
+
 /**
- * Put `text` on the clipboard and say so on `button` for 1.5 s (`done`, or that it failed, the
- * text then going to the console for the reader to copy by hand).
+ * Put `text` on the clipboard and say so on `button` for 1.5 s from the last click (`done`, or that
+ * it failed, the text then going to the console for the reader to copy by hand), then the button's
+ * own name again (a click meanwhile once took "Link copied" for its name, for good).
  * @param {string} text
  * @param {HTMLElement} button
  * @param {string} done
@@ -183,8 +187,14 @@ export async function copyText(text, button, done) {
   } catch {
     ok = false;
   }
-  const label = button.textContent;
+  const said = saying.get(button);
+  clearTimeout(said?.timer);
+  const label = said ? said.label : button.textContent;
   button.textContent = ok ? done : "Copy failed: see console";
   if (!ok) console.info(text);
-  setTimeout(() => (button.textContent = label), 1500);
+  const timer = setTimeout(() => {
+    button.textContent = label;
+    saying.delete(button);
+  }, 1500);
+  saying.set(button, { label, timer });
 }

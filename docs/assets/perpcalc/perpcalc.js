@@ -56,9 +56,10 @@ function wire(form) {
     markStale(form);
     clearTimeout(timer);
     // posted at once, in the edit's own task (a timer hop cost a frame in one sample of three);
-    // a text box's typing is gathered for 150 ms, but a paste or a drop is one edit, and so is a
-    // text long enough to be held (nobody types 200,000 characters): computed at once
-    if (event.type === "input" && t.tagName === "TEXTAREA" && !held && !isPaste(event)) {
+    // a text box's typing is gathered for 150 ms, but a paste or a drop is one edit, and so are a
+    // text long enough to be held (nobody types 200,000 characters) and a file read into the box
+    // or its rows cleared (the page's own events): computed at once
+    if (event.type === "input" && t.tagName === "TEXTAREA" && !held && !isOneEdit(event)) {
       timer = setTimeout(() => requestCompute(form), 150);
     } else requestCompute(form);
     if (held) hold(/** @type {HTMLTextAreaElement} */ (t), t.value);
@@ -101,11 +102,13 @@ function wire(form) {
 }
 
 /**
- * Whether an input event is a paste or a drop (one edit, not typing).
+ * Whether an input event is one edit, not typing: a paste or a drop, or an event the page sent
+ * itself (files.js after a file read, a held list's Clear in lists.js).
  * @param {Event} event
  * @returns {boolean}
  */
-function isPaste(event) {
+function isOneEdit(event) {
+  if (!event.isTrusted) return true;
   return event instanceof InputEvent && (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop");
 }
 

@@ -26,6 +26,9 @@ const watched = new Set();
  * @param {HTMLFormElement} form
  */
 export function watch(form) {
+  // after the runtime is ready its state no longer changes: forms gone with their pages are let go
+  // here, or every page visited stayed in memory (its lists and tables with it)
+  for (const old of watched) if (!old.isConnected) watched.delete(old);
   watched.add(form);
 }
 
@@ -79,10 +82,13 @@ export function barValue({ step, fraction }) {
 }
 
 /**
- * Recomputes a form's results from its inputs (starts the runtime first if it is not ready).
+ * Recomputes a form's results from its inputs (starts the runtime first if it is not ready). A form
+ * gone with its page computes nothing: a file read, or typing's debounce, that ended after the reader
+ * left held the worker from the next page's computations (a 100,000-row list's for seconds).
  * @param {HTMLFormElement} form
  */
 export function requestCompute(form) {
+  if (!form.isConnected) return;
   form.dataset.dirty = "true";
   markStale(form);
   if (runtime.state !== "ready") {
