@@ -68,6 +68,31 @@ def _copy_katex(src: Path, dest: Path) -> None:
             shutil.copy2(s, dest / item)
 
 
+# The calculators' module and every module it imports statically: a return visit preloads them from the
+# page's head (the boot script's data-modules, overrides/main.html), or each level of imports is fetched
+# only once the one above it has been parsed. Read from the modules themselves, so the list cannot go stale.
+PAGE_MODULES = ROOT / "docs" / "assets" / "perpcalc"
+STATIC_IMPORT = re.compile(r'^(?:import|export)\b[^;]*?\bfrom\s+"\./([a-z_]+)\.js"', re.MULTILINE | re.DOTALL)
+
+
+def static_imports(name: str, folder: Path = PAGE_MODULES) -> list[str]:
+    """``name`` and every module of ``folder`` it imports statically, directly or not (a dynamic
+    ``import()`` left out), in the order they are first met."""
+    seen: list[str] = []
+    todo = [name]
+    while todo:
+        module = todo.pop(0)
+        if module not in seen:
+            seen.append(module)
+            todo += STATIC_IMPORT.findall((folder / f"{module}.js").read_text(encoding="utf-8"))
+    return seen
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.globals["perpcalc_modules"] = static_imports("perpcalc")
+    return env
+
+
 NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?</script>", re.S)
 
 

@@ -2,38 +2,41 @@
 from the page's head (the boot script's data-modules, overrides/main.html): a module missing from the
 list is fetched only once the page is parsed, one level of imports after another, and the calculators
 go live that much later; a name in the list that the module no longer imports is a request for
-nothing. Reads the files only (no build)."""
+nothing. The build reads the list from the modules' own imports (scripts/hooks/assets.py,
+``static_imports``); these tests read the files only (no build)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
+
+from hook_loader import load_hook  # tests/ (pyproject's pythonpath)
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ROOT / "docs" / "assets" / "perpcalc"
-IMPORT = re.compile(r'^(?:import|export)\b[^;]*?\bfrom\s+"\./([a-z_]+)\.js"', re.MULTILINE | re.DOTALL)
+assets = load_hook("assets", "assets_for_module_preload")
 
 
-def static_imports(name: str, seen: set[str] | None = None) -> set[str]:
-    """``name`` and every module it imports statically, directly or not (dynamic ``import()`` left out)."""
-    seen = set() if seen is None else seen
-    seen.add(name)
-    for child in IMPORT.findall((MODULES / f"{name}.js").read_text(encoding="utf-8")):
-        if child not in seen:
-            static_imports(child, seen)
-    return seen
-
-
-def test_the_head_preloads_the_calculators_module_graph() -> None:
+def test_the_head_preloads_the_list_the_build_reads_from_the_imports() -> None:
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
-    listed = re.search(r'data-modules="{% for name in \[([^\]]*)\] %}', template)
-    assert listed, "main.html's boot script has no data-modules list"
-    names = re.findall(r"'([a-z_]+)'", listed.group(1))
-    assert len(names) == len(set(names))
-    assert set(names) == static_imports("perpcalc")
+    assert re.search(r'data-modules="{% for name in perpcalc_modules %}', template), "no data-modules list"
+    env = assets.on_env(SimpleNamespace(globals={}), None, None)
+    names = env.globals["perpcalc_modules"]
+    assert names[0] == "perpcalc" and len(names) == len(set(names))
+    for name in names:  # a closed list: each listed module's static imports are listed too
+        source = (assets.PAGE_MODULES / f"{name}.js").read_text(encoding="utf-8")
+        assert set(assets.STATIC_IMPORT.findall(source)) <= set(names), name
+    assert {"runtime", "protocol", "address"} <= set(names)
     assert "charts" not in names  # imported on demand, with uPlot
 
 
-def test_the_import_reader_sees_dynamic_imports_apart() -> None:
-    # the reader above must not take a dynamic import() for a static one, nor miss a multi-line import
-    assert IMPORT.findall('import { a,\n  b } from "./x.js";\nconst m = await import("./y.js");') == ["x"]
+def test_the_import_reader_follows_static_imports_only(tmp_path: Path) -> None:
+    # a multi-line import and a re-export count; a dynamic import() and a module nobody imports do not
+    (tmp_path / "a.js").write_text(
+        'import { a,\n  b } from "./b.js";\nexport { c } from "./c.js";\nconst m = await import("./d.js");\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.js").write_text('import { c } from "./c.js";\n', encoding="utf-8")
+    (tmp_path / "c.js").write_text("export const c = 1;\n", encoding="utf-8")
+    (tmp_path / "d.js").write_text('import { e } from "./e.js";\n', encoding="utf-8")
+    assert assets.static_imports("a", tmp_path) == ["a", "b", "c"]
