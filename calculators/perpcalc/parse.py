@@ -404,13 +404,15 @@ def _column_cells(f: Field, source: list[Any]) -> Columns | None:
 
 def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int, bool] | None:
     """A list field's CSV text split into its columns at once (header name → cells, the number
-    of rows, and whether every cell is stripped already: no white space but the line breaks) when
+    of rows, and whether every cell is stripped already: no white space but the line breaks, and
+    one space after a comma, which is taken off) when
     it is plain: no quote, no carriage return, no NUL, a header of
     distinct known names, and as many commas on every line as in the header; else ``None``
     (then ``_records`` reads it, and words any error). The cells are those ``csv.reader``
     gives for such a text with ``skipinitialspace``, but for leading spaces, which every
     reading of a cell strips (a text cell of 200 characters with a leading space is then left
-    to ``_records``). 100,000 pasted rows are one ``str.split``, not 100,000 records."""
+    to ``_records``, unless that space was taken off here). 100,000 pasted rows are one
+    ``str.split``, not 100,000 records."""
     if '"' in text or "\r" in text or "\0" in text or len(f.columns) < 2:
         return None
     text = text.strip()
@@ -423,9 +425,12 @@ def _plain_text_columns(f: Field, text: str) -> tuple[dict[str, list[str]], int,
             or set(map(str.count, body, repeat(","))) != {n - 1}):  # a blank line has no comma
         return None
     rest = text[len(lines[0]) + 1:]  # the body's lines, as "\n".join(body)
-    cells = rest.replace("\n", ",").split(",")
-    # ASCII white space (str.strip's, but for the line breaks): none, and no cell needs stripping
-    stripped = rest.isascii() and not any(map(rest.__contains__, " \t\x0b\x0c\x1c\x1d\x1e\x1f"))
+    # ASCII white space (str.strip's, but for the line breaks): none, and no cell needs stripping; nor when the
+    # only spaces are one after each of some commas ("a, b", as rows_to_text writes): the cells are then the
+    # stripped cells without them (a cell's leading space is taken off by every reading)
+    squeezed = rest.replace(", ", ",") if rest.isascii() else rest
+    stripped = rest.isascii() and not any(map(squeezed.__contains__, " \t\x0b\x0c\x1c\x1d\x1e\x1f"))
+    cells = (squeezed if stripped else rest).replace("\n", ",").split(",")
     return {h: cells[i::n] for i, h in enumerate(header)}, len(body), stripped
 
 

@@ -411,8 +411,13 @@ def test_the_plain_text_split_is_taken() -> None:
     text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
         f"p{i}, {'long' if i % 2 else 'short'}, {1 + i}, 100, 110.5, 50" for i in range(300))
     split = _spec._plain_text_columns(field, text)
-    assert split is not None and split[1] == 300 and not split[2]  # spaces: each cell is stripped
+    # one space after each comma, which every reading takes off: taken off at once, the cells then stripped
+    assert split is not None and split[1] == 300 and split[2] and split[0]["size"][:2] == ["1", "2"]
     assert _spec._typed_columns(field, *split) == reference_coerce_list(field, text)
+    for spaced in (text.replace(", 100,", ",  100,"), text.replace(", 100,", " , 100,")):  # other spaces: stripped
+        split = _spec._plain_text_columns(field, spaced)  # cell by cell
+        assert split is not None and not split[2] and all(cell.startswith(" ") for cell in split[0]["entry_price"])
+        assert _spec._typed_columns(field, *split) == reference_coerce_list(field, spaced)
     # no white space but the line breaks: the cells are taken as they are, to the same columns
     tight = text.replace(", ", ",")
     split = _spec._plain_text_columns(field, tight)
