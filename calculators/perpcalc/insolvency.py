@@ -22,7 +22,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import partial, reduce
 from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
 from operator import add, and_, eq, gt, itemgetter, le, lt, mul, neg, not_, sub, truediv
@@ -991,6 +991,23 @@ def _refuse_position(positions: Sequence[Mapping[str, Any]]) -> None:
             raise InputError("positions", f"position {key!r}: margin must be ≥ 0")
 
 
+def _exact(compute: Callable[[], list[Decimal]]) -> list[Decimal] | None:
+    """``compute()`` in a copy of the current context when none of its operations rounded, or
+    signalled anything else (``Rounded``, ``Clamped``, …: every result is then the exact one,
+    whatever the order of the operations that made it); else ``None``.
+
+    >>> _exact(lambda: [Decimal(1) / Decimal(4)]), _exact(lambda: [Decimal(1) / Decimal(3)])
+    ([Decimal('0.25')], None)
+    """
+    with localcontext() as ctx:
+        ctx.clear_flags()
+        try:
+            values = compute()
+        except ArithmeticError:  # (a trap): the caller's own operations say what
+            return None
+        return None if any(ctx.flags.values()) else values
+
+
 def liquidate_at_fill(book: Book, ledger: Ledger, mark_price: Decimal, mmr: Decimal,
                       fills: Mapping[str, Decimal]) -> Liquidations:
     """Stage 1: close every position whose equity ≤ mmr × size × mark at its side's fill price.
@@ -1002,16 +1019,20 @@ def liquidate_at_fill(book: Book, ledger: Ledger, mark_price: Decimal, mmr: Deci
     Column by column: the same products, and the same additions to the ledger in the same
     order, as a loop over the positions would make.
     """
-    mms = list(map(mul, map(mul, repeat(mmr), book.sizes), repeat(mark_price)))  # (mmr·size)·mark
+    # (mmr·size)·mark, as size·(mmr·mark) where no product rounds: then both are the exact product (the same
+    # digits and exponent), at one multiplication a position instead of two
+    mms = _exact(lambda: list(map(mul, book.sizes, repeat(mmr * mark_price)))) or \
+        list(map(mul, map(mul, repeat(mmr), book.sizes), repeat(mark_price)))
     rows = list(compress(count(), map(le, book.equities, mms)))
     keys, sizes, entries, margins = (list(map(column.__getitem__, rows)) for column in
                                      (book.keys, book.sizes, book.entries, book.margins))
     longs = list(map(book.longs.__getitem__, rows))
-    fill_long, fill_short = fills["long"], fills["short"]
-    at = [fill_long if long else fill_short for long in longs]
+    at = list(map({True: fills["long"], False: fills["short"]}.__getitem__, longs))
     s_sizes = [q if long else q.copy_negate() for long, q in zip(longs, sizes, strict=True)]  # s·size: no digit moves
     results = list(map(add, margins, map(mul, s_sizes, map(sub, at, entries))))
-    ledger.book = sum(map(mul, s_sizes, map(sub, repeat(mark_price), at)), ledger.book)
+    # mark − fill is one number a side
+    book_units = {True: mark_price - fills["long"], False: mark_price - fills["short"]}
+    ledger.book = sum(map(mul, s_sizes, map(book_units.__getitem__, longs)), ledger.book)
     ledger.equity.update(zip(keys, repeat(ZERO)))
     ledger.fund = sum(filter(ZERO.__le__, results), ledger.fund)  # surpluses (≥ 0), in order
     ledger.shortfall = sum(filter(ZERO.__gt__, results), ledger.shortfall)  # deficits (< 0), in order
@@ -1117,28 +1138,31 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     # next bankrupt position starts where the previous one stopped (a rescan from the front
     # made 100,000 positions quadratic: a minute of CPU)
     heads = dict.fromkeys(SIDES, 0)
-    # each fill: (liquidation, winner's row, size closed, winner's size left, deficit absorbed)
-    fills: list[tuple[int, int, Decimal, Decimal, Decimal]] = []
-    append = fills.append
+    # the fills one after another, five cells each: (liquidation, winner's row, size closed, winner's size
+    # left, deficit absorbed), taken apart by slices (a tuple a fill and zip(*) cost twice as much)
+    fills: list[Any] = []
+    extend = fills.extend
     residual: list[tuple[int, Decimal]] = []
     keep = ONE - cover
     rows, results, bps = liquidations.rows, liquidations.result, liquidations.bp
     insurance, adl_sizes = liquidations.insurance, liquidations.adl_size
     winner_units = [ZERO] * len(rows)  # (−s)·(bp − mark): a winner's gain per unit closed, for each served
-    for j in sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__):
-        result = results[j]
-        if result >= ZERO:  # (a Decimal 0: an int 0 is made a Decimal at each comparison)
-            continue
-        loss = -result
-        insurance[j] = paid = loss * cover
-        i = rows[j]
-        size = sizes[i]
-        x = size * keep
-        if x <= ZERO:
+    # the deficits (result < 0) in id order, and each one's numbers before the walk, column by column: the same
+    # operations on the same numbers as one deficit at a time (none depends on the walk)
+    by_id = sorted(range(len(rows)), key=list(map(keys.__getitem__, rows)).__getitem__)
+    owed = list(compress(by_id, map(ZERO.__gt__, map(results.__getitem__, by_id))))  # (a Decimal 0: an int is made one)
+    losses = list(map(neg, map(results.__getitem__, owed)))
+    paid_each = list(map(mul, losses, repeat(cover)))
+    owed_rows = list(map(rows.__getitem__, owed))
+    owed_sizes = list(map(sizes.__getitem__, owed_rows))
+    xs = map(mul, owed_sizes, repeat(keep))
+    gaps = map(sub, map(bps.__getitem__, owed), repeat(mark_price))  # bp − mark; a long's winners gain −(bp − mark)
+    for j, i, size, loss, paid, x, gap in zip(owed, owed_rows, owed_sizes, losses, paid_each, xs, gaps, strict=True):
+        insurance[j] = paid
+        if not x:  # x = size·(1 − c) ≥ 0: 0 when the fund paid all
             continue
         per_unit = None  # deficit per unit, needed only before a last fill
         unpaid = loss - paid
-        gap = bps[j] - mark_price
         if longs[i]:  # a sign changes no digit: copy_negate, as s·x would give
             other, winner_units[j] = "short", gap.copy_negate()
         else:
@@ -1151,7 +1175,7 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             left = left_of[head]
             if x < left:  # the last fill: it takes all of x, and the rest of the deficit (the rounding residue)
                 left_of[head] = rest = left - x
-                append((j, queue[head], x, rest, unpaid))
+                extend((j, queue[head], x, rest, unpaid))
                 adl_size += x
                 x = ZERO
                 break
@@ -1160,21 +1184,20 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
             x -= left
             adl_size += left
             if not x:
-                append((j, queue[head], left, rest, unpaid))
+                extend((j, queue[head], left, rest, unpaid))
                 head += 1
                 break
             if per_unit is None:
                 per_unit = loss / size
             absorbed = left * per_unit
             unpaid -= absorbed
-            append((j, queue[head], left, rest, absorbed))
+            extend((j, queue[head], left, rest, absorbed))
             head += 1
         heads[other] = head
         adl_sizes[j] = adl_size
         if x > ZERO:
             residual.append((j, x))
-    served, winners, takes, rests, absorbed_each = (list(cells) for cells in zip(*fills, strict=True)) if fills else \
-        ([], [], [], [], [])
+    served, winners, takes, rests, absorbed_each = (fills[k::5] for k in range(5))
     bankrupt = list(map(rows.__getitem__, served))
     # the ledger's running sums, each over the fills in fill order (as a loop over them adds them); the book's
     # move per unit, s·(mark − fill), is one number for each side (one fill price a side)
