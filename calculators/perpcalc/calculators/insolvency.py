@@ -679,13 +679,26 @@ def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
     Each number is written as ``output_json`` writes a Decimal, ``float()``, but only once
     where the same number is in many cells: a fill's price is the bankruptcy price of the
     position it serves (written once in that position's row), and every fill price is one of
-    the two sides' fill prices."""
+    the two sides' fill prices. A fill that closes its winner in full leaves it 0, and closes
+    what the winner's previous fill left it (the same number, or the winner's size if it had none)."""
     liquidated = Columns(out["liquidated"])
     fills = Columns((k, out["adl_fills"][k]) for k in FILL_COLUMNS)
     liquidated["bankruptcy_price"] = bps = list(map(float, liquidated["bankruptcy_price"]))
     fills["price"] = list(map(dict(zip(liquidated["id"], bps, strict=True)).__getitem__, fills["against"]))
     fill_prices = {price: float(price) for price in set(liquidated["fill_price"])}
     liquidated["fill_price"] = list(map(fill_prices.__getitem__, liquidated["fill_price"]))
+    closed: list[float] = []
+    remaining: list[float] = []
+    left: dict[str, float] = {}  # each winner's size left after its last fill so far, written
+    for winner, size, rest in zip(fills["id"], fills["size_closed"], fills["remaining"], strict=True):
+        if rest:
+            left[winner] = rest_f = float(rest)
+            closed.append(float(size))
+            remaining.append(rest_f)
+        else:  # rest = left − left, +0
+            closed.append(left[winner] if winner in left else float(size))
+            remaining.append(0.0)
+    fills["size_closed"], fills["remaining"] = closed, remaining
     return liquidated, fills
 
 
