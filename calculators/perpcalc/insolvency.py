@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from functools import partial, reduce
 from itertools import accumulate, chain, compress, count, filterfalse, pairwise, repeat
-from operator import add, and_, eq, gt, itemgetter, le, lt, mul, neg, not_, sub, truediv
+from operator import add, and_, eq, gt, itemgetter, le, lt, mul, ne, neg, not_, sub, truediv
 from typing import Any
 
 from ._errors import InputError
@@ -632,14 +632,13 @@ def _queue_order(scores: list[float], sizes: list[float], keys: Callable[[], lis
     if len(set(scores)) == len(scores):  # no two scores equal (0.0 and −0.0 are equal)
         return order
     ordered, ids, larger = list(map(scores.__getitem__, order)), keys(), list(map(neg, sizes))
-    start = 0
-    for end in range(1, len(order) + 1):
-        if end == len(order) or ordered[end] != ordered[start]:
-            if end - start > 1:  # by id, then (a stable sort) by −size: the order of (−size, id)
-                tied = sorted(order[start:end], key=ids.__getitem__)
-                tied.sort(key=larger.__getitem__)
-                order[start:end] = tied
-            start = end
+    # where a run of equal scores ends: a score unlike the one before it (== is transitive on finite floats)
+    ends = compress(range(1, len(order)), map(ne, ordered[1:], ordered))
+    for start, end in pairwise(chain((0,), ends, (len(order),))):
+        if end - start > 1:  # by id, then (a stable sort) by −size: the order of (−size, id)
+            tied = sorted(order[start:end], key=ids.__getitem__)
+            tied.sort(key=larger.__getitem__)
+            order[start:end] = tied
     return order
 
 
@@ -1156,14 +1155,15 @@ def deleverage(liquidations: Liquidations, book: Book, survivors: Sequence[int],
     owed_rows = list(map(rows.__getitem__, owed))
     owed_sizes = list(map(sizes.__getitem__, owed_rows))
     xs = map(mul, owed_sizes, repeat(keep))
+    unpaids = map(sub, losses, paid_each)
     gaps = map(sub, map(bps.__getitem__, owed), repeat(mark_price))  # bp − mark; a long's winners gain −(bp − mark)
-    for j, i, size, loss, paid, x, gap in zip(owed, owed_rows, owed_sizes, losses, paid_each, xs, gaps, strict=True):
+    for j, long, size, loss, paid, x, unpaid, gap in zip(owed, map(longs.__getitem__, owed_rows), owed_sizes, losses,
+                                                         paid_each, xs, unpaids, gaps, strict=True):
         insurance[j] = paid
         if not x:  # x = size·(1 − c) ≥ 0: 0 when the fund paid all
             continue
         per_unit = None  # deficit per unit, needed only before a last fill
-        unpaid = loss - paid
-        if longs[i]:  # a sign changes no digit: copy_negate, as s·x would give
+        if long:  # a sign changes no digit: copy_negate, as s·x would give
             other, winner_units[j] = "short", gap.copy_negate()
         else:
             other, winner_units[j] = "long", gap
