@@ -773,6 +773,9 @@ waterfall_digits = st.lists(
 @example(rows=[("long", D(10), D(100), D(100)), ("short", D(3), D(100), D(500)), ("short", D(3), D(101), D(500))],
          mark=D(90), fill_shift=D(-3), fund=D(7), mmr=D("0.005"), method="pnl_times_leverage",
          slippage=None)  # an inexact cover (7/30): 34-digit sizes, a queue shorter than the deficit
+@example(rows=[("long", D("5.831498307984830220594026797"), D(100), D(0)), ("short", D(10), D(100), D(500))],
+         mark=D(90), fill_shift=D(-2), fund=D(0), mmr=D("0.005"), method="pnl_times_leverage",
+         slippage=None)  # a maintenance margin that rounds: (mmr·size)·mark as the loop has it, not size·(mmr·mark)
 def test_waterfall_matches_the_plain_reference(rows, mark, fill_shift, fund, mmr, method, slippage) -> None:
     """Random books (sizes and margins with trailing zeros and exponents among them): the
     waterfall gives exactly what the plain reference above gives, every output and every
@@ -981,13 +984,23 @@ def test_waterfall_outputs_are_frozen() -> None:
 # ------------------------------------------------------------------ the waterfall's tables, written column by column
 
 
+#: five longs liquidated in turn against three shorts: the first winner filled twice, then closed in full by the
+#: third (the size its last fill left), the second filled, then closed in full, and the third closed in full by its
+#: first fill, with some size left over (the residual)
+_FILLS_OF_EVERY_KIND = [("long", D(10), D(100), D(50))] * 5 + [
+    ("short", D(15), D(100), D(500)), ("short", D(3), D(101), D(500)), ("short", D(30), D(100), D(100))]
+
+
 @FAST
 @given(rows=waterfall_digits, **MARKET,
        slippage=st.sampled_from([None, D("0.01"), D("0.0137")]))
+@example(rows=_FILLS_OF_EVERY_KIND, mark=D(90), fill_shift=D(-3), fund=D(0), mmr=D(0), slippage=None)
+@example(rows=_FILLS_OF_EVERY_KIND, mark=D(90), fill_shift=D(-4), fund=D(7), mmr=D(0), slippage=None)  # 34 digits
 def test_waterfall_tables_are_the_rows_written_plainly(rows, mark, fill_shift, fund, mmr, slippage) -> None:
     """run() writes the liquidated positions and the ADL fills as columns, each shared number
-    (a fill's price, the two fill prices) written once: the tables are exactly the math's rows
-    written cell by cell as output_json writes any rows (fills without their side)."""
+    (a fill's price, the two fill prices, the size a fill leaves its winner and the next fill
+    closes) written once: the tables are exactly the math's rows written cell by cell as
+    output_json writes any rows (fills without their side)."""
     from perpcalc.parse import output_json
 
     calc = perpcalc.get("insolvency_waterfall")
