@@ -277,12 +277,13 @@ class MainThreadTasks:
     test has one page open, so counting them all is at worst stricter); workers are not counted.
     """
 
-    CATEGORIES = ("disabled-by-default-devtools.timeline",)
+    CATEGORIES = ("disabled-by-default-devtools.timeline", "devtools.timeline")
 
     def __init__(self, tab: Tab) -> None:
         self.browser = tab.page.context.browser
         self.tab = tab
         self.tasks: list[tuple[float, float]] = []  # (wall ms, CPU ms), in trace order
+        self.inside = ""  # what the longest task spent its time on (_breakdown)
 
     def __enter__(self) -> MainThreadTasks:
         self.browser.start_tracing(page=self.tab.page, categories=list(self.CATEGORIES))
@@ -292,8 +293,46 @@ class MainThreadTasks:
         events = json.loads(self.browser.stop_tracing())["traceEvents"]
         main = {(e["pid"], e["tid"]) for e in events
                 if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
-        self.tasks = [(e["dur"] / 1000, e.get("tdur", e["dur"]) / 1000) for e in events
-                      if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main]
+        runs = [e for e in events
+                if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main]
+        self.tasks = [(e["dur"] / 1000, e.get("tdur", e["dur"]) / 1000) for e in runs]
+        self.inside = ""
+        if runs:
+            top = max(runs, key=lambda e: e.get("tdur", e["dur"]))
+            self.inside = self._breakdown(top, events)
+
+    @staticmethod
+    def _breakdown(task: dict, events: list[dict], depth: int = 4) -> str:
+        """What the longest task spent its time on: the events nested directly in it, by name (a
+        script call with its file, line and function), with their wall ms, the largest first, and
+        inside the largest its own largest, ``depth`` levels down: a failure then says which code ran
+        long, not only that something did."""
+        start, end = task["ts"], task["ts"] + task["dur"]
+        nested = sorted((e for e in events
+                         if e.get("ph") == "X" and e is not task and (e["pid"], e["tid"]) == (task["pid"], task["tid"])
+                         and start <= e["ts"] and e["ts"] + e.get("dur", 0) <= end),
+                        key=lambda e: (e["ts"], -e.get("dur", 0)))
+        spent: dict[str, float] = {}
+        biggest: dict | None = None
+        reach = start
+        for e in nested:  # only the outermost events: a child's time is inside its parent's
+            if e["ts"] < reach:
+                continue
+            reach = e["ts"] + e.get("dur", 0)
+            data = (e.get("args") or {}).get("data") or {}
+            where = str(data.get("url", "")).rsplit("/", 1)[-1]
+            label = e["name"] + (f" {where}:{data.get('lineNumber', '?')} {data.get('functionName', '')}".rstrip()
+                                 if where else "")
+            spent[label] = spent.get(label, 0.0) + e.get("dur", 0) / 1000
+            if biggest is None or e.get("dur", 0) > biggest.get("dur", 0):
+                biggest = e
+        top = sorted(spent.items(), key=lambda kv: -kv[1])[:5]
+        text = ", ".join(f"{label} {ms:.0f} ms" for label, ms in top)
+        if biggest is not None and depth > 1:
+            inner = MainThreadTasks._breakdown(biggest, nested, depth - 1)
+            if inner:
+                text += f" [in the largest: {inner}]"
+        return text
 
     @property
     def longest_cpu(self) -> float:
@@ -305,7 +344,12 @@ class MainThreadTasks:
         wall = max((w for w, _ in self.tasks), default=0.0)
         return (f"{len(self.tasks)} main-thread tasks, {len(long)} over 50 ms of wall time; longest "
                 f"{self.longest_cpu:.0f} ms of CPU (limit {LONG_TASK_MS:.0f}), {wall:.0f} ms of wall time "
-                f"at load {os.getloadavg()[0]:.1f}")
+                f"at load {os.getloadavg()[0]:.1f}; inside it: {self.inside or 'nothing traced'}")
+
+    def verdict(self) -> str:
+        """The message of a failed ``longest_cpu`` assertion: the five longest tasks and what the longest did."""
+        longest = sorted(self.tasks, key=lambda t: -t[1])[:5]
+        return f"longest tasks (wall ms, CPU ms): {longest}; the longest spent its time in: {self.inside}"
 
 
 @functools.lru_cache(maxsize=4)

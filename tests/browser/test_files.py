@@ -155,7 +155,7 @@ def test_a_large_file_shows_progress_and_keeps_the_page_responsive(tab: Tab, bui
     assert any(s.startswith("Reading big.json in your browser: ") and total in s for s in statuses), statuses[:5]
     assert any(s.startswith("Checking big.json: line") for s in statuses), statuses[-5:]
     print(f"\nwhile reading 100,000 settlements ({len(data) / 1e6:.1f} MB): {tasks.summary()}")
-    assert tasks.longest_cpu <= LONG_TASK_MS, sorted(tasks.tasks, key=lambda t: -t[1])[:5]
+    assert tasks.longest_cpu <= LONG_TASK_MS, tasks.verdict()
     assert tab.errors == [], tab.errors[:5]
 
 
@@ -537,5 +537,5 @@ def test_a_100000_payment_ledger_reads_with_progress_and_no_long_task(tab: Tab, 
     assert any(s.startswith(f"Reading {name} in your browser: ") for s in statuses), statuses[:5]
     assert any(s.startswith(f"Checking {name}: line") for s in statuses), statuses[-5:]
     print(f"\nwhile reading 100,000 ledger rows ({name}): {tasks.summary()}")
-    assert tasks.longest_cpu <= LONG_TASK_MS, sorted(tasks.tasks, key=lambda t: -t[1])[:5]
+    assert tasks.longest_cpu <= LONG_TASK_MS, tasks.verdict()
     assert tab.errors == [], tab.errors[:5]
