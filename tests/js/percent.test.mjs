@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fromAPI, rateCells, shiftPoint, toAPI } from "../../docs/assets/perpcalc/percent.js";
+import { MAX_ZEROS, fromAPI, rateCells, rateShape, shapedControl, shiftPoint, toAPI } from "../../docs/assets/perpcalc/percent.js";
 
 /** A stand-in for a form control: the attributes percent.js reads. */
 function control({ percent = false, columns = "", percentColumns = "" } = {}) {
@@ -73,4 +73,30 @@ test("rateCells keeps spacing and blank cells, and leaves a list without rate co
   assert.equal(rateCells(el, "  0.01 ,\n\n0.02", (c) => `[${c}]`), "  [0.01] ,\n\n[0.02]");
   const plain = control({ columns: "size" });
   assert.equal(rateCells(plain, "1\n2", () => "x"), "1\n2");
+});
+
+test("shiftPoint keeps an exponent where the zeros would run long: a link cannot make megabytes of text", () => {
+  assert.equal(shiftPoint("1e-99999999", 2), "1e-99999997");
+  assert.equal(shiftPoint("-2.50e-60", 2), "-25e-59");
+  assert.equal(shiftPoint("1e999999", 2), "1e1000001");
+  assert.equal(shiftPoint("3e-38", 2), `0.${"0".repeat(35)}3`); // up to MAX_ZEROS zeros: written out
+  assert.equal(shiftPoint("3e-43", 2), `0.${"0".repeat(MAX_ZEROS)}3`);
+  assert.equal(shiftPoint("3e-44", 2), "3e-42");
+  // there and back: the same number, in its shortest exponent form
+  for (const [text, back] of [["1e-99999999", "1e-99999999"], ["7e123456789", "7e123456789"], ["-1.50e-1000", "-15e-1001"]]) {
+    assert.ok(shiftPoint(text, 2).length < 30, text);
+    assert.equal(shiftPoint(shiftPoint(text, 2), -2), back);
+  }
+});
+
+test("a control's rate attributes as data (for the worker) convert as the control does", () => {
+  for (const shape of [{ percent: true }, { columns: "rate", percentColumns: "rate" },
+    { columns: "time,rate,price", percentColumns: "rate" }, { columns: "size" }]) {
+    const el = control(shape);
+    const plain = rateShape(el);
+    assert.deepEqual(JSON.parse(JSON.stringify(plain)), plain); // survives a message to the worker
+    for (const text of ["0.0001", "rate\n0.0001\n-0.02%", "time, price, rate\nt1, 100, 0.0001", " ", "1\n2"]) {
+      assert.equal(fromAPI(shapedControl(plain), text), fromAPI(el, text), text);
+    }
+  }
 });

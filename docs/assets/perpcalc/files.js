@@ -22,7 +22,6 @@
  *   touched: typeof import("./form.js").touched,
  *   valueOf: typeof import("./lists.js").valueOf,
  *   setValue: typeof import("./lists.js").setValue,
- *   fromAPI: typeof import("./percent.js").fromAPI,
  * }} PageAPI
  */
 /** @typedef {import("./runtime.js").FileProgress} FileProgress */
@@ -257,9 +256,9 @@ async function load(form, box, file, api) {
   for (const [key, given] of Object.entries(result.values)) {
     const el = /** @type {Control | null} */ (form.querySelector(`:is(input, select, textarea)[name="${CSS.escape(key)}"]`));
     if (!el) continue;
-    const value = api.fromAPI(el, given); // the file's rates in the unit the reader types (percent)
-    if (api.valueOf(el) === value) continue;
-    api.setValue(el, value);
+    // the worker gave the file's rates in the unit the reader types (percent)
+    if (api.valueOf(el) === given) continue;
+    api.setValue(el, given);
     api.touched(form).add(key);
     changed.push(el);
   }

@@ -15,6 +15,30 @@
  */
 
 /**
+ * A control's rate attributes as plain data, which a worker (no DOM) can be sent.
+ * @typedef {{percent: boolean, columns: string, percentColumns: string}} RateShape
+ */
+
+/**
+ * What fromAPI and toAPI read of `el`, as plain data.
+ * @param {RateControl} el
+ * @returns {RateShape}
+ */
+export function rateShape(el) {
+  return { percent: el.hasAttribute("data-percent"), columns: el.dataset.columns || "", percentColumns: el.dataset.percentColumns || "" };
+}
+
+/**
+ * A RateControl with the attributes `shape` describes (rateShape's inverse).
+ * @param {RateShape} shape
+ * @returns {RateControl}
+ */
+export function shapedControl(shape) {
+  return { hasAttribute: (name) => name === "data-percent" && shape.percent,
+    dataset: { columns: shape.columns, percentColumns: shape.percentColumns } };
+}
+
+/**
  * The text a rate control holds, as perpcalc reads it: each rate ends in %.
  * @param {RateControl} el
  * @param {string} text
@@ -51,9 +75,14 @@ export function rateCells(el, text, fn) {
   const rates = (el.dataset.percentColumns || "").split(",").map((c) => c.trim()).filter(Boolean);
   if (!rates.length || !text.trim()) return text;
   const columns = (el.dataset.columns || "").split(",").map((c) => c.trim().toLowerCase());
+  // fn gets the cell without the spacing around it (trim's white space is the regular
+  // expressions' \s), which is put back; a blank cell is left as it is
   const cell = (/** @type {string} */ raw) => {
-    const m = /** @type {RegExpExecArray} */ (/^(\s*)(.*?)(\s*)$/s.exec(raw));
-    return m[2] === "" ? raw : m[1] + fn(m[2]) + m[3];
+    const core = raw.trim();
+    if (core === "") return raw;
+    if (core.length === raw.length) return fn(core);
+    const lead = raw.length - raw.trimStart().length;
+    return raw.slice(0, lead) + fn(core) + raw.slice(lead + core.length);
   };
   const start = text.search(/\S/);
   const lineEnd = text.indexOf("\n", start) === -1 ? text.length : text.indexOf("\n", start);
@@ -66,24 +95,45 @@ export function rateCells(el, text, fn) {
   return text.slice(0, bodyFrom) + body.join("\n");
 }
 
+/** Beyond this many zeros between the point and the digits, shiftPoint writes an exponent. */
+export const MAX_ZEROS = 40;
+
+/** A plain or exponent number's text: sign, whole digits, fraction digits, exponent. */
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+
 /**
  * "-0.0003" → "-0.03" (places = 2): moves the decimal point of a number's text exactly.
- * Text that is not a plain or exponent number comes back as it is.
+ * Text that is not a plain or exponent number comes back as it is. A number that would need
+ * more than MAX_ZEROS zeros written out keeps an exponent ("1e-999999" → "1e-999997"): a link
+ * or a file cannot make the page write millions of characters.
  * @param {string | number} text
  * @param {number} places
  * @returns {string}
  */
 export function shiftPoint(text, places) {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(String(text).trim().replace("\u2212", "-"));
+  const m = NUMBER.exec(String(text).trim().replace("\u2212", "-"));
   if (!m) return String(text);
   const [, sign, whole, frac = "", exp = "0"] = m;
-  const digits = (whole + frac).replace(/^0+/, "");
+  const all = whole + frac;
+  let zeros = 0; // leading zeros: not digits of the number
+  while (zeros < all.length && all.charCodeAt(zeros) === 48) zeros++;
+  const digits = all.slice(zeros);
   if (!digits) return "0";
-  const point = whole.length - ((whole + frac).length - digits.length) + Number(exp) + places;
+  const point = whole.length - zeros + Number(exp) + places;
+  const pad = point <= 0 ? -point : point - digits.length; // zeros written out positionally
+  if (pad > MAX_ZEROS || !Number.isSafeInteger(point)) { // "1e-99999999" would be 100 MB of text
+    const kept = digits.replace(/0+$/, "");
+    return `${sign === "-" ? "-" : ""}${kept}e${point - kept.length}`;
+  }
   let out;
   if (point <= 0) out = `0.${"0".repeat(-point)}${digits}`;
   else if (point >= digits.length) out = digits + "0".repeat(point - digits.length);
   else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  if (out.includes(".")) out = out.replace(/0+$/, "").replace(/\.$/, "");
+  if (point < digits.length) { // a fraction: its trailing zeros, then a bare point, go
+    let end = out.length;
+    while (out.charCodeAt(end - 1) === 48) end--;
+    if (out.charCodeAt(end - 1) === 46) end--;
+    out = out.slice(0, end);
+  }
   return (sign === "-" ? "-" : "") + out;
 }

@@ -10,7 +10,6 @@
 // (the query string, links, landing), downloads.js (Copy as Python, CSV, JSON); the pure
 // percent.js, urlstate.js, exports.js and protocol.js under them; files.js and charts.js on demand.
 
-import { fromAPI } from "./percent.js";
 import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker, whenQuiet } from "./runtime.js";
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
 import { valueOf, setValue, wantsHold, hold } from "./lists.js";
@@ -84,7 +83,7 @@ function wire(form) {
   button('[data-action="json"]').addEventListener("click", () => download(form, "json"));
   drawCharts(form);
   if (form.querySelector("[data-file-for]")) {
-    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched, valueOf, setValue, fromAPI })).catch((err) => console.warn(err));
+    import("./files.js").then((m) => m.wireFiles(form, { readFile, touched, valueOf, setValue })).catch((err) => console.warn(err));
   }
   if (readQuery(form)) {
     applyWhen(form);

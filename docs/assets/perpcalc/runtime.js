@@ -10,6 +10,7 @@
 // pages a reader visits, so calculators keep working without a network after a first visit.
 
 import { MSG, STEP } from "./protocol.js";
+import { rateShape } from "./percent.js";
 
 /**
  * The runtime's state as the page shows it (window.__perpcalcRuntime holds it for tests).
@@ -167,8 +168,8 @@ export function keptRows(name, output, answer, page) {
  * @typedef {{phase: "reading" | "checking", done: number, total: number}} FileProgress
  */
 /**
- * What the worker made of a file (perpcalc.venue_files.import_file_json): the fields' values in
- * the API's units, or the error in plain words.
+ * What the worker made of a file (perpcalc.venue_files.import_file_json): the fields' values as
+ * the form shows them (rates in percent), or the error in plain words.
  * @typedef {{ok: true, values: Record<string, string>, message: string, zoneless: boolean, timezone: string}
  *   | {ok: false, error: {field: string, message: string, column?: string | null, line?: number | null}}} FileResult
  */
@@ -194,7 +195,14 @@ export function readFile(form, field, file, onProgress, options = {}) {
   startRuntime("file");
   if (!worker) return Promise.resolve({ ok: false, error: { field, message: runtime.error || "no live calculator" } });
   const id = nextId++;
-  worker.postMessage({ type: MSG.FILE, id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options) });
+  // each field's rate attributes, so that the worker gives the file's values in the unit the form
+  // shows (percent.js fromAPI): converting 100,000 rates here cost a long task on the page's thread
+  /** @type {Record<string, import("./percent.js").RateShape>} */
+  const shapes = {};
+  for (const el of form.querySelectorAll(":is(input, select, textarea)[name]")) {
+    shapes[/** @type {HTMLInputElement} */ (el).name] = rateShape(/** @type {HTMLElement} */ (el));
+  }
+  worker.postMessage({ type: MSG.FILE, id, calculator: form.dataset.calculator, field, file, options: JSON.stringify(options), shapes });
   return new Promise((resolve) => fileJobs.set(id, { resolve, onProgress }));
 }
 

@@ -33,7 +33,7 @@
 import { MSG, STEP } from "./protocol.js";
 
 /** @typedef {{type: typeof MSG.COMPUTE, id: number, name: string, inputs: Record<string, string>}} ComputeRequest */
-/** @typedef {{type: typeof MSG.FILE, id: number, calculator: string, field: string, file: File, options?: string}} FileRequest */
+/** @typedef {{type: typeof MSG.FILE, id: number, calculator: string, field: string, file: File, options?: string, shapes?: Record<string, import("./percent.js").RateShape>}} FileRequest */
 /** @typedef {{type: typeof MSG.ROWS, id: number, name: string, output: string, rows: string}} RowsRequest */
 /** @typedef {{type: typeof MSG.PAGE, id: number, name: string, output: string, answer: number, page: number}} PageRequest */
 /** @typedef {{type: typeof MSG.WHOLE, id: number, name: string, output: string, answer: number}} WholeRequest */
@@ -174,8 +174,12 @@ function reportDownload() {
   }
 }
 
-// The share of the bytes on their way that has arrived, counting the files whose response has
-// not started yet (at the wire ratio of those that have), so the bar never runs ahead.
+// The share of the bytes on their way that has arrived, counting each file whose response has
+// not started yet at its whole size (no file is larger on the wire, sent as it is or compressed).
+// So the share is never more than what has arrived of the bytes known at any later report, and
+// the bar, which never goes back, is never ahead of the line's "x of y MB". Counted at the wire
+// ratio of the files already started, it was: a file that compressed worse than those raised
+// the total by more than it had been counted for.
 /**
  * @param {number} done
  * @param {number} total
@@ -183,8 +187,7 @@ function reportDownload() {
 function downloadedShare(done, total) {
   let waiting = 0;
   for (const rel of downloads.keys()) if (!meter.has(rel)) waiting += MANIFEST.files[rel]?.bytes || 0;
-  const raw = [...meter.values()].reduce((n, m) => n + m.raw, 0);
-  const expected = total + waiting * (raw ? total / raw : 1);
+  const expected = total + waiting;
   return expected > 0 ? Math.min(1, done / expected) : 0;
 }
 
@@ -760,7 +763,17 @@ async function readFile(msg) {
       "import_file_json(calc, field, data.to_bytes(), progress, options, offset)",
     );
     const progress = (/** @type {number} */ done, /** @type {number} */ total) => fileProgress(msg.id, "checking", done, total);
-    reply(JSON.parse(/** @type {NonNullable<typeof importFile>} */ (importFile)(msg.calculator, msg.field, bytes, progress, msg.options || "{}", zoneOffset)));
+    const result = JSON.parse(/** @type {NonNullable<typeof importFile>} */ (importFile)(msg.calculator, msg.field, bytes, progress, msg.options || "{}", zoneOffset));
+    if (result.ok) {
+      // the values as the form shows them (rates in percent), converted here by the page's own
+      // percent.js (loaded at the first file): 100,000 rates took tens of ms on the page's thread
+      const { fromAPI, shapedControl } = await import("./percent.js");
+      for (const [key, text] of Object.entries(result.values)) {
+        const shape = msg.shapes?.[key];
+        if (shape && typeof text === "string") result.values[key] = fromAPI(shapedControl(shape), text);
+      }
+    }
+    reply(result);
   } catch (/** @type {any} */ err) {
     fail(`the file could not be read: ${plain(String(err && err.message ? err.message : err))}`);
   }
