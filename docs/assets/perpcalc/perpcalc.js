@@ -12,7 +12,7 @@
 
 import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker, whenQuiet } from "./runtime.js";
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
-import { valueOf, setValue, wantsHold, hold } from "./lists.js";
+import { valueOf, setValue, wantsHold, hold, holdPaste } from "./lists.js";
 import { watch, showRuntime, showRuntimeEverywhere, requestCompute, drawCharts, redrawAll } from "./render.js";
 import { readQuery, copyLink, land, landsHere } from "./address.js";
 import { pythonCall, toCSV, toJSON, download, copyPython } from "./downloads.js";
@@ -65,6 +65,15 @@ function wire(form) {
   };
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
+  // a huge paste is held by the page without passing through the box (lists.js holdPaste), then
+  // computed as any paste; one files.js took as a file (its own listener, first) is left alone
+  form.addEventListener("paste", (event) => {
+    const t = event.target;
+    if (event.defaultPrevented || !(t instanceof HTMLTextAreaElement)) return;
+    if (!holdPaste(t, event.clipboardData?.getData("text/plain") ?? "")) return;
+    event.preventDefault();
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("focusin", () => startRuntime("focus"), { once: true });
   form.addEventListener("pointerdown", () => startRuntime("pointer"), { once: true });
