@@ -56,6 +56,7 @@ from perpcalc import display  # noqa: E402
 from perpcalc import page as page_entry  # noqa: E402
 from perpcalc._spec import Calculator, Field  # noqa: E402
 from perpcalc.parse import coerce, parse_rows, plain, rows_to_text, value_to_text  # noqa: E402
+from perpcalc.venues import VENUES  # noqa: E402
 
 BLOCK = markers.CALCULATOR
 VALUE = markers.VALUE
@@ -593,6 +594,7 @@ def on_config(config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     forms: list[tuple[str, str, str]] = []
+    keys: list[str] = []  # each form's example
 
     def block(match: re.Match[str]) -> str:
         name, key = match.group(1), match.group(2) or "default"
@@ -606,6 +608,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
         uid = f"calc-{name}" + (f"-{key}" if key != "default" else "") + (f"-{len(forms)}" if forms else "")
         forms.append((uid, perpcalc.get(name).title, render_form(name, key, uid)))
+        keys.append(key)
         return "\n" + PLACEHOLDER.format(len(forms) - 1) + "\n"
 
     try:
@@ -615,8 +618,25 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise CalculatorMarkupError(f"{page.file.src_path}: {exc}") from None
     if "[[calculator" in markdown or "[[value" in markdown:
         raise CalculatorMarkupError(f"{page.file.src_path}: malformed calculator marker")
-    state.pending[page.file.src_path] = forms
+    state.pending[page.file.src_path] = jump_titles(forms, keys)
     return markdown
+
+
+def jump_titles(forms: list[tuple[str, str, str]], keys: list[str]) -> list[tuple[str, str, str]]:
+    """The forms (id, title, HTML) with the titles their links in "Calculators on this page" show:
+    a calculator embedded twice on a page is told apart by its example (``keys``, one a form):
+    "Funding rate by venue (negative example)", a venue's key by the venue's name ("Deribit
+    example"). Two identical links under a page's title left a reader to guess which was which."""
+    counts: dict[str, int] = {}
+    for _, title, _ in forms:
+        counts[title] = counts.get(title, 0) + 1
+    out = []
+    for (uid, title, form), key in zip(forms, keys, strict=True):
+        if counts[title] > 1 and key != "default":
+            venue = VENUES.get(key)
+            title = f"{title} ({venue.name if venue else key.replace('_', ' ')} example)"
+        out.append((uid, title, form))
+    return out
 
 
 def jump_list(forms: list[tuple[str, str]]) -> str:

@@ -606,5 +606,7 @@ def test_hub_puts_the_payment_calculator_first_and_pages_list_their_calculators(
         assert jump is not None, path
         targets = [a["href"].lstrip("#") for a in jump.select("a")]
         assert targets == [f["id"] for f in forms if f["path"] == path], path
+        texts = [a.get_text() for a in jump.select("a")]  # a calculator shown twice: told apart
+        assert len(set(texts)) == len(texts), (path, texts)
         first_form = soup.select_one("form.perpcalc")
         assert jump.find_next("form") is first_form  # the list comes before the first calculator

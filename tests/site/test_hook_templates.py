@@ -43,6 +43,17 @@ def test_the_jump_list_links_each_form_by_its_title_as_text() -> None:
     assert "\n" not in html
 
 
+def test_a_calculator_shown_twice_is_told_apart_in_the_jump_list_by_its_example() -> None:
+    hook = _load("calculators")
+    forms = [("calc-funding_rate", "Funding rate", "<form>"), ("calc-funding_rate-deribit-1", "Funding rate", "<form>"),
+             ("calc-funding_by_venue-negative_rates-2", "By venue", "<form>"), ("calc-x-3", "By venue", "<form>"),
+             ("calc-premium-stress-4", "Premium", "<form>")]
+    titles = [t for _, t, _ in hook.jump_titles(forms, ["default", "deribit", "negative_rates", "default", "stress"])]
+    # a venue's key by the venue's name; an example alone on its page keeps the calculator's title
+    assert titles == ["Funding rate", "Funding rate (Deribit example)", "By venue (negative rates example)", "By venue",
+                      "Premium"]
+
+
 @pytest.mark.parametrize("inputs", [None, json.dumps({"premium_index": '-1" onmouseover="x'})])
 def test_a_value_in_prose_keeps_its_text_title_and_settings_as_text(inputs: str | None) -> None:
     html = templates.render("perpcalc-value.html", name="funding_rate", example="default", title=HOSTILE, text=HOSTILE,
