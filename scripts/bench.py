@@ -1065,6 +1065,32 @@ def calculator_budgets() -> dict[str, object]:
     return out
 
 
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # the distribution's interpreter, where there is one
+
+
+def system_budgets() -> dict[str, object]:
+    """The same budgets in the system's own CPython (``SYSTEM_PYTHON``, a distribution's release
+    build) when it is another interpreter than this one, keyed ``budget_<name>_run_system_cpython_s``
+    and held to the same target; {} where there is none, or it cannot run perpcalc. The `.venv`'s
+    may be built without the optimizations a distribution's or python.org's builds have (pyenv's
+    default): there Decimal arithmetic, most of the waterfall's time, costs about 1.8 times as much
+    (README), so a reader's CPython is better represented by both figures than by either."""
+    if not SYSTEM_PYTHON.exists() or SYSTEM_PYTHON.resolve() == Path(sys.executable).resolve():
+        return {}
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
+    done = subprocess.run([str(SYSTEM_PYTHON), __file__, "budgets", "--json"], capture_output=True, text=True,
+                          env=env, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return {"budget_system_cpython_error": (done.stderr.strip().splitlines() or ["?"])[-1][:200]}
+    figures = json.loads(done.stdout)
+    out: dict[str, object] = {"budget_system_cpython_version": figures.pop("python")}
+    for key, value in figures.items():
+        if key.endswith("_run_cpython_s"):
+            out[key.replace("_cpython_s", "_system_cpython_s")] = value
+            TARGETS[key.replace("_cpython_s", "_system_cpython_s")] = ("≤", BUDGET_S)
+    return out
+
+
 def fmt(v: object) -> str:
     return f"{v:12.3f}" if isinstance(v, float) else f"{v!s:>12}"
 
@@ -1100,8 +1126,11 @@ def print_misses(figures: dict[str, object], missed: list[str]) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["budgets", "--json"]:  # for system_budgets, in another interpreter
+        print(json.dumps({**calculator_budgets(), "python": platform.python_version()}))
+        return
     if sys.argv[1:] == ["budgets"]:  # the calculators alone: python scripts/bench.py budgets
-        print_table(calculator_budgets(), {})
+        print_table({**calculator_budgets(), **system_budgets()}, {})
         return
     print(f"==> bench: {RUNS} local runs per figure on {platform.machine()}, {os.cpu_count()} cores")
     began = time.perf_counter()
@@ -1111,6 +1140,7 @@ def main() -> None:
         figures.update(heavy_figures())
     if "budgets" in PARTS:
         figures.update(calculator_budgets())
+        figures.update(system_budgets())
     figures["bench_seconds"] = time.perf_counter() - began
     result = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
