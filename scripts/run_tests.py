@@ -14,10 +14,11 @@ measured back to back under a load of 8 to 19 at 21 to 85 % less per test, and t
 Later that day the catalogue's tests lost 90 of their 110 s of CPU (the recompute walk had made a full
 load of every page, and four more tests one each), and the use-in-Python and liquidation-compare
 files (about 28 s in the second session) moved to the first; after the next fresh-clone run (the
-sessions 532 and 557 s) the percent-list file (about 15 s) moved too. On 2026-12-07, on a machine slower
-than the day before (a bare Pyodide start 4.2 s against 2.7), the second session took 570 and 609 s
-against the first's 459 and 464 (its core, fuzz and Pyodide tests are CPU-bound and so the most slowed),
-and the service-worker file (about 40 s of calls alone) moved to the first.
+sessions 532 and 557 s) the percent-list file (about 15 s) moved too. On 2026-12-07 the service-worker
+file (about 40 s of calls alone) was moved to the first session after two runs whose second session took
+570 and 609 s against the first's 459 and 464, but a process left running took one core during those runs,
+and the second session (core, fuzz and Pyodide tests: CPU-bound) is the one such load slows most. On the
+idle machine the move gave 549 and 451 s, so the file went back.
 Three sessions were tried twice: 14.0 min against 13.6 for two, with the core tests up to ten
 times slower under the load, and again on 2026-12-06 with the site built once (hardening, search,
 files and runtime in the third): 11.3 min against 10.4, the session with the core, fuzz and
@@ -76,7 +77,6 @@ FIRST = [
     "tests/browser/test_use_in_python.py",
     "tests/browser/test_liquidation_compare.py",
     "tests/browser/test_percent_list_fields.py",
-    "tests/browser/test_service_worker.py",
 ]
 
 
