@@ -269,7 +269,9 @@ def _list_hint(f: Field) -> str:
     extra = f" {f.help[:1].upper() + f.help[1:]}." if f.help else ""
     rates = percent_columns(f)
     if rates:
-        which = f"{f.columns[0].label}s" if len(f.columns) == 1 else f"Rates ({', '.join(rates)})"
+        # a single rate column called "rate" is named once ("Rates", not "Rates (rate)")
+        which = (f"{f.columns[0].label}s" if len(f.columns) == 1 else "Rates" if rates == ("rate",)
+                 else f"Rates ({', '.join(rates)})")
         extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
     # a list of one column takes values one per line or separated by commas, header optional
     lead = (f"One value per line, or several separated by commas (a first line {cols!r} is optional)."

@@ -119,3 +119,21 @@ def test_a_rate_fields_help_reads_in_percent(name: str, field: str, help_text: s
     stray = re.findall(r"(?<![\d.]) as a fraction", text)
     assert not stray, text
     assert not re.search(r"\d/\d", text), text  # "2/3" would be typed as 2 %, or refused
+
+
+LIST_FIELDS = [(c["name"], f) for c in perpcalc.catalog() for f in perpcalc.get(c["name"]).inputs if f.type == "list"]
+
+
+@pytest.mark.parametrize(("name", "field"), LIST_FIELDS, ids=[f"{n}.{f.name}" for n, f in LIST_FIELDS])
+def test_a_list_fields_hint_names_its_columns_once(name: str, field: perpcalc.Field) -> None:
+    """The hint under a list box leads with its columns ("One row per line after the header (id, side,
+    …)"); the field's own help then says what the hint does not. Three boxes repeated their columns in
+    their help ("… (id, side, size, entry_price, margin). One row per position: id, side, size,
+    entry_price, margin."), and the rate column of payments was named "Rates (rate)"."""
+    hint = hook._list_hint(field)
+    names = [c.name for c in field.columns]
+    if len(names) > 1:
+        listed = ", ".join(names)
+        assert hint.count(listed) == 1, hint
+        assert ": " + listed not in (field.help or ""), field.help
+    assert "(rate)" not in hint, hint

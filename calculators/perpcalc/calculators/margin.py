@@ -454,7 +454,7 @@ liquidation_price_calculator = Calculator(
             default=None,
             columns=TIER_COLUMNS,
             max_items=50,
-            help="optional: floor, mmr rows from 0 up; the tier is chosen as the venue does",
+            help="optional: rows from floor 0 up; the tier is chosen as the venue does",
             advanced=True,
         ),
     ),
