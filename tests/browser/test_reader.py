@@ -175,6 +175,23 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
         context.set_offline(False)
 
 
+# What is wrong with each venue comparison table on the page, at a phone's width: a box that scrolls sideways, a
+# venue's name with a heading over it, or a cell whose heading is not its column's name.
+VENUE_CARDS = """() => [...document.querySelectorAll('article .venue-table')].flatMap(box => {
+  // (the header row is kept for screen readers, clipped to a pixel: not a box a reader scrolls)
+  const scrolls = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('thead')
+    && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible');
+  const heads = [...box.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const cells = [...box.querySelectorAll('tbody td')];
+  const unlabelled = cells.filter((td, i) => {
+    const before = getComputedStyle(td, '::before').content;
+    return i % heads.length ? before !== JSON.stringify(heads[i % heads.length]) : before !== 'none';
+  });
+  return [...(scrolls.length ? [`scrolls sideways: ${scrolls[0].tagName}`] : []),
+          ...(unlabelled.length ? [`cells without their column's name: ${unlabelled.length} of ${cells.length}`] : [])];
+})"""
+
+
 def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, built_site: dict) -> None:
     """Every page (calculators, tables, formulas, notebooks) fits a 360 px phone without sideways scrolling,
     and every formula on it is rendered (no raw TeX, no KaTeX error), visited as a reader taps through;
@@ -216,6 +233,11 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
                  .filter(i => (i.value || '').trim().startsWith('-')).map(i => i.name)"""
         )
         assert not negative_pads, f"{path}: negative values on a keypad without minus: {negative_pads}"
+        # a venue comparison table is a card a venue on a phone (site.css): nothing in it scrolls sideways, and
+        # each cell but the venue's name is headed by its column's name (scripts/hooks/venue_tables.py)
+        cramped = page.evaluate(VENUE_CARDS)
+        if cramped:
+            wide.append(f"{path}: venue tables not laid out as cards: {cramped[:3]}")
     ctx.close()
     assert not wide, "\n".join(wide)
     assert tab.errors == [], "\n".join(tab.errors[:10])
