@@ -29,7 +29,6 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,7 +54,6 @@ from perpcalc.venues import (  # noqa: E402
 
 BLOCK = markers.VENUES
 INLINE = markers.VENUE
-TABLE_BOX = "venue-table"  # the class of the box around each comparison table
 
 
 class VenueMarkupError(PluginError):
@@ -232,12 +230,6 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def _framed(lines: list[str]) -> str:
-    """A table's Markdown lines inside the box that shows it as one card a venue on a phone (site.css):
-    ``on_page_content`` then names each cell's column on it (``data-label``)."""
-    return f'<div class="{TABLE_BOX}" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
-
-
 def funding_table(columns: list[str] | None = None) -> str:
     """Markdown: one row per funding record, then the records' caveats."""
     names = columns or list(DEFAULT_FUNDING_COLUMNS)
@@ -254,7 +246,7 @@ def funding_table(columns: list[str] | None = None) -> str:
         for r in FUNDING_VENUES.values()
     )
     return (
-        _framed(lines) + "\n\n"
+        "\n".join(lines) + "\n\n"
         '??? note "How each cap is set, and the records\' caveats"\n\n' + notes + "\n\n"
         "Generated from the dated funding records of `perpcalc.venues`: caps and intervals change by "
         "announcement, so read live values from the venue before relying on one.\n"
@@ -315,7 +307,7 @@ def _records_table(records: dict[str, Any], columns: dict[str, tuple[str, Callab
     notes = "\n".join(
         f"    - **{VENUES[k].name}**: {_cell(p.note)}" for k, p in records.items() if p.note and k in VENUES
     )
-    out = _framed(lines) + "\n\n"
+    out = "\n".join(lines) + "\n\n"
     if missing:
         out += f"No {what} record for {', '.join(missing)}.\n\n"
     if notes:
@@ -469,38 +461,3 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return render(markdown)
     except VenueMarkupError as exc:
         raise VenueMarkupError(f"{page.file.src_path}: {exc}") from None
-
-
-# ------------------------------------------------------------------ the tables' cells, labelled
-
-_BOXED_TABLE = re.compile(rf'(<div class="{TABLE_BOX}">\s*<table)>(.*?)</table>', re.S)
-
-
-def label_cells(html: str) -> str:
-    """Each comparison table's cells named after their column (``data-label``, which site.css shows
-    above the cell when a phone lays the table out as one card a venue), with the roles of a table set
-    on its parts: a table whose parts are laid out as blocks is no longer announced as a table by some
-    screen readers. Python-Markdown writes the tables' tags without attributes."""
-
-    def table(m: re.Match[str]) -> str:
-        body = m.group(2)
-        heads = [unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th>(.*?)</th>", body, re.S)]
-
-        def row(r: re.Match[str]) -> str:
-            cells = r.group(0).count("<td>")
-            if cells and cells != len(heads):
-                raise VenueMarkupError(f"a venue table row has {cells} cells for {len(heads)} columns")
-            labels = iter(heads)
-            return re.sub(r"<td>", lambda _: f'<td role="cell" data-label="{escape(next(labels))}">',
-                          r.group(0).replace("<tr>", '<tr role="row">', 1))
-
-        body = re.sub(r"<tr>.*?</tr>", row, body, flags=re.S)
-        body = (body.replace("<thead>", '<thead role="rowgroup">').replace("<tbody>", '<tbody role="rowgroup">')
-                .replace("<th>", '<th role="columnheader">'))
-        return f'{m.group(1)} role="table">{body}</table>'
-
-    return _BOXED_TABLE.sub(table, html)
-
-
-def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return label_cells(html) if TABLE_BOX in html else html

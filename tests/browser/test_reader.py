@@ -175,11 +175,13 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
         context.set_offline(False)
 
 
-# What is wrong with each venue comparison table on the page, at a phone's width: a box that scrolls sideways, a
-# venue's name with a heading over it, or a cell whose heading is not its column's name.
-VENUE_CARDS = """() => [...document.querySelectorAll('article .venue-table')].flatMap(box => {
-  // (the header row is kept for screen readers, clipped to a pixel: not a box a reader scrolls)
-  const scrolls = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('thead')
+# What is wrong with each table of text on the page (scripts/hooks/tables.py) at a phone's width: a box around it
+# or in it that scrolls sideways, a first cell with a heading over it, or a cell whose heading is not its column's.
+TEXT_TABLE_CARDS = """() => [...document.querySelectorAll('article table[data-cards]')].flatMap(table => {
+  const box = table.closest('.md-typeset__scrollwrap') || table;
+  // (the header row and KaTeX's MathML copy are kept for screen readers, clipped to a pixel: not boxes a reader
+  // scrolls)
+  const scrolls = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('thead, .katex-mathml')
     && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible');
   const heads = [...box.querySelectorAll('thead th')].map(th => th.textContent.trim());
   const cells = [...box.querySelectorAll('tbody td')];
@@ -233,11 +235,11 @@ def test_phone_width_has_no_horizontal_scroll(browser: object, server: str, buil
                  .filter(i => (i.value || '').trim().startsWith('-')).map(i => i.name)"""
         )
         assert not negative_pads, f"{path}: negative values on a keypad without minus: {negative_pads}"
-        # a venue comparison table is a card a venue on a phone (site.css): nothing in it scrolls sideways, and
-        # each cell but the venue's name is headed by its column's name (scripts/hooks/venue_tables.py)
-        cramped = page.evaluate(VENUE_CARDS)
+        # a table of text is a card a row on a phone (site.css): nothing in it scrolls sideways, and each cell
+        # but the first is headed by its column's name (scripts/hooks/tables.py)
+        cramped = page.evaluate(TEXT_TABLE_CARDS)
         if cramped:
-            wide.append(f"{path}: venue tables not laid out as cards: {cramped[:3]}")
+            wide.append(f"{path}: tables of text not laid out as cards: {cramped[:3]}")
     ctx.close()
     assert not wide, "\n".join(wide)
     assert tab.errors == [], "\n".join(tab.errors[:10])

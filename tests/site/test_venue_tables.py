@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from perpcalc.venues import FUNDING_VENUES, LOSS_VENUES, MARGIN_VENUES, VENUES  
 
 def rows(markdown: str) -> list[str]:
     """The table's body rows (the lines after the header and its rule)."""
-    lines = [line for line in markdown.splitlines() if line.startswith(("| ", "|-"))]
+    lines = markdown.splitlines()
     return [line for line in lines[2:] if line.startswith("| ")]
 
 
@@ -89,31 +88,3 @@ def test_marker_renders_and_unknown_table_fails() -> None:
         venue_tables.render("[[venues nope]]")
     with pytest.raises(venue_tables.VenueMarkupError):
         venue_tables.render("[[venue binance.borrow.model]]")
-
-
-def test_each_cell_is_labelled_with_its_column() -> None:
-    """On a phone a comparison table is a card a venue (site.css), each cell headed by its column's name:
-    the hook names every cell's column (``data-label``) and sets the roles that a table laid out as blocks
-    loses in some screen readers, on the table as Python-Markdown writes it from the page's Markdown."""
-    import markdown as md
-
-    source = venue_tables.render("[[venues loss columns=fund,pool]]")
-    assert source.lstrip().startswith(f'<div class="{venue_tables.TABLE_BOX}" markdown>')
-    html = venue_tables.label_cells(md.markdown(source, extensions=["tables", "md_in_html"]))
-    heads = ["Venue", "Insurance fund", "Pool whose depositors absorb losses", "Record"]
-    assert re.findall(r'<th role="columnheader">(.*?)</th>', html) == heads
-    labels = re.findall(r'<td role="cell" data-label="([^"]*)">', html)
-    names = [VENUES[k].name for k in LOSS_VENUES if k in VENUES]
-    assert labels == heads * len(names) and "<td>" not in html
-    assert re.findall(r'data-label="Venue">([^<]*)</td>', html) == names
-    assert html.count('<tr role="row">') == len(names) + 1 and html.count('role="rowgroup"') == 2
-    # a label is text in an attribute: a heading's markup is dropped and its quotes escaped
-    quoted = '<div class="venue-table">\n<table>\n<thead>\n<tr>\n<th>A <em>"b"</em></th>\n</tr>\n</thead>\n' \
-             '<tbody>\n<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>\n</div>'
-    assert '<td role="cell" data-label="A &quot;b&quot;">1</td>' in venue_tables.label_cells(quoted)
-    # a row that does not have a cell for each column is a build error, not a card with shifted labels
-    short = quoted.replace("<td>1</td>", "<td>1</td><td>2</td>")
-    with pytest.raises(venue_tables.VenueMarkupError):
-        venue_tables.label_cells(short)
-    # tables outside the box (a page's own tables) are left as they are
-    assert venue_tables.label_cells(quoted.replace("venue-table", "other")) == quoted.replace("venue-table", "other")
