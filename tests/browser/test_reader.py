@@ -207,20 +207,39 @@ def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
 
 
 def test_works_offline_after_a_first_visit(context: object, server: str) -> None:
+    """The offline copy is asked for once the runtime is live and the reader pauses (runtime.js,
+    QUIET_MS). Here the reader taps a link as the page goes live and the next page is slow to come:
+    the pause ended while the address was already the next page's, and the copy was asked for then,
+    for that address, not the page the reader had been on (which loaded the scripts and styles).
+    Now it waits for the next page's content, and keeps both pages."""
     tab = Tab(context, server)
-    tab.goto("/terms/funding-rate-exposure/")
+    first, following = "/terms/funding-rate-exposure/", "/glossary/"
+    tab.goto(first)
     tab.wait_ready("funding_payment")
-    # wait until the service worker has cached the runtime it was asked to keep
+    tab.page.evaluate(HOLD, [[], following])
+    tab.page.evaluate(
+        """p => { document.querySelector('article').dataset.previous = 'true';
+                  const a = document.createElement('a'); a.href = p; document.body.append(a); a.click(); a.remove(); }""",
+        following,
+    )
+    tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
+    tab.page.evaluate("new Promise(r => setTimeout(r, 2500))")  # past the pause (1.5 s), the next page held
+    assert tab.page.evaluate("navigator.serviceWorker.getRegistration().then(r => !r)"), (
+        "the offline copy was asked for during the navigation")
+    tab.page.evaluate("window.__releasePage()")
+    tab.wait("() => !!document.querySelector('article:not([data-previous])')")
+    # wait until the service worker has cached the runtime it was asked to keep, and both pages
     tab.wait(
-        """async () => { const keys = await caches.keys(); if (!keys.length) return false;
+        """async (pages) => { const keys = await caches.keys(); if (!keys.length) return false;
              const cache = await caches.open(keys[0]); const names = (await cache.keys()).map(r => r.url);
              return names.some(u => u.endsWith('.wasm')) && names.some(u => u.endsWith('.whl'))
-                    && names.some(u => u.endsWith('/funding-rate-exposure/')); }""",
+                    && pages.every(p => names.some(u => new URL(u).pathname === p)); }""",
+        [first, following],
         timeout=60,
     )
     context.set_offline(True)
     try:
-        tab.page.reload(wait_until="load")
+        tab.page.goto(tab.origin + first, wait_until="load")
         tab.wait_ready("funding_payment")
         form = tab.form("funding_payment")
         form.locator('[name="size"]').fill("7")
