@@ -244,7 +244,8 @@ JUMP_LAYOUTS = """() => {
     ul.style.width = width;
     layouts.push([ul.getBoundingClientRect().left, rects(items[0].querySelector('a'))[0].left,
       items.slice(1).map((li, i) => {
-        const before = rects(items[i].querySelector('a')).at(-1), sep = rects(li)[0], link = rects(li.querySelector('a'))[0];
+        const before = rects(items[i].querySelector('a')).at(-1);
+        const sep = rects(li)[0], link = rects(li.querySelector('a'))[0];
         return [[sep.left, sep.top], [before.right, before.top], [link.left, link.top]];
       })]);
   }

@@ -99,8 +99,9 @@ def test_a_chart_redrawn_while_the_results_are_stale_stays_the_results_chart(tab
     assert form.get_attribute("data-stale") == "true"
     assert redrawn() == at20, "redrawn beside an input error: the mark moved to the refused inputs' leverage"
     # 3. a link's inputs before their result: the page shows (greyed) the worked example, charted as such
-    tab.page.add_init_script(f"({HOLD})({json.dumps([['compute'], None])})")
-    tab.goto(f"{path}?leverage=20")
+    tab.page.evaluate(HOLD, [["compute"], None])  # held again (the page stays: instant navigation)
+    navigate(tab.page, "/glossary/")
+    navigate(tab.page, f"{path}?leverage=20")
     tab.wait(f"() => document.querySelector('{canvas}')")
     assert form.get_attribute("data-stale") == "true"
     assert digest(tab.page.evaluate(snapshot)) == example, "the worked example charted with the link's leverage"
@@ -218,8 +219,8 @@ def test_works_offline_after_a_first_visit(context: object, server: str) -> None
     tab.wait_ready("funding_payment")
     tab.page.evaluate(HOLD, [[], following])
     tab.page.evaluate(
-        """p => { document.querySelector('article').dataset.previous = 'true';
-                  const a = document.createElement('a'); a.href = p; document.body.append(a); a.click(); a.remove(); }""",
+        """p => { document.querySelector('article').dataset.previous = 'true'; const a = document.createElement('a');
+                  a.href = p; document.body.append(a); a.click(); a.remove(); }""",
         following,
     )
     tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
