@@ -225,8 +225,8 @@ const QUIET_MS = 1500;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let quietTimer;
 let offlineAsked = false;
-/** the path of the page whose content is on screen (pageShown) */
-let shownPath = location.pathname;
+/** @type {string | null} the path of the page whose content is on screen (pageShown; none before the first) */
+let shownPath = null;
 
 /** Puts the offline copy and the search index off until QUIET_MS from now (nothing once they have started). */
 export function whenQuiet() {
@@ -242,7 +242,7 @@ export function pageShown() {
 }
 
 function cacheForOffline() {
-  if (location.pathname !== shownPath) return; // a page on its way: asked for once it is in (pageShown)
+  if (shownPath !== null && location.pathname !== shownPath) return; // a page on its way: asked for once it is in (pageShown)
   offlineAsked = true;
   settled();
   // Everything this document loaded before the service worker took control (its first page and the
