@@ -94,12 +94,32 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 NOTEBOOK_MATHJAX = re.compile(r"<script[^>]*data-mkdocs-jupyter-mathjax[^>]*>.*?</script>", re.S)
+# overrides/main.html rewrites the theme's scripts block as text, and marks a block of a shape it does not know
+THEME_SCRIPTS_CHANGED = "<!--perpcalc: the theme's scripts block changed-->"
+THEME_BUNDLE = re.compile(r'<script\b[^>]*\bsrc="[^"]*assets/javascripts/bundle\.[^"]*"[^>]*>')
+
+
+class ThemeScriptsChanged(PluginError):
+    pass
+
+
+def check_theme_scripts(output: str, where: str) -> None:
+    """Refuse a page whose scripts overrides/main.html could not rewrite as it means to: the theme's
+    block of another shape (its mark), or not exactly one tag of the theme's bundle, deferred (the
+    bundle run before the page was parsed, or not at all, and nothing else said so)."""
+    bundles = THEME_BUNDLE.findall(output)
+    if THEME_SCRIPTS_CHANGED in output or len(bundles) != 1 or not re.search(r"\sdefer[\s>=]", bundles[0]):
+        raise ThemeScriptsChanged(
+            f"{where}: the theme's scripts block is not the one overrides/main.html rewrites (its bundle's tag, "
+            f"then one per extra_javascript); bundle tags found: {bundles}. Update the scripts block there.")
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Drop mkdocs-jupyter's MathJax loader (it points at a CDN); notebook math is drawn with
-    KaTeX at build time like every page's (scripts/hooks/katex.py). The plugin puts it on every page, not
-    only notebooks (so that instant navigation into a notebook finds it): it goes everywhere."""
+    """Check the page's scripts (:func:`check_theme_scripts`), and drop mkdocs-jupyter's MathJax loader
+    (it points at a CDN); notebook math is drawn with KaTeX at build time like every page's
+    (scripts/hooks/katex.py). The plugin puts it on every page, not only notebooks (so that instant
+    navigation into a notebook finds it): it goes everywhere."""
+    check_theme_scripts(output, getattr(getattr(page, "file", None), "src_uri", "a page"))
     return NOTEBOOK_MATHJAX.sub("", output)
 
 

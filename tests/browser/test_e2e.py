@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import perpcalc
 import pytest
-from helpers import HOLD, Tab
+from helpers import HOLD, Tab, navigate
 from perpcalc import page as page_entry
 
 pytestmark = pytest.mark.browser
@@ -267,4 +267,46 @@ def test_results_that_land_after_the_tap_stay_on_their_page(tab: Tab) -> None:
         tab.wait_ready(other)
         example = perpcalc.get(other).examples[tab.form(other).get_attribute("data-example")]
         assert tab.form(other).locator('[name="size"]').input_value() == str(example["size"]), other
+    assert tab.errors == [], tab.errors[:5]
+
+
+def test_a_landing_never_scrolls_the_page_the_reader_goes_back_to(tab: Tab) -> None:
+    """A shared link's page is kept on its form while it settles (address.js, land: up to 4 s). The
+    reader who presses Back meanwhile goes to the page before, where the theme puts them back where
+    they were: the landing went on scrolling the old page until the next page's content came, the
+    theme saved that offset as the page before's, and the reader came back to another place of it
+    (1,252 px instead of 1,500 on the glossary; here its content is held to make that window sure).
+    And Back to a page whose address holds a form's inputs (written as its results came) is the
+    reader's return, not a shared link: it landed on the form, 1,750 px above where they had been."""
+    name, page = "liquidation_price", tab.page
+    calc = "/terms/liquidation-price/"
+
+    def scroll_to(y: str) -> int:
+        page.evaluate(f"scrollTo(0, {y})")
+        # the theme notes the offset in history.state 100 ms after a scroll: Back restores that
+        return tab.wait("() => history.state && Math.abs(history.state.y - scrollY) < 1 && scrollY")
+
+    def settled() -> int:
+        page.evaluate("new Promise(r => setTimeout(r, 500))")  # the landing acted in its first frames
+        return page.evaluate("scrollY")
+
+    tab.goto(calc)
+    tab.wait_ready(name)
+    tab.form(name).locator('[name="leverage"]').fill("20")
+    tab.wait("() => location.search === '?leverage=20' && location.hash === '#calc-liquidation_price'")
+    assert scroll_to("3000") == 3000  # reading on, far below the form
+    navigate(page, "/glossary/")
+    assert scroll_to("1500") == 1500
+    navigate(page, f"{calc}?leverage=30#calc-liquidation_price")  # a shared link: lands on its form
+    page.evaluate(HOLD, [[], "/glossary/"])
+    page.go_back()
+    tab.wait("() => location.pathname === '/glossary/' && window.__heldPages.length === 1")
+    page.evaluate("new Promise(r => setTimeout(r, 400))")  # the landing's frames, the theme's offset note
+    page.evaluate("window.__releasePage()")
+    tab.wait("() => !document.querySelector('form.perpcalc')")
+    assert settled() == 1500, "Back from a landing: the glossary came back at the landing's offset"
+    page.go_back()
+    tab.wait_ready(name)
+    assert page.evaluate("location.search") == "?leverage=20"
+    assert settled() == 3000, "Back to a page with the reader's inputs in its address: landed on the form"
     assert tab.errors == [], tab.errors[:5]

@@ -230,8 +230,35 @@ def test_funding_series_headline_is_the_mean(screen: Tab, profile: str) -> None:
         assert sticky.is_visible() and sticky.locator(".perpcalc__sticky-label").inner_text().startswith("Mean")
 
 
-def test_also_called_sits_under_the_title(screen: Tab) -> None:
-    """On a page that writes its own H1, "Also called" comes after it, not above it."""
+# The "Calculators on this page" list (overrides/partials/perpcalc-jump.html), inline, laid out at its own
+# width and then at every width from 10 to 30 em (lines break at other places each time): for each
+# layout the list's left edge, the first link's, and for each next item its separator's [left, top]
+# (an item's first rectangle starts with its separator), the last line of the link before [right, top]
+# and its own link's first line [left, top].
+JUMP_LAYOUTS = """() => {
+  const ul = document.querySelector('nav.perpcalc-jump ul');
+  const items = [...ul.children];
+  const rects = (e) => [...e.getClientRects()];
+  const layouts = [];
+  for (const width of ['', ...Array.from({length: 41}, (_, i) => `${10 + i / 2}em`)]) {
+    ul.style.width = width;
+    layouts.push([ul.getBoundingClientRect().left, rects(items[0].querySelector('a'))[0].left,
+      items.slice(1).map((li, i) => {
+        const before = rects(items[i].querySelector('a')).at(-1);
+        const sep = rects(li)[0], link = rects(li.querySelector('a'))[0];
+        return [[sep.left, sep.top], [before.right, before.top], [link.left, link.top]];
+      })]);
+  }
+  ul.style.width = '';
+  return layouts;
+}"""
+
+
+def test_under_the_title_also_called_and_an_even_list_of_the_calculators(screen: Tab) -> None:
+    """On a page that writes its own H1, "Also called" comes after it, not above it. The list of
+    the page's calculators under it reads "A · B · C": each separator right after the link before,
+    on its line, whatever the width (the theme's list indent put 1.25 em before each, on a phone a
+    gap twice the one after the dot, and indented the first link; a line could start with a dot)."""
     tab = screen
     tab.goto(SERIES_PAGE)
     order = tab.page.evaluate(
@@ -240,6 +267,16 @@ def test_also_called_sits_under_the_title(screen: Tab) -> None:
                            !!(h1.compareDocumentPosition(aka) & Node.DOCUMENT_POSITION_FOLLOWING)]; }"""
     )
     assert order == [1, True]
+    breaks = 0
+    for left, first, items in tab.page.evaluate(JUMP_LAYOUTS):
+        assert items and abs(first - left) < 1, f"the first link is indented by {first - left:.1f} px"
+        for (sep_left, sep_top), (before_right, before_top), (link_left, link_top) in items:
+            assert abs(sep_top - before_top) < 2, "a line starts with a separator"
+            assert abs(sep_left - before_right) < 1, f"a gap of {sep_left - before_right:.1f} px before a separator"
+            if link_top > sep_top + 2:  # the line broke after the separator: the link starts the next
+                breaks += 1
+                assert abs(link_left - left) < 1, f"a line starts {link_left - left:.1f} px into the list"
+    assert breaks, "no layout broke a line between two items"
 
 
 def test_misspelt_keywords_find_their_page_but_never_show(screen: Tab) -> None:

@@ -3,6 +3,7 @@ phone width, accessibility (axe-core, served from node_modules to the test only)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import time
@@ -12,7 +13,7 @@ from urllib.parse import urlencode
 
 import perpcalc
 import pytest
-from helpers import Tab, calculator_forms, calculator_pages, navigate, poll, site_pages
+from helpers import HOLD, Tab, calculator_forms, calculator_pages, navigate, poll, site_pages
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,60 @@ def test_chart_renders_from_the_calculators_data(tab: Tab, calc_pages: dict[str,
     box = tab.page.locator(selector).first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
     assert tab.errors == []
+
+
+def test_a_chart_redrawn_while_the_results_are_stale_stays_the_results_chart(tab: Tab) -> None:
+    """A chart redrawn (the window's width, the colour scheme) while the results shown are not
+    those of the inputs shown is the results' chart, as the greyed results are: never the old curve
+    with a mark at the reader's new value ("Your leverage" at 20 on the curve of leverage 50).
+    Three states: a compute in flight, an input refused beside its field, and the worked example
+    on a page opened with other inputs before its result came."""
+    name, path = "liquidation_price", "/terms/liquidation-price/"
+    canvas = f'form.perpcalc[data-calculator="{name}"] [data-chart-for] canvas'
+    # the canvas as drawn now, its element marked: a redraw makes another
+    snapshot = f"() => {{ const c = document.querySelector('{canvas}'); c.dataset.seen = '1'; return c.toDataURL(); }}"
+
+    def digest(image: str) -> str:
+        return hashlib.sha256(image.encode()).hexdigest()[:16]
+
+    def redrawn() -> str:
+        tab.page.evaluate("window.dispatchEvent(new Event('resize'))")
+        tab.wait(f"() => {{ const c = document.querySelector('{canvas}'); return c && !c.dataset.seen; }}")
+        return digest(tab.page.evaluate(snapshot))
+
+    tab.goto(path)
+    tab.wait_ready(name)
+    tab.wait(f"() => document.querySelector('{canvas}')")
+    example = digest(tab.page.evaluate(snapshot))
+    assert redrawn() == example  # a redraw of the same results draws the same chart
+    form = tab.form(name)
+    # 1. in flight: the worker does not get the compute until released
+    tab.page.evaluate(HOLD, [["compute"], None])
+    form.locator('[name="leverage"]').fill("20")
+    assert form.get_attribute("data-stale") == "true"
+    assert redrawn() == example, "redrawn during a compute: the mark moved to the new leverage"
+    tab.page.evaluate("window.__releaseMessages()")
+    tab.wait(f"() => document.querySelector('form.perpcalc[data-calculator={name}]').dataset.stale === 'false'")
+    at20 = redrawn()
+    assert at20 != example  # the new result's chart
+    # 2. refused: a bad entry price beside its field, then a new leverage (refused again, same field)
+    form.locator('[name="entry_price"]').fill("-5")
+    form.locator('[data-error-for="entry_price"]').wait_for(state="visible")
+    tab.page.evaluate(f"() => document.querySelector('form.perpcalc[data-calculator={name}]')"
+                      ".addEventListener('perpcalc:error', () => { window.__refused = true; }, {once: true})")
+    form.locator('[name="leverage"]').fill("10")
+    tab.wait("() => window.__refused")
+    assert form.get_attribute("data-stale") == "true"
+    assert redrawn() == at20, "redrawn beside an input error: the mark moved to the refused inputs' leverage"
+    # 3. a link's inputs before their result: the page shows (greyed) the worked example, charted as such
+    tab.page.evaluate(HOLD, [["compute"], None])  # held again (the page stays: instant navigation)
+    navigate(tab.page, "/glossary/")
+    navigate(tab.page, f"{path}?leverage=20")
+    tab.wait(f"() => document.querySelector('{canvas}')")
+    assert form.get_attribute("data-stale") == "true"
+    assert digest(tab.page.evaluate(snapshot)) == example, "the worked example charted with the link's leverage"
+    assert redrawn() == example
+    assert tab.errors == [], tab.errors
 
 
 def test_copied_python_reproduces_the_page(tab: Tab, calc_pages: dict[str, list[str]]) -> None:
@@ -153,20 +208,39 @@ def test_csv_neutralises_formulas_and_export_waits_for_fresh_results(
 
 
 def test_works_offline_after_a_first_visit(context: object, server: str) -> None:
+    """The offline copy is asked for once the runtime is live and the reader pauses (runtime.js,
+    QUIET_MS). Here the reader taps a link as the page goes live and the next page is slow to come:
+    the pause ended while the address was already the next page's, and the copy was asked for then,
+    for that address, not the page the reader had been on (which loaded the scripts and styles).
+    Now it waits for the next page's content, and keeps both pages."""
     tab = Tab(context, server)
-    tab.goto("/terms/funding-rate-exposure/")
+    first, following = "/terms/funding-rate-exposure/", "/glossary/"
+    tab.goto(first)
     tab.wait_ready("funding_payment")
-    # wait until the service worker has cached the runtime it was asked to keep
+    tab.page.evaluate(HOLD, [[], following])
+    tab.page.evaluate(
+        """p => { document.querySelector('article').dataset.previous = 'true'; const a = document.createElement('a');
+                  a.href = p; document.body.append(a); a.click(); a.remove(); }""",
+        following,
+    )
+    tab.wait("p => location.pathname === p && window.__heldPages.length === 1", following)
+    tab.page.evaluate("new Promise(r => setTimeout(r, 2500))")  # past the pause (1.5 s), the next page held
+    assert tab.page.evaluate("navigator.serviceWorker.getRegistration().then(r => !r)"), (
+        "the offline copy was asked for during the navigation")
+    tab.page.evaluate("window.__releasePage()")
+    tab.wait("() => !!document.querySelector('article:not([data-previous])')")
+    # wait until the service worker has cached the runtime it was asked to keep, and both pages
     tab.wait(
-        """async () => { const keys = await caches.keys(); if (!keys.length) return false;
+        """async (pages) => { const keys = await caches.keys(); if (!keys.length) return false;
              const cache = await caches.open(keys[0]); const names = (await cache.keys()).map(r => r.url);
              return names.some(u => u.endsWith('.wasm')) && names.some(u => u.endsWith('.whl'))
-                    && names.some(u => u.endsWith('/funding-rate-exposure/')); }""",
+                    && pages.every(p => names.some(u => new URL(u).pathname === p)); }""",
+        [first, following],
         timeout=60,
     )
     context.set_offline(True)
     try:
-        tab.page.reload(wait_until="load")
+        tab.page.goto(tab.origin + first, wait_until="load")
         tab.wait_ready("funding_payment")
         form = tab.form("funding_payment")
         form.locator('[name="size"]').fill("7")

@@ -201,7 +201,16 @@ export async function copyLink(form, button) {
 // its top some time after the content is in (on a loaded machine, after our first scroll), and
 // the page's layout may still grow above the form. So the form is placed, then kept in place
 // while the page settles — every frame until nothing has moved for SETTLE_MS (MAX_MS at most) —
-// and left alone for good as soon as the reader scrolls, touches, clicks or types.
+// and left alone for good as soon as the reader scrolls, touches, clicks or types, or the address
+// leaves its page. Back (or a link followed without a tap) puts the next path in the address at
+// once, and the theme scrolls to the reader's place there, while this page stays on screen until
+// the next one's content comes: a landing that went on then scrolled the old content, and the theme
+// saved that offset as the next page's (the reader came back to another place of it).
+//
+// Only a new visit lands: a return to a page (Back, Forward, a reload) has its history entry's
+// state (the theme notes the reader's offset there), and the reader's place is kept. The address
+// of a page whose form the reader used holds its inputs and the form's hash (writeQuery): Back to
+// it landed on the form, away from where they had read on to.
 
 const SETTLE_MS = 600;
 const MAX_MS = 4000;
@@ -227,6 +236,7 @@ function hashTarget() {
  * @returns {boolean}
  */
 export function landsHere(form) {
+  if (history.state !== null) return false; // a return: the reader's place, not the link's form
   const named = hashTarget();
   return named?.matches("form.perpcalc") ? named === form : !landing?.form.isConnected;
 }
@@ -237,6 +247,7 @@ export function landsHere(form) {
  */
 export function land(form) {
   landing?.stop();
+  const page = location.pathname;
   const started = performance.now();
   let quietSince = started;
   /** @type {string | null} */
@@ -252,7 +263,7 @@ export function land(form) {
     return top >= 0 && top < Math.min(200, innerHeight / 2);
   };
   const step = (/** @type {number} */ now) => {
-    if (!form.isConnected) return stop(); // the reader went to another page
+    if (!form.isConnected || location.pathname !== page) return stop(); // the reader went to another page
     if (!placed()) {
       form.scrollIntoView({ block: "start" });
       quietSince = now;

@@ -161,16 +161,15 @@ function marksPlugin(marks) {
  * "{currency_label}" that output's text, so axes say "Settlement (8 h each)" or "Price (USDT)".
  * @param {HTMLElement} box
  * @param {string} text
+ * @param {Record<string, string>} inputs the inputs of the results charted (not the fields' values of the moment)
  * @returns {string}
  */
-function axisLabel(box, text) {
+function axisLabel(box, text, inputs) {
   const form = box.closest("form.perpcalc");
   return String(text).replace(/\{(\w+)\}/g, (whole, name) => {
     const out = form?.querySelector(`output[name="${name}"]`);
     if (out) return (out.textContent || "").trim();
-    const control = /** @type {HTMLInputElement | HTMLSelectElement | null | undefined} */ (
-      form?.querySelector(`:is(input, select)[name="${name}"]`));
-    return control ? control.value.trim() : whole;
+    return Object.hasOwn(inputs, name) ? inputs[name].trim() : whole;
   });
 }
 
@@ -220,9 +219,10 @@ function nameTicks(opts, xs, names) {
  * @param {Chart} chart
  * @param {unknown} rows the output's value: a list of rows
  * @param {Record<string, MarkValue>} markValues each mark's value and label
+ * @param {Record<string, string>} [inputs] the text of each input an axis label names, as the rows were computed from
  * @returns {uPlot | null}
  */
-export function drawChart(box, chart, rows, markValues) {
+export function drawChart(box, chart, rows, markValues, inputs = {}) {
   box.replaceChildren();
   const points = Array.isArray(rows) && rows.length >= 2 ? /** @type {Row[]} */ (rows) : null;
   const along = points && xValues(points, chart);
@@ -237,7 +237,7 @@ export function drawChart(box, chart, rows, markValues) {
   // With a time for every point (the rates came with dates: a file, or a start time), the x
   // axis shows UTC dates; otherwise it counts what chart.x counts, with its unit in the label.
   const { xs, dated } = along;
-  const xLabel = dated ? "Time (UTC)" : chart.x_label ? axisLabel(box, chart.x_label) : chart.labels[chart.x] || chart.x;
+  const xLabel = dated ? "Time (UTC)" : chart.x_label ? axisLabel(box, chart.x_label, inputs) : chart.labels[chart.x] || chart.x;
   /** @type {uPlot.AlignedData} */
   const data = [xs, ...chart.y.map((key) => numeric(points, key))];
   const bars = chart.kind === "bar" && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
@@ -264,7 +264,7 @@ export function drawChart(box, chart, rows, markValues) {
   // The y axis is labelled with the unit its series share (every label is "Name (unit)").
   const unit = sharedUnit(chart);
   const yLabel = chart.y_label
-    ? axisLabel(box, chart.y_label)
+    ? axisLabel(box, chart.y_label, inputs)
     : unit ? unitLabel(box, `(${unit})`).slice(1, -1)
     : chart.y.length === 1 ? unitLabel(box, chart.labels[chart.y[0]] || chart.y[0]) : "";
   const boxHeight = box.clientHeight || 300;

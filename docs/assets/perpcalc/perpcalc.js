@@ -10,7 +10,7 @@
 // (the query string, links, landing), downloads.js (Copy as Python, CSV, JSON); the pure
 // percent.js, urlstate.js, exports.js and protocol.js under them; files.js and charts.js on demand.
 
-import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker, whenQuiet } from "./runtime.js";
+import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker, pageShown } from "./runtime.js";
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
 import { valueOf, setValue, wantsHold, hold, holdPaste } from "./lists.js";
 import { watch, showRuntime, showRuntimeEverywhere, requestCompute, drawCharts, redrawAll } from "./render.js";
@@ -124,7 +124,7 @@ function isOneEdit(event) {
 const SCRIPT_RUNS = "Worked example, computed with perpcalc when this page was built. Change any input to recalculate in your browser.";
 
 function init() {
-  whenQuiet(); // a new page (instant navigation) is the reader at work
+  pageShown(); // a new page (instant navigation) is the reader at work
   const forms = formsOnPage();
   forms.forEach(wire);
   if (forms.length && runtime.state === "idle" && window.__perpcalcBoot) {

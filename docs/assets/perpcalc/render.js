@@ -12,7 +12,7 @@
 
 import { STEPS } from "./protocol.js";
 import { runtime, startRuntime, compute, formatRows, keptRows } from "./runtime.js";
-import { specOf, readInputs, markStale, atExample, clearErrors, showError, showNotes, formsOnPage } from "./form.js";
+import { specOf, readInputs, markStale, atExample, clearErrors, showError, showNotes, formsOnPage, controlFor, applies } from "./form.js";
 import { valueOf, unpackLarge, buildTable } from "./lists.js";
 import { laterQuery } from "./address.js";
 
@@ -95,9 +95,10 @@ export function requestCompute(form) {
     startRuntime("input");
     return;
   }
+  const asked = chartInputs(form, false); // what its charts will say of these inputs (drawCharts)
   const id = compute(/** @type {string} */ (form.dataset.calculator), readInputs(form), (result) => {
     // an answer to an earlier request, or for a form gone with its page, is not shown
-    if (form.isConnected && Number(form.dataset.request) === id) applyResult(form, unpackLarge(result));
+    if (form.isConnected && Number(form.dataset.request) === id) applyResult(form, unpackLarge(result), asked);
   });
   form.dataset.request = String(id);
 }
@@ -106,8 +107,9 @@ export function requestCompute(form) {
  * Puts one answer of perpcalc on the form.
  * @param {HTMLFormElement} form
  * @param {Result} result
+ * @param {ChartInputs} [inputs] the inputs it answers, as its charts name them (chartInputs)
  */
-export function applyResult(form, result) {
+export function applyResult(form, result, inputs) {
   clearErrors(form);
   if (!result.ok) {
     showError(form, result.error);
@@ -141,6 +143,7 @@ export function applyResult(form, result) {
     const text = result.display[/** @type {string} */ (/** @type {HTMLElement} */ (unit).dataset.unitFrom)]?.text;
     if (text) unit.textContent = text;
   }
+  if (inputs) charted.set(form, inputs);
   form.dataset.failed = "false";
   form.dataset.dirty = atExample(form) ? "false" : "done";
   markStale(form);
@@ -158,6 +161,47 @@ export function applyResult(form, result) {
 // ---------------------------------------------------------------- charts
 // Series outputs are charted from their data-value with the site's uPlot, loaded only on
 // pages that have one; the pre-rendered example is charted without waiting for Python.
+//
+// A chart is the results' chart, drawn whenever (a result, the window's width, the colour scheme):
+// what it takes from the inputs (a mark at the reader's leverage, "{interval_hours} h" in an axis's
+// label) is taken from the inputs of the results shown, never from the fields as they are now. While
+// those differ (a compute on its way, a refusal beside a field, the worked example shown until the
+// runtime is live), the results are greyed and kept, and so is their chart: redrawn from the fields,
+// it put the reader's new leverage on the old curve, numbers that belong to no inputs at all.
+
+/**
+ * What a form's charts take from its inputs: each input they name (a mark, a label's {name}), its text
+ * and whether it applies (a field hidden for the chosen venue has no mark).
+ * @typedef {Record<string, {text: string, applies: boolean}>} ChartInputs
+ */
+
+/** @type {WeakMap<HTMLFormElement, ChartInputs>} the inputs of the results a form shows (none yet: the example's) */
+const charted = new WeakMap();
+
+/**
+ * The inputs a form's charts name, as the fields hold them now, or (`example`) as the worked example
+ * the build rendered has them.
+ * @param {HTMLFormElement} form
+ * @param {boolean} example
+ * @returns {ChartInputs}
+ */
+function chartInputs(form, example) {
+  const spec = specOf(form);
+  /** @type {ChartInputs} */
+  const inputs = {};
+  for (const chart of Object.values(spec.charts || {})) {
+    const labels = `${chart.x_label || ""} ${chart.y_label || ""}`;
+    for (const name of [...(chart.marks || []), ...[...labels.matchAll(/\{(\w+)\}/g)].map((m) => m[1])]) {
+      const el = controlFor(form, name);
+      if (!el || name in inputs) continue; // an output's, or seen
+      const field = /** @type {HTMLElement | null} */ (el.closest(".perpcalc__field"));
+      inputs[name] = example
+        ? { text: spec.values[name] ?? "", applies: applies(JSON.parse(field?.dataset.when || "{}"), (n) => spec.values[n]) }
+        : { text: valueOf(el), applies: !field?.hidden };
+    }
+  }
+  return inputs;
+}
 
 /** @type {Promise<typeof import("./charts.js")> | null} */
 let chartsModule = null;
@@ -193,6 +237,9 @@ export async function drawCharts(form) {
   const asked = form.dataset.request;
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (!form.isConnected || form.dataset.request !== asked) return; // newer results draw their own
+  const inputs = charted.get(form) ?? chartInputs(form, true);
+  /** @type {Record<string, string>} */
+  const texts = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.text]));
   for (const name of names) {
     const box = /** @type {HTMLElement | null} */ (form.querySelector(`[data-chart-for="${CSS.escape(name)}"]`));
     if (!box) continue;
@@ -201,22 +248,23 @@ export async function drawCharts(form) {
     for (const mark of charts[name].marks || []) {
       const label = form.querySelector(`output[name="${CSS.escape(mark)}"]`)?.closest(".perpcalc__out")
         ?.querySelector(".perpcalc__label")?.textContent;
-      marks[mark] = label ? { value: outputValue(form, mark), label } : inputMark(form, mark);
+      marks[mark] = label ? { value: outputValue(form, mark), label } : inputMark(form, mark, inputs[mark]);
     }
-    mod.drawChart(box, charts[name], outputValue(form, name), marks);
+    mod.drawChart(box, charts[name], outputValue(form, name), marks, texts);
   }
 }
 
 /**
- * A mark may name an input: a line at the reader's own value ("Your leverage"), none when empty.
+ * A mark may name an input: a line at the reader's own value ("Your leverage"), none when empty or
+ * when the field does not apply.
  * @param {HTMLFormElement} form
  * @param {string} name
+ * @param {{text: string, applies: boolean} | undefined} input its value for the results shown (chartInputs)
  * @returns {{value: number | undefined, label: string}}
  */
-function inputMark(form, name) {
+function inputMark(form, name, input) {
   const el = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${CSS.escape(name)}"]`));
-  const text = el && !/** @type {HTMLElement | null} */ (el.closest(".perpcalc__field"))?.hidden ? valueOf(el).trim() : "";
-  return markOf(text, el?.labels?.[0]?.textContent?.trim() || name);
+  return markOf(input?.applies ? input.text.trim() : "", el?.labels?.[0]?.textContent?.trim() || name);
 }
 
 /**

@@ -214,10 +214,19 @@ export function readFile(form, field, file, onProgress, options = {}) {
 // loop at load 10, alternating: instant navigation 276 -> 215 ms, its fetch 55 -> 31 ms, recompute
 // p95 58 -> 48 ms). It starts QUIET_MS after the runtime is ready and after the last computation
 // or page change, and the theme's search index is let go then too (settled).
+//
+// A pause is one only with the page on screen at the address: the theme's instant navigation puts
+// the next page's path in the address at the tap and its content comes later (seconds, on a slow
+// link). A pause that ended in between asked for the offline copy then, for the next page's address
+// (fetched by the service worker beside the theme's own request for it), and the page the reader
+// had been on, which loaded the scripts and styles, was never kept. It is asked for again when the
+// next page's content is in (pageShown).
 const QUIET_MS = 1500;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let quietTimer;
 let offlineAsked = false;
+/** @type {string | null} the path of the page whose content is on screen (pageShown; none before the first) */
+let shownPath = null;
 
 /** Puts the offline copy and the search index off until QUIET_MS from now (nothing once they have started). */
 export function whenQuiet() {
@@ -226,14 +235,23 @@ export function whenQuiet() {
   quietTimer = setTimeout(cacheForOffline, QUIET_MS);
 }
 
+/** A page's content is on screen (the first, or the next by instant navigation): the reader at work there. */
+export function pageShown() {
+  shownPath = location.pathname;
+  whenQuiet();
+}
+
 function cacheForOffline() {
+  if (shownPath !== null && location.pathname !== shownPath) return; // a page on its way: asked for once it is in (pageShown)
   offlineAsked = true;
   settled();
-  // Everything this page loaded before the service worker took control (the page itself,
-  // theme scripts and styles) plus, on the worker's side, the runtime files.
+  // Everything this document loaded before the service worker took control (its first page and the
+  // pages instant navigation fetched since, theme scripts and styles; the page on screen, whose address
+  // may have a query the reader's inputs put there since) plus, on the worker's side, the runtime files.
   registerServiceWorker();
   if (!navigator.serviceWorker) return;
   const urls = [location.href.split("#")[0]];
+  for (const entry of performance.getEntriesByType("navigation")) urls.push(entry.name.split("#")[0]);
   for (const entry of performance.getEntriesByType("resource")) {
     if (entry.name.startsWith(location.origin)) urls.push(entry.name);
   }
