@@ -207,16 +207,47 @@ export async function copyLink(form, button) {
 // the next one's content comes: a landing that went on then scrolled the old content, and the theme
 // saved that offset as the next page's (the reader came back to another place of it).
 //
-// Only a new visit lands: a return to a page (Back, Forward, a reload) has its history entry's
-// state (the theme notes the reader's offset there), and the reader's place is kept. The address
-// of a page whose form the reader used holds its inputs and the form's hash (writeQuery): Back to
-// it landed on the form, away from where they had read on to.
+// Only a new visit lands: on a return to a page (Back, Forward, a reload) the reader's place is kept.
+// The address of a page whose form the reader used holds its inputs and the form's hash (writeQuery):
+// Back to it landed on the form, away from where they had read on to. A return is told by how the page
+// came (arrived): the document's first page by its own navigation's type, a later one (the theme's
+// instant navigation) by a traversal of the history to its path since the page before was shown, as
+// the browser's Navigation API reports it. Two other signs are not: the theme's note of the offset in
+// history.state (it writes it 100 ms after any scroll, its own scroll to a new page's top included,
+// which on a loaded machine comes before the page's forms are wired) and popstate (fired by a move to
+// a hash too, such as a shared link's "#formula"). A browser without the Navigation API lands on every
+// page a link opens, as before.
 
 const SETTLE_MS = 600;
 const MAX_MS = 4000;
 const READER_EVENTS = ["wheel", "touchstart", "pointerdown", "keydown"];
 /** @type {{form: HTMLFormElement, stop: () => void} | null} */
 let landing = null;
+/** @type {Element | null} the content (article) of the page whose arrival is known */
+let arrivedPage = null;
+/** @type {string | null} the path a traversal of the history (Back, Forward) went to since the last page was shown */
+let traversedTo = null;
+let returned = false;
+
+/** Notes how the page on screen came: a return (Back, Forward, a reload) or a new visit (see above). Called for
+ * every page shown (perpcalc.js init, which may run twice for the first page: the second call changes nothing). */
+export function arrived() {
+  const page = document.querySelector("article");
+  if (page === arrivedPage) return;
+  if (arrivedPage === null) { // the document's first page
+    /** @type {{addEventListener?: (type: string, f: (e: {navigationType: string, destination: {url: string}}) => void) => void} | undefined} */
+    const navigation = /** @type {any} */ (globalThis).navigation;
+    navigation?.addEventListener?.("navigate", (e) => {
+      if (e.navigationType === "traverse") traversedTo = new URL(e.destination.url).pathname;
+    });
+    const type = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0])?.type;
+    returned = type === "reload" || type === "back_forward";
+  } else {
+    returned = traversedTo === location.pathname;
+  }
+  traversedTo = null;
+  arrivedPage = page;
+}
 
 /** @returns {HTMLElement | null} the element the address's hash names */
 function hashTarget() {
@@ -236,7 +267,7 @@ function hashTarget() {
  * @returns {boolean}
  */
 export function landsHere(form) {
-  if (history.state !== null) return false; // a return: the reader's place, not the link's form
+  if (returned) return false; // a return: the reader's place, not the link's form (arrived)
   const named = hashTarget();
   return named?.matches("form.perpcalc") ? named === form : !landing?.form.isConnected;
 }

@@ -14,7 +14,7 @@ import { runtime, startRuntime, readFile, onRuntimeChange, registerServiceWorker
 import { formsOnPage, touched, applyPreset, applyWhen, atExample, markStale, showNotes, resetValues } from "./form.js";
 import { valueOf, setValue, wantsHold, hold, holdPaste } from "./lists.js";
 import { watch, showRuntime, showRuntimeEverywhere, requestCompute, drawCharts, redrawAll } from "./render.js";
-import { readQuery, copyLink, land, landsHere } from "./address.js";
+import { readQuery, copyLink, land, landsHere, arrived } from "./address.js";
 import { pythonCall, toCSV, toJSON, download, copyPython } from "./downloads.js";
 
 /** @type {WeakSet<HTMLFormElement>} */
@@ -124,6 +124,7 @@ function isOneEdit(event) {
 const SCRIPT_RUNS = "Worked example, computed with perpcalc when this page was built. Change any input to recalculate in your browser.";
 
 function init() {
+  arrived(); // a new visit or a return (address.js: only a new visit lands on a shared link's form)
   pageShown(); // a new page (instant navigation) is the reader at work
   const forms = formsOnPage();
   forms.forEach(wire);
