@@ -61,8 +61,8 @@ def is_text_table(heads: list[str], rows: list[list[str]]) -> bool:
 def label_table(body: str) -> str | None:
     """A table's inner HTML with its cells named after their columns and its roles set, or ``None``
     when it is not a text table (or has no header row). A body row with another number of cells than
-    the header, or a heading with math in it, is a ``TableError``: its cards would name cells after the
-    wrong columns, or show the heading's TeX."""
+    the header, a heading with math in it or a first column that repeats a cell is a ``TableError``: its
+    cards would name cells after the wrong columns, show the heading's TeX or share a title."""
     head, _, rest = body.partition("</thead>")
     heads = [_text(h) for h in _HEAD.findall(head)]
     rows = [[_text(c) for _, c in _CELL.findall(r)] for r in _ROW.findall(rest)]
@@ -74,12 +74,18 @@ def label_table(body: str) -> str | None:
     for cells in rows:
         if len(cells) != len(heads):
             raise TableError(f"a table row has {len(cells)} cells for {len(heads)} columns: {cells[:2]}")
+    titles = [cells[0] for cells in rows]
+    if len(set(titles)) != len(titles):
+        raise TableError(f"the first column of a table of text repeats a cell, and a card is titled by its row's first "
+                         f"cell: put a column of distinct cells first ({heads[0]!r}: {titles[:4]})")
 
     def cells(m: re.Match[str]) -> str:  # one body row: each cell's column named on it
         labels = iter(heads)
         return _after("td", m.group(0), lambda: f' role="cell" data-label="{escape(next(labels))}"')
 
-    head = _after("th", _after("tr", _after("thead", head, ' role="rowgroup"'), ' role="row"'), ' role="columnheader"')
+    # (a th keeps its own role, a column's header, under these: a th with role="columnheader" set is what the
+    # theme styles as a sortable column, a pointer and a sort mark that do nothing here)
+    head = _after("tr", _after("thead", head, ' role="rowgroup"'), ' role="row"')
     rest = _after("tr", _after("tbody", _ROW.sub(cells, rest), ' role="rowgroup"'), ' role="row"')
     return f"{head}</thead>{rest}"
 
