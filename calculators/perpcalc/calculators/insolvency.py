@@ -234,7 +234,8 @@ adl_ranking_calculator = Calculator(
             type="list",
             columns=POSITION_COLUMNS,
             min_items=1,
-            help="one row per position",
+            help="side long or short; size in base units or contracts, prices in the quote currency, margin in the "
+            "settlement currency",
             accepts=("positions",),
             columnar=True,
         ),
@@ -606,7 +607,8 @@ socialized_loss_calculator = Calculator(
                 Field("id", "Id", type="text"),
                 Field("profit", "Profit", unit="settlement currency"),
             ),
-            help="one row per account; a negative profit is a net loser, who pays nothing",
+            help="profits in the settlement currency; an account with a negative profit is a net loser and pays "
+            "nothing",
         ),
         Field("method", "Rule", type="choice", choices=SOCIAL_METHODS, default="pro_rata"),
         Field(
@@ -773,7 +775,7 @@ insolvency_waterfall_calculator = Calculator(
             type="list",
             columns=WATERFALL_COLUMNS,
             min_items=1,
-            help="one row per position",
+            help="side long or short; size in base units, entry price and margin in the quote currency",
             accepts=("positions",),
             columnar=True,
         ),

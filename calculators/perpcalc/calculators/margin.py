@@ -454,7 +454,8 @@ liquidation_price_calculator = Calculator(
             default=None,
             columns=TIER_COLUMNS,
             max_items=50,
-            help="optional: rows from floor 0 up; the tier is chosen as the venue does",
+            help="optional: each floor is the notional where its tier starts, from 0 up; where the venue's rule uses "
+            "tiers, a table typed here replaces its dated table and the flat rate",
             advanced=True,
         ),
     ),
