@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -151,7 +150,7 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
 def lead(content: str, limit: int = 200) -> str:
     """A page's first real paragraph as plain text, cut at a word near ``limit`` characters."""
     for para in re.findall(r"<p\b(?![^>]*notebook-download)[^>]*>(.*?)</p>", content, re.S):
-        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", para)).split())
+        text = templates.text_of(para)
         if len(text) >= 40:
             return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     return ""

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from templates import text_of
 
 TEXT_CELL = 20  # characters: the average cell length of a column of text (a phrase, not a figure)
 TEXT_COLUMNS = 2  # such columns, in a table of three columns or more, that make it a text table
@@ -34,10 +35,6 @@ _CELL = re.compile(r"<td((?: style=\"[^\"]*\")?)>(.*?)</td>", re.S)
 
 class TableError(PluginError):
     pass
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def is_text_table(heads: list[str], rows: list[list[str]]) -> bool:
@@ -64,8 +61,8 @@ def label_table(body: str) -> str | None:
     the header, a heading with math in it or a first column that repeats a cell is a ``TableError``: its
     cards would name cells after the wrong columns, show the heading's TeX or share a title."""
     head, _, rest = body.partition("</thead>")
-    heads = [_text(h) for h in _HEAD.findall(head)]
-    rows = [[_text(c) for _, c in _CELL.findall(r)] for r in _ROW.findall(rest)]
+    heads = [text_of(h) for h in _HEAD.findall(head)]
+    rows = [[text_of(c) for _, c in _CELL.findall(r)] for r in _ROW.findall(rest)]
     if not rest or not is_text_table(heads, rows):
         return None
     if "arithmatex" in head:  # math is drawn by KaTeX in the page, never in a data-label

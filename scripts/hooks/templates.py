@@ -10,6 +10,7 @@ on one line; write a space where one is wanted.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -38,3 +39,13 @@ def render(template: str, /, **context: Any) -> str:
     '<mark>draft: calculator a&lt;b is not built yet</mark>'
     """
     return ENV.get_template(f"partials/{template}").render(**context)
+
+
+def text_of(markup: str) -> str:
+    """A fragment of HTML as the text a reader sees: its tags dropped, its entities read, each run of
+    white space one space (a page's lead paragraph for its preview, a table heading as a cell's label).
+
+    >>> text_of('A <em>"b"</em>   &amp; c')
+    'A "b" & c'
+    """
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())

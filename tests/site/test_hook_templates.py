@@ -186,3 +186,11 @@ def test_each_template_is_one_line_of_html(name: str) -> None:
     """Line breaks come only from an explicit {{ "\\n" }}: the loader drops the template's own."""
     source, _, _ = templates.ENV.loader.get_source(templates.ENV, f"partials/{name}")
     assert "\n" not in source, name
+
+
+def test_the_templates_modules_examples() -> None:
+    """templates.py's docstring examples (what a template draws, a fragment's text) run as doctests."""
+    import doctest
+
+    result = doctest.testmod(templates, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 2 and result.failed == 0
