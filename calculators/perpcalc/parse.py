@@ -539,6 +539,21 @@ _NUMBER_CHARACTERS = re.compile(r"[0-9.+\-\n]*")
 
 
 def _plain_number_column(cells: list[str]) -> list[float] | None:
+    """``_plain_floats`` of a column, each distinct text read once when the texts repeat
+    (``_distinct_texts``), the cells of a text sharing its float.
+
+    >>> numbers = _plain_number_column(["2.50", "2.50", "-1"] * 8)
+    >>> numbers[:3], numbers[0] is numbers[3]
+    ([2.5, 2.5, -1.0], True)
+    """
+    texts = _distinct_texts(cells)
+    if texts is None:
+        return _plain_floats(cells)
+    numbers = _plain_floats(texts)
+    return None if numbers is None else list(map(dict(zip(texts, numbers, strict=True)).__getitem__, cells))
+
+
+def _plain_floats(cells: list[str]) -> list[float] | None:
     """A column of stripped number texts as floats when every cell is a plain decimal the row
     reading takes as it stands, else ``None`` (the row reading then reads the column, or words
     its error).
@@ -583,26 +598,37 @@ def _plain_characters(cells: list[str]) -> str | None:
 
 
 def _plain_decimal_column(cells: list[str]) -> tuple[list[Decimal], float, float] | None:
-    """``_plain_decimals`` of a column, each distinct text read once when the texts repeat (a book's
-    sizes, prices and margins do: round lots, ticks): the same Decimals, by value and form, but
-    shared by the cells of the same text. Whether they repeat is judged on every 16th cell (a
-    sample of 6,250 of 100,000 rows costs a fraction of a millisecond); every test of
-    ``_plain_decimals`` is of each cell on its own or of the extremes, so it gives on the
-    distinct texts what it gives on the cells.
+    """``_plain_decimals`` of a column, each distinct text read once when the texts repeat
+    (``_distinct_texts``): the same Decimals, by value and form, but shared by the cells of the same text.
 
     >>> numbers, low, high = _plain_decimal_column(["2.50", "2.50", "-1"] * 8)
     >>> numbers[:3], numbers[0] is numbers[3], (low, high)
     ([Decimal('2.50'), Decimal('2.50'), Decimal('-1')], True, (-1.0, 2.5))
     """
-    sample = cells[::16]
-    if len(set(sample)) * 4 > len(sample) * 3:  # mostly distinct: a dictionary of them would cost more than it saves
+    texts = _distinct_texts(cells)
+    if texts is None:
         return _plain_decimals(cells)
-    texts = list(dict.fromkeys(cells))
     read = _plain_decimals(texts)
     if read is None:
         return None
     numbers, low, high = read
     return list(map(dict(zip(texts, numbers, strict=True)).__getitem__, cells)), low, high
+
+
+def _distinct_texts(cells: list[str]) -> list[str] | None:
+    """A column's distinct texts, in order, when they repeat enough for reading each once to pay (a
+    book's sizes, prices and margins do: round lots, ticks), else ``None``. It is judged on every 16th
+    cell (6,250 of 100,000 rows cost a fraction of a millisecond): a dictionary of mostly distinct texts
+    would cost more than it saves. Every test ``_plain_floats`` and ``_plain_decimals`` make is of each
+    cell on its own or of the extremes, so it gives on the distinct texts what it gives on the cells.
+
+    >>> _distinct_texts(["1", "2"] * 16), _distinct_texts(["1", "2"])
+    (['1', '2'], None)
+    """
+    sample = cells[::16]
+    if len(set(sample)) * 4 > len(sample) * 3:
+        return None
+    return list(dict.fromkeys(cells))
 
 
 def _plain_decimals(cells: list[str]) -> tuple[list[Decimal], float, float] | None:

@@ -616,9 +616,9 @@ def test_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
     field = perpcalc.get("adl_ranking").field("positions")
     odd = ["1.", ".5", "+7", "123456789012345678.5", "0.000000000000000000123", "00012", "1e3", "inf", "1_000",
            "1" * 35, "1" * 32, "-0.", "0.00", "-0", "0." + "0" * 31 + "1", "12.5", " 3 "]
-    for cell in odd:
+    for cell, rows in itertools.product(odd, (3, 48)):  # 48 rows: each column's 2 texts read once (it repeats them)
         text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
-            f"p{i}, long, {cell if i == 1 else 2}, 100, 110, {cell}" for i in range(3))
+            f"p{i}, long, {cell if i % 3 == 1 else 2}, 100, 110, {cell}" for i in range(rows))
         assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
     assert _spec._plain_number_column(["1.", ".5", "123456789012345678.5"]) == [1.0, 0.5, 123456789012345678.5]
     assert _spec._plain_number_column(["1e3"]) is None and _spec._plain_number_column(["1" * 35]) is None
@@ -672,17 +672,21 @@ def test_exact_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
 @example(["1" * 31, "-" + "9" * 30], None)
 def test_a_column_of_repeated_texts_is_read_as_each_of_its_cells(cells: list[str], random: Any) -> None:
     """A column whose texts repeat (each of a few texts 64 times, in any order) is read through its
-    distinct texts (parse._plain_decimal_column): the Decimals, by form too, and the floats of the
-    extremes of the cell-by-cell reading, or ``None`` where it gives ``None``; each text's cells share
-    one Decimal."""
+    distinct texts (parse._plain_decimal_column, parse._plain_number_column): the Decimals, by form too,
+    and the floats of the extremes, or the floats, of the cell-by-cell reading, or ``None`` where it
+    gives ``None``; each text's cells share one number."""
     column = cells * 64
     if random is not None:
         random.shuffle(column)
+    assert _spec._distinct_texts(column) == list(dict.fromkeys(column))
     read = _spec._plain_decimal_column(column)
+    floats = _spec._plain_number_column(column)
     assert repr(read) == repr(_spec._plain_decimals(column))
-    if read is not None:
-        by_text = dict(zip(column, read[0], strict=True))
-        assert all(map(operator.is_, read[0], map(by_text.__getitem__, column)))
+    assert repr(floats) == repr(_spec._plain_floats(column))
+    for numbers in (read and read[0], floats):
+        if numbers is not None:
+            by_text = dict(zip(column, numbers, strict=True))
+            assert all(map(operator.is_, numbers, map(by_text.__getitem__, column)))
 
 
 def reference_rows_to_text(f: Any, rows: Sequence[Mapping[str, Any]]) -> str:
