@@ -947,8 +947,9 @@ def _rows_json(o: Output, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def _table_json(o: Output, keys: tuple[str, ...], cells: list[list[Any]]) -> list[dict[str, Any]]:
-    """A ``Columns`` table as rows: each column written as ``_rows_json`` writes it, then the rows."""
-    return columns_json(o, Columns(zip(keys, cells, strict=True))).rows()
+    """A ``Columns`` table as rows: each column written as ``_rows_json`` writes it, then the rows
+    (built from the columns as they are: no column is copied)."""
+    return rows_from_columns(keys, _columns_written(o, keys, cells))
 
 
 def columns_json(o: Output, value: Columns) -> Columns:
@@ -960,10 +961,17 @@ def columns_json(o: Output, value: Columns) -> Columns:
     >>> columns_json(Output("t", "T", columns=(Output("x", "X"),)), Columns(x=[Decimal("1.5"), -0.0]))
     {'x': [1.5, 0.0]}
     """
-    cells = [list(col) for col in value.values()]
+    cells = list(value.values())
+    written = _columns_written(o, tuple(value), cells)
+    # a column that needed no writing comes back as the calculator's own list: the output holds a copy
+    return Columns((k, list(w) if w is c else w) for k, c, w in zip(value, cells, written, strict=True))
+
+
+def _columns_written(o: Output, keys: tuple[str, ...], cells: list[list[Any]]) -> list[list[Any]]:
+    """Each column of a table written by ``_column_json`` (a column that needs no writing as itself)."""
     if len(set(map(len, cells))) > 1:
         raise RuntimeError(f"output {o.name!r}: its columns are not all as long")
-    return Columns((k, _column_json(_column(o, k), col)) for k, col in zip(value, cells, strict=True))
+    return [_column_json(_column(o, k), col) for k, col in zip(keys, cells, strict=True)]
 
 
 def _column_json(c: Output, cells: list[Any]) -> list[Any]:

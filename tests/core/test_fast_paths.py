@@ -331,6 +331,8 @@ def test_rows_json_matches_reference(data: st.DataObject) -> None:
     if len(set(map(tuple, rows))) == 1 and rows[0]:  # the same table by columns: the same rows (or error)
         columns = _spec.Columns((n, [row[n] for row in rows]) for n in rows[0])  # the rows' own key order
         assert _outcome(_spec.output_json, o, columns) == _outcome(reference_rows_json, o, rows)
+        kept = _outcome(lambda o, c: _spec.columns_json(o, c).rows(), o, columns)  # the worker's path
+        assert kept == _outcome(reference_rows_json, o, rows)
 
 
 
@@ -479,6 +481,21 @@ def test_a_list_of_blank_records_is_refused_by_its_field() -> None:
         raise AssertionError("no error")
     for field in LIST_FIELDS:
         assert _outcome(_spec.coerce_list, field, " , ,\n,") == _outcome(reference_coerce_list, field, " , ,\n,")
+
+
+def test_columns_written_leave_the_calculators_lists_alone() -> None:
+    """A Columns table's rows and kept columns hold new lists and dicts, whether a column needed
+    writing or not: changing the output never changes what the calculator returned."""
+    table = perpcalc.get("insolvency_waterfall").outputs[0]
+    names = [c.name for c in table.columns]
+    texts, floats, decimals = ["a", "b"], [1.5, 2.0], [Decimal("-0"), Decimal("0E-7")]
+    columns = _spec.Columns(zip(names, [texts, texts, floats] + [decimals] * (len(names) - 3), strict=True))
+    kept = _spec.columns_json(table, columns)
+    assert list(kept) == names and not {id(texts), id(floats), id(decimals)} & set(map(id, kept.values()))
+    assert kept["id"] == texts and kept["size"] == floats and repr(kept[names[-1]]) == "[0.0, 0.0]"
+    rows = _spec.output_json(table, columns)
+    assert rows == kept.rows() == reference_rows_json(table, columns.rows())
+    assert (texts, floats, repr(decimals)) == (["a", "b"], [1.5, 2.0], "[Decimal('-0'), Decimal('0E-7')]")
 
 
 def test_rows_already_json_come_back_as_they_are() -> None:
