@@ -428,6 +428,46 @@ def test_the_plain_text_split_is_taken() -> None:
         assert not _spec._plain_text_columns(field, tight.replace(",110.5,", f",{odd}110.5,"))[2]
 
 
+def reference_plain_text_columns(f: Any, text: str) -> tuple[dict[str, list[str]], int, bool] | None:
+    """parse._plain_text_columns before it split the lines with the cells: a list of the lines, the
+    commas of each counted."""
+    if '"' in text or "\r" in text or "\0" in text or len(f.columns) < 2:
+        return None
+    text = text.strip()
+    lines = text.split("\n")
+    header = [h.strip().lower() for h in lines[0].split(",")]
+    n = len(header)
+    body = lines[1:]
+    if (not body or len(body) > f.max_items or len(set(header)) != n
+            or not {c.name for c in f.columns}.issuperset(header)
+            or set(map(str.count, body, itertools.repeat(","))) != {n - 1}):
+        return None
+    rest = text[len(lines[0]) + 1:]
+    squeezed = rest.replace(", ", ",") if rest.isascii() else rest
+    stripped = rest.isascii() and not any(map(squeezed.__contains__, " \t\x0b\x0c\x1c\x1d\x1e\x1f"))
+    cells = (squeezed if stripped else rest).replace("\n", ",").split(",")
+    return {h: cells[i::n] for i, h in enumerate(header)}, len(body), stripped
+
+
+@given(st.lists(st.integers(0, 11), min_size=1, max_size=10), st.sampled_from([",", ", ", ",  ", " ,"]),
+       st.sampled_from(["", " ", "\n", "\n\n", "\u2003"]), st.booleans(), st.integers(1, 12))
+@example([1, 1, 1, 5], ",", "", False, 9)  # the line breaks of the 2nd row where 2 rows of 5 cells would have them
+@example([5, 0, 5], ",", "", False, 9)  # a blank line
+@example([5, 6, 4, 5], ", ", "", True, 9)  # a comma too many, then one too few
+@example([5, 5, 5], ",", "\n", False, 2)  # more rows than the field takes
+def test_the_plain_split_takes_the_lines_the_line_by_line_split_takes(
+        widths: list[int], comma: str, end: str, wide: bool, max_items: int) -> None:
+    """The lines of any number of cells (a blank line, one comma too many or too few, in any order,
+    spaces around the commas, non-ASCII text, a blank end): parse._plain_text_columns takes the texts
+    the line-by-line split took, as the same cells, and refuses the others."""
+    field = perpcalc.Field("positions", "Positions", type="list", max_items=max_items,
+                           columns=perpcalc.get("insolvency_waterfall").field("positions").columns)
+    cell = "é{}_{}" if wide else "{}.{}"
+    lines = [comma.join(cell.format(i, j) for j in range(w)) for i, w in enumerate(widths)]
+    text = "id, side, size, entry_price, margin\n" + "\n".join(lines) + end
+    assert _spec._plain_text_columns(field, text) == reference_plain_text_columns(field, text)
+
+
 def test_a_list_of_blank_records_is_refused_by_its_field() -> None:
     """A text whose every line is blank cells (" , ,") has no records: an InputError on the field
     (it escaped run() as an IndexError)."""
@@ -576,9 +616,9 @@ def test_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
     field = perpcalc.get("adl_ranking").field("positions")
     odd = ["1.", ".5", "+7", "123456789012345678.5", "0.000000000000000000123", "00012", "1e3", "inf", "1_000",
            "1" * 35, "1" * 32, "-0.", "0.00", "-0", "0." + "0" * 31 + "1", "12.5", " 3 "]
-    for cell in odd:
+    for cell, rows in itertools.product(odd, (3, 48)):  # 48 rows: each column's 2 texts read once (it repeats them)
         text = "id, side, size, entry_price, mark_price, margin\n" + "\n".join(
-            f"p{i}, long, {cell if i == 1 else 2}, 100, 110, {cell}" for i in range(3))
+            f"p{i}, long, {cell if i % 3 == 1 else 2}, 100, 110, {cell}" for i in range(rows))
         assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
     assert _spec._plain_number_column(["1.", ".5", "123456789012345678.5"]) == [1.0, 0.5, 123456789012345678.5]
     assert _spec._plain_number_column(["1e3"]) is None and _spec._plain_number_column(["1" * 35]) is None
@@ -615,10 +655,38 @@ def test_exact_plain_number_columns_read_at_once_as_cell_by_cell() -> None:
     field = perpcalc.get("insolvency_waterfall").field("positions")
     odd = ["1.", ".5", "+7", "123456789012345678.5", "0.000000000000000000123", "00012", "1e3", "inf", "1_000",
            "1" * 35, "1" * 32, "-0.", "0.00", "-0", "0." + "0" * 31 + "1", "12.5", " 3 ", "-2", "9" * 31 + ".5"]
-    for cell in odd:
+    for cell, rows in itertools.product(odd, (3, 48)):  # 48 rows: each column's 2 texts read once (it repeats them)
         text = "id, side, size, entry_price, margin\n" + "\n".join(
-            f"p{i}, long, {cell if i == 1 else 2}, 100, {cell}" for i in range(3))
+            f"p{i}, long, {cell if i % 3 == 1 else 2}, 100, {cell}" for i in range(rows))
         assert _outcome(_spec.coerce_list, field, text) == _outcome(reference_coerce_list, field, text), cell
+    text = "id, side, size, entry_price, margin\n" + "\n".join(f"p{i}, long, {i % 2 + 1}, 100, 1" for i in range(48))
+    split = _spec._plain_text_columns(field, text)
+    assert split is not None  # the column reading, with one Decimal for each text of a column
+    read = _spec._typed_columns(field, *split)
+    assert read == reference_coerce_list(field, text) and read["size"][0] is read["size"][2] is not read["size"][1]
+
+
+@given(st.lists(plain_cells, min_size=1, max_size=4), st.randoms(use_true_random=False))
+@example(["2", "-0", "0.00"], None)
+@example(["0." + "0" * 29 + "1", "7"], None)
+@example(["1" * 31, "-" + "9" * 30], None)
+def test_a_column_of_repeated_texts_is_read_as_each_of_its_cells(cells: list[str], random: Any) -> None:
+    """A column whose texts repeat (each of a few texts 64 times, in any order) is read through its
+    distinct texts (parse._plain_decimal_column, parse._plain_number_column): the Decimals, by form too,
+    and the floats of the extremes, or the floats, of the cell-by-cell reading, or ``None`` where it
+    gives ``None``; each text's cells share one number."""
+    column = cells * 64
+    if random is not None:
+        random.shuffle(column)
+    assert _spec._distinct_texts(column) == list(dict.fromkeys(column))
+    read = _spec._plain_decimal_column(column)
+    floats = _spec._plain_number_column(column)
+    assert repr(read) == repr(_spec._plain_decimals(column))
+    assert repr(floats) == repr(_spec._plain_floats(column))
+    for numbers in (read and read[0], floats):
+        if numbers is not None:
+            by_text = dict(zip(column, numbers, strict=True))
+            assert all(map(operator.is_, numbers, map(by_text.__getitem__, column)))
 
 
 def reference_rows_to_text(f: Any, rows: Sequence[Mapping[str, Any]]) -> str:
