@@ -53,6 +53,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1014,12 +1015,18 @@ BUDGET_S = 1.0  # CPU seconds per calculator at its declared maximum size, in CP
 BUDGET_RUNS = 3  # timed runs of each example after its first: the budget is their median
 
 
-def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict[str, str], dict[str, int]]:
+def max_size_inputs(name: str, example: str, extend: bool = False,
+                    distinct: bool = False) -> tuple[dict[str, str], dict[str, int]]:
     """An example's form values with every list field filled to its ``max_items``, as text
     (what a reader's paste or file of that size sends to the worker): the example's rows
     repeated (ids numbered so that they stay unique), or with ``extend`` its last row
     repeated with the first column rising above the last (tiers, whose floors must rise
-    and rates must not fall)."""
+    and rates must not fall).
+
+    With ``distinct``, every number of row i is also scaled by 1 − k·10⁻⁹ (k = 1 + 7,919·i mod
+    100,003, or −1 − i for tiers; at 12 significant digits; 0 stays 0): a reader's rows seldom repeat their
+    sizes, prices and margins, and a reading or an arithmetic that profits from repeated
+    numbers must not make the budget look better than a real paste of that size."""
 
     from perpcalc import get
     from perpcalc.page import form_values
@@ -1039,15 +1046,38 @@ def max_size_inputs(name: str, example: str, extend: bool = False) -> tuple[dict
             else:
                 row = dict(rows[i % len(rows)])
             filled.append({**row, "id": f"{row['id']}-{i}"} if "id" in row else row)
+        if distinct:
+            numeric = [c.name for c in f.columns if c.type == "decimal"]
+            for i, row in enumerate(filled):
+                # (tiers: a factor that rises with the row, so that floors still rise and rates do not fall)
+                k = -1 - i if extend else 1 + 7919 * i % 100003
+                row.update((c, _scaled(row[c], k)) for c in numeric if row.get(c))
         values[f.name] = rows_to_text(f, filled)
         sizes[f.name] = len(filled)
     return values, sizes
 
 
+def _scaled(cell: str, k: int) -> str:
+    """A number's text scaled by 1 − k·10⁻⁹ at 12 significant digits (``max_size_inputs``' distinct
+    rows); a cell that is not a plain number (a percent sign, a word) as it is.
+
+    >>> _scaled("100", 5), _scaled("0.005", 100003), _scaled("0", 5), _scaled("2%", 5)
+    ('99.9999995', '0.004999499985', '0', '2%')
+    """
+    from decimal import Context, Decimal, InvalidOperation
+
+    try:
+        number = Decimal(cell)
+    except InvalidOperation:
+        return cell
+    return format(Context(prec=12).multiply(number, 1 - Decimal(k).scaleb(-9)).normalize(), "f") if number else cell
+
+
 def calculator_budgets() -> dict[str, object]:
     """CPU seconds of ``perpcalc.run`` and of the worker's ``page.compute`` for every
-    calculator with a list field, each example, the lists at their maximum size; the
-    budget (≤ BUDGET_S of CPU for ``run``) applies to the slowest example of each.
+    calculator with a list field, each example, the lists at their maximum size, their rows
+    repeated and then made distinct (``max_size_inputs``); the budget (≤ BUDGET_S of CPU for
+    ``run``) applies to the slowest of these cases of each (``budget_<name>_slowest`` names it).
 
     Each example is run once first (``budget_<name>_run_cold_cpython_s``, the slowest example's:
     the first run in the process on those inputs, with whatever it sets up once), then
@@ -1067,16 +1097,17 @@ def calculator_budgets() -> dict[str, object]:
         if not any(i["type"] == "list" for i in spec["inputs"]):
             continue
         worst_run = worst_cold = worst_compute = 0.0
-        for example in perpcalc.get(name).examples:
+        for example, distinct in product(perpcalc.get(name).examples, (False, True)):
+            case = f"{example}{'_distinct' if distinct else ''}"
             try:
                 try:
-                    values, sizes = max_size_inputs(name, example)
+                    values, sizes = max_size_inputs(name, example, distinct=distinct)
                     cold = cpu(name, values)
                 except perpcalc.InputError:  # rows that cannot simply repeat (tiers must rise)
-                    values, sizes = max_size_inputs(name, example, extend=True)
+                    values, sizes = max_size_inputs(name, example, extend=True, distinct=distinct)
                     cold = cpu(name, values)
-            except perpcalc.InputError as exc:
-                out[f"budget_{name}_{example}_error"] = str(exc)[:120]
+            except perpcalc.InputError as exc:  # (distinct: rates that must not fall, say)
+                out[f"budget_{name}_{case}_error"] = str(exc)[:120]
                 continue
             warm = statistics.median(cpu(name, values) for _ in range(BUDGET_RUNS))
             began = time.process_time()
@@ -1084,6 +1115,7 @@ def calculator_budgets() -> dict[str, object]:
             worst_compute = max(worst_compute, time.process_time() - began)
             if warm > worst_run:
                 worst_run, worst_cold = warm, cold
+                out[f"budget_{name}_slowest"] = case
             out[f"budget_{name}_rows"] = max(int(out.get(f"budget_{name}_rows", 0)), *sizes.values(), 0)
         out[f"budget_{name}_run_cpython_s"] = worst_run
         out[f"budget_{name}_run_cold_cpython_s"] = worst_cold

@@ -78,3 +78,11 @@ def test_a_missed_target_is_explained_and_a_met_one_is_not() -> None:
     assert "recompute" not in text  # 16.0 ms and 16.0 ms meet 16.7 and 25
     figures["instant_nav_ready_ms"] = 90.0
     assert bench.page_breakdown(figures) == []
+
+
+def test_the_bench_docstring_examples_run() -> None:
+    """scripts/bench.py's docstring examples (the distinct rows' scaling) are doctests."""
+    import doctest
+
+    result = doctest.testmod(bench, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
