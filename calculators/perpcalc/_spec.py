@@ -141,6 +141,7 @@ class Field:
         if self.columns:
             out["columns"] = [c.spec() for c in self.columns]
             out["min_items"] = self.min_items
+            out["max_items"] = self.max_items
         if self.percent:
             out["percent"] = True
         if self.when:

@@ -304,7 +304,7 @@ def coerce_list(f: Field, value: Any) -> list[dict[str, Any]] | Columns:
     if len(value) < f.min_items:
         raise InputError(f.name, f"{f.label} needs at least {f.min_items} row{'s' if f.min_items != 1 else ''}")
     if len(value) > f.max_items:
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     rows = []
     names = {c.name for c in f.columns}
     # the column kinds are read once, not once per cell (lists hold up to 100,000 rows)

@@ -70,7 +70,7 @@ def reference_coerce_list(f: Any, value: Any) -> list[dict[str, Any]] | _spec.Co
     if len(value) < f.min_items:
         raise InputError(f.name, f"{f.label} needs at least {f.min_items} row{'s' if f.min_items != 1 else ''}")
     if len(value) > f.max_items:
-        raise InputError(f.name, f"{f.label} takes at most {f.max_items} rows")
+        raise InputError(f.name, f"{f.label} takes at most {f.max_items:,} rows")
     rows = []
     names = {c.name for c in f.columns}
     for i, item in enumerate(value, start=1):
