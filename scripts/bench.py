@@ -968,9 +968,9 @@ def import_positions():
     t = time.perf_counter(); import_file("adl_ranking", "positions", data)
     return time.perf_counter() - t
 def waterfall():
-    # the insolvency waterfall at its declared maximum, as the page's worker runs it on a paste: 100,000 positions,
-    # the fund_covers example's rows repeated with distinct ids (max_size_inputs' fill: the slowest example of the
-    # budgets, 50,000 liquidations and about 100,000 ADL fills), after one untimed run
+    # the insolvency waterfall at its declared maximum, as the page's worker runs it on a paste: 50,000 positions
+    # (WATERFALL_MAX), the fund_covers example's rows repeated with distinct ids (max_size_inputs' fill: half of them
+    # liquidated, about as many ADL fills), after one untimed run
     from perpcalc.page import form_values
     from perpcalc.parse import parse_rows, rows_to_text
     name = "insolvency_waterfall"
@@ -987,7 +987,7 @@ WARM = []
 out = {}
 for name, fn in (("adl_ranking_100k", ranking), ("rank_positions_100k", ranking_function),
                  ("cascade_10k", cascade), ("import_positions_100k", import_positions),
-                 ("insolvency_waterfall_100k", waterfall)):
+                 ("insolvency_waterfall_max", waterfall)):
     try:
         out[name] = min(fn() for _ in range(3))
     except Exception as exc:

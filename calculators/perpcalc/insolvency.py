@@ -846,7 +846,7 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
 @dataclass(slots=True)
 class Book:
     """The positions of a waterfall in columns, marked at the mark price: row ``i`` of every
-    column is the ``i``-th position in input order (a waterfall holds up to 100,000, and no
+    column is the ``i``-th position in input order (the calculator takes up to 50,000, and no
     object is made for each). ``longs[i]`` is True for a long; ``equities[i]`` is
     margin + s·size·(mark − entry)."""
 
@@ -1291,7 +1291,7 @@ def insolvency_waterfall(
 
     Each stage is its own function over one [`Ledger`][perpcalc.insolvency.Ledger] and the positions in
     columns, a [`Book`][perpcalc.insolvency.Book] ([`mark_book`][perpcalc.insolvency.mark_book], 1; no object is
-    made for each position: a waterfall holds up to 100,000):
+    made for each position: the calculator takes up to 50,000):
     [`liquidate_at_fill`][perpcalc.insolvency.liquidate_at_fill] (1–2),
     [`cover_from_fund`][perpcalc.insolvency.cover_from_fund] (3),
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
@@ -1303,7 +1303,7 @@ def insolvency_waterfall(
     ``liquidated`` (a row of ``LIQUIDATED_KEYS`` for each liquidated position, in input order)
     and ``adl_fills`` (a row of ``FILL_KEYS`` for each fill, in fill order) are lists of rows;
     with ``columns=True`` each is instead a dict of columns (key → list of cells), the same
-    numbers without a row built for each (a waterfall can liquidate 100,000 positions).
+    numbers without a row built for each (a waterfall can liquidate tens of thousands of positions).
     ``read=True`` says that the positions are the calculator's reader's columns, checked there
     ([`mark_book`][perpcalc.insolvency.mark_book]).
 

@@ -1042,3 +1042,20 @@ def test_waterfall_columns_are_its_rows(rows, mark, fill_shift, fund, mmr, metho
         assert repr(rows_again) == repr(by_rows.pop(table))
         assert len(set(map(len, columns.values()))) == 1
     assert repr(by_columns) == repr(by_rows)
+
+
+def test_the_waterfall_takes_at_most_its_declared_positions() -> None:
+    """The calculator's positions stop at WATERFALL_MAX (50,000, below other lists' 100,000: each deficit is
+    replayed fill by fill in exact arithmetic), and one more is refused with the field named and the
+    limit given, before any position is marked."""
+    from perpcalc.calculators.insolvency import WATERFALL_MAX
+
+    field = next(f for f in perpcalc.get("insolvency_waterfall").inputs if f.name == "positions")
+    assert field.max_items == WATERFALL_MAX == 50_000
+    assert next(i for i in perpcalc.get("insolvency_waterfall").spec()["inputs"]
+                if i["name"] == "positions")["max_items"] == WATERFALL_MAX
+    text = "id, side, size, entry_price, margin\n" + "\n".join(
+        f"p{i}, {'long' if i % 2 else 'short'}, 1, 100, 10" for i in range(WATERFALL_MAX + 1))
+    with pytest.raises(InputError) as err:
+        perpcalc.run("insolvency_waterfall", {"positions": text, "mark_price": "90"})
+    assert err.value.field == "positions" and "at most 50,000 rows" in str(err.value)

@@ -671,11 +671,17 @@ WATERFALL_COLUMNS = (
 )
 
 
+#: at most this many positions (not the 100,000 of other lists): each liquidation with a deficit is replayed
+#: fill by fill in exact 34-digit arithmetic, about 12 µs of CPU a position in CPython and 19 µs in the browser's
+#: Pyodide, so 100,000 distinct positions took 1.2 s and 1.9 s (2026-12-07), over the 1 s a calculator may keep
+#: the page's worker busy; 50,000 take 0.59 s and 0.92 s (scripts/bench.py's budgets)
+WATERFALL_MAX = 50_000
+
 FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
 
 
 def _waterfall_tables(out: dict[str, Any]) -> tuple[Columns, Columns]:
-    """The liquidated positions and the ADL fills as the math gave them, in columns (100,000
+    """The liquidated positions and the ADL fills as the math gave them, in columns (``WATERFALL_MAX``
     rows each at most), the fills without their side.
 
     Each number is written as ``output_json`` writes a Decimal, ``float()``, but only once
@@ -778,6 +784,7 @@ insolvency_waterfall_calculator = Calculator(
             help="side long or short; size in base units, entry price and margin in the quote currency",
             accepts=("positions",),
             columnar=True,
+            max_items=WATERFALL_MAX,
         ),
         Field("mark_price", "New mark price", **PRICE),
         Field(
