@@ -349,8 +349,9 @@ def visits(browser: object, link: Link, profile: tuple[float | None, float, bool
     the steps of each (``*_steps``: ms after navigation) and the first visit's bytes by part.
 
     The site's return visit is the median of ``returns`` reloads (``return_site_all_ms`` lists them):
-    a slow profile is measured once, and its single reload under 4× CPU throttling took 1.0 s in one
-    profile and 2.1 s in another of the same run (2026-12-07 09:40 UTC), where only the cache serves it."""
+    a slow profile is measured once, and a single reload under 4× CPU throttling moved by half a second
+    and more (1.0 s at 9 Mbit/s and 2.1 s at 1.6 Mbit/s in one run, 2026-12-07 09:23 UTC; three of each
+    then: 0.87/1.40/0.79 s and 1.71/1.19/1.68 s)."""
     rate, latency, compress, cpu = profile
     out: dict[str, object] = {}
     # bare Pyodide: first visit, then a reload served from the HTTP cache (revalidated)
