@@ -673,8 +673,8 @@ WATERFALL_COLUMNS = (
 
 #: at most this many positions (not the 100,000 of other lists): each liquidation with a deficit is replayed
 #: fill by fill in exact 34-digit arithmetic, about 12 µs of CPU a position in CPython and 19 µs in the browser's
-#: Pyodide, so 100,000 distinct positions took 1.2 s and 1.9 s (2026-12-07), over the 1 s a calculator may keep
-#: the page's worker busy; 50,000 take 0.59 s and 0.92 s (scripts/bench.py's budgets)
+#: Pyodide, so 100,000 positions of distinct numbers took 1.23 s and 1.94 s (2026-12-07), over the 1 s of CPU a
+#: calculator may take at its declared maximum (`make bench`'s budgets); 50,000 take 0.59–0.72 s and 0.92 s
 WATERFALL_MAX = 50_000
 
 FILL_COLUMNS = ("id", "against", "size_closed", "price", "remaining")  # of each ADL fill, as the table shows it
