@@ -274,9 +274,10 @@ def _list_hint(f: Field) -> str:
                  else f"Rates ({', '.join(rates)})")
         extra += f" {which} in percent, as venues print them: 0.01 means 0.01 % (the % sign is optional)."
     # a list of one column takes values one per line or separated by commas, header optional
-    lead = (f"One value per line, or several separated by commas (a first line {cols!r} is optional), "
-            f"at most {f.max_items:,}." if len(f.columns) == 1
-            else f"One row per line after the header ({cols}), at most {f.max_items:,} rows.")
+    # the limit's number and noun kept on one line (a no-break space)
+    lead = (f"One value per line, or several separated by commas (a first line {cols!r} is optional): "
+            f"at most {f.max_items:,}\u00a0values." if len(f.columns) == 1
+            else f"One row per line after the header ({cols}), at most {f.max_items:,}\u00a0rows.")
     return lead + extra.replace("..", ".")
 
 

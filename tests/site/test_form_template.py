@@ -137,4 +137,5 @@ def test_a_list_fields_hint_names_its_columns_once(name: str, field: perpcalc.Fi
         assert hint.count(listed) == 1, hint
         assert ": " + listed not in (field.help or ""), field.help
     assert "(rate)" not in hint, hint
-    assert f"at most {field.max_items:,}" in hint, hint  # a paste past it is refused: the reader is told first
+    noun = "values" if len(names) == 1 else "rows"
+    assert f"at most {field.max_items:,}\u00a0{noun}." in hint, hint  # a paste past it is refused: the reader is told first

@@ -520,7 +520,7 @@ adl_execution_calculator = Calculator(
                 Field("id", "Id", type="text"),
                 field("size", label="Size", unit="base units or contracts"),
             ),
-            help="one row per position, first = deleveraged first (see ADL ranking)",
+            help="the positions in ADL order: the first row is deleveraged first (see ADL ranking)",
         ),
     ),
     outputs=(

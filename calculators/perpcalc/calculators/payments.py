@@ -16,7 +16,7 @@ from ..payments import Payment, RateAt, summarize_payments
 CHART_POINTS = 500
 TABLE_ROWS = 1000
 
-PAYMENT_HELP = ("one payment per line: time (UTC), symbol, amount (+ received, − paid) and asset; or read your "
+PAYMENT_HELP = ("a payment a row, its time in UTC and its amount + when received, − when paid; or read your "
                 "venue's ledger with the file button")
 RATE_HELP = "optional: time (UTC), symbol and rate of each settlement, to set each payment beside its rate"
 

@@ -114,8 +114,10 @@ export function preview(text) {
  */
 export function heldSummary(text) {
   const rows = Math.max(0, lineCount(text) - 1);
-  return `${rows.toLocaleString("en-US")} rows (${(text.length / 1e6).toFixed(1)} MB) in use;`
-    + ` the box shows the first ${Math.min(rows, PREVIEW_LINES)}, which keeps the page responsive.`;
+  // not "in use": rows past the field's limit are held too, and refused
+  return `${rows.toLocaleString("en-US")} rows (${(text.length / 1e6).toFixed(1)} MB);`
+    + ` the box shows the first ${Math.min(rows, PREVIEW_LINES)} and cannot be typed in, which keeps the page`
+    + " responsive: to edit them, show all in the box or clear it.";
 }
 
 /**
