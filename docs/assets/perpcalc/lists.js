@@ -6,7 +6,7 @@
 // Held fields. A list over HOLD_CHARS characters (pasted, read from a file or from a link) is held
 // by the page, not by its text box: Chromium lays out every line of a textarea, and 100,000 pasted
 // rows cost one 200-500 ms frame. The box then shows the first PREVIEW_LINES lines, read-only,
-// and a line under it says how many rows are in use, with buttons to clear them or to put
+// and a line under it says how many rows it holds, with buttons to clear them or to put
 // them all in the box (the reader's choice, slow as that is). Everything that reads a field
 // reads valueOf(); everything that fills one calls setValue().
 //
