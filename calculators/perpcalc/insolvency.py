@@ -846,8 +846,8 @@ def bankruptcy_price(side: str, size: Decimal, entry_price: Decimal, margin: Dec
 @dataclass(slots=True)
 class Book:
     """The positions of a waterfall in columns, marked at the mark price: row ``i`` of every
-    column is the ``i``-th position in input order (the calculator takes up to 50,000, and no
-    object is made for each). ``longs[i]`` is True for a long; ``equities[i]`` is
+    column is the ``i``-th position in input order (the calculator takes up to its ``WATERFALL_MAX``, and
+    no object is made for each). ``longs[i]`` is True for a long; ``equities[i]`` is
     margin + s·size·(mark − entry)."""
 
     keys: list[str]
@@ -1291,7 +1291,7 @@ def insolvency_waterfall(
 
     Each stage is its own function over one [`Ledger`][perpcalc.insolvency.Ledger] and the positions in
     columns, a [`Book`][perpcalc.insolvency.Book] ([`mark_book`][perpcalc.insolvency.mark_book], 1; no object is
-    made for each position: the calculator takes up to 50,000):
+    made for each position: the calculator takes up to its ``WATERFALL_MAX``):
     [`liquidate_at_fill`][perpcalc.insolvency.liquidate_at_fill] (1–2),
     [`cover_from_fund`][perpcalc.insolvency.cover_from_fund] (3),
     [`deleverage`][perpcalc.insolvency.deleverage] (4) and
